@@ -1,0 +1,45 @@
+package io.sightline.storage;
+
+import io.sightline.storage.model.Labels;
+import io.sightline.storage.model.MetricMetadata;
+
+/**
+ * Collects one batch of samples and makes it durable atomically on {@link #commit()}: when commit
+ * returns, the batch is in the write-ahead log (and will survive a process crash) and visible to
+ * queries. Not thread-safe: one appender per request, used by one thread.
+ *
+ * <p>The hot path is {@link #append(long, Labels, long, double)}: it does not throw for bad samples
+ * and does not allocate per sample once a series is known; it returns a series reference to pass back
+ * on the next sample of the same series, or a negative rejection code.
+ */
+public interface Appender {
+    /** Pass as {@code seriesRef} when the series reference is not known. */
+    long NO_REF = 0;
+
+    /**
+     * Adds one float sample.
+     *
+     * @param seriesRef         a reference returned by an earlier call for the same labels in this process, or
+     *                          {@link #NO_REF}; a stale or wrong reference is never trusted blindly but falls back
+     *                          to a lookup by labels
+     * @param labels            the series labels, including {@code __name__}; must be valid (the edge validates)
+     * @param timestampMillis   Unix time in milliseconds
+     * @param value             the value; {@link io.sightline.storage.model.StaleMarker#VALUE} marks the series stale
+     * @return a positive series reference on success, or {@code RejectReason.code()} (negative) when the
+     *         sample was rejected; a rejected sample does not affect the rest of the batch
+     */
+    long append(long seriesRef, Labels labels, long timestampMillis, double value);
+
+    /** Records the metadata of a metric family (type, help, unit); last write wins. */
+    void updateMetadata(String metricFamilyName, MetricMetadata metadata);
+
+    /**
+     * Writes the batch to the WAL and makes it visible.
+     *
+     * @throws StorageException if the batch could not be made durable; then nothing of it is visible
+     */
+    void commit();
+
+    /** Discards the batch. */
+    void rollback();
+}

@@ -1,0 +1,208 @@
+package io.sightline.storage.model;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An immutable label set: names sorted ascending and unique, values non-empty. The metric name is the
+ * label {@code __name__}, as in Prometheus.
+ *
+ * <p>Labels with empty values do not exist (Prometheus semantics): builders drop them. Instances are
+ * thread-safe. Equality, hash and order are by content.
+ */
+public final class Labels implements Comparable<Labels> {
+    public static final String METRIC_NAME = "__name__";
+    public static final Labels EMPTY = new Labels(new String[0]);
+
+    /** name0, value0, name1, value1, ... sorted by name. */
+    private final String[] pairs;
+    private int hash;
+
+    private Labels(String[] pairs) {
+        this.pairs = pairs;
+    }
+
+    /** Builds from alternating name, value arguments in any order; empty values are dropped, a later duplicate name wins. */
+    public static Labels of(String... nameValues) {
+        if ((nameValues.length & 1) != 0) {
+            throw new IllegalArgumentException("labels need name/value pairs, got " + nameValues.length + " strings");
+        }
+        Builder b = builder();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            b.set(nameValues[i], nameValues[i + 1]);
+        }
+        return b.build();
+    }
+
+    public static Labels fromMap(Map<String, String> map) {
+        Builder b = builder();
+        map.forEach(b::set);
+        return b.build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder pre-filled with these labels. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        for (int i = 0; i < pairs.length; i += 2) {
+            b.map.put(pairs[i], pairs[i + 1]);
+        }
+        return b;
+    }
+
+    public int size() {
+        return pairs.length >> 1;
+    }
+
+    public boolean isEmpty() {
+        return pairs.length == 0;
+    }
+
+    public String name(int i) {
+        return pairs[i << 1];
+    }
+
+    public String value(int i) {
+        return pairs[(i << 1) + 1];
+    }
+
+    /** The value of {@code name}, or {@code null} when absent. */
+    public String get(String name) {
+        int lo = 0;
+        int hi = size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = pairs[mid << 1].compareTo(name);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                return pairs[(mid << 1) + 1];
+            }
+        }
+        return null;
+    }
+
+    public boolean has(String name) {
+        return get(name) != null;
+    }
+
+    /** The metric name, or {@code null}. */
+    public String metricName() {
+        return get(METRIC_NAME);
+    }
+
+    public Labels withoutMetricName() {
+        return has(METRIC_NAME) ? toBuilder().remove(METRIC_NAME).build() : this;
+    }
+
+    public Map<String, String> toMap() {
+        Map<String, String> m = new TreeMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put(pairs[i], pairs[i + 1]);
+        }
+        return m;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof Labels other && Arrays.equals(pairs, other.pairs));
+    }
+
+    @Override
+    public int hashCode() {
+        int h = hash;
+        if (h == 0) {
+            h = Arrays.hashCode(pairs);
+            hash = h;
+        }
+        return h;
+    }
+
+    /** Prometheus order: label by label, name then value; a prefix sorts first. */
+    @Override
+    public int compareTo(Labels o) {
+        int n = Math.min(pairs.length, o.pairs.length);
+        for (int i = 0; i < n; i++) {
+            int c = pairs[i].compareTo(o.pairs[i]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(pairs.length, o.pairs.length);
+    }
+
+    /** Prometheus text form: {@code {__name__="up", job="api"}}. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(pairs[i]).append("=\"");
+            String v = pairs[i + 1];
+            for (int j = 0; j < v.length(); j++) {
+                char c = v.charAt(j);
+                switch (c) {
+                    case '\\' -> sb.append("\\\\");
+                    case '"' -> sb.append("\\\"");
+                    case '\n' -> sb.append("\\n");
+                    default -> sb.append(c);
+                }
+            }
+            sb.append('"');
+        }
+        return sb.append('}').toString();
+    }
+
+    /** Mutable, not thread-safe; reusable after {@link #reset()}. */
+    public static final class Builder {
+        private final TreeMap<String, String> map = new TreeMap<>();
+
+        private Builder() {
+        }
+
+        /** Sets a label; an empty or null value removes it. */
+        public Builder set(String name, String value) {
+            if (value == null || value.isEmpty()) {
+                map.remove(name);
+            } else {
+                map.put(name, value);
+            }
+            return this;
+        }
+
+        public Builder remove(String name) {
+            map.remove(name);
+            return this;
+        }
+
+        public String get(String name) {
+            return map.get(name);
+        }
+
+        public Builder reset() {
+            map.clear();
+            return this;
+        }
+
+        public Labels build() {
+            if (map.isEmpty()) {
+                return EMPTY;
+            }
+            String[] pairs = new String[map.size() << 1];
+            int i = 0;
+            for (Map.Entry<String, String> e : map.entrySet()) {
+                pairs[i++] = e.getKey();
+                pairs[i++] = e.getValue();
+            }
+            return new Labels(pairs);
+        }
+    }
+}
