@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -37,6 +38,7 @@ public final class Head implements PartReader {
     private final Map<String, MetricMetadata> metadata = new ConcurrentHashMap<>();
     private final AtomicLongArray rejected = new AtomicLongArray(RejectReason.values().length);
     private final List<HeadSeries> newSeries = new ArrayList<>();
+    private final LongAdder appended = new LongAdder();
     private volatile long minTime = Long.MAX_VALUE;
     private volatile long maxTime = Long.MIN_VALUE;
     /** Samples older than this belong to blocks already cut; the head refuses them. */
@@ -119,13 +121,23 @@ public final class Head implements PartReader {
                 }
                 throw e instanceof StorageException se ? se : new StorageException("commit failed: " + e.getMessage(), e);
             }
+            long rejectedBefore = sum(rejectedByReason);
             apply(batch, rejectedByReason);
+            appended.add(batch.sampleCount() - (sum(rejectedByReason) - rejectedBefore));
             metadata.putAll(batch.metadata());
         } finally {
             newSeries.clear();
             commitLock.unlock();
         }
         countRejected(rejectedByReason);
+    }
+
+    private static long sum(long[] counts) {
+        long s = 0;
+        for (long c : counts) {
+            s += c;
+        }
+        return s;
     }
 
     /** Applies the samples, run by run of the same series so each series lock is taken once per run. */
@@ -168,11 +180,22 @@ public final class Head implements PartReader {
         s.isLoggedToWal = true;
     }
 
-    /** Re-applies one logged sample; silently drops what the head would reject (as the original commit did). */
+    /**
+     * Re-applies one logged sample; silently drops what the head would reject (as the original commit did).
+     * A series whose series record went with a truncated segment is found through the registry.
+     */
     public void replaySample(int seriesId, long t, double v) {
-        HeadSeries s = series.byId(seriesId);
-        if (s == null || t < minValidTime) {
+        if (t < minValidTime) {
             return;
+        }
+        HeadSeries s = series.byId(seriesId);
+        if (s == null) {
+            Labels labels = registry.labels(seriesId);
+            if (labels == null) {
+                return;
+            }
+            replaySeries(seriesId, labels);
+            s = series.byId(seriesId);
         }
         if (s.apply(t, v, outOfOrderWindowMillis, blockDurationMillis) == HeadSeries.ACCEPTED) {
             if (t < minTime) {
@@ -224,6 +247,11 @@ public final class Head implements PartReader {
     /** Metadata per metric family name, a live view. */
     public Map<String, MetricMetadata> metadata() {
         return metadata;
+    }
+
+    /** Samples stored by commits so far (idempotent repeats are not counted twice). */
+    public long appended() {
+        return appended.sum();
     }
 
     /** Samples rejected so far, by {@link RejectReason} ordinal. */
