@@ -129,6 +129,13 @@ final class HeadAppender implements Appender, CommitBatch {
         this.newSeries = newSeries;
     }
 
+    void replaceSeries(int i, HeadSeries s) {
+        HeadSeries old = series[i];
+        for (int j = i; j < count && series[j] == old; j++) {
+            series[j] = s;
+        }
+    }
+
     HeadSeries series(int i) {
         return series[i];
     }

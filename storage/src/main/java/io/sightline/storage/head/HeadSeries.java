@@ -5,7 +5,9 @@ import io.sightline.storage.index.SampleBuffer;
 import io.sightline.storage.index.SeriesChunks;
 import io.sightline.storage.model.Labels;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One series in the head: sealed chunks plus an open chunk that takes appends. Thread-safety: every
@@ -28,6 +30,8 @@ final class HeadSeries {
     final Labels labels;
     /** Set under the head's commit lock once a series record for this series is in the WAL. */
     boolean isLoggedToWal;
+    /** Set under the head's commit lock when truncation dropped the series; commits re-resolve it. */
+    volatile boolean isRemoved;
 
     private final Object lock = new Object();
     private volatile long maxTime = Long.MIN_VALUE;
@@ -129,12 +133,10 @@ final class HeadSeries {
         }
         for (SealedChunk c : sealed) {
             if (t >= c.minTime && t <= c.maxTime) {
-                for (int i = 0; i < c.count(); i++) {
-                    if (c.timestamp(i) == t) {
-                        return Double.doubleToRawLongBits(c.value(i)) == bits ? 1 : -1;
-                    }
-                }
-                return 0;
+                SampleBuffer b = new SampleBuffer(); // rare path: out-of-order samples only
+                c.decodeInto(b);
+                int i = Arrays.binarySearch(b.timestamps, 0, b.count, t);
+                return i < 0 ? 0 : (Double.doubleToRawLongBits(b.values[i]) == bits ? 1 : -1);
             }
         }
         return 0;
@@ -197,11 +199,11 @@ final class HeadSeries {
     }
 
     private void replaceSealed(int index, long t, double v) {
-        SealedChunk old = sealed[index];
-        int n = old.count();
-        long[] ts = new long[n + 1];
-        double[] vs = new double[n + 1];
-        old.decodeInto(ts, vs);
+        SampleBuffer b = new SampleBuffer();
+        sealed[index].decodeInto(b);
+        int n = b.count;
+        long[] ts = Arrays.copyOf(b.timestamps, n + 1);
+        double[] vs = Arrays.copyOf(b.values, n + 1);
         int at = -Arrays.binarySearch(ts, 0, n, t) - 1;
         System.arraycopy(ts, at, ts, at + 1, n - at);
         System.arraycopy(vs, at, vs, at + 1, n - at);
@@ -210,6 +212,39 @@ final class HeadSeries {
         SealedChunk[] next = sealed.clone();
         next[index] = SealedChunk.of(ts, vs, n + 1);
         sealed = next;
+    }
+
+    /**
+     * The chunks wholly before {@code maxt}, sealing the open chunk first when it is (a chunk never spans a
+     * block boundary, and {@code maxt} is one).
+     */
+    List<SealedChunk> chunksBefore(long maxt) {
+        synchronized (lock) {
+            if (openCount > 0 && openTs[0] < maxt) {
+                seal();
+            }
+            List<SealedChunk> out = new ArrayList<>();
+            for (SealedChunk c : sealed) {
+                if (c.minTime < maxt) {
+                    out.add(c);
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Drops the chunks before {@code t} (a block boundary); returns whether nothing is left. */
+    boolean dropBefore(long t) {
+        synchronized (lock) {
+            int keep = 0;
+            while (keep < sealed.length && sealed[keep].minTime < t) {
+                keep++;
+            }
+            if (keep > 0) {
+                sealed = Arrays.copyOfRange(sealed, keep, sealed.length);
+            }
+            return sealed.length == 0 && openCount == 0;
+        }
     }
 
     /** The oldest sample time, {@code Long.MAX_VALUE} when empty. */
@@ -258,16 +293,17 @@ final class HeadSeries {
 
     /** Chunks overlapping the range may still have no sample inside it (a gap); check the edges. */
     private static boolean hasSampleIn(SealedChunk[] chunks, long mint, long maxt) {
+        SampleBuffer b = null;
         for (SealedChunk c : chunks) {
             if ((c.minTime >= mint && c.minTime <= maxt) || (c.maxTime >= mint && c.maxTime <= maxt)) {
                 return true;
             }
-            for (int i = 0; i < c.count(); i++) {
-                long t = c.timestamp(i);
-                if (t > maxt) {
-                    break;
-                }
-                if (t >= mint) {
+            if (c.minTime < mint && c.maxTime > maxt) {
+                b = b == null ? new SampleBuffer() : b;
+                c.decodeInto(b);
+                int i = Arrays.binarySearch(b.timestamps, 0, b.count, mint);
+                int at = i < 0 ? -i - 1 : i;
+                if (at < b.count && b.timestamps[at] <= maxt) {
                     return true;
                 }
             }
@@ -294,10 +330,7 @@ final class HeadSeries {
 
         @Override
         public void decode(int chunk, SampleBuffer into) {
-            SealedChunk c = chunks[chunk];
-            into.ensureCapacity(c.count());
-            c.decodeInto(into.timestamps, into.values);
-            into.count = c.count();
+            chunks[chunk].decodeInto(into);
         }
     }
 }
