@@ -98,10 +98,6 @@ final class BitReader {
         return start + ((bitPos + 7) >>> 3) > limit;
     }
 
-    long absoluteStart() {
-        return start;
-    }
-
     private long load(long index) {
         if (index + 8 <= limit) {
             return array != null ? (long) LONG_BE.get(array, (int) index) : segment.get(SEGMENT_LONG_BE, index);

@@ -25,6 +25,7 @@ public final class ChunkIterator implements SampleIterator {
     private int timestampEncoding;
     private int valueEncoding;
     private boolean isSealed;
+    private long chunkOffset;
     private int count;
     private int index;
     private long minTime;
@@ -184,6 +185,7 @@ public final class ChunkIterator implements SampleIterator {
 
     private ChunkIterator readHeader(long offset, long length) {
         BitReader r = timestampReader;
+        chunkOffset = offset;
         try {
             int version = r.readByte();
             if (version != ChunkFormat.VERSION) {
@@ -257,7 +259,7 @@ public final class ChunkIterator implements SampleIterator {
 
     private void checkConsumed() {
         if (isSealed && (timestampReader.isOverrun() || valueReader.isOverrun())) {
-            throw new StorageException("corrupt chunk at offset " + (timestampReader.absoluteStart())
+            throw new StorageException("corrupt chunk at offset " + chunkOffset
                     + ": column data ends before sample " + count);
         }
     }
