@@ -36,6 +36,7 @@ public final class ChunkEncoder {
      * Appends a sample; timestamps must be strictly increasing.
      *
      * @throws IllegalArgumentException when {@code t} is not after the previous timestamp
+     * @throws IllegalStateException when the chunk already holds {@link ChunkFormat#MAX_SAMPLES} samples
      */
     public void append(long t, double v) {
         if (size > 0 && t <= timestamps[size - 1]) {
@@ -43,6 +44,10 @@ public final class ChunkEncoder {
                     + timestamps[size - 1] + "; chunks need strictly increasing timestamps");
         }
         if (size == timestamps.length) {
+            if (size == ChunkFormat.MAX_SAMPLES) {
+                throw new IllegalStateException("chunk is full: " + size + " samples is ChunkFormat.MAX_SAMPLES; "
+                        + "cut a new chunk");
+            }
             grow();
         }
         timestamps[size] = t;

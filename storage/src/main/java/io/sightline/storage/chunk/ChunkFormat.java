@@ -20,6 +20,12 @@ public final class ChunkFormat {
     /** Value column: scaled decimal mantissas, first mantissa, first delta, then packed delta-of-deltas. */
     public static final int VALUE_DECIMAL_DOD = 3;
 
+    /**
+     * Most samples in one chunk (2^20: 12 days of 1 s samples). Bounds what a reader allocates for a
+     * damaged count, since a regular chunk can hold many samples in very few bytes.
+     */
+    public static final int MAX_SAMPLES = 1 << 20;
+
     /** Largest header: version, encodings, count, min time, time span, timestamp column length. */
     static final int MAX_HEADER_BYTES = 2 + 5 + 10 + 10 + 5;
 

@@ -3,76 +3,91 @@ package io.sightline.storage.chunk;
 import io.sightline.storage.SampleIterator;
 import io.sightline.storage.StorageException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
- * Decodes a chunk sample by sample, from a heap array, a {@link MemorySegment} slice of a mapped block
+ * Iterates the samples of one chunk: from a heap array, a {@link MemorySegment} slice of a mapped block
  * file, or an open {@link HeadChunk}. Reusable through the {@code reset} methods, which return
- * {@code this}; neither reset nor iteration allocates. Not thread-safe: one iterator per reading thread.
+ * {@code this}; after warm-up neither reset nor iteration allocates (buffers grow to the largest chunk
+ * seen and are kept). Not thread-safe: one iterator per reading thread.
  *
- * <p>The iterator does not copy the chunk: the source must stay valid (the mapped file open, the array
- * unchanged) until the iterator is reset to another chunk or dropped.
+ * <p>How it works: {@code reset} copies the chunk's bytes into a padded scratch array (so the source may
+ * change or be unmapped right after the call) and reads the header; the first {@link #next()} or
+ * {@link #seek} decodes both columns in bulk into primitive arrays; {@code next} is then an index
+ * increment and {@code seek} a binary search. Copying ~1 byte per sample costs far less than what
+ * per-sample dispatch on the encoding and the source type cost.
  *
- * <p>Corruption: a bad header fails {@code reset} with a {@link StorageException} naming the offset and
- * field; column data that ends early fails {@link #next()} at the last sample. Bit flips inside the data
- * cannot be detected here: the storage engine checks a CRC around each chunk or block.
+ * <p>Corruption: a bad header fails {@code reset}, and column data that does not hold {@link #count()}
+ * samples fails the first {@code next}/{@code seek}, with a {@link StorageException} naming the chunk's
+ * offset. Bit flips inside the data cannot be detected here; the storage engine checks CRCs.
  */
 public final class ChunkIterator implements SampleIterator {
-    private final BitReader timestampReader = new BitReader();
-    private final BitReader valueReader = new BitReader();
     private final PackedLayout timestampLayout = new PackedLayout();
     private final PackedLayout valueLayout = new PackedLayout();
-    private final XorReader xor = new XorReader();
+    private final ByteCursor cursor = new ByteCursor();
+    private byte[] scratch = new byte[256];
+    private long[] timestamps = new long[128];
+    private double[] values = new double[128];
+    private long[] mantissas = new long[128];
+    private long chunkOffset;
     private int timestampEncoding;
     private int valueEncoding;
-    private boolean isSealed;
-    private long chunkOffset;
     private int count;
-    private int index;
     private long minTime;
     private long maxTime;
-    private long firstDelta;
-    private long delta;
-    private long timestamp;
-    private double value;
-    private double decimalScale;
-    private boolean isDecimalDivide;
-    private long firstMantissa;
-    private long firstMantissaDelta;
-    private long mantissa;
-    private long mantissaDelta;
+    private int timestampStart;
+    private int timestampEnd;
+    private int valueStart;
+    private int valueEnd;
+    private boolean isDecoded;
+    /** Index of the current sample: -1 before the first, {@code count} once exhausted. */
+    private int current;
 
     /** Positions the iterator before the first sample of the chunk at {@code chunk[offset, offset + length)}. */
     public ChunkIterator reset(byte[] chunk, int offset, int length) {
-        timestampReader.reset(chunk, offset, length);
-        valueReader.reset(chunk, offset, length);
+        byte[] s = scratchFor(length);
+        System.arraycopy(chunk, offset, s, 0, length);
         return readHeader(offset, length);
     }
 
     /** Positions the iterator before the first sample of the chunk at {@code segment[offset, offset + length)}. */
     public ChunkIterator reset(MemorySegment segment, long offset, long length) {
-        timestampReader.reset(segment, offset, length);
-        valueReader.reset(segment, offset, length);
+        if (length > Integer.MAX_VALUE - 2 * Bits.PADDING_BYTES) {
+            throw new StorageException("corrupt chunk at offset " + offset + ": length " + length + " exceeds 2 GiB");
+        }
+        byte[] s = scratchFor((int) length);
+        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset, s, 0, (int) length);
         return readHeader(offset, length);
     }
 
     /**
-     * Positions the iterator before the first sample of an open head chunk; it will see the samples
-     * appended before this call (a consistent prefix when the appender runs concurrently).
+     * Positions the iterator before the first sample of an open head chunk. It sees the samples appended
+     * before this call (a consistent prefix when the appender runs on another thread) and is unaffected
+     * by later appends.
      */
     public ChunkIterator reset(HeadChunk head) {
-        count = head.count();
+        int n = head.count();
         byte[] ts = head.timestampBytesAcquire();
         byte[] vs = head.valueBytesAcquire();
-        timestampReader.reset(ts, 0, ts.length);
-        valueReader.reset(vs, 0, vs.length);
+        int tsLength = Math.min(ts.length, head.timestampByteLength());
+        int vsLength = Math.min(vs.length, head.valueByteLength());
+        byte[] s = scratchFor(tsLength + Bits.PADDING_BYTES + vsLength);
+        System.arraycopy(ts, 0, s, 0, tsLength);
+        Arrays.fill(s, tsLength, tsLength + Bits.PADDING_BYTES, (byte) 0);
+        System.arraycopy(vs, 0, s, tsLength + Bits.PADDING_BYTES, vsLength);
+        chunkOffset = 0;
+        count = n;
+        minTime = head.minTime();
+        maxTime = n == 0 ? Long.MIN_VALUE : head.maxTime();
         timestampEncoding = ChunkFormat.TIMESTAMP_DOD_BUCKETED;
         valueEncoding = ChunkFormat.VALUE_XOR;
-        isSealed = false;
-        minTime = head.minTime();
-        maxTime = count == 0 ? Long.MIN_VALUE : head.maxTime();
-        index = 0;
-        delta = 0;
-        xor.reset();
+        timestampStart = 0;
+        timestampEnd = tsLength;
+        valueStart = tsLength + Bits.PADDING_BYTES;
+        valueEnd = valueStart + vsLength;
+        isDecoded = false;
+        current = -1;
         return this;
     }
 
@@ -87,8 +102,8 @@ public final class ChunkIterator implements SampleIterator {
     }
 
     /**
-     * Timestamp of the last sample, from the header. For a head chunk that is appended to concurrently it
-     * may belong to a sample newer than this iterator will return.
+     * Timestamp of the last sample, from the header. For a head chunk appended to concurrently it may
+     * belong to a sample newer than this iterator returns.
      */
     public long maxTime() {
         return maxTime;
@@ -96,175 +111,179 @@ public final class ChunkIterator implements SampleIterator {
 
     @Override
     public boolean next() {
-        int i = index;
-        if (i >= count) {
-            if (i == count) {
-                index = i + 1;
-                checkConsumed();
-            }
-            return false;
+        if (!isDecoded) {
+            decode();
         }
-        index = i + 1;
-        if (i == 0) {
-            timestamp = minTime;
-        } else {
-            timestamp += nextDelta(i);
+        if (current < count) {
+            current++;
         }
-        value = nextValue(i);
-        return true;
+        return current < count;
     }
 
     @Override
     public boolean seek(long t) {
-        if (index > 0 && index <= count && timestamp >= t) {
-            return true;
+        if (!isDecoded) {
+            decode();
         }
-        if (t > maxTime) {
-            index = count + 1; // exhausted; no need to decode what cannot match
+        int from = Math.max(current, 0);
+        if (from >= count) {
             return false;
         }
-        while (next()) {
-            if (timestamp >= t) {
-                return true;
+        if (current >= 0 && timestamps[current] >= t) {
+            return true;
+        }
+        int lo = from;
+        int hi = count; // first index with timestamp >= t lies in [lo, hi]
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (timestamps[mid] < t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
         }
-        return false;
+        current = lo;
+        return lo < count;
     }
 
     @Override
     public long timestamp() {
-        return timestamp;
+        return timestamps[current];
     }
 
     @Override
     public double value() {
-        return value;
+        return values[current];
     }
 
-    private long nextDelta(int i) {
-        if (timestampEncoding == ChunkFormat.TIMESTAMP_DOD_PACKED) {
-            if (i == 1) {
-                delta = firstDelta;
-            } else {
-                delta += Zigzag.decode(timestampLayout.read(timestampReader));
-            }
+    private byte[] scratchFor(int length) {
+        int needed = length + Bits.PADDING_BYTES;
+        if (scratch.length < needed) {
+            scratch = new byte[Math.max(needed, scratch.length * 2)];
         } else {
-            delta += DodBuckets.read(timestampReader);
+            Arrays.fill(scratch, length, needed, (byte) 0);
         }
-        return delta;
-    }
-
-    private double nextValue(int i) {
-        switch (valueEncoding) {
-            case ChunkFormat.VALUE_XOR -> {
-                long bits = i == 0 ? xor.readFirst(valueReader) : xor.readNext(valueReader);
-                return Double.longBitsToDouble(bits);
-            }
-            case ChunkFormat.VALUE_DECIMAL_DELTA -> {
-                if (i == 0) {
-                    mantissa = firstMantissa;
-                } else {
-                    mantissa += Zigzag.decode(valueLayout.read(valueReader));
-                }
-            }
-            default -> {
-                if (i == 0) {
-                    mantissa = firstMantissa;
-                } else {
-                    if (i == 1) {
-                        mantissaDelta = firstMantissaDelta;
-                    } else {
-                        mantissaDelta += Zigzag.decode(valueLayout.read(valueReader));
-                    }
-                    mantissa += mantissaDelta;
-                }
-            }
-        }
-        return isDecimalDivide ? mantissa / decimalScale : mantissa * decimalScale;
+        return scratch;
     }
 
     private ChunkIterator readHeader(long offset, long length) {
-        BitReader r = timestampReader;
         chunkOffset = offset;
+        byte[] s = scratch;
         try {
-            int version = r.readByte();
+            ByteCursor in = cursor.of(s, 0, (int) length);
+            int version = in.readByte();
             if (version != ChunkFormat.VERSION) {
-                throw corrupt(offset, "version " + version + " is not the supported " + ChunkFormat.VERSION);
+                throw corrupt("version " + version + " is not the supported " + ChunkFormat.VERSION);
             }
-            int encodings = r.readByte();
+            int encodings = in.readByte();
             timestampEncoding = encodings & 0x0F;
             valueEncoding = encodings >>> 4;
             if (timestampEncoding < ChunkFormat.TIMESTAMP_DOD_BUCKETED
                     || timestampEncoding > ChunkFormat.TIMESTAMP_DOD_PACKED) {
-                throw corrupt(offset, "unknown timestamp encoding " + timestampEncoding);
+                throw corrupt("unknown timestamp encoding " + timestampEncoding);
             }
             if (valueEncoding < ChunkFormat.VALUE_XOR || valueEncoding > ChunkFormat.VALUE_DECIMAL_DOD) {
-                throw corrupt(offset, "unknown value encoding " + valueEncoding);
+                throw corrupt("unknown value encoding " + valueEncoding);
             }
-            long n = r.readUvarint();
-            if (n < 1 || n > Integer.MAX_VALUE) {
-                throw corrupt(offset, "sample count " + n + " is not in [1, " + Integer.MAX_VALUE + "]");
+            long n = in.readUvarint();
+            if (n < 1 || n > ChunkFormat.MAX_SAMPLES) {
+                throw corrupt("sample count " + n + " is not in [1, " + ChunkFormat.MAX_SAMPLES + "]");
             }
             count = (int) n;
-            minTime = r.readVarint();
-            maxTime = minTime + r.readUvarint();
-            long timestampBytes = r.readUvarint();
-            long headerBytes = r.bytePosition();
-            if (r.isOverrun() || headerBytes + timestampBytes > length) {
-                throw corrupt(offset, "timestamp column of " + timestampBytes + " bytes after a " + headerBytes
+            minTime = Zigzag.decode(in.readUvarint());
+            maxTime = minTime + in.readUvarint();
+            long timestampBytes = in.readUvarint();
+            int headerBytes = in.position();
+            if (headerBytes + timestampBytes > length) {
+                throw corrupt("timestamp column of " + timestampBytes + " bytes after a " + headerBytes
                         + "-byte header exceeds the chunk length " + length);
             }
-            r.narrow(headerBytes, timestampBytes);
-            valueReader.narrow(headerBytes + timestampBytes, length - headerBytes - timestampBytes);
-            readColumnPreambles();
+            timestampStart = headerBytes;
+            timestampEnd = (int) (headerBytes + timestampBytes);
+            valueStart = timestampEnd;
+            valueEnd = (int) length;
         } catch (IllegalArgumentException e) {
-            throw corrupt(offset, e.getMessage());
+            throw corrupt(e.getMessage());
         }
-        isSealed = true;
-        index = 0;
-        delta = 0;
-        xor.reset();
+        isDecoded = false;
+        current = -1;
         return this;
     }
 
-    private void readColumnPreambles() {
-        if (timestampEncoding == ChunkFormat.TIMESTAMP_DOD_PACKED && count > 1) {
-            firstDelta = timestampReader.readVarint();
-            if (count > 2) {
-                timestampLayout.readSpec(timestampReader);
-            }
-        }
-        if (valueEncoding == ChunkFormat.VALUE_XOR) {
+    private void decode() {
+        int n = count;
+        if (n == 0) {
+            isDecoded = true; // an empty head chunk
             return;
         }
-        int exponent = (byte) valueReader.readByte();
-        if (exponent < -DecimalConverter.MAX_FRACTION_DIGITS
-                || exponent > DecimalConverter.MAX_EXPONENT) {
-            throw new IllegalArgumentException("decimal exponent " + exponent + " is out of range");
+        if (timestamps.length < n) {
+            int capacity = Math.max(n, timestamps.length * 2);
+            timestamps = new long[capacity];
+            values = new double[capacity];
+            mantissas = new long[capacity];
         }
-        isDecimalDivide = exponent < 0;
-        decimalScale = DecimalConverter.scale(exponent);
-        firstMantissa = valueReader.readVarint();
-        int packedFrom = 1;
-        if (valueEncoding == ChunkFormat.VALUE_DECIMAL_DOD) {
-            packedFrom = 2;
-            if (count > 1) {
-                firstMantissaDelta = valueReader.readVarint();
+        try {
+            decodeTimestamps(n);
+            decodeValues(n);
+        } catch (IllegalArgumentException e) {
+            count = 0; // nothing trustworthy to return
+            throw corrupt(e.getMessage());
+        } finally {
+            isDecoded = true;
+        }
+    }
+
+    private void decodeTimestamps(int n) {
+        byte[] s = scratch;
+        long end = (long) timestampEnd * 8;
+        if (timestampEncoding == ChunkFormat.TIMESTAMP_DOD_BUCKETED) {
+            ColumnDecoder.bucketedTimestamps(s, (long) timestampStart * 8, end, minTime, timestamps, n);
+            return;
+        }
+        long firstDelta = 0;
+        int at = timestampStart;
+        if (n > 1) {
+            ByteCursor in = cursor.of(s, at, timestampEnd);
+            firstDelta = Zigzag.decode(in.readUvarint());
+            at = in.position();
+            if (n > 2) {
+                at = timestampLayout.readSpec(s, at);
             }
         }
-        if (count > packedFrom) {
-            valueLayout.readSpec(valueReader);
-        }
+        ColumnDecoder.packedTimestamps(s, (long) at * 8, end, minTime, firstDelta, timestampLayout, timestamps, n);
     }
 
-    private void checkConsumed() {
-        if (isSealed && (timestampReader.isOverrun() || valueReader.isOverrun())) {
-            throw new StorageException("corrupt chunk at offset " + chunkOffset
-                    + ": column data ends before sample " + count);
+    private void decodeValues(int n) {
+        byte[] s = scratch;
+        long end = (long) valueEnd * 8;
+        if (valueEncoding == ChunkFormat.VALUE_XOR) {
+            ColumnDecoder.xorValues(s, (long) valueStart * 8, end, values, n);
+            return;
         }
+        ByteCursor in = cursor.of(s, valueStart, valueEnd);
+        int exponent = (byte) in.readByte();
+        if (exponent < -DecimalConverter.MAX_FRACTION_DIGITS || exponent > DecimalConverter.MAX_EXPONENT) {
+            throw new IllegalArgumentException("decimal exponent " + exponent + " is out of range");
+        }
+        boolean isDeltaOfDelta = valueEncoding == ChunkFormat.VALUE_DECIMAL_DOD;
+        long[] m = mantissas;
+        m[0] = Zigzag.decode(in.readUvarint());
+        int packedFrom = 1;
+        if (isDeltaOfDelta) {
+            packedFrom = 2;
+            if (n > 1) {
+                m[1] = m[0] + Zigzag.decode(in.readUvarint());
+            }
+        }
+        if (n > packedFrom) {
+            int at = valueLayout.readSpec(s, in.position());
+            ColumnDecoder.checkNotPast(at, valueEnd, packedFrom);
+            valueLayout.decode(s, (long) at * 8, end, m, packedFrom, n);
+        }
+        ColumnDecoder.decimalValues(m, isDeltaOfDelta, exponent, values, n);
     }
 
-    private static StorageException corrupt(long offset, String what) {
-        return new StorageException("corrupt chunk at offset " + offset + ": " + what);
+    private StorageException corrupt(String what) {
+        return new StorageException("corrupt chunk at offset " + chunkOffset + ": " + what);
     }
 }

@@ -11,7 +11,7 @@ package io.sightline.storage.chunk;
  *   1111 + 64 bits         anything else
  * </pre>
  * Payloads are two's complement. Used by head chunks, where the code must be fixed before the data is
- * seen; sealed chunks use {@link PackedLayout}, which fits its buckets to the data.
+ * seen; the decoder is {@link ColumnDecoder#bucketedTimestamps}; sealed chunks use {@link PackedLayout}, which fits its buckets to the data.
  */
 final class DodBuckets {
     private DodBuckets() {
@@ -30,28 +30,6 @@ final class DodBuckets {
             w.writeBits(0b1111, 4);
             w.writeBits(dod, 64);
         }
-    }
-
-    static long read(BitReader r) {
-        long win = r.peek();
-        if (win >= 0) {
-            r.skip(1);
-            return 0;
-        }
-        if ((win << 1) >= 0) {
-            r.skip(12);
-            return (win << 2) >> 54;
-        }
-        if ((win << 2) >= 0) {
-            r.skip(19);
-            return (win << 3) >> 48;
-        }
-        if ((win << 3) >= 0) {
-            r.skip(28);
-            return (win << 4) >> 40;
-        }
-        r.skip(4);
-        return r.readBits(64);
     }
 
     private static boolean fits(long v, int bits) {

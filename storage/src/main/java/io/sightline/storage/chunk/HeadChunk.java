@@ -53,6 +53,7 @@ public final class HeadChunk {
      * samples before they reach a chunk); any double is accepted and kept bit for bit.
      *
      * @throws IllegalArgumentException when {@code t} is not after the last timestamp
+     * @throws IllegalStateException when the chunk already holds {@link ChunkFormat#MAX_SAMPLES} samples
      */
     public void append(long t, double v) {
         int n = count;
@@ -60,6 +61,10 @@ public final class HeadChunk {
             minTime = t;
             lastDelta = 0;
         } else {
+            if (n == ChunkFormat.MAX_SAMPLES) {
+                throw new IllegalStateException("head chunk is full: " + n + " samples is ChunkFormat.MAX_SAMPLES; "
+                        + "cut a new chunk");
+            }
             if (t <= maxTime) {
                 throw new IllegalArgumentException("timestamp " + t + " is not after the chunk's last timestamp "
                         + maxTime + "; chunks need strictly increasing timestamps");
@@ -116,6 +121,14 @@ public final class HeadChunk {
 
     byte[] timestampBytesAcquire() {
         return timestamps.arrayAcquire();
+    }
+
+    int timestampByteLength() {
+        return timestamps.byteLength();
+    }
+
+    int valueByteLength() {
+        return values.byteLength();
     }
 
     byte[] valueBytesAcquire() {

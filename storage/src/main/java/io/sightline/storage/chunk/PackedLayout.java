@@ -20,7 +20,7 @@ final class PackedLayout {
     private final long[] cumulative = new long[65];
     private int kind;
     private int a;
-    private int b;
+    private int b1;
     private int c;
     private long costBits;
 
@@ -40,7 +40,7 @@ final class PackedLayout {
         kind = FIXED;
         c = maxWidth;
         a = 0;
-        b = 0;
+        b1 = 0;
         costBits = 16 + n * maxWidth;
         for (int x = 0; x < maxWidth; x++) {
             long two = 24 + cumulative[x] * (1 + x) + (n - cumulative[x]) * (1 + maxWidth);
@@ -56,7 +56,7 @@ final class PackedLayout {
                     costBits = three;
                     kind = THREE;
                     a = x;
-                    b = y;
+                    b1 = y;
                 }
             }
         }
@@ -77,33 +77,34 @@ final class PackedLayout {
             }
             default -> {
                 w.writeByte(a);
-                w.writeByte(b);
+                w.writeByte(b1);
                 w.writeByte(c);
             }
         }
     }
 
-    /** Reads and validates a spec; throws IllegalArgumentException naming the bad field. */
-    void readSpec(BitReader r) {
-        kind = r.readByte();
+    /**
+     * Reads and validates a spec from {@code b} at byte {@code offset}; returns the offset after it.
+     * Throws IllegalArgumentException naming the bad field.
+     */
+    int readSpec(byte[] b, int offset) {
+        kind = b[offset++] & 0xFF;
+        a = 0;
+        b1 = 0;
         switch (kind) {
-            case FIXED -> {
-                a = 0;
-                b = 0;
-                c = checkWidth("c", r.readByte());
-            }
+            case FIXED -> c = checkWidth("c", b[offset++]);
             case TWO -> {
-                a = checkWidth("a", r.readByte());
-                b = 0;
-                c = checkWidth("c", r.readByte());
+                a = checkWidth("a", b[offset++]);
+                c = checkWidth("c", b[offset++]);
             }
             case THREE -> {
-                a = checkWidth("a", r.readByte());
-                b = checkWidth("b", r.readByte());
-                c = checkWidth("c", r.readByte());
+                a = checkWidth("a", b[offset++]);
+                b1 = checkWidth("b", b[offset++]);
+                c = checkWidth("c", b[offset++]);
             }
             default -> throw new IllegalArgumentException("packed layout kind " + kind + " is not 0, 1 or 2");
         }
+        return offset;
     }
 
     void write(BitWriter w, long z) {
@@ -121,9 +122,9 @@ final class PackedLayout {
                 int width = Zigzag.width(z);
                 if (width <= a) {
                     w.writeBits(z, 1 + a);
-                } else if (width <= b) {
+                } else if (width <= b1) {
                     w.writeBits(0b10, 2);
-                    w.writeBits(z, b);
+                    w.writeBits(z, b1);
                 } else {
                     w.writeBits(0b11, 2);
                     w.writeBits(z, c);
@@ -132,37 +133,56 @@ final class PackedLayout {
         }
     }
 
-    long read(BitReader r) {
+    /**
+     * Decodes residuals {@code [from, to)} starting at bit {@code pos} into {@code out}, zigzag-decoded to
+     * signed values; returns the end bit. One loop per layout kind, so the per-residual work is a load,
+     * a sign test and two shifts.
+     */
+    long decode(byte[] buf, long pos, long end, long[] out, int from, int to) {
+        int wa = a;
+        int wb = b1;
+        int wc = c;
         if (kind == FIXED) {
-            return r.readBits(c);
-        }
-        long win = r.peek();
-        if (win >= 0) {
-            // Class '0': the prefix bit is zero, so the top (1 + a) bits are the value.
-            if (a <= 56) {
-                r.skip(1 + a);
-                return win >>> (63 - a);
+            ColumnDecoder.checkNotPast(pos + (long) wc * (to - from), end, to);
+            if (wc == 0) {
+                java.util.Arrays.fill(out, from, to, 0L);
+                return pos;
             }
-            r.skip(1);
-            return r.readBits(a);
-        }
-        if (kind == TWO) {
-            r.skip(1);
-            return r.readBits(c);
-        }
-        if ((win << 1) >= 0) {
-            if (b <= 55) {
-                r.skip(2 + b);
-                return (win << 1) >>> (63 - b);
+            for (int i = from; i < to; i++) {
+                out[i] = Zigzag.decode(Bits.read(buf, pos, wc));
+                pos += wc;
             }
-            r.skip(2);
-            return r.readBits(b);
+            return pos;
         }
-        r.skip(2);
-        return r.readBits(c);
+        boolean isWindowA = wa <= 56;
+        boolean isWindowB = wb <= 55;
+        boolean isTwo = kind == TWO;
+        for (int i = from; i < to; i++) {
+            ColumnDecoder.checkNotPast(pos, end, i);
+            long w = Bits.window(buf, pos);
+            long z;
+            if (w >= 0) {
+                // Class '0': the prefix bit is zero, so the top (1 + a) bits are the value.
+                z = isWindowA ? w >>> (63 - wa) : Bits.read(buf, pos + 1, wa);
+                pos += 1 + wa;
+            } else if (isTwo) {
+                z = Bits.read(buf, pos + 1, wc);
+                pos += 1 + wc;
+            } else if ((w << 1) >= 0) {
+                z = isWindowB ? (w << 1) >>> (63 - wb) : Bits.read(buf, pos + 2, wb);
+                pos += 2 + wb;
+            } else {
+                z = Bits.read(buf, pos + 2, wc);
+                pos += 2 + wc;
+            }
+            out[i] = Zigzag.decode(z);
+        }
+        ColumnDecoder.checkNotPast(pos, end, to);
+        return pos;
     }
 
-    private static int checkWidth(String name, int width) {
+    private static int checkWidth(String name, byte stored) {
+        int width = stored & 0xFF;
         if (width > 64) {
             throw new IllegalArgumentException("packed layout width " + name + "=" + width + " exceeds 64");
         }

@@ -137,7 +137,7 @@ class ChunkIteratorTest {
         assertThatThrownBy(() -> new ChunkIterator().reset(badEncoding, 0, badEncoding.length))
                 .isInstanceOf(StorageException.class).hasMessageContaining("value encoding 7");
         assertThatThrownBy(() -> new ChunkIterator().reset(chunk, 0, 4))
-                .isInstanceOf(StorageException.class).hasMessageContaining("exceeds the chunk length 4");
+                .isInstanceOf(StorageException.class).hasMessageContaining("data ends at byte 4 inside a header field");
     }
 
     @Test
@@ -152,7 +152,7 @@ class ChunkIteratorTest {
             while (it.next()) {
                 it.value();
             }
-        }).isInstanceOf(StorageException.class).hasMessageContaining("ends before sample 100");
+        }).isInstanceOf(StorageException.class).hasMessageContaining("column data ends before sample");
     }
 
     private static void assertSequence(ChunkIterator it, int n, int round) {
