@@ -1,0 +1,67 @@
+package io.sightline.query.promql.engine;
+
+import io.sightline.query.QueryException;
+import io.sightline.storage.Queryable;
+
+/**
+ * The state of one query: where it reads, its lookback, its limits and its counters. Not thread-safe;
+ * one per query.
+ */
+final class QueryContext {
+    /** How many loop iterations pass between deadline checks. */
+    static final int DEADLINE_CHECK_INTERVAL = 1024;
+
+    final Queryable queryable;
+    final long lookbackMillis;
+    final long queryStart;
+    final long queryEnd;
+    final long deadlineNanos;
+    final long maxSamples;
+    /** Default subquery step when none is given (Prometheus's global evaluation interval). */
+    final long defaultSubqueryStep;
+    long samplesLoaded;
+    long currentSamples;
+    long peakSamples;
+    private int ticks;
+
+    QueryContext(Queryable queryable, long lookbackMillis, long queryStart, long queryEnd, long deadlineNanos,
+                 long maxSamples, long defaultSubqueryStep) {
+        this.queryable = queryable;
+        this.lookbackMillis = lookbackMillis;
+        this.queryStart = queryStart;
+        this.queryEnd = queryEnd;
+        this.deadlineNanos = deadlineNanos;
+        this.maxSamples = maxSamples;
+        this.defaultSubqueryStep = defaultSubqueryStep;
+    }
+
+    /** Checks the deadline every {@link #DEADLINE_CHECK_INTERVAL} calls. */
+    void tick() {
+        if (++ticks % DEADLINE_CHECK_INTERVAL == 0) {
+            checkDeadline();
+        }
+    }
+
+    void checkDeadline() {
+        if (System.nanoTime() - deadlineNanos > 0) {
+            throw new QueryException(QueryException.ErrorType.TIMEOUT, "query timed out in expression evaluation");
+        }
+    }
+
+    /** Accounts samples held in memory; fails the query past {@code query.max_samples}. */
+    void addSamples(long n) {
+        currentSamples += n;
+        if (currentSamples > peakSamples) {
+            peakSamples = currentSamples;
+        }
+        if (currentSamples > maxSamples) {
+            throw new QueryException(QueryException.ErrorType.EXECUTION,
+                    "query processing would load too many samples into memory in query execution (limit "
+                            + maxSamples + ", set by query.max_samples)");
+        }
+    }
+
+    void releaseSamples(long n) {
+        currentSamples -= n;
+    }
+}
