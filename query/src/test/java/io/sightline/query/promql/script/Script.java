@@ -49,6 +49,11 @@ record Script(String name, List<Command> commands) {
                 continue;
             }
             int headerLine = i + 1;
+            if (l.equals("clear")) { // clear has no body: the next line may start a command
+                out.add(new Clear(headerLine));
+                i++;
+                continue;
+            }
             List<String> body = new ArrayList<>();
             int j = i + 1;
             while (j < lines.size()) {
@@ -60,9 +65,7 @@ record Script(String name, List<Command> commands) {
                 j++;
             }
             i = j;
-            if (l.equals("clear")) {
-                out.add(new Clear(headerLine));
-            } else if (l.startsWith("load")) {
+            if (l.startsWith("load")) {
                 String[] parts = l.split("\\s+");
                 List<SeriesLine> series = new ArrayList<>();
                 for (String b : body) {
