@@ -2,6 +2,8 @@ package io.sightline.query.promql.engine;
 
 import io.sightline.query.promql.function.LabelFunctions;
 import io.sightline.query.promql.function.MathUtil;
+import io.sightline.query.promql.function.MeanAccumulator;
+import io.sightline.query.promql.function.MetricName;
 import io.sightline.query.promql.function.StepSeries;
 import io.sightline.query.promql.parser.AggregateOp;
 import io.sightline.query.promql.parser.Expr;
@@ -35,6 +37,14 @@ final class AggregateEvaluator {
             }
         }
         List<StepSeries> in = ev.evalVector(a.expr(), times);
+        if (a.op() == AggregateOp.QUANTILE) {
+            for (double q : param.values()) {
+                if (!(q >= 0 && q <= 1)) {
+                    ev.ctx.warn("quantile value should be between 0 and 1, got " + MathUtil.formatFloat(q), a.param().pos());
+                    break;
+                }
+            }
+        }
         if (a.op() == AggregateOp.COUNT_VALUES && !LabelFunctions.validLabelName(label)) {
             throw Evaluator.execError("invalid label name " + Strings.goQuote(label));
         }
@@ -67,7 +77,7 @@ final class AggregateEvaluator {
 
     private static Labels groupLabels(Labels l, Expr.Aggregate a) {
         if (a.without()) {
-            Labels.Builder b = l.toBuilder().remove(Labels.METRIC_NAME);
+            Labels.Builder b = MetricName.drop(l).toBuilder();
             for (String n : a.grouping()) {
                 b.remove(n);
             }
@@ -84,6 +94,7 @@ final class AggregateEvaluator {
         List<StepSeries> out = new ArrayList<>(groups.size());
         double[] buf = new double[16];
         double[] c = new double[2];
+        MeanAccumulator mean = new MeanAccumulator();
         for (Map.Entry<Labels, List<StepSeries>> g : groups.entrySet()) {
             ev.ctx.tick();
             List<StepSeries> members = g.getValue();
@@ -97,10 +108,10 @@ final class AggregateEvaluator {
             for (int i = 0; i < steps; i++) {
                 int n = 0;
                 double acc = 0;
-                double mean = 0;
+                double avg = 0;
                 c[0] = 0;
                 c[1] = 0;
-                boolean incremental = false;
+                mean.reset();
                 for (StepSeries s : members) {
                     if (!s.present[i]) {
                         continue;
@@ -109,30 +120,13 @@ final class AggregateEvaluator {
                     n++;
                     switch (op) {
                         case SUM -> acc = MathUtil.kahanInc(f, acc, c, 0);
-                        case AVG -> {
-                            if (!incremental) {
-                                double before = c[0];
-                                double ns = MathUtil.kahanInc(f, acc, c, 0);
-                                if (!Double.isInfinite(ns)) {
-                                    acc = ns;
-                                    break;
-                                }
-                                c[0] = before;
-                                incremental = true;
-                                mean = acc / (n - 1);
-                                c[0] /= n - 1;
-                            }
-                            double q = (n - 1) / (double) n;
-                            c[1] = q * c[0];
-                            mean = MathUtil.kahanInc(f / n, q * mean, c, 1);
-                            c[0] = c[1];
-                        }
+                        case AVG -> mean.add(f);
                         case MAX -> acc = n == 1 || acc < f || Double.isNaN(acc) ? f : acc;
                         case MIN -> acc = n == 1 || acc > f || Double.isNaN(acc) ? f : acc;
                         case STDDEV, STDVAR -> {
-                            double delta = f - mean;
-                            mean += delta / n;
-                            acc += delta * (f - mean);
+                            double delta = f - avg;
+                            avg += delta / n;
+                            acc += delta * (f - avg);
                         }
                         case QUANTILE -> buf[n - 1] = f;
                         default -> {
@@ -144,7 +138,7 @@ final class AggregateEvaluator {
                 }
                 double v = switch (op) {
                     case SUM -> acc + c[0];
-                    case AVG -> incremental ? mean + c[0] : acc / n + c[0] / n;
+                    case AVG -> mean.result();
                     case COUNT -> n;
                     case GROUP -> 1;
                     case MAX, MIN -> acc;

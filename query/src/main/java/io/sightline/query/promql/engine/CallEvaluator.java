@@ -3,6 +3,7 @@ package io.sightline.query.promql.engine;
 import io.sightline.query.promql.function.BucketQuantile;
 import io.sightline.query.promql.function.ElementFunctions;
 import io.sightline.query.promql.function.LabelFunctions;
+import io.sightline.query.promql.function.MathUtil;
 import io.sightline.query.promql.function.RangeFunction;
 import io.sightline.query.promql.function.RangeFunctions;
 import io.sightline.query.promql.function.RangeSeries;
@@ -51,6 +52,19 @@ final class CallEvaluator {
                 yield new Scalars(v);
             }
             case "pi" -> Scalars.constant(Math.PI, times.length);
+            case "step" -> Scalars.constant(ev.ctx.queryStep / 1000.0, times.length);
+            case "range" -> Scalars.constant((ev.ctx.queryEnd - ev.ctx.queryStart) / 1000.0, times.length);
+            case "start" -> Scalars.constant(ev.ctx.queryStart / 1000.0, times.length);
+            case "end" -> Scalars.constant(ev.ctx.queryEnd / 1000.0, times.length);
+            case "min_of", "max_of" -> {
+                double[] a = ev.evalScalar(args.get(0), times).values();
+                double[] b = ev.evalScalar(args.get(1), times).values();
+                double[] v = new double[times.length];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = name.equals("min_of") ? Math.min(a[i], b[i]) : Math.max(a[i], b[i]);
+                }
+                yield new Scalars(v);
+            }
             case "vector" -> {
                 Scalars s = ev.evalScalar(args.get(0), times);
                 StepSeries out = new StepSeries(Labels.EMPTY, times.length);
@@ -65,14 +79,21 @@ final class CallEvaluator {
             case "absent_over_time" -> absentOverTime(args.get(0), times);
             case "clamp", "clamp_min", "clamp_max" -> clamp(name, args, times);
             case "round" -> round(args, times);
-            case "histogram_quantile" -> histogramQuantile(ev.evalScalar(args.get(0), times),
-                    ev.evalVector(args.get(1), times), times.length);
+            case "histogram_quantile" -> histogramQuantile(c, times);
             case "label_replace" -> labelReplace(args, times);
             case "label_join" -> labelJoin(args, times);
-            case "sort", "sort_desc" -> sort(ev.evalVector(args.get(0), times), times.length, name.equals("sort_desc"));
-            case "sort_by_label", "sort_by_label_desc" -> sortByLabel(args, times, name.endsWith("_desc"));
+            case "sort", "sort_desc" -> sortWarning(c) ? List.of() : sort(ev.evalVector(args.get(0), times), times.length, name.equals("sort_desc"));
+            case "sort_by_label", "sort_by_label_desc" -> sortWarning(c) ? List.of() : sortByLabel(args, times, name.endsWith("_desc"));
             default -> throw Evaluator.execError("function \"" + name + "\" is not supported");
         };
+    }
+
+    /** Records that sorting a range query has no effect; always false (the call still evaluates). */
+    private boolean sortWarning(Expr.Call c) {
+        if (ev.ctx.queryStep != 0) {
+            ev.ctx.warn("sort is ineffective for range queries since results are always ordered by labels", c.pos());
+        }
+        return false;
     }
 
     private List<StepSeries> timeVector(long[] times) {
@@ -116,6 +137,9 @@ final class CallEvaluator {
             } else {
                 scalars.add(ev.evalScalar(a, times));
             }
+        }
+        if (c.function().name().equals("quantile_over_time")) {
+            checkQuantile(scalars.get(0), c.args().get(0));
         }
         if (c.function().name().equals("double_exponential_smoothing")) {
             checkSmoothingFactors(scalars, times.length);
@@ -242,9 +266,12 @@ final class CallEvaluator {
             if (m.name().equals(Labels.METRIC_NAME)) {
                 continue;
             }
-            if (m.type() == Matcher.Type.EQ && seen.add(m.name())) {
-                b.set(m.name(), m.value());
-            } else if (m.type() == Matcher.Type.EQ) {
+            // A label named by more than one matcher is ambiguous, so absent() leaves it out.
+            if (seen.add(m.name())) {
+                if (m.type() == Matcher.Type.EQ) {
+                    b.set(m.name(), m.value());
+                }
+            } else {
                 b.remove(m.name());
             }
         }
@@ -334,13 +361,20 @@ final class CallEvaluator {
         return in;
     }
 
-    private List<StepSeries> histogramQuantile(Scalars q, List<StepSeries> in, int steps) {
+    private List<StepSeries> histogramQuantile(Expr.Call c, long[] times) {
+        int steps = times.length;
+        Scalars q = ev.evalScalar(c.args().get(0), times);
+        checkQuantile(q, c.args().get(0));
+        List<StepSeries> in = ev.evalVector(c.args().get(1), times);
         Map<Labels, List<StepSeries>> groups = new LinkedHashMap<>();
         Map<StepSeries, Double> bounds = new java.util.HashMap<>();
+        boolean[] forced = new boolean[1];
         for (StepSeries s : in) {
             String le = s.labels.get("le");
             Double bound = le == null ? null : parseBound(le);
             if (bound == null) {
+                ev.ctx.warn("bucket label \"le\" is missing or has a malformed value of \"" + (le == null ? "" : le)
+                        + "\" for metric name \"" + nameOf(s.labels) + "\"", c.args().get(1).pos());
                 continue;
             }
             bounds.put(s, bound);
@@ -367,7 +401,13 @@ final class CallEvaluator {
                     }
                 }
                 if (n > 0) {
-                    o.set(i, BucketQuantile.quantile(q.values()[i], upper, counts, n));
+                    forced[0] = false;
+                    o.set(i, BucketQuantile.quantile(q.values()[i], upper, counts, n, forced));
+                    if (forced[0]) {
+                        ev.ctx.info("input to histogram_quantile needed to be fixed for monotonicity (see "
+                                + "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) "
+                                + "for metric name \"" + nameOf(g.getKey()) + "\"", c.args().get(1).pos());
+                    }
                 }
             }
             if (o.any()) {
@@ -375,6 +415,21 @@ final class CallEvaluator {
             }
         }
         return out;
+    }
+
+    private static String nameOf(Labels l) {
+        String n = l.metricName();
+        return n == null ? "" : n;
+    }
+
+    /** Warns once per query when a quantile parameter lies outside [0, 1]. */
+    void checkQuantile(Scalars q, Expr param) {
+        for (double v : q.values()) {
+            if (!(v >= 0 && v <= 1)) {
+                ev.ctx.warn("quantile value should be between 0 and 1, got " + MathUtil.formatFloat(v), param.pos());
+                return;
+            }
+        }
     }
 
     private static Double parseBound(String le) {

@@ -8,6 +8,7 @@ import io.sightline.query.QueryOptions;
 import io.sightline.query.QueryResult;
 import io.sightline.query.QueryStats;
 import io.sightline.query.Value;
+import io.sightline.query.promql.function.MetricName;
 import io.sightline.query.promql.function.RangeSeries;
 import io.sightline.query.promql.function.StepSeries;
 import io.sightline.query.promql.parser.Expr;
@@ -47,7 +48,7 @@ public final class PromqlEngine implements QueryEngine {
     @Override
     public QueryResult instantQuery(String expr, long timeMillis, QueryOptions options) {
         Expr e = Parser.parse(expr);
-        return run(e, timeMillis, timeMillis, 0, options, false);
+        return run(expr, e, timeMillis, timeMillis, 0, options, false);
     }
 
     @Override
@@ -69,10 +70,10 @@ public final class PromqlEngine implements QueryEngine {
             throw new QueryException(QueryException.ErrorType.BAD_DATA, "invalid expression type \"" + e.type()
                     + "\" for range query, must be Scalar or instant Vector");
         }
-        return run(e, startMillis, endMillis, stepMillis, options, true);
+        return run(expr, e, startMillis, endMillis, stepMillis, options, true);
     }
 
-    private QueryResult run(Expr e, long start, long end, long step, QueryOptions options, boolean range) {
+    private QueryResult run(String query, Expr e, long start, long end, long step, QueryOptions options, boolean range) {
         long timeout = options.timeoutMillis() > 0 ? Math.min(options.timeoutMillis(), config.timeoutMillis())
                 : config.timeoutMillis();
         long lookback = options.lookbackDeltaMillis() > 0 ? options.lookbackDeltaMillis() : config.lookbackDeltaMillis();
@@ -87,14 +88,14 @@ public final class PromqlEngine implements QueryEngine {
             throw new QueryException(QueryException.ErrorType.CANCELED, "query was canceled while queued");
         }
         metrics.started();
-        QueryContext ctx = new QueryContext(queryable, lookback, start, end, t0 + TimeUnit.MILLISECONDS.toNanos(timeout),
+        QueryContext ctx = new QueryContext(query, queryable, lookback, start, end, step, t0 + TimeUnit.MILLISECONDS.toNanos(timeout),
                 config.maxSamples(), DEFAULT_SUBQUERY_STEP_MILLIS);
         try {
             long[] times = range ? steps(start, end, step) : new long[]{start};
             Value v = shape(new Evaluator(ctx).eval(e, times), times, range, start);
             double secs = (System.nanoTime() - t0) / 1e9;
             QueryStats stats = options.collectStats() ? new QueryStats(ctx.samplesLoaded, ctx.peakSamples, secs) : null;
-            return new QueryResult(v, List.of(), List.of(), stats);
+            return new QueryResult(v, List.copyOf(ctx.warnings), List.copyOf(ctx.infos), stats);
         } catch (QueryException qe) {
             metrics.failed(qe.type().apiName());
             throw qe;
@@ -131,7 +132,7 @@ public final class PromqlEngine implements QueryEngine {
     private static List<StepSeries> dropNames(List<StepSeries> in) {
         for (StepSeries s : in) {
             if (s.dropName) {
-                s.labels = s.labels.withoutMetricName();
+                s.labels = MetricName.drop(s.labels);
                 s.dropName = false;
             }
         }
@@ -191,7 +192,7 @@ public final class PromqlEngine implements QueryEngine {
             if (hi == lo) {
                 continue;
             }
-            Labels l = rs.dropName() ? rs.labels().withoutMetricName() : rs.labels();
+            Labels l = rs.dropName() ? MetricName.drop(rs.labels()) : rs.labels();
             out.add(new Value.SeriesPoints(l, Arrays.copyOfRange(rs.ts(), lo, hi),
                     Arrays.copyOfRange(rs.values(), lo, hi), hi - lo));
         }

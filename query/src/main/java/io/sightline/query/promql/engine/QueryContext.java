@@ -1,7 +1,11 @@
 package io.sightline.query.promql.engine;
 
 import io.sightline.query.QueryException;
+import io.sightline.query.promql.parser.PosRange;
 import io.sightline.storage.Queryable;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * The state of one query: where it reads, its lookback, its limits and its counters. Not thread-safe;
@@ -15,6 +19,11 @@ final class QueryContext {
     final long lookbackMillis;
     final long queryStart;
     final long queryEnd;
+    /** The range query's step, 0 for an instant query. */
+    final long queryStep;
+    private final String query;
+    final Set<String> warnings = new LinkedHashSet<>();
+    final Set<String> infos = new LinkedHashSet<>();
     final long deadlineNanos;
     final long maxSamples;
     /** Default subquery step when none is given (Prometheus's global evaluation interval). */
@@ -24,8 +33,10 @@ final class QueryContext {
     long peakSamples;
     private int ticks;
 
-    QueryContext(Queryable queryable, long lookbackMillis, long queryStart, long queryEnd, long deadlineNanos,
-                 long maxSamples, long defaultSubqueryStep) {
+    QueryContext(String query, Queryable queryable, long lookbackMillis, long queryStart, long queryEnd, long queryStep,
+                 long deadlineNanos, long maxSamples, long defaultSubqueryStep) {
+        this.query = query;
+        this.queryStep = queryStep;
         this.queryable = queryable;
         this.lookbackMillis = lookbackMillis;
         this.queryStart = queryStart;
@@ -33,6 +44,15 @@ final class QueryContext {
         this.deadlineNanos = deadlineNanos;
         this.maxSamples = maxSamples;
         this.defaultSubqueryStep = defaultSubqueryStep;
+    }
+
+    /** Adds a warning annotation, as Prometheus renders it: {@code PromQL warning: ... (1:5)}. */
+    void warn(String message, PosRange pos) {
+        warnings.add("PromQL warning: " + message + " (" + pos.startLineColumn(query) + ")");
+    }
+
+    void info(String message, PosRange pos) {
+        infos.add("PromQL info: " + message + " (" + pos.startLineColumn(query) + ")");
     }
 
     /** Checks the deadline every {@link #DEADLINE_CHECK_INTERVAL} calls. */

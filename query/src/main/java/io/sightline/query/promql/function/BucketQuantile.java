@@ -11,8 +11,11 @@ public final class BucketQuantile {
     private BucketQuantile() {
     }
 
-    /** Sorts {@code upper/counts[0..n)} in place and returns the quantile (NaN when undefined). */
-    public static double quantile(double q, double[] upper, double[] counts, int n) {
+    /**
+     * Sorts {@code upper/counts[0..n)} in place and returns the quantile (NaN when undefined);
+     * {@code forcedMonotonic[0]} is set when decreasing counts had to be fixed.
+     */
+    public static double quantile(double q, double[] upper, double[] counts, int n, boolean[] forcedMonotonic) {
         if (Double.isNaN(q)) {
             return Double.NaN;
         }
@@ -30,7 +33,7 @@ public final class BucketQuantile {
             return Double.NaN;
         }
         n = coalesce(upper, counts, n);
-        ensureMonotonic(counts, n);
+        forcedMonotonic[0] |= ensureMonotonic(counts, n);
         if (n < 2) {
             return Double.NaN;
         }
@@ -89,7 +92,8 @@ public final class BucketQuantile {
         return w;
     }
 
-    private static void ensureMonotonic(double[] counts, int n) {
+    private static boolean ensureMonotonic(double[] counts, int n) {
+        boolean forced = false;
         double prev = counts[0];
         for (int i = 1; i < n; i++) {
             double cur = counts[i];
@@ -102,10 +106,12 @@ public final class BucketQuantile {
             }
             if (cur < prev) {
                 counts[i] = prev;
+                forced = true;
                 continue;
             }
             prev = cur;
         }
+        return forced;
     }
 
     private static boolean almostEqual(double a, double b) {

@@ -178,33 +178,12 @@ public final class RangeFunctions {
     }
 
     private static boolean avg(Window w) {
-        double[] c = w.comp;
-        c[0] = 0;
-        double sum = 0;
-        double mean = 0;
-        double count = 0;
-        boolean incremental = false;
+        MeanAccumulator m = w.mean;
+        m.reset();
         for (int i = w.lo; i < w.hi; i++) {
-            double f = w.values[i];
-            count = i - w.lo + 1;
-            if (!incremental) {
-                double before = c[0];
-                double ns = MathUtil.kahanInc(f, sum, c, 0);
-                if (!Double.isInfinite(ns)) {
-                    sum = ns;
-                    continue;
-                }
-                c[0] = before;
-                incremental = true;
-                mean = sum / (count - 1);
-                c[0] /= count - 1;
-            }
-            double q = (count - 1) / count;
-            c[1] = q * c[0];
-            mean = MathUtil.kahanInc(f / count, q * mean, c, 1);
-            c[0] = c[1];
+            m.add(w.values[i]);
         }
-        w.result = incremental ? mean + c[0] : sum / count + c[0] / count;
+        w.result = m.result();
         return true;
     }
 
@@ -265,6 +244,12 @@ public final class RangeFunctions {
         int n = w.count();
         double[] buf = w.scratch(n);
         System.arraycopy(w.values, w.lo, buf, 0, n);
+        for (int i = 0; i < n; i++) {
+            if (Double.isNaN(buf[i])) {
+                w.result = Double.NaN;
+                return true;
+            }
+        }
         double median = MathUtil.quantile(0.5, buf, n);
         for (int i = 0; i < n; i++) {
             buf[i] = Math.abs(w.values[w.lo + i] - median);

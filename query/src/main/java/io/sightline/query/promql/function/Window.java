@@ -25,6 +25,8 @@ public final class Window {
     public final double[] comp = new double[4];
     public final double[] pair = new double[2];
 
+    public final MeanAccumulator mean = new MeanAccumulator();
+
     /** Where a function writes its result. */
     public double result;
 

@@ -45,6 +45,12 @@ public final class FunctionSignatures {
         add("vector", VECTOR, 0, SCALAR);
         add("scalar", SCALAR, 0, VECTOR);
         add("time", SCALAR, 0);
+        add("step", SCALAR, 0);
+        add("range", SCALAR, 0);
+        add("start", SCALAR, 0);
+        add("end", SCALAR, 0);
+        add("min_of", SCALAR, 0, SCALAR, SCALAR);
+        add("max_of", SCALAR, 0, SCALAR, SCALAR);
         add("pi", SCALAR, 0);
     }
 
