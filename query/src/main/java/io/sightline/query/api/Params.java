@@ -6,6 +6,7 @@ import io.sightline.storage.model.Matcher;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
  * Reads request parameters the way Prometheus's API does, with its error messages: every failure is a
@@ -28,48 +29,37 @@ final class Params {
 
     /** A required timestamp (query_range's start and end). */
     static long requiredTime(HttpCall call, String param) {
-        String v = call.param(param);
-        try {
-            return PromTime.parseMillis(v == null ? "" : v);
-        } catch (IllegalArgumentException e) {
-            throw invalid(param, e.getMessage());
-        }
+        return parse(param, orEmpty(call.param(param)), PromTime::parseMillis, "");
     }
 
-    /** An optional timestamp (Prometheus's {@code parseTimeParam}). */
+    /** An optional timestamp (Prometheus's {@code parseTimeParam}, whose message names the parameter twice). */
     static long time(HttpCall call, String param, long defaultMillis) {
         String v = call.param(param);
-        if (v == null || v.isEmpty()) {
-            return defaultMillis;
-        }
-        try {
-            return PromTime.parseMillis(v);
-        } catch (IllegalArgumentException e) {
-            throw invalid(param, "invalid time value for '" + param + "': " + e.getMessage());
-        }
+        return v == null || v.isEmpty() ? defaultMillis
+                : parse(param, v, PromTime::parseMillis, "invalid time value for '" + param + "': ");
     }
 
     /** A required duration in nanoseconds (query_range's step). */
     static long requiredDurationNanos(HttpCall call, String param) {
-        String v = call.param(param);
-        try {
-            return PromDuration.parseNanos(v == null ? "" : v);
-        } catch (IllegalArgumentException e) {
-            throw invalid(param, e.getMessage());
-        }
+        return parse(param, orEmpty(call.param(param)), PromDuration::parseNanos, "");
     }
 
     /** A duration in nanoseconds, or {@code defaultNanos} when absent. */
     static long durationNanos(HttpCall call, String param, long defaultNanos) {
         String v = call.param(param);
-        if (v == null || v.isEmpty()) {
-            return defaultNanos;
-        }
+        return v == null || v.isEmpty() ? defaultNanos : parse(param, v, PromDuration::parseNanos, "");
+    }
+
+    private static long parse(String param, String value, ToLongFunction<String> parser, String context) {
         try {
-            return PromDuration.parseNanos(v);
+            return parser.applyAsLong(value);
         } catch (IllegalArgumentException e) {
-            throw invalid(param, e.getMessage());
+            throw invalid(param, context + e.getMessage());
         }
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     /** The {@code limit} parameter: 0 (no limit) when absent; must be a non-negative integer. */

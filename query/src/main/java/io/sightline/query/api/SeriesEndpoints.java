@@ -33,13 +33,10 @@ final class SeriesEndpoints {
         if (call.params().getOrDefault(Params.MATCH, List.of()).isEmpty()) {
             throw Params.badData("no match[] parameter provided");
         }
-        int limit = Params.limit(call);
-        long start = Params.time(call, "start", PromTime.MIN_MILLIS);
-        long end = Params.time(call, "end", PromTime.MAX_MILLIS);
-        List<List<Matcher>> sets = Params.matcherSets(call);
-        Bounded<Labels> result = new Bounded<>(limit);
-        try (Querier q = storage.querier(start, end)) {
-            for (List<Matcher> set : sets) {
+        Selection sel = Selection.of(call);
+        Bounded<Labels> result = new Bounded<>(sel.limit());
+        try (Querier q = storage.querier(sel.start(), sel.end())) {
+            for (List<Matcher> set : sel.sets()) {
                 SeriesSet ss = q.select(true, set.toArray(NONE));
                 while (ss.next()) {
                     result.add(ss.at().labels());
@@ -78,16 +75,13 @@ final class SeriesEndpoints {
     }
 
     private Reply strings(HttpCall call, Lookup lookup) {
-        int limit = Params.limit(call);
-        long start = Params.time(call, "start", PromTime.MIN_MILLIS);
-        long end = Params.time(call, "end", PromTime.MAX_MILLIS);
-        List<List<Matcher>> sets = Params.matcherSets(call);
-        Bounded<String> result = new Bounded<>(limit);
-        try (Querier q = storage.querier(start, end)) {
-            if (sets.isEmpty()) {
+        Selection sel = Selection.of(call);
+        Bounded<String> result = new Bounded<>(sel.limit());
+        try (Querier q = storage.querier(sel.start(), sel.end())) {
+            if (sel.sets().isEmpty()) {
                 lookup.find(q, NONE).forEach(result::add);
             }
-            for (List<Matcher> set : sets) {
+            for (List<Matcher> set : sel.sets()) {
                 lookup.find(q, set.toArray(NONE)).forEach(result::add);
             }
         } catch (StorageException e) {
@@ -98,6 +92,14 @@ final class SeriesEndpoints {
 
     private static QueryException execution(StorageException e) {
         return new QueryException(QueryException.ErrorType.EXECUTION, e.getMessage(), -1, e);
+    }
+
+    /** The parameters all three endpoints share: limit, time range (all time by default), match[] selectors. */
+    private record Selection(int limit, long start, long end, List<List<Matcher>> sets) {
+        static Selection of(HttpCall call) {
+            return new Selection(Params.limit(call), Params.time(call, "start", PromTime.MIN_MILLIS),
+                    Params.time(call, "end", PromTime.MAX_MILLIS), Params.matcherSets(call));
+        }
     }
 
     /** A sorted set that keeps at most {@code limit} items (all when 0) and remembers whether it dropped any. */
