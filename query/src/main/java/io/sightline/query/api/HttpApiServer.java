@@ -30,6 +30,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +67,8 @@ public final class HttpApiServer implements ApiServer {
     /** See {@link ApiServer#start}. */
     public static ApiServer start(ApiConfig config, QueryEngine engine, Storage storage, List<Route> extraRoutes,
                                   Meter meter) {
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(storage, "storage");
         List<Endpoint> endpoints = new ArrayList<>(PrometheusApi.endpoints(config, engine, storage, Clock.systemUTC()));
         extraRoutes.forEach(r -> endpoints.add(PrometheusApi.adapt(r)));
         Router router = new Router(endpoints);

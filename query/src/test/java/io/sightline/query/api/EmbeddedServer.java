@@ -7,8 +7,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
-import io.opentelemetry.sdk.metrics.data.LongPointData;
-import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.sightline.query.ApiConfig;
 
@@ -44,17 +42,7 @@ final class EmbeddedServer implements AutoCloseable {
 
     /** The value of {@code sightline_http_requests_total} for a handler and code, 0 when never recorded. */
     long requests(String handler, int code) {
-        for (MetricData m : reader.collectAllMetrics()) {
-            if (m.getName().equals(ApiMetrics.REQUESTS)) {
-                for (LongPointData p : m.getLongSumData().getPoints()) {
-                    if (handler.equals(p.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("handler")))
-                            && String.valueOf(code).equals(p.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("code")))) {
-                        return p.getValue();
-                    }
-                }
-            }
-        }
-        return 0;
+        return SelfMetrics.requests(reader, handler, code);
     }
 
     @Override
