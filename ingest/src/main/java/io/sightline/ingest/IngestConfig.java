@@ -27,8 +27,8 @@ import java.util.Objects;
  * @param retryAfterSeconds        the retry hint sent with 429 / RESOURCE_EXHAUSTED
  *                                 ({@code ingest.retry_after_seconds}, 1)
  * @param maxDeltaSeries           series whose delta temporality is accumulated into cumulative values; the
- *                                 least recently used is forgotten past this, which reads as a counter reset
- *                                 ({@code ingest.max_delta_series}, 100000)
+ *                                 least recently used is forgotten past this, which reads as a counter reset; 0
+ *                                 stores deltas as they come ({@code ingest.max_delta_series}, 100000)
  * @param maxFutureSkewMillis      how far ahead of the server clock a point's timestamp may be
  *                                 ({@code ingest.max_future_skew}, 1h)
  * @param promoteScopeMetadata     whether to add {@code otel_scope_name}, {@code otel_scope_version},
