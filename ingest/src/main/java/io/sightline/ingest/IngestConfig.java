@@ -36,6 +36,9 @@ import java.util.Objects;
  *                                 series ({@code ingest.promote_scope_metadata}, false as in Prometheus)
  * @param shutdownTimeoutMillis    how long a graceful stop waits for in-flight requests
  *                                 ({@code ingest.shutdown_timeout}, 10s)
+ * @param seriesCacheEntries       series remembered per write thread (labels and storage reference), so a
+ *                                 resent series skips building labels and the storage lookup
+ *                                 ({@code ingest.series_cache_entries}, 65536, about 100 bytes each; 0 = off)
  */
 public record IngestConfig(
         String listenAddress,
@@ -51,7 +54,8 @@ public record IngestConfig(
         int maxDeltaSeries,
         long maxFutureSkewMillis,
         boolean promoteScopeMetadata,
-        long shutdownTimeoutMillis) {
+        long shutdownTimeoutMillis,
+        int seriesCacheEntries) {
 
     public static final String DEFAULT_LISTEN_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_GRPC_PORT = 4317;
@@ -64,6 +68,7 @@ public record IngestConfig(
     public static final int DEFAULT_MAX_DELTA_SERIES = 100_000;
     public static final long DEFAULT_MAX_FUTURE_SKEW_MILLIS = 3_600_000L;
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 10_000L;
+    public static final int DEFAULT_SERIES_CACHE_ENTRIES = 65_536;
 
     public IngestConfig {
         Objects.requireNonNull(listenAddress, "listen_address must be set");
@@ -86,6 +91,7 @@ public record IngestConfig(
         if (shutdownTimeoutMillis < 0) {
             throw new IllegalArgumentException("ingest.shutdown_timeout must be >= 0, got " + shutdownTimeoutMillis + "ms");
         }
+        range("ingest.series_cache_entries", seriesCacheEntries, 0, 1 << 26);
     }
 
     /** Every default: 127.0.0.1, ports 4317 and 4318, limits as documented on the record. */
@@ -94,14 +100,14 @@ public record IngestConfig(
         return new IngestConfig(DEFAULT_LISTEN_ADDRESS, DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT, DEFAULT_MAX_REQUEST_BYTES,
                 DEFAULT_MAX_LABELS_PER_SERIES, DEFAULT_MAX_LABEL_NAME_LENGTH, DEFAULT_MAX_LABEL_VALUE_LENGTH,
                 Math.max(4, 4 * cores), cores, DEFAULT_RETRY_AFTER_SECONDS, DEFAULT_MAX_DELTA_SERIES,
-                DEFAULT_MAX_FUTURE_SKEW_MILLIS, false, DEFAULT_SHUTDOWN_TIMEOUT_MILLIS);
+                DEFAULT_MAX_FUTURE_SKEW_MILLIS, false, DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, DEFAULT_SERIES_CACHE_ENTRIES);
     }
 
     /** A copy listening on {@code address} with the given ports (0 = ephemeral). */
     public IngestConfig withListen(String address, int grpc, int http) {
         return new IngestConfig(address, grpc, http, maxRequestBytes, maxLabelsPerSeries, maxLabelNameLength,
                 maxLabelValueLength, maxConcurrentRequests, writeThreads, retryAfterSeconds, maxDeltaSeries,
-                maxFutureSkewMillis, promoteScopeMetadata, shutdownTimeoutMillis);
+                maxFutureSkewMillis, promoteScopeMetadata, shutdownTimeoutMillis, seriesCacheEntries);
     }
 
     /** A copy with other request limits. */
@@ -109,21 +115,21 @@ public record IngestConfig(
                                    int maxLabelValueLength) {
         return new IngestConfig(listenAddress, grpcPort, httpPort, maxRequestBytes, maxLabelsPerSeries,
                 maxLabelNameLength, maxLabelValueLength, maxConcurrentRequests, writeThreads, retryAfterSeconds,
-                maxDeltaSeries, maxFutureSkewMillis, promoteScopeMetadata, shutdownTimeoutMillis);
+                maxDeltaSeries, maxFutureSkewMillis, promoteScopeMetadata, shutdownTimeoutMillis, seriesCacheEntries);
     }
 
     /** A copy with another concurrency bound and write thread count. */
     public IngestConfig withConcurrency(int maxConcurrentRequests, int writeThreads) {
         return new IngestConfig(listenAddress, grpcPort, httpPort, maxRequestBytes, maxLabelsPerSeries,
                 maxLabelNameLength, maxLabelValueLength, maxConcurrentRequests, writeThreads, retryAfterSeconds,
-                maxDeltaSeries, maxFutureSkewMillis, promoteScopeMetadata, shutdownTimeoutMillis);
+                maxDeltaSeries, maxFutureSkewMillis, promoteScopeMetadata, shutdownTimeoutMillis, seriesCacheEntries);
     }
 
     /** A copy that adds (or not) the {@code otel_scope_*} labels. */
     public IngestConfig withPromoteScopeMetadata(boolean promote) {
         return new IngestConfig(listenAddress, grpcPort, httpPort, maxRequestBytes, maxLabelsPerSeries,
                 maxLabelNameLength, maxLabelValueLength, maxConcurrentRequests, writeThreads, retryAfterSeconds,
-                maxDeltaSeries, maxFutureSkewMillis, promote, shutdownTimeoutMillis);
+                maxDeltaSeries, maxFutureSkewMillis, promote, shutdownTimeoutMillis, seriesCacheEntries);
     }
 
     private static void port(String key, int port) {

@@ -60,7 +60,7 @@ public final class IngestService implements AutoCloseable {
         WriteLimiter limiter = new WriteLimiter(config.maxConcurrentRequests(), config.writeThreads(), "sightline-ingest-write");
         MetricsTranslator translator = new MetricsTranslator(new TranslationOptions(config.maxLabelsPerSeries(),
                 config.maxLabelNameLength(), config.maxLabelValueLength(), config.maxFutureSkewMillis(),
-                config.promoteScopeMetadata(), config.maxDeltaSeries()));
+                config.promoteScopeMetadata(), config.maxDeltaSeries(), config.seriesCacheEntries()));
         MetricsWriter writer = new MetricsWriter(storage, translator, clock);
         IngestMetrics metrics = new IngestMetrics(meter, limiter::inFlight, translator::deltaSeriesEvicted);
         MetricsHttpEndpoint httpEndpoint = new MetricsHttpEndpoint(writer, metrics, "http", config.maxRequestBytes(),

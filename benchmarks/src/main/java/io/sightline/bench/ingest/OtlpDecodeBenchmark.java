@@ -30,6 +30,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -76,6 +77,10 @@ public class OtlpDecodeBenchmark {
     /** Samples per request: counters and gauges one each, histograms bounds + 3 (+Inf, sum, count), one target_info. */
     static final int SAMPLES = (COUNTERS + GAUGES) * SERIES_PER_METRIC + HISTOGRAMS * SERIES_PER_HISTOGRAM * (BOUNDS.length + 3) + 1;
 
+    /** Series cache entries per thread: 0 measures the path that builds labels for every sample. */
+    @Param({"65536", "0"})
+    public int cacheEntries;
+
     private Path dir;
     private Storage storage;
     private MetricsWriter writer;
@@ -88,7 +93,7 @@ public class OtlpDecodeBenchmark {
         storage = Storage.open(new StorageConfig(dir, StorageConfig.DEFAULT_BLOCK_DURATION_MILLIS,
                 StorageConfig.DEFAULT_RETENTION_MILLIS, WalSyncMode.NEVER, 1_000, 128L << 20, 0, 2_000_000),
                 OpenTelemetry.noop().getMeter("bench"));
-        MetricsTranslator translator = new MetricsTranslator(new TranslationOptions(64, 256, 4096, 3_600_000L, false, 100_000));
+        MetricsTranslator translator = new MetricsTranslator(new TranslationOptions(64, 256, 4096, 3_600_000L, false, 100_000, cacheEntries));
         writer = new MetricsWriter(storage, translator, InstantSource.system());
         timeMillis = System.currentTimeMillis() - 3_600_000L;
     }

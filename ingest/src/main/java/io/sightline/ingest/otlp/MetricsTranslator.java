@@ -21,10 +21,15 @@ public final class MetricsTranslator {
     private final MetricNamer metricNamer = new MetricNamer();
     private final LabelNamer labelNamer = new LabelNamer();
     private final DeltaState deltas;
+    private final ThreadLocal<SeriesCache> caches;
 
     public MetricsTranslator(TranslationOptions options) {
         this.options = options;
         this.deltas = new DeltaState(options.maxDeltaSeries());
+        // One cache per write thread: thread-confined, so the hot path takes no lock. The threads are the
+        // bounded write pool and the API server's workers, so the number of caches is bounded too.
+        this.caches = options.seriesCacheEntries() > 0
+                ? ThreadLocal.withInitial(() -> new SeriesCache(options.seriesCacheEntries())) : null;
     }
 
     /**
@@ -34,7 +39,7 @@ public final class MetricsTranslator {
      */
     public TranslationResult translate(ExportMetricsServiceRequest request, SampleSink sink, long nowMillis) {
         TranslationResult result = new TranslationResult();
-        SeriesEmitter out = new SeriesEmitter(sink, options, labelNamer, result, nowMillis);
+        SeriesEmitter out = new SeriesEmitter(sink, options, labelNamer, result, caches == null ? null : caches.get(), nowMillis);
         ClassicHistogram classic = new ClassicHistogram();
         ExponentialBuckets exponential = new ExponentialBuckets();
         for (int r = 0; r < request.getResourceMetricsCount(); r++) {

@@ -52,8 +52,8 @@ public final class MetricsWriter {
     /** The production sink: straight into the appender. */
     private record AppenderSink(Appender appender) implements SampleSink {
         @Override
-        public long append(Labels labels, long timestampMillis, double value) {
-            return appender.append(Appender.NO_REF, labels, timestampMillis, value);
+        public long append(long ref, Labels labels, long timestampMillis, double value) {
+            return appender.append(ref, labels, timestampMillis, value);
         }
 
         @Override

@@ -11,10 +11,11 @@ public interface SampleSink {
     /**
      * Takes one sample of a valid series.
      *
-     * @param labels the full label set, {@code __name__} included; valid until the sink returns, immutable
+     * @param ref    a reference the sink returned for these labels before, or {@code Appender.NO_REF}
+     * @param labels the full label set, {@code __name__} included; immutable
      * @return a positive series reference, or a negative {@code io.sightline.storage.RejectReason#code()}
      */
-    long append(Labels labels, long timestampMillis, double value);
+    long append(long ref, Labels labels, long timestampMillis, double value);
 
     /** Metadata of one metric family (TYPE, HELP, UNIT). */
     void metadata(String family, MetricMetadata metadata);

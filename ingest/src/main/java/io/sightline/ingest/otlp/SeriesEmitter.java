@@ -3,18 +3,24 @@ package io.sightline.ingest.otlp;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
+import io.sightline.storage.Appender;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.StaleMarker;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 
 /**
  * The per-request state of translation: the resource's {@code job}/{@code instance}, the scope labels,
- * the current data point's labels (one reused builder), validation against the limits, and handing
- * samples to the {@link SampleSink}. Point translators call {@link #beginPoint}, then {@link #sample}
- * for every series of the point, then {@link #endPoint()}. Not thread-safe: one per request.
+ * the current data point's label pairs, validation against the limits, and handing samples to the
+ * {@link SampleSink}. Point translators call {@link #beginPoint}, then {@link #sample} for every series of
+ * the point, then {@link #endPoint()}. Not thread-safe: one per request.
+ *
+ * <p>Hot path: a point's labels are collected as name/value pairs in a reused array; a series seen before
+ * (the usual case: exporters resend the same series every interval) is found in the thread's
+ * {@link SeriesCache} by those pairs and written by reference, without building {@link Labels}.
  */
 final class SeriesEmitter {
     static final String TARGET_INFO = "target_info";
@@ -28,6 +34,7 @@ final class SeriesEmitter {
     private final TranslationOptions options;
     private final LabelNamer labelNamer;
     private final TranslationResult result;
+    private final SeriesCache cache;
     private final long maxTimestampMillis;
     private final Labels.Builder builder = Labels.builder();
     private final List<String> scopeLabels = new ArrayList<>();
@@ -40,23 +47,26 @@ final class SeriesEmitter {
     private long resourceMaxTimestamp;
 
     private String metricName;
-    private int labelCount;
+    /** name0, value0, name1, value1, ... of the current point, in attribute order, names unique. */
+    private String[] pairs = new String[32];
+    private int pairLength;
+    private int pointHash;
+    /** A copy of the pairs owned by cache entries of the current point; made on the first miss. */
+    private String[] cachedPairs;
     private long timestampMillis;
     private boolean stale;
     private boolean pointRejected;
     private int samplesIfRejected;
 
+    /** @param cache the calling thread's series cache, or null to build labels for every sample */
     SeriesEmitter(SampleSink sink, TranslationOptions options, LabelNamer labelNamer, TranslationResult result,
-                  long nowMillis) {
+                  SeriesCache cache, long nowMillis) {
         this.sink = sink;
         this.options = options;
         this.labelNamer = labelNamer;
         this.result = result;
+        this.cache = cache;
         this.maxTimestampMillis = nowMillis + options.maxFutureSkewMillis();
-    }
-
-    TranslationResult result() {
-        return result;
     }
 
     SampleSink sink() {
@@ -103,7 +113,7 @@ final class SeriesEmitter {
             return;
         }
         if (targetInfo != null) {
-            long ref = sink.append(targetInfo, resourceMaxTimestamp, 1.0);
+            long ref = sink.append(Appender.NO_REF, targetInfo, resourceMaxTimestamp, 1.0);
             if (ref < 0) {
                 RejectCause cause = RejectCause.ofStorageCode(ref);
                 result.rejectedSamples(cause, 1);
@@ -119,24 +129,22 @@ final class SeriesEmitter {
     }
 
     private void buildTargetInfo(Resource resource) {
-        builder.reset();
-        labelCount = 0;
         metricName = TARGET_INFO;
-        String problem = setAttributes(resource.getAttributesList(), true);
+        String problem = collectPairs(resource.getAttributesList(), true);
         if (problem == null) {
             setOwn("job", job);
             setOwn("instance", instance);
-            setOwn(Labels.METRIC_NAME, TARGET_INFO);
-            if (labelCount > options.maxLabelsPerSeries()) {
+            int labels = pairLength / 2 + 1;
+            if (labels > options.maxLabelsPerSeries()) {
                 targetInfoCause = RejectCause.TOO_MANY_LABELS;
-                problem = "target_info of job \"" + job + "\" has " + labelCount + " labels, over ingest.max_labels_per_series="
+                problem = "target_info of job \"" + job + "\" has " + labels + " labels, over ingest.max_labels_per_series="
                         + options.maxLabelsPerSeries() + "; resource attributes are not stored";
             }
         }
         if (problem != null) {
             targetInfoProblem = problem;
         } else {
-            targetInfo = builder.build();
+            targetInfo = build(TARGET_INFO, null, null);
         }
     }
 
@@ -196,9 +204,9 @@ final class SeriesEmitter {
     }
 
     /**
-     * Starts one data point: sets its labels and timestamp and validates them.
+     * Starts one data point: collects its labels and timestamp and validates them.
      *
-     * @param extraLabels     labels each series of the point adds besides {@code __name__} ({@code le}: 1)
+     * @param extraLabels       labels each series of the point adds besides {@code __name__} ({@code le}: 1)
      * @param samplesIfRejected how many samples the point would have produced, counted when it is rejected
      * @return false when the point is rejected (already counted); then emit nothing for it
      */
@@ -220,22 +228,22 @@ final class SeriesEmitter {
             return rejectPoint(RejectCause.INVALID_TIMESTAMP, samplesIfRejected, "timestamp " + timestampMillis
                     + "ms is more than " + options.maxFutureSkewMillis() + "ms ahead of the server clock (ingest.max_future_skew)");
         }
-        builder.reset();
-        labelCount = 0;
-        for (int i = 0; i < scopeLabels.size(); i += 2) {
-            setOwn(scopeLabels.get(i), scopeLabels.get(i + 1));
-        }
-        String problem = setAttributes(attributes, false);
-        if (problem != null) {
+        if (collectPairs(attributes, false) != null) {
             return false;
         }
         setOwn("job", job);
         setOwn("instance", instance);
-        int total = labelCount + 1 + extraLabels;
+        int total = pairLength / 2 + 1 + extraLabels;
         if (total > options.maxLabelsPerSeries()) {
             return rejectPoint(RejectCause.TOO_MANY_LABELS, samplesIfRejected, "series would have " + total
                     + " labels, over ingest.max_labels_per_series=" + options.maxLabelsPerSeries());
         }
+        int h = 1;
+        for (int i = 0; i < pairLength; i++) {
+            h = h * 31 + pairs[i].hashCode();
+        }
+        pointHash = h;
+        cachedPairs = null;
         return true;
     }
 
@@ -259,23 +267,44 @@ final class SeriesEmitter {
 
     /** The labels of the current point with {@code __name__} = {@code name}: a key for delta state. */
     Labels seriesKey(String name) {
-        builder.set(Labels.METRIC_NAME, name);
-        return builder.build();
+        return build(name, null, null);
     }
 
     /** Appends one sample of the current point; a stale point writes a staleness marker instead. */
     void sample(String name, double value) {
-        builder.set(Labels.METRIC_NAME, name);
-        append(builder.build(), value);
+        sample(name, null, null, value);
     }
 
-    /** Appends one sample of a series with one extra label ({@code le} or {@code quantile}). */
+    /**
+     * Appends one sample of a series with an extra label ({@code le} or {@code quantile}; null for none).
+     * The extra label overrides an attribute of the same name.
+     */
     void sample(String name, String extraName, String extraValue, double value) {
-        builder.set(Labels.METRIC_NAME, name);
-        builder.set(extraName, extraValue);
-        Labels labels = builder.build();
-        builder.remove(extraName);
-        append(labels, value);
+        double v = stale ? StaleMarker.VALUE : value;
+        if (cache == null) {
+            Labels labels = build(name, extraName, extraValue);
+            accept(sink.append(Appender.NO_REF, labels, timestampMillis, v), labels);
+            return;
+        }
+        int hash = SeriesCache.hash(pointHash, name, extraValue);
+        SeriesCache.Entry e = cache.get(hash, name, extraValue, pairs, pairLength);
+        if (e != null) {
+            long ref = sink.append(e.ref, e.labels, timestampMillis, v);
+            if (ref > 0) {
+                e.ref = ref;
+            }
+            accept(ref, e.labels);
+            return;
+        }
+        Labels labels = build(name, extraName, extraValue);
+        long ref = sink.append(Appender.NO_REF, labels, timestampMillis, v);
+        if (ref > 0) {
+            if (cachedPairs == null) {
+                cachedPairs = Arrays.copyOf(pairs, pairLength);
+            }
+            cache.put(hash, name, extraValue, cachedPairs, pairLength, labels, ref);
+        }
+        accept(ref, labels);
     }
 
     /** Ends the current point: a point with any sample refused by storage counts as one rejected point. */
@@ -286,8 +315,7 @@ final class SeriesEmitter {
         }
     }
 
-    private void append(Labels labels, double value) {
-        long ref = sink.append(labels, timestampMillis, stale ? StaleMarker.VALUE : value);
+    private void accept(long ref, Labels labels) {
         if (ref >= 0) {
             result.accepted();
             if (timestampMillis > resourceMaxTimestamp) {
@@ -307,17 +335,34 @@ final class SeriesEmitter {
         }
     }
 
+    private Labels build(String name, String extraName, String extraValue) {
+        builder.reset();
+        for (int i = 0; i < pairLength; i += 2) {
+            builder.set(pairs[i], pairs[i + 1]);
+        }
+        builder.set(Labels.METRIC_NAME, name);
+        if (extraName != null) {
+            builder.set(extraName, extraValue);
+        }
+        return builder.build();
+    }
+
     /**
-     * Sets attributes as labels; returns the problem (already counted as a rejected point unless
-     * {@code forTargetInfo}) or null. Keys that collide after sanitising get their values joined with
-     * {@code ;} in the order of the original keys, as the specification says.
+     * Collects the scope labels and the attributes as label pairs; returns the problem (already counted as
+     * a rejected point unless {@code forTargetInfo}) or null. Keys that collide after sanitising get their
+     * values joined with {@code ;} in the order of the original keys, as the specification says.
      */
-    private String setAttributes(List<KeyValue> attributes, boolean forTargetInfo) {
-        int n = attributes.size();
-        for (int i = 0; i < n; i++) {
+    private String collectPairs(List<KeyValue> attributes, boolean forTargetInfo) {
+        pairLength = 0;
+        if (!forTargetInfo) {
+            for (int i = 0; i < scopeLabels.size(); i += 2) {
+                setOwn(scopeLabels.get(i), scopeLabels.get(i + 1));
+            }
+        }
+        for (int i = 0, n = attributes.size(); i < n; i++) {
             KeyValue kv = attributes.get(i);
             String key = kv.getKey();
-            if (forTargetInfo && (key.equals(SERVICE_NAME) || key.equals(SERVICE_NAMESPACE) || key.equals(SERVICE_INSTANCE_ID))) {
+            if (forTargetInfo && isIdentifying(key)) {
                 continue;
             }
             String name = labelNamer.labelName(key);
@@ -333,12 +378,12 @@ final class SeriesEmitter {
                 return limitProblem(forTargetInfo, RejectCause.LABEL_VALUE_TOO_LONG, "value of label \"" + abbreviate(name)
                         + "\" is " + value.length() + " characters, over ingest.max_label_value_length=" + options.maxLabelValueLength());
             }
-            if (builder.get(name) != null) {
-                value = joinCollision(attributes, name, forTargetInfo);
+            int at = indexOf(name);
+            if (at >= 0) {
+                pairs[at + 1] = joinCollision(attributes, name, forTargetInfo);
             } else if (!value.isEmpty()) {
-                labelCount++;
+                addPair(name, value);
             }
-            builder.set(name, value);
         }
         return null;
     }
@@ -356,8 +401,7 @@ final class SeriesEmitter {
     private String joinCollision(List<KeyValue> attributes, String name, boolean forTargetInfo) {
         TreeMap<String, String> byKey = new TreeMap<>();
         for (KeyValue kv : attributes) {
-            if (forTargetInfo && (kv.getKey().equals(SERVICE_NAME) || kv.getKey().equals(SERVICE_NAMESPACE)
-                    || kv.getKey().equals(SERVICE_INSTANCE_ID))) {
+            if (forTargetInfo && isIdentifying(kv.getKey())) {
                 continue;
             }
             if (labelNamer.labelName(kv.getKey()).equals(name)) {
@@ -370,15 +414,38 @@ final class SeriesEmitter {
         return String.join(";", byKey.values());
     }
 
-    /** Sets a label this translator owns (job, instance, scope, name): it overrides an attribute. */
+    private static boolean isIdentifying(String key) {
+        return key.equals(SERVICE_NAME) || key.equals(SERVICE_NAMESPACE) || key.equals(SERVICE_INSTANCE_ID);
+    }
+
+    /** Sets a label this translator owns (job, instance, scope): it overrides an attribute of the same name. */
     private void setOwn(String name, String value) {
         if (value == null || value.isEmpty()) {
             return;
         }
-        if (builder.get(name) == null) {
-            labelCount++;
+        int at = indexOf(name);
+        if (at >= 0) {
+            pairs[at + 1] = value;
+        } else {
+            addPair(name, value);
         }
-        builder.set(name, value);
+    }
+
+    private int indexOf(String name) {
+        for (int i = 0; i < pairLength; i += 2) {
+            if (pairs[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void addPair(String name, String value) {
+        if (pairLength + 2 > pairs.length) {
+            pairs = Arrays.copyOf(pairs, pairs.length * 2);
+        }
+        pairs[pairLength++] = name;
+        pairs[pairLength++] = value;
     }
 
     private void problem(String text) {

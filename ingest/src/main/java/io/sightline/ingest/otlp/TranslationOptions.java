@@ -5,5 +5,6 @@ package io.sightline.ingest.otlp;
  * defaults.
  */
 public record TranslationOptions(int maxLabelsPerSeries, int maxLabelNameLength, int maxLabelValueLength,
-                                 long maxFutureSkewMillis, boolean promoteScopeMetadata, int maxDeltaSeries) {
+                                 long maxFutureSkewMillis, boolean promoteScopeMetadata, int maxDeltaSeries,
+                                 int seriesCacheEntries) {
 }

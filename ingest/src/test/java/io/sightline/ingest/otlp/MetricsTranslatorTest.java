@@ -32,7 +32,7 @@ import static io.sightline.ingest.otlp.Otlp.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MetricsTranslatorTest {
-    private static final TranslationOptions OPTIONS = new TranslationOptions(64, 256, 4096, 3_600_000L, false, 1000);
+    private static final TranslationOptions OPTIONS = new TranslationOptions(64, 256, 4096, 3_600_000L, false, 1000, 1024);
 
     private final RecordingSink sink = new RecordingSink();
     private MetricsTranslator translator = new MetricsTranslator(OPTIONS);
@@ -130,7 +130,7 @@ class MetricsTranslatorTest {
 
     @Test
     void deltaStateForgetsLeastRecentlyUsedSeriesWhenFull() {
-        translator = new MetricsTranslator(new TranslationOptions(64, 256, 4096, 3_600_000L, false, 1));
+        translator = new MetricsTranslator(new TranslationOptions(64, 256, 4096, 3_600_000L, false, 1, 1024));
         translate(request(sum("c", "", true, AGGREGATION_TEMPORALITY_DELTA, point(5).addAttributes(attr("k", "a")))));
         translate(request(sum("c", "", true, AGGREGATION_TEMPORALITY_DELTA, point(1).addAttributes(attr("k", "b")))));
         translate(request(sum("c", "", true, AGGREGATION_TEMPORALITY_DELTA,
@@ -290,7 +290,7 @@ class MetricsTranslatorTest {
 
     @Test
     void scopeLabelsAreAddedOnlyWhenPromoted() {
-        translator = new MetricsTranslator(new TranslationOptions(64, 256, 4096, 3_600_000L, true, 1000));
+        translator = new MetricsTranslator(new TranslationOptions(64, 256, 4096, 3_600_000L, true, 1000, 1024));
         translate(request(gauge("g", "", point(1))));
 
         assertThat(sink.series("__name__", "g", "job", "checkout", "otel_scope_name", "test.scope",
@@ -312,7 +312,7 @@ class MetricsTranslatorTest {
 
     @Test
     void tooManyLabelsAndOverLongNamesAndValuesAreRejectedNamingTheLimit() {
-        translator = new MetricsTranslator(new TranslationOptions(4, 10, 10, 3_600_000L, false, 1000));
+        translator = new MetricsTranslator(new TranslationOptions(4, 10, 10, 3_600_000L, false, 1000, 1024));
         TranslationResult r = translate(request(gauge("g", "",
                 point(1).addAttributes(attr("a", "1")).addAttributes(attr("b", "2")).addAttributes(attr("c", "3")),
                 point(2).addAttributes(attr("a_very_long_label_name", "1")),
@@ -357,6 +357,32 @@ class MetricsTranslatorTest {
 
         assertThat(r.exemplarsDropped()).isEqualTo(2);
         assertThat(sink.samples).hasSize(1);
+    }
+
+    @Test
+    void resentSeriesIsWrittenByReferenceWithTheSameLabelsInstance() {
+        translate(request(gauge("g", "", point(1).addAttributes(attr("k", "a")), point(2).addAttributes(attr("k", "b")))));
+        translate(request(gauge("g", "", point(3).setTimeUnixNano(T0_NANOS + 1_000_000).addAttributes(attr("k", "a")),
+                point(4).setTimeUnixNano(T0_NANOS + 1_000_000).addAttributes(attr("k", "c")))));
+
+        List<RecordingSink.Sample> s = sink.samples;
+        assertThat(s).extracting(RecordingSink.Sample::refPassed).containsExactly(0L, 0L, 1L, 0L);
+        assertThat(s.get(2).labels()).isSameAs(s.get(0).labels());
+        assertThat(s.get(3).labels().get("k")).isEqualTo("c");
+    }
+
+    @Test
+    void seriesCacheNeverConfusesSeriesThatDifferOnlyInExtraLabelOrName() {
+        translate(request(histogram("h", "", AGGREGATION_TEMPORALITY_CUMULATIVE, histogramPoint(2, 1, List.of(1.0), List.of(1L, 1L)))));
+        translate(request(histogram("h", "", AGGREGATION_TEMPORALITY_CUMULATIVE,
+                histogramPoint(3, 2, List.of(1.0), List.of(2L, 1L)).setTimeUnixNano(T0_NANOS + 1_000_000))));
+
+        assertThat(sink.samples.stream().map(RecordingSink.Sample::labels).distinct()).hasSize(4);
+        assertThat(sink.samples.subList(4, 8)).extracting(x -> x.labels().toString() + "=" + x.value()).containsExactly(
+                "{__name__=\"h_bucket\", job=\"checkout\", le=\"1\"}=2.0",
+                "{__name__=\"h_bucket\", job=\"checkout\", le=\"+Inf\"}=3.0",
+                "{__name__=\"h_sum\", job=\"checkout\"}=2.0",
+                "{__name__=\"h_count\", job=\"checkout\"}=3.0");
     }
 
     @Test

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /** The translator's output model for pure translation tests: every sample and metadata call, in order. */
 final class RecordingSink implements SampleSink {
-    record Sample(Labels labels, long timestampMillis, double value) {
+    record Sample(Labels labels, long timestampMillis, double value, long refPassed) {
     }
 
     final List<Sample> samples = new ArrayList<>();
@@ -20,12 +20,18 @@ final class RecordingSink implements SampleSink {
     long refuseCode;
 
     @Override
-    public long append(Labels labels, long timestampMillis, double value) {
+    public long append(long ref, Labels labels, long timestampMillis, double value) {
         if (labels.metricName().equals(refuseName)) {
             return refuseCode;
         }
-        samples.add(new Sample(labels, timestampMillis, value));
-        return samples.size();
+        samples.add(new Sample(labels, timestampMillis, value, ref));
+        // Refs identify series: the index of the first sample with equal labels, plus one.
+        for (int i = 0; i < samples.size(); i++) {
+            if (samples.get(i).labels().equals(labels)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError("unreachable");
     }
 
     @Override
