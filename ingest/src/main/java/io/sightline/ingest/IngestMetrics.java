@@ -35,6 +35,8 @@ public final class IngestMetrics {
     private final LongCounter exemplarsDropped;
     private final LongCounter requests;
     private final DoubleHistogram duration;
+    private final AutoCloseable inFlightGauge;
+    private final AutoCloseable evictedCounter;
     private final Attributes[] reasons = new Attributes[RejectCause.values().length];
     private final Map<String, Attributes> requestAttributes = new ConcurrentHashMap<>();
     private final Map<String, Attributes> protocolAttributes = new ConcurrentHashMap<>();
@@ -56,14 +58,24 @@ public final class IngestMetrics {
                 .setDescription("OTLP export requests by protocol and response status.").build();
         duration = meter.histogramBuilder("sightline_ingest_request_duration_seconds")
                 .setDescription("Time to decode, translate and commit one export request.").setUnit("s").build();
-        meter.gaugeBuilder("sightline_ingest_requests_in_flight").ofLongs()
+        inFlightGauge = meter.gaugeBuilder("sightline_ingest_requests_in_flight").ofLongs()
                 .setDescription("Export requests queued or being written.")
                 .buildWithCallback(m -> m.record(inFlight.getAsLong()));
-        meter.counterBuilder("sightline_ingest_delta_series_evicted_total")
+        evictedCounter = meter.counterBuilder("sightline_ingest_delta_series_evicted_total")
                 .setDescription("Series forgotten by delta-to-cumulative conversion because ingest.max_delta_series was reached.")
                 .buildWithCallback(m -> m.record(deltaEvictions.getAsLong()));
         for (RejectCause c : RejectCause.values()) {
             reasons[c.ordinal()] = Attributes.of(REASON, c.label());
+        }
+    }
+
+    /** Unregisters the callbacks, so a stopped service is not kept alive by the Meter. */
+    void close() {
+        try {
+            inFlightGauge.close();
+            evictedCounter.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("BUG: closing an instrument callback failed", e);
         }
     }
 

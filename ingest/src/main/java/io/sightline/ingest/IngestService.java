@@ -31,13 +31,15 @@ public final class IngestService implements AutoCloseable {
     private final IngestConfig config;
     private final WriteLimiter limiter;
     private final MetricsHttpEndpoint apiEndpoint;
+    private final IngestMetrics metrics;
     private final Object lifecycleLock = new Object();
     private OtlpGrpcServer grpc;
     private OtlpHttpServer http;
     private boolean closed;
 
-    private IngestService(IngestConfig config, WriteLimiter limiter, MetricsHttpEndpoint apiEndpoint) {
+    private IngestService(IngestConfig config, WriteLimiter limiter, MetricsHttpEndpoint apiEndpoint, IngestMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.limiter = limiter;
         this.apiEndpoint = apiEndpoint;
     }
@@ -67,7 +69,7 @@ public final class IngestService implements AutoCloseable {
                 config.retryAfterSeconds());
         MetricsHttpEndpoint apiEndpoint = new MetricsHttpEndpoint(writer, metrics, "http_api", config.maxRequestBytes(),
                 config.retryAfterSeconds());
-        IngestService service = new IngestService(config, limiter, apiEndpoint);
+        IngestService service = new IngestService(config, limiter, apiEndpoint, metrics);
         try {
             service.grpc = OtlpGrpcServer.start(config.listenAddress(), config.grpcPort(), config.maxRequestBytes(),
                     writer, metrics, limiter, config.retryAfterSeconds());
@@ -152,6 +154,7 @@ public final class IngestService implements AutoCloseable {
         if (http != null) {
             http.close(timeout);
         }
+        metrics.close();
         log.info("OTLP receivers stopped");
     }
 }

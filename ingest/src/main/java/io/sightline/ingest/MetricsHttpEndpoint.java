@@ -5,9 +5,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import com.google.rpc.Code;
 import com.google.rpc.Status;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.sightline.ingest.http.MetricsEndpoint;
 import io.sightline.ingest.limit.BoundedGzip;
 import io.sightline.ingest.otlp.MetricsWriter;
@@ -126,23 +124,13 @@ final class MetricsHttpEndpoint implements MetricsEndpoint {
             return error(json, 503, Code.UNAVAILABLE, "storage could not commit the request: " + e.getMessage(), true);
         }
         metrics.record(result);
-        return ok(json, result);
+        return reply(json, 200, result.toResponse(), Map.of());
     }
 
     private ExportMetricsServiceRequest parseJson(byte[] raw) throws InvalidProtocolBufferException {
         ExportMetricsServiceRequest.Builder b = ExportMetricsServiceRequest.newBuilder();
         jsonParser.merge(new String(raw, StandardCharsets.UTF_8), b);
         return b.build();
-    }
-
-    private OtlpHttpReply ok(boolean json, TranslationResult result) {
-        ExportMetricsServiceResponse.Builder response = ExportMetricsServiceResponse.newBuilder();
-        String message = result.message();
-        if (result.rejectedPoints() > 0 || !message.isEmpty()) {
-            response.setPartialSuccess(ExportMetricsPartialSuccess.newBuilder()
-                    .setRejectedDataPoints(result.rejectedPoints()).setErrorMessage(message));
-        }
-        return reply(json, 200, response.build(), Map.of());
     }
 
     private OtlpHttpReply error(boolean json, int status, Code code, String message, boolean retryable) {

@@ -7,7 +7,6 @@ import com.google.rpc.RetryInfo;
 import io.grpc.Status;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
@@ -72,14 +71,13 @@ final class MetricsGrpcService extends MetricsServiceGrpc.MetricsServiceImplBase
             return;
         }
         metrics.record(result);
-        ExportMetricsServiceResponse.Builder response = ExportMetricsServiceResponse.newBuilder();
-        String message = result.message();
-        if (result.rejectedPoints() > 0 || !message.isEmpty()) {
-            response.setPartialSuccess(ExportMetricsPartialSuccess.newBuilder()
-                    .setRejectedDataPoints(result.rejectedPoints()).setErrorMessage(message));
-        }
         metrics.request(PROTOCOL, Status.Code.OK.name(), start);
-        observer.onNext(response.build());
-        observer.onCompleted();
+        try {
+            observer.onNext(result.toResponse());
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            // The client cancelled or the call timed out after the data was committed; nothing to undo.
+            log.debug("OTLP/gRPC export answered after the call ended", e);
+        }
     }
 }

@@ -1,5 +1,8 @@
 package io.sightline.ingest.otlp;
 
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+
 /**
  * The tally of one request: samples stored, samples rejected by cause, OTLP data points rejected (what
  * partial success reports), the first problem in words, exemplars dropped. Mutable, used by the one
@@ -41,6 +44,20 @@ public final class TranslationResult {
             return "";
         }
         return problems == 1 ? firstProblem : firstProblem + " (and " + (problems - 1) + " more problems)";
+    }
+
+    /**
+     * The OTLP response: empty on full success; otherwise partial success with the rejected point count and
+     * the message (a message with zero rejected points is a warning, as the specification allows).
+     */
+    public ExportMetricsServiceResponse toResponse() {
+        ExportMetricsServiceResponse.Builder response = ExportMetricsServiceResponse.newBuilder();
+        String message = message();
+        if (rejectedPoints > 0 || !message.isEmpty()) {
+            response.setPartialSuccess(ExportMetricsPartialSuccess.newBuilder()
+                    .setRejectedDataPoints(rejectedPoints).setErrorMessage(message));
+        }
+        return response.build();
     }
 
     void accepted() {
