@@ -59,10 +59,11 @@ public final class BlockWriter {
         }
     }
 
-    /** Returns {chunks, samples}; samples are counted from the chunk headers' first field. */
+    /** Returns {chunks, samples}; samples are counted from the chunk headers. */
     private static long[] writeChunks(Path file, TaggedAllocator allocator, List<BlockSeries> series, long[] firstRefs)
             throws IOException {
         CRC32C crc = new CRC32C();
+        ChunkSamples counter = new ChunkSamples();
         long chunks = 0;
         long samples = 0;
         try (FileSink f = new FileSink(file, allocator, MemoryTag.CHUNK)) {
@@ -76,7 +77,7 @@ public final class BlockWriter {
                     out.putInt((int) crc.getValue());
                     f.write(c.data(), c.offset(), c.length());
                     chunks++;
-                    samples += ChunkSamples.count(c);
+                    samples += counter.count(c);
                 }
             }
             f.finish();

@@ -2,12 +2,11 @@ package io.sightline.storage.block;
 
 import io.sightline.storage.index.SampleBuffer;
 
-/** Counts the samples of an encoded chunk, for block statistics. */
+/** Counts the samples of encoded chunks, for block statistics. Not thread-safe. */
 final class ChunkSamples {
-    private ChunkSamples() {
-    }
+    private final SampleBuffer scratch = new SampleBuffer();
 
-    static int count(ChunkSlice c) {
-        return SampleBuffer.countOf(c.data(), c.offset(), c.length());
+    int count(ChunkSlice c) {
+        return scratch.countOf(c.data(), c.offset(), c.length());
     }
 }

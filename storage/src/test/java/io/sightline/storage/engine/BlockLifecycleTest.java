@@ -124,7 +124,7 @@ class BlockLifecycleTest {
             s.flushHead();
         }
         Path chunks = onlyBlock().resolve("chunks");
-        flipByte(chunks, 40);
+        flipByte(chunks, 8 + 4 + 2); // inside the first chunk, after its CRC
         try (StorageEngine s = open(100 * HOUR)) {
             assertThatThrownBy(() -> count(s, 0, HOUR))
                     .isInstanceOf(StorageException.class)
