@@ -24,7 +24,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 
@@ -287,9 +289,43 @@ public final class BlockReader implements PartReader {
         into.decode(seg, ref + BlockFormat.CHUNK_CRC_BYTES, length);
     }
 
-    /** The encoded bytes of a chunk, for compaction. */
-    ChunkSlice slice(long ref, int length, long minTime, long maxTime) {
-        return new ChunkSlice(minTime, maxTime, chunks.segment(), ref + BlockFormat.CHUNK_CRC_BYTES, length);
+    /**
+     * Every chunk of a series as slices of the mapped chunks file, each checked against its CRC; for
+     * compaction, which copies them into a new block as they are. Valid while a reference is held.
+     */
+    public List<ChunkSlice> chunkSlices(int seriesId) {
+        long off = entryOffset(seriesId);
+        if (off < 0) {
+            return List.of();
+        }
+        ByteBuffer in = entry(off);
+        int labels = ByteReader.count(in, 1 << 16);
+        for (int i = 0; i < 2 * labels; i++) {
+            ByteReader.uvarint(in);
+        }
+        int n = ByteReader.count(in, 1 << 24);
+        long ref = ByteReader.uvarint(in);
+        MemorySegment seg = chunks.segment();
+        CRC32C crc = new CRC32C();
+        List<ChunkSlice> out = new ArrayList<>(n);
+        long prevMax = 0;
+        for (int i = 0; i < n; i++) {
+            long min = prevMax + ByteReader.varint(in);
+            long max = min + ByteReader.uvarint(in);
+            int len = ByteReader.count(in, Integer.MAX_VALUE);
+            if (ref + BlockFormat.CHUNK_CRC_BYTES + len > seg.byteSize()) {
+                throw corrupt(chunks, ref, "chunk of " + len + " bytes runs past the end of the file");
+            }
+            crc.reset();
+            crc.update(seg.asSlice(ref + BlockFormat.CHUNK_CRC_BYTES, len).asByteBuffer());
+            if ((int) crc.getValue() != seg.get(INT_LE, ref)) {
+                throw corrupt(chunks, ref, "chunk fails its CRC32C");
+            }
+            out.add(new ChunkSlice(min, max, seg, ref + BlockFormat.CHUNK_CRC_BYTES, len));
+            ref += BlockFormat.CHUNK_CRC_BYTES + len;
+            prevMax = max;
+        }
+        return out;
     }
 
     /** Takes a reference for a reader; false when the block is already gone. */

@@ -88,9 +88,27 @@ public final class Compactor {
         }
     }
 
-    /** Merges adjacent blocks into longer spans; not yet implemented. Returns how many blocks were written. */
+    /** Merges adjacent blocks into longer spans (see {@link BlockCompaction}). Returns how many blocks were written. */
     public int compactBlocks() {
-        return 0;
+        synchronized (lock) {
+            int written = 0;
+            while (true) {
+                List<BlockReader> group = BlockCompaction.plan(blocks.all(), blockDurationMillis, retentionMillis,
+                        head.minValidTime());
+                if (group.isEmpty()) {
+                    return written;
+                }
+                long start = System.nanoTime();
+                // The set holds its own reference to each source until replace() retires it; compaction
+                // runs under the same lock as retention, so no source disappears meanwhile.
+                BlockMeta meta = BlockCompaction.run(blocks, group);
+                written++;
+                durationNanos.accept(System.nanoTime() - start);
+                log.info("compacted blocks [ulid={}, level={}, sources={}, minTime={}, maxTime={}, series={}, ms={}]",
+                        meta.ulid(), meta.level(), group.size(), meta.minTime(), meta.maxTime(), meta.series(),
+                        (System.nanoTime() - start) / 1_000_000);
+            }
+        }
     }
 
     /**

@@ -172,6 +172,11 @@ public final class StorageEngine implements Storage {
         return compactor.flushHead();
     }
 
+    /** Merges adjacent blocks now; for tests. Returns blocks written. */
+    int compactBlocks() {
+        return compactor.compactBlocks();
+    }
+
     /** Applies retention now; returns blocks deleted. */
     int applyRetention() {
         return compactor.applyRetention();

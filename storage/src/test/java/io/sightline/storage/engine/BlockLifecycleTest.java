@@ -81,6 +81,26 @@ class BlockLifecycleTest {
     }
 
     @Test
+    void adjacentBlocksOfACompleteRangeAreCompactedIntoOneThatSurvivesRestart() throws IOException {
+        try (StorageEngine s = open(100 * HOUR)) {
+            write(s, 0, 8 * HOUR, 20);
+            assertThat(s.cutBlocks()).isEqualTo(3); // [0,2h) [2h,4h) [4h,6h); the head keeps [6h,8h)
+            assertThat(s.compactBlocks()).isEqualTo(1);
+            assertThat(s.stats().blocks()).isEqualTo(1);
+            assertThat(count(s, 0, 8 * HOUR)).isEqualTo(20 * (8 * HOUR / STEP));
+        }
+        try (Stream<Path> blocks = Files.list(dir.resolve("metrics"))) {
+            List<Path> left = blocks.toList();
+            assertThat(left).hasSize(1);
+            assertThat(Files.readString(left.getFirst().resolve("meta.json")))
+                    .contains("\"level\": 2").contains("\"minTime\": 0").contains("\"maxTime\": " + 6 * HOUR);
+        }
+        try (StorageEngine s = open(100 * HOUR)) {
+            assertThat(count(s, 0, 8 * HOUR)).isEqualTo(20 * (8 * HOUR / STEP));
+        }
+    }
+
+    @Test
     void retentionDeletesWholeBlocksPastTheirAge() throws IOException {
         try (StorageEngine s = open(4 * HOUR)) {
             write(s, 0, 10 * HOUR, 3);
