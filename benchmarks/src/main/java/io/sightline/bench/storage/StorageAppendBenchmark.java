@@ -27,6 +27,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -57,9 +59,9 @@ public class StorageAppendBenchmark {
     private Path dir;
     private Storage storage;
     private Labels[] labels;
-    private double[] increments;
     private long[] refs;
     private double[] values;
+    private SplittableRandom random;
     private long timestamp;
 
     @Setup(Level.Trial)
@@ -68,10 +70,9 @@ public class StorageAppendBenchmark {
         storage = Storage.open(new StorageConfig(dir, StorageConfig.DEFAULT_BLOCK_DURATION_MILLIS, StorageConfig.DEFAULT_RETENTION_MILLIS,
                 fsync, 1_000, 128L << 20, 0, 1_000_000), OpenTelemetry.noop().getMeter("bench"));
         labels = new Labels[SERIES];
-        increments = new double[SERIES];
         refs = new long[SERIES];
         values = new double[SERIES];
-        SplittableRandom random = new SplittableRandom(42);
+        random = new SplittableRandom(42);
         // A realistic shape: 100 metric names x 100 instances, a job per 25 instances, a few labels more.
         for (int i = 0; i < SERIES; i++) {
             int metric = i % 100;
@@ -79,7 +80,6 @@ public class StorageAppendBenchmark {
             labels[i] = Labels.of("__name__", "app_metric_" + metric + "_total", "job", "service-" + (instance / 25),
                     "instance", "10.0." + (instance / 10) + "." + (instance % 10) + ":9100",
                     "method", metric % 3 == 0 ? "GET" : "POST", "status", Integer.toString(200 + (metric % 5)));
-            increments[i] = random.nextInt(100);
         }
         timestamp = 1_700_000_000_000L;
     }
@@ -89,20 +89,55 @@ public class StorageAppendBenchmark {
         Appender a = storage.appender();
         long t = timestamp;
         for (int i = 0; i < SERIES; i++) {
-            values[i] += increments[i];
+            values[i] = next(i, values[i]);
             refs[i] = a.append(refs[i], labels[i], t, values[i]);
         }
         a.commit();
         timestamp = t + STEP_MILLIS;
     }
 
+    /**
+     * Half counters with random increments, a quarter gauges walking in cents, a quarter histogram-bucket
+     * counters that mostly stay flat: the mix the 1 byte/sample disk target is stated for.
+     */
+    private double next(int i, double previous) {
+        return switch (i & 3) {
+            case 0, 1 -> previous + random.nextInt(50);
+            case 2 -> Math.round((previous + random.nextInt(-100, 101) / 100.0) * 100) / 100.0;
+            default -> random.nextInt(8) == 0 ? previous + 1 : previous;
+        };
+    }
+
     @TearDown(Level.Trial)
     public void close() throws IOException {
         storage.close();
+        reportDiskUsage();
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
+        }
+    }
+
+    /** Prints bytes per sample of the blocks written (chunks + index), the figure the disk target is about. */
+    private void reportDiskUsage() throws IOException {
+        long bytes = 0;
+        long samples = 0;
+        Path metrics = dir.resolve("metrics");
+        if (!Files.isDirectory(metrics)) {
+            return;
+        }
+        try (Stream<Path> blocks = Files.list(metrics)) {
+            for (Path block : blocks.toList()) {
+                bytes += Files.size(block.resolve("chunks")) + Files.size(block.resolve("index"));
+                Matcher m = Pattern.compile("\"numSamples\": (\\d+)").matcher(Files.readString(block.resolve("meta.json")));
+                if (m.find()) {
+                    samples += Long.parseLong(m.group(1));
+                }
+            }
+        }
+        if (samples > 0) {
+            System.out.printf("%nblocks on disk: %d samples, %d bytes, %.3f bytes/sample%n", samples, bytes, (double) bytes / samples);
         }
     }
 }

@@ -27,11 +27,17 @@ public final class Compactor {
     private final long blockDurationMillis;
     private final long retentionMillis;
     private final LongConsumer durationNanos;
+    private final Runnable beforeHeadTruncation;
     private final Object lock = new Object();
 
-    /** @param durationNanos receives the duration of each cut or compaction, for self-metrics */
+    /**
+     * @param durationNanos        receives the duration of each cut or compaction, for self-metrics
+     * @param beforeHeadTruncation runs after a new block is published and before the head drops its data;
+     *                             it waits for readers that may not see the new block
+     */
     public Compactor(Head head, BlockSet blocks, WalWriter wal, long blockDurationMillis, long retentionMillis,
-                     LongConsumer durationNanos) {
+                     LongConsumer durationNanos, Runnable beforeHeadTruncation) {
+        this.beforeHeadTruncation = beforeHeadTruncation;
         this.head = head;
         this.blocks = blocks;
         this.wal = wal;
@@ -79,6 +85,7 @@ public final class Compactor {
                             meta.ulid(), meta.minTime(), meta.maxTime(), meta.series(), meta.samples(),
                             (System.nanoTime() - start) / 1_000_000);
                 }
+                beforeHeadTruncation.run();
                 head.truncateBefore(maxt);
                 wal.cut();
                 wal.truncateBefore(maxt, head.metadata());

@@ -41,6 +41,8 @@ public final class StorageEngine implements Storage {
     static final String INDEX_DIR = "index";
     /** How often the background job looks for work when no commit wakes it. */
     private static final long JOB_PERIOD_MILLIS = 30_000;
+    /** How long a head truncation waits for queriers opened before the block cut. */
+    private static final long READER_WAIT_MILLIS = 120_000;
 
     private static final Logger log = LoggerFactory.getLogger(StorageEngine.class);
 
@@ -53,6 +55,7 @@ public final class StorageEngine implements Storage {
     private final Compactor compactor;
     private final StorageMetrics metrics;
     private final StorageJobs jobs;
+    private final ReaderTracker readers = new ReaderTracker();
     private volatile boolean isClosed;
 
     private StorageEngine(StorageConfig config, TaggedAllocator allocator, ChronicleSeriesIndex registry, WalWriter wal,
@@ -65,7 +68,7 @@ public final class StorageEngine implements Storage {
         this.blocks = blocks;
         this.metrics = metrics;
         this.compactor = new Compactor(head, blocks, wal, config.blockDurationMillis(), config.retentionMillis(),
-                metrics::recordCompaction);
+                metrics::recordCompaction, () -> readers.awaitEarlierReaders(READER_WAIT_MILLIS));
         this.jobs = hasBackgroundJobs ? new StorageJobs(compactor, JOB_PERIOD_MILLIS) : null;
         if (jobs != null) {
             head.afterCommit(() -> {
@@ -134,13 +137,17 @@ public final class StorageEngine implements Storage {
     @Override
     public Querier querier(long minTimeMillis, long maxTimeMillis) {
         ensureOpen();
+        long epoch = readers.open();
         List<BlockReader> pinned = blocks.acquire(minTimeMillis, maxTimeMillis);
         List<PartReader> parts = new ArrayList<>(pinned.size() + 1);
         parts.addAll(pinned);
         if (head.minTime() <= maxTimeMillis && head.maxTime() >= minTimeMillis) {
             parts.add(head);
         }
-        return new EngineQuerier(parts, minTimeMillis, maxTimeMillis, () -> pinned.forEach(BlockReader::release));
+        return new EngineQuerier(parts, minTimeMillis, maxTimeMillis, () -> {
+            pinned.forEach(BlockReader::release);
+            readers.close(epoch);
+        });
     }
 
     @Override

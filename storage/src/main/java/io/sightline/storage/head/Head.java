@@ -41,6 +41,7 @@ public final class Head implements PartReader {
     private final AtomicLongArray rejected = new AtomicLongArray(RejectReason.values().length);
     private final List<HeadSeries> newSeries = new ArrayList<>();
     private final LongAdder appended = new LongAdder();
+    private final ThreadLocal<HeadAppender> idleAppender = ThreadLocal.withInitial(() -> new HeadAppender(this));
     private volatile long minTime = Long.MAX_VALUE;
     private volatile long maxTime = Long.MIN_VALUE;
     /** Runs after every commit, outside the commit lock; the engine uses it to wake the block cutter. */
@@ -57,9 +58,18 @@ public final class Head implements PartReader {
         this.outOfOrderWindowMillis = config.outOfOrderWindowMillis();
     }
 
-    /** A new appender; see {@link Appender}. It may be reused after commit or rollback by the same thread. */
+    /**
+     * An appender; see {@link Appender}. Each thread keeps one idle appender to hand out again, so that the
+     * per-request appender of ingest does not reallocate its buffers every batch; a thread that holds one
+     * in use gets a fresh one.
+     */
     public Appender appender() {
-        return new HeadAppender(this);
+        HeadAppender a = idleAppender.get();
+        if (a.isInUse) {
+            return new HeadAppender(this);
+        }
+        a.isInUse = true;
+        return a;
     }
 
     // ---- append path (package-private, used by HeadAppender) ----
