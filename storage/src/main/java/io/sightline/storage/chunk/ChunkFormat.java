@@ -13,6 +13,14 @@ public final class ChunkFormat {
     /** Timestamp column: first delta as varint, then delta-of-deltas in a per-chunk fitted packing. */
     public static final int TIMESTAMP_DOD_PACKED = 2;
 
+    /**
+     * Timestamp column: a step as varint, then each sample's offset from {@code minTime + i * step} in a
+     * fitted packing. Schedulers (Prometheus scrape loops, OpenTelemetry periodic readers) keep a grid and
+     * add independent latency jitter, which this codes in fewer bits than delta-of-deltas (whose variance
+     * is six times the jitter's).
+     */
+    public static final int TIMESTAMP_GRID_PACKED = 3;
+
     /** Value column: Gorilla XOR of the raw IEEE-754 bits (appendable; any double). */
     public static final int VALUE_XOR = 1;
     /** Value column: scaled decimal mantissas, first mantissa then packed deltas. */
