@@ -37,13 +37,11 @@ final class PackedLayout {
     long fit(long[] zz, int from, int to) {
         Arrays.fill(cumulative, 0);
         int maxWidth = 0;
-        double sum = 0;
         for (int i = from; i < to; i++) {
             long z = zz[i];
             int w = Zigzag.width(z);
             cumulative[w]++;
             maxWidth = Math.max(maxWidth, w);
-            sum += z < 0 ? 0x1p64 : z;
         }
         for (int w = 1; w <= 64; w++) {
             cumulative[w] += cumulative[w - 1];
@@ -73,13 +71,16 @@ final class PackedLayout {
             }
         }
         if (maxWidth > 1 && n > 0) {
-            // The best Rice parameter is near log2 of the mean; try a few around it.
-            int center = 63 - Long.numberOfLeadingZeros(Math.max(1, (long) (sum / n)));
-            for (int k = Math.max(0, center - 2); k <= Math.min(Math.min(center + 2, maxWidth), MAX_RICE_K); k++) {
+            // The best Rice parameter is near the median width (a mean would follow the outliers); try a few.
+            int median = 0;
+            while (cumulative[median] * 2 < n) {
+                median++;
+            }
+            for (int k = Math.max(0, median - 3); k <= Math.min(Math.min(median + 1, maxWidth), MAX_RICE_K); k++) {
                 long rice = 24;
                 for (int i = from; i < to && rice < best; i++) {
-                    long q = zz[i] >>> k;
-                    rice += q < RICE_ESCAPE ? q + 1 + k : RICE_ESCAPE + maxWidth;
+                    long q = zz[i] >>> k; // unsigned: k == 0 leaves 64-bit residuals "negative"
+                    rice += Long.compareUnsigned(q, RICE_ESCAPE) < 0 ? q + 1 + k : RICE_ESCAPE + maxWidth;
                 }
                 if (rice < best) {
                     best = rice;
@@ -90,6 +91,19 @@ final class PackedLayout {
             }
         }
         return best;
+    }
+
+    int kind() {
+        return kind;
+    }
+
+    /** Sets the layout directly (tests reach every branch with it); {@link #fit} is the normal way. */
+    PackedLayout force(int kind, int a, int b, int c) {
+        this.kind = kind;
+        this.a = a;
+        this.b = b;
+        this.c = c;
+        return this;
     }
 
     void writeSpec(BitWriter w) {
@@ -161,7 +175,7 @@ final class PackedLayout {
             }
             default -> {
                 long q = z >>> a;
-                if (q < RICE_ESCAPE) {
+                if (Long.compareUnsigned(q, RICE_ESCAPE) < 0) {
                     w.writeBits(0, (int) q);
                     w.writeBits(1, 1);
                     w.writeBits(z, a);
