@@ -66,6 +66,21 @@ public final class ChunkEncoder {
         }
     }
 
+    /**
+     * Encodes {@code timestamps[0, count)} and {@code values[0, count)} as one chunk appended to {@code out}
+     * (replacing whatever was appended to this encoder before); returns the chunk's length in bytes.
+     *
+     * @throws IllegalArgumentException when the timestamps are not strictly increasing
+     * @throws IllegalStateException when {@code count} is 0 or above {@link ChunkFormat#MAX_SAMPLES}
+     */
+    public int encode(long[] timestamps, double[] values, int count, ChunkBuffer out) {
+        reset();
+        for (int i = 0; i < count; i++) {
+            append(timestamps[i], values[i]);
+        }
+        return encode(out);
+    }
+
     /** Number of samples appended since the last {@link #reset()}. */
     public int size() {
         return size;

@@ -109,6 +109,28 @@ public final class ChunkIterator implements SampleIterator {
         return maxTime;
     }
 
+    /**
+     * Decodes the whole chunk (if not yet done) and returns the timestamps, for callers that want arrays
+     * rather than an iterator. Entries {@code [0, count())} are valid until the next {@code reset}; the
+     * array is owned by this iterator: read it, never modify or keep it.
+     *
+     * @throws StorageException when the column data is damaged
+     */
+    public long[] decodedTimestamps() {
+        if (!isDecoded) {
+            decode();
+        }
+        return timestamps;
+    }
+
+    /** The values counterpart of {@link #decodedTimestamps()}, with the same lifetime and ownership. */
+    public double[] decodedValues() {
+        if (!isDecoded) {
+            decode();
+        }
+        return values;
+    }
+
     @Override
     public boolean next() {
         if (!isDecoded) {
