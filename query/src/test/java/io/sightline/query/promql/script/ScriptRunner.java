@@ -103,7 +103,8 @@ final class ScriptRunner {
     }
 
     private void load(Script.Load l) {
-        Appender a = storage.appender();
+        // A series listed twice in one block: the later value wins at a shared timestamp, as in Prometheus.
+        Map<Labels, java.util.TreeMap<Long, Double>> samples = new LinkedHashMap<>();
         for (Script.SeriesLine s : l.series()) {
             Labels labels = labels(s.selector());
             if (s.values().histogram()) {
@@ -115,13 +116,22 @@ final class ScriptRunner {
                 nativeHistogramNames.add(n.substring(0, n.length() - "_bucket".length()));
             }
             long t = 0;
+            var points = samples.computeIfAbsent(labels, k -> new java.util.TreeMap<>());
             for (Double v : s.values().values()) {
                 if (v != null) {
-                    // A rejected sample (a script that repeats a series at one timestamp) is left out, as
-                    // Prometheus's test storage does with a duplicate.
-                    a.append(Appender.NO_REF, labels, t, v);
+                    points.put(t, v);
                 }
                 t += l.intervalMillis();
+            }
+        }
+        Appender a = storage.appender();
+        for (Map.Entry<Labels, java.util.TreeMap<Long, Double>> e : samples.entrySet()) {
+            long ref = Appender.NO_REF;
+            for (Map.Entry<Long, Double> p : e.getValue().entrySet()) {
+                ref = a.append(ref, e.getKey(), p.getKey(), p.getValue());
+                if (ref < 0) {
+                    throw new IllegalStateException("storage rejected " + e.getKey() + " at " + p.getKey() + ": " + ref);
+                }
             }
         }
         a.commit();
