@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The PromQL engine: parses, evaluates over all steps column-wise, and shapes the result as the API returns
@@ -37,8 +38,15 @@ public final class PromqlEngine implements QueryEngine {
     private final QueryConfig config;
     private final Semaphore slots;
     private final EngineMetrics metrics;
+    private final LongSupplier nanoClock;
 
     public PromqlEngine(Queryable queryable, QueryConfig config, Meter meter) {
+        this(queryable, config, meter, System::nanoTime);
+    }
+
+    /** With an injected monotonic clock (nanoseconds), for tests of the deadline. */
+    PromqlEngine(Queryable queryable, QueryConfig config, Meter meter, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         this.queryable = queryable;
         this.config = config;
         this.slots = new Semaphore(config.maxConcurrentQueries(), true);
@@ -77,7 +85,7 @@ public final class PromqlEngine implements QueryEngine {
         long timeout = options.timeoutMillis() > 0 ? Math.min(options.timeoutMillis(), config.timeoutMillis())
                 : config.timeoutMillis();
         long lookback = options.lookbackDeltaMillis() > 0 ? options.lookbackDeltaMillis() : config.lookbackDeltaMillis();
-        long t0 = System.nanoTime();
+        long t0 = nanoClock.getAsLong();
         try {
             if (!slots.tryAcquire(timeout, TimeUnit.MILLISECONDS)) {
                 metrics.failed("timeout");
@@ -89,18 +97,18 @@ public final class PromqlEngine implements QueryEngine {
         }
         metrics.started();
         QueryContext ctx = new QueryContext(query, queryable, lookback, start, end, step, t0 + TimeUnit.MILLISECONDS.toNanos(timeout),
-                config.maxSamples(), DEFAULT_SUBQUERY_STEP_MILLIS);
+                config.maxSamples(), DEFAULT_SUBQUERY_STEP_MILLIS, nanoClock);
         try {
             long[] times = range ? steps(start, end, step) : new long[]{start};
             Value v = shape(new Evaluator(ctx).eval(e, times), times, range, start);
-            double secs = (System.nanoTime() - t0) / 1e9;
+            double secs = (nanoClock.getAsLong() - t0) / 1e9;
             QueryStats stats = options.collectStats() ? new QueryStats(ctx.samplesLoaded, ctx.peakSamples, secs) : null;
             return new QueryResult(v, List.copyOf(ctx.warnings), List.copyOf(ctx.infos), stats);
         } catch (QueryException qe) {
             metrics.failed(qe.type().apiName());
             throw qe;
         } finally {
-            metrics.finished((System.nanoTime() - t0) / 1e9, ctx.samplesLoaded);
+            metrics.finished((nanoClock.getAsLong() - t0) / 1e9, ctx.samplesLoaded);
             slots.release();
         }
     }
