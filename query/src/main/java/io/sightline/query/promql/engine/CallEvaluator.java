@@ -153,6 +153,7 @@ final class CallEvaluator {
             ev.ctx.tick();
             w.ts = rs.ts();
             w.values = rs.values();
+            f.prepare(w, rs.from(), rs.to());
             int lo = rs.from();
             int hi = rs.from();
             StepSeries o = null;
