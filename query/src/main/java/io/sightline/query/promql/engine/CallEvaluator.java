@@ -193,6 +193,7 @@ final class CallEvaluator {
                 out.add(o);
             }
         }
+        m.release(ev.ctx);
         ev.ctx.addSamples((long) out.size() * times.length);
         return out;
     }
@@ -316,6 +317,7 @@ final class CallEvaluator {
                 out.set(i, 1);
             }
         }
+        m.release(ev.ctx);
         return out.any() ? new ArrayList<>(List.of(out)) : new ArrayList<>();
     }
 

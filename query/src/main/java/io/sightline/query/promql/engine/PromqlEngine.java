@@ -39,6 +39,8 @@ public final class PromqlEngine implements QueryEngine {
     private final Semaphore slots;
     private final EngineMetrics metrics;
     private final LongSupplier nanoClock;
+    /** Up to one idle sample buffer per concurrent query, each kept only up to 16M samples (256 MiB). */
+    private final SampleBufferPool buffers;
 
     public PromqlEngine(Queryable queryable, QueryConfig config, Meter meter) {
         this(queryable, config, meter, System::nanoTime);
@@ -47,6 +49,7 @@ public final class PromqlEngine implements QueryEngine {
     /** With an injected monotonic clock (nanoseconds), for tests of the deadline. */
     PromqlEngine(Queryable queryable, QueryConfig config, Meter meter, LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
+        this.buffers = new SampleBufferPool(config.maxConcurrentQueries(), 16 << 20);
         this.queryable = queryable;
         this.config = config;
         this.slots = new Semaphore(config.maxConcurrentQueries(), true);
@@ -97,10 +100,10 @@ public final class PromqlEngine implements QueryEngine {
         }
         metrics.started();
         QueryContext ctx = new QueryContext(query, queryable, lookback, start, end, step, t0 + TimeUnit.MILLISECONDS.toNanos(timeout),
-                config.maxSamples(), DEFAULT_SUBQUERY_STEP_MILLIS, nanoClock);
+                config.maxSamples(), DEFAULT_SUBQUERY_STEP_MILLIS, nanoClock, buffers);
         try {
             long[] times = range ? steps(start, end, step) : new long[]{start};
-            Value v = shape(new Evaluator(ctx).eval(e, times), times, range, start);
+            Value v = shape(new Evaluator(ctx).eval(e, times), times, range, start, ctx);
             double secs = (nanoClock.getAsLong() - t0) / 1e9;
             QueryStats stats = options.collectStats() ? new QueryStats(ctx.samplesLoaded, ctx.peakSamples, secs) : null;
             return new QueryResult(v, List.copyOf(ctx.warnings), List.copyOf(ctx.infos), stats);
@@ -123,13 +126,13 @@ public final class PromqlEngine implements QueryEngine {
     }
 
     @SuppressWarnings("unchecked")
-    private static Value shape(Object v, long[] times, boolean range, long time) {
+    private static Value shape(Object v, long[] times, boolean range, long time, QueryContext ctx) {
         return switch (v) {
             case Scalars s when range -> new Value.Matrix(List.of(new Value.SeriesPoints(Labels.EMPTY, times.clone(),
                     s.values().clone(), times.length)));
             case Scalars s -> new Value.Scalar(time, s.values()[0]);
             case String s -> new Value.StringValue(time, s);
-            case MatrixValue m -> matrix(m);
+            case MatrixValue m -> matrix(m, ctx);
             case List<?> l -> vectorOrMatrix(CallEvaluator.merge(dropNames((List<StepSeries>) l), times.length),
                     times, range);
             default -> throw new IllegalStateException("BUG: unexpected value " + v.getClass());
@@ -169,7 +172,7 @@ public final class PromqlEngine implements QueryEngine {
                 continue;
             }
             long[] ts = new long[n];
-            double[] vs = new double[n];
+            double[] vs = s.values; // compacted in place: the step series is not used after this
             int k = 0;
             for (int i = 0; i < times.length; i++) {
                 if (s.present[i]) {
@@ -184,7 +187,7 @@ public final class PromqlEngine implements QueryEngine {
     }
 
     /** An instant query of a range vector: each series' samples in its window. */
-    private static Value matrix(MatrixValue m) {
+    private static Value matrix(MatrixValue m, QueryContext ctx) {
         long end = m.windowEnds()[0];
         long start = end - m.rangeMillis();
         List<Value.SeriesPoints> out = new ArrayList<>();
@@ -204,6 +207,7 @@ public final class PromqlEngine implements QueryEngine {
             out.add(new Value.SeriesPoints(l, Arrays.copyOfRange(rs.ts(), lo, hi),
                     Arrays.copyOfRange(rs.values(), lo, hi), hi - lo));
         }
+        m.release(ctx);
         out.sort(Comparator.comparing(Value.SeriesPoints::labels));
         return new Value.Matrix(out);
     }

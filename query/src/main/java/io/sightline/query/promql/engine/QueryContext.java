@@ -34,9 +34,12 @@ final class QueryContext {
     long peakSamples;
     private int ticks;
     private final LongSupplier nanoClock;
+    final SampleBufferPool buffers;
 
     QueryContext(String query, Queryable queryable, long lookbackMillis, long queryStart, long queryEnd, long queryStep,
-                 long deadlineNanos, long maxSamples, long defaultSubqueryStep, LongSupplier nanoClock) {
+                 long deadlineNanos, long maxSamples, long defaultSubqueryStep, LongSupplier nanoClock,
+                 SampleBufferPool buffers) {
+        this.buffers = buffers;
         this.nanoClock = nanoClock;
         this.query = query;
         this.queryStep = queryStep;
