@@ -55,9 +55,9 @@ class OtelSdkExportIT {
                 ? OtlpGrpcMetricExporter.builder().setEndpoint("http://127.0.0.1:" + fixture.service.grpcPort()).build()
                 : OtlpHttpMetricExporter.builder().setEndpoint("http://127.0.0.1:" + fixture.service.httpPort() + "/v1/metrics").build();
         client = SdkMeterProvider.builder()
-                .setResource(Resource.create(Attributes.builder()
+                .setResource(Resource.getDefault().merge(Resource.create(Attributes.builder()
                         .put("service.name", "api").put("service.namespace", "shop").put("service.instance.id", "pod-1")
-                        .put("deployment.environment.name", "test").build()))
+                        .put("deployment.environment.name", "test").build())))
                 .registerMetricReader(PeriodicMetricReader.builder(exporter).setInterval(Duration.ofHours(1)).build())
                 .build();
         Meter meter = client.get("checkout");
