@@ -1,0 +1,149 @@
+package io.sightline.bench.storage;
+
+import com.github.luben.zstd.Zstd;
+import io.sightline.storage.chunk.ChunkBuffer;
+import io.sightline.storage.chunk.ChunkEncoder;
+import io.sightline.storage.chunk.ChunkIterator;
+import io.sightline.storage.chunk.HeadChunk;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Chunk decoding throughput, in samples per second (one operation = one sample): sealed chunks from a
+ * heap array, from an off-heap {@link MemorySegment} (what a mapped block file gives), open head chunks,
+ * and sealed chunks behind zstd (decompressing the block's concatenated chunks into a reused buffer, then
+ * iterating). The setup prints bytes per sample with and without zstd.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 2)
+public class ChunkDecodeBenchmark {
+    static final int SERIES = 200;
+    static final int SAMPLES_PER_CHUNK = 120;
+    static final int TOTAL = SERIES * SAMPLES_PER_CHUNK;
+
+    @Param({"COUNTER", "GAUGE", "HISTOGRAM", "FLOAT_GAUGE", "MIXED"})
+    public String kind;
+
+    @Param({"0"})
+    public int jitterMillis;
+
+    @Param({"3"})
+    public int zstdLevel;
+
+    private final ChunkIterator it = new ChunkIterator();
+    private final HeadChunk[] heads = new HeadChunk[SERIES];
+    private final int[] offsets = new int[SERIES + 1];
+    private byte[] block;
+    private byte[] compressed;
+    private byte[] decompressed;
+    private Arena arena;
+    private MemorySegment mapped;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        ChunkBenchmarkData data = ChunkBenchmarkData.generate(kind, SERIES, SAMPLES_PER_CHUNK, jitterMillis, 42);
+        ChunkEncoder encoder = new ChunkEncoder();
+        ChunkBuffer out = new ChunkBuffer(1 << 20);
+        for (int s = 0; s < SERIES; s++) {
+            encoder.reset();
+            heads[s] = new HeadChunk(SAMPLES_PER_CHUNK);
+            for (int i = 0; i < SAMPLES_PER_CHUNK; i++) {
+                encoder.append(data.timestamps[s][i], data.values[s][i]);
+                heads[s].append(data.timestamps[s][i], data.values[s][i]);
+            }
+            offsets[s] = out.length();
+            encoder.encode(out);
+        }
+        offsets[SERIES] = out.length();
+        block = out.toByteArray();
+        compressed = Zstd.compress(block, zstdLevel);
+        decompressed = new byte[block.length];
+        arena = Arena.ofShared();
+        mapped = arena.allocate(block.length + 64L);
+        MemorySegment.copy(block, 0, mapped, ValueLayout.JAVA_BYTE, 0, block.length);
+        System.out.printf("%n[chunk size] kind=%s jitter=%dms samples=%d sealed=%.3f B/sample zstd-%d=%.3f B/sample%n",
+                kind, jitterMillis, TOTAL, block.length / (double) TOTAL, zstdLevel,
+                compressed.length / (double) TOTAL);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        arena.close();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(TOTAL)
+    public double sealedFromArray() {
+        double sum = 0;
+        for (int s = 0; s < SERIES; s++) {
+            it.reset(block, offsets[s], offsets[s + 1] - offsets[s]);
+            while (it.next()) {
+                sum += it.value() + it.timestamp();
+            }
+        }
+        return sum;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(TOTAL)
+    public double sealedFromSegment() {
+        double sum = 0;
+        for (int s = 0; s < SERIES; s++) {
+            it.reset(mapped, offsets[s], offsets[s + 1] - offsets[s]);
+            while (it.next()) {
+                sum += it.value() + it.timestamp();
+            }
+        }
+        return sum;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(TOTAL)
+    public double headChunks() {
+        double sum = 0;
+        for (int s = 0; s < SERIES; s++) {
+            it.reset(heads[s]);
+            while (it.next()) {
+                sum += it.value() + it.timestamp();
+            }
+        }
+        return sum;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(TOTAL)
+    public double sealedBehindZstd() {
+        long n = Zstd.decompressByteArray(decompressed, 0, decompressed.length, compressed, 0, compressed.length);
+        if (n != block.length) {
+            throw new IllegalStateException("zstd returned " + n + " bytes, expected " + block.length);
+        }
+        double sum = 0;
+        for (int s = 0; s < SERIES; s++) {
+            it.reset(decompressed, offsets[s], offsets[s + 1] - offsets[s]);
+            while (it.next()) {
+                sum += it.value() + it.timestamp();
+            }
+        }
+        return sum;
+    }
+}

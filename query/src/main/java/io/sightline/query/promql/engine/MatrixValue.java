@@ -1,0 +1,12 @@
+package io.sightline.query.promql.engine;
+
+import io.sightline.query.promql.function.RangeSeries;
+
+import java.util.List;
+
+/**
+ * A range vector over all steps: the series' samples plus, per step, the inclusive window end (eval time
+ * after @ and offset); each window is {@code (end - rangeMillis, end]}.
+ */
+record MatrixValue(List<RangeSeries> series, long rangeMillis, long[] windowEnds) {
+}

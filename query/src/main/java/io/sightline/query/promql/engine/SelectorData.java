@@ -1,0 +1,29 @@
+package io.sightline.query.promql.engine;
+
+import io.sightline.storage.model.Labels;
+
+/**
+ * The samples of every series one selector matched, loaded once per query into shared primitive arrays:
+ * series {@code s} owns {@code ts/values[offsets[s] .. offsets[s+1])}.
+ */
+final class SelectorData {
+    final Labels[] labels;
+    final int[] offsets;
+    final long[] ts;
+    final double[] values;
+
+    SelectorData(Labels[] labels, int[] offsets, long[] ts, double[] values) {
+        this.labels = labels;
+        this.offsets = offsets;
+        this.ts = ts;
+        this.values = values;
+    }
+
+    int size() {
+        return labels.length;
+    }
+
+    int sampleCount() {
+        return offsets[labels.length];
+    }
+}

@@ -1,0 +1,101 @@
+package io.sightline.storage.chunk;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Appends bits, most significant first, to a growable byte array. A write is O(1): one unaligned 64-bit
+ * read-modify-write at the current byte, which relies on the invariant that every byte past the written
+ * bits is zero (fresh arrays are zero; {@link #reset()} re-zeroes what was used).
+ *
+ * <p>One writer thread. Readers on other threads may decode the bits written before they acquired a
+ * published sample count: written bytes never change their already-written bits, and a grown array is
+ * published with release semantics after its contents are copied (see {@link #arrayAcquire()}).
+ */
+final class BitWriter {
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle BUF;
+
+    static {
+        try {
+            BUF = MethodHandles.lookup().findVarHandle(BitWriter.class, "buf", byte[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private byte[] buf;
+    private long bitLength;
+
+    BitWriter(int initialBytes) {
+        buf = new byte[Math.max(16, initialBytes)];
+    }
+
+    void reset() {
+        Arrays.fill(buf, 0, Math.min(buf.length, byteLength() + 8), (byte) 0);
+        bitLength = 0;
+    }
+
+    /** Writes the low {@code n} bits of {@code value}, {@code 0 <= n <= 64}; higher bits are ignored. */
+    void writeBits(long value, int n) {
+        if (n > 56) {
+            writeBits(value >>> 32, n - 32);
+            writeBits(value, 32);
+            return;
+        }
+        if (n == 0) {
+            return;
+        }
+        int byteIndex = (int) (bitLength >>> 3);
+        if (byteIndex + 8 > buf.length) {
+            grow(byteIndex + 8);
+        }
+        long shifted = (value << (64 - n)) >>> (bitLength & 7);
+        long word = (long) LONG_BE.get(buf, byteIndex);
+        LONG_BE.set(buf, byteIndex, word | shifted);
+        bitLength += n;
+    }
+
+    /** Writes one byte; the writer must be byte-aligned (only column preambles use this). */
+    void writeByte(int b) {
+        assert (bitLength & 7) == 0 : "BUG: unaligned byte write at bit " + bitLength;
+        writeBits(b, 8);
+    }
+
+    void writeUvarint(long v) {
+        while ((v & ~0x7FL) != 0) {
+            writeByte((int) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        writeByte((int) v);
+    }
+
+    void writeVarint(long v) {
+        writeUvarint(Zigzag.encode(v));
+    }
+
+    long bitLength() {
+        return bitLength;
+    }
+
+    int byteLength() {
+        return (int) ((bitLength + 7) >>> 3);
+    }
+
+    /** The backing array, valid for the writer's own thread; bytes past {@link #byteLength()} are zero. */
+    byte[] array() {
+        return buf;
+    }
+
+    /** The backing array for a reader on another thread, after it acquired a published sample count. */
+    byte[] arrayAcquire() {
+        return (byte[]) BUF.getAcquire(this);
+    }
+
+    private void grow(int minBytes) {
+        byte[] grown = Arrays.copyOf(buf, Math.max(minBytes, buf.length * 2));
+        BUF.setRelease(this, grown);
+    }
+}

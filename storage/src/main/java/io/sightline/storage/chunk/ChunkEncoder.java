@@ -1,0 +1,193 @@
+package io.sightline.storage.chunk;
+
+import io.sightline.storage.SampleIterator;
+import java.util.Arrays;
+
+/**
+ * Encodes a sealed chunk in the smallest codec: timestamps as {@link ChunkFormat#TIMESTAMP_DOD_PACKED};
+ * values as Gorilla XOR or, when every value is a short decimal that round-trips bit for bit, as scaled
+ * decimal deltas or delta-of-deltas, whichever is smallest (ties go to XOR, the cheaper decoder).
+ *
+ * <p>Reusable: {@link #reset()}, {@link #append} samples, {@link #encode(ChunkBuffer)}; after warm-up
+ * nothing is allocated unless a chunk is larger than any before. Not thread-safe: one encoder per thread.
+ */
+public final class ChunkEncoder {
+    private final BitWriter timestampColumn = new BitWriter(64);
+    private final BitWriter xorColumn = new BitWriter(256);
+    private final BitWriter decimalColumn = new BitWriter(256);
+    private final XorWriter xor = new XorWriter();
+    private final PackedLayout timestampLayout = new PackedLayout();
+    private final PackedLayout deltaLayout = new PackedLayout();
+    private final PackedLayout dodLayout = new PackedLayout();
+    private long[] timestamps = new long[128];
+    private double[] values = new double[128];
+    private long[] mantissas = new long[128];
+    private long[] residuals = new long[128];
+    private long[] dodResiduals = new long[128];
+    private int[] exponents = new int[128];
+    private int size;
+
+    /** Forgets all appended samples. */
+    public void reset() {
+        size = 0;
+    }
+
+    /**
+     * Appends a sample; timestamps must be strictly increasing.
+     *
+     * @throws IllegalArgumentException when {@code t} is not after the previous timestamp
+     * @throws IllegalStateException when the chunk already holds {@link ChunkFormat#MAX_SAMPLES} samples
+     */
+    public void append(long t, double v) {
+        if (size > 0 && t <= timestamps[size - 1]) {
+            throw new IllegalArgumentException("timestamp " + t + " is not after the previous timestamp "
+                    + timestamps[size - 1] + "; chunks need strictly increasing timestamps");
+        }
+        if (size == timestamps.length) {
+            if (size == ChunkFormat.MAX_SAMPLES) {
+                throw new IllegalStateException("chunk is full: " + size + " samples is ChunkFormat.MAX_SAMPLES; "
+                        + "cut a new chunk");
+            }
+            grow();
+        }
+        timestamps[size] = t;
+        values[size] = v;
+        size++;
+    }
+
+    /** Appends every remaining sample of {@code it}, e.g. a {@link ChunkIterator} over a head chunk. */
+    public void appendAll(SampleIterator it) {
+        while (it.next()) {
+            append(it.timestamp(), it.value());
+        }
+    }
+
+    /** Number of samples appended since the last {@link #reset()}. */
+    public int size() {
+        return size;
+    }
+
+    /**
+     * Appends the chunk to {@code out} and returns its length in bytes.
+     *
+     * @throws IllegalStateException when no sample was appended
+     */
+    public int encode(ChunkBuffer out) {
+        return encode(out, 0);
+    }
+
+    /** Encodes into a new array; convenient for tests and cold paths. */
+    public byte[] encode() {
+        ChunkBuffer out = new ChunkBuffer(ChunkFormat.MAX_HEADER_BYTES + size * 4);
+        encode(out);
+        return out.toByteArray();
+    }
+
+    /** As {@link #encode(ChunkBuffer)}, but with the value encoding forced when {@code forced != 0}. */
+    int encode(ChunkBuffer out, int forcedValueEncoding) {
+        if (size == 0) {
+            throw new IllegalStateException("cannot encode an empty chunk: append at least one sample");
+        }
+        encodeTimestamps();
+        xorColumn.reset();
+        xor.reset();
+        for (int i = 0; i < size; i++) {
+            xor.append(xorColumn, values[i]);
+        }
+        int valueEncoding = ChunkFormat.VALUE_XOR;
+        BitWriter valueColumn = xorColumn;
+        if (forcedValueEncoding != ChunkFormat.VALUE_XOR) {
+            int decimal = encodeDecimal(forcedValueEncoding);
+            if (decimal != 0 && (forcedValueEncoding != 0
+                    || decimalColumn.byteLength() < xorColumn.byteLength())) {
+                valueEncoding = decimal;
+                valueColumn = decimalColumn;
+            } else if (forcedValueEncoding != 0) {
+                throw new IllegalArgumentException("values are not all short decimals; cannot force encoding "
+                        + forcedValueEncoding);
+            }
+        }
+        return ChunkFormat.write(out, ChunkFormat.TIMESTAMP_DOD_PACKED, valueEncoding, size, timestamps[0],
+                timestamps[size - 1], timestampColumn, valueColumn);
+    }
+
+    private void encodeTimestamps() {
+        BitWriter w = timestampColumn;
+        w.reset();
+        if (size < 2) {
+            return;
+        }
+        long delta = timestamps[1] - timestamps[0];
+        w.writeVarint(delta);
+        if (size < 3) {
+            return;
+        }
+        for (int i = 2; i < size; i++) {
+            long d = timestamps[i] - timestamps[i - 1];
+            residuals[i] = Zigzag.encode(d - delta);
+            delta = d;
+        }
+        timestampLayout.fit(residuals, 2, size);
+        timestampLayout.writeSpec(w);
+        for (int i = 2; i < size; i++) {
+            timestampLayout.write(w, residuals[i]);
+        }
+    }
+
+    /** Writes the best decimal column into {@link #decimalColumn}; returns its encoding or 0 if not decimal. */
+    private int encodeDecimal(int forced) {
+        int exponent = DecimalConverter.convert(values, size, mantissas, exponents);
+        if (exponent == DecimalConverter.NOT_DECIMAL) {
+            return 0;
+        }
+        // Mantissas are within ±2^53, so deltas and delta-of-deltas cannot overflow.
+        for (int i = 1; i < size; i++) {
+            residuals[i] = Zigzag.encode(mantissas[i] - mantissas[i - 1]);
+        }
+        for (int i = 2; i < size; i++) {
+            dodResiduals[i] = Zigzag.encode((mantissas[i] - mantissas[i - 1]) - (mantissas[i - 1] - mantissas[i - 2]));
+        }
+        long deltaBits = size > 1 ? deltaLayout.fit(residuals, 1, size) : 0;
+        long dodBits = size > 2 ? dodLayout.fit(dodResiduals, 2, size) + 8L * varintBytes(residuals[1]) : 0;
+        boolean useDod = forced == ChunkFormat.VALUE_DECIMAL_DOD
+                || (forced == 0 && size > 2 && dodBits < deltaBits);
+        BitWriter w = decimalColumn;
+        w.reset();
+        w.writeByte(exponent);
+        w.writeVarint(mantissas[0]);
+        if (useDod) {
+            if (size > 1) {
+                w.writeUvarint(residuals[1]);
+            }
+            if (size > 2) {
+                dodLayout.fit(dodResiduals, 2, size);
+                dodLayout.writeSpec(w);
+                for (int i = 2; i < size; i++) {
+                    dodLayout.write(w, dodResiduals[i]);
+                }
+            }
+            return ChunkFormat.VALUE_DECIMAL_DOD;
+        }
+        if (size > 1) {
+            deltaLayout.writeSpec(w);
+            for (int i = 1; i < size; i++) {
+                deltaLayout.write(w, residuals[i]);
+            }
+        }
+        return ChunkFormat.VALUE_DECIMAL_DELTA;
+    }
+
+    private static int varintBytes(long v) {
+        return Math.max(1, (Zigzag.width(v) + 6) / 7);
+    }
+
+    private void grow() {
+        int n = timestamps.length * 2;
+        timestamps = Arrays.copyOf(timestamps, n);
+        values = Arrays.copyOf(values, n);
+        mantissas = Arrays.copyOf(mantissas, n);
+        residuals = Arrays.copyOf(residuals, n);
+        dodResiduals = Arrays.copyOf(dodResiduals, n);
+        exponents = Arrays.copyOf(exponents, n);
+    }
+}

@@ -1,0 +1,39 @@
+package io.sightline.storage.chunk;
+
+/**
+ * The appendable timestamp code: delta-of-delta with fixed prefix buckets, in the spirit of Gorilla and
+ * Prometheus's XOR chunk (which uses 14/17/20/64-bit buckets). Ours are sized for millisecond timestamps:
+ * <pre>
+ *   0                      dod == 0                     (regular scrapes: 1 bit)
+ *   10   + 10 bits         -512 ..      511 ms          (scrape jitter)
+ *   110  + 16 bits         ±32 s                        (missed scrapes, interval changes)
+ *   1110 + 24 bits         ±2.3 h
+ *   1111 + 64 bits         anything else
+ * </pre>
+ * Payloads are two's complement. Used by head chunks, where the code must be fixed before the data is
+ * seen; the decoder is {@link ColumnDecoder#bucketedTimestamps}; sealed chunks use {@link PackedLayout}, which fits its buckets to the data.
+ */
+final class DodBuckets {
+    private DodBuckets() {
+    }
+
+    static void write(BitWriter w, long dod) {
+        if (dod == 0) {
+            w.writeBits(0, 1);
+        } else if (fits(dod, 10)) {
+            w.writeBits((0b10L << 10) | (dod & 0x3FFL), 12);
+        } else if (fits(dod, 16)) {
+            w.writeBits((0b110L << 16) | (dod & 0xFFFFL), 19);
+        } else if (fits(dod, 24)) {
+            w.writeBits((0b1110L << 24) | (dod & 0xFFFFFFL), 28);
+        } else {
+            w.writeBits(0b1111, 4);
+            w.writeBits(dod, 64);
+        }
+    }
+
+    private static boolean fits(long v, int bits) {
+        long half = 1L << (bits - 1);
+        return v >= -half && v < half;
+    }
+}

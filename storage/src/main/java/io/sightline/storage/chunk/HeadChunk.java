@@ -1,0 +1,137 @@
+package io.sightline.storage.chunk;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The open chunk of a head series: samples are appended one at a time in O(1) without allocation (apart
+ * from amortised doubling of the two column arrays), and the chunk can be iterated while it is open.
+ * Timestamps use {@link ChunkFormat#TIMESTAMP_DOD_BUCKETED}, values {@link ChunkFormat#VALUE_XOR}, because
+ * both can be written before the rest of the chunk is known.
+ *
+ * <p>When the storage engine cuts the chunk it either copies it as is ({@link #encodeTo}, cheap) or
+ * re-encodes it into the smallest codec: {@code encoder.reset(); encoder.appendAll(it.reset(head));
+ * encoder.encode(out)} (see {@link ChunkEncoder}).
+ *
+ * <p>Threading: one appending thread. Other threads may iterate concurrently with
+ * {@link ChunkIterator#reset(HeadChunk)}: they see a consistent prefix of the samples (the count is
+ * published with release semantics after the bits are written). {@link #reset()} and {@link #encodeTo}
+ * must not race with readers; the storage engine retires a chunk before reusing it.
+ */
+public final class HeadChunk {
+    private static final VarHandle COUNT;
+
+    static {
+        try {
+            COUNT = MethodHandles.lookup().findVarHandle(HeadChunk.class, "count", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final BitWriter timestamps;
+    private final BitWriter values;
+    private final XorWriter xor = new XorWriter();
+    private int count;
+    private long minTime;
+    private long maxTime;
+    private long lastDelta;
+
+    /** Creates an empty chunk sized for about {@code expectedSamples} samples (it grows past that). */
+    public HeadChunk(int expectedSamples) {
+        if (expectedSamples < 1) {
+            throw new IllegalArgumentException("expectedSamples must be >= 1, got " + expectedSamples);
+        }
+        // ~1 byte per sample is typical for 15 s scrapes; 16 bytes of slack for the first raw value.
+        timestamps = new BitWriter(expectedSamples / 4 + 16);
+        values = new BitWriter(expectedSamples + 16);
+        xor.reset();
+    }
+
+    /**
+     * Appends a sample. Timestamps must be strictly increasing (the storage engine sorts out-of-order
+     * samples before they reach a chunk); any double is accepted and kept bit for bit.
+     *
+     * @throws IllegalArgumentException when {@code t} is not after the last timestamp
+     * @throws IllegalStateException when the chunk already holds {@link ChunkFormat#MAX_SAMPLES} samples
+     */
+    public void append(long t, double v) {
+        int n = count;
+        if (n == 0) {
+            minTime = t;
+            lastDelta = 0;
+        } else {
+            if (n == ChunkFormat.MAX_SAMPLES) {
+                throw new IllegalStateException("head chunk is full: " + n + " samples is ChunkFormat.MAX_SAMPLES; "
+                        + "cut a new chunk");
+            }
+            if (t <= maxTime) {
+                throw new IllegalArgumentException("timestamp " + t + " is not after the chunk's last timestamp "
+                        + maxTime + "; chunks need strictly increasing timestamps");
+            }
+            long delta = t - maxTime;
+            DodBuckets.write(timestamps, delta - lastDelta);
+            lastDelta = delta;
+        }
+        xor.append(values, v);
+        maxTime = t;
+        COUNT.setRelease(this, n + 1);
+    }
+
+    /** Number of samples, as published to readers on any thread. */
+    public int count() {
+        return (int) COUNT.getAcquire(this);
+    }
+
+    /** Timestamp of the first sample; undefined while empty. */
+    public long minTime() {
+        return minTime;
+    }
+
+    /** Timestamp of the last appended sample; undefined while empty. */
+    public long maxTime() {
+        return maxTime;
+    }
+
+    /** Encoded size so far in bytes, header excluded: the memory the samples take. */
+    public int sizeBytes() {
+        return timestamps.byteLength() + values.byteLength();
+    }
+
+    /** Empties the chunk for reuse, keeping its arrays. */
+    public void reset() {
+        timestamps.reset();
+        values.reset();
+        xor.reset();
+        COUNT.setRelease(this, 0);
+    }
+
+    /**
+     * Appends this chunk, as is, in the chunk format to {@code out} and returns the number of bytes written.
+     *
+     * @throws IllegalStateException when the chunk is empty
+     */
+    public int encodeTo(ChunkBuffer out) {
+        if (count == 0) {
+            throw new IllegalStateException("cannot encode an empty head chunk");
+        }
+        return ChunkFormat.write(out, ChunkFormat.TIMESTAMP_DOD_BUCKETED, ChunkFormat.VALUE_XOR, count, minTime,
+                maxTime, timestamps, values);
+    }
+
+    byte[] timestampBytesAcquire() {
+        return timestamps.arrayAcquire();
+    }
+
+    int timestampByteLength() {
+        return timestamps.byteLength();
+    }
+
+    int valueByteLength() {
+        return values.byteLength();
+    }
+
+    byte[] valueBytesAcquire() {
+        return values.arrayAcquire();
+    }
+}

@@ -1,0 +1,58 @@
+package io.sightline.storage.chunk;
+
+/**
+ * Gorilla XOR value encoder with its running state, so one append is O(1):
+ * <pre>
+ *   first value           64 raw bits
+ *   xor == 0              0
+ *   fits previous window  10 + (64 - leading - trailing) meaningful bits
+ *   new window            11 + 5 bits leading zeros + 6 bits length (64 stored as 0) + meaningful bits
+ * </pre>
+ * Works on raw bits, so NaN payloads, stale markers, -0.0 and subnormals round-trip exactly.
+ */
+final class XorWriter {
+    private long previous;
+    private int leading;
+    private int trailing;
+    private boolean isFirst = true;
+
+    void reset() {
+        isFirst = true;
+        leading = -1;
+        trailing = 0;
+    }
+
+    void append(BitWriter w, double v) {
+        long bits = Double.doubleToRawLongBits(v);
+        if (isFirst) {
+            isFirst = false;
+            leading = -1;
+            previous = bits;
+            w.writeBits(bits, 64);
+            return;
+        }
+        long xor = bits ^ previous;
+        previous = bits;
+        if (xor == 0) {
+            w.writeBits(0, 1);
+            return;
+        }
+        int lz = Math.min(Long.numberOfLeadingZeros(xor), 31);
+        int tz = Long.numberOfTrailingZeros(xor);
+        if (leading >= 0 && lz >= leading && tz >= trailing) {
+            int significant = 64 - leading - trailing;
+            if (significant <= 54) {
+                w.writeBits((0b10L << significant) | (xor >>> trailing), 2 + significant);
+            } else {
+                w.writeBits(0b10, 2);
+                w.writeBits(xor >>> trailing, significant);
+            }
+            return;
+        }
+        leading = lz;
+        trailing = tz;
+        int significant = 64 - lz - tz;
+        w.writeBits((0b11L << 11) | ((long) lz << 6) | (significant & 63), 13);
+        w.writeBits(xor >>> tz, significant);
+    }
+}
