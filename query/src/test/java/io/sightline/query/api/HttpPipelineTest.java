@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.sightline.query.ApiConfig;
 import io.sightline.query.HttpResult;
 import io.sightline.query.QueryConfig;
@@ -213,6 +214,20 @@ class HttpPipelineTest {
             release.countDown();
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void idleConnectionsAreClosedButNotWhileARequestRuns() {
+        List<Runnable> queued = new ArrayList<>();
+        EmbeddedServer s = start(queued::add, echo("/a", false, Set.of("GET")));
+        EmbeddedServer.Connection busy = s.connect();
+        busy.send(get("/a"));
+        busy.server.pipeline().fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        assertThat(busy.server.isOpen()).as("a running request keeps its connection").isTrue();
+        queued.removeFirst().run();
+        assertThat(EmbeddedServer.body(busy.responses().getFirst())).isEqualTo("GET /a {}");
+        busy.server.pipeline().fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        assertThat(busy.server.isOpen()).isFalse();
     }
 
     @Test
