@@ -106,7 +106,7 @@ public final class HttpApiServer implements ApiServer {
                     s.address(), epoll ? "epoll" : "nio", config.workerThreads(), config.workerQueueCapacity(),
                     config.maxBodyBytes());
             return s;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // bind() rethrows its checked IOException undeclared
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownNow();
             throw new IllegalStateException("cannot bind the HTTP API to " + config.listenAddress() + ":"

@@ -38,6 +38,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The server on a free 127.0.0.1 port with the real storage and the real PromQL engine, answering the calls
@@ -193,6 +194,15 @@ class ApiServerIT {
         get("/api/v1/query?query=%29");
         assertThat(SelfMetrics.requests(reader, "/api/v1/query", 200)).isEqualTo(2);
         assertThat(SelfMetrics.requests(reader, "/api/v1/query", 400)).isEqualTo(1);
+    }
+
+    @Test
+    void aPortInUseIsRefusedNamingTheAddress() {
+        ApiConfig taken = ApiConfig.defaults().withListen("127.0.0.1", server.port());
+        assertThatThrownBy(() -> ApiServer.start(taken, QueryEngines.promql(storage, QueryConfig.defaults(),
+                meters.get("engine")), storage, List.of(), meters.get("api")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("cannot bind the HTTP API to 127.0.0.1:" + server.port() + ": ");
     }
 
     @Test
