@@ -210,6 +210,8 @@ class ApiServerIT {
         CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(
                 HttpRequest.newBuilder(uri("/slow")).GET().build(), HttpResponse.BodyHandlers.ofString());
         slowStarted.await();
+        assertThat(SelfMetrics.gauge(reader, ApiMetrics.IN_FLIGHT)).isEqualTo(1);
+        assertThat(SelfMetrics.gauge(reader, ApiMetrics.QUEUE_DEPTH)).isZero();
         Thread closer = Thread.ofPlatform().start(server::close);
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
         while (accepts(address)) {
