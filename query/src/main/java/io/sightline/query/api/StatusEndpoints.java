@@ -2,6 +2,7 @@ package io.sightline.query.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.sightline.query.ApiConfig;
+import io.sightline.query.HttpCall;
 import io.sightline.storage.Storage;
 import io.sightline.storage.StorageStats;
 
@@ -101,7 +102,20 @@ final class StatusEndpoints {
         });
     }
 
-    Reply tsdb() {
+    /** Prometheus's {@code limit} (default 10) caps the cardinality lists; it must be a positive integer. */
+    Reply tsdb(HttpCall call) {
+        String limit = call.param("limit");
+        if (limit != null && !limit.isEmpty()) {
+            int n;
+            try {
+                n = Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                n = 0;
+            }
+            if (n < 1) {
+                throw Params.badData("limit must be a positive number, got " + GoQuote.quote(limit));
+            }
+        }
         StorageStats s = storage.stats();
         return ok(out -> {
             JsonGenerator g = out.gen();

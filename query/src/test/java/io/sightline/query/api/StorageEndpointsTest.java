@@ -140,10 +140,12 @@ class StorageEndpointsTest {
 
     @Test
     void tsdbStatusReportsTheHead() {
-        assertThat(body(status.tsdb())).isEqualTo("{\"status\":\"success\",\"data\":{\"headStats\":"
+        assertThat(body(status.tsdb(Calls4Test.get("/api/v1/status/tsdb", "limit", "5")))).isEqualTo("{\"status\":\"success\",\"data\":{\"headStats\":"
                 + "{\"numSeries\":4,\"numLabelPairs\":0,\"chunkCount\":0,\"minTime\":" + T + ",\"maxTime\":" + T + "},"
                 + "\"seriesCountByMetricName\":[],\"labelValueCountByLabelName\":[],\"memoryInBytesByLabelName\":[],"
                 + "\"seriesCountByLabelValuePair\":[]}}");
+        assertThatThrownBy(() -> status.tsdb(Calls4Test.get("/api/v1/status/tsdb", "limit", "0")))
+                .hasMessage("limit must be a positive number, got \"0\"");
     }
 
     @Test
