@@ -139,13 +139,29 @@ class StorageEndpointsTest {
     }
 
     @Test
-    void tsdbStatusReportsTheHead() {
-        assertThat(body(status.tsdb(Calls4Test.get("/api/v1/status/tsdb", "limit", "5")))).isEqualTo("{\"status\":\"success\",\"data\":{\"headStats\":"
-                + "{\"numSeries\":4,\"numLabelPairs\":0,\"chunkCount\":0,\"minTime\":" + T + ",\"maxTime\":" + T + "},"
-                + "\"seriesCountByMetricName\":[],\"labelValueCountByLabelName\":[],\"memoryInBytesByLabelName\":[],"
-                + "\"seriesCountByLabelValuePair\":[]}}");
+    void tsdbStatusReportsTheHeadAndItsCardinality() {
+        assertThat(body(status.tsdb(Calls4Test.get("/api/v1/status/tsdb", "limit", "5")))).isEqualTo(
+                "{\"status\":\"success\",\"data\":{\"headStats\":"
+                + "{\"numSeries\":4,\"numLabelPairs\":9,\"chunkCount\":0,\"minTime\":" + T + ",\"maxTime\":" + T + "},"
+                + "\"seriesCountByMetricName\":[" + stats("up", 2, "http_requests_total", 1, "node_load1", 1) + "],"
+                + "\"labelValueCountByLabelName\":[" + stats("__name__", 3, "instance", 2, "job", 2, "code", 1, "k8s.pod", 1) + "],"
+                + "\"memoryInBytesByLabelName\":[" + stats("__name__", 33, "job", 8, "code", 3, "k8s.pod", 3, "instance", 2) + "],"
+                + "\"seriesCountByLabelValuePair\":[" + stats("__name__=up", 2, "job=api", 2, "__name__=http_requests_total", 1,
+                "__name__=node_load1", 1, "code=200", 1) + "]}}");
+        assertThat(body(status.tsdb(Calls4Test.get("/api/v1/status/tsdb")))).contains("\"seriesCountByLabelValuePair\":["
+                + stats("__name__=up", 2, "job=api", 2, "__name__=http_requests_total", 1, "__name__=node_load1", 1,
+                "code=200", 1, "instance=a", 1, "instance=b", 1, "job=db", 1, "k8s.pod=p-1", 1) + "]");
         assertThatThrownBy(() -> status.tsdb(Calls4Test.get("/api/v1/status/tsdb", "limit", "0")))
                 .hasMessage("limit must be a positive number, got \"0\"");
+    }
+
+    private static String stats(Object... nameValues) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            sb.append(i == 0 ? "" : ",").append("{\"name\":\"").append(nameValues[i]).append("\",\"value\":")
+                    .append(nameValues[i + 1]).append('}');
+        }
+        return sb.toString();
     }
 
     @Test
