@@ -111,9 +111,11 @@ final class StatusEndpoints {
     Reply tsdb(HttpCall call) {
         int limit = tsdbLimit(call.param("limit"));
         StorageStats s = storage.stats();
-        Cardinality c;
-        try (Querier q = storage.querier(s.headMinTimeMillis(), s.headMaxTimeMillis())) {
-            c = s.headSeries() == 0 ? new Cardinality() : Cardinality.count(q);
+        Cardinality c = new Cardinality();
+        if (s.headSeries() > 0) {
+            try (Querier q = storage.querier(s.headMinTimeMillis(), s.headMaxTimeMillis())) {
+                c = Cardinality.count(q);
+            }
         }
         return ok(out -> {
             JsonGenerator g = out.gen();
