@@ -111,12 +111,7 @@ final class StatusEndpoints {
     Reply tsdb(HttpCall call) {
         int limit = tsdbLimit(call.param("limit"));
         StorageStats s = storage.stats();
-        Cardinality c = new Cardinality();
-        if (s.headSeries() > 0) {
-            try (Querier q = storage.querier(s.headMinTimeMillis(), s.headMaxTimeMillis())) {
-                c = Cardinality.count(q);
-            }
-        }
+        Cardinality c = headCardinality(s);
         return ok(out -> {
             JsonGenerator g = out.gen();
             g.writeStartObject();
@@ -134,6 +129,15 @@ final class StatusEndpoints {
             stats(g, "seriesCountByLabelValuePair", c.seriesCountByLabelValuePair(limit));
             g.writeEndObject();
         });
+    }
+
+    private Cardinality headCardinality(StorageStats s) {
+        if (s.headSeries() == 0) {
+            return new Cardinality();
+        }
+        try (Querier q = storage.querier(s.headMinTimeMillis(), s.headMaxTimeMillis())) {
+            return Cardinality.count(q);
+        }
     }
 
     private static int tsdbLimit(String limit) {
