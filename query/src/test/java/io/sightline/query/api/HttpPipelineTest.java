@@ -143,6 +143,18 @@ class HttpPipelineTest {
     }
 
     @Test
+    void bodiesThatDoNotDecompressAre400() {
+        EmbeddedServer s = start(DIRECT, echo("/q", false, Set.of("POST")));
+        FullHttpRequest req = post("/q", "application/x-protobuf", "not gzip at all".getBytes(StandardCharsets.UTF_8));
+        req.headers().set(HttpHeaderNames.CONTENT_ENCODING, "gzip");
+        EmbeddedServer.Connection c = s.connect();
+        FullHttpResponse r = c.exchange(req);
+        assertThat(r.status().code()).isEqualTo(400);
+        assertThat(EmbeddedServer.body(r)).contains("\"errorType\":\"bad_data\"", "request body does not decompress");
+        assertThat(c.server.isOpen()).isFalse();
+    }
+
+    @Test
     void largeResponsesAreGzippedWhenTheClientAsks() throws IOException {
         String big = "x".repeat(10_000);
         EmbeddedServer s = start(DIRECT, new Endpoint("/big", Set.of("GET"), "/big", false,
