@@ -209,7 +209,7 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private Reply tooLargeOrCorrupt(Throwable cause) {
         String message = String.valueOf(cause.getMessage());
-        if (message.contains("maximum size") || message.contains("max")) {
+        if (message.contains("maximum size")) { // ZlibDecoder: "Decompression buffer has reached maximum size"
             return Reply.error(413, "bad_data", "request body exceeds http.max_body_bytes (" + server.maxBodyBytes()
                     + " bytes) after decompression", Map.of());
         }

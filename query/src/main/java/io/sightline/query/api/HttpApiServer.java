@@ -52,9 +52,10 @@ public final class HttpApiServer implements ApiServer {
     private final Channel serverChannel;
     private final InFlight inFlight;
     private final AtomicBoolean closing;
+    private final List<AutoCloseable> gauges;
 
     private HttpApiServer(ApiConfig config, EventLoopGroup group, ThreadPoolExecutor workers, ChannelGroup channels,
-                          Channel serverChannel, InFlight inFlight, AtomicBoolean closing) {
+                          Channel serverChannel, InFlight inFlight, AtomicBoolean closing, List<AutoCloseable> gauges) {
         this.config = config;
         this.group = group;
         this.workers = workers;
@@ -62,6 +63,7 @@ public final class HttpApiServer implements ApiServer {
         this.serverChannel = serverChannel;
         this.inFlight = inFlight;
         this.closing = closing;
+        this.gauges = gauges;
     }
 
     /** See {@link ApiServer#start}. */
@@ -101,12 +103,13 @@ public final class HttpApiServer implements ApiServer {
                     .bind(config.listenAddress(), config.port())
                     .syncUninterruptibly()
                     .channel();
-            HttpApiServer s = new HttpApiServer(config, group, workers, channels, channel, inFlight, closing);
+            HttpApiServer s = new HttpApiServer(config, group, workers, channels, channel, inFlight, closing,
+                    ApiMetrics.observe(meter, inFlight, workers));
             log.info("HTTP API listening [address={}, transport={}, workers={}, queue={}, maxBodyBytes={}]",
                     s.address(), epoll ? "epoll" : "nio", config.workerThreads(), config.workerQueueCapacity(),
                     config.maxBodyBytes());
             return s;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // bind() rethrows its checked IOException undeclared
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownNow();
             throw new IllegalStateException("cannot bind the HTTP API to " + config.listenAddress() + ":"
@@ -152,6 +155,13 @@ public final class HttpApiServer implements ApiServer {
         channels.close().awaitUninterruptibly();
         workers.shutdownNow();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        for (AutoCloseable g : gauges) {
+            try {
+                g.close();
+            } catch (Exception e) {
+                log.debug("closing a gauge failed", e);
+            }
+        }
         log.info("HTTP API closed [address={}]", serverChannel.localAddress());
     }
 }

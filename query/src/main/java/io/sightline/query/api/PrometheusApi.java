@@ -38,7 +38,7 @@ final class PrometheusApi {
         list.add(exact("/api/v1/status/runtimeinfo", GET, c -> status.runtimeInfo()));
         list.add(exact("/api/v1/status/flags", GET, c -> status.flags()));
         list.add(exact("/api/v1/status/config", GET, c -> status.config()));
-        list.add(exact("/api/v1/status/tsdb", GET, c -> status.tsdb()));
+        list.add(exact("/api/v1/status/tsdb", GET, status::tsdb));
         return list;
     }
 

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.sightline.query.ApiConfig;
 import io.sightline.query.HttpResult;
 import io.sightline.query.QueryConfig;
@@ -142,6 +143,18 @@ class HttpPipelineTest {
     }
 
     @Test
+    void bodiesThatDoNotDecompressAre400() {
+        EmbeddedServer s = start(DIRECT, echo("/q", false, Set.of("POST")));
+        FullHttpRequest req = post("/q", "application/x-protobuf", "not gzip at all".getBytes(StandardCharsets.UTF_8));
+        req.headers().set(HttpHeaderNames.CONTENT_ENCODING, "gzip");
+        EmbeddedServer.Connection c = s.connect();
+        FullHttpResponse r = c.exchange(req);
+        assertThat(r.status().code()).isEqualTo(400);
+        assertThat(EmbeddedServer.body(r)).contains("\"errorType\":\"bad_data\"", "request body does not decompress");
+        assertThat(c.server.isOpen()).isFalse();
+    }
+
+    @Test
     void largeResponsesAreGzippedWhenTheClientAsks() throws IOException {
         String big = "x".repeat(10_000);
         EmbeddedServer s = start(DIRECT, new Endpoint("/big", Set.of("GET"), "/big", false,
@@ -213,6 +226,20 @@ class HttpPipelineTest {
             release.countDown();
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void idleConnectionsAreClosedButNotWhileARequestRuns() {
+        List<Runnable> queued = new ArrayList<>();
+        EmbeddedServer s = start(queued::add, echo("/a", false, Set.of("GET")));
+        EmbeddedServer.Connection busy = s.connect();
+        busy.send(get("/a"));
+        busy.server.pipeline().fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        assertThat(busy.server.isOpen()).as("a running request keeps its connection").isTrue();
+        queued.removeFirst().run();
+        assertThat(EmbeddedServer.body(busy.responses().getFirst())).isEqualTo("GET /a {}");
+        busy.server.pipeline().fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        assertThat(busy.server.isOpen()).isFalse();
     }
 
     @Test
