@@ -234,7 +234,7 @@ public final class BlockReader implements PartReader {
     }
 
     @Override
-    public SeriesChunks chunks(int seriesId, long mint, long maxt) {
+    public SeriesChunks chunks(int seriesId, long mint, long maxt, SampleBuffer scratch) {
         ChunkMetas all = chunkMetas(seriesId);
         if (all == null) {
             return null;
@@ -259,7 +259,7 @@ public final class BlockReader implements PartReader {
         }
         BlockChunks result = new BlockChunks(this, Arrays.copyOf(mins, kept), Arrays.copyOf(maxs, kept),
                 Arrays.copyOf(refs, kept), Arrays.copyOf(lens, kept));
-        return result.hasSampleIn(mint, maxt) ? result : null;
+        return result.hasSampleIn(mint, maxt, scratch) ? result : null;
     }
 
     /** Time ranges, offsets and lengths of every chunk of a series. */

@@ -9,6 +9,7 @@ import io.sightline.storage.block.ChunkSlice;
 import io.sightline.storage.index.IndexReader;
 import io.sightline.storage.index.MemPostings;
 import io.sightline.storage.index.PartReader;
+import io.sightline.storage.index.SampleBuffer;
 import io.sightline.storage.index.SeriesChunks;
 import io.sightline.storage.index.SeriesIndex;
 import io.sightline.storage.model.Labels;
@@ -326,7 +327,7 @@ public final class Head implements PartReader {
     }
 
     @Override
-    public SeriesChunks chunks(int seriesId, long mint, long maxt) {
+    public SeriesChunks chunks(int seriesId, long mint, long maxt, SampleBuffer scratch) {
         HeadSeries s = series.byId(seriesId);
         return s == null ? null : s.snapshot(mint, maxt);
     }
