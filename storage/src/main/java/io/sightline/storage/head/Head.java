@@ -278,16 +278,18 @@ public final class Head implements PartReader {
     /**
      * Re-applies one logged sample; silently drops what the head would reject (as the original commit did).
      * A series whose series record went with a truncated segment is found through the registry.
+     *
+     * @return false when the series is unknown to the registry too (the sample is lost)
      */
-    public void replaySample(int seriesId, long t, double v) {
+    public boolean replaySample(int seriesId, long t, double v) {
         if (t < minValidTime) {
-            return;
+            return true;
         }
         HeadSeries s = series.byId(seriesId);
         if (s == null) {
             Labels labels = registry.labels(seriesId);
             if (labels == null) {
-                return;
+                return false;
             }
             replaySeries(seriesId, labels);
             s = series.byId(seriesId);
@@ -300,6 +302,7 @@ public final class Head implements PartReader {
                 maxTime = t;
             }
         }
+        return true;
     }
 
     public void replayMetadata(String metricFamilyName, MetricMetadata m) {
