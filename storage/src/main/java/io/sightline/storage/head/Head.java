@@ -5,7 +5,6 @@ import io.sightline.storage.RejectReason;
 import io.sightline.storage.StorageConfig;
 import io.sightline.storage.StorageException;
 import io.sightline.storage.block.BlockSeries;
-import io.sightline.storage.block.ChunkSlice;
 import io.sightline.storage.index.IndexReader;
 import io.sightline.storage.index.MemPostings;
 import io.sightline.storage.index.PartReader;
@@ -232,11 +231,7 @@ public final class Head implements PartReader {
         series.forEach(s -> {
             List<SealedChunk> chunks = s.chunksBefore(maxt);
             if (!chunks.isEmpty()) {
-                List<ChunkSlice> slices = new ArrayList<>(chunks.size());
-                for (SealedChunk c : chunks) {
-                    slices.add(ChunkSlice.of(c.minTime, c.maxTime, c.bytes()));
-                }
-                out.add(new BlockSeries(s.id, s.labels, slices));
+                out.add(new BlockSeries(s.id, s.labels, BlockChunkMerger.merge(chunks)));
             }
         });
         out.sort((a, b) -> Integer.compare(a.id(), b.id()));
