@@ -188,6 +188,22 @@ class ApiServerIT {
     }
 
     @Test
+    void browsersGetPrometheusCorsHeadersAndPreflightAnswers() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/api/v1/query?query=%29"))
+                .header("Origin", "http://localhost:3000").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.headers().firstValue("access-control-allow-origin")).hasValue("*");
+        assertThat(r.headers().firstValue("access-control-allow-methods")).hasValue("GET, POST, OPTIONS");
+        HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(uri("/api/v1/query_range"))
+                .header("Origin", "http://localhost:3000").method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("access-control-allow-headers"))
+                .hasValue("Accept, Authorization, Content-Type, Origin");
+        assertThat(get("/api/v1/labels").headers().firstValue("access-control-allow-origin")).isEmpty();
+    }
+
+    @Test
     void requestsAreCountedByHandlerAndCode() throws Exception {
         get("/api/v1/query?query=1");
         get("/api/v1/query?query=1");
