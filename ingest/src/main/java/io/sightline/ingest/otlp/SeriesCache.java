@@ -26,12 +26,17 @@ final class SeriesCache {
         mask = size - 1;
     }
 
-    /** The entry for this key, or null. */
-    Entry get(int hash, String name, String extraValue, String[] pairs, int pairLength) {
+    /**
+     * The entry for this key, or null.
+     *
+     * @param knownEqual an array already known to hold the same pairs (from an earlier hit of the same
+     *                   point), so an entry sharing it needs no comparison of the pairs; or null
+     */
+    Entry get(int hash, String name, String extraValue, String[] pairs, int pairLength, String[] knownEqual) {
         Entry e = slots[hash & mask];
         if (e != null && e.hash == hash && e.pairLength == pairLength && e.name.equals(name)
                 && (e.extraValue == null ? extraValue == null : e.extraValue.equals(extraValue))
-                && Arrays.equals(e.pairs, 0, pairLength, pairs, 0, pairLength)) {
+                && (e.pairs == knownEqual || Arrays.equals(e.pairs, 0, pairLength, pairs, 0, pairLength))) {
             return e;
         }
         return null;

@@ -51,7 +51,11 @@ final class SeriesEmitter {
     private String[] pairs = new String[32];
     private int pairLength;
     private int pointHash;
-    /** A copy of the pairs owned by cache entries of the current point; made on the first miss. */
+    /**
+     * An array holding the same pairs as the current point, owned by cache entries: the matched entry's on
+     * a hit, a fresh copy on the first miss. Entries of one point share it, so after the first sample of a
+     * histogram point the others match by identity instead of comparing every label.
+     */
     private String[] cachedPairs;
     private long timestampMillis;
     private boolean stale;
@@ -287,8 +291,9 @@ final class SeriesEmitter {
             return;
         }
         int hash = SeriesCache.hash(pointHash, name, extraValue);
-        SeriesCache.Entry e = cache.get(hash, name, extraValue, pairs, pairLength);
+        SeriesCache.Entry e = cache.get(hash, name, extraValue, pairs, pairLength, cachedPairs);
         if (e != null) {
+            cachedPairs = e.pairs;
             long ref = sink.append(e.ref, e.labels, timestampMillis, v);
             if (ref > 0) {
                 e.ref = ref;

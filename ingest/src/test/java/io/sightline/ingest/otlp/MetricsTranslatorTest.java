@@ -88,6 +88,16 @@ class MetricsTranslatorTest {
     }
 
     @Test
+    void gaugeTypeHintInMetricMetadataSetsTheType() {
+        Metric info = gauge("build", "", point(1)).toBuilder().addMetadata(attr("prometheus.type", "info")).build();
+        Metric odd = gauge("other", "", point(1)).toBuilder().addMetadata(attr("prometheus.type", "counter")).build();
+        translate(request(info, odd));
+
+        assertThat(sink.metadata.get("build").type()).isEqualTo("info");
+        assertThat(sink.metadata.get("other").type()).isEqualTo("gauge");
+    }
+
+    @Test
     void gaugeKeepsNaNAndIntValues() {
         translate(request(gauge("temp", "Cel", point(Double.NaN), NumberDataPoint.newBuilder().setTimeUnixNano(T0_NANOS + 1_000_000).setAsInt(21))));
 

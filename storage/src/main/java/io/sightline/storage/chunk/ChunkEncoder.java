@@ -4,7 +4,8 @@ import io.sightline.storage.SampleIterator;
 import java.util.Arrays;
 
 /**
- * Encodes a sealed chunk in the smallest codec: timestamps as {@link ChunkFormat#TIMESTAMP_DOD_PACKED};
+ * Encodes a sealed chunk in the smallest codec: timestamps as packed delta-of-deltas or as packed offsets
+ * from a regular grid ({@link ChunkFormat#TIMESTAMP_DOD_PACKED}, {@link ChunkFormat#TIMESTAMP_GRID_PACKED});
  * values as Gorilla XOR or, when every value is a short decimal that round-trips bit for bit, as scaled
  * decimal deltas or delta-of-deltas, whichever is smallest (ties go to XOR, the cheaper decoder).
  *
@@ -16,7 +17,8 @@ public final class ChunkEncoder {
     private final BitWriter xorColumn = new BitWriter(256);
     private final BitWriter decimalColumn = new BitWriter(256);
     private final XorWriter xor = new XorWriter();
-    private final PackedLayout timestampLayout = new PackedLayout();
+    private final PackedLayout timestampDodLayout = new PackedLayout();
+    private final PackedLayout gridLayout = new PackedLayout();
     private final PackedLayout deltaLayout = new PackedLayout();
     private final PackedLayout dodLayout = new PackedLayout();
     private long[] timestamps = new long[128];
@@ -24,6 +26,8 @@ public final class ChunkEncoder {
     private long[] mantissas = new long[128];
     private long[] residuals = new long[128];
     private long[] dodResiduals = new long[128];
+    private long[] timestampDods = new long[128];
+    private long[] timestampGrid = new long[128];
     private int[] exponents = new int[128];
     private int size;
 
@@ -62,6 +66,21 @@ public final class ChunkEncoder {
         }
     }
 
+    /**
+     * Encodes {@code timestamps[0, count)} and {@code values[0, count)} as one chunk appended to {@code out}
+     * (replacing whatever was appended to this encoder before); returns the chunk's length in bytes.
+     *
+     * @throws IllegalArgumentException when the timestamps are not strictly increasing
+     * @throws IllegalStateException when {@code count} is 0 or above {@link ChunkFormat#MAX_SAMPLES}
+     */
+    public int encode(long[] timestamps, double[] values, int count, ChunkBuffer out) {
+        reset();
+        for (int i = 0; i < count; i++) {
+            append(timestamps[i], values[i]);
+        }
+        return encode(out);
+    }
+
     /** Number of samples appended since the last {@link #reset()}. */
     public int size() {
         return size;
@@ -88,7 +107,7 @@ public final class ChunkEncoder {
         if (size == 0) {
             throw new IllegalStateException("cannot encode an empty chunk: append at least one sample");
         }
-        encodeTimestamps();
+        int timestampEncoding = encodeTimestamps();
         xorColumn.reset();
         xor.reset();
         for (int i = 0; i < size; i++) {
@@ -107,31 +126,51 @@ public final class ChunkEncoder {
                         + forcedValueEncoding);
             }
         }
-        return ChunkFormat.write(out, ChunkFormat.TIMESTAMP_DOD_PACKED, valueEncoding, size, timestamps[0],
+        return ChunkFormat.write(out, timestampEncoding, valueEncoding, size, timestamps[0],
                 timestamps[size - 1], timestampColumn, valueColumn);
     }
 
-    private void encodeTimestamps() {
+    /** Writes the smaller of the delta-of-delta and the grid timestamp columns; returns its encoding. */
+    private int encodeTimestamps() {
         BitWriter w = timestampColumn;
         w.reset();
-        if (size < 2) {
-            return;
+        int n = size;
+        if (n < 2) {
+            return ChunkFormat.TIMESTAMP_DOD_PACKED;
         }
-        long delta = timestamps[1] - timestamps[0];
-        w.writeVarint(delta);
-        if (size < 3) {
-            return;
+        long firstDelta = timestamps[1] - timestamps[0];
+        if (n < 3) {
+            w.writeVarint(firstDelta);
+            return ChunkFormat.TIMESTAMP_DOD_PACKED;
         }
-        for (int i = 2; i < size; i++) {
+        long delta = firstDelta;
+        for (int i = 2; i < n; i++) {
             long d = timestamps[i] - timestamps[i - 1];
-            residuals[i] = Zigzag.encode(d - delta);
+            timestampDods[i] = Zigzag.encode(d - delta);
             delta = d;
         }
-        timestampLayout.fit(residuals, 2, size);
-        timestampLayout.writeSpec(w);
-        for (int i = 2; i < size; i++) {
-            timestampLayout.write(w, residuals[i]);
+        // Wrapping arithmetic throughout: the decoder inverts it exactly even for spans past Long.MAX_VALUE.
+        long t0 = timestamps[0];
+        long step = Long.divideUnsigned(timestamps[n - 1] - t0, n - 1);
+        for (int i = 1; i < n; i++) {
+            timestampGrid[i] = Zigzag.encode(timestamps[i] - (t0 + i * step));
         }
+        long dodBits = 8L * varintBytes(Zigzag.encode(firstDelta)) + timestampDodLayout.fit(timestampDods, 2, n);
+        long gridBits = 8L * varintBytes(Zigzag.encode(step)) + gridLayout.fit(timestampGrid, 1, n);
+        if (gridBits < dodBits) {
+            w.writeVarint(step);
+            gridLayout.writeSpec(w);
+            for (int i = 1; i < n; i++) {
+                gridLayout.write(w, timestampGrid[i]);
+            }
+            return ChunkFormat.TIMESTAMP_GRID_PACKED;
+        }
+        w.writeVarint(firstDelta);
+        timestampDodLayout.writeSpec(w);
+        for (int i = 2; i < n; i++) {
+            timestampDodLayout.write(w, timestampDods[i]);
+        }
+        return ChunkFormat.TIMESTAMP_DOD_PACKED;
     }
 
     /** Writes the best decimal column into {@link #decimalColumn}; returns its encoding or 0 if not decimal. */
@@ -188,6 +227,8 @@ public final class ChunkEncoder {
         mantissas = Arrays.copyOf(mantissas, n);
         residuals = Arrays.copyOf(residuals, n);
         dodResiduals = Arrays.copyOf(dodResiduals, n);
+        timestampDods = Arrays.copyOf(timestampDods, n);
+        timestampGrid = Arrays.copyOf(timestampGrid, n);
         exponents = Arrays.copyOf(exponents, n);
     }
 }

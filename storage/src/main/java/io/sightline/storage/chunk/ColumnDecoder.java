@@ -69,6 +69,23 @@ final class ColumnDecoder {
         return pos;
     }
 
+    /**
+     * {@link ChunkFormat#TIMESTAMP_GRID_PACKED} after its preamble: {@code layout} holds the spec of the offsets
+     * of samples 1..n-1 from the grid. Fills {@code out[0, n)}; returns the end bit.
+     */
+    static long gridTimestamps(byte[] b, long pos, long end, long minTime, long step, PackedLayout layout,
+                               long[] out, int n) {
+        out[0] = minTime;
+        if (n < 2) {
+            return pos;
+        }
+        pos = layout.decode(b, pos, end, out, 1, n);
+        for (int i = 1; i < n; i++) {
+            out[i] += minTime + i * step;
+        }
+        return pos;
+    }
+
     /** {@link ChunkFormat#VALUE_XOR}: fills {@code out[0, n)} from the Gorilla XOR stream; returns the end bit. */
     static long xorValues(byte[] b, long pos, long end, double[] out, int n) {
         checkNotPast(pos + 64, end, 0);

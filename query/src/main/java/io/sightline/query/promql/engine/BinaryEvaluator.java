@@ -1,6 +1,5 @@
 package io.sightline.query.promql.engine;
 
-import io.sightline.query.promql.function.MetricName;
 import io.sightline.query.promql.function.StepSeries;
 import io.sightline.query.promql.parser.BinaryOp;
 import io.sightline.query.promql.parser.Expr;
@@ -124,7 +123,7 @@ final class BinaryEvaluator {
         } else {
             for (int i = 0; i < l.size(); i++) {
                 String n = l.name(i);
-                if (!MetricName.isIdentity(n) && !m.labels().contains(n)) {
+                if (!n.equals(Labels.METRIC_NAME) && !m.labels().contains(n)) {
                     b.set(n, l.value(i));
                 }
             }

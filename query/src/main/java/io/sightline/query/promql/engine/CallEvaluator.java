@@ -153,6 +153,7 @@ final class CallEvaluator {
             ev.ctx.tick();
             w.ts = rs.ts();
             w.values = rs.values();
+            f.prepare(w, rs.from(), rs.to());
             int lo = rs.from();
             int hi = rs.from();
             StepSeries o = null;
@@ -192,6 +193,7 @@ final class CallEvaluator {
                 out.add(o);
             }
         }
+        m.release(ev.ctx);
         ev.ctx.addSamples((long) out.size() * times.length);
         return out;
     }
@@ -315,6 +317,7 @@ final class CallEvaluator {
                 out.set(i, 1);
             }
         }
+        m.release(ev.ctx);
         return out.any() ? new ArrayList<>(List.of(out)) : new ArrayList<>();
     }
 

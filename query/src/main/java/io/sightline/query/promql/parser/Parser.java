@@ -12,6 +12,10 @@ import java.util.List;
  * Errors are {@link QueryException}s of type BAD_DATA, phrased {@code 1:5: parse error: unexpected ...}.
  */
 public final class Parser {
+    /** Binary-operator modifiers: never a function name, so {@code ignoring(} out of place is a syntax error. */
+    private static final java.util.Set<String> MODIFIER_KEYWORDS = java.util.Set.of("on", "ignoring", "group_left",
+            "group_right", "bool", "by", "without");
+
     private final String query;
     private final List<Token> tokens;
     private int i;
@@ -194,6 +198,9 @@ public final class Parser {
                     return aggregate(agg, t);
                 }
                 if (after.is(TokenKind.LEFT_PAREN) && t.is(TokenKind.IDENTIFIER)) {
+                    if (MODIFIER_KEYWORDS.contains(t.text().toLowerCase())) {
+                        throw unexpected(t, null);
+                    }
                     return call(t);
                 }
                 return selector(t.text(), t.start());
