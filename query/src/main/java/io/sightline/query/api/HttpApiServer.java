@@ -79,7 +79,7 @@ public final class HttpApiServer implements ApiServer {
         InFlight inFlight = new InFlight();
         AtomicBoolean closing = new AtomicBoolean();
         ServerContext server = new ServerContext(router, workers, metrics, inFlight, closing, overloadHint(config),
-                config.maxBodyBytes());
+                config.maxBodyBytes(), new ConnectionLimit(config.maxConnections()));
 
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -97,7 +97,7 @@ public final class HttpApiServer implements ApiServer {
                         @Override
                         protected void initChannel(Channel ch) {
                             channels.add(ch);
-                            Pipeline.configure(ch.pipeline(), config, server);
+                            Pipeline.configure(ch, config, server);
                         }
                     })
                     .bind(config.listenAddress(), config.port())
