@@ -53,6 +53,8 @@ public final class HttpApiServer implements ApiServer {
     private final InFlight inFlight;
     private final AtomicBoolean closing;
     private final List<AutoCloseable> gauges;
+    /** Kept: a closed channel no longer knows its address. */
+    private final InetSocketAddress address;
 
     private HttpApiServer(ApiConfig config, EventLoopGroup group, ThreadPoolExecutor workers, ChannelGroup channels,
                           Channel serverChannel, InFlight inFlight, AtomicBoolean closing, List<AutoCloseable> gauges) {
@@ -64,6 +66,7 @@ public final class HttpApiServer implements ApiServer {
         this.inFlight = inFlight;
         this.closing = closing;
         this.gauges = gauges;
+        this.address = (InetSocketAddress) serverChannel.localAddress();
     }
 
     /** See {@link ApiServer#start}. */
@@ -132,7 +135,7 @@ public final class HttpApiServer implements ApiServer {
 
     @Override
     public InetSocketAddress address() {
-        return (InetSocketAddress) serverChannel.localAddress();
+        return address;
     }
 
     @Override
@@ -162,6 +165,6 @@ public final class HttpApiServer implements ApiServer {
                 log.debug("closing a gauge failed", e);
             }
         }
-        log.info("HTTP API closed [address={}]", serverChannel.localAddress());
+        log.info("HTTP API closed [address={}, drained={}]", address, drained);
     }
 }

@@ -6,7 +6,8 @@
  * <h2>Key files</h2>
  * <ul>
  *   <li>{@code HttpApiServer}: Netty bootstrap (epoll or NIO), worker pool, graceful close.</li>
- *   <li>{@code Pipeline}: per-connection handlers; {@code BodyLimitAggregator} answers 413.</li>
+ *   <li>{@code Pipeline}: per-connection handlers; {@code ConnectionLimit} answers a connection too many with
+ *       503; {@code BodyLimitAggregator} answers 413.</li>
  *   <li>{@code Dispatcher}: request to handler on the worker pool, one request per connection at a time,
  *       503 with Retry-After when the pool's queue is full; {@code Router} finds the endpoint.</li>
  *   <li>{@code PrometheusApi}: the endpoint table; {@code QueryEndpoints}, {@code SeriesEndpoints},
