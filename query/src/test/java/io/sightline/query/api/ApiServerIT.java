@@ -159,6 +159,14 @@ class ApiServerIT {
     }
 
     @Test
+    void statsAreAddedWhenAskedFor() throws Exception {
+        String body = get("/api/v1/query?query=up&stats=all&time=" + seconds(now)).body();
+        assertThat(body).matches(".*}],\"stats\":\\{\"timings\":\\{\"execTotalTime\":[0-9.e-]+},"
+                + "\"samples\":\\{\"totalQueryableSamples\":[0-9]+,\"peakSamples\":[0-9]+}}}}");
+        assertThat(get("/api/v1/query?query=up&time=" + seconds(now)).body()).doesNotContain("stats");
+    }
+
+    @Test
     void largeAnswersAreGzippedWhenAsked() throws Exception {
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri("/api/v1/query_range?query=up&start="
                         + seconds(now - 20 * STEP) + "&end=" + seconds(now) + "&step=1"))
