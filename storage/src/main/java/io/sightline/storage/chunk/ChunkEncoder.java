@@ -7,7 +7,7 @@ import java.util.Arrays;
  * Encodes a sealed chunk in the smallest codec: timestamps as packed delta-of-deltas or as packed offsets
  * from a regular grid ({@link ChunkFormat#TIMESTAMP_DOD_PACKED}, {@link ChunkFormat#TIMESTAMP_GRID_PACKED});
  * values as Gorilla XOR or, when every value is a short decimal that round-trips bit for bit, as scaled
- * decimal deltas or delta-of-deltas, whichever is smallest (ties go to XOR, the cheaper decoder).
+ * decimal deltas or delta-of-deltas, whichever is smallest (on a tie, decimal).
  *
  * <p>Reusable: {@link #reset()}, {@link #append} samples, {@link #encode(ChunkBuffer)}; after warm-up
  * nothing is allocated unless a chunk is larger than any before. Not thread-safe: one encoder per thread.
@@ -108,26 +108,43 @@ public final class ChunkEncoder {
             throw new IllegalStateException("cannot encode an empty chunk: append at least one sample");
         }
         int timestampEncoding = encodeTimestamps();
-        xorColumn.reset();
-        xor.reset();
-        for (int i = 0; i < size; i++) {
-            xor.append(xorColumn, values[i]);
-        }
         int valueEncoding = ChunkFormat.VALUE_XOR;
         BitWriter valueColumn = xorColumn;
-        if (forcedValueEncoding != ChunkFormat.VALUE_XOR) {
+        if (forcedValueEncoding == ChunkFormat.VALUE_XOR) {
+            encodeXor(Long.MAX_VALUE);
+        } else {
             int decimal = encodeDecimal(forcedValueEncoding);
-            if (decimal != 0 && (forcedValueEncoding != 0
-                    || decimalColumn.byteLength() < xorColumn.byteLength())) {
-                valueEncoding = decimal;
-                valueColumn = decimalColumn;
-            } else if (forcedValueEncoding != 0) {
+            if (decimal == 0 && forcedValueEncoding != 0) {
                 throw new IllegalArgumentException("values are not all short decimals; cannot force encoding "
                         + forcedValueEncoding);
+            }
+            if (decimal == 0) {
+                encodeXor(Long.MAX_VALUE);
+            } else if (forcedValueEncoding != 0 || !encodeXor(decimalColumn.bitLength())) {
+                valueEncoding = decimal;
+                valueColumn = decimalColumn;
             }
         }
         return ChunkFormat.write(out, timestampEncoding, valueEncoding, size, timestamps[0],
                 timestamps[size - 1], timestampColumn, valueColumn);
+    }
+
+    /**
+     * Writes the XOR column, giving up as soon as it is no smaller than {@code limitBits} (the decimal
+     * column's size); returns whether it is complete and smaller. Checked every 16 samples: cheap, and
+     * on decimal data XOR usually loses within the first few.
+     */
+    private boolean encodeXor(long limitBits) {
+        BitWriter w = xorColumn;
+        w.reset();
+        xor.reset();
+        for (int i = 0; i < size; i++) {
+            xor.append(w, values[i]);
+            if ((i & 15) == 15 && w.bitLength() >= limitBits) {
+                return false;
+            }
+        }
+        return w.byteLength() < (limitBits + 7) >>> 3;
     }
 
     /** Writes the smaller of the delta-of-delta and the grid timestamp columns; returns its encoding. */
@@ -144,10 +161,20 @@ public final class ChunkEncoder {
             return ChunkFormat.TIMESTAMP_DOD_PACKED;
         }
         long delta = firstDelta;
+        long anyDod = 0;
         for (int i = 2; i < n; i++) {
             long d = timestamps[i] - timestamps[i - 1];
-            timestampDods[i] = Zigzag.encode(d - delta);
+            long zz = Zigzag.encode(d - delta);
+            timestampDods[i] = zz;
+            anyDod |= zz;
             delta = d;
+        }
+        if (anyDod == 0) {
+            // Perfectly regular: zero bits per sample, nothing can beat it; skip fitting the grid.
+            timestampDodLayout.fit(timestampDods, 2, n);
+            w.writeVarint(firstDelta);
+            timestampDodLayout.writeSpec(w);
+            return ChunkFormat.TIMESTAMP_DOD_PACKED;
         }
         // Wrapping arithmetic throughout: the decoder inverts it exactly even for spans past Long.MAX_VALUE.
         long t0 = timestamps[0];
