@@ -1,0 +1,160 @@
+package io.sightline.ingest;
+
+import io.opentelemetry.api.metrics.Meter;
+import io.sightline.ingest.grpc.OtlpGrpcServer;
+import io.sightline.ingest.http.OtlpHttpServer;
+import io.sightline.ingest.limit.WriteLimiter;
+import io.sightline.ingest.otlp.MetricsTranslator;
+import io.sightline.ingest.otlp.MetricsWriter;
+import io.sightline.ingest.otlp.TranslationOptions;
+import io.sightline.storage.Appendable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.InstantSource;
+import java.util.Objects;
+
+/**
+ * OTLP metrics ingest: the OTLP/gRPC server ({@code MetricsService/Export}), the OTLP/HTTP server
+ * ({@code POST /v1/metrics}), and {@link #handleMetrics} for the API port's
+ * {@code /api/v1/otlp/v1/metrics} route. Everything writes through the given {@link Appendable}, one
+ * appender per request, acknowledged only after commit.
+ *
+ * <p>Lifecycle: {@link #start} binds both ports; {@link #close()} stops gracefully: stop accepting, let
+ * in-flight requests finish (up to {@code ingest.shutdown_timeout}), then close connections. Start it after
+ * storage and close it before storage. Thread-safe.
+ */
+public final class IngestService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(IngestService.class);
+
+    private final IngestConfig config;
+    private final WriteLimiter limiter;
+    private final MetricsHttpEndpoint apiEndpoint;
+    private final IngestMetrics metrics;
+    private final Object lifecycleLock = new Object();
+    private OtlpGrpcServer grpc;
+    private OtlpHttpServer http;
+    private boolean closed;
+
+    private IngestService(IngestConfig config, WriteLimiter limiter, MetricsHttpEndpoint apiEndpoint, IngestMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
+        this.limiter = limiter;
+        this.apiEndpoint = apiEndpoint;
+    }
+
+    /**
+     * Starts both OTLP servers on {@code config.listenAddress()}.
+     *
+     * @param storage where samples go
+     * @param meter   for ingest's self-metrics (see {@link IngestMetrics})
+     * @throws IOException when a port cannot be bound; nothing is left running then
+     */
+    public static IngestService start(IngestConfig config, Appendable storage, Meter meter) throws IOException {
+        return start(config, storage, meter, InstantSource.system());
+    }
+
+    static IngestService start(IngestConfig config, Appendable storage, Meter meter, InstantSource clock) throws IOException {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(meter, "meter");
+        WriteLimiter limiter = new WriteLimiter(config.maxConcurrentRequests(), config.writeThreads(), "sightline-ingest-write");
+        MetricsTranslator translator = new MetricsTranslator(new TranslationOptions(config.maxLabelsPerSeries(),
+                config.maxLabelNameLength(), config.maxLabelValueLength(), config.maxFutureSkewMillis(),
+                config.promoteScopeMetadata(), config.maxDeltaSeries(), config.seriesCacheEntries()));
+        MetricsWriter writer = new MetricsWriter(storage, translator, clock);
+        IngestMetrics metrics = new IngestMetrics(meter, limiter::inFlight, translator::deltaSeriesEvicted);
+        MetricsHttpEndpoint httpEndpoint = new MetricsHttpEndpoint(writer, metrics, "http", config.maxRequestBytes(),
+                config.retryAfterSeconds());
+        MetricsHttpEndpoint apiEndpoint = new MetricsHttpEndpoint(writer, metrics, "http_api", config.maxRequestBytes(),
+                config.retryAfterSeconds());
+        IngestService service = new IngestService(config, limiter, apiEndpoint, metrics);
+        try {
+            service.grpc = OtlpGrpcServer.start(config.listenAddress(), config.grpcPort(), config.maxRequestBytes(),
+                    writer, metrics, limiter, config.retryAfterSeconds());
+            int ioThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
+            service.http = OtlpHttpServer.start(config.listenAddress(), config.httpPort(), ioThreads,
+                    config.maxRequestBytes(), httpEndpoint, limiter);
+        } catch (IOException | RuntimeException e) {
+            service.close();
+            throw e;
+        }
+        // INFO: once per start, the operator wants to see where to point exporters.
+        log.info("OTLP receivers listening [grpc={}:{}, http=http://{}:{}/v1/metrics, max_request_bytes={}, max_concurrent_requests={}]",
+                config.listenAddress(), service.grpcPort(), config.listenAddress(), service.httpPort(),
+                config.maxRequestBytes(), config.maxConcurrentRequests());
+        return service;
+    }
+
+    /** The bound OTLP/gRPC port (the real one when configured as 0). */
+    public int grpcPort() {
+        return grpc.port();
+    }
+
+    /** The bound OTLP/HTTP port (the real one when configured as 0). */
+    public int httpPort() {
+        return http.port();
+    }
+
+    public IngestConfig config() {
+        return config;
+    }
+
+    /**
+     * Handles one OTLP/HTTP metrics request outside the OTLP/HTTP server, for the API port's
+     * {@code POST /api/v1/otlp/v1/metrics}. Runs on the caller's thread and blocks until the samples are
+     * committed, so call it from a worker thread, never from an event loop. Counts toward
+     * {@code ingest.max_concurrent_requests}: when full it answers 429 without doing the work.
+     *
+     * @param contentType     the request's Content-Type header, or null
+     * @param contentEncoding the request's Content-Encoding header ({@code gzip} or none), or null
+     * @param body            the raw body; not retained
+     * @return status, content type, headers and body to send back; never throws for bad input
+     */
+    public OtlpHttpReply handleMetrics(String contentType, String contentEncoding, byte[] body) {
+        long start = System.nanoTime();
+        if (!limiter.tryAcquire()) {
+            apiEndpoint.count(429, start);
+            return apiEndpoint.overloaded(contentType);
+        }
+        try {
+            return apiEndpoint.handle(contentType, contentEncoding, body == null ? new byte[0] : body);
+        } finally {
+            limiter.release();
+        }
+    }
+
+    /** Stops gracefully; idempotent. */
+    @Override
+    public void close() {
+        synchronized (lifecycleLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        long timeout = config.shutdownTimeoutMillis();
+        if (grpc != null) {
+            grpc.stopAccepting();
+        }
+        if (http != null) {
+            http.stopAccepting();
+        }
+        try {
+            if (!limiter.shutdown(timeout)) {
+                log.warn("ingest requests still running after ingest.shutdown_timeout={}ms; cancelled", timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (grpc != null) {
+            grpc.close(timeout);
+        }
+        if (http != null) {
+            http.close(timeout);
+        }
+        metrics.close();
+        log.info("OTLP receivers stopped");
+    }
+}

@@ -1,0 +1,68 @@
+package io.sightline.ingest.grpc;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.sightline.ingest.IngestMetrics;
+import io.sightline.ingest.limit.WriteLimiter;
+import io.sightline.ingest.otlp.MetricsWriter;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The OTLP/gRPC server. Only the metrics service is registered, so clients exporting logs or traces get
+ * UNIMPLEMENTED until those land. Messages are bounded by {@code ingest.max_request_bytes} after
+ * decompression (gRPC enforces it on the decompressed stream).
+ */
+public final class OtlpGrpcServer implements AutoCloseable {
+    private final Server server;
+
+    private OtlpGrpcServer(Server server) {
+        this.server = server;
+    }
+
+    /** Binds and starts serving; {@link IOException} when the address cannot be bound. */
+    public static OtlpGrpcServer start(String host, int port, int maxRequestBytes, MetricsWriter writer,
+                                       IngestMetrics metrics, WriteLimiter limiter, int retryAfterSeconds) throws IOException {
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+                // The service only hands the call to the write pool, so running it on the event loop is cheap.
+                .directExecutor()
+                .maxInboundMessageSize(maxRequestBytes)
+                .addService(new MetricsGrpcService(writer, metrics, limiter, retryAfterSeconds))
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new IOException("cannot start OTLP/gRPC on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        return new OtlpGrpcServer(server);
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    /** Refuses new calls; calls in flight go on. */
+    public void stopAccepting() {
+        server.shutdown();
+    }
+
+    /** Waits up to {@code timeoutMillis} for calls to finish, then cancels the rest. Idempotent. */
+    public void close(long timeoutMillis) {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                server.shutdownNow().awaitTermination(1, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(5_000);
+    }
+}

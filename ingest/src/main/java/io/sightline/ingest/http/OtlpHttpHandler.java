@@ -1,0 +1,92 @@
+package io.sightline.ingest.http;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.sightline.ingest.OtlpHttpReply;
+import io.sightline.ingest.limit.WriteLimiter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes {@code POST /v1/metrics} to the write pool (404 for other paths, 405 for other methods) and
+ * answers 429 at once when the pool is full. The body is copied out of the pooled buffer on the event loop,
+ * so the buffer is released before this handler returns (SimpleChannelInboundHandler releases the request).
+ */
+final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    static final String METRICS_PATH = "/v1/metrics";
+    private static final Logger log = LoggerFactory.getLogger(OtlpHttpHandler.class);
+
+    private final MetricsEndpoint endpoint;
+    private final WriteLimiter limiter;
+
+    OtlpHttpHandler(MetricsEndpoint endpoint, WriteLimiter limiter) {
+        this.endpoint = endpoint;
+        this.limiter = limiter;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        long start = System.nanoTime();
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        String uri = req.uri();
+        int q = uri.indexOf('?');
+        String path = q < 0 ? uri : uri.substring(0, q);
+        if (!path.equals(METRICS_PATH)) {
+            endpoint.count(404, start);
+            write(ctx, Responses.text(HttpResponseStatus.NOT_FOUND, "404 page not found: OTLP/HTTP serves POST "
+                    + METRICS_PATH + "\n", keepAlive), keepAlive);
+            return;
+        }
+        if (!req.method().equals(HttpMethod.POST)) {
+            endpoint.count(405, start);
+            FullHttpResponse r = Responses.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method " + req.method()
+                    + " not allowed on " + METRICS_PATH + "; use POST\n", keepAlive);
+            r.headers().set(HttpHeaderNames.ALLOW, "POST");
+            write(ctx, r, keepAlive);
+            return;
+        }
+        String contentType = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        String contentEncoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        byte[] body = ByteBufUtil.getBytes(req.content());
+        boolean submitted = limiter.trySubmit(() -> {
+            OtlpHttpReply reply;
+            try {
+                reply = endpoint.handle(contentType, contentEncoding, body);
+            } catch (RuntimeException e) {
+                log.error("OTLP/HTTP request failed", e);
+                endpoint.count(500, start);
+                write(ctx, Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e + "\n",
+                        keepAlive), keepAlive);
+                return;
+            }
+            write(ctx, Responses.of(reply, keepAlive), keepAlive);
+        });
+        if (!submitted) {
+            endpoint.count(429, start);
+            write(ctx, Responses.of(endpoint.overloaded(contentType), keepAlive), keepAlive);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // DEBUG: a client dropping its connection is routine and not the operator's problem.
+        log.debug("OTLP/HTTP connection error, closing", cause);
+        ctx.close();
+    }
+
+    private static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+        if (keepAlive) {
+            ctx.writeAndFlush(response, ctx.voidPromise());
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

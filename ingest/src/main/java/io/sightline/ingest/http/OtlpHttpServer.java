@@ -1,0 +1,88 @@
+package io.sightline.ingest.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.sightline.ingest.limit.WriteLimiter;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The OTLP/HTTP server: {@code POST /v1/metrics} on a Netty 4.2 pipeline (codec, bounded aggregator,
+ * {@link OtlpHttpHandler}). Event loops only parse HTTP and hand bodies to the {@link WriteLimiter}'s
+ * pool. Start with {@link #start}; stop in two steps, {@link #stopAccepting()} then {@link #close}.
+ */
+public final class OtlpHttpServer implements AutoCloseable {
+    private final EventLoopGroup group;
+    private final Channel channel;
+
+    private OtlpHttpServer(EventLoopGroup group, Channel channel) {
+        this.group = group;
+        this.channel = channel;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @param maxBodyBytes the largest body accepted before decompression; larger ones get 413
+     * @throws IOException when the address cannot be bound
+     */
+    public static OtlpHttpServer start(String host, int port, int ioThreads, int maxBodyBytes, MetricsEndpoint endpoint,
+                                       WriteLimiter limiter) throws IOException {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
+        try {
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline()
+                                    .addLast("codec", new HttpServerCodec())
+                                    .addLast("aggregator", new BoundedAggregator(maxBodyBytes, endpoint))
+                                    .addLast("otlp", new OtlpHttpHandler(endpoint, limiter));
+                        }
+                    });
+            Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
+            return new OtlpHttpServer(group, ch);
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("cannot start OTLP/HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** Closes the listening socket; open connections and in-flight requests go on. */
+    public void stopAccepting() {
+        channel.close().syncUninterruptibly();
+    }
+
+    /** Closes every connection and the event loops, waiting up to {@code timeoutMillis}. Idempotent. */
+    public void close(long timeoutMillis) {
+        stopAccepting();
+        group.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeoutMillis + 1000);
+    }
+
+    @Override
+    public void close() {
+        close(5_000);
+    }
+}

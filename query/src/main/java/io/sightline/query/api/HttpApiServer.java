@@ -1,0 +1,167 @@
+package io.sightline.query.api;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.opentelemetry.api.metrics.Meter;
+import io.sightline.query.ApiConfig;
+import io.sightline.query.ApiServer;
+import io.sightline.query.QueryEngine;
+import io.sightline.query.Route;
+import io.sightline.storage.Storage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The Netty implementation of {@link ApiServer}. Not for use outside the query module: other modules start it
+ * through {@link ApiServer#start}.
+ */
+public final class HttpApiServer implements ApiServer {
+    private static final Logger log = LoggerFactory.getLogger(HttpApiServer.class);
+    /** Event-loop threads: parsing and writing are cheap next to the handlers, which run on the worker pool. */
+    private static final int IO_THREADS = Math.min(2, Runtime.getRuntime().availableProcessors());
+
+    private final ApiConfig config;
+    private final EventLoopGroup group;
+    private final ThreadPoolExecutor workers;
+    private final ChannelGroup channels;
+    private final Channel serverChannel;
+    private final InFlight inFlight;
+    private final AtomicBoolean closing;
+    private final List<AutoCloseable> gauges;
+
+    private HttpApiServer(ApiConfig config, EventLoopGroup group, ThreadPoolExecutor workers, ChannelGroup channels,
+                          Channel serverChannel, InFlight inFlight, AtomicBoolean closing, List<AutoCloseable> gauges) {
+        this.config = config;
+        this.group = group;
+        this.workers = workers;
+        this.channels = channels;
+        this.serverChannel = serverChannel;
+        this.inFlight = inFlight;
+        this.closing = closing;
+        this.gauges = gauges;
+    }
+
+    /** See {@link ApiServer#start}. */
+    public static ApiServer start(ApiConfig config, QueryEngine engine, Storage storage, List<Route> extraRoutes,
+                                  Meter meter) {
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(storage, "storage");
+        List<Endpoint> endpoints = new ArrayList<>(PrometheusApi.endpoints(config, engine, storage, Clock.systemUTC()));
+        extraRoutes.forEach(r -> endpoints.add(PrometheusApi.adapt(r)));
+        Router router = new Router(endpoints);
+        ApiMetrics metrics = new ApiMetrics(meter);
+        ThreadPoolExecutor workers = workerPool(config);
+        InFlight inFlight = new InFlight();
+        AtomicBoolean closing = new AtomicBoolean();
+        ServerContext server = new ServerContext(router, workers, metrics, inFlight, closing, overloadHint(config),
+                config.maxBodyBytes());
+
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(IO_THREADS, new DefaultThreadFactory("sightline-api-io", true), io);
+        ChannelGroup channels = new DefaultChannelGroup("sightline-api", GlobalEventExecutor.INSTANCE);
+        try {
+            Channel channel = new ServerBootstrap()
+                    .group(group)
+                    .channel(channelType)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            channels.add(ch);
+                            Pipeline.configure(ch.pipeline(), config, server);
+                        }
+                    })
+                    .bind(config.listenAddress(), config.port())
+                    .syncUninterruptibly()
+                    .channel();
+            HttpApiServer s = new HttpApiServer(config, group, workers, channels, channel, inFlight, closing,
+                    ApiMetrics.observe(meter, inFlight, workers));
+            log.info("HTTP API listening [address={}, transport={}, workers={}, queue={}, maxBodyBytes={}]",
+                    s.address(), epoll ? "epoll" : "nio", config.workerThreads(), config.workerQueueCapacity(),
+                    config.maxBodyBytes());
+            return s;
+        } catch (Exception e) { // bind() rethrows its checked IOException undeclared
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            workers.shutdownNow();
+            throw new IllegalStateException("cannot bind the HTTP API to " + config.listenAddress() + ":"
+                    + config.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    static ThreadPoolExecutor workerPool(ApiConfig config) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(),
+                60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.workerQueueCapacity()),
+                new DefaultThreadFactory("sightline-api-worker", true), new ThreadPoolExecutor.AbortPolicy());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    static String overloadHint(ApiConfig config) {
+        return "server overloaded: all " + config.workerThreads() + " HTTP workers are busy and "
+                + config.workerQueueCapacity() + " requests wait (http.worker_threads, http.worker_queue); retry later";
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        serverChannel.close().syncUninterruptibly();
+        boolean drained;
+        try {
+            drained = inFlight.awaitIdle(config.shutdownTimeoutMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
+        }
+        if (!drained) {
+            log.warn("HTTP API closing with requests still running [inFlight={}, timeoutMs={}]", inFlight.count(),
+                    config.shutdownTimeoutMillis());
+        }
+        channels.close().awaitUninterruptibly();
+        workers.shutdownNow();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        for (AutoCloseable g : gauges) {
+            try {
+                g.close();
+            } catch (Exception e) {
+                log.debug("closing a gauge failed", e);
+            }
+        }
+        log.info("HTTP API closed [address={}]", serverChannel.localAddress());
+    }
+}

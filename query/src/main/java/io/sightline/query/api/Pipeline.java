@@ -1,0 +1,39 @@
+package io.sightline.query.api;
+
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.compression.StandardCompressionOptions;
+import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.HttpContentDecompressor;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.sightline.query.ApiConfig;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The handlers of one connection, in order: idle timeout, HTTP codec with bounded request line and headers,
+ * gzip/deflate of responses (Grafana asks for gzip), keep-alive, bounded decompression of request bodies, the
+ * body-size limit (413), then the dispatcher.
+ */
+final class Pipeline {
+    /** Responses smaller than this go uncompressed: compressing them costs more than it saves. */
+    static final int COMPRESS_MIN_BYTES = 1024;
+
+    private Pipeline() {
+    }
+
+    static void configure(ChannelPipeline p, ApiConfig config, ServerContext server) {
+        p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
+        p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(config.maxHeaderBytes())
+                .setMaxHeaderSize(config.maxHeaderBytes())));
+        p.addLast("compressor", new HttpContentCompressor(COMPRESS_MIN_BYTES,
+                StandardCompressionOptions.gzip(), StandardCompressionOptions.deflate()));
+        p.addLast("keepAlive", new HttpServerKeepAliveHandler());
+        p.addLast("decompressor", new HttpContentDecompressor(false, config.maxBodyBytes()));
+        p.addLast("aggregator", new BodyLimitAggregator(config.maxBodyBytes(), server.metrics()));
+        p.addLast("dispatcher", new Dispatcher(server));
+    }
+}

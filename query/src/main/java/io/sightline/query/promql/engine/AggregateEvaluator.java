@@ -1,0 +1,285 @@
+package io.sightline.query.promql.engine;
+
+import io.sightline.query.promql.function.LabelFunctions;
+import io.sightline.query.promql.function.MathUtil;
+import io.sightline.query.promql.function.MeanAccumulator;
+import io.sightline.query.promql.function.MetricName;
+import io.sightline.query.promql.function.StepSeries;
+import io.sightline.query.promql.parser.AggregateOp;
+import io.sightline.query.promql.parser.Expr;
+import io.sightline.query.promql.parser.Strings;
+import io.sightline.storage.model.Labels;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Aggregation operators over groups of series, per step. */
+final class AggregateEvaluator {
+    private final Evaluator ev;
+
+    AggregateEvaluator(Evaluator ev) {
+        this.ev = ev;
+    }
+
+    Object eval(Expr.Aggregate a, long[] times) {
+        int steps = times.length;
+        Scalars param = null;
+        String label = null;
+        if (a.param() != null) {
+            Object p = ev.eval(a.param(), times);
+            if (p instanceof Scalars s) {
+                param = s;
+            } else {
+                label = (String) p;
+            }
+        }
+        List<StepSeries> in = ev.evalVector(a.expr(), times);
+        if (a.op() == AggregateOp.QUANTILE) {
+            for (double q : param.values()) {
+                if (!(q >= 0 && q <= 1)) {
+                    ev.ctx.warn("quantile value should be between 0 and 1, got " + MathUtil.formatFloat(q), a.param().pos());
+                    break;
+                }
+            }
+        }
+        if (a.op() == AggregateOp.COUNT_VALUES && !LabelFunctions.validLabelName(label)) {
+            throw Evaluator.execError("invalid label name " + Strings.goQuote(label));
+        }
+        if (param != null && (a.op() == AggregateOp.TOPK || a.op() == AggregateOp.BOTTOMK || a.op() == AggregateOp.LIMITK)) {
+            for (double k : param.values()) {
+                if (Double.isNaN(k)) {
+                    throw Evaluator.execError("Parameter value is NaN");
+                }
+            }
+        }
+        if (param != null && a.op() == AggregateOp.LIMIT_RATIO) {
+            for (double k : param.values()) {
+                if (Double.isNaN(k)) {
+                    throw Evaluator.execError("Ratio value is NaN");
+                }
+            }
+        }
+        // Group the series once; labels do not change across steps.
+        Map<Labels, List<StepSeries>> groups = new LinkedHashMap<>();
+        for (StepSeries s : in) {
+            groups.computeIfAbsent(groupLabels(s.labels, a), k -> new ArrayList<>()).add(s);
+        }
+        return switch (a.op()) {
+            case TOPK, BOTTOMK -> topk(groups, param, steps, a.op() == AggregateOp.TOPK);
+            case LIMITK -> limitk(groups, param, steps);
+            case COUNT_VALUES -> countValues(groups, label, steps);
+            default -> simple(a.op(), groups, param, steps);
+        };
+    }
+
+    private static Labels groupLabels(Labels l, Expr.Aggregate a) {
+        if (a.without()) {
+            Labels.Builder b = MetricName.drop(l).toBuilder();
+            for (String n : a.grouping()) {
+                b.remove(n);
+            }
+            return b.build();
+        }
+        Labels.Builder b = Labels.builder();
+        for (String n : a.grouping()) {
+            b.set(n, l.get(n));
+        }
+        return b.build();
+    }
+
+    private List<StepSeries> simple(AggregateOp op, Map<Labels, List<StepSeries>> groups, Scalars param, int steps) {
+        List<StepSeries> out = new ArrayList<>(groups.size());
+        double[] buf = new double[16];
+        double[] c = new double[2];
+        MeanAccumulator mean = new MeanAccumulator();
+        for (Map.Entry<Labels, List<StepSeries>> g : groups.entrySet()) {
+            ev.ctx.tick();
+            List<StepSeries> members = g.getValue();
+            StepSeries o = new StepSeries(g.getKey(), steps);
+            for (StepSeries s : members) {
+                o.dropName |= s.dropName && g.getKey().has(Labels.METRIC_NAME);
+            }
+            if (buf.length < members.size()) {
+                buf = new double[members.size()];
+            }
+            if (op == AggregateOp.SUM || op == AggregateOp.COUNT || op == AggregateOp.GROUP
+                    || op == AggregateOp.MIN || op == AggregateOp.MAX) {
+                seriesMajor(op, members, o, steps);
+                if (o.any()) {
+                    out.add(o);
+                }
+                continue;
+            }
+            for (int i = 0; i < steps; i++) {
+                int n = 0;
+                double acc = 0;
+                double avg = 0;
+                c[0] = 0;
+                c[1] = 0;
+                mean.reset();
+                for (StepSeries s : members) {
+                    if (!s.present[i]) {
+                        continue;
+                    }
+                    double f = s.values[i];
+                    n++;
+                    switch (op) {
+                        case SUM -> acc = MathUtil.kahanInc(f, acc, c, 0);
+                        case AVG -> mean.add(f);
+                        case MAX -> acc = n == 1 || acc < f || Double.isNaN(acc) ? f : acc;
+                        case MIN -> acc = n == 1 || acc > f || Double.isNaN(acc) ? f : acc;
+                        case STDDEV, STDVAR -> {
+                            double delta = f - avg;
+                            avg += delta / n;
+                            acc += delta * (f - avg);
+                        }
+                        case QUANTILE -> buf[n - 1] = f;
+                        default -> {
+                        }
+                    }
+                }
+                if (n == 0) {
+                    continue;
+                }
+                double v = switch (op) {
+                    case SUM -> acc + c[0];
+                    case AVG -> mean.result();
+                    case COUNT -> n;
+                    case GROUP -> 1;
+                    case MAX, MIN -> acc;
+                    case STDVAR -> acc / n;
+                    case STDDEV -> Math.sqrt(acc / n);
+                    case QUANTILE -> MathUtil.quantile(param.values()[i], buf, n);
+                    default -> throw new IllegalStateException("BUG: unexpected aggregation " + op);
+                };
+                o.set(i, v);
+            }
+            if (o.any()) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * sum, count, group, min and max walk each member series once over all steps (sequential memory),
+     * accumulating per step; avg, stddev and quantile need a step's values together and go step by step.
+     */
+    private static void seriesMajor(AggregateOp op, List<StepSeries> members, StepSeries o, int steps) {
+        double[] acc = o.values;
+        double[] comp = op == AggregateOp.SUM ? new double[steps] : null;
+        boolean[] seen = o.present;
+        for (StepSeries s : members) {
+            double[] v = s.values;
+            boolean[] p = s.present;
+            for (int i = 0; i < steps; i++) {
+                if (!p[i]) {
+                    continue;
+                }
+                double f = v[i];
+                boolean first = !seen[i];
+                seen[i] = true;
+                switch (op) {
+                    case SUM -> acc[i] = first ? f : MathUtil.kahanInc(f, acc[i], comp, i);
+                    case COUNT -> acc[i] = first ? 1 : acc[i] + 1;
+                    case GROUP -> acc[i] = 1;
+                    case MAX -> acc[i] = first || acc[i] < f || Double.isNaN(acc[i]) ? f : acc[i];
+                    case MIN -> acc[i] = first || acc[i] > f || Double.isNaN(acc[i]) ? f : acc[i];
+                    default -> throw new IllegalStateException("BUG: not a series-major aggregation " + op);
+                }
+            }
+        }
+        if (comp != null) {
+            for (int i = 0; i < steps; i++) {
+                acc[i] += comp[i];
+            }
+        }
+    }
+
+    private List<StepSeries> topk(Map<Labels, List<StepSeries>> groups, Scalars param, int steps, boolean top) {
+        Map<StepSeries, StepSeries> outputs = new LinkedHashMap<>();
+        List<StepSeries> order = new ArrayList<>();
+        for (List<StepSeries> members : groups.values()) {
+            ev.ctx.tick();
+            StepSeries[] cand = new StepSeries[members.size()];
+            for (int i = 0; i < steps; i++) {
+                double kf = param.values()[i];
+                long k = kf >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) kf;
+                if (k < 1) {
+                    continue;
+                }
+                int n = 0;
+                for (StepSeries s : members) {
+                    if (s.present[i]) {
+                        cand[n++] = s;
+                    }
+                }
+                final int step = i;
+                java.util.Arrays.sort(cand, 0, n, (x, y) -> {
+                    double a = x.values[step];
+                    double b = y.values[step];
+                    if (Double.isNaN(a) || Double.isNaN(b)) {
+                        return Boolean.compare(Double.isNaN(a), Double.isNaN(b));
+                    }
+                    return top ? Double.compare(b, a) : Double.compare(a, b);
+                });
+                for (int j = 0; j < Math.min(n, k); j++) {
+                    StepSeries src = cand[j];
+                    StepSeries o = outputs.computeIfAbsent(src, StepSeries::emptyLike);
+                    o.set(i, src.values[i]);
+                    if (steps == 1) {
+                        order.add(o);
+                    }
+                }
+            }
+        }
+        return steps == 1 ? order : new ArrayList<>(outputs.values());
+    }
+
+    private List<StepSeries> limitk(Map<Labels, List<StepSeries>> groups, Scalars param, int steps) {
+        List<StepSeries> out = new ArrayList<>();
+        for (List<StepSeries> members : groups.values()) {
+            List<StepSeries> sorted = new ArrayList<>(members);
+            sorted.sort((x, y) -> x.labels.compareTo(y.labels));
+            Map<StepSeries, StepSeries> outputs = new LinkedHashMap<>();
+            for (int i = 0; i < steps; i++) {
+                long k = (long) Math.min(param.values()[i], Long.MAX_VALUE);
+                int taken = 0;
+                for (StepSeries s : sorted) {
+                    if (taken >= k) {
+                        break;
+                    }
+                    if (s.present[i]) {
+                        outputs.computeIfAbsent(s, StepSeries::emptyLike).set(i, s.values[i]);
+                        taken++;
+                    }
+                }
+            }
+            out.addAll(outputs.values());
+        }
+        return out;
+    }
+
+    private List<StepSeries> countValues(Map<Labels, List<StepSeries>> groups, String label, int steps) {
+        Map<Labels, StepSeries> out = new LinkedHashMap<>();
+        Map<String, Integer> counts = new HashMap<>();
+        for (Map.Entry<Labels, List<StepSeries>> g : groups.entrySet()) {
+            for (int i = 0; i < steps; i++) {
+                counts.clear();
+                for (StepSeries s : g.getValue()) {
+                    if (s.present[i]) {
+                        counts.merge(MathUtil.formatFloat(s.values[i]), 1, Integer::sum);
+                    }
+                }
+                for (Map.Entry<String, Integer> e : counts.entrySet()) {
+                    Labels l = g.getKey().toBuilder().set(label, e.getKey()).build();
+                    out.computeIfAbsent(l, k -> new StepSeries(k, steps)).set(i, e.getValue());
+                }
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+}

@@ -1,0 +1,220 @@
+package io.sightline.query.promql.engine;
+
+import io.sightline.query.QueryException;
+import io.sightline.query.promql.function.RangeSeries;
+import io.sightline.query.promql.function.StepSeries;
+import io.sightline.query.promql.parser.Expr;
+import io.sightline.storage.model.StaleMarker;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Evaluates an expression over all steps at once, column-wise: every node yields its value for every
+ * evaluation time in {@code times}. Instant queries are the one-step case.
+ */
+final class Evaluator {
+    final QueryContext ctx;
+    private final BinaryEvaluator binary = new BinaryEvaluator(this);
+    private final AggregateEvaluator aggregate = new AggregateEvaluator(this);
+    private final CallEvaluator calls = new CallEvaluator(this);
+
+    Evaluator(QueryContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Returns a {@link Scalars}, a String, a {@code List<StepSeries>} or a {@link MatrixValue}. */
+    Object eval(Expr e, long[] times) {
+        ctx.checkDeadline();
+        return switch (e) {
+            case Expr.NumberLiteral n -> Scalars.constant(n.value(), times.length);
+            case Expr.StringLiteral s -> s.value();
+            case Expr.Paren p -> eval(p.expr(), times);
+            case Expr.VectorSelector vs -> selectVector(vs, times, false);
+            case Expr.MatrixSelector ms -> selectMatrix(ms, times);
+            case Expr.Subquery sq -> subquery(sq, times);
+            case Expr.Unary u -> unary(u, times);
+            case Expr.Binary b -> binary.eval(b, times);
+            case Expr.Aggregate a -> aggregate.eval(a, times);
+            case Expr.Call c -> calls.eval(c, times);
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    List<StepSeries> evalVector(Expr e, long[] times) {
+        return (List<StepSeries>) eval(e, times);
+    }
+
+    Scalars evalScalar(Expr e, long[] times) {
+        return (Scalars) eval(e, times);
+    }
+
+    private Object unary(Expr.Unary u, long[] times) {
+        Object v = eval(u.expr(), times);
+        if (!u.negate()) {
+            return v;
+        }
+        if (v instanceof Scalars s) {
+            double[] out = new double[s.values().length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = -s.values()[i];
+            }
+            return new Scalars(out);
+        }
+        @SuppressWarnings("unchecked")
+        List<StepSeries> vec = (List<StepSeries>) v;
+        for (StepSeries s : vec) {
+            for (int i = 0; i < s.values.length; i++) {
+                s.values[i] = -s.values[i];
+            }
+            s.dropName = true;
+        }
+        return vec;
+    }
+
+    /** The time a selector or subquery looks at for step i: its @ time or the step time. */
+    long atTime(Expr.Modifiers mod, long stepTime) {
+        return switch (mod.at()) {
+            case NONE -> stepTime;
+            case TIMESTAMP -> mod.atMillis();
+            case START -> ctx.queryStart;
+            case END -> ctx.queryEnd;
+        };
+    }
+
+    long[] windowEnds(Expr.Modifiers mod, long[] times) {
+        long[] ends = new long[times.length];
+        for (int i = 0; i < times.length; i++) {
+            ends[i] = atTime(mod, times[i]) - mod.offsetMillis();
+        }
+        return ends;
+    }
+
+    /** An instant vector selector: the newest non-stale sample within the lookback before each step. */
+    List<StepSeries> selectVector(Expr.VectorSelector vs, long[] times, boolean withSampleTimes) {
+        long[] ends = windowEnds(vs.mod(), times);
+        long lookback = ctx.lookbackMillis;
+        long minT = min(ends) - lookback + 1;
+        long maxT = max(ends);
+        SelectorData d = SelectorLoader.load(ctx, vs.matchers(), minT, maxT, false);
+        List<StepSeries> out = new ArrayList<>(d.size());
+        for (int s = 0; s < d.size(); s++) {
+            ctx.tick();
+            StepSeries r = new StepSeries(d.labels[s], times.length);
+            if (withSampleTimes) {
+                r.sampleTimes = new long[times.length];
+            }
+            int from = d.offsets[s];
+            int to = d.offsets[s + 1];
+            int p = from;
+            boolean any = false;
+            for (int i = 0; i < ends.length; i++) {
+                long end = ends[i];
+                if (i > 0 && end < ends[i - 1]) {
+                    p = from;
+                }
+                while (p < to && d.ts[p] <= end) {
+                    p++;
+                }
+                int idx = p - 1;
+                if (idx >= from && d.ts[idx] > end - lookback && !StaleMarker.isStale(d.values[idx])) {
+                    r.set(i, d.values[idx]);
+                    if (withSampleTimes) {
+                        r.sampleTimes[i] = d.ts[idx];
+                    }
+                    any = true;
+                }
+            }
+            if (any) {
+                out.add(r);
+            }
+        }
+        ctx.releaseSamples(d.sampleCount());
+        ctx.buffers.release(d.buffer);
+        ctx.addSamples((long) out.size() * times.length);
+        return out;
+    }
+
+    MatrixValue selectMatrix(Expr.MatrixSelector ms, long[] times) {
+        Expr.VectorSelector vs = ms.selector();
+        long[] ends = windowEnds(vs.mod(), times);
+        long minT = min(ends) - ms.rangeMillis() + 1;
+        long maxT = max(ends);
+        SelectorData d = SelectorLoader.load(ctx, vs.matchers(), minT, maxT, true);
+        List<RangeSeries> series = new ArrayList<>(d.size());
+        for (int s = 0; s < d.size(); s++) {
+            series.add(new RangeSeries(d.labels[s], d.ts, d.values, d.offsets[s], d.offsets[s + 1], false));
+        }
+        return new MatrixValue(series, ms.rangeMillis(), ends, d.buffer);
+    }
+
+    /** Evaluates the inner expression at the subquery's own aligned steps and returns it as a range vector. */
+    MatrixValue subquery(Expr.Subquery sq, long[] times) {
+        long[] outer = new long[times.length];
+        for (int i = 0; i < times.length; i++) {
+            outer[i] = atTime(sq.mod(), times[i]);
+        }
+        long step = sq.stepMillis() > 0 ? sq.stepMillis() : ctx.defaultSubqueryStep;
+        long offset = sq.mod().offsetMillis();
+        long lowest = min(outer) - offset - sq.rangeMillis();
+        long start = step * (lowest / step);
+        if (start <= lowest) {
+            start += step;
+        }
+        long end = max(outer) - offset;
+        long[] ends = new long[times.length];
+        for (int i = 0; i < times.length; i++) {
+            ends[i] = outer[i] - offset;
+        }
+        if (start > end) {
+            return new MatrixValue(List.of(), sq.rangeMillis(), ends, null);
+        }
+        int n = (int) ((end - start) / step) + 1;
+        long[] inner = new long[n];
+        for (int i = 0; i < n; i++) {
+            inner[i] = start + i * step;
+        }
+        List<StepSeries> vec = evalVector(sq.expr(), inner);
+        List<RangeSeries> series = new ArrayList<>(vec.size());
+        for (StepSeries s : vec) {
+            int count = 0;
+            for (boolean p : s.present) {
+                if (p) {
+                    count++;
+                }
+            }
+            long[] ts = new long[count];
+            double[] vals = new double[count];
+            int k = 0;
+            for (int i = 0; i < n; i++) {
+                if (s.present[i]) {
+                    ts[k] = inner[i];
+                    vals[k] = s.values[i];
+                    k++;
+                }
+            }
+            series.add(new RangeSeries(s.labels, ts, vals, 0, count, s.dropName));
+        }
+        return new MatrixValue(series, sq.rangeMillis(), ends, null);
+    }
+
+    static long min(long[] a) {
+        long m = Long.MAX_VALUE;
+        for (long v : a) {
+            m = Math.min(m, v);
+        }
+        return m;
+    }
+
+    static long max(long[] a) {
+        long m = Long.MIN_VALUE;
+        for (long v : a) {
+            m = Math.max(m, v);
+        }
+        return m;
+    }
+
+    static QueryException execError(String msg) {
+        return new QueryException(QueryException.ErrorType.EXECUTION, msg);
+    }
+}

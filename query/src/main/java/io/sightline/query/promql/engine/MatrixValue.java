@@ -1,0 +1,16 @@
+package io.sightline.query.promql.engine;
+
+import io.sightline.query.promql.function.RangeSeries;
+
+import java.util.List;
+
+/**
+ * A range vector over all steps: the series' samples plus, per step, the inclusive window end (eval time
+ * after @ and offset); each window is {@code (end - rangeMillis, end]}.
+ */
+record MatrixValue(List<RangeSeries> series, long rangeMillis, long[] windowEnds, SampleBufferPool.Buffer buffer) {
+    /** Gives the pooled sample buffer back; the series must not be read afterwards. */
+    void release(QueryContext ctx) {
+        ctx.buffers.release(buffer);
+    }
+}

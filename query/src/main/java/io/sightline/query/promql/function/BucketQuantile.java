@@ -1,0 +1,128 @@
+package io.sightline.query.promql.function;
+
+/**
+ * The quantile of a classic histogram from its cumulative {@code le} buckets, as Prometheus computes it:
+ * buckets sorted by bound, equal bounds merged, non-monotonic counts forced monotonic, tiny float deltas
+ * ignored, linear interpolation inside the bucket, and the +Inf bucket required.
+ */
+public final class BucketQuantile {
+    private static final double SMALL_DELTA_TOLERANCE = 1e-12;
+
+    private BucketQuantile() {
+    }
+
+    /**
+     * Sorts {@code upper/counts[0..n)} in place and returns the quantile (NaN when undefined);
+     * {@code forcedMonotonic[0]} is set when decreasing counts had to be fixed.
+     */
+    public static double quantile(double q, double[] upper, double[] counts, int n, boolean[] forcedMonotonic) {
+        if (Double.isNaN(q)) {
+            return Double.NaN;
+        }
+        if (q < 0) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        if (q > 1) {
+            return Double.POSITIVE_INFINITY;
+        }
+        if (n == 0) {
+            return Double.NaN;
+        }
+        sortByBound(upper, counts, n);
+        if (upper[n - 1] != Double.POSITIVE_INFINITY) {
+            return Double.NaN;
+        }
+        n = coalesce(upper, counts, n);
+        forcedMonotonic[0] |= ensureMonotonic(counts, n);
+        if (n < 2) {
+            return Double.NaN;
+        }
+        double observations = counts[n - 1];
+        if (observations == 0) {
+            return Double.NaN;
+        }
+        double rank = q * observations;
+        int b = 0;
+        while (b < n - 1 && !(counts[b] >= rank)) {
+            b++;
+        }
+        if (b == n - 1) {
+            return upper[n - 2];
+        }
+        if (b == 0 && upper[0] <= 0) {
+            return upper[0];
+        }
+        double start = 0;
+        double end = upper[b];
+        double count = counts[b];
+        if (b > 0) {
+            start = upper[b - 1];
+            count -= counts[b - 1];
+            rank -= counts[b - 1];
+        }
+        return start + (end - start) * (rank / count);
+    }
+
+    private static void sortByBound(double[] upper, double[] counts, int n) {
+        for (int i = 1; i < n; i++) {
+            double u = upper[i];
+            double c = counts[i];
+            int j = i - 1;
+            while (j >= 0 && upper[j] > u) {
+                upper[j + 1] = upper[j];
+                counts[j + 1] = counts[j];
+                j--;
+            }
+            upper[j + 1] = u;
+            counts[j + 1] = c;
+        }
+    }
+
+    private static int coalesce(double[] upper, double[] counts, int n) {
+        int w = 0;
+        for (int i = 0; i < n; i++) {
+            if (w > 0 && upper[w - 1] == upper[i]) {
+                counts[w - 1] += counts[i];
+            } else {
+                upper[w] = upper[i];
+                counts[w] = counts[i];
+                w++;
+            }
+        }
+        return w;
+    }
+
+    private static boolean ensureMonotonic(double[] counts, int n) {
+        boolean forced = false;
+        double prev = counts[0];
+        for (int i = 1; i < n; i++) {
+            double cur = counts[i];
+            if (cur == prev) {
+                continue;
+            }
+            if (almostEqual(prev, cur)) {
+                counts[i] = prev;
+                continue;
+            }
+            if (cur < prev) {
+                counts[i] = prev;
+                forced = true;
+                continue;
+            }
+            prev = cur;
+        }
+        return forced;
+    }
+
+    private static boolean almostEqual(double a, double b) {
+        if (a == b) {
+            return true;
+        }
+        double absSum = Math.abs(a) + Math.abs(b);
+        double diff = Math.abs(a - b);
+        if (a == 0 || b == 0 || absSum < Double.MIN_NORMAL) {
+            return diff < SMALL_DELTA_TOLERANCE * Double.MIN_NORMAL;
+        }
+        return diff / Math.min(absSum, Double.MAX_VALUE) < SMALL_DELTA_TOLERANCE;
+    }
+}

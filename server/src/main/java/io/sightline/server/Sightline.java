@@ -1,0 +1,117 @@
+package io.sightline.server;
+
+import io.sightline.ingest.IngestService;
+import io.sightline.query.ApiServer;
+import io.sightline.query.QueryEngine;
+import io.sightline.query.QueryEngines;
+import io.sightline.query.Route;
+import io.sightline.server.admin.AdminRoutes;
+import io.sightline.server.admin.SelfTelemetry;
+import io.sightline.server.config.ServerConfig;
+import io.sightline.storage.Storage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One running Sightline: starts storage, then the query engine and HTTP API, then ingest; stops in the
+ * reverse order (stop accepting writes first, flush storage last). Thread-safe close; idempotent.
+ */
+public final class Sightline implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Sightline.class);
+
+    private final ServerConfig config;
+    private final SelfTelemetry telemetry;
+    private final AtomicBoolean ready = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private Storage storage;
+    private ApiServer api;
+    private IngestService ingest;
+
+    private Sightline(ServerConfig config) {
+        this.config = config;
+        this.telemetry = new SelfTelemetry();
+    }
+
+    /** Starts every component; on failure closes what had started and rethrows. */
+    public static Sightline start(ServerConfig config) {
+        Sightline s = new Sightline(config);
+        try {
+            s.startComponents();
+            return s;
+        } catch (RuntimeException | Error e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private void startComponents() {
+        long t0 = System.nanoTime();
+        storage = Storage.open(config.storage(), telemetry.meter("storage"));
+        QueryEngine engine = QueryEngines.promql(storage, config.query(), telemetry.meter("query"));
+        ingest = startIngest();
+        List<Route> routes = new ArrayList<>(AdminRoutes.create(ready::get, telemetry.reader()));
+        routes.add(Wiring.otlpMetricsRoute(ingest));
+        api = ApiServer.start(config.api(), engine, storage, routes, telemetry.meter("http"));
+        ready.set(true);
+        String host = config.listenAddress().contains(":") ? "[" + config.listenAddress() + "]" : config.listenAddress();
+        log.info("Sightline {} started in {} ms [data_dir={}, api=http://{}:{}, otlp_grpc={}:{}, otlp_http=http://{}:{}/v1/metrics]",
+                BuildInfo.version(), (System.nanoTime() - t0) / 1_000_000, config.dataDir().toAbsolutePath().normalize(),
+                host, api.port(), host, ingest.grpcPort(), host, ingest.httpPort());
+    }
+
+    private IngestService startIngest() {
+        try {
+            return IngestService.start(config.ingest(), storage, telemetry.meter("ingest"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the OTLP servers on " + config.listenAddress() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public int httpPort() {
+        return api.port();
+    }
+
+    public int otlpGrpcPort() {
+        return ingest.grpcPort();
+    }
+
+    public int otlpHttpPort() {
+        return ingest.httpPort();
+    }
+
+    public boolean isReady() {
+        return ready.get();
+    }
+
+    /** Graceful stop: refuse new work, finish in-flight requests, flush and close files. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        ready.set(false);
+        log.info("Sightline stopping");
+        closeQuietly("ingest", ingest);
+        closeQuietly("http api", api);
+        closeQuietly("storage", storage);
+        closeQuietly("telemetry", telemetry);
+        log.info("Sightline stopped");
+    }
+
+    private static void closeQuietly(String what, AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.error("failed to close {} cleanly", what, e);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.sightline.server.e2e;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Sightline in a child JVM (io.sightline.server.Main on the test class path), for crash and signal tests. */
+final class ChildSightline implements AutoCloseable {
+    final int httpPort;
+    final int otlpHttpPort;
+    final Path log;
+    private final Process process;
+
+    private ChildSightline(Process process, int httpPort, int otlpHttpPort, Path log) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.otlpHttpPort = otlpHttpPort;
+        this.log = log;
+    }
+
+    static ChildSightline start(Path dataDir, Path log) throws IOException {
+        int http = freePort();
+        int otlpHttp = freePort();
+        int grpc = freePort();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-") || arg.startsWith("--enable-native-access") || arg.startsWith("--sun-misc")
+                    || arg.startsWith("-Dchronicle.")) {
+                cmd.add(arg);
+            }
+        }
+        cmd.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.sightline.server.Main",
+                "--data-dir", dataDir.toString(), "--listen-address", "127.0.0.1",
+                "--http-port", Integer.toString(http), "--otlp-http-port", Integer.toString(otlpHttp),
+                "--otlp-grpc-port", Integer.toString(grpc)));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ChildSightline child = new ChildSightline(p, http, otlpHttp, log);
+        child.awaitReady(Duration.ofSeconds(60));
+        return child;
+    }
+
+    private void awaitReady(Duration timeout) throws IOException {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long backoffMillis = 50;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("child Sightline exited with " + process.exitValue() + ":\n" + Files.readString(log));
+            }
+            try {
+                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/-/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            sleep(backoffMillis);
+            backoffMillis = Math.min(500, backoffMillis * 2);
+        }
+        throw new AssertionError("child Sightline not ready within " + timeout + ":\n" + Files.readString(log));
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM; returns the exit code. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("child Sightline did not stop within 60 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}

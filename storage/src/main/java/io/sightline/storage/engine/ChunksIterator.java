@@ -1,0 +1,116 @@
+package io.sightline.storage.engine;
+
+import io.sightline.storage.SampleIterator;
+import io.sightline.storage.index.SampleBuffer;
+import io.sightline.storage.index.SeriesChunks;
+
+/**
+ * Walks the chunks of one series across parts (blocks oldest first, then the head), keeping samples in
+ * {@code [mint, maxt]} and skipping any at or before the last one returned, which drops duplicates where
+ * parts meet. Decodes one chunk at a time into a reused buffer; no allocation per sample. Not thread-safe.
+ */
+final class ChunksIterator implements SampleIterator {
+    private final SampleBuffer buffer = new SampleBuffer();
+    private SeriesChunks[] parts;
+    private long mint;
+    private long maxt;
+    private int part;
+    private int chunk;
+    private int pos;
+    private long lastT;
+    private boolean isDone;
+
+    ChunksIterator reset(SeriesChunks[] parts, long mint, long maxt) {
+        this.parts = parts;
+        this.mint = mint;
+        this.maxt = maxt;
+        this.part = 0;
+        this.chunk = -1;
+        this.pos = 0;
+        this.lastT = Long.MIN_VALUE;
+        this.isDone = false;
+        buffer.count = 0;
+        return this;
+    }
+
+    @Override
+    public boolean next() {
+        while (!isDone) {
+            while (++pos < buffer.count) {
+                long t = buffer.timestamps[pos];
+                if (t < mint || t <= lastT) {
+                    continue;
+                }
+                if (t > maxt) {
+                    break;
+                }
+                lastT = t;
+                return true;
+            }
+            loadNextChunk(Math.max(mint, lastT == Long.MIN_VALUE ? Long.MIN_VALUE : lastT + 1));
+        }
+        return false;
+    }
+
+    /** Decodes the next chunk that may hold a sample at or after {@code from}; marks the end when none. */
+    private void loadNextChunk(long from) {
+        while (part < parts.length) {
+            SeriesChunks p = parts[part];
+            while (++chunk < p.chunkCount()) {
+                if (p.maxTime(chunk) < from) {
+                    continue;
+                }
+                if (p.minTime(chunk) > maxt) {
+                    break;
+                }
+                p.decode(chunk, buffer);
+                pos = -1;
+                return;
+            }
+            part++;
+            chunk = -1;
+        }
+        isDone = true;
+        buffer.count = 0;
+    }
+
+    @Override
+    public boolean seek(long t) {
+        if (lastT != Long.MIN_VALUE && lastT >= t) {
+            return true;
+        }
+        if (isDone) {
+            return false;
+        }
+        long from = Math.max(t, mint);
+        if (buffer.count == 0 || buffer.timestamps[buffer.count - 1] < from) {
+            loadNextChunk(from);
+            if (isDone) {
+                return false;
+            }
+        }
+        // Position just before the first sample >= from in the buffer, then let next() filter.
+        int lo = Math.max(pos, 0);
+        int hi = buffer.count;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (buffer.timestamps[mid] < from) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        pos = lo - 1;
+        return next();
+    }
+
+    @Override
+    public long timestamp() {
+        return lastT;
+    }
+
+    @Override
+    public double value() {
+        return buffer.values[pos];
+    }
+}

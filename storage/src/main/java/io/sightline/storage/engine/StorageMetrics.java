@@ -1,0 +1,93 @@
+package io.sightline.storage.engine;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableLongCounter;
+import io.opentelemetry.api.metrics.ObservableLongGauge;
+import io.sightline.storage.RejectReason;
+import io.sightline.storage.io.MemoryTag;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The storage module's self-metrics, named in one place. Counters and gauges are read from the engine
+ * when the SDK collects, so the append path only bumps plain counters it already keeps.
+ *
+ * <p>Relationships worth alerting on: {@code sightline_storage_samples_rejected_total} growing against
+ * {@code sightline_storage_samples_appended_total} (clients sending old or duplicate data);
+ * {@code sightline_storage_head_series} approaching {@code storage.max_series} (new series will be
+ * refused with reason {@code limit}); {@code sightline_storage_wal_fsync_duration_seconds} above the
+ * commit latency budget (slow disk).
+ */
+final class StorageMetrics implements AutoCloseable {
+    private static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
+    private static final AttributeKey<String> TAG = AttributeKey.stringKey("tag");
+
+    private final Meter meter;
+    private final DoubleHistogram fsyncSeconds;
+    private final DoubleHistogram compactionSeconds;
+    private final List<AutoCloseable> callbacks = new ArrayList<>();
+
+    StorageMetrics(Meter meter) {
+        this.meter = meter;
+        this.fsyncSeconds = meter.histogramBuilder("sightline_storage_wal_fsync_duration_seconds")
+                .setDescription("Duration of WAL fsyncs.").setUnit("s").build();
+        this.compactionSeconds = meter.histogramBuilder("sightline_storage_compaction_duration_seconds")
+                .setDescription("Duration of block cuts and compactions.").setUnit("s").build();
+    }
+
+    /** Registers the callbacks that read the engine's state. */
+    void bind(StorageEngine engine) {
+        ObservableLongGauge series = meter.gaugeBuilder("sightline_storage_head_series").ofLongs()
+                .setDescription("Series in the in-memory head.")
+                .buildWithCallback(m -> m.record(engine.head().seriesCount()));
+        callbacks.add(series);
+        ObservableLongCounter appended = meter.counterBuilder("sightline_storage_samples_appended_total")
+                .setDescription("Samples stored by commits.")
+                .buildWithCallback(m -> m.record(engine.head().appended()));
+        callbacks.add(appended);
+        ObservableLongCounter rejected = meter.counterBuilder("sightline_storage_samples_rejected_total")
+                .setDescription("Samples refused, by reason.")
+                .buildWithCallback(m -> {
+                    for (RejectReason r : RejectReason.values()) {
+                        m.record(engine.head().rejected(r), Attributes.of(REASON, r.name().toLowerCase(java.util.Locale.ROOT)));
+                    }
+                });
+        callbacks.add(rejected);
+        ObservableLongGauge blocks = meter.gaugeBuilder("sightline_storage_blocks").ofLongs()
+                .setDescription("Immutable blocks on disk.")
+                .buildWithCallback(m -> m.record(engine.stats().blocks()));
+        callbacks.add(blocks);
+        ObservableLongGauge memory = meter.gaugeBuilder("sightline_storage_offheap_bytes").ofLongs()
+                .setDescription("Off-heap and mapped bytes, by tag.").setUnit("By")
+                .buildWithCallback(m -> {
+                    for (MemoryTag t : MemoryTag.values()) {
+                        m.record(engine.allocator().bytes(t), Attributes.of(TAG, t.name().toLowerCase(java.util.Locale.ROOT)));
+                    }
+                });
+        callbacks.add(memory);
+    }
+
+    void recordFsync(long nanos) {
+        fsyncSeconds.record(nanos / 1e9);
+    }
+
+    void recordCompaction(long nanos) {
+        compactionSeconds.record(nanos / 1e9);
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : callbacks) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("BUG: closing a metric callback failed", e);
+            }
+        }
+        callbacks.clear();
+    }
+}

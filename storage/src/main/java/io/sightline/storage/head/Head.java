@@ -1,0 +1,352 @@
+package io.sightline.storage.head;
+
+import io.sightline.storage.Appender;
+import io.sightline.storage.RejectReason;
+import io.sightline.storage.StorageConfig;
+import io.sightline.storage.StorageException;
+import io.sightline.storage.block.BlockSeries;
+import io.sightline.storage.block.ChunkSlice;
+import io.sightline.storage.index.IndexReader;
+import io.sightline.storage.index.MemPostings;
+import io.sightline.storage.index.PartReader;
+import io.sightline.storage.index.SeriesChunks;
+import io.sightline.storage.index.SeriesIndex;
+import io.sightline.storage.model.Labels;
+import io.sightline.storage.model.MetricMetadata;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The in-memory head: the newest samples of every series, with postings, taking appends. Thread-safe.
+ *
+ * <p>Commits are serialised by one lock that covers both the log write and the apply, so the log holds
+ * batches in exactly the order they were applied and a replay rebuilds the same head.
+ */
+public final class Head implements PartReader {
+    private final StripeSeries series;
+    private final MemPostings postings = new MemPostings();
+    private final SeriesIndex registry;
+    private final HeadLog log;
+    private final long blockDurationMillis;
+    private final long retentionMillis;
+    private final long outOfOrderWindowMillis;
+    private final ReentrantLock commitLock = new ReentrantLock();
+    private final Map<String, MetricMetadata> metadata = new ConcurrentHashMap<>();
+    private final AtomicLongArray rejected = new AtomicLongArray(RejectReason.values().length);
+    private final List<HeadSeries> newSeries = new ArrayList<>();
+    private final LongAdder appended = new LongAdder();
+    private final ThreadLocal<HeadAppender> idleAppender = ThreadLocal.withInitial(() -> new HeadAppender(this));
+    private volatile long minTime = Long.MAX_VALUE;
+    private volatile long maxTime = Long.MIN_VALUE;
+    /** Runs after every commit, outside the commit lock; the engine uses it to wake the block cutter. */
+    private volatile Runnable afterCommit = () -> { };
+    /** Samples older than this belong to blocks already cut; the head refuses them. */
+    private volatile long minValidTime = Long.MIN_VALUE;
+
+    public Head(StorageConfig config, SeriesIndex registry, HeadLog log) {
+        this.series = new StripeSeries(config.maxSeries());
+        this.registry = registry;
+        this.log = log;
+        this.blockDurationMillis = config.blockDurationMillis();
+        this.retentionMillis = config.retentionMillis();
+        this.outOfOrderWindowMillis = config.outOfOrderWindowMillis();
+    }
+
+    /**
+     * An appender; see {@link Appender}. Each thread keeps one idle appender to hand out again, so that the
+     * per-request appender of ingest does not reallocate its buffers every batch; a thread that holds one
+     * in use gets a fresh one.
+     */
+    public Appender appender() {
+        HeadAppender a = idleAppender.get();
+        if (a.isInUse) {
+            return new HeadAppender(this);
+        }
+        a.isInUse = true;
+        return a;
+    }
+
+    // ---- append path (package-private, used by HeadAppender) ----
+
+    HeadSeries seriesByRef(long ref) {
+        return series.byId(ref);
+    }
+
+    /** The series of {@code labels}, created and indexed when new; {@code null} when the registry is full. */
+    HeadSeries getOrCreate(Labels labels) {
+        return series.getOrCreate(labels, l -> {
+            int id = registry.getOrCreate(l);
+            return id == SeriesIndex.FULL ? null : newSeries(id, l);
+        });
+    }
+
+    private HeadSeries newSeries(int id, Labels labels) {
+        HeadSeries s = new HeadSeries(id, labels);
+        postings.add(id, labels);
+        return s;
+    }
+
+    /** {@link HeadSeries#ACCEPTED} or the reject code for a time outside what the head may take. */
+    long checkBounds(long t) {
+        long newest = maxTime;
+        if (newest != Long.MIN_VALUE && t < newest - retentionMillis) {
+            return RejectReason.TOO_OLD.code();
+        }
+        return t < minValidTime ? RejectReason.OUT_OF_BOUNDS.code() : HeadSeries.ACCEPTED;
+    }
+
+    long outOfOrderWindowMillis() {
+        return outOfOrderWindowMillis;
+    }
+
+    void countRejected(long[] byReason) {
+        for (int i = 0; i < byReason.length; i++) {
+            if (byReason[i] != 0) {
+                rejected.addAndGet(i, byReason[i]);
+                byReason[i] = 0;
+            }
+        }
+    }
+
+    /** Logs then applies one appender's batch. */
+    void commit(HeadAppender batch, long[] rejectedByReason) {
+        commitLock.lock();
+        try {
+            newSeries.clear();
+            for (int i = 0, n = batch.sampleCount(); i < n; i++) {
+                HeadSeries s = batch.series(i);
+                if (s.isRemoved) {
+                    // Truncation dropped the series after append() found it: bring it back (same id, as the
+                    // registry's ids are stable), or the samples would land in an orphan.
+                    s = getOrCreate(s.labels);
+                    if (s == null) {
+                        throw new StorageException("series " + batch.series(i).labels + " could not be re-created: the registry is full");
+                    }
+                    batch.replaceSeries(i, s);
+                }
+                if (!s.isLoggedToWal) {
+                    s.isLoggedToWal = true;
+                    newSeries.add(s);
+                }
+            }
+            batch.setNewSeries(newSeries);
+            try {
+                log.log(batch);
+            } catch (RuntimeException e) {
+                for (HeadSeries s : newSeries) {
+                    s.isLoggedToWal = false;
+                }
+                throw e instanceof StorageException se ? se : new StorageException("commit failed: " + e.getMessage(), e);
+            }
+            long rejectedBefore = sum(rejectedByReason);
+            apply(batch, rejectedByReason);
+            appended.add(batch.sampleCount() - (sum(rejectedByReason) - rejectedBefore));
+            metadata.putAll(batch.metadata());
+        } finally {
+            newSeries.clear();
+            commitLock.unlock();
+        }
+        countRejected(rejectedByReason);
+        afterCommit.run();
+    }
+
+    /** Sets what runs after every commit; it must be cheap and must not block. */
+    public void afterCommit(Runnable hook) {
+        this.afterCommit = hook;
+    }
+
+    private static long sum(long[] counts) {
+        long s = 0;
+        for (long c : counts) {
+            s += c;
+        }
+        return s;
+    }
+
+    /** Applies the samples, run by run of the same series so each series lock is taken once per run. */
+    private void apply(HeadAppender batch, long[] rejectedByReason) {
+        int n = batch.sampleCount();
+        long[] ts = batch.timestamps();
+        double[] vs = batch.values();
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        long minValid = minValidTime;
+        int start = 0;
+        while (start < n) {
+            HeadSeries s = batch.series(start);
+            int end = start + 1;
+            while (end < n && batch.series(end) == s) {
+                end++;
+            }
+            s.applyAll(ts, vs, start, end - start, minValid, outOfOrderWindowMillis, blockDurationMillis, rejectedByReason);
+            start = end;
+        }
+        for (int i = 0; i < n; i++) {
+            lo = Math.min(lo, ts[i]);
+            hi = Math.max(hi, ts[i]);
+        }
+        if (n > 0) {
+            if (lo < minTime) {
+                minTime = lo;
+            }
+            if (hi > maxTime) {
+                maxTime = hi;
+            }
+        }
+    }
+
+    // ---- block cut (one caller at a time, the engine's compaction job) ----
+
+    /** From now on refuse samples older than {@code t}; returns after any commit in flight has applied. */
+    public void setMinValidTime(long t) {
+        commitLock.lock();
+        try {
+            if (t > minValidTime) {
+                minValidTime = t;
+            }
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    public long minValidTime() {
+        return minValidTime;
+    }
+
+    /**
+     * The chunks before {@code maxt} of every series, as block input sorted by series id. Call after
+     * {@link #setMinValidTime(long) setMinValidTime(maxt)}, so nothing older arrives meanwhile.
+     */
+    public List<BlockSeries> blockSeries(long maxt) {
+        List<BlockSeries> out = new ArrayList<>();
+        series.forEach(s -> {
+            List<SealedChunk> chunks = s.chunksBefore(maxt);
+            if (!chunks.isEmpty()) {
+                List<ChunkSlice> slices = new ArrayList<>(chunks.size());
+                for (SealedChunk c : chunks) {
+                    slices.add(ChunkSlice.of(c.minTime, c.maxTime, c.bytes()));
+                }
+                out.add(new BlockSeries(s.id, s.labels, slices));
+            }
+        });
+        out.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        return out;
+    }
+
+    /**
+     * Drops every chunk before {@code t} (now in a block) and the series left without samples. Holds the
+     * commit lock so that no commit applies to a series while it is being removed.
+     */
+    public void truncateBefore(long t) {
+        commitLock.lock();
+        try {
+            series.forEach(s -> {
+                if (s.dropBefore(t) && series.remove(s)) {
+                    s.isRemoved = true;
+                    postings.remove(s.id, s.labels);
+                }
+            });
+            if (minTime < t) {
+                minTime = series.size() == 0 ? Long.MAX_VALUE : t;
+            }
+            if (series.size() == 0) {
+                maxTime = Long.MIN_VALUE;
+            }
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    // ---- replay (used by the WAL at open, before any appender exists) ----
+
+    /** Recreates a series logged earlier with its id; the id must be the registry's for these labels. */
+    public void replaySeries(int id, Labels labels) {
+        HeadSeries s = series.getOrCreate(labels, l -> newSeries(id, l));
+        s.isLoggedToWal = true;
+    }
+
+    /**
+     * Re-applies one logged sample; silently drops what the head would reject (as the original commit did).
+     * A series whose series record went with a truncated segment is found through the registry.
+     */
+    public void replaySample(int seriesId, long t, double v) {
+        if (t < minValidTime) {
+            return;
+        }
+        HeadSeries s = series.byId(seriesId);
+        if (s == null) {
+            Labels labels = registry.labels(seriesId);
+            if (labels == null) {
+                return;
+            }
+            replaySeries(seriesId, labels);
+            s = series.byId(seriesId);
+        }
+        if (s.apply(t, v, outOfOrderWindowMillis, blockDurationMillis) == HeadSeries.ACCEPTED) {
+            if (t < minTime) {
+                minTime = t;
+            }
+            if (t > maxTime) {
+                maxTime = t;
+            }
+        }
+    }
+
+    public void replayMetadata(String metricFamilyName, MetricMetadata m) {
+        metadata.put(metricFamilyName, m);
+    }
+
+    // ---- read path ----
+
+    @Override
+    public long minTime() {
+        return minTime;
+    }
+
+    @Override
+    public long maxTime() {
+        return maxTime;
+    }
+
+    @Override
+    public IndexReader index() {
+        return postings;
+    }
+
+    @Override
+    public Labels labels(int seriesId) {
+        HeadSeries s = series.byId(seriesId);
+        return s == null ? null : s.labels;
+    }
+
+    @Override
+    public SeriesChunks chunks(int seriesId, long mint, long maxt) {
+        HeadSeries s = series.byId(seriesId);
+        return s == null ? null : s.snapshot(mint, maxt);
+    }
+
+    public int seriesCount() {
+        return series.size();
+    }
+
+    /** Metadata per metric family name, a live view. */
+    public Map<String, MetricMetadata> metadata() {
+        return metadata;
+    }
+
+    /** Samples stored by commits so far (idempotent repeats are not counted twice). */
+    public long appended() {
+        return appended.sum();
+    }
+
+    /** Samples rejected so far, by {@link RejectReason} ordinal. */
+    public long rejected(RejectReason reason) {
+        return rejected.get(reason.ordinal());
+    }
+}

@@ -1,0 +1,353 @@
+package io.sightline.storage.head;
+
+import io.sightline.storage.RejectReason;
+import io.sightline.storage.chunk.HeadChunk;
+import io.sightline.storage.index.SampleBuffer;
+import io.sightline.storage.index.SeriesChunks;
+import io.sightline.storage.model.Labels;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One series in the head: sealed chunks plus an open chunk that takes appends. Thread-safety: every
+ * method takes the series lock; {@link #maxTime()} is also readable without it (volatile) for the
+ * appender's fast pre-check, which commit repeats under the lock.
+ *
+ * <p>The open chunk is cut after {@link #CHUNK_SAMPLES} samples or when a sample crosses a block
+ * boundary, so that a block cut never splits a chunk.
+ */
+final class HeadSeries {
+    static final int CHUNK_SAMPLES = 120;
+    /** {@link #check} and {@link #apply} result: stored. */
+    static final long ACCEPTED = 0;
+    /** {@link #check} and {@link #apply} result: the very sample already exists; nothing to store. */
+    static final long IDEMPOTENT = 1;
+
+    private static final SealedChunk[] NO_CHUNKS = {};
+
+    final int id;
+    final Labels labels;
+    /** Set under the head's commit lock once a series record for this series is in the WAL. */
+    boolean isLoggedToWal;
+    /** Set under the head's commit lock when truncation dropped the series; commits re-resolve it. */
+    volatile boolean isRemoved;
+
+    private final Object lock = new Object();
+    private volatile long maxTime = Long.MIN_VALUE;
+    private long lastValueBits;
+    private SealedChunk[] sealed = NO_CHUNKS;
+    /** Takes in-order appends, compressed as they come; readers copy it under the lock, never share it. */
+    private final HeadChunk open = new HeadChunk(CHUNK_SAMPLES);
+
+    HeadSeries(int id, Labels labels) {
+        this.id = id;
+        this.labels = labels;
+    }
+
+    /** The newest sample time, {@code Long.MIN_VALUE} when empty. */
+    long maxTime() {
+        return maxTime;
+    }
+
+    boolean isEmpty() {
+        synchronized (lock) {
+            return open.count() == 0 && sealed.length == 0;
+        }
+    }
+
+    /** Whether {@code (t, v)} would be accepted, without storing it: {@link #ACCEPTED}, {@link #IDEMPOTENT} or a reject code. */
+    long check(long t, double v, long outOfOrderWindowMillis) {
+        synchronized (lock) {
+            return classify(t, Double.doubleToRawLongBits(v), outOfOrderWindowMillis);
+        }
+    }
+
+    /** Stores one sample; returns what {@link #check} would. */
+    long apply(long t, double v, long outOfOrderWindowMillis, long blockDurationMillis) {
+        synchronized (lock) {
+            return applyLocked(t, v, outOfOrderWindowMillis, blockDurationMillis);
+        }
+    }
+
+    /**
+     * Stores {@code count} samples from the arrays, starting at {@code from}, under one lock acquisition.
+     * Rejections are added to {@code rejected} per reason ordinal.
+     */
+    void applyAll(long[] ts, double[] vs, int from, int count, long minValidTime, long outOfOrderWindowMillis,
+                  long blockDurationMillis, long[] rejected) {
+        synchronized (lock) {
+            for (int i = from, end = from + count; i < end; i++) {
+                long r = ts[i] < minValidTime ? RejectReason.OUT_OF_BOUNDS.code()
+                        : applyLocked(ts[i], vs[i], outOfOrderWindowMillis, blockDurationMillis);
+                if (r < 0) {
+                    rejected[RejectReason.ofCode(r).ordinal()]++;
+                }
+            }
+        }
+    }
+
+    private long applyLocked(long t, double v, long window, long blockDuration) {
+        long bits = Double.doubleToRawLongBits(v);
+        long r = classify(t, bits, window);
+        if (r != ACCEPTED) {
+            return r;
+        }
+        if (t > maxTime) {
+            int n = open.count();
+            if (n > 0 && (n >= CHUNK_SAMPLES
+                    || Math.floorDiv(t, blockDuration) != Math.floorDiv(open.minTime(), blockDuration))) {
+                seal();
+            }
+            open.append(t, v);
+            maxTime = t;
+            lastValueBits = bits;
+        } else {
+            insertOutOfOrder(t, v, blockDuration);
+        }
+        return ACCEPTED;
+    }
+
+    private long classify(long t, long bits, long window) {
+        if (maxTime == Long.MIN_VALUE || t > maxTime) {
+            return ACCEPTED;
+        }
+        if (t == maxTime) {
+            return bits == lastValueBits ? IDEMPOTENT : RejectReason.DUPLICATE.code();
+        }
+        if (window == 0 || t < maxTime - window) {
+            return RejectReason.OUT_OF_ORDER.code();
+        }
+        int existing = compareExisting(t, bits);
+        if (existing > 0) {
+            return IDEMPOTENT;
+        }
+        return existing < 0 ? RejectReason.DUPLICATE.code() : ACCEPTED;
+    }
+
+    /** 0 when no sample at {@code t}, 1 when one with the same value bits, -1 when one with other bits. */
+    private int compareExisting(long t, long bits) {
+        SampleBuffer b = ChunkScratch.get().samples; // rare path: out-of-order samples only
+        if (open.count() > 0 && t >= open.minTime()) {
+            decodeOpen(b);
+            int i = Arrays.binarySearch(b.timestamps, 0, b.count, t);
+            return i < 0 ? 0 : (Double.doubleToRawLongBits(b.values[i]) == bits ? 1 : -1);
+        }
+        for (SealedChunk c : sealed) {
+            if (t >= c.minTime && t <= c.maxTime) {
+                c.decodeInto(b);
+                int i = Arrays.binarySearch(b.timestamps, 0, b.count, t);
+                return i < 0 ? 0 : (Double.doubleToRawLongBits(b.values[i]) == bits ? 1 : -1);
+            }
+        }
+        return 0;
+    }
+
+    private void seal() {
+        ChunkScratch scratch = ChunkScratch.get();
+        scratch.encoder.reset();
+        scratch.encoder.appendAll(scratch.iterator.reset(open));
+        SealedChunk chunk = new SealedChunk(open.minTime(), open.maxTime(), open.count(), scratch.encode());
+        SealedChunk[] next = Arrays.copyOf(sealed, sealed.length + 1);
+        next[sealed.length] = chunk;
+        sealed = next;
+        open.reset();
+    }
+
+    private void decodeOpen(SampleBuffer into) {
+        ChunkScratch scratch = ChunkScratch.get();
+        scratch.buffer.clear();
+        int length = open.encodeTo(scratch.buffer);
+        into.decode(scratch.buffer.array(), length);
+    }
+
+    /** Inserts an older sample into the open chunk by rebuilding it; rare (out-of-order only). */
+    private void insertOpen(long t, double v) {
+        SampleBuffer b = ChunkScratch.get().samples;
+        decodeOpen(b);
+        int at = -Arrays.binarySearch(b.timestamps, 0, b.count, t) - 1;
+        open.reset();
+        for (int i = 0; i < at; i++) {
+            open.append(b.timestamps[i], b.values[i]);
+        }
+        open.append(t, v);
+        for (int i = at; i < b.count; i++) {
+            open.append(b.timestamps[i], b.values[i]);
+        }
+    }
+
+    /**
+     * Puts an older sample where it belongs: into the open chunk when it falls in its range, else into
+     * the sealed chunk of the same block window that precedes or follows it (a new instance, readers keep
+     * the old one), else into a chunk of its own.
+     */
+    private void insertOutOfOrder(long t, double v, long blockDuration) {
+        long window = Math.floorDiv(t, blockDuration);
+        if (open.count() > 0 && t >= open.minTime()) {
+            insertOpen(t, v);
+            return;
+        }
+        int before = -1;
+        for (int i = 0; i < sealed.length && sealed[i].minTime <= t; i++) {
+            before = i;
+        }
+        if (before >= 0 && Math.floorDiv(sealed[before].minTime, blockDuration) == window) {
+            replaceSealed(before, t, v);
+            return;
+        }
+        int after = before + 1;
+        if (after < sealed.length) {
+            if (Math.floorDiv(sealed[after].minTime, blockDuration) == window) {
+                replaceSealed(after, t, v);
+                return;
+            }
+        } else if (open.count() > 0 && Math.floorDiv(open.minTime(), blockDuration) == window) {
+            insertOpen(t, v);
+            return;
+        }
+        SealedChunk[] next = new SealedChunk[sealed.length + 1];
+        System.arraycopy(sealed, 0, next, 0, after);
+        next[after] = SealedChunk.of(new long[] {t}, new double[] {v}, 1);
+        System.arraycopy(sealed, after, next, after + 1, sealed.length - after);
+        sealed = next;
+    }
+
+    private void replaceSealed(int index, long t, double v) {
+        SampleBuffer b = ChunkScratch.get().samples;
+        sealed[index].decodeInto(b);
+        int n = b.count;
+        long[] ts = Arrays.copyOf(b.timestamps, n + 1);
+        double[] vs = Arrays.copyOf(b.values, n + 1);
+        int at = -Arrays.binarySearch(ts, 0, n, t) - 1;
+        System.arraycopy(ts, at, ts, at + 1, n - at);
+        System.arraycopy(vs, at, vs, at + 1, n - at);
+        ts[at] = t;
+        vs[at] = v;
+        SealedChunk[] next = sealed.clone();
+        next[index] = SealedChunk.of(ts, vs, n + 1);
+        sealed = next;
+    }
+
+    /**
+     * The chunks wholly before {@code maxt}, sealing the open chunk first when it is (a chunk never spans a
+     * block boundary, and {@code maxt} is one).
+     */
+    List<SealedChunk> chunksBefore(long maxt) {
+        synchronized (lock) {
+            if (open.count() > 0 && open.minTime() < maxt) {
+                seal();
+            }
+            List<SealedChunk> out = new ArrayList<>();
+            for (SealedChunk c : sealed) {
+                if (c.minTime < maxt) {
+                    out.add(c);
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Drops the chunks before {@code t} (a block boundary); returns whether nothing is left. */
+    boolean dropBefore(long t) {
+        synchronized (lock) {
+            int keep = 0;
+            while (keep < sealed.length && sealed[keep].minTime < t) {
+                keep++;
+            }
+            if (keep > 0) {
+                sealed = Arrays.copyOfRange(sealed, keep, sealed.length);
+            }
+            return sealed.length == 0 && open.count() == 0;
+        }
+    }
+
+    /** The oldest sample time, {@code Long.MAX_VALUE} when empty. */
+    long minTime() {
+        synchronized (lock) {
+            if (sealed.length > 0) {
+                return sealed[0].minTime;
+            }
+            return open.count() > 0 ? open.minTime() : Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * An immutable view of the chunks overlapping {@code [mint, maxt]}, or {@code null} when no sample of
+     * the series lies in that range. The open chunk is copied, so later appends do not show.
+     */
+    SeriesChunks snapshot(long mint, long maxt) {
+        synchronized (lock) {
+            int first = 0;
+            while (first < sealed.length && sealed[first].maxTime < mint) {
+                first++;
+            }
+            int end = first;
+            while (end < sealed.length && sealed[end].minTime <= maxt) {
+                end++;
+            }
+            SealedChunk openCopy = null;
+            if (open.count() > 0 && open.minTime() <= maxt && open.maxTime() >= mint) {
+                ChunkScratch scratch = ChunkScratch.get();
+                scratch.buffer.clear();
+                open.encodeTo(scratch.buffer);
+                openCopy = new SealedChunk(open.minTime(), open.maxTime(), open.count(), scratch.buffer.toByteArray());
+            }
+            int n = end - first + (openCopy == null ? 0 : 1);
+            if (n == 0) {
+                return null;
+            }
+            SealedChunk[] chunks = new SealedChunk[n];
+            System.arraycopy(sealed, first, chunks, 0, end - first);
+            if (openCopy != null) {
+                chunks[n - 1] = openCopy;
+            }
+            if (!hasSampleIn(chunks, mint, maxt)) {
+                return null;
+            }
+            return new HeadChunks(chunks);
+        }
+    }
+
+    /** Chunks overlapping the range may still have no sample inside it (a gap); check the edges. */
+    private static boolean hasSampleIn(SealedChunk[] chunks, long mint, long maxt) {
+        for (SealedChunk c : chunks) {
+            if ((c.minTime >= mint && c.minTime <= maxt) || (c.maxTime >= mint && c.maxTime <= maxt)) {
+                return true;
+            }
+            if (c.minTime < mint && c.maxTime > maxt) {
+                SampleBuffer b = ChunkScratch.get().samples;
+                c.decodeInto(b);
+                int i = Arrays.binarySearch(b.timestamps, 0, b.count, mint);
+                int at = i < 0 ? -i - 1 : i;
+                if (at < b.count && b.timestamps[at] <= maxt) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Chunks of a series snapshot; immutable. */
+    private record HeadChunks(SealedChunk[] chunks) implements SeriesChunks {
+        @Override
+        public int chunkCount() {
+            return chunks.length;
+        }
+
+        @Override
+        public long minTime(int chunk) {
+            return chunks[chunk].minTime;
+        }
+
+        @Override
+        public long maxTime(int chunk) {
+            return chunks[chunk].maxTime;
+        }
+
+        @Override
+        public void decode(int chunk, SampleBuffer into) {
+            chunks[chunk].decodeInto(into);
+        }
+    }
+}

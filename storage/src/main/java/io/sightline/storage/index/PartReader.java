@@ -1,0 +1,24 @@
+package io.sightline.storage.index;
+
+import io.sightline.storage.model.Labels;
+
+/**
+ * One readable part of the store, the head or an immutable block: its index and the chunks of each series.
+ * Series ids are global (the series registry's), so the same series has the same id in every part.
+ * Thread-safe.
+ */
+public interface PartReader {
+    /** The oldest sample time in the part, inclusive. */
+    long minTime();
+
+    /** The newest sample time in the part, inclusive. */
+    long maxTime();
+
+    IndexReader index();
+
+    /** The labels of a series of this part, or {@code null} when it has none here. */
+    Labels labels(int seriesId);
+
+    /** The chunks of a series with samples in {@code [mint, maxt]}, or {@code null} when it has none there. */
+    SeriesChunks chunks(int seriesId, long mint, long maxt);
+}

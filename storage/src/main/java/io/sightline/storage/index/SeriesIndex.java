@@ -1,0 +1,25 @@
+package io.sightline.storage.index;
+
+import io.sightline.storage.model.Labels;
+
+/**
+ * The series registry: labels to a stable series id and back. Ids are positive, dense from 1, never
+ * reused, and (for the persistent implementation) survive restarts. Thread-safe.
+ */
+public interface SeriesIndex extends AutoCloseable {
+    /** Returned by {@link #getOrCreate} when the registry holds its configured maximum of series. */
+    int FULL = -1;
+
+    /** The id of {@code labels}, registering them first if new; {@link #FULL} when no room is left. */
+    int getOrCreate(Labels labels);
+
+    /** The labels of {@code id}, or {@code null} when unknown. */
+    Labels labels(int id);
+
+    /** How many series are registered. */
+    int size();
+
+    /** Releases files; idempotent. */
+    @Override
+    void close();
+}

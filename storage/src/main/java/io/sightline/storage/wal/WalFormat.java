@@ -1,0 +1,39 @@
+package io.sightline.storage.wal;
+
+import java.nio.file.Path;
+
+/** Constants of the WAL format (see storage/docs/format/wal.md): file names, magic, version, record types. */
+final class WalFormat {
+    static final String DIR = "wal";
+    static final int MAGIC = 0x4C575353; // "SSWL" little-endian
+    static final int VERSION = 1;
+
+    static final byte SERIES = 1;
+    static final byte SAMPLES = 2;
+    static final byte METADATA = 3;
+
+    /** Worst case bytes of one sample in a samples record: uvarint id (5), varint delta (10), value (8). */
+    static final int MAX_SAMPLE_BYTES = 23;
+
+    private WalFormat() {
+    }
+
+    /** Segment files are named by their sequence number, 8 digits, so names sort in write order. */
+    static String segmentName(int number) {
+        return String.format("%08d", number);
+    }
+
+    /** The sequence number of a segment file, or -1 when the name is not one. */
+    static int segmentNumber(Path file) {
+        String name = file.getFileName().toString();
+        if (name.length() != 8) {
+            return -1;
+        }
+        for (int i = 0; i < 8; i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return Integer.parseInt(name);
+    }
+}

@@ -1,0 +1,283 @@
+package io.sightline.storage.wal;
+
+import io.sightline.storage.StorageException;
+import io.sightline.storage.WalSyncMode;
+import io.sightline.storage.head.CommitBatch;
+import io.sightline.storage.head.HeadLog;
+import io.sightline.storage.io.ByteSink;
+import io.sightline.storage.io.FileFacade;
+import io.sightline.storage.io.FileHeader;
+import io.sightline.storage.io.MemoryTag;
+import io.sightline.storage.io.TaggedAllocator;
+import io.sightline.storage.model.MetricMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+
+/**
+ * Appends commits to WAL segments: one write per commit from a reused buffer, fsync per {@link WalSyncMode},
+ * a new segment when the current one would pass the configured size. Thread-safety: {@link #log} is
+ * called under the head's commit lock; truncation and the sync job may run concurrently with it.
+ *
+ * <p>After a failed write the segment is cut back to its last complete record, so later records never
+ * follow a torn one; when even that fails, or an fsync fails, the writer is <em>distressed</em> and refuses
+ * every further commit until the store is reopened (an fsync error may have dropped pages silently).
+ */
+public final class WalWriter implements HeadLog, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WalWriter.class);
+
+    private final Path dir;
+    private final TaggedAllocator allocator;
+    private final FileFacade files;
+    private final WalSyncMode syncMode;
+    private final long syncIntervalMillis;
+    private final long segmentSizeBytes;
+    private final LongConsumer fsyncNanos;
+    private final WalEncoder encoder = new WalEncoder();
+    private final ByteSink sink;
+    private final Object lock = new Object();
+    /** Newest sample time per closed segment, for truncation once blocks hold those samples. */
+    private final TreeMap<Integer, Long> closedSegments = new TreeMap<>();
+    private ScheduledExecutorService syncJob;
+    private volatile FileChannel channel;
+    private volatile boolean isDirty;
+    private volatile String distress;
+    private int segment;
+    private long segmentBytes;
+    private long segmentMaxTime = Long.MIN_VALUE;
+
+    /**
+     * A writer that is not yet writable: {@link #start} it after the replay.
+     *
+     * @param fsyncNanos receives the duration of every fsync, for self-metrics
+     */
+    public WalWriter(Path dataDir, TaggedAllocator allocator, WalSyncMode syncMode, long syncIntervalMillis,
+                     long segmentSizeBytes, LongConsumer fsyncNanos) {
+        this.dir = dataDir.resolve(WalFormat.DIR);
+        this.allocator = allocator;
+        this.files = allocator.files();
+        this.syncMode = syncMode;
+        this.syncIntervalMillis = syncIntervalMillis;
+        this.segmentSizeBytes = segmentSizeBytes;
+        this.fsyncNanos = fsyncNanos;
+        this.sink = new ByteSink(allocator, MemoryTag.WAL, 1 << 16);
+    }
+
+    /** Opens a fresh segment after what the replay found, and starts the interval sync job if configured. */
+    public void start(WalReplayer.Result replayed) {
+        synchronized (lock) {
+            closedSegments.putAll(replayed.segmentMaxTimes());
+            openSegment(replayed.nextSegment());
+        }
+        if (syncMode == WalSyncMode.INTERVAL) {
+            syncJob = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sightline-wal-sync");
+                t.setDaemon(true);
+                return t;
+            });
+            syncJob.scheduleWithFixedDelay(this::syncIfDirty, syncIntervalMillis, syncIntervalMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void log(CommitBatch batch) {
+        synchronized (lock) {
+            encoder.encode(batch, sink);
+            write(encoder.maxTime());
+        }
+    }
+
+    /** Re-logs metadata into the current segment, so that deleting older segments loses none. */
+    void logMetadata(Map<String, MetricMetadata> metadata) {
+        synchronized (lock) {
+            encoder.encodeMetadata(metadata, sink);
+            if (sink.position() > 0) {
+                write(Long.MIN_VALUE);
+            }
+        }
+    }
+
+    private void write(long maxTime) {
+        if (distress != null) {
+            throw new StorageException("the WAL refuses writes after an earlier I/O failure (" + distress + "); reopen the store");
+        }
+        ByteBuffer buf = sink.buffer();
+        int length = buf.position();
+        if (segmentBytes + length > segmentSizeBytes && segmentBytes > FileHeader.BYTES) {
+            cutSegment();
+        }
+        buf.flip();
+        try {
+            files.writeFully(channel, buf);
+        } catch (IOException e) {
+            repairAfterFailedWrite(e);
+            throw new StorageException("cannot write WAL segment " + segmentPath(segment) + " at offset " + segmentBytes
+                    + ": " + e.getMessage(), e);
+        }
+        segmentBytes += length;
+        segmentMaxTime = Math.max(segmentMaxTime, maxTime);
+        if (syncMode == WalSyncMode.ALWAYS) {
+            force(channel);
+        } else {
+            isDirty = true;
+        }
+    }
+
+    private void repairAfterFailedWrite(IOException cause) {
+        try {
+            files.truncate(channel, segmentBytes);
+            channel.position(segmentBytes);
+        } catch (IOException e) {
+            distress = "write failed and the segment could not be cut back: " + e.getMessage();
+            log.error("WAL is distressed, refusing writes [file={}, offset={}]", segmentPath(segment), segmentBytes, cause);
+        }
+    }
+
+    private void force(FileChannel ch) {
+        long start = System.nanoTime();
+        try {
+            files.force(ch);
+        } catch (ClosedChannelException e) {
+            return; // cut or closed meanwhile; both force before closing
+        } catch (IOException e) {
+            distress = "fsync failed: " + e.getMessage();
+            log.error("WAL fsync failed, refusing writes until reopened [dir={}]", dir, e);
+            throw new StorageException("cannot fsync WAL in " + dir + ": " + e.getMessage(), e);
+        }
+        fsyncNanos.accept(System.nanoTime() - start);
+    }
+
+    private void syncIfDirty() {
+        try {
+            if (isDirty) {
+                isDirty = false;
+                force(channel);
+            }
+        } catch (Throwable t) {
+            log.error("WAL sync job failed [dir={}]", dir, t);
+        }
+    }
+
+    private void cutSegment() {
+        FileChannel old = channel;
+        if (syncMode != WalSyncMode.NEVER) {
+            force(old);
+        }
+        closeQuietly(old);
+        closedSegments.put(segment, segmentMaxTime);
+        openSegment(segment + 1);
+    }
+
+    private void openSegment(int number) {
+        Path path = segmentPath(number);
+        try {
+            files.createDirectories(dir);
+            FileChannel ch = files.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            // Not through the sink: a cut happens in the middle of writing the batch that sits in it.
+            ByteBuffer header = ByteBuffer.allocate(FileHeader.BYTES).order(ByteOrder.LITTLE_ENDIAN)
+                    .putInt(WalFormat.MAGIC).put((byte) WalFormat.VERSION).put((byte) 0).put((byte) 0).put((byte) 0)
+                    .flip();
+            files.writeFully(ch, header);
+            if (syncMode != WalSyncMode.NEVER) {
+                files.force(ch);
+                files.syncDirectory(dir);
+            }
+            channel = ch;
+            segment = number;
+            segmentBytes = FileHeader.BYTES;
+            segmentMaxTime = Long.MIN_VALUE;
+        } catch (IOException e) {
+            distress = "cannot create segment " + path + ": " + e.getMessage();
+            throw new StorageException("cannot create WAL segment " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes closed segments whose every sample is older than {@code minTime} (they are in blocks now),
+     * after re-logging {@code metadata} so it outlives them. Returns how many segments were deleted.
+     */
+    public int truncateBefore(long minTime, Map<String, MetricMetadata> metadata) {
+        synchronized (lock) {
+            if (closedSegments.isEmpty() || closedSegments.firstEntry().getValue() >= minTime) {
+                return 0;
+            }
+            logMetadata(metadata);
+            if (syncMode != WalSyncMode.NEVER) {
+                force(channel);
+            }
+            int deleted = 0;
+            // Delete a prefix only: a segment kept in the middle would replay without its predecessors.
+            while (!closedSegments.isEmpty() && closedSegments.firstEntry().getValue() < minTime) {
+                int n = closedSegments.pollFirstEntry().getKey();
+                try {
+                    files.deleteRecursively(segmentPath(n));
+                    deleted++;
+                } catch (IOException e) {
+                    log.warn("cannot delete WAL segment, will retry at the next truncation [file={}]", segmentPath(n), e);
+                    closedSegments.put(n, Long.MIN_VALUE);
+                    break;
+                }
+            }
+            return deleted;
+        }
+    }
+
+    /** Closes the current segment and starts a new one, so its samples become eligible for truncation. */
+    public void cut() {
+        synchronized (lock) {
+            if (segmentBytes > FileHeader.BYTES) {
+                cutSegment();
+            }
+        }
+    }
+
+    private Path segmentPath(int number) {
+        return dir.resolve(WalFormat.segmentName(number));
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            log.warn("closing a WAL segment failed", e);
+        }
+    }
+
+    /** Flushes (fsync unless {@link WalSyncMode#NEVER}) and closes. Idempotent. */
+    @Override
+    public void close() {
+        if (syncJob != null) {
+            syncJob.shutdownNow();
+            syncJob = null;
+        }
+        synchronized (lock) {
+            FileChannel ch = channel;
+            if (ch == null) {
+                return;
+            }
+            channel = null;
+            try {
+                if (syncMode != WalSyncMode.NEVER && distress == null) {
+                    files.force(ch);
+                }
+            } catch (IOException e) {
+                log.error("final WAL fsync failed [dir={}]", dir, e);
+            }
+            closeQuietly(ch);
+            sink.release();
+        }
+    }
+}
