@@ -210,8 +210,8 @@ final class PackedLayout {
     }
 
     /**
-     * Decodes residuals {@code [from, to)} starting at bit {@code pos} into {@code out}, zigzag-decoded to
-     * signed values; returns the end bit. One loop per layout kind, so the per-residual work is a load,
+     * Decodes residuals {@code [from, to)} starting at bit {@code pos} into {@code out} as stored (callers
+     * zigzag-decode them inside their accumulation loops); returns the end bit. One loop per layout kind, so the per-residual work is a load,
      * a test or a leading-zero count, and a few shifts.
      */
     long decode(byte[] buf, long pos, long end, long[] out, int from, int to) {
@@ -230,7 +230,7 @@ final class PackedLayout {
             return pos;
         }
         for (int i = from; i < to; i++) {
-            out[i] = Zigzag.decode(Bits.read(buf, pos, wc));
+            out[i] = Bits.read(buf, pos, wc);
             pos += wc;
         }
         return pos;
@@ -261,7 +261,7 @@ final class PackedLayout {
                 z = Bits.read(buf, pos + 2, wc);
                 pos += 2 + wc;
             }
-            out[i] = Zigzag.decode(z);
+            out[i] = z;
         }
         ColumnDecoder.checkNotPast(pos, end, to);
         return pos;
@@ -287,7 +287,7 @@ final class PackedLayout {
                 z = Bits.read(buf, pos + RICE_ESCAPE, wc);
                 pos += RICE_ESCAPE + wc;
             }
-            out[i] = Zigzag.decode(z);
+            out[i] = z;
         }
         ColumnDecoder.checkNotPast(pos, end, to);
         return pos;
