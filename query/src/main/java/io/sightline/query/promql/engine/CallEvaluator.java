@@ -144,6 +144,10 @@ final class CallEvaluator {
         if (c.function().name().equals("double_exponential_smoothing")) {
             checkSmoothingFactors(scalars, times.length);
         }
+        String fn = c.function().name();
+        if (fn.equals("rate") || fn.equals("increase")) {
+            warnIfNotCounters(m, c.args().get(0));
+        }
         Window w = new Window();
         w.rangeMillis = m.rangeMillis();
         w.args = new double[scalars.size()];
@@ -196,6 +200,18 @@ final class CallEvaluator {
         m.release(ev.ctx);
         ev.ctx.addSamples((long) out.size() * times.length);
         return out;
+    }
+
+    /** Prometheus's info for rate/increase over a metric whose name does not look like a counter's. */
+    private void warnIfNotCounters(MatrixValue m, Expr arg) {
+        for (RangeSeries rs : m.series()) {
+            String name = rs.labels().metricName();
+            if (name != null && !name.endsWith("_total") && !name.endsWith("_sum") && !name.endsWith("_count")
+                    && !name.endsWith("_bucket")) {
+                ev.ctx.info("metric might not be a counter, name does not end in either _total, _sum, _count, or _bucket: \""
+                        + name + "\"", arg.pos());
+            }
+        }
     }
 
     private static void checkSmoothingFactors(List<Scalars> s, int steps) {
