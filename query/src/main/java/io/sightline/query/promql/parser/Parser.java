@@ -448,15 +448,7 @@ public final class Parser {
         }
         next();
         List<Expr> args = new ArrayList<>();
-        while (!peek().is(TokenKind.RIGHT_PAREN)) {
-            args.add(expr(0));
-            if (peek().is(TokenKind.COMMA)) {
-                next();
-            } else if (!peek().is(TokenKind.RIGHT_PAREN)) {
-                throw unexpected(peek(), "function call", "\",\" or \")\"");
-            }
-        }
-        Token close = next();
+        Token close = arguments(args, "function call");
         PosRange pos = new PosRange(name.start(), close.end());
         int n = fn.argTypes().size();
         if (fn.variadic() == 0) {
@@ -491,16 +483,7 @@ public final class Parser {
         }
         expect(TokenKind.LEFT_PAREN, "aggregation", "\"(\"");
         List<Expr> args = new ArrayList<>();
-        while (!peek().is(TokenKind.RIGHT_PAREN)) {
-            args.add(expr(0));
-            if (peek().is(TokenKind.COMMA)) {
-                next();
-            } else if (!peek().is(TokenKind.RIGHT_PAREN)) {
-                throw unexpected(peek(), "aggregation", "\",\" or \")\"");
-            }
-        }
-        Token close = next();
-        int end = close.end();
+        int end = arguments(args, "aggregation").end();
         if (peek().isWord("by") || peek().isWord("without")) {
             if (groupingSeen) {
                 throw unexpected(peek(), "aggregation", null);
@@ -521,6 +504,19 @@ public final class Parser {
         }
         expectType(inner, ValueType.VECTOR, "aggregation expression");
         return new Expr.Aggregate(op, inner, param, grouping, without, pos);
+    }
+
+    /** Comma-separated expressions up to and including the closing parenthesis (a trailing comma is fine). */
+    private Token arguments(List<Expr> args, String context) {
+        while (!peek().is(TokenKind.RIGHT_PAREN)) {
+            args.add(expr(0));
+            if (peek().is(TokenKind.COMMA)) {
+                next();
+            } else if (!peek().is(TokenKind.RIGHT_PAREN)) {
+                throw unexpected(peek(), context, "\",\" or \")\"");
+            }
+        }
+        return next();
     }
 
     /** {@code (a, b, "c.d")}: label names for by/without/on/ignoring/group_x. */
