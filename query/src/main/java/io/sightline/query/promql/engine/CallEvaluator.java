@@ -75,6 +75,7 @@ final class CallEvaluator {
             }
             case "scalar" -> scalar(ev.evalVector(args.get(0), times), times.length);
             case "timestamp" -> timestamp(args.get(0), times);
+            case "info" -> new InfoFunction(ev).eval(c, times);
             case "absent" -> absent(ev.evalVector(args.get(0), times), args.get(0), times.length);
             case "absent_over_time" -> absentOverTime(args.get(0), times);
             case "clamp", "clamp_min", "clamp_max" -> clamp(name, args, times);

@@ -17,6 +17,8 @@ public final class Parser {
             "group_right", "bool", "by", "without");
 
     private final String query;
+    /** True while parsing info()'s data-label selector, which may hold only empty-matching matchers. */
+    private boolean lenientSelectors;
     private final List<Token> tokens;
     private int i;
 
@@ -291,7 +293,7 @@ public final class Parser {
         for (Matcher m : matchers) {
             nonEmpty |= !m.matchesEmpty();
         }
-        if (!nonEmpty) {
+        if (!nonEmpty && !lenientSelectors) {
             throw error(new PosRange(start, end), "vector selector must contain at least one non-empty matcher");
         }
         return new Expr.VectorSelector(name != null ? name : braceName, List.copyOf(matchers), Expr.Modifiers.NONE,
@@ -448,7 +450,7 @@ public final class Parser {
         }
         next();
         List<Expr> args = new ArrayList<>();
-        Token close = arguments(args, "function call");
+        Token close = arguments(args, "function call", fn.name().equals("info") ? 1 : Integer.MAX_VALUE);
         PosRange pos = new PosRange(name.start(), close.end());
         int n = fn.argTypes().size();
         if (fn.variadic() == 0) {
@@ -483,7 +485,7 @@ public final class Parser {
         }
         expect(TokenKind.LEFT_PAREN, "aggregation", "\"(\"");
         List<Expr> args = new ArrayList<>();
-        int end = arguments(args, "aggregation").end();
+        int end = arguments(args, "aggregation", Integer.MAX_VALUE).end();
         if (peek().isWord("by") || peek().isWord("without")) {
             if (groupingSeen) {
                 throw unexpected(peek(), "aggregation", null);
@@ -507,9 +509,14 @@ public final class Parser {
     }
 
     /** Comma-separated expressions up to and including the closing parenthesis (a trailing comma is fine). */
-    private Token arguments(List<Expr> args, String context) {
+    private Token arguments(List<Expr> args, String context, int lenientFrom) {
         while (!peek().is(TokenKind.RIGHT_PAREN)) {
-            args.add(expr(0));
+            lenientSelectors = args.size() >= lenientFrom;
+            try {
+                args.add(expr(0));
+            } finally {
+                lenientSelectors = false;
+            }
             if (peek().is(TokenKind.COMMA)) {
                 next();
             } else if (!peek().is(TokenKind.RIGHT_PAREN)) {
