@@ -81,7 +81,37 @@ public final class Parser {
         } else if (peek().isWord("group_left") || peek().isWord("group_right")) {
             throw unexpected(peek(), null);
         }
-        return new VectorMatching(card, labels, on, include);
+        Double fillLeft = null;
+        Double fillRight = null;
+        while (isFillModifier()) {
+            String kind = next().text().toLowerCase();
+            expect(TokenKind.LEFT_PAREN, kind + " modifier", "\"(\"");
+            Token t = next();
+            boolean negative = false;
+            if (t.is(TokenKind.SUB) || t.is(TokenKind.ADD)) {
+                negative = t.is(TokenKind.SUB);
+                t = next();
+            }
+            if (!t.is(TokenKind.NUMBER)) {
+                throw unexpected(t, kind + " modifier", "number");
+            }
+            double v = negative ? -parseNumber(t) : parseNumber(t);
+            expect(TokenKind.RIGHT_PAREN, kind + " modifier", "\")\"");
+            if (!kind.equals("fill_right")) {
+                fillLeft = v;
+            }
+            if (!kind.equals("fill_left")) {
+                fillRight = v;
+            }
+        }
+        return new VectorMatching(card, labels, on, include, fillLeft, fillRight);
+    }
+
+    /** {@code fill(}, {@code fill_left(} or {@code fill_right(} where a binary operator's modifiers go. */
+    private boolean isFillModifier() {
+        Token t = peek();
+        return (t.isWord("fill") || t.isWord("fill_left") || t.isWord("fill_right"))
+                && i + 1 < tokens.size() && tokens.get(i + 1).is(TokenKind.LEFT_PAREN);
     }
 
     private Expr binary(BinaryOp op, Token opTok, Expr lhs, Expr rhs, VectorMatching m, boolean returnBool) {
