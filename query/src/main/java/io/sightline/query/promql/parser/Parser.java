@@ -19,6 +19,9 @@ public final class Parser {
     private final String query;
     /** True while parsing info()'s data-label selector, which may hold only empty-matching matchers. */
     private boolean lenientSelectors;
+    /** Bounds recursion so that a hostile query fails with a parse error, not a StackOverflowError. */
+    private static final int MAX_DEPTH = 500;
+    private int depth;
     private final List<Token> tokens;
     private int i;
 
@@ -44,7 +47,18 @@ public final class Parser {
     // ---- expressions ----
 
     private Expr expr(int minPrec) {
-        Expr lhs = unary();
+        if (++depth > MAX_DEPTH) {
+            throw error(peek().range(), "expression nested too deeply (more than " + MAX_DEPTH + " levels)");
+        }
+        try {
+            return binaryTail(unary(), minPrec);
+        } finally {
+            depth--;
+        }
+    }
+
+    private Expr binaryTail(Expr first, int minPrec) {
+        Expr lhs = first;
         while (true) {
             BinaryOp op = binaryOp(peek());
             if (op == null || op.precedence() < minPrec) {
