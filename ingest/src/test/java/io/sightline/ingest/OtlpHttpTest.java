@@ -97,6 +97,25 @@ class OtlpHttpTest {
     }
 
     @Test
+    void jsonWithHexExemplarIdsEnumNamesAndUnknownFieldsIsAccepted() throws Exception {
+        start();
+        long now = Requests.nowNanos();
+        String json = """
+                {"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"js"}}]},
+                 "futureField":{"x":1},
+                 "scopeMetrics":[{"metrics":[{"name":"clicks","sum":{"aggregationTemporality":"AGGREGATION_TEMPORALITY_CUMULATIVE",
+                  "isMonotonic":true,"dataPoints":[{"asInt":"42","timeUnixNano":"%d","unknownPointField":true,
+                  "exemplars":[{"asDouble":1,"timeUnixNano":"%d","traceId":"5B8EFFF798038103D269B633813FC60C","spanId":"EEE19B7EC3C1B174"}]}]}}]}]}]}
+                """.formatted(now, now);
+        HttpResponse<byte[]> r = post("/v1/metrics", JSON, null, json.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
+        assertThat(StoredSeries.values(fixture.storage, "__name__", "clicks_total", "job", "js")).containsExactly(42.0);
+        assertThat(fixture.counter("sightline_ingest_exemplars_dropped_total", null)).isEqualTo(1);
+    }
+
+    @Test
     void gzipBodiesAreDecompressed() throws Exception {
         start();
         HttpResponse<byte[]> r = post("/v1/metrics", PROTOBUF, "gzip", io.sightline.ingest.limit.BoundedGzipTest.gzip(Requests.counter("zipped", 1).toByteArray()));
