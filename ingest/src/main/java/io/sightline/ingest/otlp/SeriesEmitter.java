@@ -285,7 +285,7 @@ final class SeriesEmitter {
      */
     void sample(String name, String extraName, String extraValue, double value) {
         double v = stale ? StaleMarker.VALUE : value;
-        if (cache == null) {
+        if (cache == null || !cache.isActive()) {
             Labels labels = build(name, extraName, extraValue);
             accept(sink.append(Appender.NO_REF, labels, timestampMillis, v), labels);
             return;
