@@ -204,7 +204,7 @@ public final class ChunkIterator implements SampleIterator {
                     || timestampEncoding > ChunkFormat.TIMESTAMP_GRID_PACKED) {
                 throw corrupt("unknown timestamp encoding " + timestampEncoding);
             }
-            if (valueEncoding < ChunkFormat.VALUE_XOR || valueEncoding > ChunkFormat.VALUE_DECIMAL_DOD) {
+            if (valueEncoding < ChunkFormat.VALUE_XOR || valueEncoding > ChunkFormat.VALUE_XOR_PACKED) {
                 throw corrupt("unknown value encoding " + valueEncoding);
             }
             long n = in.readUvarint();
@@ -287,6 +287,17 @@ public final class ChunkIterator implements SampleIterator {
         long end = (long) valueEnd * 8;
         if (valueEncoding == ChunkFormat.VALUE_XOR) {
             ColumnDecoder.xorValues(s, (long) valueStart * 8, end, values, n);
+            return;
+        }
+        if (valueEncoding == ChunkFormat.VALUE_XOR_PACKED) {
+            ColumnDecoder.checkNotPast(valueStart + 8, valueEnd, 0);
+            long firstBits = Bits.read(s, (long) valueStart * 8, 64);
+            if (n > 1) {
+                int at = valueLayout.readSpec(s, valueStart + 8);
+                ColumnDecoder.checkNotPast(at, valueEnd, 1);
+                valueLayout.decode(s, (long) at * 8, end, mantissas, 1, n);
+            }
+            ColumnDecoder.packedXorValues(firstBits, mantissas, values, n);
             return;
         }
         ByteCursor in = cursor.of(s, valueStart, valueEnd);

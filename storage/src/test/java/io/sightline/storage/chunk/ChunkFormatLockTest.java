@@ -67,7 +67,7 @@ class ChunkFormatLockTest {
     void encodedSizesOfKnownInputsAreLocked() {
         check(68, ChunkFormat.TIMESTAMP_DOD_PACKED, ChunkFormat.VALUE_DECIMAL_DOD, i -> 0.25 * (i % 9), 0);
         check(74, ChunkFormat.TIMESTAMP_DOD_PACKED, ChunkFormat.VALUE_DECIMAL_DOD, i -> i < 60 ? 1000 + i * i : i, 0);
-        check(1084, ChunkFormat.TIMESTAMP_DOD_PACKED, ChunkFormat.VALUE_XOR, Math::sin, 1);
+        check(974, ChunkFormat.TIMESTAMP_DOD_PACKED, ChunkFormat.VALUE_XOR_PACKED, Math::sin, 1);
         check(159, ChunkFormat.TIMESTAMP_GRID_PACKED, ChunkFormat.VALUE_DECIMAL_DOD, i -> 5 + (i * 31) % 17, 3);
     }
 
