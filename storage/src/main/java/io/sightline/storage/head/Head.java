@@ -262,6 +262,19 @@ public final class Head implements PartReader {
         }
     }
 
+    /** The series now in the head and the metadata, for a WAL checkpoint. */
+    public WalCheckpoint checkpoint() {
+        List<HeadSeries> live = new ArrayList<>(series.size());
+        series.forEach(live::add);
+        int[] ids = new int[live.size()];
+        Labels[] labels = new Labels[live.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = live.get(i).id;
+            labels[i] = live.get(i).labels;
+        }
+        return new WalCheckpoint(ids, labels, Map.copyOf(metadata));
+    }
+
     // ---- replay (used by the WAL at open, before any appender exists) ----
 
     /** Recreates a series logged earlier with its id; the id must be the registry's for these labels. */

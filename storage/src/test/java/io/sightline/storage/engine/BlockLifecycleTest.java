@@ -14,6 +14,7 @@ import io.sightline.storage.io.DefaultFileFacade;
 import io.sightline.storage.io.MemoryTag;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.Matcher;
+import io.sightline.storage.model.MetricMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +68,9 @@ class BlockLifecycleTest {
     void walSegmentsCoveredByBlocksAreDeletedAndRestartKeepsEverything() throws IOException {
         long end;
         try (StorageEngine s = open(100 * HOUR)) {
+            Appender meta = s.appender();
+            meta.updateMetadata("m", new MetricMetadata("gauge", "Written once, in the first segment.", ""));
+            meta.commit();
             end = 8 * HOUR;
             for (long t = 0; t < end; t += HOUR) {
                 write(s, t, t + HOUR, 200);
@@ -78,6 +82,8 @@ class BlockLifecycleTest {
         try (StorageEngine s = open(100 * HOUR)) {
             assertThat(count(s, 0, end)).isEqualTo(200 * (end / STEP));
             assertThat(s.stats().blocks()).isGreaterThanOrEqualTo(2);
+            assertThat(s.metadata("m", 0).get("m")).extracting(MetricMetadata::help)
+                    .containsExactly("Written once, in the first segment.");
         }
     }
 
