@@ -51,12 +51,6 @@ final class HeadSeries {
         return maxTime;
     }
 
-    boolean isEmpty() {
-        synchronized (lock) {
-            return open.count() == 0 && sealed.length == 0;
-        }
-    }
-
     /** Whether {@code (t, v)} would be accepted, without storing it: {@link #ACCEPTED}, {@link #IDEMPOTENT} or a reject code. */
     long check(long t, double v, long outOfOrderWindowMillis) {
         synchronized (lock) {
