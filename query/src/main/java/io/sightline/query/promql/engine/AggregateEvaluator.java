@@ -105,6 +105,14 @@ final class AggregateEvaluator {
             if (buf.length < members.size()) {
                 buf = new double[members.size()];
             }
+            if (op == AggregateOp.SUM || op == AggregateOp.COUNT || op == AggregateOp.GROUP
+                    || op == AggregateOp.MIN || op == AggregateOp.MAX) {
+                seriesMajor(op, members, o, steps);
+                if (o.any()) {
+                    out.add(o);
+                }
+                continue;
+            }
             for (int i = 0; i < steps; i++) {
                 int n = 0;
                 double acc = 0;
@@ -154,6 +162,41 @@ final class AggregateEvaluator {
             }
         }
         return out;
+    }
+
+    /**
+     * sum, count, group, min and max walk each member series once over all steps (sequential memory),
+     * accumulating per step; avg, stddev and quantile need a step's values together and go step by step.
+     */
+    private static void seriesMajor(AggregateOp op, List<StepSeries> members, StepSeries o, int steps) {
+        double[] acc = o.values;
+        double[] comp = op == AggregateOp.SUM ? new double[steps] : null;
+        boolean[] seen = o.present;
+        for (StepSeries s : members) {
+            double[] v = s.values;
+            boolean[] p = s.present;
+            for (int i = 0; i < steps; i++) {
+                if (!p[i]) {
+                    continue;
+                }
+                double f = v[i];
+                boolean first = !seen[i];
+                seen[i] = true;
+                switch (op) {
+                    case SUM -> acc[i] = first ? f : MathUtil.kahanInc(f, acc[i], comp, i);
+                    case COUNT -> acc[i] = first ? 1 : acc[i] + 1;
+                    case GROUP -> acc[i] = 1;
+                    case MAX -> acc[i] = first || acc[i] < f || Double.isNaN(acc[i]) ? f : acc[i];
+                    case MIN -> acc[i] = first || acc[i] > f || Double.isNaN(acc[i]) ? f : acc[i];
+                    default -> throw new IllegalStateException("BUG: not a series-major aggregation " + op);
+                }
+            }
+        }
+        if (comp != null) {
+            for (int i = 0; i < steps; i++) {
+                acc[i] += comp[i];
+            }
+        }
     }
 
     private List<StepSeries> topk(Map<Labels, List<StepSeries>> groups, Scalars param, int steps, boolean top) {

@@ -130,6 +130,7 @@ final class Evaluator {
             }
         }
         ctx.releaseSamples(d.sampleCount());
+        ctx.buffers.release(d.buffer);
         ctx.addSamples((long) out.size() * times.length);
         return out;
     }
@@ -144,7 +145,7 @@ final class Evaluator {
         for (int s = 0; s < d.size(); s++) {
             series.add(new RangeSeries(d.labels[s], d.ts, d.values, d.offsets[s], d.offsets[s + 1], false));
         }
-        return new MatrixValue(series, ms.rangeMillis(), ends);
+        return new MatrixValue(series, ms.rangeMillis(), ends, d.buffer);
     }
 
     /** Evaluates the inner expression at the subquery's own aligned steps and returns it as a range vector. */
@@ -166,7 +167,7 @@ final class Evaluator {
             ends[i] = outer[i] - offset;
         }
         if (start > end) {
-            return new MatrixValue(List.of(), sq.rangeMillis(), ends);
+            return new MatrixValue(List.of(), sq.rangeMillis(), ends, null);
         }
         int n = (int) ((end - start) / step) + 1;
         long[] inner = new long[n];
@@ -194,7 +195,7 @@ final class Evaluator {
             }
             series.add(new RangeSeries(s.labels, ts, vals, 0, count, s.dropName));
         }
-        return new MatrixValue(series, sq.rangeMillis(), ends);
+        return new MatrixValue(series, sq.rangeMillis(), ends, null);
     }
 
     static long min(long[] a) {

@@ -8,5 +8,16 @@ import java.util.List;
  * A range vector over all steps: the series' samples plus, per step, the inclusive window end (eval time
  * after @ and offset); each window is {@code (end - rangeMillis, end]}.
  */
-record MatrixValue(List<RangeSeries> series, long rangeMillis, long[] windowEnds) {
+record MatrixValue(List<RangeSeries> series, long rangeMillis, long[] windowEnds, SampleBufferPool.Buffer buffer) {
+    /** Gives the pooled sample buffer back; the series must not be read afterwards. */
+    void release(QueryContext ctx) {
+        if (buffer != null) {
+            ctx.buffers.release(buffer);
+            int samples = 0;
+            for (RangeSeries s : series) {
+                samples += s.to() - s.from();
+            }
+            ctx.releaseSamples(samples);
+        }
+    }
 }

@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The PromQL engine: parses, evaluates over all steps column-wise, and shapes the result as the API returns
@@ -37,8 +38,18 @@ public final class PromqlEngine implements QueryEngine {
     private final QueryConfig config;
     private final Semaphore slots;
     private final EngineMetrics metrics;
+    private final LongSupplier nanoClock;
+    /** Up to one idle sample buffer per concurrent query, each kept only up to 16M samples (256 MiB). */
+    private final SampleBufferPool buffers;
 
     public PromqlEngine(Queryable queryable, QueryConfig config, Meter meter) {
+        this(queryable, config, meter, System::nanoTime);
+    }
+
+    /** With an injected monotonic clock (nanoseconds), for tests of the deadline. */
+    PromqlEngine(Queryable queryable, QueryConfig config, Meter meter, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+        this.buffers = new SampleBufferPool(config.maxConcurrentQueries(), 16 << 20);
         this.queryable = queryable;
         this.config = config;
         this.slots = new Semaphore(config.maxConcurrentQueries(), true);
@@ -65,7 +76,7 @@ public final class PromqlEngine implements QueryEngine {
                     + config.maxPointsPerSeries() + " points per timeseries (query.max_points_per_series). "
                     + "Try decreasing the query resolution (?step=XX)");
         }
-        Expr e = Parser.parse(expr);
+        Expr e = Parser.parse(expr, stepMillis, endMillis - startMillis);
         if (e.type() != ValueType.SCALAR && e.type() != ValueType.VECTOR) {
             throw new QueryException(QueryException.ErrorType.BAD_DATA, "invalid expression type \"" + e.type()
                     + "\" for range query, must be Scalar or instant Vector");
@@ -77,7 +88,7 @@ public final class PromqlEngine implements QueryEngine {
         long timeout = options.timeoutMillis() > 0 ? Math.min(options.timeoutMillis(), config.timeoutMillis())
                 : config.timeoutMillis();
         long lookback = options.lookbackDeltaMillis() > 0 ? options.lookbackDeltaMillis() : config.lookbackDeltaMillis();
-        long t0 = System.nanoTime();
+        long t0 = nanoClock.getAsLong();
         try {
             if (!slots.tryAcquire(timeout, TimeUnit.MILLISECONDS)) {
                 metrics.failed("timeout");
@@ -89,18 +100,18 @@ public final class PromqlEngine implements QueryEngine {
         }
         metrics.started();
         QueryContext ctx = new QueryContext(query, queryable, lookback, start, end, step, t0 + TimeUnit.MILLISECONDS.toNanos(timeout),
-                config.maxSamples(), DEFAULT_SUBQUERY_STEP_MILLIS);
+                config.maxSamples(), DEFAULT_SUBQUERY_STEP_MILLIS, nanoClock, buffers);
         try {
             long[] times = range ? steps(start, end, step) : new long[]{start};
-            Value v = shape(new Evaluator(ctx).eval(e, times), times, range, start);
-            double secs = (System.nanoTime() - t0) / 1e9;
+            Value v = shape(new Evaluator(ctx).eval(e, times), times, range, start, ctx);
+            double secs = (nanoClock.getAsLong() - t0) / 1e9;
             QueryStats stats = options.collectStats() ? new QueryStats(ctx.samplesLoaded, ctx.peakSamples, secs) : null;
             return new QueryResult(v, List.copyOf(ctx.warnings), List.copyOf(ctx.infos), stats);
         } catch (QueryException qe) {
             metrics.failed(qe.type().apiName());
             throw qe;
         } finally {
-            metrics.finished((System.nanoTime() - t0) / 1e9, ctx.samplesLoaded);
+            metrics.finished((nanoClock.getAsLong() - t0) / 1e9, ctx.samplesLoaded);
             slots.release();
         }
     }
@@ -115,13 +126,13 @@ public final class PromqlEngine implements QueryEngine {
     }
 
     @SuppressWarnings("unchecked")
-    private static Value shape(Object v, long[] times, boolean range, long time) {
+    private static Value shape(Object v, long[] times, boolean range, long time, QueryContext ctx) {
         return switch (v) {
             case Scalars s when range -> new Value.Matrix(List.of(new Value.SeriesPoints(Labels.EMPTY, times.clone(),
                     s.values().clone(), times.length)));
             case Scalars s -> new Value.Scalar(time, s.values()[0]);
             case String s -> new Value.StringValue(time, s);
-            case MatrixValue m -> matrix(m);
+            case MatrixValue m -> matrix(m, ctx);
             case List<?> l -> vectorOrMatrix(CallEvaluator.merge(dropNames((List<StepSeries>) l), times.length),
                     times, range);
             default -> throw new IllegalStateException("BUG: unexpected value " + v.getClass());
@@ -161,7 +172,7 @@ public final class PromqlEngine implements QueryEngine {
                 continue;
             }
             long[] ts = new long[n];
-            double[] vs = new double[n];
+            double[] vs = s.values; // compacted in place: the step series is not used after this
             int k = 0;
             for (int i = 0; i < times.length; i++) {
                 if (s.present[i]) {
@@ -176,7 +187,7 @@ public final class PromqlEngine implements QueryEngine {
     }
 
     /** An instant query of a range vector: each series' samples in its window. */
-    private static Value matrix(MatrixValue m) {
+    private static Value matrix(MatrixValue m, QueryContext ctx) {
         long end = m.windowEnds()[0];
         long start = end - m.rangeMillis();
         List<Value.SeriesPoints> out = new ArrayList<>();
@@ -196,6 +207,7 @@ public final class PromqlEngine implements QueryEngine {
             out.add(new Value.SeriesPoints(l, Arrays.copyOfRange(rs.ts(), lo, hi),
                     Arrays.copyOfRange(rs.values(), lo, hi), hi - lo));
         }
+        m.release(ctx);
         out.sort(Comparator.comparing(Value.SeriesPoints::labels));
         return new Value.Matrix(out);
     }

@@ -6,6 +6,7 @@ import io.sightline.storage.Queryable;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * The state of one query: where it reads, its lookback, its limits and its counters. Not thread-safe;
@@ -32,9 +33,14 @@ final class QueryContext {
     long currentSamples;
     long peakSamples;
     private int ticks;
+    private final LongSupplier nanoClock;
+    final SampleBufferPool buffers;
 
     QueryContext(String query, Queryable queryable, long lookbackMillis, long queryStart, long queryEnd, long queryStep,
-                 long deadlineNanos, long maxSamples, long defaultSubqueryStep) {
+                 long deadlineNanos, long maxSamples, long defaultSubqueryStep, LongSupplier nanoClock,
+                 SampleBufferPool buffers) {
+        this.buffers = buffers;
+        this.nanoClock = nanoClock;
         this.query = query;
         this.queryStep = queryStep;
         this.queryable = queryable;
@@ -63,7 +69,7 @@ final class QueryContext {
     }
 
     void checkDeadline() {
-        if (System.nanoTime() - deadlineNanos > 0) {
+        if (nanoClock.getAsLong() - deadlineNanos > 0) {
             throw new QueryException(QueryException.ErrorType.TIMEOUT, "query timed out in expression evaluation");
         }
     }

@@ -11,12 +11,15 @@ final class SelectorData {
     final int[] offsets;
     final long[] ts;
     final double[] values;
+    /** The pooled buffer behind {@code ts}/{@code values}; release it when done. */
+    final SampleBufferPool.Buffer buffer;
 
-    SelectorData(Labels[] labels, int[] offsets, long[] ts, double[] values) {
+    SelectorData(Labels[] labels, int[] offsets, SampleBufferPool.Buffer buffer) {
         this.labels = labels;
         this.offsets = offsets;
-        this.ts = ts;
-        this.values = values;
+        this.buffer = buffer;
+        this.ts = buffer.ts;
+        this.values = buffer.values;
     }
 
     int size() {

@@ -27,11 +27,12 @@ final class SelectorLoader {
     static SelectorData load(QueryContext ctx, List<Matcher> matchers, long minT, long maxT, boolean dropStale) {
         List<Labels> labels = new ArrayList<>();
         int[] offsets = new int[16];
-        long[] ts = new long[1024];
-        double[] values = new double[1024];
+        SampleBufferPool.Buffer buf = ctx.buffers.acquire();
+        long[] ts = buf.ts;
+        double[] values = buf.values;
         int n = 0;
         if (minT > maxT) {
-            return new SelectorData(new Labels[0], new int[1], ts, values);
+            return new SelectorData(new Labels[0], new int[1], buf);
         }
         try (Querier q = ctx.queryable.querier(minT, maxT)) {
             SeriesSet set = q.select(false, matchers.toArray(new Matcher[0]));
@@ -52,8 +53,9 @@ final class SelectorLoader {
                             continue;
                         }
                         if (n == ts.length) {
-                            ts = Arrays.copyOf(ts, n * 2);
-                            values = Arrays.copyOf(values, n * 2);
+                            buf.grow(n + 1);
+                            ts = buf.ts;
+                            values = buf.values;
                         }
                         ts[n] = t;
                         values[n] = v;
@@ -75,6 +77,6 @@ final class SelectorLoader {
         } catch (StorageException e) {
             throw new QueryException(QueryException.ErrorType.EXECUTION, e.getMessage(), -1, e);
         }
-        return new SelectorData(labels.toArray(new Labels[0]), Arrays.copyOf(offsets, labels.size() + 1), ts, values);
+        return new SelectorData(labels.toArray(new Labels[0]), Arrays.copyOf(offsets, labels.size() + 1), buf);
     }
 }

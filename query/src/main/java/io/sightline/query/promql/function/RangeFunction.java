@@ -5,6 +5,13 @@ public interface RangeFunction {
     /** Computes the value for one window into {@link Window#result}; false when there is no output. */
     boolean apply(Window w);
 
+    /**
+     * Called once per series before its windows, with {@link Window#ts}/{@link Window#values} set to the
+     * series' samples {@code [from, to)}: a chance to precompute what every window needs.
+     */
+    default void prepare(Window w, int from, int to) {
+    }
+
     /** Whether the result drops the metric name (all but last_over_time and first_over_time). */
     default boolean dropsName() {
         return true;

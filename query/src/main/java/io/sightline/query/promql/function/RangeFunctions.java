@@ -8,8 +8,8 @@ public final class RangeFunctions {
     private static final Map<String, RangeFunction> TABLE = new HashMap<>();
 
     static {
-        TABLE.put("rate", w -> extrapolatedRate(w, true, true));
-        TABLE.put("increase", w -> extrapolatedRate(w, true, false));
+        TABLE.put("rate", counter(true));
+        TABLE.put("increase", counter(false));
         TABLE.put("delta", w -> extrapolatedRate(w, false, false));
         TABLE.put("irate", w -> instantValue(w, true));
         TABLE.put("idelta", w -> instantValue(w, false));
@@ -58,6 +58,36 @@ public final class RangeFunctions {
         };
     }
 
+    /**
+     * rate and increase: counter resets are prefix-summed once per series, so each step costs O(1) instead
+     * of a pass over its window.
+     */
+    private static RangeFunction counter(boolean rate) {
+        return new RangeFunction() {
+            @Override
+            public void prepare(Window w, int from, int to) {
+                int n = to - from;
+                if (w.resetPrefix.length < n) {
+                    w.resetPrefix = new double[Math.max(n, w.resetPrefix.length * 2)];
+                }
+                double[] p = w.resetPrefix;
+                w.prefixFrom = from;
+                double sum = 0;
+                for (int k = from; k < to; k++) {
+                    if (k > from && w.values[k] < w.values[k - 1]) {
+                        sum += w.values[k - 1];
+                    }
+                    p[k - from] = sum;
+                }
+            }
+
+            @Override
+            public boolean apply(Window w) {
+                return extrapolatedRate(w, true, rate);
+            }
+        };
+    }
+
     private static boolean result(Window w, double v) {
         w.result = v;
         return true;
@@ -72,14 +102,8 @@ public final class RangeFunctions {
         double last = w.values[w.hi - 1];
         double result = last - first;
         if (counter) {
-            double prev = 0;
-            for (int i = w.lo; i < w.hi; i++) {
-                double v = w.values[i];
-                if (v < prev) {
-                    result += prev;
-                }
-                prev = v;
-            }
+            // Sum of pre-reset values inside the window, from the per-series prefix.
+            result += w.resetPrefix[w.hi - 1 - w.prefixFrom] - w.resetPrefix[w.lo - w.prefixFrom];
         }
         double sampled = (w.ts[w.hi - 1] - w.ts[w.lo]) / 1000.0;
         double avgBetween = sampled / (n - 1);

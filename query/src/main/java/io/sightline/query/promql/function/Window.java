@@ -30,6 +30,13 @@ public final class Window {
     /** Where a function writes its result. */
     public double result;
 
+    /**
+     * Counter-reset corrections, prefix-summed per series by {@link RangeFunction#prepare}: index
+     * {@code k - prefixFrom} holds the sum of pre-reset values up to sample k.
+     */
+    public double[] resetPrefix = new double[64];
+    public int prefixFrom;
+
     public int count() {
         return hi - lo;
     }

@@ -237,6 +237,11 @@ final class Lexer {
             emit(TokenKind.NUMBER, in.substring(start, pos), start, pos);
             return true;
         }
+        String scanned = in.substring(start, pos);
+        if (!scanned.chars().allMatch(Character::isDigit)) { // 2.5. or 1e3m: no duration can follow
+            int end = endOfWord(pos);
+            return error(start, end, "bad number or duration syntax: \"" + in.substring(start, Math.min(pos + 1, in.length())) + "\"");
+        }
         // A duration: one or more <digits><unit> groups, e.g. 1h30m.
         pos = start;
         boolean any = false;
@@ -256,12 +261,15 @@ final class Lexer {
             emit(TokenKind.DURATION, in.substring(start, pos), start, pos);
             return true;
         }
-        int bad = Math.min(pos + 1, in.length());
-        int end = start;
+        return error(start, endOfWord(pos), "bad number or duration syntax: \"" + in.substring(start, Math.min(pos + 1, in.length())) + "\"");
+    }
+
+    private int endOfWord(int from) {
+        int end = from;
         while (end < in.length() && (isAlpha(in.charAt(end)) || isDigit(in.charAt(end)) || in.charAt(end) == '.')) {
             end++;
         }
-        return error(start, end, "bad number or duration syntax: \"" + in.substring(start, bad) + "\"");
+        return end;
     }
 
     private int unitLength(int p) {

@@ -10,6 +10,9 @@ public record PosRange(int start, int end) {
 
     /** Prometheus's {@code line:column} of the start, 1-based, as in parse error messages. */
     public String startLineColumn(String query) {
+        if (query.isEmpty()) {
+            return "unknown position";
+        }
         int line = 1;
         int lastBreak = -1;
         int pos = Math.min(Math.max(start, 0), query.length());

@@ -34,10 +34,8 @@ class PromqlScriptTest {
     Stream<DynamicTest> prometheusScripts() throws IOException {
         Path dir = scriptDir();
         Map<String, String> known = knownFailing();
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.toString().endsWith(".test")).sorted().toList();
-        }
+        List<Path> files = new ArrayList<>(scripts(dir));
+        files.addAll(scripts(ownScriptDir()));
         List<DynamicTest> tests = new ArrayList<>();
         for (Path f : files) {
             tests.add(DynamicTest.dynamicTest(f.getFileName().toString(), () -> runScript(f, known)));
@@ -93,6 +91,21 @@ class PromqlScriptTest {
         }
         System.out.printf("promql scripts total: passed=%d failed=%d (all known) skipped=%d%n", t[0], t[1], t[2]);
         assertThat(TOTALS).isNotEmpty();
+    }
+
+    private static List<Path> scripts(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".test")).sorted().toList();
+        }
+    }
+
+    /** Our own cases in the same format: src/test/resources/promql/*.test. */
+    private static Path ownScriptDir() {
+        try {
+            return Path.of(PromqlScriptTest.class.getResource("/promql/").toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** {@code id -> reason}; lines are {@code file.test:LINE reason}. */

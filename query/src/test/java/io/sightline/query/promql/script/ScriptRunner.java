@@ -103,7 +103,8 @@ final class ScriptRunner {
     }
 
     private void load(Script.Load l) {
-        Appender a = storage.appender();
+        // A series listed twice in one block: the later value wins at a shared timestamp, as in Prometheus.
+        Map<Labels, java.util.TreeMap<Long, Double>> samples = new LinkedHashMap<>();
         for (Script.SeriesLine s : l.series()) {
             Labels labels = labels(s.selector());
             if (s.values().histogram()) {
@@ -115,13 +116,22 @@ final class ScriptRunner {
                 nativeHistogramNames.add(n.substring(0, n.length() - "_bucket".length()));
             }
             long t = 0;
+            var points = samples.computeIfAbsent(labels, k -> new java.util.TreeMap<>());
             for (Double v : s.values().values()) {
                 if (v != null) {
-                    // A rejected sample (a script that repeats a series at one timestamp) is left out, as
-                    // Prometheus's test storage does with a duplicate.
-                    a.append(Appender.NO_REF, labels, t, v);
+                    points.put(t, v);
                 }
                 t += l.intervalMillis();
+            }
+        }
+        Appender a = storage.appender();
+        for (Map.Entry<Labels, java.util.TreeMap<Long, Double>> e : samples.entrySet()) {
+            long ref = Appender.NO_REF;
+            for (Map.Entry<Long, Double> p : e.getValue().entrySet()) {
+                ref = a.append(ref, e.getKey(), p.getKey(), p.getValue());
+                if (ref < 0) {
+                    throw new IllegalStateException("storage rejected " + e.getKey() + " at " + p.getKey() + ": " + ref);
+                }
             }
         }
         a.commit();
@@ -165,6 +175,32 @@ final class ScriptRunner {
         return null;
     }
 
+    /**
+     * As Prometheus's harness: with {@code expect no_<kind>} there must be none; with {@code expect <kind>}
+     * lines there must be some, and each must match one of the lines; without either, anything goes.
+     */
+    private static String checkAnnotations(Script.Eval e, String kind, List<String> got) {
+        if (e.expects("no_" + kind) && !got.isEmpty()) {
+            return "expected no " + kind + " annotation, got " + got;
+        }
+        if (!e.expects(kind)) {
+            return null;
+        }
+        if (got.isEmpty()) {
+            return "expected a " + kind + " annotation, got none";
+        }
+        for (String g : got) {
+            boolean matched = false;
+            for (Script.Annotation a : e.annotations()) {
+                matched |= a.kind().equals(kind) && a.matches(g);
+            }
+            if (!matched) {
+                return "unexpected " + kind + " annotation: " + g;
+            }
+        }
+        return null;
+    }
+
     /** Null when the eval holds, else what differed. */
     private String check(Script.Eval e) {
         QueryResult r;
@@ -186,18 +222,19 @@ final class ScriptRunner {
         if (e.fail()) {
             return "expected an error, got " + describe(r.value());
         }
-        if (e.expectWarn() && r.warnings().isEmpty()) {
-            return "expected a warning annotation, got none";
+        String annotations = checkAnnotations(e, "warn", r.warnings());
+        if (annotations == null) {
+            annotations = checkAnnotations(e, "info", r.infos());
         }
-        if (e.expectInfo() && r.infos().isEmpty()) {
-            return "expected an info annotation, got none";
+        if (annotations != null) {
+            return annotations;
         }
         if (e.string() != null) {
             return r.value() instanceof Value.StringValue s && s.value().equals(e.string()) ? null
                     : "want string \"" + e.string() + "\", got " + describe(r.value());
         }
         if (e.scalar() != null) {
-            return r.value() instanceof Value.Scalar s && almostEqual(e.scalar(), s.value()) ? null
+            return r.value() instanceof Value.Scalar s && almostEqual(e.scalar(), s.value()) ? checkAsRangeQuery(e)
                     : "want scalar " + e.scalar() + ", got " + describe(r.value());
         }
         if (e.range() || e.rangeVector() != null) {
@@ -205,7 +242,58 @@ final class ScriptRunner {
             long step = e.range() ? e.step() : e.rangeVector()[2];
             return checkMatrix(e, r.value(), start, step);
         }
-        return checkVector(e, r.value());
+        String vectorCheck = checkVector(e, r.value());
+        return vectorCheck != null ? vectorCheck : checkAsRangeQuery(e);
+    }
+
+    private static final Pattern TIME_DEPENDENT = Pattern.compile("\\b(start|end|range|step)\\s*\\(");
+
+    /**
+     * As Prometheus's harness does: an instant eval must give the same result as the middle step of a range
+     * query from t-1m to t+1m at a 1m step (not for ordered results, strings, range vectors, or expressions
+     * that read the query's own start, end, range or step).
+     */
+    private String checkAsRangeQuery(Script.Eval e) {
+        if (e.ordered() || TIME_DEPENDENT.matcher(e.expr()).find()) {
+            return null;
+        }
+        Expr parsed = Parser.parse(e.expr());
+        if (parsed.type() == io.sightline.query.promql.parser.ValueType.STRING
+                || parsed.type() == io.sightline.query.promql.parser.ValueType.MATRIX) {
+            return null;
+        }
+        long t = e.start();
+        QueryResult r;
+        try {
+            r = engine.rangeQuery(e.expr(), t - 60_000, t + 60_000, 60_000, QueryOptions.DEFAULT);
+        } catch (QueryException ex) {
+            return "as a range query: unexpected error: " + ex.getMessage();
+        }
+        Map<Labels, Double> got = new HashMap<>();
+        for (Value.SeriesPoints sp : ((Value.Matrix) r.value()).series()) {
+            for (int i = 0; i < sp.count(); i++) {
+                if (sp.timestamps()[i] == t) {
+                    got.put(sp.labels(), sp.values()[i]);
+                }
+            }
+        }
+        Map<Labels, Double> want = new HashMap<>();
+        if (e.scalar() != null) {
+            want.put(Labels.EMPTY, e.scalar());
+        }
+        for (Script.SeriesLine s : e.series()) {
+            want.put(labels(s.selector()), s.values().values().get(0));
+        }
+        if (!got.keySet().equals(want.keySet())) {
+            return "as a range query, the middle step differs: want " + want + ", got " + got;
+        }
+        for (Map.Entry<Labels, Double> w : want.entrySet()) {
+            if (!almostEqual(w.getValue(), got.get(w.getKey()))) {
+                return "as a range query, the middle step differs at " + w.getKey() + ": want " + w.getValue()
+                        + ", got " + got.get(w.getKey());
+            }
+        }
+        return null;
     }
 
     private static String checkVector(Script.Eval e, Value v) {
