@@ -29,7 +29,8 @@ public final class ChunkIterator implements SampleIterator {
     private byte[] scratch = new byte[256];
     private long[] timestamps = new long[128];
     private double[] values = new double[128];
-    private long[] mantissas = new long[128];
+    /** Packed residuals before accumulation: decimal mantissas or XORs. */
+    private long[] work = new long[128];
     private long chunkOffset;
     private int timestampEncoding;
     private int valueEncoding;
@@ -242,7 +243,7 @@ public final class ChunkIterator implements SampleIterator {
             int capacity = Math.max(n, timestamps.length * 2);
             timestamps = new long[capacity];
             values = new double[capacity];
-            mantissas = new long[capacity];
+            work = new long[capacity];
         }
         try {
             decodeTimestamps(n);
@@ -295,9 +296,9 @@ public final class ChunkIterator implements SampleIterator {
             if (n > 1) {
                 int at = valueLayout.readSpec(s, valueStart + 8);
                 ColumnDecoder.checkNotPast(at, valueEnd, 1);
-                valueLayout.decode(s, (long) at * 8, end, mantissas, 1, n);
+                valueLayout.decode(s, (long) at * 8, end, work, 1, n);
             }
-            ColumnDecoder.packedXorValues(firstBits, mantissas, values, n);
+            ColumnDecoder.packedXorValues(firstBits, work, values, n);
             return;
         }
         ByteCursor in = cursor.of(s, valueStart, valueEnd);
@@ -306,7 +307,7 @@ public final class ChunkIterator implements SampleIterator {
             throw new IllegalArgumentException("decimal exponent " + exponent + " is out of range");
         }
         boolean isDeltaOfDelta = valueEncoding == ChunkFormat.VALUE_DECIMAL_DOD;
-        long[] m = mantissas;
+        long[] m = work;
         m[0] = Zigzag.decode(in.readUvarint());
         int packedFrom = 1;
         if (isDeltaOfDelta) {
