@@ -18,6 +18,7 @@ class ApiConfigTest {
         ApiConfig c = ApiConfig.defaults();
         assertThat(c.listenAddress()).isEqualTo("127.0.0.1");
         assertThat(c.port()).isEqualTo(9090);
+        assertThat(c.maxConnections()).isEqualTo(512);
         assertThat(c.withListen("0.0.0.0", 0).port()).isZero();
         assertThat(c.withStatus(new ApiConfig.Status("9", "r", "b", "u", "d", Map.of("k", "v"), "", "1d"))
                 .status().version()).isEqualTo("9");
@@ -32,5 +33,7 @@ class ApiConfigTest {
         assertThatThrownBy(() -> with(0, 1, 1024, 1, -1, 1, 0)).hasMessage("http.worker_queue must be > 0, got -1");
         assertThatThrownBy(() -> with(0, 1, 1024, 1, 1, 0, 0)).hasMessage("http.idle_timeout must be > 0, got 0");
         assertThatThrownBy(() -> with(0, 1, 1024, 1, 1, 1, -1)).hasMessage("http.shutdown_timeout must be >= 0, got -1ms");
+        assertThatThrownBy(() -> new ApiConfig("127.0.0.1", 0, 1, 1024, 1, 1, 1, 0, 0, QueryConfig.defaults(),
+                ApiConfig.Status.unknown())).hasMessage("http.max_connections must be > 0, got 0");
     }
 }

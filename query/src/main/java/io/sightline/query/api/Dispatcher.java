@@ -175,7 +175,9 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
         }
         r.headers().forEach((k, v) -> response.headers().set(k, v));
-        HttpUtil.setContentLength(response, body.readableBytes());
+        if (r.status() != 204) { // RFC 9110: a 204 carries no Content-Length
+            HttpUtil.setContentLength(response, body.readableBytes());
+        }
         return response;
     }
 

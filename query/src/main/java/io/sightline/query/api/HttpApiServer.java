@@ -53,6 +53,8 @@ public final class HttpApiServer implements ApiServer {
     private final InFlight inFlight;
     private final AtomicBoolean closing;
     private final List<AutoCloseable> gauges;
+    /** Kept: a closed channel no longer knows its address. */
+    private final InetSocketAddress address;
 
     private HttpApiServer(ApiConfig config, EventLoopGroup group, ThreadPoolExecutor workers, ChannelGroup channels,
                           Channel serverChannel, InFlight inFlight, AtomicBoolean closing, List<AutoCloseable> gauges) {
@@ -64,6 +66,7 @@ public final class HttpApiServer implements ApiServer {
         this.inFlight = inFlight;
         this.closing = closing;
         this.gauges = gauges;
+        this.address = (InetSocketAddress) serverChannel.localAddress();
     }
 
     /** See {@link ApiServer#start}. */
@@ -79,7 +82,7 @@ public final class HttpApiServer implements ApiServer {
         InFlight inFlight = new InFlight();
         AtomicBoolean closing = new AtomicBoolean();
         ServerContext server = new ServerContext(router, workers, metrics, inFlight, closing, overloadHint(config),
-                config.maxBodyBytes());
+                config.maxBodyBytes(), new ConnectionLimit(config.maxConnections()));
 
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -97,7 +100,7 @@ public final class HttpApiServer implements ApiServer {
                         @Override
                         protected void initChannel(Channel ch) {
                             channels.add(ch);
-                            Pipeline.configure(ch.pipeline(), config, server);
+                            Pipeline.configure(ch, config, server);
                         }
                     })
                     .bind(config.listenAddress(), config.port())
@@ -132,7 +135,7 @@ public final class HttpApiServer implements ApiServer {
 
     @Override
     public InetSocketAddress address() {
-        return (InetSocketAddress) serverChannel.localAddress();
+        return address;
     }
 
     @Override
@@ -162,6 +165,6 @@ public final class HttpApiServer implements ApiServer {
                 log.debug("closing a gauge failed", e);
             }
         }
-        log.info("HTTP API closed [address={}]", serverChannel.localAddress());
+        log.info("HTTP API closed [address={}, drained={}]", address, drained);
     }
 }

@@ -159,6 +159,14 @@ class ApiServerIT {
     }
 
     @Test
+    void statsAreAddedWhenAskedFor() throws Exception {
+        String body = get("/api/v1/query?query=up&stats=all&time=" + seconds(now)).body();
+        assertThat(body).matches(".*}],\"stats\":\\{\"timings\":\\{\"execTotalTime\":[0-9.e-]+},"
+                + "\"samples\":\\{\"totalQueryableSamples\":[0-9]+,\"peakSamples\":[0-9]+}}}}");
+        assertThat(get("/api/v1/query?query=up&time=" + seconds(now)).body()).doesNotContain("stats");
+    }
+
+    @Test
     void largeAnswersAreGzippedWhenAsked() throws Exception {
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri("/api/v1/query_range?query=up&start="
                         + seconds(now - 20 * STEP) + "&end=" + seconds(now) + "&step=1"))
@@ -185,6 +193,22 @@ class ApiServerIT {
         HttpResponse<String> missing = get("/api/v1/nothing");
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).contains("\"errorType\":\"not_found\"");
+    }
+
+    @Test
+    void browsersGetPrometheusCorsHeadersAndPreflightAnswers() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/api/v1/query?query=%29"))
+                .header("Origin", "http://localhost:3000").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.headers().firstValue("access-control-allow-origin")).hasValue("*");
+        assertThat(r.headers().firstValue("access-control-allow-methods")).hasValue("GET, POST, OPTIONS");
+        HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(uri("/api/v1/query_range"))
+                .header("Origin", "http://localhost:3000").method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("access-control-allow-headers"))
+                .hasValue("Accept, Authorization, Content-Type, Origin");
+        assertThat(get("/api/v1/labels").headers().firstValue("access-control-allow-origin")).isEmpty();
     }
 
     @Test

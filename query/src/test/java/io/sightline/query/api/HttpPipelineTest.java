@@ -35,8 +35,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class HttpPipelineTest {
     private static final int MAX_BODY = 4096;
+    private static final int MAX_CONNECTIONS = 3;
     private static final ApiConfig CONFIG = new ApiConfig("127.0.0.1", 0, MAX_BODY, 8192, 1, 1, 60_000, 1_000,
-            QueryConfig.defaults(), ApiConfig.Status.unknown());
+            MAX_CONNECTIONS, QueryConfig.defaults(), ApiConfig.Status.unknown());
     private static final Executor DIRECT = Runnable::run;
 
     private EmbeddedServer server;
@@ -240,6 +241,28 @@ class HttpPipelineTest {
         assertThat(EmbeddedServer.body(busy.responses().getFirst())).isEqualTo("GET /a {}");
         busy.server.pipeline().fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
         assertThat(busy.server.isOpen()).isFalse();
+    }
+
+    @Test
+    void oneConnectionTooManyIsAnswered503AndClosedUntilAnotherCloses() {
+        EmbeddedServer s = start(DIRECT, echo("/a", false, Set.of("GET")));
+        List<EmbeddedServer.Connection> open = new ArrayList<>();
+        for (int i = 0; i < MAX_CONNECTIONS; i++) {
+            open.add(s.connect());
+        }
+        EmbeddedServer.Connection extra = s.connect();
+        List<FullHttpResponse> refused = extra.responses();
+        assertThat(refused).hasSize(1);
+        assertThat(refused.getFirst().status().code()).isEqualTo(503);
+        assertThat(refused.getFirst().headers().get(HttpHeaderNames.RETRY_AFTER)).isEqualTo("1");
+        assertThat(EmbeddedServer.body(refused.getFirst())).contains("too many open connections: the limit is 3 "
+                + "(http.max_connections)");
+        assertThat(extra.server.isOpen()).isFalse();
+        assertThat(s.context.connections().open()).isEqualTo(MAX_CONNECTIONS);
+
+        open.getFirst().server.close();
+        assertThat(s.context.connections().open()).isEqualTo(MAX_CONNECTIONS - 1);
+        assertThat(EmbeddedServer.body(s.connect().exchange(get("/a")))).isEqualTo("GET /a {}");
     }
 
     @Test

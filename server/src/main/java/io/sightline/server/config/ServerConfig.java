@@ -106,6 +106,7 @@ public record ServerConfig(Path dataDir, String listenAddress, StorageConfig sto
                 intValue("http.worker_queue", src.integer("http.worker_queue", d.workerQueueCapacity())),
                 src.durationMillis("http.idle_timeout", d.idleTimeoutMillis()),
                 src.durationMillis("http.shutdown_timeout", d.shutdownTimeoutMillis()),
+                intValue("http.max_connections", src.integer("http.max_connections", d.maxConnections())),
                 query, status);
     }
 

@@ -9,6 +9,7 @@ import io.sightline.storage.block.ChunkSlice;
 import io.sightline.storage.index.IndexReader;
 import io.sightline.storage.index.MemPostings;
 import io.sightline.storage.index.PartReader;
+import io.sightline.storage.index.SampleBuffer;
 import io.sightline.storage.index.SeriesChunks;
 import io.sightline.storage.index.SeriesIndex;
 import io.sightline.storage.model.Labels;
@@ -26,7 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * The in-memory head: the newest samples of every series, with postings, taking appends. Thread-safe.
  *
  * <p>Commits are serialised by one lock that covers both the log write and the apply, so the log holds
- * batches in exactly the order they were applied and a replay rebuilds the same head.
+ * batches in exactly the order they were applied and a replay rebuilds the same head. Appends (series
+ * lookup, checks, buffering) run in parallel on the callers' threads; the serial part per sample is the
+ * WAL encoding and the head chunk append, which bounds ingest with many threads to what one core applies.
  */
 public final class Head implements PartReader {
     private final StripeSeries series;
@@ -50,7 +53,8 @@ public final class Head implements PartReader {
     private volatile long minValidTime = Long.MIN_VALUE;
 
     public Head(StorageConfig config, SeriesIndex registry, HeadLog log) {
-        this.series = new StripeSeries(config.maxSeries());
+        // The registry may hold more series than the maximum allows now, if it was lowered since they came.
+        this.series = new StripeSeries(Math.max(config.maxSeries(), registry.size()));
         this.registry = registry;
         this.log = log;
         this.blockDurationMillis = config.blockDurationMillis();
@@ -326,7 +330,7 @@ public final class Head implements PartReader {
     }
 
     @Override
-    public SeriesChunks chunks(int seriesId, long mint, long maxt) {
+    public SeriesChunks chunks(int seriesId, long mint, long maxt, SampleBuffer scratch) {
         HeadSeries s = series.byId(seriesId);
         return s == null ? null : s.snapshot(mint, maxt);
     }

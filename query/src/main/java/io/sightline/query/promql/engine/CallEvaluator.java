@@ -75,6 +75,7 @@ final class CallEvaluator {
             }
             case "scalar" -> scalar(ev.evalVector(args.get(0), times), times.length);
             case "timestamp" -> timestamp(args.get(0), times);
+            case "info" -> new InfoFunction(ev).eval(c, times);
             case "absent" -> absent(ev.evalVector(args.get(0), times), args.get(0), times.length);
             case "absent_over_time" -> absentOverTime(args.get(0), times);
             case "clamp", "clamp_min", "clamp_max" -> clamp(name, args, times);
@@ -144,6 +145,10 @@ final class CallEvaluator {
         if (c.function().name().equals("double_exponential_smoothing")) {
             checkSmoothingFactors(scalars, times.length);
         }
+        String fn = c.function().name();
+        if (fn.equals("rate") || fn.equals("increase")) {
+            warnIfNotCounters(m, c.args().get(0));
+        }
         Window w = new Window();
         w.rangeMillis = m.rangeMillis();
         w.args = new double[scalars.size()];
@@ -196,6 +201,18 @@ final class CallEvaluator {
         m.release(ev.ctx);
         ev.ctx.addSamples((long) out.size() * times.length);
         return out;
+    }
+
+    /** Prometheus's info for rate/increase over a metric whose name does not look like a counter's. */
+    private void warnIfNotCounters(MatrixValue m, Expr arg) {
+        for (RangeSeries rs : m.series()) {
+            String name = rs.labels().metricName();
+            if (name != null && !name.endsWith("_total") && !name.endsWith("_sum") && !name.endsWith("_count")
+                    && !name.endsWith("_bucket")) {
+                ev.ctx.info("metric might not be a counter, name does not end in either _total, _sum, _count, or _bucket: \""
+                        + name + "\"", arg.pos());
+            }
+        }
     }
 
     private static void checkSmoothingFactors(List<Scalars> s, int steps) {

@@ -76,7 +76,7 @@ public final class PromqlEngine implements QueryEngine {
                     + config.maxPointsPerSeries() + " points per timeseries (query.max_points_per_series). "
                     + "Try decreasing the query resolution (?step=XX)");
         }
-        Expr e = Parser.parse(expr);
+        Expr e = Parser.parse(expr, stepMillis, endMillis - startMillis);
         if (e.type() != ValueType.SCALAR && e.type() != ValueType.VECTOR) {
             throw new QueryException(QueryException.ErrorType.BAD_DATA, "invalid expression type \"" + e.type()
                     + "\" for range query, must be Scalar or instant Vector");

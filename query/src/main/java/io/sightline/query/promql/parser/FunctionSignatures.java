@@ -43,6 +43,7 @@ public final class FunctionSignatures {
         add("sort_by_label", VECTOR, -1, VECTOR, STRING);
         add("sort_by_label_desc", VECTOR, -1, VECTOR, STRING);
         add("vector", VECTOR, 0, SCALAR);
+        add("info", VECTOR, 1, VECTOR, VECTOR);
         add("scalar", SCALAR, 0, VECTOR);
         add("time", SCALAR, 0);
         add("step", SCALAR, 0);
