@@ -263,24 +263,25 @@ public final class ChunkIterator implements SampleIterator {
             ColumnDecoder.bucketedTimestamps(s, (long) timestampStart * 8, end, minTime, timestamps, n);
             return;
         }
-        boolean isGrid = timestampEncoding == ChunkFormat.TIMESTAMP_GRID_PACKED;
-        long firstDeltaOrStep = 0;
         int at = timestampStart;
+        if (timestampEncoding == ChunkFormat.TIMESTAMP_GRID_PACKED) {
+            if (n > 1) {
+                at = timestampLayout.readSpec(s, at);
+            }
+            ColumnDecoder.gridTimestamps(s, (long) at * 8, end, minTime, ChunkFormat.gridStep(minTime, maxTime, n),
+                    timestampLayout, timestamps, n);
+            return;
+        }
+        long firstDelta = 0;
         if (n > 1) {
             ByteCursor in = cursor.of(s, at, timestampEnd);
-            firstDeltaOrStep = Zigzag.decode(in.readUvarint());
+            firstDelta = Zigzag.decode(in.readUvarint());
             at = in.position();
-            if (n > 2 || isGrid) {
+            if (n > 2) {
                 at = timestampLayout.readSpec(s, at);
             }
         }
-        if (isGrid) {
-            ColumnDecoder.gridTimestamps(s, (long) at * 8, end, minTime, firstDeltaOrStep, timestampLayout,
-                    timestamps, n);
-        } else {
-            ColumnDecoder.packedTimestamps(s, (long) at * 8, end, minTime, firstDeltaOrStep, timestampLayout,
-                    timestamps, n);
-        }
+        ColumnDecoder.packedTimestamps(s, (long) at * 8, end, minTime, firstDelta, timestampLayout, timestamps, n);
     }
 
     private void decodeValues(int n) {
