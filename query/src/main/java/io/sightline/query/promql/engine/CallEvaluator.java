@@ -130,6 +130,15 @@ final class CallEvaluator {
     }
 
     private List<StepSeries> rangeFunction(RangeFunction f, Expr.Call c, long[] times) {
+        for (Expr a : c.args()) {
+            Expr u = a;
+            while (u instanceof Expr.Paren p) {
+                u = p.expr();
+            }
+            if (u instanceof Expr.MatrixSelector ms && ms.mode() != Expr.RangeMode.PLAIN) {
+                return ExtendedRange.eval(ev, c.function().name(), ms, times);
+            }
+        }
         MatrixValue m = null;
         List<Scalars> scalars = new ArrayList<>();
         for (Expr a : c.args()) {
