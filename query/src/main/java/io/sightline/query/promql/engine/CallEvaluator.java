@@ -81,6 +81,7 @@ final class CallEvaluator {
             case "clamp", "clamp_min", "clamp_max" -> clamp(name, args, times);
             case "round" -> round(args, times);
             case "histogram_quantile" -> histogramQuantile(c, times);
+            case "histogram_quantiles" -> histogramQuantiles(c, times);
             case "label_replace" -> labelReplace(args, times);
             case "label_join" -> labelJoin(args, times);
             case "sort", "sort_desc" -> sortWarning(c) ? List.of() : sort(ev.evalVector(args.get(0), times), times.length, name.equals("sort_desc"));
@@ -391,10 +392,37 @@ final class CallEvaluator {
     }
 
     private List<StepSeries> histogramQuantile(Expr.Call c, long[] times) {
-        int steps = times.length;
         Scalars q = ev.evalScalar(c.args().get(0), times);
         checkQuantile(q, c.args().get(0));
-        List<StepSeries> in = ev.evalVector(c.args().get(1), times);
+        return bucketQuantiles(q, ev.evalVector(c.args().get(1), times), c.args().get(1), times.length);
+    }
+
+    /**
+     * {@code histogram_quantiles(v, "label", q1, q2, ...)} (experimental): one histogram_quantile per
+     * quantile, each result labelled {@code label="q"}.
+     */
+    private List<StepSeries> histogramQuantiles(Expr.Call c, long[] times) {
+        List<StepSeries> in = ev.evalVector(c.args().get(0), times);
+        String label = stringArg(c.args().get(1), times);
+        List<StepSeries> out = new ArrayList<>();
+        for (int k = 2; k < c.args().size(); k++) {
+            Scalars q = ev.evalScalar(c.args().get(k), times);
+            checkQuantile(q, c.args().get(k));
+            for (StepSeries s : bucketQuantiles(q, in, c.args().get(0), times.length)) {
+                s.labels = s.labels.toBuilder().set(label, quantileLabel(q.values()[0])).build();
+                out.add(s);
+            }
+        }
+        return merge(out, times.length);
+    }
+
+    /** A quantile as a label value, always with a decimal point: 0 -> "0.0", 0.25 -> "0.25". */
+    private static String quantileLabel(double q) {
+        String s = MathUtil.formatFloat(q);
+        return s.matches("-?\\d+") ? s + ".0" : s;
+    }
+
+    private List<StepSeries> bucketQuantiles(Scalars q, List<StepSeries> in, Expr vector, int steps) {
         Map<Labels, List<StepSeries>> groups = new LinkedHashMap<>();
         Map<StepSeries, Double> bounds = new java.util.HashMap<>();
         boolean[] forced = new boolean[1];
@@ -403,7 +431,7 @@ final class CallEvaluator {
             Double bound = le == null ? null : parseBound(le);
             if (bound == null) {
                 ev.ctx.warn("bucket label \"le\" is missing or has a malformed value of \"" + (le == null ? "" : le)
-                        + "\" for metric name \"" + nameOf(s.labels) + "\"", c.args().get(1).pos());
+                        + "\" for metric name \"" + nameOf(s.labels) + "\"", vector.pos());
                 continue;
             }
             bounds.put(s, bound);
@@ -435,7 +463,7 @@ final class CallEvaluator {
                     if (forced[0]) {
                         ev.ctx.info("input to histogram_quantile needed to be fixed for monotonicity (see "
                                 + "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) "
-                                + "for metric name \"" + nameOf(g.getKey()) + "\"", c.args().get(1).pos());
+                                + "for metric name \"" + nameOf(g.getKey()) + "\"", vector.pos());
                     }
                 }
             }
