@@ -82,6 +82,7 @@ final class CallEvaluator {
             case "round" -> round(args, times);
             case "histogram_quantile" -> histogramQuantile(c, times);
             case "histogram_quantiles" -> histogramQuantiles(c, times);
+            case "histogram_fraction" -> histogramFraction(c, times);
             case "label_replace" -> labelReplace(args, times);
             case "label_join" -> labelJoin(args, times);
             case "sort", "sort_desc" -> sortWarning(c) ? List.of() : sort(ev.evalVector(args.get(0), times), times.length, name.equals("sort_desc"));
@@ -422,7 +423,27 @@ final class CallEvaluator {
         return s.matches("-?\\d+") ? s + ".0" : s;
     }
 
+    /** One step of a classic-histogram function over a group's buckets (unsorted, {@code n} of them). */
+    private interface BucketFunction {
+        double apply(int step, double[] upper, double[] counts, int n, boolean[] forcedMonotonic);
+    }
+
     private List<StepSeries> bucketQuantiles(Scalars q, List<StepSeries> in, Expr vector, int steps) {
+        return perHistogram(in, vector, steps,
+                (i, upper, counts, n, forced) -> BucketQuantile.quantile(q.values()[i], upper, counts, n, forced));
+    }
+
+    /** {@code histogram_fraction(lower, upper, v)} over classic {@code le} buckets. */
+    private List<StepSeries> histogramFraction(Expr.Call c, long[] times) {
+        double[] lower = ev.evalScalar(c.args().get(0), times).values();
+        double[] upper = ev.evalScalar(c.args().get(1), times).values();
+        Expr vector = c.args().get(2);
+        return perHistogram(ev.evalVector(vector, times), vector, times.length,
+                (i, ub, counts, n, forced) -> BucketQuantile.fraction(lower[i], upper[i], ub, counts, n));
+    }
+
+    /** Groups bucket series by their labels without {@code le} and applies {@code fn} per group and step. */
+    private List<StepSeries> perHistogram(List<StepSeries> in, Expr vector, int steps, BucketFunction fn) {
         Map<Labels, List<StepSeries>> groups = new LinkedHashMap<>();
         Map<StepSeries, Double> bounds = new java.util.HashMap<>();
         boolean[] forced = new boolean[1];
@@ -459,7 +480,7 @@ final class CallEvaluator {
                 }
                 if (n > 0) {
                     forced[0] = false;
-                    o.set(i, BucketQuantile.quantile(q.values()[i], upper, counts, n, forced));
+                    o.set(i, fn.apply(i, upper, counts, n, forced));
                     if (forced[0]) {
                         ev.ctx.info("input to histogram_quantile needed to be fixed for monotonicity (see "
                                 + "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) "
