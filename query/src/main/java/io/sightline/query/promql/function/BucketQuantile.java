@@ -25,15 +25,7 @@ public final class BucketQuantile {
         if (q > 1) {
             return Double.POSITIVE_INFINITY;
         }
-        if (n == 0) {
-            return Double.NaN;
-        }
-        sortByBound(upper, counts, n);
-        if (upper[n - 1] != Double.POSITIVE_INFINITY) {
-            return Double.NaN;
-        }
-        n = coalesce(upper, counts, n);
-        forcedMonotonic[0] |= ensureMonotonic(counts, n);
+        n = normalize(upper, counts, n, forcedMonotonic);
         if (n < 2) {
             return Double.NaN;
         }
@@ -69,15 +61,10 @@ public final class BucketQuantile {
      * only when the range covers it whole. Sorts the arrays in place.
      */
     public static double fraction(double lower, double upper, double[] bounds, double[] counts, int n) {
-        if (n == 0) {
+        n = normalize(bounds, counts, n, new boolean[1]);
+        if (n < 1) {
             return Double.NaN;
         }
-        sortByBound(bounds, counts, n);
-        if (bounds[n - 1] != Double.POSITIVE_INFINITY) {
-            return Double.NaN;
-        }
-        n = coalesce(bounds, counts, n);
-        ensureMonotonic(counts, n);
         double total = counts[n - 1];
         if (total == 0 || Double.isNaN(lower) || Double.isNaN(upper)) {
             return Double.NaN;
@@ -119,6 +106,23 @@ public final class BucketQuantile {
             }
         }
         return counts[n - 1];
+    }
+
+    /**
+     * Sorts by bound, merges equal bounds and forces counts monotonic; returns the new bucket count, or 0 when
+     * there are no buckets or no +Inf bucket.
+     */
+    private static int normalize(double[] bounds, double[] counts, int n, boolean[] forcedMonotonic) {
+        if (n == 0) {
+            return 0;
+        }
+        sortByBound(bounds, counts, n);
+        if (bounds[n - 1] != Double.POSITIVE_INFINITY) {
+            return 0;
+        }
+        n = coalesce(bounds, counts, n);
+        forcedMonotonic[0] |= ensureMonotonic(counts, n);
+        return n;
     }
 
     private static void sortByBound(double[] upper, double[] counts, int n) {
