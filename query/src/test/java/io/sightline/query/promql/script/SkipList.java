@@ -15,7 +15,6 @@ final class SkipList {
         SkipList s = new SkipList();
         s.files.put("native_histograms.test", "native histograms are not stored yet");
         s.files.put("start_timestamps.test", "start timestamps (@st) are not part of the storage API yet");
-        s.features.put("limit_ratio(", "experimental limit_ratio aggregation");
         return s;
     }
 
