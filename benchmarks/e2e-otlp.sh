@@ -12,7 +12,7 @@ fi
 data=$(mktemp -d /tmp/sightline-bench.XXXXXX)
 log="$data.log"
 port_api=19090; port_http=14318; port_grpc=14317
-java -Xmx4g -jar server/target/sightline.jar --data-dir "$data" --http-port $port_api \
+java -Xmx4g ${SIGHTLINE_JAVA_OPTS:-} --sun-misc-unsafe-memory-access=allow -jar server/target/sightline.jar --data-dir "$data" --http-port $port_api \
   --otlp-http-port $port_http --otlp-grpc-port $port_grpc >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$data"' EXIT

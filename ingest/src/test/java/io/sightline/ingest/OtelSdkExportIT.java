@@ -8,7 +8,10 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.Aggregation;
+import io.opentelemetry.sdk.metrics.InstrumentSelector;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.View;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
@@ -55,10 +58,12 @@ class OtelSdkExportIT {
                 ? OtlpGrpcMetricExporter.builder().setEndpoint("http://127.0.0.1:" + fixture.service.grpcPort()).build()
                 : OtlpHttpMetricExporter.builder().setEndpoint("http://127.0.0.1:" + fixture.service.httpPort() + "/v1/metrics").build();
         client = SdkMeterProvider.builder()
-                .setResource(Resource.create(Attributes.builder()
+                .setResource(Resource.getDefault().merge(Resource.create(Attributes.builder()
                         .put("service.name", "api").put("service.namespace", "shop").put("service.instance.id", "pod-1")
-                        .put("deployment.environment.name", "test").build()))
+                        .put("deployment.environment.name", "test").build())))
                 .registerMetricReader(PeriodicMetricReader.builder(exporter).setInterval(Duration.ofHours(1)).build())
+                .registerView(InstrumentSelector.builder().setName("payload.size").build(),
+                        View.builder().setAggregation(Aggregation.base2ExponentialBucketHistogram()).build())
                 .build();
         Meter meter = client.get("checkout");
 
@@ -71,6 +76,10 @@ class OtelSdkExportIT {
             latency.record(v, Attributes.of(AttributeKey.stringKey("http.route"), "/cart"));
         }
         meter.gaugeBuilder("queue.depth").buildWithCallback(m -> m.record(12.5));
+        DoubleHistogram payload = meter.histogramBuilder("payload.size").setUnit("By").build();
+        for (double v : new double[] {3, 5, 100}) {
+            payload.record(v);
+        }
 
         CompletableResultCode flushed = client.forceFlush().join(30, TimeUnit.SECONDS);
         assertThat(flushed.isSuccess()).as("export over " + protocol + " succeeded").isTrue();
@@ -87,6 +96,21 @@ class OtelSdkExportIT {
         assertThat(StoredSeries.values(s, with(target, "__name__", "http_server_request_duration_seconds_sum", "http_route", "/cart")).get(0))
                 .isCloseTo(3.05, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(StoredSeries.values(s, with(target, "__name__", "queue_depth"))).containsExactly(12.5);
+
+        // The exponential histogram arrives as classic buckets: cumulative, ascending, +Inf = count = 3.
+        Map<Labels, List<Double>> payloadBuckets = StoredSeries.read(s, Matcher.eq("__name__", "payload_size_bytes_bucket"));
+        assertThat(payloadBuckets.keySet()).allSatisfy(l -> assertThat(l.get("job")).isEqualTo("shop/api"));
+        List<double[]> leAndCount = payloadBuckets.entrySet().stream()
+                .map(e -> new double[] {Double.parseDouble(e.getKey().get("le").replace("+Inf", "Infinity")), e.getValue().get(0)})
+                .sorted(java.util.Comparator.comparingDouble(a -> a[0])).toList();
+        for (int i = 1; i < leAndCount.size(); i++) {
+            assertThat(leAndCount.get(i)[1]).isGreaterThanOrEqualTo(leAndCount.get(i - 1)[1]);
+        }
+        assertThat(leAndCount.get(leAndCount.size() - 1)).containsExactly(Double.POSITIVE_INFINITY, 3.0);
+        assertThat(leAndCount.stream().filter(a -> a[0] < 3).mapToDouble(a -> a[1]).max().orElse(0)).isZero();
+        assertThat(leAndCount.stream().filter(a -> a[0] >= 100 && a[0] < 120).mapToDouble(a -> a[1])).contains(3.0);
+        assertThat(StoredSeries.values(s, with(target, "__name__", "payload_size_bytes_count"))).containsExactly(3.0);
+        assertThat(StoredSeries.values(s, with(target, "__name__", "payload_size_bytes_sum"))).containsExactly(108.0);
 
         Map<Labels, List<Double>> info = StoredSeries.read(s, Matcher.eq("__name__", "target_info"));
         assertThat(info).hasSize(1);

@@ -18,14 +18,25 @@ import java.util.Objects;
  *                              Retry-After ({@code http.worker_queue}, 64)
  * @param idleTimeoutMillis     an idle keep-alive connection is closed after this ({@code http.idle_timeout}, 5m)
  * @param shutdownTimeoutMillis how long close() waits for in-flight requests ({@code http.shutdown_timeout}, 10s)
+ * @param maxConnections        open connections at once; one more is answered 503 and closed
+ *                              ({@code http.max_connections}, 512, as Prometheus's {@code --web.max-connections})
  * @param query                 the engine's limits; the API checks {@code max_points_per_series} at the edge, as
  *                              Prometheus does
  * @param status                what the {@code /api/v1/status/*} endpoints report
  */
 public record ApiConfig(String listenAddress, int port, int maxBodyBytes, int maxHeaderBytes, int workerThreads,
-                        int workerQueueCapacity, long idleTimeoutMillis, long shutdownTimeoutMillis, QueryConfig query,
-                        Status status) {
+                        int workerQueueCapacity, long idleTimeoutMillis, long shutdownTimeoutMillis, int maxConnections,
+                        QueryConfig query, Status status) {
     public static final int DEFAULT_PORT = 9090;
+    public static final int DEFAULT_MAX_CONNECTIONS = 512;
+
+    /** With the default {@code http.max_connections}. */
+    public ApiConfig(String listenAddress, int port, int maxBodyBytes, int maxHeaderBytes, int workerThreads,
+                     int workerQueueCapacity, long idleTimeoutMillis, long shutdownTimeoutMillis, QueryConfig query,
+                     Status status) {
+        this(listenAddress, port, maxBodyBytes, maxHeaderBytes, workerThreads, workerQueueCapacity, idleTimeoutMillis,
+                shutdownTimeoutMillis, DEFAULT_MAX_CONNECTIONS, query, status);
+    }
 
     public ApiConfig {
         Objects.requireNonNull(listenAddress, "listen_address");
@@ -44,22 +55,23 @@ public record ApiConfig(String listenAddress, int port, int maxBodyBytes, int ma
         if (shutdownTimeoutMillis < 0) {
             throw new IllegalArgumentException("http.shutdown_timeout must be >= 0, got " + shutdownTimeoutMillis + "ms");
         }
+        positive("http.max_connections", maxConnections);
     }
 
     /** Every default: 127.0.0.1:9090. */
     public static ApiConfig defaults() {
         return new ApiConfig("127.0.0.1", DEFAULT_PORT, 16 << 20, 64 << 10, 8, 64, 300_000, 10_000,
-                QueryConfig.defaults(), Status.unknown());
+                DEFAULT_MAX_CONNECTIONS, QueryConfig.defaults(), Status.unknown());
     }
 
     public ApiConfig withListen(String address, int newPort) {
         return new ApiConfig(address, newPort, maxBodyBytes, maxHeaderBytes, workerThreads, workerQueueCapacity,
-                idleTimeoutMillis, shutdownTimeoutMillis, query, status);
+                idleTimeoutMillis, shutdownTimeoutMillis, maxConnections, query, status);
     }
 
     public ApiConfig withStatus(Status newStatus) {
         return new ApiConfig(listenAddress, port, maxBodyBytes, maxHeaderBytes, workerThreads, workerQueueCapacity,
-                idleTimeoutMillis, shutdownTimeoutMillis, query, newStatus);
+                idleTimeoutMillis, shutdownTimeoutMillis, maxConnections, query, newStatus);
     }
 
     private static void positive(String key, long v) {

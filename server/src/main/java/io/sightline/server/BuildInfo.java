@@ -12,6 +12,12 @@ public final class BuildInfo {
         return v == null ? "0.1.0-dev" : v;
     }
 
+    /** The git revision the jar was built from, when the build recorded it. */
+    public static String revision() {
+        String r = BuildInfo.class.getPackage().getSpecificationVersion();
+        return r == null ? "unknown" : r;
+    }
+
     static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {

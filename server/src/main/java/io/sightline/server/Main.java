@@ -59,8 +59,8 @@ public final class Main implements Callable<Integer> {
         Sightline sightline;
         try {
             sightline = Sightline.start(config);
-        } catch (RuntimeException e) {
-            System.err.println("sightline: failed to start: " + e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            System.err.println("sightline: failed to start: " + e);
             e.printStackTrace(System.err);
             return 1;
         }

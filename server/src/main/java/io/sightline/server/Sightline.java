@@ -12,6 +12,8 @@ import io.sightline.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,15 +54,23 @@ public final class Sightline implements AutoCloseable {
         long t0 = System.nanoTime();
         storage = Storage.open(config.storage(), telemetry.meter("storage"));
         QueryEngine engine = QueryEngines.promql(storage, config.query(), telemetry.meter("query"));
-        ingest = IngestService.start(Wiring.ingestConfig(config), storage, telemetry.meter("ingest"));
+        ingest = startIngest();
         List<Route> routes = new ArrayList<>(AdminRoutes.create(ready::get, telemetry.reader()));
         routes.add(Wiring.otlpMetricsRoute(ingest));
-        api = ApiServer.start(Wiring.apiConfig(config), engine, storage, routes, telemetry.meter("http"));
+        api = ApiServer.start(config.api(), engine, storage, routes, telemetry.meter("http"));
         ready.set(true);
         String host = config.listenAddress().contains(":") ? "[" + config.listenAddress() + "]" : config.listenAddress();
         log.info("Sightline {} started in {} ms [data_dir={}, api=http://{}:{}, otlp_grpc={}:{}, otlp_http=http://{}:{}/v1/metrics]",
                 BuildInfo.version(), (System.nanoTime() - t0) / 1_000_000, config.dataDir().toAbsolutePath().normalize(),
                 host, api.port(), host, ingest.grpcPort(), host, ingest.httpPort());
+    }
+
+    private IngestService startIngest() {
+        try {
+            return IngestService.start(config.ingest(), storage, telemetry.meter("ingest"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the OTLP servers on " + config.listenAddress() + ": " + e.getMessage(), e);
+        }
     }
 
     public int httpPort() {

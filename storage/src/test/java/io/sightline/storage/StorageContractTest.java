@@ -82,6 +82,7 @@ public abstract class StorageContractTest {
     @Test
     void allFourMatcherTypesSelectAsPrometheusDoes() {
         writeJobs();
+        storage = settle(storage);
 
         assertThat(names(m(EQ, "__name__", "req"), m(EQ, "job", "api"))).containsExactly("api");
         assertThat(names(m(EQ, "__name__", "req"), m(NEQ, "job", "api"))).containsExactly("db", "none");
@@ -93,6 +94,7 @@ public abstract class StorageContractTest {
     @Test
     void emptyValueMatcherSelectsSeriesWithoutTheLabel() {
         writeJobs();
+        storage = settle(storage);
 
         assertThat(names(m(EQ, "__name__", "req"), m(EQ, "job", ""))).containsExactly("none");
         assertThat(names(m(EQ, "__name__", "req"), m(RE, "job", ".*"))).containsExactly("api", "db", "none");
@@ -103,6 +105,7 @@ public abstract class StorageContractTest {
     @Test
     void selectorWhoseEveryMatcherMatchesEmptyIsRejected() {
         writeJobs();
+        storage = settle(storage);
         try (Querier q = storage.querier(0, 10_000)) {
             assertThatThrownBy(() -> q.select(false, m(EQ, "job", "")))
                     .isInstanceOf(StorageException.class).hasMessageContaining("job=\"\"");
@@ -277,6 +280,7 @@ public abstract class StorageContractTest {
         commit(a -> a.append(Appender.NO_REF, Labels.of("__name__", "other", "zone", "eu"), 1_000, 1));
         storage = settle(storage);
 
+
         try (Querier q = storage.querier(0, 10_000)) {
             assertThat(q.labelNames()).containsExactly("__name__", "job", "name", "zone");
             assertThat(q.labelNames(m(EQ, "__name__", "other"))).containsExactly("__name__", "zone");
@@ -321,6 +325,7 @@ public abstract class StorageContractTest {
     @Test
     void statsCountSeriesAndTimeRange() {
         writeJobs();
+        storage = settle(storage);
 
         StorageStats stats = storage.stats();
         assertThat(stats.headSeries() + stats.blocks()).isPositive();
@@ -334,7 +339,6 @@ public abstract class StorageContractTest {
             a.append(Appender.NO_REF, Labels.of("__name__", "req", "job", "db", "name", "db"), 1_000, 2);
             a.append(Appender.NO_REF, Labels.of("__name__", "req", "name", "none"), 1_000, 3);
         });
-        storage = settle(storage);
     }
 
     protected final void commit(java.util.function.Consumer<Appender> body) {

@@ -17,11 +17,14 @@ import io.opentelemetry.proto.metrics.v1.Sum;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.sightline.ingest.otlp.MetricsTranslator;
 import io.sightline.ingest.otlp.MetricsWriter;
+import io.sightline.ingest.otlp.SampleSink;
 import io.sightline.ingest.otlp.TranslationOptions;
 import io.sightline.ingest.otlp.TranslationResult;
 import io.sightline.storage.Storage;
 import io.sightline.storage.StorageConfig;
 import io.sightline.storage.WalSyncMode;
+import io.sightline.storage.model.Labels;
+import io.sightline.storage.model.MetricMetadata;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -73,9 +76,10 @@ public class OtlpDecodeBenchmark {
     static final int HISTOGRAMS = 5;
     static final int SERIES_PER_METRIC = 50;
     static final int SERIES_PER_HISTOGRAM = 20;
+    static final int BOUND_COUNT = 11;
     static final double[] BOUNDS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
     /** Samples per request: counters and gauges one each, histograms bounds + 3 (+Inf, sum, count), one target_info. */
-    static final int SAMPLES = (COUNTERS + GAUGES) * SERIES_PER_METRIC + HISTOGRAMS * SERIES_PER_HISTOGRAM * (BOUNDS.length + 3) + 1;
+    static final int SAMPLES = (COUNTERS + GAUGES) * SERIES_PER_METRIC + HISTOGRAMS * SERIES_PER_HISTOGRAM * (BOUND_COUNT + 3) + 1;
 
     /** Series cache entries per thread: 0 measures the path that builds labels for every sample. */
     @Param({"65536", "0"})
@@ -84,6 +88,7 @@ public class OtlpDecodeBenchmark {
     private Path dir;
     private Storage storage;
     private MetricsWriter writer;
+    private MetricsTranslator translator;
     private long timeMillis;
     private byte[] body;
 
@@ -93,7 +98,7 @@ public class OtlpDecodeBenchmark {
         storage = Storage.open(new StorageConfig(dir, StorageConfig.DEFAULT_BLOCK_DURATION_MILLIS,
                 StorageConfig.DEFAULT_RETENTION_MILLIS, WalSyncMode.NEVER, 1_000, 128L << 20, 0, 2_000_000),
                 OpenTelemetry.noop().getMeter("bench"));
-        MetricsTranslator translator = new MetricsTranslator(new TranslationOptions(64, 256, 4096, 3_600_000L, false, 100_000, cacheEntries));
+        translator = new MetricsTranslator(new TranslationOptions(64, 256, 4096, 3_600_000L, false, 100_000, cacheEntries));
         writer = new MetricsWriter(storage, translator, InstantSource.system());
         timeMillis = System.currentTimeMillis() - 3_600_000L;
     }
@@ -120,6 +125,17 @@ public class OtlpDecodeBenchmark {
         return ExportMetricsServiceRequest.parseFrom(body);
     }
 
+    /** Decode and translate into a sink that stores nothing: ingest's own share of the write path. */
+    @Benchmark
+    @OperationsPerInvocation(SAMPLES)
+    public long decodeTranslate() throws IOException {
+        TranslationResult r = translator.translate(ExportMetricsServiceRequest.parseFrom(body), DISCARD, timeMillis + 1);
+        if (r.acceptedSamples() != SAMPLES) {
+            throw new IllegalStateException("expected " + SAMPLES + " samples, got " + r.acceptedSamples() + ": " + r.message());
+        }
+        return r.acceptedSamples();
+    }
+
     /** Decode, translate, append and commit: the OTLP write path without the network. */
     @Benchmark
     @OperationsPerInvocation(SAMPLES)
@@ -130,6 +146,18 @@ public class OtlpDecodeBenchmark {
         }
         return r.acceptedSamples();
     }
+
+    /** Takes every sample, keeps nothing; returns one fixed series reference. */
+    private static final SampleSink DISCARD = new SampleSink() {
+        @Override
+        public long append(long ref, Labels labels, long timestampMillis, double value) {
+            return 1;
+        }
+
+        @Override
+        public void metadata(String family, MetricMetadata metadata) {
+        }
+    };
 
     static ExportMetricsServiceRequest request(long timeNanos) {
         Resource.Builder resource = Resource.newBuilder()

@@ -1,6 +1,7 @@
 package io.sightline.ingest.otlp;
 
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
@@ -112,8 +113,27 @@ public final class MetricsTranslator {
             return null;
         }
         if (points > 0) {
-            out.sink().metadata(names.family(), new MetricMetadata(kind.prometheusType(), metric.getDescription(), names.unit()));
+            out.sink().metadata(names.family(), new MetricMetadata(prometheusType(metric, kind), metric.getDescription(), names.unit()));
         }
         return names;
+    }
+
+    /**
+     * The TYPE metadata: by kind, except that a gauge may carry the {@code prometheus.type} hint
+     * ({@code unknown}, {@code info} or {@code stateset}) in its metadata (reference §5).
+     */
+    private static String prometheusType(Metric metric, MetricKind kind) {
+        if (kind == MetricKind.GAUGE) {
+            for (int i = 0; i < metric.getMetadataCount(); i++) {
+                KeyValue kv = metric.getMetadata(i);
+                if (kv.getKey().equals("prometheus.type")) {
+                    String hint = kv.getValue().getStringValue();
+                    if (hint.equals("unknown") || hint.equals("info") || hint.equals("stateset")) {
+                        return hint;
+                    }
+                }
+            }
+        }
+        return kind.prometheusType();
     }
 }

@@ -88,6 +88,16 @@ class MetricsTranslatorTest {
     }
 
     @Test
+    void gaugeTypeHintInMetricMetadataSetsTheType() {
+        Metric info = gauge("build", "", point(1)).toBuilder().addMetadata(attr("prometheus.type", "info")).build();
+        Metric odd = gauge("other", "", point(1)).toBuilder().addMetadata(attr("prometheus.type", "counter")).build();
+        translate(request(info, odd));
+
+        assertThat(sink.metadata.get("build").type()).isEqualTo("info");
+        assertThat(sink.metadata.get("other").type()).isEqualTo("gauge");
+    }
+
+    @Test
     void gaugeKeepsNaNAndIntValues() {
         translate(request(gauge("temp", "Cel", point(Double.NaN), NumberDataPoint.newBuilder().setTimeUnixNano(T0_NANOS + 1_000_000).setAsInt(21))));
 
@@ -261,6 +271,13 @@ class MetricsTranslatorTest {
         RecordingSink.Sample info = sink.series("__name__", "target_info", "job", "shop/api", "instance", "pod-1", "host_name", "node-7");
         assertThat(info.value()).isEqualTo(1);
         assertThat(info.timestampMillis()).isEqualTo(T0_MILLIS);
+    }
+
+    @Test
+    void resourceJobOverridesAPointAttributeNamedJob() {
+        translate(request(gauge("g", "", point(1).addAttributes(attr("job", "from-point")).addAttributes(attr("instance", "i")))));
+
+        assertThat(sink.series("__name__", "g", "job", "checkout", "instance", "i").value()).isEqualTo(1);
     }
 
     @Test

@@ -175,7 +175,9 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
         }
         r.headers().forEach((k, v) -> response.headers().set(k, v));
-        HttpUtil.setContentLength(response, body.readableBytes());
+        if (r.status() != 204) { // RFC 9110: a 204 carries no Content-Length
+            HttpUtil.setContentLength(response, body.readableBytes());
+        }
         return response;
     }
 
@@ -209,7 +211,7 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private Reply tooLargeOrCorrupt(Throwable cause) {
         String message = String.valueOf(cause.getMessage());
-        if (message.contains("maximum size") || message.contains("max")) {
+        if (message.contains("maximum size")) { // ZlibDecoder: "Decompression buffer has reached maximum size"
             return Reply.error(413, "bad_data", "request body exceeds http.max_body_bytes (" + server.maxBodyBytes()
                     + " bytes) after decompression", Map.of());
         }

@@ -52,9 +52,12 @@ public final class HttpApiServer implements ApiServer {
     private final Channel serverChannel;
     private final InFlight inFlight;
     private final AtomicBoolean closing;
+    private final List<AutoCloseable> gauges;
+    /** Kept: a closed channel no longer knows its address. */
+    private final InetSocketAddress address;
 
     private HttpApiServer(ApiConfig config, EventLoopGroup group, ThreadPoolExecutor workers, ChannelGroup channels,
-                          Channel serverChannel, InFlight inFlight, AtomicBoolean closing) {
+                          Channel serverChannel, InFlight inFlight, AtomicBoolean closing, List<AutoCloseable> gauges) {
         this.config = config;
         this.group = group;
         this.workers = workers;
@@ -62,6 +65,8 @@ public final class HttpApiServer implements ApiServer {
         this.serverChannel = serverChannel;
         this.inFlight = inFlight;
         this.closing = closing;
+        this.gauges = gauges;
+        this.address = (InetSocketAddress) serverChannel.localAddress();
     }
 
     /** See {@link ApiServer#start}. */
@@ -77,7 +82,7 @@ public final class HttpApiServer implements ApiServer {
         InFlight inFlight = new InFlight();
         AtomicBoolean closing = new AtomicBoolean();
         ServerContext server = new ServerContext(router, workers, metrics, inFlight, closing, overloadHint(config),
-                config.maxBodyBytes());
+                config.maxBodyBytes(), new ConnectionLimit(config.maxConnections()));
 
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -95,18 +100,19 @@ public final class HttpApiServer implements ApiServer {
                         @Override
                         protected void initChannel(Channel ch) {
                             channels.add(ch);
-                            Pipeline.configure(ch.pipeline(), config, server);
+                            Pipeline.configure(ch, config, server);
                         }
                     })
                     .bind(config.listenAddress(), config.port())
                     .syncUninterruptibly()
                     .channel();
-            HttpApiServer s = new HttpApiServer(config, group, workers, channels, channel, inFlight, closing);
+            HttpApiServer s = new HttpApiServer(config, group, workers, channels, channel, inFlight, closing,
+                    ApiMetrics.observe(meter, inFlight, workers));
             log.info("HTTP API listening [address={}, transport={}, workers={}, queue={}, maxBodyBytes={}]",
                     s.address(), epoll ? "epoll" : "nio", config.workerThreads(), config.workerQueueCapacity(),
                     config.maxBodyBytes());
             return s;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // bind() rethrows its checked IOException undeclared
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownNow();
             throw new IllegalStateException("cannot bind the HTTP API to " + config.listenAddress() + ":"
@@ -129,7 +135,7 @@ public final class HttpApiServer implements ApiServer {
 
     @Override
     public InetSocketAddress address() {
-        return (InetSocketAddress) serverChannel.localAddress();
+        return address;
     }
 
     @Override
@@ -152,6 +158,13 @@ public final class HttpApiServer implements ApiServer {
         channels.close().awaitUninterruptibly();
         workers.shutdownNow();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        log.info("HTTP API closed [address={}]", serverChannel.localAddress());
+        for (AutoCloseable g : gauges) {
+            try {
+                g.close();
+            } catch (Exception e) {
+                log.debug("closing a gauge failed", e);
+            }
+        }
+        log.info("HTTP API closed [address={}, drained={}]", address, drained);
     }
 }

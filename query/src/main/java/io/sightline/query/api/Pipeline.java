@@ -1,5 +1,6 @@
 package io.sightline.query.api;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.netty.handler.codec.http.HttpContentCompressor;
@@ -13,7 +14,7 @@ import io.sightline.query.ApiConfig;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The handlers of one connection, in order: idle timeout, HTTP codec with bounded request line and headers,
+ * The handlers of one connection (after the connection limit), in order: idle timeout, HTTP codec with bounded request line and headers,
  * gzip/deflate of responses (Grafana asks for gzip), keep-alive, bounded decompression of request bodies, the
  * body-size limit (413), then the dispatcher.
  */
@@ -24,7 +25,12 @@ final class Pipeline {
     private Pipeline() {
     }
 
-    static void configure(ChannelPipeline p, ApiConfig config, ServerContext server) {
+    /** Sets up a new connection, or answers it 503 and closes it when there are too many. */
+    static void configure(Channel ch, ApiConfig config, ServerContext server) {
+        if (!server.connections().admit(ch, server.metrics())) {
+            return;
+        }
+        ChannelPipeline p = ch.pipeline();
         p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
         p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(config.maxHeaderBytes())

@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The endpoints of the Prometheus HTTP API, and the adapter for routes of other modules. */
+/** The endpoints of the Prometheus HTTP API (with its CORS behaviour), and the adapter for routes of other modules. */
 final class PrometheusApi {
     private static final Set<String> GET = Set.of("GET");
     private static final Set<String> GET_POST = Set.of("GET", "POST");
@@ -38,8 +38,8 @@ final class PrometheusApi {
         list.add(exact("/api/v1/status/runtimeinfo", GET, c -> status.runtimeInfo()));
         list.add(exact("/api/v1/status/flags", GET, c -> status.flags()));
         list.add(exact("/api/v1/status/config", GET, c -> status.config()));
-        list.add(exact("/api/v1/status/tsdb", GET, c -> status.tsdb()));
-        return list;
+        list.add(exact("/api/v1/status/tsdb", GET, status::tsdb));
+        return list.stream().map(Cors::wrap).toList();
     }
 
     /** A route of another module; its handler's result is sent as it is. */

@@ -13,6 +13,8 @@ import java.util.Map;
  */
 record Reply(int status, String contentType, Map<String, String> headers, byte[] bytes, JsonBody json) {
     static final String JSON = "application/json";
+    /** Prometheus sends at most this many warnings and as many infos, then says how many it left out. */
+    static final int MAX_ANNOTATIONS = 10;
 
     /** Writes a JSON document. */
     @FunctionalInterface
@@ -35,8 +37,8 @@ record Reply(int status, String contentType, Map<String, String> headers, byte[]
             out.gen().writeStringField("status", "success");
             out.gen().writeFieldName("data");
             data.write(out);
-            annotations(out, "warnings", warnings);
-            annotations(out, "infos", infos);
+            annotations(out, "warnings", warnings, "warning");
+            annotations(out, "infos", infos, "info");
             out.gen().writeEndObject();
         });
     }
@@ -56,10 +58,20 @@ record Reply(int status, String contentType, Map<String, String> headers, byte[]
         });
     }
 
-    private static void annotations(JsonOut out, String field, List<String> values) throws IOException {
-        if (values != null && !values.isEmpty()) {
-            out.gen().writeFieldName(field);
-            out.stringArray(values);
+    private static void annotations(JsonOut out, String field, List<String> values, String kind) throws IOException {
+        if (values == null || values.isEmpty()) {
+            return;
         }
+        out.gen().writeFieldName(field);
+        if (values.size() <= MAX_ANNOTATIONS) {
+            out.stringArray(values);
+            return;
+        }
+        out.gen().writeStartArray();
+        for (String v : values.subList(0, MAX_ANNOTATIONS)) {
+            out.gen().writeString(v);
+        }
+        out.gen().writeString((values.size() - MAX_ANNOTATIONS) + " more " + kind + " annotations omitted");
+        out.gen().writeEndArray();
     }
 }

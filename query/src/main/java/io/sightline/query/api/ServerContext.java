@@ -11,5 +11,5 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param overloadHint the message of that 503, naming the limits that were hit
  */
 record ServerContext(Router router, Executor executor, ApiMetrics metrics, InFlight inFlight, AtomicBoolean closing,
-                     String overloadHint, int maxBodyBytes) {
+                     String overloadHint, int maxBodyBytes, ConnectionLimit connections) {
 }

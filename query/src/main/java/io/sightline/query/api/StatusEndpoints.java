@@ -2,9 +2,12 @@ package io.sightline.query.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.sightline.query.ApiConfig;
+import io.sightline.query.HttpCall;
+import io.sightline.storage.Querier;
 import io.sightline.storage.Storage;
 import io.sightline.storage.StorageStats;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -20,7 +23,7 @@ import java.util.TreeMap;
 
 /**
  * {@code /api/v1/status/*} with Prometheus's field names. Where a field is about Go (GOGC, goroutines) it says
- * the nearest JVM fact; the TSDB cardinality lists are empty until storage can count them.
+ * the nearest JVM fact; the head's chunk count is not known to the storage API and is reported as 0.
  */
 final class StatusEndpoints {
     /** Go's time.Time JSON form: RFC 3339 with nanoseconds, trailing zeros trimmed. */
@@ -101,27 +104,67 @@ final class StatusEndpoints {
         });
     }
 
-    Reply tsdb() {
+    /**
+     * Head statistics and the cardinality lists over the head's time range; Prometheus's {@code limit} (default 10,
+     * a positive integer) caps each list.
+     */
+    Reply tsdb(HttpCall call) {
+        int limit = tsdbLimit(call.param("limit"));
         StorageStats s = storage.stats();
+        Cardinality c = headCardinality(s);
         return ok(out -> {
             JsonGenerator g = out.gen();
             g.writeStartObject();
             g.writeFieldName("headStats");
             g.writeStartObject();
             g.writeNumberField("numSeries", s.headSeries());
-            g.writeNumberField("numLabelPairs", 0);
+            g.writeNumberField("numLabelPairs", c.labelPairs());
             g.writeNumberField("chunkCount", 0);
             g.writeNumberField("minTime", s.headMinTimeMillis());
             g.writeNumberField("maxTime", s.headMaxTimeMillis());
             g.writeEndObject();
-            for (String list : List.of("seriesCountByMetricName", "labelValueCountByLabelName",
-                    "memoryInBytesByLabelName", "seriesCountByLabelValuePair")) {
-                g.writeFieldName(list);
-                g.writeStartArray();
-                g.writeEndArray();
-            }
+            stats(g, "seriesCountByMetricName", c.seriesCountByMetricName(limit));
+            stats(g, "labelValueCountByLabelName", c.labelValueCountByLabelName(limit));
+            stats(g, "memoryInBytesByLabelName", c.memoryInBytesByLabelName(limit));
+            stats(g, "seriesCountByLabelValuePair", c.seriesCountByLabelValuePair(limit));
             g.writeEndObject();
         });
+    }
+
+    private Cardinality headCardinality(StorageStats s) {
+        if (s.headSeries() == 0) {
+            return new Cardinality();
+        }
+        try (Querier q = storage.querier(s.headMinTimeMillis(), s.headMaxTimeMillis())) {
+            return Cardinality.count(q);
+        }
+    }
+
+    private static int tsdbLimit(String limit) {
+        if (limit == null || limit.isEmpty()) {
+            return 10;
+        }
+        try {
+            int n = Integer.parseInt(limit);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw Params.badData("limit must be a positive number, got " + GoQuote.quote(limit));
+    }
+
+    private static void stats(JsonGenerator g, String field, List<Cardinality.Stat> stats) throws IOException {
+        g.writeFieldName(field);
+        g.writeStartArray();
+        for (Cardinality.Stat st : stats) {
+            g.writeStartObject();
+            g.writeStringField("name", st.name());
+            g.writeNumberField("value", st.value());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     private static Reply ok(Reply.JsonBody data) {

@@ -29,12 +29,13 @@ final class EmbeddedServer implements AutoCloseable {
     EmbeddedServer(ApiConfig config, Executor executor, List<Endpoint> endpoints) {
         this.config = config;
         this.context = new ServerContext(new Router(endpoints), executor, new ApiMetrics(meters.get("test")),
-                new InFlight(), new AtomicBoolean(), HttpApiServer.overloadHint(config), config.maxBodyBytes());
+                new InFlight(), new AtomicBoolean(), HttpApiServer.overloadHint(config), config.maxBodyBytes(),
+                new ConnectionLimit(config.maxConnections()));
     }
 
     Connection connect() {
         EmbeddedChannel server = new EmbeddedChannel();
-        Pipeline.configure(server.pipeline(), config, context);
+        Pipeline.configure(server, config, context);
         Connection c = new Connection(server, new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(1 << 26)));
         connections.add(c);
         return c;

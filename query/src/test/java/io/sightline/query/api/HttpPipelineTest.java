@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.sightline.query.ApiConfig;
 import io.sightline.query.HttpResult;
 import io.sightline.query.QueryConfig;
@@ -34,8 +35,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class HttpPipelineTest {
     private static final int MAX_BODY = 4096;
+    private static final int MAX_CONNECTIONS = 3;
     private static final ApiConfig CONFIG = new ApiConfig("127.0.0.1", 0, MAX_BODY, 8192, 1, 1, 60_000, 1_000,
-            QueryConfig.defaults(), ApiConfig.Status.unknown());
+            MAX_CONNECTIONS, QueryConfig.defaults(), ApiConfig.Status.unknown());
     private static final Executor DIRECT = Runnable::run;
 
     private EmbeddedServer server;
@@ -142,6 +144,18 @@ class HttpPipelineTest {
     }
 
     @Test
+    void bodiesThatDoNotDecompressAre400() {
+        EmbeddedServer s = start(DIRECT, echo("/q", false, Set.of("POST")));
+        FullHttpRequest req = post("/q", "application/x-protobuf", "not gzip at all".getBytes(StandardCharsets.UTF_8));
+        req.headers().set(HttpHeaderNames.CONTENT_ENCODING, "gzip");
+        EmbeddedServer.Connection c = s.connect();
+        FullHttpResponse r = c.exchange(req);
+        assertThat(r.status().code()).isEqualTo(400);
+        assertThat(EmbeddedServer.body(r)).contains("\"errorType\":\"bad_data\"", "request body does not decompress");
+        assertThat(c.server.isOpen()).isFalse();
+    }
+
+    @Test
     void largeResponsesAreGzippedWhenTheClientAsks() throws IOException {
         String big = "x".repeat(10_000);
         EmbeddedServer s = start(DIRECT, new Endpoint("/big", Set.of("GET"), "/big", false,
@@ -213,6 +227,42 @@ class HttpPipelineTest {
             release.countDown();
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void idleConnectionsAreClosedButNotWhileARequestRuns() {
+        List<Runnable> queued = new ArrayList<>();
+        EmbeddedServer s = start(queued::add, echo("/a", false, Set.of("GET")));
+        EmbeddedServer.Connection busy = s.connect();
+        busy.send(get("/a"));
+        busy.server.pipeline().fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        assertThat(busy.server.isOpen()).as("a running request keeps its connection").isTrue();
+        queued.removeFirst().run();
+        assertThat(EmbeddedServer.body(busy.responses().getFirst())).isEqualTo("GET /a {}");
+        busy.server.pipeline().fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        assertThat(busy.server.isOpen()).isFalse();
+    }
+
+    @Test
+    void oneConnectionTooManyIsAnswered503AndClosedUntilAnotherCloses() {
+        EmbeddedServer s = start(DIRECT, echo("/a", false, Set.of("GET")));
+        List<EmbeddedServer.Connection> open = new ArrayList<>();
+        for (int i = 0; i < MAX_CONNECTIONS; i++) {
+            open.add(s.connect());
+        }
+        EmbeddedServer.Connection extra = s.connect();
+        List<FullHttpResponse> refused = extra.responses();
+        assertThat(refused).hasSize(1);
+        assertThat(refused.getFirst().status().code()).isEqualTo(503);
+        assertThat(refused.getFirst().headers().get(HttpHeaderNames.RETRY_AFTER)).isEqualTo("1");
+        assertThat(EmbeddedServer.body(refused.getFirst())).contains("too many open connections: the limit is 3 "
+                + "(http.max_connections)");
+        assertThat(extra.server.isOpen()).isFalse();
+        assertThat(s.context.connections().open()).isEqualTo(MAX_CONNECTIONS);
+
+        open.getFirst().server.close();
+        assertThat(s.context.connections().open()).isEqualTo(MAX_CONNECTIONS - 1);
+        assertThat(EmbeddedServer.body(s.connect().exchange(get("/a")))).isEqualTo("GET /a {}");
     }
 
     @Test

@@ -24,4 +24,14 @@ final class SelfMetrics {
         }
         return 0;
     }
+
+    /** The last value of a long gauge, or -1 when it was not reported. */
+    static long gauge(InMemoryMetricReader reader, String name) {
+        for (MetricData m : reader.collectAllMetrics()) {
+            if (m.getName().equals(name)) {
+                return m.getLongGaugeData().getPoints().iterator().next().getValue();
+            }
+        }
+        return -1;
+    }
 }

@@ -104,6 +104,14 @@ class ValueJsonTest {
     }
 
     @Test
+    void moreThanTenAnnotationsOfAKindAreCutAsPrometheusCutsThem() {
+        List<String> warnings = java.util.stream.IntStream.range(0, 13).mapToObj(i -> "w" + i).toList();
+        Rendered r = success(new Value.Scalar(0, 1), 0, warnings, List.of("i"));
+        assertThat(r.body()).endsWith("\"warnings\":[\"w0\",\"w1\",\"w2\",\"w3\",\"w4\",\"w5\",\"w6\",\"w7\",\"w8\","
+                + "\"w9\",\"3 more warning annotations omitted\"],\"infos\":[\"i\"]}");
+    }
+
+    @Test
     void labelValuesAreEscapedAsGoEscapesThem() {
         Value v = new Value.Vector(List.of(new Value.Sample(Labels.of("a", "<b>&\n\t\u0001\u2028é"), 0, 1)));
         assertThat(data(v)).contains("{\"a\":\"\\u003cb\\u003e\\u0026\\n\\t\\u0001\\u2028é\"}");

@@ -22,6 +22,9 @@ final class ValueParsers {
         if (s.equals("0")) {
             return 0;
         }
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("not a duration: \"\" (use e.g. 30s, 5m, 1h30m, 15d)");
+        }
         Matcher m = DURATION_PART.matcher(s);
         long total = 0;
         int pos = 0;

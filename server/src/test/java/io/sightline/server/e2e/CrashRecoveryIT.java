@@ -62,6 +62,7 @@ class CrashRecoveryIT {
                 t.join(30_000);
             }
         }
+        System.out.printf("acknowledged before SIGKILL: writer 0 %d requests, writer 1 %d requests%n", acked[0], acked[1]);
         assertThat(acked[0] + acked[1]).as("requests acknowledged before the kill").isGreaterThan(50);
         Files.writeString(log, "\n--- restart ---\n", java.nio.file.StandardOpenOption.APPEND);
         try (ChildSightline child = ChildSightline.start(data, log)) {

@@ -1,5 +1,9 @@
 package io.sightline.storage.chunk;
 
+import io.sightline.storage.StorageException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * Constants of the chunk format, version 1. The byte layout is specified in storage/docs/format/chunk.md;
  * change both together and bump {@link #VERSION} for any incompatible change.
@@ -12,6 +16,14 @@ public final class ChunkFormat {
     public static final int TIMESTAMP_DOD_BUCKETED = 1;
     /** Timestamp column: first delta as varint, then delta-of-deltas in a per-chunk fitted packing. */
     public static final int TIMESTAMP_DOD_PACKED = 2;
+
+    /**
+     * Timestamp column: a step as varint, then each sample's offset from {@code minTime + i * step} in a
+     * fitted packing. Schedulers (Prometheus scrape loops, OpenTelemetry periodic readers) keep a grid and
+     * add independent latency jitter, which this codes in fewer bits than delta-of-deltas (whose variance
+     * is six times the jitter's).
+     */
+    public static final int TIMESTAMP_GRID_PACKED = 3;
 
     /** Value column: Gorilla XOR of the raw IEEE-754 bits (appendable; any double). */
     public static final int VALUE_XOR = 1;
@@ -26,10 +38,40 @@ public final class ChunkFormat {
      */
     public static final int MAX_SAMPLES = 1 << 20;
 
+    /**
+     * Value column: the first value's raw bits as 8 big-endian bytes, then each value's bits XOR the
+     * previous value's in a fitted packing. Beats {@link #VALUE_XOR} on full-precision floats, whose XORs
+     * have few trailing zeros but a steady number of leading ones.
+     */
+    public static final int VALUE_XOR_PACKED = 4;
+
     /** Largest header: version, encodings, count, min time, time span, timestamp column length. */
     static final int MAX_HEADER_BYTES = 2 + 5 + 10 + 10 + 5;
 
     private ChunkFormat() {
+    }
+
+    /**
+     * The sample count from the header of the chunk at {@code segment[offset, offset + length)}, without
+     * decoding it.
+     *
+     * @throws StorageException when the header is damaged
+     */
+    public static int sampleCount(MemorySegment segment, long offset, long length) {
+        long n = 0;
+        int shift = 0;
+        for (long at = offset + 2; at < offset + Math.min(length, 7); at++, shift += 7) {
+            int b = segment.get(ValueLayout.JAVA_BYTE, at);
+            n |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                if (segment.get(ValueLayout.JAVA_BYTE, offset) != VERSION || n < 1 || n > MAX_SAMPLES) {
+                    break;
+                }
+                return (int) n;
+            }
+        }
+        throw new StorageException("corrupt chunk at offset " + offset
+                + ": no valid version-" + VERSION + " header with a sample count in [1, " + MAX_SAMPLES + "]");
     }
 
     /** Writes header and both columns; returns the chunk's length in bytes. */

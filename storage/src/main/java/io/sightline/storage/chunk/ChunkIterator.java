@@ -109,6 +109,28 @@ public final class ChunkIterator implements SampleIterator {
         return maxTime;
     }
 
+    /**
+     * Decodes the whole chunk (if not yet done) and returns the timestamps, for callers that want arrays
+     * rather than an iterator. Entries {@code [0, count())} are valid until the next {@code reset}; the
+     * array is owned by this iterator: read it, never modify or keep it.
+     *
+     * @throws StorageException when the column data is damaged
+     */
+    public long[] decodedTimestamps() {
+        if (!isDecoded) {
+            decode();
+        }
+        return timestamps;
+    }
+
+    /** The values counterpart of {@link #decodedTimestamps()}, with the same lifetime and ownership. */
+    public double[] decodedValues() {
+        if (!isDecoded) {
+            decode();
+        }
+        return values;
+    }
+
     @Override
     public boolean next() {
         if (!isDecoded) {
@@ -179,10 +201,10 @@ public final class ChunkIterator implements SampleIterator {
             timestampEncoding = encodings & 0x0F;
             valueEncoding = encodings >>> 4;
             if (timestampEncoding < ChunkFormat.TIMESTAMP_DOD_BUCKETED
-                    || timestampEncoding > ChunkFormat.TIMESTAMP_DOD_PACKED) {
+                    || timestampEncoding > ChunkFormat.TIMESTAMP_GRID_PACKED) {
                 throw corrupt("unknown timestamp encoding " + timestampEncoding);
             }
-            if (valueEncoding < ChunkFormat.VALUE_XOR || valueEncoding > ChunkFormat.VALUE_DECIMAL_DOD) {
+            if (valueEncoding < ChunkFormat.VALUE_XOR || valueEncoding > ChunkFormat.VALUE_XOR_PACKED) {
                 throw corrupt("unknown value encoding " + valueEncoding);
             }
             long n = in.readUvarint();
@@ -240,17 +262,24 @@ public final class ChunkIterator implements SampleIterator {
             ColumnDecoder.bucketedTimestamps(s, (long) timestampStart * 8, end, minTime, timestamps, n);
             return;
         }
-        long firstDelta = 0;
+        boolean isGrid = timestampEncoding == ChunkFormat.TIMESTAMP_GRID_PACKED;
+        long firstDeltaOrStep = 0;
         int at = timestampStart;
         if (n > 1) {
             ByteCursor in = cursor.of(s, at, timestampEnd);
-            firstDelta = Zigzag.decode(in.readUvarint());
+            firstDeltaOrStep = Zigzag.decode(in.readUvarint());
             at = in.position();
-            if (n > 2) {
+            if (n > 2 || isGrid) {
                 at = timestampLayout.readSpec(s, at);
             }
         }
-        ColumnDecoder.packedTimestamps(s, (long) at * 8, end, minTime, firstDelta, timestampLayout, timestamps, n);
+        if (isGrid) {
+            ColumnDecoder.gridTimestamps(s, (long) at * 8, end, minTime, firstDeltaOrStep, timestampLayout,
+                    timestamps, n);
+        } else {
+            ColumnDecoder.packedTimestamps(s, (long) at * 8, end, minTime, firstDeltaOrStep, timestampLayout,
+                    timestamps, n);
+        }
     }
 
     private void decodeValues(int n) {
@@ -258,6 +287,17 @@ public final class ChunkIterator implements SampleIterator {
         long end = (long) valueEnd * 8;
         if (valueEncoding == ChunkFormat.VALUE_XOR) {
             ColumnDecoder.xorValues(s, (long) valueStart * 8, end, values, n);
+            return;
+        }
+        if (valueEncoding == ChunkFormat.VALUE_XOR_PACKED) {
+            ColumnDecoder.checkNotPast(valueStart + 8, valueEnd, 0);
+            long firstBits = Bits.read(s, (long) valueStart * 8, 64);
+            if (n > 1) {
+                int at = valueLayout.readSpec(s, valueStart + 8);
+                ColumnDecoder.checkNotPast(at, valueEnd, 1);
+                valueLayout.decode(s, (long) at * 8, end, mantissas, 1, n);
+            }
+            ColumnDecoder.packedXorValues(firstBits, mantissas, values, n);
             return;
         }
         ByteCursor in = cursor.of(s, valueStart, valueEnd);

@@ -1,108 +1,163 @@
 package io.sightline.storage.chunk;
 
+import java.util.Arrays;
+
 /**
  * A per-chunk fitted bit-packing of unsigned (zigzag) residuals, used by sealed chunks for timestamp
- * delta-of-deltas and decimal value deltas. The encoder sees the whole chunk, so instead of fixed buckets it
- * picks, from the histogram of residual widths, the cheapest of:
+ * delta-of-deltas and decimal value deltas. The encoder sees the whole chunk, so instead of fixed buckets
+ * it picks the cheapest of these codes for it (c is always the width of the widest residual, so counter
+ * resets and gaps cost only where they occur):
  * <pre>
- *   FIXED  c            every residual in c bits (c == 0: no bits at all, e.g. perfectly regular scrapes)
- *   TWO    a, c         0 + a bits | 1 + c bits
- *   THREE  a, b, c      0 + a bits | 10 + b bits | 11 + c bits      (a &lt; b &lt; c)
+ *   FIXED  c        every residual in c bits (c == 0: no bits at all, e.g. perfectly regular scrapes)
+ *   TWO    a c      0 + a bits | 1 + c bits
+ *   THREE  a b c    0 + a bits | 10 + b bits | 11 + c bits
+ *   RICE   k c      q = z >>> k below 16: q zero bits, a one bit, the low k bits of z;
+ *                   otherwise 16 zero bits and z in c bits
  * </pre>
- * where c is the widest residual, so counter resets and gaps cost only where they occur. The spec is
- * stored as one kind byte and one byte per width. Mutable and reusable; not thread-safe.
+ * The bucket codes suit flat distributions (jitter, uniform increments); Rice suits the peaked ones of
+ * noisy counters and random-walk gauges, where it saves ~0.5 bit per sample over three buckets. The spec is
+ * one kind byte and one byte per parameter. Mutable and reusable; not thread-safe.
  */
 final class PackedLayout {
     static final int FIXED = 0;
     static final int TWO = 1;
     static final int THREE = 2;
+    static final int RICE = 3;
+    /** Unary quotients of this many zero bits escape to a raw c-bit residual. */
+    static final int RICE_ESCAPE = 16;
+    private static final int MAX_RICE_K = 56;
 
     private final long[] cumulative = new long[65];
+    private final int[] candidates = new int[65];
     private int kind;
     private int a;
-    private int b1;
+    private int b;
     private int c;
-    private long costBits;
 
     /** Fits the layout to {@code zz[from, to)} and returns its total cost in bits, spec included. */
     long fit(long[] zz, int from, int to) {
-        java.util.Arrays.fill(cumulative, 0);
+        long[] cum = cumulative;
+        Arrays.fill(cum, 0);
         int maxWidth = 0;
         for (int i = from; i < to; i++) {
             int w = Zigzag.width(zz[i]);
-            cumulative[w]++;
+            cum[w]++;
             maxWidth = Math.max(maxWidth, w);
         }
+        // A class width where no residual lies is never optimal (a narrower one holds the same residuals),
+        // so candidate widths are the occurring ones below the widest: typically a handful, not 64.
+        int[] widths = candidates;
+        int candidateCount = 0;
+        for (int w = 0; w < maxWidth; w++) {
+            if (cum[w] != 0) {
+                widths[candidateCount++] = w;
+            }
+        }
         for (int w = 1; w <= 64; w++) {
-            cumulative[w] += cumulative[w - 1];
+            cum[w] += cum[w - 1];
         }
         long n = to - from;
         kind = FIXED;
         c = maxWidth;
         a = 0;
-        b1 = 0;
-        costBits = 16 + n * maxWidth;
-        for (int x = 0; x < maxWidth; x++) {
-            long two = 24 + cumulative[x] * (1 + x) + (n - cumulative[x]) * (1 + maxWidth);
-            if (two < costBits) {
-                costBits = two;
+        b = 0;
+        long best = 16 + n * maxWidth;
+        for (int i = 0; i < candidateCount; i++) {
+            int x = widths[i];
+            long costA = cum[x] * (1 + x);
+            long two = 24 + costA + (n - cum[x]) * (1 + maxWidth);
+            if (two < best) {
+                best = two;
                 kind = TWO;
                 a = x;
             }
-            for (int y = x + 1; y < maxWidth; y++) {
-                long three = 32 + cumulative[x] * (1 + x) + (cumulative[y] - cumulative[x]) * (2 + y)
-                        + (n - cumulative[y]) * (2 + maxWidth);
-                if (three < costBits) {
-                    costBits = three;
+            for (int j = i + 1; j < candidateCount; j++) {
+                int y = widths[j];
+                long three = 32 + costA + (cum[y] - cum[x]) * (2 + y) + (n - cum[y]) * (2 + maxWidth);
+                if (three < best) {
+                    best = three;
                     kind = THREE;
                     a = x;
-                    b1 = y;
+                    b = y;
                 }
             }
         }
-        return costBits;
+        if (maxWidth > 1 && n > 0) {
+            // The best Rice parameter is near the median width (a mean would follow the outliers); try a few.
+            int median = 0;
+            while (cum[median] * 2 < n) {
+                median++;
+            }
+            for (int k = Math.max(0, median - 2); k <= Math.min(Math.min(median + 1, maxWidth), MAX_RICE_K); k++) {
+                long rice = 24;
+                for (int i = from; i < to && rice < best; i++) {
+                    long q = zz[i] >>> k; // unsigned: k == 0 leaves 64-bit residuals "negative"
+                    rice += Long.compareUnsigned(q, RICE_ESCAPE) < 0 ? q + 1 + k : RICE_ESCAPE + maxWidth;
+                }
+                if (rice < best) {
+                    best = rice;
+                    kind = RICE;
+                    a = k;
+                    b = 0;
+                }
+            }
+        }
+        return best;
     }
 
-    long costBits() {
-        return costBits;
+    int kind() {
+        return kind;
+    }
+
+    /** Sets the layout directly (tests reach every branch with it); {@link #fit} is the normal way. */
+    PackedLayout force(int kind, int a, int b, int c) {
+        this.kind = kind;
+        this.a = a;
+        this.b = b;
+        this.c = c;
+        return this;
     }
 
     void writeSpec(BitWriter w) {
         w.writeByte(kind);
         switch (kind) {
             case FIXED -> w.writeByte(c);
-            case TWO -> {
+            case TWO, RICE -> {
                 w.writeByte(a);
                 w.writeByte(c);
             }
             default -> {
                 w.writeByte(a);
-                w.writeByte(b1);
+                w.writeByte(b);
                 w.writeByte(c);
             }
         }
     }
 
     /**
-     * Reads and validates a spec from {@code b} at byte {@code offset}; returns the offset after it.
+     * Reads and validates a spec from {@code buf} at byte {@code offset}; returns the offset after it.
      * Throws IllegalArgumentException naming the bad field.
      */
-    int readSpec(byte[] b, int offset) {
-        kind = b[offset++] & 0xFF;
+    int readSpec(byte[] buf, int offset) {
+        kind = buf[offset++] & 0xFF;
         a = 0;
-        b1 = 0;
+        b = 0;
         switch (kind) {
-            case FIXED -> c = checkWidth("c", b[offset++]);
+            case FIXED -> c = checkWidth("c", buf[offset++], 64);
             case TWO -> {
-                a = checkWidth("a", b[offset++]);
-                c = checkWidth("c", b[offset++]);
+                a = checkWidth("a", buf[offset++], 64);
+                c = checkWidth("c", buf[offset++], 64);
             }
             case THREE -> {
-                a = checkWidth("a", b[offset++]);
-                b1 = checkWidth("b", b[offset++]);
-                c = checkWidth("c", b[offset++]);
+                a = checkWidth("a", buf[offset++], 64);
+                b = checkWidth("b", buf[offset++], 64);
+                c = checkWidth("c", buf[offset++], 64);
             }
-            default -> throw new IllegalArgumentException("packed layout kind " + kind + " is not 0, 1 or 2");
+            case RICE -> {
+                a = checkWidth("k", buf[offset++], MAX_RICE_K);
+                c = checkWidth("c", buf[offset++], 64);
+            }
+            default -> throw new IllegalArgumentException("packed layout kind " + kind + " is not 0, 1, 2 or 3");
         }
         return offset;
     }
@@ -118,15 +173,36 @@ final class PackedLayout {
                     w.writeBits(z, c);
                 }
             }
-            default -> {
+            case THREE -> {
                 int width = Zigzag.width(z);
                 if (width <= a) {
                     w.writeBits(z, 1 + a);
-                } else if (width <= b1) {
-                    w.writeBits(0b10, 2);
-                    w.writeBits(z, b1);
+                } else if (width <= b) {
+                    if (b <= 54) {
+                        w.writeBits((0b10L << b) | z, 2 + b);
+                    } else {
+                        w.writeBits(0b10, 2);
+                        w.writeBits(z, b);
+                    }
                 } else {
                     w.writeBits(0b11, 2);
+                    w.writeBits(z, c);
+                }
+            }
+            default -> {
+                long q = z >>> a;
+                if (Long.compareUnsigned(q, RICE_ESCAPE) < 0) {
+                    int n = (int) q + 1 + a;
+                    if (n <= 56) {
+                        // q zero bits, a one bit, the low a bits: one write of a (1 + a)-bit value in n bits.
+                        w.writeBits((1L << a) | (z & ((1L << a) - 1)), n);
+                    } else {
+                        w.writeBits(0, (int) q);
+                        w.writeBits(1, 1);
+                        w.writeBits(z, a);
+                    }
+                } else {
+                    w.writeBits(0, RICE_ESCAPE);
                     w.writeBits(z, c);
                 }
             }
@@ -134,26 +210,36 @@ final class PackedLayout {
     }
 
     /**
-     * Decodes residuals {@code [from, to)} starting at bit {@code pos} into {@code out}, zigzag-decoded to
-     * signed values; returns the end bit. One loop per layout kind, so the per-residual work is a load,
-     * a sign test and two shifts.
+     * Decodes residuals {@code [from, to)} starting at bit {@code pos} into {@code out} as stored (callers
+     * zigzag-decode them inside their accumulation loops); returns the end bit. One loop per layout kind, so the per-residual work is a load,
+     * a test or a leading-zero count, and a few shifts.
      */
     long decode(byte[] buf, long pos, long end, long[] out, int from, int to) {
-        int wa = a;
-        int wb = b1;
+        return switch (kind) {
+            case FIXED -> decodeFixed(buf, pos, end, out, from, to);
+            case RICE -> decodeRice(buf, pos, end, out, from, to);
+            default -> decodeBuckets(buf, pos, end, out, from, to);
+        };
+    }
+
+    private long decodeFixed(byte[] buf, long pos, long end, long[] out, int from, int to) {
         int wc = c;
-        if (kind == FIXED) {
-            ColumnDecoder.checkNotPast(pos + (long) wc * (to - from), end, to);
-            if (wc == 0) {
-                java.util.Arrays.fill(out, from, to, 0L);
-                return pos;
-            }
-            for (int i = from; i < to; i++) {
-                out[i] = Zigzag.decode(Bits.read(buf, pos, wc));
-                pos += wc;
-            }
+        ColumnDecoder.checkNotPast(pos + (long) wc * (to - from), end, to);
+        if (wc == 0) {
+            Arrays.fill(out, from, to, 0L);
             return pos;
         }
+        for (int i = from; i < to; i++) {
+            out[i] = Bits.read(buf, pos, wc);
+            pos += wc;
+        }
+        return pos;
+    }
+
+    private long decodeBuckets(byte[] buf, long pos, long end, long[] out, int from, int to) {
+        int wa = a;
+        int wb = b;
+        int wc = c;
         boolean isWindowA = wa <= 56;
         boolean isWindowB = wb <= 55;
         boolean isTwo = kind == TWO;
@@ -175,16 +261,42 @@ final class PackedLayout {
                 z = Bits.read(buf, pos + 2, wc);
                 pos += 2 + wc;
             }
-            out[i] = Zigzag.decode(z);
+            out[i] = z;
         }
         ColumnDecoder.checkNotPast(pos, end, to);
         return pos;
     }
 
-    private static int checkWidth(String name, byte stored) {
+    private long decodeRice(byte[] buf, long pos, long end, long[] out, int from, int to) {
+        int k = a;
+        int wc = c;
+        for (int i = from; i < to; i++) {
+            ColumnDecoder.checkNotPast(pos, end, i);
+            long w = Bits.window(buf, pos);
+            int q = Long.numberOfLeadingZeros(w);
+            long z;
+            if (q < RICE_ESCAPE) {
+                int used = q + 1;
+                if (used + k <= 57) {
+                    z = ((long) q << k) | (((w << used) >>> 1) >>> (63 - k));
+                } else {
+                    z = ((long) q << k) | Bits.read(buf, pos + used, k);
+                }
+                pos += used + k;
+            } else {
+                z = Bits.read(buf, pos + RICE_ESCAPE, wc);
+                pos += RICE_ESCAPE + wc;
+            }
+            out[i] = z;
+        }
+        ColumnDecoder.checkNotPast(pos, end, to);
+        return pos;
+    }
+
+    private static int checkWidth(String name, byte stored, int max) {
         int width = stored & 0xFF;
-        if (width > 64) {
-            throw new IllegalArgumentException("packed layout width " + name + "=" + width + " exceeds 64");
+        if (width > max) {
+            throw new IllegalArgumentException("packed layout parameter " + name + "=" + width + " exceeds " + max);
         }
         return width;
     }

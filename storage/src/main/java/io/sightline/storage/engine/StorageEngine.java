@@ -7,6 +7,10 @@ import io.sightline.storage.Storage;
 import io.sightline.storage.StorageConfig;
 import io.sightline.storage.StorageException;
 import io.sightline.storage.StorageStats;
+import io.sightline.storage.block.BlockReader;
+import io.sightline.storage.block.BlockSet;
+import io.sightline.storage.compact.Compactor;
+import io.sightline.storage.compact.StorageJobs;
 import io.sightline.storage.head.Head;
 import io.sightline.storage.index.ChronicleSeriesIndex;
 import io.sightline.storage.index.PartReader;
@@ -21,18 +25,24 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The metrics store: series registry, WAL, head and blocks wired together. Thread-safe. Obtain through
- * {@link Storage#open(StorageConfig, Meter)}.
+ * The metrics store: series registry, WAL, head, blocks and background jobs wired together. Thread-safe.
+ * Obtain through {@link Storage#open(StorageConfig, Meter)}.
+ *
+ * <p>Open order: registry, blocks, head (refusing samples older than the newest block), WAL replay into
+ * the head, WAL writer, background jobs. Close runs it backwards.
  */
 public final class StorageEngine implements Storage {
     static final String INDEX_DIR = "index";
+    /** How often the background job looks for work when no commit wakes it. */
+    private static final long JOB_PERIOD_MILLIS = 30_000;
+    /** How long a head truncation waits for queriers opened before the block cut. */
+    private static final long READER_WAIT_MILLIS = 120_000;
 
     private static final Logger log = LoggerFactory.getLogger(StorageEngine.class);
 
@@ -41,26 +51,45 @@ public final class StorageEngine implements Storage {
     private final ChronicleSeriesIndex registry;
     private final WalWriter wal;
     private final Head head;
+    private final BlockSet blocks;
+    private final Compactor compactor;
     private final StorageMetrics metrics;
+    private final StorageJobs jobs;
+    private final ReaderTracker readers = new ReaderTracker();
     private volatile boolean isClosed;
 
     private StorageEngine(StorageConfig config, TaggedAllocator allocator, ChronicleSeriesIndex registry, WalWriter wal,
-                          Head head, StorageMetrics metrics) {
+                          Head head, BlockSet blocks, StorageMetrics metrics, boolean hasBackgroundJobs) {
         this.config = config;
         this.allocator = allocator;
         this.registry = registry;
         this.wal = wal;
         this.head = head;
+        this.blocks = blocks;
         this.metrics = metrics;
+        this.compactor = new Compactor(head, blocks, wal, config.blockDurationMillis(), config.retentionMillis(),
+                metrics::recordCompaction, () -> readers.awaitEarlierReaders(READER_WAIT_MILLIS));
+        this.jobs = hasBackgroundJobs ? new StorageJobs(compactor, JOB_PERIOD_MILLIS) : null;
+        if (jobs != null) {
+            head.afterCommit(() -> {
+                if (compactor.isHeadCuttable()) {
+                    jobs.trigger();
+                }
+            });
+        }
     }
 
     /** Opens (creating when missing) the store under {@code config.dataDir()}, replaying the WAL. */
     public static StorageEngine open(StorageConfig config, Meter meter) {
-        return open(config, meter, DefaultFileFacade.INSTANCE);
+        return open(config, meter, DefaultFileFacade.INSTANCE, true);
     }
 
-    /** As {@link #open(StorageConfig, Meter)}, with file access through {@code files} (tests inject faults). */
-    static StorageEngine open(StorageConfig config, Meter meter, FileFacade files) {
+    /**
+     * As {@link #open(StorageConfig, Meter)}, with file access through {@code files} (tests inject faults)
+     * and, unless {@code hasBackgroundJobs}, no background thread: tests then cut and expire blocks
+     * themselves, deterministically.
+     */
+    static StorageEngine open(StorageConfig config, Meter meter, FileFacade files, boolean hasBackgroundJobs) {
         TaggedAllocator allocator = new TaggedAllocator(files);
         Path dir = config.dataDir();
         try {
@@ -70,21 +99,29 @@ public final class StorageEngine implements Storage {
         }
         StorageMetrics metrics = new StorageMetrics(meter);
         ChronicleSeriesIndex registry = ChronicleSeriesIndex.open(dir.resolve(INDEX_DIR), config.maxSeries(), allocator);
+        BlockSet blocks = null;
         WalWriter wal = null;
         try {
+            blocks = BlockSet.open(dir, allocator);
             wal = new WalWriter(dir, allocator, config.walSyncMode(), config.walSyncIntervalMillis(),
                     config.walSegmentSizeBytes(), metrics::recordFsync);
             Head head = new Head(config, registry, wal);
+            if (!blocks.all().isEmpty()) {
+                head.setMinValidTime(blocks.maxTime());
+            }
             WalReplayer.Result replayed = WalReplayer.replay(dir, allocator, head);
             wal.start(replayed);
-            StorageEngine engine = new StorageEngine(config, allocator, registry, wal, head, metrics);
+            StorageEngine engine = new StorageEngine(config, allocator, registry, wal, head, blocks, metrics, hasBackgroundJobs);
             metrics.bind(engine);
-            log.info("storage opened [dir={}, series={}, walSamples={}, walTruncations={}]",
-                    dir, head.seriesCount(), replayed.samples(), replayed.truncations());
+            log.info("storage opened [dir={}, blocks={}, headSeries={}, walSamples={}, walTruncations={}]",
+                    dir, blocks.all().size(), head.seriesCount(), replayed.samples(), replayed.truncations());
             return engine;
         } catch (RuntimeException e) {
             if (wal != null) {
                 wal.close();
+            }
+            if (blocks != null) {
+                blocks.close();
             }
             registry.close();
             throw e;
@@ -100,11 +137,17 @@ public final class StorageEngine implements Storage {
     @Override
     public Querier querier(long minTimeMillis, long maxTimeMillis) {
         ensureOpen();
-        List<PartReader> parts = new ArrayList<>(1);
+        long epoch = readers.open();
+        List<BlockReader> pinned = blocks.acquire(minTimeMillis, maxTimeMillis);
+        List<PartReader> parts = new ArrayList<>(pinned.size() + 1);
+        parts.addAll(pinned);
         if (head.minTime() <= maxTimeMillis && head.maxTime() >= minTimeMillis) {
             parts.add(head);
         }
-        return new EngineQuerier(parts, minTimeMillis, maxTimeMillis, () -> { });
+        return new EngineQuerier(parts, minTimeMillis, maxTimeMillis, () -> {
+            pinned.forEach(BlockReader::release);
+            readers.close(epoch);
+        });
     }
 
     @Override
@@ -123,7 +166,27 @@ public final class StorageEngine implements Storage {
 
     @Override
     public StorageStats stats() {
-        return new StorageStats(head.seriesCount(), head.minTime(), head.maxTime(), 0);
+        return new StorageStats(head.seriesCount(), head.minTime(), head.maxTime(), blocks.all().size());
+    }
+
+    /** Cuts blocks from the head now if it spans enough time; for tests and benchmarks. Returns blocks written. */
+    int cutBlocks() {
+        return compactor.cutHead();
+    }
+
+    /** Moves the whole head into blocks now; for tests. Returns blocks written. */
+    int flushHead() {
+        return compactor.flushHead();
+    }
+
+    /** Merges adjacent blocks now; for tests. Returns blocks written. */
+    int compactBlocks() {
+        return compactor.compactBlocks();
+    }
+
+    /** Applies retention now; returns blocks deleted. */
+    int applyRetention() {
+        return compactor.applyRetention();
     }
 
     Head head() {
@@ -146,8 +209,12 @@ public final class StorageEngine implements Storage {
             return;
         }
         isClosed = true;
+        if (jobs != null) {
+            jobs.close();
+        }
         metrics.close();
         wal.close();
+        blocks.close();
         registry.close();
         log.info("storage closed [dir={}]", config.dataDir());
     }

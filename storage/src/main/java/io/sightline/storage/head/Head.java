@@ -4,9 +4,12 @@ import io.sightline.storage.Appender;
 import io.sightline.storage.RejectReason;
 import io.sightline.storage.StorageConfig;
 import io.sightline.storage.StorageException;
+import io.sightline.storage.block.BlockSeries;
+import io.sightline.storage.block.ChunkSlice;
 import io.sightline.storage.index.IndexReader;
 import io.sightline.storage.index.MemPostings;
 import io.sightline.storage.index.PartReader;
+import io.sightline.storage.index.SampleBuffer;
 import io.sightline.storage.index.SeriesChunks;
 import io.sightline.storage.index.SeriesIndex;
 import io.sightline.storage.model.Labels;
@@ -24,7 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * The in-memory head: the newest samples of every series, with postings, taking appends. Thread-safe.
  *
  * <p>Commits are serialised by one lock that covers both the log write and the apply, so the log holds
- * batches in exactly the order they were applied and a replay rebuilds the same head.
+ * batches in exactly the order they were applied and a replay rebuilds the same head. Appends (series
+ * lookup, checks, buffering) run in parallel on the callers' threads; the serial part per sample is the
+ * WAL encoding and the head chunk append, which bounds ingest with many threads to what one core applies.
  */
 public final class Head implements PartReader {
     private final StripeSeries series;
@@ -39,13 +44,17 @@ public final class Head implements PartReader {
     private final AtomicLongArray rejected = new AtomicLongArray(RejectReason.values().length);
     private final List<HeadSeries> newSeries = new ArrayList<>();
     private final LongAdder appended = new LongAdder();
+    private final ThreadLocal<HeadAppender> idleAppender = ThreadLocal.withInitial(() -> new HeadAppender(this));
     private volatile long minTime = Long.MAX_VALUE;
     private volatile long maxTime = Long.MIN_VALUE;
+    /** Runs after every commit, outside the commit lock; the engine uses it to wake the block cutter. */
+    private volatile Runnable afterCommit = () -> { };
     /** Samples older than this belong to blocks already cut; the head refuses them. */
     private volatile long minValidTime = Long.MIN_VALUE;
 
     public Head(StorageConfig config, SeriesIndex registry, HeadLog log) {
-        this.series = new StripeSeries(config.maxSeries());
+        // The registry may hold more series than the maximum allows now, if it was lowered since they came.
+        this.series = new StripeSeries(Math.max(config.maxSeries(), registry.size()));
         this.registry = registry;
         this.log = log;
         this.blockDurationMillis = config.blockDurationMillis();
@@ -53,9 +62,18 @@ public final class Head implements PartReader {
         this.outOfOrderWindowMillis = config.outOfOrderWindowMillis();
     }
 
-    /** A new appender; see {@link Appender}. It may be reused after commit or rollback by the same thread. */
+    /**
+     * An appender; see {@link Appender}. Each thread keeps one idle appender to hand out again, so that the
+     * per-request appender of ingest does not reallocate its buffers every batch; a thread that holds one
+     * in use gets a fresh one.
+     */
     public Appender appender() {
-        return new HeadAppender(this);
+        HeadAppender a = idleAppender.get();
+        if (a.isInUse) {
+            return new HeadAppender(this);
+        }
+        a.isInUse = true;
+        return a;
     }
 
     // ---- append path (package-private, used by HeadAppender) ----
@@ -107,6 +125,15 @@ public final class Head implements PartReader {
             newSeries.clear();
             for (int i = 0, n = batch.sampleCount(); i < n; i++) {
                 HeadSeries s = batch.series(i);
+                if (s.isRemoved) {
+                    // Truncation dropped the series after append() found it: bring it back (same id, as the
+                    // registry's ids are stable), or the samples would land in an orphan.
+                    s = getOrCreate(s.labels);
+                    if (s == null) {
+                        throw new StorageException("series " + batch.series(i).labels + " could not be re-created: the registry is full");
+                    }
+                    batch.replaceSeries(i, s);
+                }
                 if (!s.isLoggedToWal) {
                     s.isLoggedToWal = true;
                     newSeries.add(s);
@@ -130,6 +157,12 @@ public final class Head implements PartReader {
             commitLock.unlock();
         }
         countRejected(rejectedByReason);
+        afterCommit.run();
+    }
+
+    /** Sets what runs after every commit; it must be cheap and must not block. */
+    public void afterCommit(Runnable hook) {
+        this.afterCommit = hook;
     }
 
     private static long sum(long[] counts) {
@@ -169,6 +202,68 @@ public final class Head implements PartReader {
             if (hi > maxTime) {
                 maxTime = hi;
             }
+        }
+    }
+
+    // ---- block cut (one caller at a time, the engine's compaction job) ----
+
+    /** From now on refuse samples older than {@code t}; returns after any commit in flight has applied. */
+    public void setMinValidTime(long t) {
+        commitLock.lock();
+        try {
+            if (t > minValidTime) {
+                minValidTime = t;
+            }
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    public long minValidTime() {
+        return minValidTime;
+    }
+
+    /**
+     * The chunks before {@code maxt} of every series, as block input sorted by series id. Call after
+     * {@link #setMinValidTime(long) setMinValidTime(maxt)}, so nothing older arrives meanwhile.
+     */
+    public List<BlockSeries> blockSeries(long maxt) {
+        List<BlockSeries> out = new ArrayList<>();
+        series.forEach(s -> {
+            List<SealedChunk> chunks = s.chunksBefore(maxt);
+            if (!chunks.isEmpty()) {
+                List<ChunkSlice> slices = new ArrayList<>(chunks.size());
+                for (SealedChunk c : chunks) {
+                    slices.add(ChunkSlice.of(c.minTime, c.maxTime, c.bytes()));
+                }
+                out.add(new BlockSeries(s.id, s.labels, slices));
+            }
+        });
+        out.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        return out;
+    }
+
+    /**
+     * Drops every chunk before {@code t} (now in a block) and the series left without samples. Holds the
+     * commit lock so that no commit applies to a series while it is being removed.
+     */
+    public void truncateBefore(long t) {
+        commitLock.lock();
+        try {
+            series.forEach(s -> {
+                if (s.dropBefore(t) && series.remove(s)) {
+                    s.isRemoved = true;
+                    postings.remove(s.id, s.labels);
+                }
+            });
+            if (minTime < t) {
+                minTime = series.size() == 0 ? Long.MAX_VALUE : t;
+            }
+            if (series.size() == 0) {
+                maxTime = Long.MIN_VALUE;
+            }
+        } finally {
+            commitLock.unlock();
         }
     }
 
@@ -235,7 +330,7 @@ public final class Head implements PartReader {
     }
 
     @Override
-    public SeriesChunks chunks(int seriesId, long mint, long maxt) {
+    public SeriesChunks chunks(int seriesId, long mint, long maxt, SampleBuffer scratch) {
         HeadSeries s = series.byId(seriesId);
         return s == null ? null : s.snapshot(mint, maxt);
     }

@@ -19,6 +19,8 @@ import java.util.Objects;
  */
 final class HeadAppender implements Appender, CommitBatch {
     private static final int INITIAL_CAPACITY = 1024;
+    /** Buffers grown past this are dropped at reset, so one huge batch does not pin memory per thread. */
+    private static final int MAX_RETAINED_CAPACITY = 1 << 16;
 
     private final Head head;
     private final long[] rejectedByReason = new long[RejectReason.values().length];
@@ -28,6 +30,8 @@ final class HeadAppender implements Appender, CommitBatch {
     private int count;
     private Map<String, MetricMetadata> metadata = Map.of();
     private List<HeadSeries> newSeries = List.of();
+    /** Between {@link Head#appender()} (or any append) and commit/rollback; an idle appender may be handed out again. */
+    boolean isInUse;
 
     HeadAppender(Head head) {
         this.head = head;
@@ -35,6 +39,7 @@ final class HeadAppender implements Appender, CommitBatch {
 
     @Override
     public long append(long seriesRef, Labels labels, long timestampMillis, double value) {
+        isInUse = true;
         HeadSeries s = head.seriesByRef(seriesRef);
         if (s == null || (s.labels != labels && !s.labels.equals(labels))) {
             Objects.requireNonNull(labels, "labels");
@@ -117,8 +122,15 @@ final class HeadAppender implements Appender, CommitBatch {
 
     private void reset() {
         head.countRejected(rejectedByReason);
-        Arrays.fill(series, 0, count, null);
+        if (timestamps.length > MAX_RETAINED_CAPACITY) {
+            series = new HeadSeries[INITIAL_CAPACITY];
+            timestamps = new long[INITIAL_CAPACITY];
+            values = new double[INITIAL_CAPACITY];
+        } else {
+            Arrays.fill(series, 0, count, null);
+        }
         count = 0;
+        isInUse = false;
         metadata = Map.of();
         newSeries = List.of();
     }
@@ -127,6 +139,13 @@ final class HeadAppender implements Appender, CommitBatch {
 
     void setNewSeries(List<HeadSeries> newSeries) {
         this.newSeries = newSeries;
+    }
+
+    void replaceSeries(int i, HeadSeries s) {
+        HeadSeries old = series[i];
+        for (int j = i; j < count && series[j] == old; j++) {
+            series[j] = s;
+        }
     }
 
     HeadSeries series(int i) {

@@ -1,11 +1,14 @@
 package io.sightline.storage.head;
 
 import io.sightline.storage.RejectReason;
+import io.sightline.storage.chunk.HeadChunk;
 import io.sightline.storage.index.SampleBuffer;
 import io.sightline.storage.index.SeriesChunks;
 import io.sightline.storage.model.Labels;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One series in the head: sealed chunks plus an open chunk that takes appends. Thread-safety: every
@@ -28,14 +31,15 @@ final class HeadSeries {
     final Labels labels;
     /** Set under the head's commit lock once a series record for this series is in the WAL. */
     boolean isLoggedToWal;
+    /** Set under the head's commit lock when truncation dropped the series; commits re-resolve it. */
+    volatile boolean isRemoved;
 
     private final Object lock = new Object();
     private volatile long maxTime = Long.MIN_VALUE;
     private long lastValueBits;
     private SealedChunk[] sealed = NO_CHUNKS;
-    private long[] openTs = new long[8];
-    private double[] openVs = new double[8];
-    private int openCount;
+    /** Takes in-order appends, compressed as they come; readers copy it under the lock, never share it. */
+    private final HeadChunk open = new HeadChunk(CHUNK_SAMPLES);
 
     HeadSeries(int id, Labels labels) {
         this.id = id;
@@ -49,7 +53,7 @@ final class HeadSeries {
 
     boolean isEmpty() {
         synchronized (lock) {
-            return openCount == 0 && sealed.length == 0;
+            return open.count() == 0 && sealed.length == 0;
         }
     }
 
@@ -91,11 +95,12 @@ final class HeadSeries {
             return r;
         }
         if (t > maxTime) {
-            if (openCount > 0 && (openCount >= CHUNK_SAMPLES
-                    || Math.floorDiv(t, blockDuration) != Math.floorDiv(openTs[0], blockDuration))) {
+            int n = open.count();
+            if (n > 0 && (n >= CHUNK_SAMPLES
+                    || Math.floorDiv(t, blockDuration) != Math.floorDiv(open.minTime(), blockDuration))) {
                 seal();
             }
-            insertOpen(openCount, t, v);
+            open.append(t, v);
             maxTime = t;
             lastValueBits = bits;
         } else {
@@ -123,41 +128,53 @@ final class HeadSeries {
 
     /** 0 when no sample at {@code t}, 1 when one with the same value bits, -1 when one with other bits. */
     private int compareExisting(long t, long bits) {
-        if (openCount > 0 && t >= openTs[0]) {
-            int i = Arrays.binarySearch(openTs, 0, openCount, t);
-            return i < 0 ? 0 : (Double.doubleToRawLongBits(openVs[i]) == bits ? 1 : -1);
+        SampleBuffer b = ChunkScratch.get().samples; // rare path: out-of-order samples only
+        if (open.count() > 0 && t >= open.minTime()) {
+            decodeOpen(b);
+            int i = Arrays.binarySearch(b.timestamps, 0, b.count, t);
+            return i < 0 ? 0 : (Double.doubleToRawLongBits(b.values[i]) == bits ? 1 : -1);
         }
         for (SealedChunk c : sealed) {
             if (t >= c.minTime && t <= c.maxTime) {
-                for (int i = 0; i < c.count(); i++) {
-                    if (c.timestamp(i) == t) {
-                        return Double.doubleToRawLongBits(c.value(i)) == bits ? 1 : -1;
-                    }
-                }
-                return 0;
+                c.decodeInto(b);
+                int i = Arrays.binarySearch(b.timestamps, 0, b.count, t);
+                return i < 0 ? 0 : (Double.doubleToRawLongBits(b.values[i]) == bits ? 1 : -1);
             }
         }
         return 0;
     }
 
     private void seal() {
+        ChunkScratch scratch = ChunkScratch.get();
+        scratch.encoder.reset();
+        scratch.encoder.appendAll(scratch.iterator.reset(open));
+        SealedChunk chunk = new SealedChunk(open.minTime(), open.maxTime(), open.count(), scratch.encode());
         SealedChunk[] next = Arrays.copyOf(sealed, sealed.length + 1);
-        next[sealed.length] = SealedChunk.of(openTs, openVs, openCount);
+        next[sealed.length] = chunk;
         sealed = next;
-        openCount = 0;
+        open.reset();
     }
 
-    private void insertOpen(int at, long t, double v) {
-        if (openCount == openTs.length) {
-            int size = openTs.length * 2;
-            openTs = Arrays.copyOf(openTs, size);
-            openVs = Arrays.copyOf(openVs, size);
+    private void decodeOpen(SampleBuffer into) {
+        ChunkScratch scratch = ChunkScratch.get();
+        scratch.buffer.clear();
+        int length = open.encodeTo(scratch.buffer);
+        into.decode(scratch.buffer.array(), length);
+    }
+
+    /** Inserts an older sample into the open chunk by rebuilding it; rare (out-of-order only). */
+    private void insertOpen(long t, double v) {
+        SampleBuffer b = ChunkScratch.get().samples;
+        decodeOpen(b);
+        int at = -Arrays.binarySearch(b.timestamps, 0, b.count, t) - 1;
+        open.reset();
+        for (int i = 0; i < at; i++) {
+            open.append(b.timestamps[i], b.values[i]);
         }
-        System.arraycopy(openTs, at, openTs, at + 1, openCount - at);
-        System.arraycopy(openVs, at, openVs, at + 1, openCount - at);
-        openTs[at] = t;
-        openVs[at] = v;
-        openCount++;
+        open.append(t, v);
+        for (int i = at; i < b.count; i++) {
+            open.append(b.timestamps[i], b.values[i]);
+        }
     }
 
     /**
@@ -167,8 +184,8 @@ final class HeadSeries {
      */
     private void insertOutOfOrder(long t, double v, long blockDuration) {
         long window = Math.floorDiv(t, blockDuration);
-        if (openCount > 0 && t >= openTs[0]) {
-            insertOpen(-Arrays.binarySearch(openTs, 0, openCount, t) - 1, t, v);
+        if (open.count() > 0 && t >= open.minTime()) {
+            insertOpen(t, v);
             return;
         }
         int before = -1;
@@ -185,8 +202,8 @@ final class HeadSeries {
                 replaceSealed(after, t, v);
                 return;
             }
-        } else if (openCount > 0 && Math.floorDiv(openTs[0], blockDuration) == window) {
-            insertOpen(0, t, v);
+        } else if (open.count() > 0 && Math.floorDiv(open.minTime(), blockDuration) == window) {
+            insertOpen(t, v);
             return;
         }
         SealedChunk[] next = new SealedChunk[sealed.length + 1];
@@ -197,11 +214,11 @@ final class HeadSeries {
     }
 
     private void replaceSealed(int index, long t, double v) {
-        SealedChunk old = sealed[index];
-        int n = old.count();
-        long[] ts = new long[n + 1];
-        double[] vs = new double[n + 1];
-        old.decodeInto(ts, vs);
+        SampleBuffer b = ChunkScratch.get().samples;
+        sealed[index].decodeInto(b);
+        int n = b.count;
+        long[] ts = Arrays.copyOf(b.timestamps, n + 1);
+        double[] vs = Arrays.copyOf(b.values, n + 1);
         int at = -Arrays.binarySearch(ts, 0, n, t) - 1;
         System.arraycopy(ts, at, ts, at + 1, n - at);
         System.arraycopy(vs, at, vs, at + 1, n - at);
@@ -212,13 +229,46 @@ final class HeadSeries {
         sealed = next;
     }
 
+    /**
+     * The chunks wholly before {@code maxt}, sealing the open chunk first when it is (a chunk never spans a
+     * block boundary, and {@code maxt} is one).
+     */
+    List<SealedChunk> chunksBefore(long maxt) {
+        synchronized (lock) {
+            if (open.count() > 0 && open.minTime() < maxt) {
+                seal();
+            }
+            List<SealedChunk> out = new ArrayList<>();
+            for (SealedChunk c : sealed) {
+                if (c.minTime < maxt) {
+                    out.add(c);
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Drops the chunks before {@code t} (a block boundary); returns whether nothing is left. */
+    boolean dropBefore(long t) {
+        synchronized (lock) {
+            int keep = 0;
+            while (keep < sealed.length && sealed[keep].minTime < t) {
+                keep++;
+            }
+            if (keep > 0) {
+                sealed = Arrays.copyOfRange(sealed, keep, sealed.length);
+            }
+            return sealed.length == 0 && open.count() == 0;
+        }
+    }
+
     /** The oldest sample time, {@code Long.MAX_VALUE} when empty. */
     long minTime() {
         synchronized (lock) {
             if (sealed.length > 0) {
                 return sealed[0].minTime;
             }
-            return openCount > 0 ? openTs[0] : Long.MAX_VALUE;
+            return open.count() > 0 ? open.minTime() : Long.MAX_VALUE;
         }
     }
 
@@ -236,18 +286,21 @@ final class HeadSeries {
             while (end < sealed.length && sealed[end].minTime <= maxt) {
                 end++;
             }
-            SealedChunk open = null;
-            if (openCount > 0 && openTs[0] <= maxt && openTs[openCount - 1] >= mint) {
-                open = SealedChunk.of(openTs, openVs, openCount);
+            SealedChunk openCopy = null;
+            if (open.count() > 0 && open.minTime() <= maxt && open.maxTime() >= mint) {
+                ChunkScratch scratch = ChunkScratch.get();
+                scratch.buffer.clear();
+                open.encodeTo(scratch.buffer);
+                openCopy = new SealedChunk(open.minTime(), open.maxTime(), open.count(), scratch.buffer.toByteArray());
             }
-            int n = end - first + (open == null ? 0 : 1);
+            int n = end - first + (openCopy == null ? 0 : 1);
             if (n == 0) {
                 return null;
             }
             SealedChunk[] chunks = new SealedChunk[n];
             System.arraycopy(sealed, first, chunks, 0, end - first);
-            if (open != null) {
-                chunks[n - 1] = open;
+            if (openCopy != null) {
+                chunks[n - 1] = openCopy;
             }
             if (!hasSampleIn(chunks, mint, maxt)) {
                 return null;
@@ -262,12 +315,12 @@ final class HeadSeries {
             if ((c.minTime >= mint && c.minTime <= maxt) || (c.maxTime >= mint && c.maxTime <= maxt)) {
                 return true;
             }
-            for (int i = 0; i < c.count(); i++) {
-                long t = c.timestamp(i);
-                if (t > maxt) {
-                    break;
-                }
-                if (t >= mint) {
+            if (c.minTime < mint && c.maxTime > maxt) {
+                SampleBuffer b = ChunkScratch.get().samples;
+                c.decodeInto(b);
+                int i = Arrays.binarySearch(b.timestamps, 0, b.count, mint);
+                int at = i < 0 ? -i - 1 : i;
+                if (at < b.count && b.timestamps[at] <= maxt) {
                     return true;
                 }
             }
@@ -294,10 +347,7 @@ final class HeadSeries {
 
         @Override
         public void decode(int chunk, SampleBuffer into) {
-            SealedChunk c = chunks[chunk];
-            into.ensureCapacity(c.count());
-            c.decodeInto(into.timestamps, into.values);
-            into.count = c.count();
+            chunks[chunk].decodeInto(into);
         }
     }
 }

@@ -1,44 +1,53 @@
 package io.sightline.storage.head;
 
-import java.util.Arrays;
+import io.sightline.storage.index.SampleBuffer;
 
 /**
- * An immutable run of samples of one series, in time order, that no longer takes appends. Shared freely
- * between the writer and readers: a change (an out-of-order sample merged in) makes a new instance.
+ * An encoded, immutable run of samples of one series (chunk format, see storage/docs/format/chunk.md)
+ * that no longer takes appends. Shared freely between the writer, readers and the block writer: a change
+ * (an out-of-order sample merged in) makes a new instance.
  */
-final class SealedChunk {
+public final class SealedChunk {
     final long minTime;
     final long maxTime;
-    private final long[] timestamps;
-    private final double[] values;
+    final int count;
+    private final byte[] bytes;
 
-    private SealedChunk(long[] timestamps, double[] values) {
-        this.timestamps = timestamps;
-        this.values = values;
-        this.minTime = timestamps[0];
-        this.maxTime = timestamps[timestamps.length - 1];
+    SealedChunk(long minTime, long maxTime, int count, byte[] bytes) {
+        this.minTime = minTime;
+        this.maxTime = maxTime;
+        this.count = count;
+        this.bytes = bytes;
     }
 
-    /** Seals {@code count >= 1} samples copied from the arrays. */
+    /** Encodes {@code count >= 1} samples from the arrays in the smallest codec. */
     static SealedChunk of(long[] timestamps, double[] values, int count) {
-        return new SealedChunk(Arrays.copyOf(timestamps, count), Arrays.copyOf(values, count));
+        ChunkScratch scratch = ChunkScratch.get();
+        scratch.encoder.reset();
+        for (int i = 0; i < count; i++) {
+            scratch.encoder.append(timestamps[i], values[i]);
+        }
+        return new SealedChunk(timestamps[0], timestamps[count - 1], count, scratch.encode());
     }
 
-    int count() {
-        return timestamps.length;
+    public long minTime() {
+        return minTime;
     }
 
-    long timestamp(int i) {
-        return timestamps[i];
+    public long maxTime() {
+        return maxTime;
     }
 
-    double value(int i) {
-        return values[i];
+    public int count() {
+        return count;
     }
 
-    /** Copies the samples into the arrays from offset 0; they must have room for {@link #count()}. */
-    void decodeInto(long[] ts, double[] vs) {
-        System.arraycopy(timestamps, 0, ts, 0, timestamps.length);
-        System.arraycopy(values, 0, vs, 0, values.length);
+    /** The encoded chunk; never modify it. */
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    void decodeInto(SampleBuffer into) {
+        into.decode(bytes, bytes.length);
     }
 }

@@ -95,6 +95,24 @@ class ChunkIteratorTest {
     }
 
     @Test
+    void exposesDecodedArraysAndTheHeaderCountWithoutDecoding() {
+        ChunkEncoder encoder = new ChunkEncoder();
+        ChunkBuffer out = new ChunkBuffer(0);
+        out.writeByte(0xAB); // the chunk need not start at offset 0
+        int length = encoder.encode(TS, VS, TS.length, out);
+        java.lang.foreign.MemorySegment segment = java.lang.foreign.MemorySegment.ofArray(out.toByteArray());
+        assertThat(ChunkFormat.sampleCount(segment, 1, length)).isEqualTo(TS.length);
+        assertThatThrownBy(() -> ChunkFormat.sampleCount(segment, 0, length))
+                .isInstanceOf(StorageException.class).hasMessageContaining("offset 0");
+
+        ChunkIterator it = new ChunkIterator().reset(segment, 1, length);
+        assertThat(Arrays.copyOf(it.decodedTimestamps(), it.count())).containsExactly(TS);
+        assertThat(Arrays.copyOf(it.decodedValues(), it.count())).containsExactly(VS);
+        assertThat(it.next()).isTrue();
+        assertThat(it.timestamp()).isEqualTo(TS[0]);
+    }
+
+    @Test
     void headChunkIteratorSeesOnlySamplesAppendedBeforeReset() {
         HeadChunk head = new HeadChunk(1);
         ChunkIterator it = new ChunkIterator();

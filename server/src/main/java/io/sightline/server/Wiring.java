@@ -1,0 +1,24 @@
+package io.sightline.server;
+
+import io.sightline.ingest.IngestService;
+import io.sightline.ingest.OtlpHttpReply;
+import io.sightline.query.HttpResult;
+import io.sightline.query.Route;
+
+import java.util.Set;
+
+/** Adapters between modules that must not know each other (ingest and query meet only here). */
+final class Wiring {
+    static final String OTLP_METRICS_PATH = "/api/v1/otlp/v1/metrics";
+
+    private Wiring() {
+    }
+
+    /** Prometheus 3 takes OTLP/HTTP on its API port at this path; so do we, through ingest's handler. */
+    static Route otlpMetricsRoute(IngestService ingest) {
+        return new Route(Set.of("POST"), OTLP_METRICS_PATH, false, call -> {
+            OtlpHttpReply r = ingest.handleMetrics(call.header("content-type"), call.header("content-encoding"), call.body());
+            return new HttpResult(r.status(), r.contentType(), r.headers(), r.body());
+        });
+    }
+}

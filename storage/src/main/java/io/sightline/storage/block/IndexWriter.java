@@ -1,0 +1,193 @@
+package io.sightline.storage.block;
+
+import io.sightline.storage.io.ByteSink;
+import io.sightline.storage.io.FileHeader;
+import io.sightline.storage.io.FileSink;
+import io.sightline.storage.io.MemoryTag;
+import io.sightline.storage.io.TaggedAllocator;
+import io.sightline.storage.model.Labels;
+import org.roaringbitmap.buffer.MutableRoaringBitmap;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Writes a block's index file (layout in storage/docs/format/index.md): symbols, series entries, the
+ * series table, postings bitmaps, the postings table and a table of contents with a CRC32C per section.
+ */
+final class IndexWriter {
+    private IndexWriter() {
+    }
+
+    /**
+     * @param series     sorted by id
+     * @param firstRefs  offset in the chunks file of each series' first chunk, parallel to {@code series}
+     */
+    static void write(Path file, TaggedAllocator allocator, List<BlockSeries> series, long[] firstRefs) throws IOException {
+        TreeSet<String> symbolSet = new TreeSet<>();
+        TreeMap<String, TreeMap<String, MutableRoaringBitmap>> postings = new TreeMap<>();
+        MutableRoaringBitmap all = new MutableRoaringBitmap();
+        for (BlockSeries s : series) {
+            Labels l = s.labels();
+            for (int i = 0; i < l.size(); i++) {
+                symbolSet.add(l.name(i));
+                symbolSet.add(l.value(i));
+                postings.computeIfAbsent(l.name(i), n -> new TreeMap<>())
+                        .computeIfAbsent(l.value(i), v -> new MutableRoaringBitmap()).add(s.id());
+            }
+            all.add(s.id());
+        }
+        String[] symbols = symbolSet.toArray(new String[0]);
+        Map<String, Integer> symbolIds = new HashMap<>(symbols.length * 2);
+        for (int i = 0; i < symbols.length; i++) {
+            symbolIds.put(symbols[i], i);
+        }
+
+        try (FileSink f = new FileSink(file, allocator, MemoryTag.INDEX)) {
+            ByteSink out = f.out();
+            FileHeader.write(out, BlockFormat.INDEX_MAGIC, BlockFormat.VERSION);
+            int[] crcs = new int[5];
+            long[] offsets = new long[6];
+
+            // symbols: u32 count, u64 offset per symbol, then the strings
+            f.startSection();
+            offsets[0] = f.position();
+            out.putInt(symbols.length);
+            long stringsAt = f.position() + 8L * symbols.length;
+            byte[][] utf8 = new byte[symbols.length][];
+            for (int i = 0; i < symbols.length; i++) {
+                utf8[i] = symbols[i].getBytes(StandardCharsets.UTF_8);
+                out.putLong(stringsAt);
+                stringsAt += uvarintSize(utf8[i].length) + utf8[i].length;
+                f.maybeFlush();
+            }
+            for (byte[] b : utf8) {
+                out.putUvarint(b.length);
+                out.putBytes(b);
+                f.maybeFlush();
+            }
+            crcs[0] = f.sectionCrc();
+
+            // series entries
+            f.startSection();
+            offsets[1] = f.position();
+            long[] entryOffsets = new long[series.size()];
+            for (int i = 0; i < series.size(); i++) {
+                entryOffsets[i] = f.position();
+                writeSeries(out, series.get(i), firstRefs[i], symbolIds);
+                f.maybeFlush();
+            }
+            crcs[1] = f.sectionCrc();
+
+            // series table: u32 count, then (u32 id, u64 entry offset) by ascending id
+            f.startSection();
+            offsets[2] = f.position();
+            out.putInt(series.size());
+            for (int i = 0; i < series.size(); i++) {
+                out.putInt(series.get(i).id());
+                out.putLong(entryOffsets[i]);
+                f.maybeFlush();
+            }
+            crcs[2] = f.sectionCrc();
+
+            // postings bitmaps, then the one of all series
+            f.startSection();
+            offsets[3] = f.position();
+            int pairs = 0;
+            for (TreeMap<String, MutableRoaringBitmap> values : postings.values()) {
+                pairs += values.size();
+            }
+            long[] postingOffsets = new long[pairs];
+            int[] postingLengths = new int[pairs];
+            int p = 0;
+            for (TreeMap<String, MutableRoaringBitmap> values : postings.values()) {
+                for (MutableRoaringBitmap b : values.values()) {
+                    postingOffsets[p] = f.position();
+                    postingLengths[p] = writeBitmap(out, b);
+                    p++;
+                    f.maybeFlush();
+                }
+            }
+            offsets[5] = f.position();
+            int allLength = writeBitmap(out, all);
+            crcs[3] = f.sectionCrc();
+
+            // postings table: u32 count, then (u32 name, u32 value, u64 offset, u32 length) sorted by name, value
+            f.startSection();
+            offsets[4] = f.position();
+            out.putInt(pairs);
+            p = 0;
+            for (Map.Entry<String, TreeMap<String, MutableRoaringBitmap>> name : postings.entrySet()) {
+                int nameId = symbolIds.get(name.getKey());
+                for (String value : name.getValue().keySet()) {
+                    out.putInt(nameId);
+                    out.putInt(symbolIds.get(value));
+                    out.putLong(postingOffsets[p]);
+                    out.putInt(postingLengths[p]);
+                    p++;
+                    f.maybeFlush();
+                }
+            }
+            crcs[4] = f.sectionCrc();
+
+            // table of contents
+            f.startSection();
+            for (long o : offsets) {
+                out.putLong(o);
+            }
+            out.putInt(allLength);
+            for (int c : crcs) {
+                out.putInt(c);
+            }
+            out.putInt(f.sectionCrc());
+            f.finish();
+        }
+    }
+
+    private static void writeSeries(ByteSink out, BlockSeries s, long firstRef, Map<String, Integer> symbolIds) {
+        Labels l = s.labels();
+        out.putUvarint(l.size());
+        for (int i = 0; i < l.size(); i++) {
+            out.putUvarint(symbolIds.get(l.name(i)));
+            out.putUvarint(symbolIds.get(l.value(i)));
+        }
+        out.putUvarint(s.chunks().size());
+        out.putUvarint(firstRef);
+        long prevMax = 0;
+        for (ChunkSlice c : s.chunks()) {
+            out.putVarint(c.minTime() - prevMax);
+            out.putUvarint(c.maxTime() - c.minTime());
+            out.putUvarint(c.length());
+            prevMax = c.maxTime();
+        }
+    }
+
+    private static int writeBitmap(ByteSink out, MutableRoaringBitmap b) {
+        b.runOptimize();
+        int size = b.serializedSizeInBytes();
+        out.ensure(size);
+        ByteBuffer buf = out.buffer();
+        int before = buf.position();
+        b.serialize(buf);
+        if (buf.position() - before != size) {
+            throw new IllegalStateException("BUG: bitmap serialised to " + (buf.position() - before) + " bytes, expected " + size);
+        }
+        return size;
+    }
+
+    private static int uvarintSize(long v) {
+        int n = 1;
+        while ((v & ~0x7FL) != 0) {
+            v >>>= 7;
+            n++;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,265 @@
+package io.sightline.storage.engine;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.sightline.storage.Appender;
+import io.sightline.storage.Querier;
+import io.sightline.storage.RejectReason;
+import io.sightline.storage.SampleIterator;
+import io.sightline.storage.SeriesSet;
+import io.sightline.storage.Storage;
+import io.sightline.storage.StorageConfig;
+import io.sightline.storage.StorageException;
+import io.sightline.storage.WalSyncMode;
+import io.sightline.storage.io.DefaultFileFacade;
+import io.sightline.storage.io.MemoryTag;
+import io.sightline.storage.model.Labels;
+import io.sightline.storage.model.Matcher;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Blocks: cut policy, WAL truncation, retention, reference counting, corruption reports. */
+class BlockLifecycleTest {
+    private static final long HOUR = 3_600_000;
+    private static final long STEP = 15_000;
+
+    @TempDir
+    Path dir;
+
+    private StorageConfig config(long retention) {
+        return new StorageConfig(dir, 2 * HOUR, retention, WalSyncMode.NEVER, 1_000, 1 << 20, 0, 10_000);
+    }
+
+    private StorageEngine open(long retention) {
+        return StorageEngine.open(config(retention), OpenTelemetry.noop().getMeter("test"), DefaultFileFacade.INSTANCE, false);
+    }
+
+    @Test
+    void headIsCutOnceItSpansMoreThanOneAndAHalfBlocksAndKeepsTheNewestPart() {
+        try (StorageEngine s = open(100 * HOUR)) {
+            write(s, 0, 3 * HOUR, 10);
+            assertThat(s.cutBlocks()).isZero();
+            write(s, 3 * HOUR, 3 * HOUR + 2 * STEP, 10);
+            assertThat(s.cutBlocks()).isEqualTo(1);
+
+            assertThat(s.stats().blocks()).isEqualTo(1);
+            assertThat(s.stats().headMinTimeMillis()).isEqualTo(2 * HOUR);
+            assertThat(count(s, 0, 4 * HOUR)).isEqualTo(10 * ((3 * HOUR + 2 * STEP) / STEP));
+            Appender a = s.appender();
+            assertThat(a.append(Appender.NO_REF, Labels.of("__name__", "m", "i", "0"), 2 * HOUR - 1, 1))
+                    .isEqualTo(RejectReason.OUT_OF_BOUNDS.code());
+            a.rollback();
+        }
+    }
+
+    @Test
+    void walSegmentsCoveredByBlocksAreDeletedAndRestartKeepsEverything() throws IOException {
+        long end;
+        try (StorageEngine s = open(100 * HOUR)) {
+            end = 8 * HOUR;
+            for (long t = 0; t < end; t += HOUR) {
+                write(s, t, t + HOUR, 200);
+                s.cutBlocks();
+            }
+            assertThat(s.stats().blocks()).isGreaterThanOrEqualTo(2);
+            assertThat(walBytes()).isLessThan(segmentsWritten(s) * (1L << 20));
+        }
+        try (StorageEngine s = open(100 * HOUR)) {
+            assertThat(count(s, 0, end)).isEqualTo(200 * (end / STEP));
+            assertThat(s.stats().blocks()).isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void adjacentBlocksOfACompleteRangeAreCompactedIntoOneThatSurvivesRestart() throws IOException {
+        try (StorageEngine s = open(100 * HOUR)) {
+            write(s, 0, 8 * HOUR, 20);
+            assertThat(s.cutBlocks()).isEqualTo(3); // [0,2h) [2h,4h) [4h,6h); the head keeps [6h,8h)
+            assertThat(s.compactBlocks()).isEqualTo(1);
+            assertThat(s.stats().blocks()).isEqualTo(1);
+            assertThat(count(s, 0, 8 * HOUR)).isEqualTo(20 * (8 * HOUR / STEP));
+        }
+        try (Stream<Path> blocks = Files.list(dir.resolve("metrics"))) {
+            List<Path> left = blocks.toList();
+            assertThat(left).hasSize(1);
+            assertThat(Files.readString(left.getFirst().resolve("meta.json")))
+                    .contains("\"level\": 2").contains("\"minTime\": 0").contains("\"maxTime\": " + 6 * HOUR);
+        }
+        try (StorageEngine s = open(100 * HOUR)) {
+            assertThat(count(s, 0, 8 * HOUR)).isEqualTo(20 * (8 * HOUR / STEP));
+        }
+    }
+
+    @Test
+    void retentionDeletesWholeBlocksPastTheirAge() throws IOException {
+        try (StorageEngine s = open(4 * HOUR)) {
+            write(s, 0, 10 * HOUR, 3);
+            s.cutBlocks();
+            assertThat(s.stats().blocks()).isEqualTo(4);
+            assertThat(s.applyRetention()).isEqualTo(2); // [0,2h) and [2h,4h) end before 10h - 4h
+            assertThat(s.stats().blocks()).isEqualTo(2);
+            assertThat(count(s, 0, 10 * HOUR)).isEqualTo(3 * ((10 * HOUR - 4 * HOUR) / STEP));
+        }
+        try (Stream<Path> blocks = Files.list(dir.resolve("metrics"))) {
+            assertThat(blocks.count()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void blockRetiredWhileAQuerierReadsItStaysReadableUntilTheQuerierCloses() {
+        try (StorageEngine s = open(4 * HOUR)) {
+            write(s, 0, 10 * HOUR, 1);
+            s.cutBlocks();
+            try (Querier q = s.querier(0, HOUR)) {
+                assertThat(s.applyRetention()).isEqualTo(2);
+                SeriesSet set = q.select(false, Matcher.eq("__name__", "m"));
+                assertThat(set.next()).isTrue();
+                SampleIterator it = set.at().iterator(null);
+                int n = 0;
+                while (it.next()) {
+                    n++;
+                }
+                assertThat(n).isEqualTo(HOUR / STEP + 1);
+            }
+            try (Querier q = s.querier(0, HOUR)) {
+                assertThat(q.select(false, Matcher.eq("__name__", "m")).next()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void corruptChunkIsReportedWithFileAndOffset() throws IOException {
+        try (StorageEngine s = open(100 * HOUR)) {
+            write(s, 0, HOUR, 2);
+            s.flushHead();
+        }
+        Path chunks = onlyBlock().resolve("chunks");
+        flipByte(chunks, 8 + 4 + 2); // inside the first chunk, after its CRC
+        try (StorageEngine s = open(100 * HOUR)) {
+            assertThatThrownBy(() -> count(s, 0, HOUR))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining(chunks.toString())
+                    .hasMessageContaining("at offset 8")
+                    .hasMessageContaining("CRC32C");
+        }
+    }
+
+    @Test
+    void corruptIndexIsReportedAtOpenWithFileAndOffset() throws IOException {
+        try (StorageEngine s = open(100 * HOUR)) {
+            write(s, 0, HOUR, 2);
+            s.flushHead();
+        }
+        Path index = onlyBlock().resolve("index");
+        flipByte(index, 12);
+        assertThatThrownBy(() -> open(100 * HOUR))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining(index.toString())
+                .hasMessageContaining("at offset 8")
+                .hasMessageContaining("section symbols");
+    }
+
+    @Test
+    void closingTheStoreReleasesEveryMappedAndOffHeapByte() {
+        StorageEngine s = open(4 * HOUR);
+        write(s, 0, 10 * HOUR, 5);
+        s.cutBlocks();
+        s.compactBlocks();
+        try (Querier q = s.querier(0, 10 * HOUR)) {
+            q.select(false, Matcher.eq("__name__", "m")).next();
+        }
+        s.applyRetention();
+        assertThat(s.allocator().bytes(MemoryTag.CHUNK) + s.allocator().bytes(MemoryTag.INDEX)).isPositive();
+        s.close();
+        for (MemoryTag tag : MemoryTag.values()) {
+            assertThat(s.allocator().bytes(tag)).as(tag.name()).isZero();
+        }
+    }
+
+    @Test
+    void interruptedBlockWriteLeftoverIsRemovedAtOpen() throws IOException {
+        Files.createDirectories(dir.resolve("metrics/01ARZ3NDEKTSV4RRFFQ69G5FAV.tmp"));
+        Files.writeString(dir.resolve("metrics/01ARZ3NDEKTSV4RRFFQ69G5FAV.tmp/index"), "half");
+        try (StorageEngine s = open(100 * HOUR)) {
+            assertThat(s.stats().blocks()).isZero();
+        }
+        assertThat(dir.resolve("metrics/01ARZ3NDEKTSV4RRFFQ69G5FAV.tmp")).doesNotExist();
+    }
+
+    /** {@code series} series {@code m{i="k"}} with value t/1000 every 15 s in [from, to). */
+    private static void write(Storage s, long from, long to, int series) {
+        Appender a = s.appender();
+        long[] refs = new long[series];
+        for (long t = from; t < to; t += STEP) {
+            for (int i = 0; i < series; i++) {
+                refs[i] = a.append(refs[i], Labels.of("__name__", "m", "i", Integer.toString(i)), t, t / 1000.0);
+                assertThat(refs[i]).isPositive();
+            }
+        }
+        a.commit();
+    }
+
+    /** Samples in [mint, maxt], checking each value. */
+    private static long count(Storage s, long mint, long maxt) {
+        long n = 0;
+        try (Querier q = s.querier(mint, maxt)) {
+            SeriesSet set = q.select(false, Matcher.eq("__name__", "m"));
+            SampleIterator it = null;
+            while (set.next()) {
+                it = set.at().iterator(it);
+                long prev = Long.MIN_VALUE;
+                while (it.next()) {
+                    assertThat(it.timestamp()).isGreaterThan(prev).isBetween(mint, maxt);
+                    assertThat(it.value()).isEqualTo(it.timestamp() / 1000.0);
+                    prev = it.timestamp();
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private long walBytes() throws IOException {
+        try (Stream<Path> s = Files.list(dir.resolve("wal"))) {
+            long sum = 0;
+            for (Path p : s.toList()) {
+                sum += Files.size(p);
+            }
+            return sum;
+        }
+    }
+
+    private long segmentsWritten(StorageEngine s) throws IOException {
+        try (Stream<Path> st = Files.list(dir.resolve("wal"))) {
+            return st.mapToInt(p -> Integer.parseInt(p.getFileName().toString())).max().orElse(0);
+        }
+    }
+
+    private Path onlyBlock() throws IOException {
+        try (Stream<Path> s = Files.list(dir.resolve("metrics"))) {
+            List<Path> blocks = s.toList();
+            assertThat(blocks).hasSize(1);
+            return blocks.getFirst();
+        }
+    }
+
+    private static void flipByte(Path file, long at) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, at);
+            b.put(0, (byte) (b.get(0) ^ 0x01)).rewind();
+            ch.write(b, at);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.sightline.storage.engine;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.sightline.storage.Appender;
+import io.sightline.storage.Querier;
+import io.sightline.storage.SampleIterator;
+import io.sightline.storage.SeriesSet;
+import io.sightline.storage.StorageConfig;
+import io.sightline.storage.StorageException;
+import io.sightline.storage.WalSyncMode;
+import io.sightline.storage.io.DefaultFileFacade;
+import io.sightline.storage.io.FileFacade;
+import io.sightline.storage.model.Labels;
+import io.sightline.storage.model.Matcher;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** I/O faults on the commit path: the commit fails cleanly, nothing of it shows, and the WAL stays readable. */
+class WalFaultTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shortWriteFailsTheCommitAndLeavesNoTornRecordBehind() {
+        FaultyFiles files = new FaultyFiles();
+        try (StorageEngine s = open(files, WalSyncMode.NEVER)) {
+            commit(s, 1_000, 1);
+            files.failNextWriteAfterBytes = 5;
+            assertThatThrownBy(() -> commit(s, 2_000, 2)).isInstanceOf(StorageException.class).hasMessageContaining("WAL");
+            assertThat(values(s)).containsExactly(1.0);
+            commit(s, 3_000, 3);
+            assertThat(values(s)).containsExactly(1.0, 3.0);
+        }
+        try (StorageEngine s = open(new FaultyFiles(), WalSyncMode.NEVER)) {
+            assertThat(values(s)).containsExactly(1.0, 3.0);
+        }
+    }
+
+    @Test
+    void failedFsyncMakesTheWalRefuseFurtherCommitsUntilReopened() {
+        FaultyFiles files = new FaultyFiles();
+        try (StorageEngine s = open(files, WalSyncMode.ALWAYS)) {
+            commit(s, 1_000, 1);
+            files.isFsyncFailing = true;
+            assertThatThrownBy(() -> commit(s, 2_000, 2)).isInstanceOf(StorageException.class).hasMessageContaining("fsync");
+            files.isFsyncFailing = false;
+            assertThatThrownBy(() -> commit(s, 3_000, 3)).isInstanceOf(StorageException.class).hasMessageContaining("reopen");
+            assertThat(values(s)).containsExactly(1.0);
+        }
+        try (StorageEngine s = open(new FaultyFiles(), WalSyncMode.ALWAYS)) {
+            commit(s, 4_000, 4);
+            assertThat(values(s)).startsWith(1.0).endsWith(4.0);
+        }
+    }
+
+    private StorageEngine open(FileFacade files, WalSyncMode mode) {
+        return StorageEngine.open(new StorageConfig(dir, 7_200_000, 360_000_000, mode, 1_000, 1 << 20, 0, 100),
+                OpenTelemetry.noop().getMeter("test"), files, false);
+    }
+
+    private static void commit(StorageEngine s, long t, double v) {
+        Appender a = s.appender();
+        a.append(Appender.NO_REF, Labels.of("__name__", "m"), t, v);
+        a.commit();
+    }
+
+    private static List<Double> values(StorageEngine s) {
+        List<Double> out = new ArrayList<>();
+        try (Querier q = s.querier(0, Long.MAX_VALUE)) {
+            SeriesSet set = q.select(false, Matcher.eq("__name__", "m"));
+            while (set.next()) {
+                SampleIterator it = set.at().iterator(null);
+                while (it.next()) {
+                    out.add(it.value());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The real file system, with a short write or failing fsyncs on demand. */
+    private static final class FaultyFiles implements FileFacade {
+        private final FileFacade real = DefaultFileFacade.INSTANCE;
+        volatile int failNextWriteAfterBytes = -1;
+        volatile boolean isFsyncFailing;
+
+        @Override
+        public FileChannel open(Path file, OpenOption... options) throws IOException {
+            return real.open(file, options);
+        }
+
+        @Override
+        public void writeFully(FileChannel channel, ByteBuffer src) throws IOException {
+            int n = failNextWriteAfterBytes;
+            if (n >= 0 && src.remaining() > n) {
+                failNextWriteAfterBytes = -1;
+                ByteBuffer part = src.duplicate();
+                part.limit(part.position() + n);
+                real.writeFully(channel, part);
+                throw new IOException("injected short write after " + n + " bytes");
+            }
+            real.writeFully(channel, src);
+        }
+
+        @Override
+        public int read(FileChannel channel, ByteBuffer dst, long position) throws IOException {
+            return real.read(channel, dst, position);
+        }
+
+        @Override
+        public void force(FileChannel channel) throws IOException {
+            if (isFsyncFailing) {
+                throw new IOException("injected fsync failure");
+            }
+            real.force(channel);
+        }
+
+        @Override
+        public void truncate(FileChannel channel, long size) throws IOException {
+            real.truncate(channel, size);
+        }
+
+        @Override
+        public MemorySegment mapReadOnly(FileChannel channel, long size, Arena arena) throws IOException {
+            return real.mapReadOnly(channel, size, arena);
+        }
+
+        @Override
+        public void moveAtomically(Path from, Path to) throws IOException {
+            real.moveAtomically(from, to);
+        }
+
+        @Override
+        public void syncDirectory(Path d) throws IOException {
+            real.syncDirectory(d);
+        }
+
+        @Override
+        public void createDirectories(Path d) throws IOException {
+            real.createDirectories(d);
+        }
+
+        @Override
+        public boolean exists(Path path) {
+            return real.exists(path);
+        }
+
+        @Override
+        public long size(Path file) throws IOException {
+            return real.size(file);
+        }
+
+        @Override
+        public void deleteRecursively(Path path) throws IOException {
+            real.deleteRecursively(path);
+        }
+
+        @Override
+        public List<Path> list(Path d) throws IOException {
+            return real.list(d);
+        }
+    }
+}
