@@ -199,6 +199,7 @@ final class CallEvaluator {
                 }
                 if (f.apply(w)) {
                     if (o == null) {
+                        ev.ctx.addSamples(times.length);
                         o = new StepSeries(rs.labels(), times.length);
                         o.dropName = rs.dropName() || f.dropsName();
                     }
@@ -210,7 +211,6 @@ final class CallEvaluator {
             }
         }
         m.release(ev.ctx);
-        ev.ctx.addSamples((long) out.size() * times.length);
         return out;
     }
 

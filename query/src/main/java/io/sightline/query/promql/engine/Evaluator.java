@@ -129,12 +129,12 @@ final class Evaluator {
                 }
             }
             if (any) {
+                ctx.addSamples(times.length); // counted as built, so a huge result fails before it is whole
                 out.add(r);
             }
         }
         ctx.releaseSamples(d.sampleCount());
         ctx.buffers.release(d.buffer);
-        ctx.addSamples((long) out.size() * times.length);
         return out;
     }
 
