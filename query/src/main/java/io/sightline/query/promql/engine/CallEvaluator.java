@@ -260,7 +260,7 @@ final class CallEvaluator {
         while (inner instanceof Expr.Paren p) {
             inner = p.expr();
         }
-        if (inner instanceof Expr.VectorSelector vs) {
+        if (inner instanceof Expr.VectorSelector vs && !vs.mod().smoothed()) { // smoothed values have no sample time
             List<StepSeries> in = ev.selectVector(vs, times, true);
             for (StepSeries s : in) {
                 for (int i = 0; i < times.length; i++) {
