@@ -1,6 +1,5 @@
 package io.sightline.query.promql.engine;
 
-import io.sightline.query.promql.function.BucketQuantile;
 import io.sightline.query.promql.function.ElementFunctions;
 import io.sightline.query.promql.function.LabelFunctions;
 import io.sightline.query.promql.function.MathUtil;
@@ -26,9 +25,11 @@ import java.util.regex.PatternSyntaxException;
 /** Evaluates function calls: looks the function up in its table and runs it over all steps. */
 final class CallEvaluator {
     private final Evaluator ev;
+    private final HistogramCalls histograms;
 
     CallEvaluator(Evaluator ev) {
         this.ev = ev;
+        this.histograms = new HistogramCalls(ev, this);
     }
 
     Object eval(Expr.Call c, long[] times) {
@@ -80,9 +81,9 @@ final class CallEvaluator {
             case "absent_over_time" -> absentOverTime(args.get(0), times);
             case "clamp", "clamp_min", "clamp_max" -> clamp(name, args, times);
             case "round" -> round(args, times);
-            case "histogram_quantile" -> histogramQuantile(c, times);
-            case "histogram_quantiles" -> histogramQuantiles(c, times);
-            case "histogram_fraction" -> histogramFraction(c, times);
+            case "histogram_quantile" -> histograms.histogramQuantile(c, times);
+            case "histogram_quantiles" -> histograms.histogramQuantiles(c, times);
+            case "histogram_fraction" -> histograms.histogramFraction(c, times);
             case "label_replace" -> labelReplace(args, times);
             case "label_join" -> labelJoin(args, times);
             case "sort", "sort_desc" -> sortWarning(c) ? List.of() : sort(ev.evalVector(args.get(0), times), times.length, name.equals("sort_desc"));
@@ -392,114 +393,6 @@ final class CallEvaluator {
         return in;
     }
 
-    private List<StepSeries> histogramQuantile(Expr.Call c, long[] times) {
-        Scalars q = ev.evalScalar(c.args().get(0), times);
-        checkQuantile(q, c.args().get(0));
-        return bucketQuantiles(q, ev.evalVector(c.args().get(1), times), c.args().get(1), times.length);
-    }
-
-    /**
-     * {@code histogram_quantiles(v, "label", q1, q2, ...)} (experimental): one histogram_quantile per
-     * quantile, each result labelled {@code label="q"}.
-     */
-    private List<StepSeries> histogramQuantiles(Expr.Call c, long[] times) {
-        List<StepSeries> in = ev.evalVector(c.args().get(0), times);
-        String label = stringArg(c.args().get(1), times);
-        List<StepSeries> out = new ArrayList<>();
-        for (int k = 2; k < c.args().size(); k++) {
-            Scalars q = ev.evalScalar(c.args().get(k), times);
-            checkQuantile(q, c.args().get(k));
-            for (StepSeries s : bucketQuantiles(q, in, c.args().get(0), times.length)) {
-                s.labels = s.labels.toBuilder().set(label, quantileLabel(q.values()[0])).build();
-                out.add(s);
-            }
-        }
-        return merge(out, times.length);
-    }
-
-    /** A quantile as a label value, always with a decimal point: 0 -> "0.0", 0.25 -> "0.25". */
-    private static String quantileLabel(double q) {
-        String s = MathUtil.formatFloat(q);
-        return s.matches("-?\\d+") ? s + ".0" : s;
-    }
-
-    /** One step of a classic-histogram function over a group's buckets (unsorted, {@code n} of them). */
-    private interface BucketFunction {
-        double apply(int step, double[] upper, double[] counts, int n, boolean[] forcedMonotonic);
-    }
-
-    private List<StepSeries> bucketQuantiles(Scalars q, List<StepSeries> in, Expr vector, int steps) {
-        return perHistogram(in, vector, steps,
-                (i, upper, counts, n, forced) -> BucketQuantile.quantile(q.values()[i], upper, counts, n, forced));
-    }
-
-    /** {@code histogram_fraction(lower, upper, v)} over classic {@code le} buckets. */
-    private List<StepSeries> histogramFraction(Expr.Call c, long[] times) {
-        double[] lower = ev.evalScalar(c.args().get(0), times).values();
-        double[] upper = ev.evalScalar(c.args().get(1), times).values();
-        Expr vector = c.args().get(2);
-        return perHistogram(ev.evalVector(vector, times), vector, times.length,
-                (i, ub, counts, n, forced) -> BucketQuantile.fraction(lower[i], upper[i], ub, counts, n));
-    }
-
-    /** Groups bucket series by their labels without {@code le} and applies {@code fn} per group and step. */
-    private List<StepSeries> perHistogram(List<StepSeries> in, Expr vector, int steps, BucketFunction fn) {
-        Map<Labels, List<StepSeries>> groups = new LinkedHashMap<>();
-        Map<StepSeries, Double> bounds = new java.util.HashMap<>();
-        boolean[] forced = new boolean[1];
-        for (StepSeries s : in) {
-            String le = s.labels.get("le");
-            Double bound = le == null ? null : parseBound(le);
-            if (bound == null) {
-                ev.ctx.warn("bucket label \"le\" is missing or has a malformed value of \"" + (le == null ? "" : le)
-                        + "\" for metric name \"" + nameOf(s.labels) + "\"", vector.pos());
-                continue;
-            }
-            bounds.put(s, bound);
-            groups.computeIfAbsent(s.labels.toBuilder().remove("le").build(), k -> new ArrayList<>()).add(s);
-        }
-        List<StepSeries> out = new ArrayList<>();
-        double[] upper = new double[16];
-        double[] counts = new double[16];
-        for (Map.Entry<Labels, List<StepSeries>> g : groups.entrySet()) {
-            List<StepSeries> members = g.getValue();
-            if (upper.length < members.size()) {
-                upper = new double[members.size()];
-                counts = new double[members.size()];
-            }
-            StepSeries o = new StepSeries(g.getKey(), steps);
-            o.dropName = true;
-            for (int i = 0; i < steps; i++) {
-                int n = 0;
-                for (StepSeries s : members) {
-                    if (s.present[i]) {
-                        upper[n] = bounds.get(s);
-                        counts[n] = s.values[i];
-                        n++;
-                    }
-                }
-                if (n > 0) {
-                    forced[0] = false;
-                    o.set(i, fn.apply(i, upper, counts, n, forced));
-                    if (forced[0]) {
-                        ev.ctx.info("input to histogram_quantile needed to be fixed for monotonicity (see "
-                                + "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) "
-                                + "for metric name \"" + nameOf(g.getKey()) + "\"", vector.pos());
-                    }
-                }
-            }
-            if (o.any()) {
-                out.add(o);
-            }
-        }
-        return out;
-    }
-
-    private static String nameOf(Labels l) {
-        String n = l.metricName();
-        return n == null ? "" : n;
-    }
-
     /** Warns once per query when a quantile parameter lies outside [0, 1]. */
     void checkQuantile(Scalars q, Expr param) {
         for (double v : q.values()) {
@@ -510,23 +403,7 @@ final class CallEvaluator {
         }
     }
 
-    private static Double parseBound(String le) {
-        String l = le.trim().toLowerCase();
-        return switch (l) {
-            case "+inf", "inf", "infinity", "+infinity" -> Double.POSITIVE_INFINITY;
-            case "-inf", "-infinity" -> Double.NEGATIVE_INFINITY;
-            case "nan" -> Double.NaN;
-            default -> {
-                try {
-                    yield Double.parseDouble(le);
-                } catch (NumberFormatException e) {
-                    yield null;
-                }
-            }
-        };
-    }
-
-    private String stringArg(Expr e, long[] times) {
+    String stringArg(Expr e, long[] times) {
         return (String) ev.eval(e, times);
     }
 
