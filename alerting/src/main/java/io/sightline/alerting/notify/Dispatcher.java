@@ -198,7 +198,7 @@ final class Dispatcher {
             boolean isResolved = a.isResolvedAt(now);
             anyFiring |= !isResolved;
             list.add(new Notification.NotifiedAlert(isResolved ? "resolved" : "firing", a.labels(), a.annotations(),
-                    a.startsAtMillis(), isResolved ? a.endsAtMillis() : 0, a.generatorUrl(), a.fingerprint()));
+                    a.startsAtMillis(), isResolved ? a.endsAtMillis() : 0, a.generatorUrl(), a.fingerprint(), a.value()));
             commonLabels = intersect(commonLabels, a.labels().toMap());
             commonAnnotations = intersect(commonAnnotations, a.annotations());
         }

@@ -15,9 +15,9 @@ public record Notification(String receiver, String status, List<NotifiedAlert> a
                            Map<String, String> commonLabels, Map<String, String> commonAnnotations,
                            String externalUrl, String groupKey, int truncatedAlerts, String reason) {
 
-    /** One alert in a notification. {@code endsAtMillis} is 0 while it fires. */
+    /** One alert in a notification. {@code endsAtMillis} is 0 while it fires; {@code value} may be NaN. */
     public record NotifiedAlert(String status, Labels labels, Map<String, String> annotations, long startsAtMillis,
-                                long endsAtMillis, String generatorUrl, String fingerprint) {
+                                long endsAtMillis, String generatorUrl, String fingerprint, double value) {
         public boolean isFiring() {
             return status.equals("firing");
         }

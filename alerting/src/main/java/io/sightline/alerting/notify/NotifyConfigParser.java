@@ -4,7 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.sightline.alerting.notify.chat.ChatIntegrations;
+import io.sightline.alerting.notify.discord.DiscordIntegration;
+import io.sightline.alerting.notify.googlechat.GoogleChatIntegration;
+import io.sightline.alerting.notify.mattermost.MattermostIntegration;
+import io.sightline.alerting.notify.msteams.MsTeamsV2Integration;
+import io.sightline.alerting.notify.slack.SlackIntegration;
+import io.sightline.alerting.notify.telegram.TelegramIntegration;
 import io.sightline.alerting.notify.webhook.WebhookIntegration;
 import io.sightline.storage.model.Matcher;
 
@@ -46,7 +51,12 @@ public final class NotifyConfigParser {
     private static Map<String, IntegrationParser> integrations() {
         Map<String, IntegrationParser> m = new LinkedHashMap<>();
         m.put("webhook_configs", WebhookIntegration::parse);
-        m.putAll(ChatIntegrations.PARSERS);
+        m.put("slack_configs", SlackIntegration::parse);
+        m.put("discord_configs", DiscordIntegration::parse);
+        m.put("msteamsv2_configs", MsTeamsV2Integration::parse);
+        m.put("mattermost_configs", MattermostIntegration::parse);
+        m.put("telegram_configs", TelegramIntegration::parse);
+        m.put("googlechat_configs", GoogleChatIntegration::parse);
         return Map.copyOf(m);
     }
 

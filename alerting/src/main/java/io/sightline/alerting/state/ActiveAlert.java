@@ -95,7 +95,7 @@ public final class ActiveAlert {
         lastSentAtMillis = nowMillis;
         validUntilMillis = nowMillis + validForMillis;
         long ends = state == AlertState.INACTIVE ? resolvedAtMillis : validUntilMillis;
-        return new Alert(labels, annotations, firedAtMillis == 0 ? activeAtMillis : firedAtMillis, ends, generatorUrl);
+        return new Alert(labels, annotations, firedAtMillis == 0 ? activeAtMillis : firedAtMillis, ends, generatorUrl, value);
     }
 
     /** Sets the start of the pending period restored from {@code ALERTS_FOR_STATE} after a restart. */

@@ -12,9 +12,10 @@ import java.util.Map;
  * @param startsAtMillis  when it started firing (Unix ms)
  * @param endsAtMillis    when it resolved, or until when a firing alert is valid without refresh (Unix ms)
  * @param generatorUrl    link to the expression's graph, or ""
+ * @param value           the expression's value when last evaluated (NaN when unknown); chat messages show it
  */
 public record Alert(Labels labels, Map<String, String> annotations, long startsAtMillis, long endsAtMillis,
-                    String generatorUrl) {
+                    String generatorUrl, double value) {
 
     /** Whether the alert counts as resolved at {@code nowMillis}. */
     public boolean isResolvedAt(long nowMillis) {

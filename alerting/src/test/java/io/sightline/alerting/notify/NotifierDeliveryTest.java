@@ -57,7 +57,7 @@ class NotifierDeliveryTest {
 
     private static Alert firing(String instance) {
         return new Alert(Labels.of("alertname", "HighLatency", "instance", instance, "severity", "page"),
-                Map.of("summary", "p99 is high"), T0, T0 + 240_000, "http://sightline:9090/graph?g0.expr=x&g0.tab=1");
+                Map.of("summary", "p99 is high"), T0, T0 + 240_000, "http://sightline:9090/graph?g0.expr=x&g0.tab=1", 1.5);
     }
 
     @Test
@@ -120,7 +120,7 @@ class NotifierDeliveryTest {
             n.tick();
             await().atMost(Duration.ofSeconds(20)).until(() -> receiver.delivered().size() == 1);
             Alert a = firing("a");
-            n.send(List.of(new Alert(a.labels(), a.annotations(), a.startsAtMillis(), clock.millis(), a.generatorUrl())));
+            n.send(List.of(new Alert(a.labels(), a.annotations(), a.startsAtMillis(), clock.millis(), a.generatorUrl(), a.value())));
             clock.advance(60_000);
             n.tick();
             await().atMost(Duration.ofSeconds(20)).until(() -> receiver.delivered().size() == 2);
