@@ -70,7 +70,7 @@ public record SlackIntegration(int index, URI url, String channel, String userna
             if (shown == room) {
                 break;
             }
-            String text = ChatText.plain(v, "*", "*");
+            String text = (v.isFiring() ? "🔥 " : "✅ ") + ChatText.plain(v, "*", "*");
             if (!v.link().isEmpty()) {
                 text += "<" + v.link() + "|View graph>";
             }
