@@ -36,6 +36,7 @@ class AlertingEndToEndIT {
     private SdkMeterProvider provider;
     private final AlertReceiver receiver = new AlertReceiver();
     private final AtomicReference<Double> depth = new AtomicReference<>(50.0);
+    private volatile boolean hasSecondQueue;
 
     @AfterEach
     void stop() {
@@ -64,11 +65,15 @@ class AlertingEndToEndIT {
     }
 
     private void start() throws Exception {
-        Path rules = writeRules("queue_depth > 10");
+        start("[alertname, job]");
+    }
+
+    private void start(String groupBy) throws Exception {
+        writeRules("queue_depth > 10");
         Path am = Files.writeString(dir.resolve("alertmanager.yml"), """
                 route:
                   receiver: oncall
-                  group_by: [alertname, job]
+                  group_by: %s
                   group_wait: 1s
                   group_interval: 1s
                   repeat_interval: 1h
@@ -80,20 +85,26 @@ class AlertingEndToEndIT {
                       - api_url: %s
                         channel: "#alerts"
                         send_resolved: true
-                """.formatted(receiver.url("/hook"), receiver.url("/slack")));
+                """.formatted(groupBy, receiver.url("/hook"), receiver.url("/slack")));
         sightline = TestServer.start(dir.resolve("data"),
                 "rule_files", dir + "/rules*.yml",
                 "global.evaluation_interval", "1s",
                 "alerting.config_file", am.toString(),
                 "alerting.external_url", "http://sightline.example:9090",
-                "alerting.dispatch_tick", "100ms");
+                "alerting.dispatch_tick", "100ms",
+                "alerting.for_grace_period", "1s");
         provider = SdkMeterProvider.builder()
                 .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "checkout")))
                 .registerMetricReader(PeriodicMetricReader.builder(OtlpHttpMetricExporter.builder()
                         .setEndpoint("http://127.0.0.1:" + sightline.otlpHttpPort() + "/v1/metrics").build())
                         .setInterval(Duration.ofHours(1)).build())
                 .build();
-        provider.get("e2e").gaugeBuilder("queue.depth").buildWithCallback(m -> m.record(depth.get()));
+        provider.get("e2e").gaugeBuilder("queue.depth").buildWithCallback(m -> {
+            m.record(depth.get());
+            if (hasSecondQueue) {
+                m.record(depth.get(), Attributes.of(AttributeKey.stringKey("queue"), "b"));
+            }
+        });
     }
 
     private void export() {
@@ -167,5 +178,31 @@ class AlertingEndToEndIT {
         groups = JSON.readTree(api.get("/api/v1/rules").body()).path("data").path("groups");
         assertThat(groups.get(0).path("rules").get(0).path("query").asText()).isEqualTo("queue_depth > 20");
         assertThat(groups.get(0).path("rules").get(0).path("type").asText()).isEqualTo("alerting");
+    }
+
+    @Test
+    void aRestartWhileFiringNeitherRepeatsTheNotificationNorForgetsIt() throws Exception {
+        start("[alertname]");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            export();
+            assertThat(receiver.at("/hook")).hasSize(1);
+        });
+        provider.shutdown().join(10, TimeUnit.SECONDS);
+        sightline.close();
+
+        hasSecondQueue = true;
+        start("[alertname]");
+        ApiClient api = new ApiClient(sightline.httpPort());
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            export();
+            assertThat(receiver.at("/hook")).hasSize(2);
+        });
+        // Had the restart lost the notification log, the first alert would have been announced again as a
+        // "first notification"; instead the second message only adds the new alert.
+        JsonNode second = JSON.readTree(receiver.at("/hook").get(1).body());
+        assertThat(second.path("notification_reason").asText()).isEqualTo("new alerts added");
+        assertThat(second.path("alerts")).hasSize(2);
+        assertThat(alerts(api)).hasSize(2);
+        assertThat(receiver.at("/hook")).hasSize(2);
     }
 }
