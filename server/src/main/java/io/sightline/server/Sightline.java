@@ -57,6 +57,7 @@ public final class Sightline implements AutoCloseable {
         ingest = startIngest();
         List<Route> routes = new ArrayList<>(AdminRoutes.create(ready::get, telemetry.reader()));
         routes.add(Wiring.otlpMetricsRoute(ingest));
+        routes.add(Wiring.remoteWriteRoute(ingest));
         api = ApiServer.start(config.api(), engine, storage, routes, telemetry.meter("http"));
         ready.set(true);
         String host = config.listenAddress().contains(":") ? "[" + config.listenAddress() + "]" : config.listenAddress();
