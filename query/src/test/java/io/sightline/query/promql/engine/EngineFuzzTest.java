@@ -44,7 +44,7 @@ class EngineFuzzTest {
 
     @Test
     void answersOrFailsWithAQueryException() {
-        long seed = Long.getLong("seed", System.nanoTime());
+        long seed = Long.getLong("seed", 20261126L); // fixed so CI is repeatable; -Dseed=N explores
         Random rnd = new Random(seed);
         try (Storage storage = Storage.open(new StorageConfig(dir, 2 * 3_600_000L, 15 * 24 * 3_600_000L,
                 WalSyncMode.NEVER, 1_000, 1 << 20, 0, 10_000), OpenTelemetry.noop().getMeter("t"))) {
