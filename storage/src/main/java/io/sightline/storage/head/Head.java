@@ -5,7 +5,6 @@ import io.sightline.storage.RejectReason;
 import io.sightline.storage.StorageConfig;
 import io.sightline.storage.StorageException;
 import io.sightline.storage.block.BlockSeries;
-import io.sightline.storage.block.ChunkSlice;
 import io.sightline.storage.index.IndexReader;
 import io.sightline.storage.index.MemPostings;
 import io.sightline.storage.index.PartReader;
@@ -232,11 +231,7 @@ public final class Head implements PartReader {
         series.forEach(s -> {
             List<SealedChunk> chunks = s.chunksBefore(maxt);
             if (!chunks.isEmpty()) {
-                List<ChunkSlice> slices = new ArrayList<>(chunks.size());
-                for (SealedChunk c : chunks) {
-                    slices.add(ChunkSlice.of(c.minTime, c.maxTime, c.bytes()));
-                }
-                out.add(new BlockSeries(s.id, s.labels, slices));
+                out.add(new BlockSeries(s.id, s.labels, BlockChunkMerger.merge(chunks)));
             }
         });
         out.sort((a, b) -> Integer.compare(a.id(), b.id()));
@@ -278,16 +273,18 @@ public final class Head implements PartReader {
     /**
      * Re-applies one logged sample; silently drops what the head would reject (as the original commit did).
      * A series whose series record went with a truncated segment is found through the registry.
+     *
+     * @return false when the series is unknown to the registry too (the sample is lost)
      */
-    public void replaySample(int seriesId, long t, double v) {
+    public boolean replaySample(int seriesId, long t, double v) {
         if (t < minValidTime) {
-            return;
+            return true;
         }
         HeadSeries s = series.byId(seriesId);
         if (s == null) {
             Labels labels = registry.labels(seriesId);
             if (labels == null) {
-                return;
+                return false;
             }
             replaySeries(seriesId, labels);
             s = series.byId(seriesId);
@@ -300,6 +297,7 @@ public final class Head implements PartReader {
                 maxTime = t;
             }
         }
+        return true;
     }
 
     public void replayMetadata(String metricFamilyName, MetricMetadata m) {
