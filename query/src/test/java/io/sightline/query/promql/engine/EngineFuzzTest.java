@@ -39,6 +39,14 @@ class EngineFuzzTest {
             "unless", "atan2", "+ on(a)", "* ignoring(a)", "/ on(a) group_left", "- on(a) group_right",
             "+ fill(0)"};
 
+    private static final String[] EXTRA = {"info(V)", "info(V, {__name__=~\".+\"})", "absent_over_time(m[1m])",
+            "histogram_fraction(0, 2, h_bucket)", "histogram_quantiles(h_bucket, \"q\", 0.5, 0.9)",
+            "label_join(V, \"j\", \"-\", \"a\", \"b\")", "sort_by_label(V, \"a\")", "limitk(2, V)",
+            "limit_ratio(0.5, V)", "quantile_over_time(0.5, m[2m])", "predict_linear(m[2m], 60)",
+            "double_exponential_smoothing(m[3m], 0.5, 0.5)", "clamp(V, -1, 1)", "round(V, 0.5)",
+            "V > bool 0", "V or on() vector(0)", "V + fill(1) V", "max_over_time(V[2m:30s] @ 300)",
+            "rate(c_total[1m:15s] offset 1m)", "last_over_time(V[5m:])", "scalar(V) * V", "-V", "V unless V"};
+
     @TempDir
     Path dir;
 
@@ -91,7 +99,7 @@ class EngineFuzzTest {
         if (depth == 0) {
             return VECTORS[rnd.nextInt(VECTORS.length)];
         }
-        return switch (rnd.nextInt(8)) {
+        return switch (rnd.nextInt(9)) {
             case 0 -> RANGE_FNS[rnd.nextInt(RANGE_FNS.length)] + "(" + RANGES[rnd.nextInt(RANGES.length)] + ")";
             case 1 -> VECTOR_FNS[rnd.nextInt(VECTOR_FNS.length)] + "(" + vector(rnd, depth - 1) + ")";
             case 2 -> AGGS[rnd.nextInt(AGGS.length)] + (rnd.nextBoolean() ? " by (a) (" : " without (b) (")
@@ -101,6 +109,7 @@ class EngineFuzzTest {
                     + vector(rnd, depth - 1) + ")";
             case 5 -> "histogram_quantile(0.9, rate(h_bucket[5m]))";
             case 6 -> "label_replace(" + vector(rnd, depth - 1) + ", \"x\", \"$1\", \"a\", \"(.*)\")";
+            case 7 -> EXTRA[rnd.nextInt(EXTRA.length)].replace("V", vector(rnd, depth - 1));
             default -> "count_values(\"v\", " + vector(rnd, depth - 1) + ")";
         };
     }
