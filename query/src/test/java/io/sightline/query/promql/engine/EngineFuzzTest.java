@@ -58,6 +58,7 @@ class EngineFuzzTest {
                 WalSyncMode.NEVER, 1_000, 1 << 20, 0, 10_000), OpenTelemetry.noop().getMeter("t"))) {
             load(storage, rnd);
             QueryEngine engine = new PromqlEngine(storage, QueryConfig.defaults(), OpenTelemetry.noop().getMeter("t"));
+            int answered = 0;
             for (int n = 0; n < 1_000; n++) {
                 String q = vector(rnd, 3);
                 try {
@@ -66,12 +67,16 @@ class EngineFuzzTest {
                     } else {
                         engine.rangeQuery(q, 0, 600_000, 15_000 + rnd.nextInt(60_000), QueryOptions.DEFAULT);
                     }
+                    answered++;
                 } catch (QueryException expected) {
                     // a parse or evaluation error is a fine answer
                 } catch (RuntimeException | StackOverflowError e) {
                     fail("seed " + seed + ": [" + q + "] threw " + e, e);
                 }
             }
+            // Most generated queries are valid: the engine must actually answer them, not just reject them.
+            org.assertj.core.api.Assertions.assertThat(answered).as("queries answered, seed " + seed).isGreaterThan(500);
+            System.out.println("engine fuzz seed " + seed + ": answered " + answered + " of 1000");
         }
     }
 
