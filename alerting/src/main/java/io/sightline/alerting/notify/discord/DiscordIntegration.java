@@ -48,12 +48,8 @@ public record DiscordIntegration(int index, URI url, String content, String user
         ObjectNode m = Json.MAPPER.createObjectNode();
         String title = ChatText.title(n);
         m.put("content", ChatText.truncate(content.isEmpty() ? title : content, MAX_CONTENT));
-        if (!username.isEmpty()) {
-            m.put("username", username);
-        }
-        if (!avatarUrl.isEmpty()) {
-            m.put("avatar_url", avatarUrl);
-        }
+        Json.putIfPresent(m, "username", username);
+        Json.putIfPresent(m, "avatar_url", avatarUrl);
         ArrayNode embeds = m.putArray("embeds");
         List<ChatText.AlertView> views = ChatText.views(n);
         int total = 0;

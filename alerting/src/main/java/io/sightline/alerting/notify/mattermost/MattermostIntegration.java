@@ -36,18 +36,10 @@ public record MattermostIntegration(int index, URI url, String channel, String u
     @Override
     public byte[] body(Notification n) {
         ObjectNode m = Json.MAPPER.createObjectNode();
-        if (!channel.isEmpty()) {
-            m.put("channel", channel);
-        }
-        if (!username.isEmpty()) {
-            m.put("username", username);
-        }
-        if (!iconUrl.isEmpty()) {
-            m.put("icon_url", iconUrl);
-        }
-        if (!iconEmoji.isEmpty()) {
-            m.put("icon_emoji", iconEmoji);
-        }
+        Json.putIfPresent(m, "channel", channel);
+        Json.putIfPresent(m, "username", username);
+        Json.putIfPresent(m, "icon_url", iconUrl);
+        Json.putIfPresent(m, "icon_emoji", iconEmoji);
         StringBuilder sb = new StringBuilder("#### ").append(ChatText.title(n)).append('\n');
         for (ChatText.AlertView v : ChatText.views(n)) {
             sb.append('\n').append(v.isFiring() ? "🔥 " : "✅ ").append(ChatText.plain(v, "**", "**"));

@@ -43,18 +43,10 @@ public record SlackIntegration(int index, URI url, String channel, String userna
     @Override
     public byte[] body(Notification n) {
         ObjectNode m = Json.MAPPER.createObjectNode();
-        if (!channel.isEmpty()) {
-            m.put("channel", channel);
-        }
-        if (!username.isEmpty()) {
-            m.put("username", username);
-        }
-        if (!iconEmoji.isEmpty()) {
-            m.put("icon_emoji", iconEmoji);
-        }
-        if (!iconUrl.isEmpty()) {
-            m.put("icon_url", iconUrl);
-        }
+        Json.putIfPresent(m, "channel", channel);
+        Json.putIfPresent(m, "username", username);
+        Json.putIfPresent(m, "icon_emoji", iconEmoji);
+        Json.putIfPresent(m, "icon_url", iconUrl);
         String title = ChatText.title(n);
         List<ChatText.AlertView> views = ChatText.views(n);
         m.put("text", ChatText.truncate(title + (views.isEmpty() ? "" : ": " + views.getFirst().summary()), MAX_TEXT_CHARS));
