@@ -139,4 +139,37 @@ class NotifierDeliveryTest {
                 .filter(p -> "team-x".equals(p.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("receiver"))))
                 .mapToLong(LongPointData::getValue).sum();
     }
+
+    @Test
+    void tooManyRequestsIsRetriedAndOtherClientErrorsAreDroppedAndCounted() throws Exception {
+        receiver.answer(n -> n == 1 ? 429 : n == 2 ? 200 : 400);
+        try (Notifier n = start()) {
+            n.send(List.of(firing("a")));
+            clock.advance(10_000);
+            n.tick();
+            await().atMost(Duration.ofSeconds(20)).until(() -> n.pendingCount() == 0);
+            assertThat(receiver.requests()).extracting(TestReceiver.Request::answeredStatus).containsExactly(429, 200);
+            // a new alert makes a new notification, which the receiver rejects with 400: not retried
+            n.send(List.of(firing("a"), firing("b")));
+            clock.advance(60_000);
+            n.tick();
+            await().atMost(Duration.ofSeconds(20)).until(() -> n.pendingCount() == 0);
+        }
+        assertThat(receiver.requests()).extracting(TestReceiver.Request::answeredStatus).containsExactly(429, 200, 400);
+        assertThat(failedCount()).isEqualTo(2);
+        assertThat(DeliveryWorker.retryAfterMillis("3")).isEqualTo(3000);
+        assertThat(DeliveryWorker.retryAfterMillis("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(-1);
+    }
+
+    @Test
+    void connectionErrorsAreRetriedUntilTheReceiverIsBack() throws Exception {
+        try (Notifier n = start()) {
+            receiver.close(); // nothing listens on the port now
+            n.send(List.of(firing("a")));
+            clock.advance(10_000);
+            n.tick();
+            await().atMost(Duration.ofSeconds(20)).until(() -> failedCount() >= 2);
+            assertThat(n.pendingCount()).isEqualTo(1);
+        }
+    }
 }

@@ -34,6 +34,9 @@ public final class TestReceiver implements AutoCloseable {
                 requests.add(new Request(ex.getRequestURI().getPath(), body, status));
             }
             byte[] out = (status == 200 ? "ok" : "boom").getBytes(StandardCharsets.UTF_8);
+            if (status == 429) {
+                ex.getResponseHeaders().add("Retry-After", "0");
+            }
             ex.sendResponseHeaders(status, out.length);
             ex.getResponseBody().write(out);
             ex.close();
