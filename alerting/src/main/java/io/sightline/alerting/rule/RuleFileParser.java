@@ -117,19 +117,21 @@ public final class RuleFileParser {
             }
         }
         int limit = g.path("limit").asInt(0);
+        long queryOffset = duration(g, "query_offset", where, errors);
+        Map<String, String> groupLabels = stringMap(g.path("labels"), where + ": labels", errors);
         List<RuleSpec> rules = new ArrayList<>();
         int index = 0;
         for (JsonNode r : g.path("rules")) {
             index++;
-            RuleSpec spec = rule(where, index, r, errors);
+            RuleSpec spec = rule(where, index, r, groupLabels, errors);
             if (spec != null) {
                 rules.add(spec);
             }
         }
-        return new GroupSpec(file, groupName, interval, limit, List.copyOf(rules));
+        return new GroupSpec(file, groupName, interval, limit, queryOffset, List.copyOf(rules));
     }
 
-    private RuleSpec rule(String groupWhere, int index, JsonNode r, List<String> errors) {
+    private RuleSpec rule(String groupWhere, int index, JsonNode r, Map<String, String> groupLabels, List<String> errors) {
         boolean isAlert = r.hasNonNull("alert");
         boolean isRecord = r.hasNonNull("record");
         String name = isAlert ? r.get("alert").asText() : isRecord ? r.get("record").asText() : "";
@@ -160,7 +162,9 @@ public final class RuleFileParser {
         }
         long forMillis = duration(r, "for", where, errors);
         long keepFiring = duration(r, "keep_firing_for", where, errors);
-        Map<String, String> labels = stringMap(r.path("labels"), where + ": labels", errors);
+        // group labels first: a rule's own label of the same name wins (Prometheus 3)
+        Map<String, String> labels = new LinkedHashMap<>(groupLabels);
+        labels.putAll(stringMap(r.path("labels"), where + ": labels", errors));
         Map<String, String> annotations = stringMap(r.path("annotations"), where + ": annotations", errors);
         for (String l : labels.keySet()) {
             if (!LABEL_NAME.matcher(l).matches() || l.equals("__name__")) {

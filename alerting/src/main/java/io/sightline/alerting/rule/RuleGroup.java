@@ -134,7 +134,7 @@ public final class RuleGroup implements AutoCloseable {
                 long r0 = System.nanoTime();
                 boolean failed = false;
                 try {
-                    for (Rule.Output o : r.evaluate(tsMillis, ctx, spec.limit())) {
+                    for (Rule.Output o : r.evaluate(tsMillis, tsMillis - spec.queryOffsetMillis(), ctx, spec.limit())) {
                         if (written.add(o.labels())) {
                             app.append(0, o.labels(), tsMillis, o.value());
                         }

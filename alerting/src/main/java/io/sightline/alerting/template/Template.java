@@ -67,7 +67,7 @@ public final class Template {
         dot.put("ExternalLabels", data.externalLabels());
         dot.put("ExternalURL", data.externalUrl());
         dot.put("Value", data.value());
-        vars.put("", dot);
+        vars.put("", dot); // Go's $ is the data the template started with
         StringBuilder out = new StringBuilder();
         new Exec(query, vars).run(nodes, dot, out);
         return out.toString();
