@@ -33,6 +33,7 @@ public record DiscordIntegration(int index, URI url, String content, String user
     public static Integration parse(ConfigReader r, int index, Globals g) {
         r.allowOnly(Set.of("webhook_url", "webhook_url_file", "content", "username", "avatar_url", "send_resolved",
                 "timeout", "title", "message", "http_config"));
+        r.rejectUnsupported("title", "message", "http_config");
         return new DiscordIntegration(index, r.url("webhook_url", "webhook_url_file", null), r.string("content", ""),
                 r.string("username", ""), r.string("avatar_url", ""), r.bool("send_resolved", true),
                 r.durationMillis("timeout", g.defaultTimeoutMillis()));

@@ -23,6 +23,7 @@ public record MattermostIntegration(int index, URI url, String channel, String u
     public static Integration parse(ConfigReader r, int index, Globals g) {
         r.allowOnly(Set.of("webhook_url", "webhook_url_file", "channel", "username", "icon_url", "icon_emoji", "text",
                 "send_resolved", "timeout", "http_config"));
+        r.rejectUnsupported("text", "http_config");
         return new MattermostIntegration(index, r.url("webhook_url", "webhook_url_file", null), r.string("channel", ""),
                 r.string("username", ""), r.string("icon_url", ""), r.string("icon_emoji", ""),
                 r.bool("send_resolved", true), r.durationMillis("timeout", g.defaultTimeoutMillis()));

@@ -30,6 +30,7 @@ public record SlackIntegration(int index, URI url, String channel, String userna
     public static Integration parse(ConfigReader r, int index, Globals g) {
         r.allowOnly(Set.of("api_url", "api_url_file", "channel", "username", "icon_emoji", "icon_url", "send_resolved",
                 "timeout", "title", "text", "http_config"));
+        r.rejectUnsupported("title", "text", "http_config");
         return new SlackIntegration(index, r.url("api_url", "api_url_file", g.slackApiUrl()), r.string("channel", ""),
                 r.string("username", ""), r.string("icon_emoji", ""), r.string("icon_url", ""),
                 r.bool("send_resolved", false), r.durationMillis("timeout", g.defaultTimeoutMillis()));
