@@ -170,6 +170,9 @@ class NotifierDeliveryTest {
             n.tick();
             await().atMost(Duration.ofSeconds(20)).until(() -> failedCount() >= 2);
             assertThat(n.pendingCount()).isEqualTo(1);
+            assertThat(metrics.collectAllMetrics()).filteredOn(m -> m.getName().equals("sightline_alerting_notifications_pending"))
+                    .singleElement().satisfies(m -> assertThat(m.getLongGaugeData().getPoints()).singleElement()
+                            .satisfies(p -> assertThat(p.getValue()).isEqualTo(1)));
         }
     }
 }
