@@ -99,9 +99,30 @@ public final class IngestMetrics {
     }
 
     /**
+     * Counts the outcome of one request of a protocol without OTLP data points (remote write).
+     *
+     * @param rejectedByCause samples rejected, indexed by {@link RejectCause#ordinal()}
+     */
+    public void record(long acceptedSamples, long[] rejectedByCause, long exemplarsDropped) {
+        if (acceptedSamples > 0) {
+            accepted.add(acceptedSamples);
+        }
+        for (RejectCause c : RejectCause.values()) {
+            long n = rejectedByCause[c.ordinal()];
+            if (n > 0) {
+                rejected.add(n, reasons[c.ordinal()]);
+            }
+        }
+        if (exemplarsDropped > 0) {
+            this.exemplarsDropped.add(exemplarsDropped);
+        }
+    }
+
+    /**
      * Counts one request.
      *
-     * @param protocol {@code grpc}, {@code http} (OTLP/HTTP port) or {@code http_api} (the API-port route)
+     * @param protocol {@code grpc}, {@code http} (OTLP/HTTP port), {@code http_api} (the API-port route) or
+     *                 {@code remote_write}
      * @param status   the HTTP status code or the gRPC status code name
      */
     public void request(String protocol, String status, long startNanos) {

@@ -7,6 +7,7 @@ import io.sightline.ingest.limit.WriteLimiter;
 import io.sightline.ingest.otlp.MetricsTranslator;
 import io.sightline.ingest.otlp.MetricsWriter;
 import io.sightline.ingest.otlp.TranslationOptions;
+import io.sightline.ingest.remote.RemoteWriteEndpoint;
 import io.sightline.storage.Appendable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,8 @@ import java.util.Objects;
 /**
  * OTLP metrics ingest: the OTLP/gRPC server ({@code MetricsService/Export}), the OTLP/HTTP server
  * ({@code POST /v1/metrics}), and {@link #handleMetrics} for the API port's
- * {@code /api/v1/otlp/v1/metrics} route. Everything writes through the given {@link Appendable}, one
+ * {@code /api/v1/otlp/v1/metrics} route, and {@link #handleRemoteWrite} for Prometheus remote write on
+ * {@code /api/v1/write}. Everything writes through the given {@link Appendable}, one
  * appender per request, acknowledged only after commit.
  *
  * <p>Lifecycle: {@link #start} binds both ports; {@link #close()} stops gracefully: stop accepting, let
@@ -32,6 +34,7 @@ public final class IngestService implements AutoCloseable {
     private final WriteLimiter limiter;
     private final MetricsHttpEndpoint apiEndpoint;
     private final IngestMetrics metrics;
+    private RemoteWriteEndpoint remoteWrite; // set once in start(), before the service is published
     private final Object lifecycleLock = new Object();
     private OtlpGrpcServer grpc;
     private OtlpHttpServer http;
@@ -70,6 +73,7 @@ public final class IngestService implements AutoCloseable {
         MetricsHttpEndpoint apiEndpoint = new MetricsHttpEndpoint(writer, metrics, "http_api", config.maxRequestBytes(),
                 config.retryAfterSeconds());
         IngestService service = new IngestService(config, limiter, apiEndpoint, metrics);
+        service.remoteWrite = new RemoteWriteEndpoint(storage, config, metrics, clock);
         try {
             service.grpc = OtlpGrpcServer.start(config.listenAddress(), config.grpcPort(), config.maxRequestBytes(),
                     writer, metrics, limiter, config.retryAfterSeconds());
@@ -120,6 +124,29 @@ public final class IngestService implements AutoCloseable {
         }
         try {
             return apiEndpoint.handle(contentType, contentEncoding, body == null ? new byte[0] : body);
+        } finally {
+            limiter.release();
+        }
+    }
+
+    /**
+     * Handles one Prometheus remote-write 1.0 request ({@code POST /api/v1/write} on the API port): snappy
+     * protobuf {@code WriteRequest}, answered 204, or 400/413/415 with a text message, 429/503 with
+     * Retry-After (see {@link RemoteWriteEndpoint} for which answer means what). Runs on the caller's thread
+     * and blocks until the samples are committed, so call it from a worker thread, never from an event loop.
+     * Counts toward {@code ingest.max_concurrent_requests}.
+     *
+     * @param contentType     the request's Content-Type header, or null
+     * @param contentEncoding the request's Content-Encoding header ({@code snappy} or none), or null
+     * @param body            the raw (snappy-compressed) body; not retained
+     */
+    public OtlpHttpReply handleRemoteWrite(String contentType, String contentEncoding, byte[] body) {
+        long start = System.nanoTime();
+        if (!limiter.tryAcquire()) {
+            return remoteWrite.overloaded(start);
+        }
+        try {
+            return remoteWrite.handle(contentType, contentEncoding, body);
         } finally {
             limiter.release();
         }

@@ -47,6 +47,15 @@ final class IngestFixture implements AutoCloseable {
                 .sum();
     }
 
+    /** The current value of a self-metric gauge. */
+    long gauge(String name) {
+        return metricReader.collectAllMetrics().stream()
+                .filter(m -> m.getName().equals(name))
+                .flatMap(m -> m.getLongGaugeData().getPoints().stream())
+                .mapToLong(p -> p.getValue())
+                .sum();
+    }
+
     @Override
     public void close() {
         service.close();

@@ -1,7 +1,10 @@
 package io.sightline.ingest;
 
 import com.google.rpc.RetryInfo;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.stub.ClientCalls;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -65,6 +68,38 @@ class OtlpGrpcTest {
         assertThat(r.getPartialSuccess().getErrorMessage()).contains("time_unix_nano is missing");
         assertThat(StoredSeries.values(fixture.storage, "__name__", "load", "job", "svc", "instance", "i-1", "p", "good")).containsExactly(1.0);
     }
+
+    @Test
+    void malformedMessageIsRefusedAsInvalidArgumentAndNothingStored() throws Exception {
+        fixture = new IngestFixture(dataDir, IngestFixture.localConfig());
+        stub();
+        byte[] good = Requests.counter("orders", 1).toByteArray();
+        byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
+        MethodDescriptor<byte[], byte[]> raw = MetricsServiceGrpc.getExportMethod().toBuilder(RAW, RAW).build();
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(channel, raw, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), truncated));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getStatus().getDescription()).contains("cannot decode OTLP protobuf ExportMetricsServiceRequest");
+        assertThat(StoredSeries.all(fixture.storage)).isEmpty();
+    }
+
+    /** Sends bytes as they are, so a test can send a body that is not a valid message. */
+    private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public java.io.InputStream stream(byte[] value) {
+            return new java.io.ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(java.io.InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    };
 
     @Test
     void logsServiceIsNotRegisteredYet() throws Exception {

@@ -17,12 +17,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** OTLP/HTTP on a real port, backed by the real storage. */
 class OtlpHttpTest {
@@ -94,6 +94,25 @@ class OtlpHttpTest {
         assertThat(StoredSeries.values(s, "__name__", "my_exponential_histogram_count", "job", "my.service", e, "some value")).containsExactly(3.0);
         assertThat(StoredSeries.values(s, "__name__", "my_exponential_histogram_bucket", "job", "my.service", e, "some value", "le", "+Inf")).containsExactly(3.0);
         assertThat(StoredSeries.read(s, io.sightline.storage.model.Matcher.eq("__name__", "target_info"))).isEmpty();
+    }
+
+    @Test
+    void jsonWithHexExemplarIdsEnumNamesAndUnknownFieldsIsAccepted() throws Exception {
+        start();
+        long now = Requests.nowNanos();
+        String json = """
+                {"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"js"}}]},
+                 "futureField":{"x":1},
+                 "scopeMetrics":[{"metrics":[{"name":"clicks","sum":{"aggregationTemporality":"AGGREGATION_TEMPORALITY_CUMULATIVE",
+                  "isMonotonic":true,"dataPoints":[{"asInt":"42","timeUnixNano":"%d","unknownPointField":true,
+                  "exemplars":[{"asDouble":1,"timeUnixNano":"%d","traceId":"5B8EFFF798038103D269B633813FC60C","spanId":"EEE19B7EC3C1B174"}]}]}}]}]}]}
+                """.formatted(now, now);
+        HttpResponse<byte[]> r = post("/v1/metrics", JSON, null, json.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
+        assertThat(StoredSeries.values(fixture.storage, "__name__", "clicks_total", "job", "js")).containsExactly(42.0);
+        assertThat(fixture.counter("sightline_ingest_exemplars_dropped_total", null)).isEqualTo(1);
     }
 
     @Test
@@ -197,14 +216,37 @@ class OtlpHttpTest {
 
         HttpResponse<byte[]> second = post("/v1/metrics", PROTOBUF, null, Requests.counter("b", 1).toByteArray());
         OtlpHttpReply viaApi = fixture.service.handleMetrics(JSON, null, "{}".getBytes(StandardCharsets.UTF_8));
+        long inFlight = fixture.gauge("sightline_ingest_requests_in_flight");
         release.countDown();
 
+        assertThat(inFlight).isEqualTo(1);
         assertThat(second.statusCode()).isEqualTo(429);
         assertThat(second.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(Status.parseFrom(second.body()).getCode()).isEqualTo(Code.RESOURCE_EXHAUSTED_VALUE);
         assertThat(viaApi.status()).isEqualTo(429);
         assertThat(first.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         assertThat(StoredSeries.all(fixture.storage).keySet()).extracting(Labels::metricName).containsExactly("a_total");
+    }
+
+    @Test
+    void gracefulStopFinishesTheRequestInFlightThenRefusesConnections() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        fixture = new IngestFixture(dataDir, IngestFixture.localConfig(), real -> holding(real, entered, release));
+        int port = fixture.service.httpPort();
+        CompletableFuture<HttpResponse<byte[]>> inFlight = client.sendAsync(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/v1/metrics"))
+                .header("Content-Type", PROTOBUF).POST(HttpRequest.BodyPublishers.ofByteArray(Requests.counter("late", 1).toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<Void> stopped = CompletableFuture.runAsync(fixture.service::close);
+        release.countDown();
+        stopped.get(30, TimeUnit.SECONDS);
+
+        assertThat(inFlight.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(StoredSeries.values(fixture.storage, "__name__", "late_total", "job", "svc", "instance", "i-1", "k", "0")).containsExactly(1.0);
+        assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", port).close()).isInstanceOf(java.net.ConnectException.class);
     }
 
     @Test
@@ -231,9 +273,5 @@ class OtlpHttpTest {
             }
             return real.appender();
         };
-    }
-
-    static List<String> names(java.util.Map<Labels, List<Double>> series) {
-        return series.keySet().stream().map(Labels::metricName).toList();
     }
 }

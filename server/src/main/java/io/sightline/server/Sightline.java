@@ -61,6 +61,7 @@ public final class Sightline implements AutoCloseable {
         ingest = startIngest();
         List<Route> routes = new ArrayList<>(AdminRoutes.create(ready::get, telemetry.reader()));
         routes.add(Wiring.otlpMetricsRoute(ingest));
+        routes.add(Wiring.remoteWriteRoute(ingest));
         routes.addAll(alerting.routes());
         reloadOnSighup();
         api = ApiServer.start(config.api(), engine, storage, routes, telemetry.meter("http"));

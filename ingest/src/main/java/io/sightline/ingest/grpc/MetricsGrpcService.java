@@ -2,6 +2,7 @@ package io.sightline.ingest.grpc;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
 import io.grpc.Status;
@@ -9,7 +10,6 @@ import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
-import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import io.sightline.ingest.IngestMetrics;
 import io.sightline.ingest.limit.WriteLimiter;
 import io.sightline.ingest.otlp.MetricsWriter;
@@ -20,10 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * OTLP/gRPC {@code MetricsService/Export}. The call arrives on a gRPC event loop (the server runs with a
- * direct executor) and is handed to the {@link WriteLimiter}'s pool, or refused at once with
- * RESOURCE_EXHAUSTED carrying a {@code RetryInfo}, which OTLP exporters honour as "retry later".
+ * direct executor): the message is decoded there (INVALID_ARGUMENT when it does not decode, nothing
+ * stored) and handed to the {@link WriteLimiter}'s pool, or refused at once with RESOURCE_EXHAUSTED
+ * carrying a {@code RetryInfo}, which OTLP exporters honour as "retry later".
  */
-final class MetricsGrpcService extends MetricsServiceGrpc.MetricsServiceImplBase {
+final class MetricsGrpcService {
     private static final Logger log = LoggerFactory.getLogger(MetricsGrpcService.class);
     private static final String PROTOCOL = "grpc";
 
@@ -39,9 +40,18 @@ final class MetricsGrpcService extends MetricsServiceGrpc.MetricsServiceImplBase
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
-    @Override
-    public void export(ExportMetricsServiceRequest request, StreamObserver<ExportMetricsServiceResponse> observer) {
+    void export(byte[] body, StreamObserver<ExportMetricsServiceResponse> observer) {
         long start = System.nanoTime();
+        ExportMetricsServiceRequest request;
+        try {
+            request = ExportMetricsServiceRequest.parseFrom(body);
+        } catch (InvalidProtocolBufferException e) {
+            metrics.request(PROTOCOL, Status.Code.INVALID_ARGUMENT.name(), start);
+            observer.onError(Status.INVALID_ARGUMENT
+                    .withDescription("cannot decode OTLP protobuf ExportMetricsServiceRequest: " + e.getMessage())
+                    .asRuntimeException());
+            return;
+        }
         if (!limiter.trySubmit(() -> write(request, observer, start))) {
             metrics.request(PROTOCOL, Status.Code.RESOURCE_EXHAUSTED.name(), start);
             com.google.rpc.Status status = com.google.rpc.Status.newBuilder()

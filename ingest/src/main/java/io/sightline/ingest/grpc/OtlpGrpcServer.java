@@ -1,7 +1,13 @@
 package io.sightline.ingest.grpc;
 
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCalls;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import io.sightline.ingest.IngestMetrics;
 import io.sightline.ingest.limit.WriteLimiter;
 import io.sightline.ingest.otlp.MetricsWriter;
@@ -29,7 +35,7 @@ public final class OtlpGrpcServer implements AutoCloseable {
                 // The service only hands the call to the write pool, so running it on the event loop is cheap.
                 .directExecutor()
                 .maxInboundMessageSize(maxRequestBytes)
-                .addService(new MetricsGrpcService(writer, metrics, limiter, retryAfterSeconds))
+                .addService(metricsService(new MetricsGrpcService(writer, metrics, limiter, retryAfterSeconds)))
                 .build();
         try {
             server.start();
@@ -37,6 +43,19 @@ public final class OtlpGrpcServer implements AutoCloseable {
             throw new IOException("cannot start OTLP/gRPC on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         return new OtlpGrpcServer(server);
+    }
+
+    /**
+     * {@code MetricsService/Export} with the request taken as bytes (see {@link RawBytesMarshaller}), so
+     * that undecodable messages get INVALID_ARGUMENT.
+     */
+    private static ServerServiceDefinition metricsService(MetricsGrpcService service) {
+        MethodDescriptor<byte[], ExportMetricsServiceResponse> export = MetricsServiceGrpc.getExportMethod()
+                .toBuilder(new RawBytesMarshaller(), ProtoUtils.marshaller(ExportMetricsServiceResponse.getDefaultInstance()))
+                .build();
+        return ServerServiceDefinition.builder(MetricsServiceGrpc.SERVICE_NAME)
+                .addMethod(export, ServerCalls.asyncUnaryCall(service::export))
+                .build();
     }
 
     public int port() {

@@ -1,6 +1,7 @@
 package io.sightline.ingest.http;
 
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -26,10 +27,12 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     private final MetricsEndpoint endpoint;
     private final WriteLimiter limiter;
+    private final PendingResponses pending;
 
-    OtlpHttpHandler(MetricsEndpoint endpoint, WriteLimiter limiter) {
+    OtlpHttpHandler(MetricsEndpoint endpoint, WriteLimiter limiter, PendingResponses pending) {
         this.endpoint = endpoint;
         this.limiter = limiter;
+        this.pending = pending;
     }
 
     @Override
@@ -82,11 +85,10 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         ctx.close();
     }
 
-    private static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
-        if (keepAlive) {
-            ctx.writeAndFlush(response, ctx.voidPromise());
-        } else {
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    private void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+        ChannelFuture written = ctx.writeAndFlush(response).addListener(pending.begin());
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
         }
     }
 }

@@ -24,10 +24,12 @@ import java.util.concurrent.TimeUnit;
 public final class OtlpHttpServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
+    private final PendingResponses pending;
 
-    private OtlpHttpServer(EventLoopGroup group, Channel channel) {
+    private OtlpHttpServer(EventLoopGroup group, Channel channel, PendingResponses pending) {
         this.group = group;
         this.channel = channel;
+        this.pending = pending;
     }
 
     /**
@@ -39,6 +41,7 @@ public final class OtlpHttpServer implements AutoCloseable {
     public static OtlpHttpServer start(String host, int port, int ioThreads, int maxBodyBytes, MetricsEndpoint endpoint,
                                        WriteLimiter limiter) throws IOException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
+        PendingResponses pending = new PendingResponses();
         try {
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
@@ -51,11 +54,11 @@ public final class OtlpHttpServer implements AutoCloseable {
                             ch.pipeline()
                                     .addLast("codec", new HttpServerCodec())
                                     .addLast("aggregator", new BoundedAggregator(maxBodyBytes, endpoint))
-                                    .addLast("otlp", new OtlpHttpHandler(endpoint, limiter));
+                                    .addLast("otlp", new OtlpHttpHandler(endpoint, limiter, pending));
                         }
                     });
             Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
-            return new OtlpHttpServer(group, ch);
+            return new OtlpHttpServer(group, ch, pending);
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             if (e instanceof InterruptedException) {
@@ -75,9 +78,17 @@ public final class OtlpHttpServer implements AutoCloseable {
         channel.close().syncUninterruptibly();
     }
 
-    /** Closes every connection and the event loops, waiting up to {@code timeoutMillis}. Idempotent. */
+    /**
+     * Waits (up to {@code timeoutMillis}) until the responses already handed over are written, then closes
+     * every connection and the event loops. Call after the write pool has drained. Idempotent.
+     */
     public void close(long timeoutMillis) {
         stopAccepting();
+        try {
+            pending.awaitNone(timeoutMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         group.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeoutMillis + 1000);
     }
 

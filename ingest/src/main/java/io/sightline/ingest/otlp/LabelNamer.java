@@ -18,6 +18,11 @@ public final class LabelNamer {
 
     /** The label name for {@code key}; the empty string for an empty key. */
     public String labelName(String key) {
+        // Most keys are valid label names already: checking the characters is cheaper than hashing a
+        // freshly decoded string for the cache lookup.
+        if (isValidAsIs(key)) {
+            return key;
+        }
         String cached = cache.get(key);
         if (cached != null) {
             return cached;
@@ -28,6 +33,23 @@ public final class LabelNamer {
         }
         cache.put(key, built);
         return built;
+    }
+
+    private static boolean isValidAsIs(String key) {
+        int n = key.length();
+        if (n == 0) {
+            return false;
+        }
+        char first = key.charAt(0);
+        if ((first >= '0' && first <= '9') || (first == '_' && (n == 1 || key.charAt(1) != '_'))) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (!isLabelChar(key.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String sanitize(String key) {

@@ -19,6 +19,8 @@ public enum RejectCause {
     /** Sum or histogram with unspecified aggregation temporality. */
     INVALID_TEMPORALITY,
     EMPTY_METRIC_NAME,
+    /** An empty or duplicate label name (remote write sends labels as they are, unlike OTLP). */
+    INVALID_LABELS,
     TOO_MANY_LABELS,
     LABEL_NAME_TOO_LONG,
     LABEL_VALUE_TOO_LONG,

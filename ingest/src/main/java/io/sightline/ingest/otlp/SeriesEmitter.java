@@ -29,6 +29,8 @@ final class SeriesEmitter {
     private static final String SERVICE_INSTANCE_ID = "service.instance.id";
     private static final long NANOS_PER_MILLI = 1_000_000L;
     private static final int DATA_POINT_FLAGS_NO_RECORDED_VALUE = 1;
+    private static final String JOB = "job";
+    private static final String INSTANCE = "instance";
 
     private final SampleSink sink;
     private final TranslationOptions options;
@@ -61,6 +63,8 @@ final class SeriesEmitter {
     private boolean stale;
     private boolean pointRejected;
     private int samplesIfRejected;
+    /** Whether an attribute of the current point is named job or instance (which the resource's override). */
+    private boolean hasJobOrInstance;
 
     /** @param cache the calling thread's series cache, or null to build labels for every sample */
     SeriesEmitter(SampleSink sink, TranslationOptions options, LabelNamer labelNamer, TranslationResult result,
@@ -136,8 +140,8 @@ final class SeriesEmitter {
         metricName = TARGET_INFO;
         String problem = collectPairs(resource.getAttributesList(), true);
         if (problem == null) {
-            setOwn("job", job);
-            setOwn("instance", instance);
+            setOwn(JOB, job);
+            setOwn(INSTANCE, instance);
             int labels = pairLength / 2 + 1;
             if (labels > options.maxLabelsPerSeries()) {
                 targetInfoCause = RejectCause.TOO_MANY_LABELS;
@@ -235,8 +239,8 @@ final class SeriesEmitter {
         if (collectPairs(attributes, false) != null) {
             return false;
         }
-        setOwn("job", job);
-        setOwn("instance", instance);
+        setOwn(JOB, job);
+        setOwn(INSTANCE, instance);
         int total = pairLength / 2 + 1 + extraLabels;
         if (total > options.maxLabelsPerSeries()) {
             return rejectPoint(RejectCause.TOO_MANY_LABELS, samplesIfRejected, "series would have " + total
@@ -285,7 +289,7 @@ final class SeriesEmitter {
      */
     void sample(String name, String extraName, String extraValue, double value) {
         double v = stale ? StaleMarker.VALUE : value;
-        if (cache == null) {
+        if (cache == null || !cache.isActive()) {
             Labels labels = build(name, extraName, extraValue);
             accept(sink.append(Appender.NO_REF, labels, timestampMillis, v), labels);
             return;
@@ -359,10 +363,15 @@ final class SeriesEmitter {
      */
     private String collectPairs(List<KeyValue> attributes, boolean forTargetInfo) {
         pairLength = 0;
-        if (!forTargetInfo) {
+        // OTLP keys are unique within a point, so a label name can repeat only once a key was changed by
+        // sanitising (or a scope label is present): until then, skip the search for an earlier equal name.
+        boolean mayRepeat = false;
+        hasJobOrInstance = false;
+        if (!forTargetInfo && !scopeLabels.isEmpty()) {
             for (int i = 0; i < scopeLabels.size(); i += 2) {
                 setOwn(scopeLabels.get(i), scopeLabels.get(i + 1));
             }
+            mayRepeat = true;
         }
         for (int i = 0, n = attributes.size(); i < n; i++) {
             KeyValue kv = attributes.get(i);
@@ -383,7 +392,13 @@ final class SeriesEmitter {
                 return limitProblem(forTargetInfo, RejectCause.LABEL_VALUE_TOO_LONG, "value of label \"" + abbreviate(name)
                         + "\" is " + value.length() + " characters, over ingest.max_label_value_length=" + options.maxLabelValueLength());
             }
-            int at = indexOf(name);
+            if (name != key) {
+                mayRepeat = true;
+            }
+            if (name.length() <= 8 && (name.equals("job") || name.equals("instance"))) {
+                hasJobOrInstance = true;
+            }
+            int at = mayRepeat ? indexOf(name) : -1;
             if (at >= 0) {
                 pairs[at + 1] = joinCollision(attributes, name, forTargetInfo);
             } else if (!value.isEmpty()) {
@@ -428,12 +443,17 @@ final class SeriesEmitter {
         if (value == null || value.isEmpty()) {
             return;
         }
-        int at = indexOf(name);
+        int at = pairLength == 0 || (!hasJobOrInstance && isJobOrInstance(name)) ? -1 : indexOf(name);
         if (at >= 0) {
             pairs[at + 1] = value;
         } else {
             addPair(name, value);
         }
+    }
+
+    @SuppressWarnings("StringEquality") // job/instance are passed as these constants
+    private static boolean isJobOrInstance(String name) {
+        return name == JOB || name == INSTANCE;
     }
 
     private int indexOf(String name) {

@@ -66,7 +66,7 @@ class OtlpHttpHandlerTest {
     }
 
     private EmbeddedChannel channel(int maxBody) {
-        channel = new EmbeddedChannel(new BoundedAggregator(maxBody, endpoint), new OtlpHttpHandler(endpoint, limiter));
+        channel = new EmbeddedChannel(new BoundedAggregator(maxBody, endpoint), new OtlpHttpHandler(endpoint, limiter, new PendingResponses()));
         return channel;
     }
 

@@ -274,6 +274,13 @@ class MetricsTranslatorTest {
     }
 
     @Test
+    void resourceJobOverridesAPointAttributeNamedJob() {
+        translate(request(gauge("g", "", point(1).addAttributes(attr("job", "from-point")).addAttributes(attr("instance", "i")))));
+
+        assertThat(sink.series("__name__", "g", "job", "checkout", "instance", "i").value()).isEqualTo(1);
+    }
+
+    @Test
     void noTargetInfoWhenResourceHasOnlyIdentifyingAttributes() {
         translate(request(gauge("g", "", point(1))));
 

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.sightline.query.ApiConfig;
 
@@ -38,8 +39,24 @@ final class Pipeline {
         p.addLast("compressor", new HttpContentCompressor(COMPRESS_MIN_BYTES,
                 StandardCompressionOptions.gzip(), StandardCompressionOptions.deflate()));
         p.addLast("keepAlive", new HttpServerKeepAliveHandler());
-        p.addLast("decompressor", new HttpContentDecompressor(false, config.maxBodyBytes()));
+        p.addLast("decompressor", new SnappyPassingDecompressor(config.maxBodyBytes()));
         p.addLast("aggregator", new BodyLimitAggregator(config.maxBodyBytes(), server.metrics()));
         p.addLast("dispatcher", new Dispatcher(server));
+    }
+
+    /**
+     * Decompresses request bodies except {@code Content-Encoding: snappy}: Netty would read that as snappy's
+     * framed format, but Prometheus remote write ({@code /api/v1/write}) sends snappy's block format, which the
+     * route decodes itself with its own size bound.
+     */
+    private static final class SnappyPassingDecompressor extends HttpContentDecompressor {
+        SnappyPassingDecompressor(int maxAllocation) {
+            super(false, maxAllocation);
+        }
+
+        @Override
+        protected EmbeddedChannel newContentDecoder(String contentEncoding) throws Exception {
+            return "snappy".equalsIgnoreCase(contentEncoding.strip()) ? null : super.newContentDecoder(contentEncoding);
+        }
     }
 }

@@ -28,10 +28,8 @@ final class ChildSightline implements AutoCloseable {
         this.log = log;
     }
 
+    /** Main on the test class path, with the JVM flags this test JVM got. */
     static ChildSightline start(Path dataDir, Path log) throws IOException {
-        int http = freePort();
-        int otlpHttp = freePort();
-        int grpc = freePort();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -40,8 +38,21 @@ final class ChildSightline implements AutoCloseable {
                 cmd.add(arg);
             }
         }
-        cmd.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.sightline.server.Main",
-                "--data-dir", dataDir.toString(), "--listen-address", "127.0.0.1",
+        cmd.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.sightline.server.Main"));
+        return start(cmd, dataDir, log);
+    }
+
+    /** {@code java -jar jar} exactly as a user runs it: no JVM flags beyond what the manifest carries. */
+    static ChildSightline startJar(Path jar, Path dataDir, Path log) throws IOException {
+        return start(new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-jar", jar.toString())), dataDir, log);
+    }
+
+    private static ChildSightline start(List<String> cmd, Path dataDir, Path log) throws IOException {
+        int http = freePort();
+        int otlpHttp = freePort();
+        int grpc = freePort();
+        cmd.addAll(List.of("--data-dir", dataDir.toString(), "--listen-address", "127.0.0.1",
                 "--http-port", Integer.toString(http), "--otlp-http-port", Integer.toString(otlpHttp),
                 "--otlp-grpc-port", Integer.toString(grpc)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

@@ -42,13 +42,11 @@ final class BlockChunks implements SeriesChunks {
     }
 
     /** Whether a sample lies in {@code [mint, maxt]}: only a chunk straddling the whole range needs decoding. */
-    boolean hasSampleIn(long mint, long maxt) {
-        SampleBuffer b = null;
+    boolean hasSampleIn(long mint, long maxt, SampleBuffer b) {
         for (int i = 0; i < refs.length; i++) {
             if ((minTimes[i] >= mint && minTimes[i] <= maxt) || (maxTimes[i] >= mint && maxTimes[i] <= maxt)) {
                 return true;
             }
-            b = b == null ? new SampleBuffer() : b;
             decode(i, b);
             int at = Arrays.binarySearch(b.timestamps, 0, b.count, mint);
             at = at < 0 ? -at - 1 : at;

@@ -234,7 +234,40 @@ public final class BlockReader implements PartReader {
     }
 
     @Override
-    public SeriesChunks chunks(int seriesId, long mint, long maxt) {
+    public SeriesChunks chunks(int seriesId, long mint, long maxt, SampleBuffer scratch) {
+        ChunkMetas all = chunkMetas(seriesId);
+        if (all == null) {
+            return null;
+        }
+        int n = all.refs.length;
+        long[] mins = new long[n];
+        long[] maxs = new long[n];
+        long[] refs = new long[n];
+        int[] lens = new int[n];
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            if (all.maxs[i] >= mint && all.mins[i] <= maxt) {
+                mins[kept] = all.mins[i];
+                maxs[kept] = all.maxs[i];
+                refs[kept] = all.refs[i];
+                lens[kept] = all.lens[i];
+                kept++;
+            }
+        }
+        if (kept == 0) {
+            return null;
+        }
+        BlockChunks result = new BlockChunks(this, Arrays.copyOf(mins, kept), Arrays.copyOf(maxs, kept),
+                Arrays.copyOf(refs, kept), Arrays.copyOf(lens, kept));
+        return result.hasSampleIn(mint, maxt, scratch) ? result : null;
+    }
+
+    /** Time ranges, offsets and lengths of every chunk of a series. */
+    private record ChunkMetas(long[] mins, long[] maxs, long[] refs, int[] lens) {
+    }
+
+    /** Decodes the chunk list of a series entry; {@code null} when the block lacks the series. */
+    private ChunkMetas chunkMetas(int seriesId) {
         long off = entryOffset(seriesId);
         if (off < 0) {
             return null;
@@ -246,46 +279,23 @@ public final class BlockReader implements PartReader {
         }
         int n = ByteReader.count(in, 1 << 24);
         long ref = ByteReader.uvarint(in);
-        long[] mins = new long[n];
-        long[] maxs = new long[n];
-        long[] refs = new long[n];
-        int[] lens = new int[n];
-        int kept = 0;
+        ChunkMetas m = new ChunkMetas(new long[n], new long[n], new long[n], new int[n]);
         long prevMax = 0;
         for (int i = 0; i < n; i++) {
-            long min = prevMax + ByteReader.varint(in);
-            long max = min + ByteReader.uvarint(in);
-            int len = ByteReader.count(in, Integer.MAX_VALUE);
-            if (max >= mint && min <= maxt) {
-                mins[kept] = min;
-                maxs[kept] = max;
-                refs[kept] = ref;
-                lens[kept] = len;
-                kept++;
-            }
-            ref += BlockFormat.CHUNK_CRC_BYTES + len;
-            prevMax = max;
+            m.mins[i] = prevMax + ByteReader.varint(in);
+            m.maxs[i] = m.mins[i] + ByteReader.uvarint(in);
+            m.lens[i] = ByteReader.count(in, Integer.MAX_VALUE);
+            m.refs[i] = ref;
+            ref += BlockFormat.CHUNK_CRC_BYTES + m.lens[i];
+            prevMax = m.maxs[i];
         }
-        if (kept == 0) {
-            return null;
-        }
-        BlockChunks result = new BlockChunks(this, Arrays.copyOf(mins, kept), Arrays.copyOf(maxs, kept),
-                Arrays.copyOf(refs, kept), Arrays.copyOf(lens, kept));
-        return result.hasSampleIn(mint, maxt) ? result : null;
+        return m;
     }
 
     /** Checks the chunk's CRC, then decodes it. */
     void decode(long ref, int length, SampleBuffer into) {
         MemorySegment seg = chunks.segment();
-        if (ref < FileHeader.BYTES || ref + BlockFormat.CHUNK_CRC_BYTES + length > seg.byteSize()) {
-            throw corrupt(chunks, ref, "chunk of " + length + " bytes runs past the end of the file");
-        }
-        CRC32C crc = into.crc;
-        crc.reset();
-        crc.update(seg.asSlice(ref + BlockFormat.CHUNK_CRC_BYTES, length).asByteBuffer());
-        if ((int) crc.getValue() != seg.get(INT_LE, ref)) {
-            throw corrupt(chunks, ref, "chunk fails its CRC32C");
-        }
+        checkChunk(seg, ref, length, into.crc);
         into.decode(seg, ref + BlockFormat.CHUNK_CRC_BYTES, length);
     }
 
@@ -294,38 +304,29 @@ public final class BlockReader implements PartReader {
      * compaction, which copies them into a new block as they are. Valid while a reference is held.
      */
     public List<ChunkSlice> chunkSlices(int seriesId) {
-        long off = entryOffset(seriesId);
-        if (off < 0) {
+        ChunkMetas m = chunkMetas(seriesId);
+        if (m == null) {
             return List.of();
         }
-        ByteBuffer in = entry(off);
-        int labels = ByteReader.count(in, 1 << 16);
-        for (int i = 0; i < 2 * labels; i++) {
-            ByteReader.uvarint(in);
-        }
-        int n = ByteReader.count(in, 1 << 24);
-        long ref = ByteReader.uvarint(in);
         MemorySegment seg = chunks.segment();
         CRC32C crc = new CRC32C();
-        List<ChunkSlice> out = new ArrayList<>(n);
-        long prevMax = 0;
-        for (int i = 0; i < n; i++) {
-            long min = prevMax + ByteReader.varint(in);
-            long max = min + ByteReader.uvarint(in);
-            int len = ByteReader.count(in, Integer.MAX_VALUE);
-            if (ref + BlockFormat.CHUNK_CRC_BYTES + len > seg.byteSize()) {
-                throw corrupt(chunks, ref, "chunk of " + len + " bytes runs past the end of the file");
-            }
-            crc.reset();
-            crc.update(seg.asSlice(ref + BlockFormat.CHUNK_CRC_BYTES, len).asByteBuffer());
-            if ((int) crc.getValue() != seg.get(INT_LE, ref)) {
-                throw corrupt(chunks, ref, "chunk fails its CRC32C");
-            }
-            out.add(new ChunkSlice(min, max, seg, ref + BlockFormat.CHUNK_CRC_BYTES, len));
-            ref += BlockFormat.CHUNK_CRC_BYTES + len;
-            prevMax = max;
+        List<ChunkSlice> out = new ArrayList<>(m.refs.length);
+        for (int i = 0; i < m.refs.length; i++) {
+            checkChunk(seg, m.refs[i], m.lens[i], crc);
+            out.add(new ChunkSlice(m.mins[i], m.maxs[i], seg, m.refs[i] + BlockFormat.CHUNK_CRC_BYTES, m.lens[i]));
         }
         return out;
+    }
+
+    private void checkChunk(MemorySegment seg, long ref, int length, CRC32C crc) {
+        if (ref < FileHeader.BYTES || ref + BlockFormat.CHUNK_CRC_BYTES + length > seg.byteSize()) {
+            throw corrupt(chunks, ref, "chunk of " + length + " bytes runs past the end of the file");
+        }
+        crc.reset();
+        crc.update(seg.asSlice(ref + BlockFormat.CHUNK_CRC_BYTES, length).asByteBuffer());
+        if ((int) crc.getValue() != seg.get(INT_LE, ref)) {
+            throw corrupt(chunks, ref, "chunk fails its CRC32C");
+        }
     }
 
     /** Takes a reference for a reader; false when the block is already gone. */

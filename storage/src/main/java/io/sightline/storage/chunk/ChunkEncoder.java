@@ -6,8 +6,8 @@ import java.util.Arrays;
 /**
  * Encodes a sealed chunk in the smallest codec: timestamps as packed delta-of-deltas or as packed offsets
  * from a regular grid ({@link ChunkFormat#TIMESTAMP_DOD_PACKED}, {@link ChunkFormat#TIMESTAMP_GRID_PACKED});
- * values as Gorilla XOR or, when every value is a short decimal that round-trips bit for bit, as scaled
- * decimal deltas or delta-of-deltas, whichever is smallest (ties go to XOR, the cheaper decoder).
+ * values as Gorilla XOR, as packed XOR, or, when every value is a short decimal that round-trips bit for
+ * bit, as scaled decimal deltas or delta-of-deltas, whichever is smallest (on a tie, decimal).
  *
  * <p>Reusable: {@link #reset()}, {@link #append} samples, {@link #encode(ChunkBuffer)}; after warm-up
  * nothing is allocated unless a chunk is larger than any before. Not thread-safe: one encoder per thread.
@@ -16,6 +16,8 @@ public final class ChunkEncoder {
     private final BitWriter timestampColumn = new BitWriter(64);
     private final BitWriter xorColumn = new BitWriter(256);
     private final BitWriter decimalColumn = new BitWriter(256);
+    private final BitWriter packedXorColumn = new BitWriter(256);
+    private final PackedLayout xorLayout = new PackedLayout();
     private final XorWriter xor = new XorWriter();
     private final PackedLayout timestampDodLayout = new PackedLayout();
     private final PackedLayout gridLayout = new PackedLayout();
@@ -27,6 +29,7 @@ public final class ChunkEncoder {
     private long[] residuals = new long[128];
     private long[] dodResiduals = new long[128];
     private long[] timestampDods = new long[128];
+    private long[] xorResiduals = new long[128];
     private long[] timestampGrid = new long[128];
     private int[] exponents = new int[128];
     private int size;
@@ -108,26 +111,86 @@ public final class ChunkEncoder {
             throw new IllegalStateException("cannot encode an empty chunk: append at least one sample");
         }
         int timestampEncoding = encodeTimestamps();
-        xorColumn.reset();
-        xor.reset();
-        for (int i = 0; i < size; i++) {
-            xor.append(xorColumn, values[i]);
-        }
-        int valueEncoding = ChunkFormat.VALUE_XOR;
-        BitWriter valueColumn = xorColumn;
-        if (forcedValueEncoding != ChunkFormat.VALUE_XOR) {
-            int decimal = encodeDecimal(forcedValueEncoding);
-            if (decimal != 0 && (forcedValueEncoding != 0
-                    || decimalColumn.byteLength() < xorColumn.byteLength())) {
-                valueEncoding = decimal;
+        int valueEncoding;
+        BitWriter valueColumn;
+        int decimal = forcedValueEncoding == 0 || forcedValueEncoding == ChunkFormat.VALUE_DECIMAL_DELTA
+                || forcedValueEncoding == ChunkFormat.VALUE_DECIMAL_DOD ? encodeDecimal(forcedValueEncoding) : 0;
+        if (forcedValueEncoding != 0) {
+            valueEncoding = forcedValueEncoding;
+            if (forcedValueEncoding == ChunkFormat.VALUE_XOR) {
+                encodeXor(Long.MAX_VALUE);
+                valueColumn = xorColumn;
+            } else if (forcedValueEncoding == ChunkFormat.VALUE_XOR_PACKED) {
+                encodePackedXor();
+                valueColumn = packedXorColumn;
+            } else if (decimal != 0) {
                 valueColumn = decimalColumn;
-            } else if (forcedValueEncoding != 0) {
+            } else {
                 throw new IllegalArgumentException("values are not all short decimals; cannot force encoding "
                         + forcedValueEncoding);
+            }
+        } else if (decimal != 0 && !encodeXor(decimalColumn.bitLength())) {
+            // Decimal data: neither XOR variant gets near it, so the packed XOR is not tried.
+            valueEncoding = decimal;
+            valueColumn = decimalColumn;
+        } else {
+            if (decimal == 0) {
+                encodeXor(Long.MAX_VALUE);
+            }
+            long packedBits = encodePackedXor();
+            boolean isPackedSmaller = (packedBits + 7) >>> 3 < xorColumn.byteLength();
+            valueEncoding = isPackedSmaller ? ChunkFormat.VALUE_XOR_PACKED : ChunkFormat.VALUE_XOR;
+            valueColumn = isPackedSmaller ? packedXorColumn : xorColumn;
+            if (decimal != 0 && decimalColumn.byteLength() <= valueColumn.byteLength()) {
+                valueEncoding = decimal;
+                valueColumn = decimalColumn;
             }
         }
         return ChunkFormat.write(out, timestampEncoding, valueEncoding, size, timestamps[0],
                 timestamps[size - 1], timestampColumn, valueColumn);
+    }
+
+    /**
+     * Writes the XOR column, giving up as soon as it is no smaller than {@code limitBits} (the decimal
+     * column's size); returns whether it is complete and smaller. Checked every 16 samples: cheap, and
+     * on decimal data XOR usually loses within the first few.
+     */
+    private boolean encodeXor(long limitBits) {
+        BitWriter w = xorColumn;
+        w.reset();
+        xor.reset();
+        for (int i = 0; i < size; i++) {
+            xor.append(w, values[i]);
+            if ((i & 15) == 15 && w.bitLength() >= limitBits) {
+                return false;
+            }
+        }
+        return w.byteLength() < (limitBits + 7) >>> 3;
+    }
+
+    /**
+     * Writes the {@link ChunkFormat#VALUE_XOR_PACKED} column: first value raw, then consecutive XORs in a
+     * fitted packing (their widths are 64 minus their leading zeros); returns its size in bits.
+     */
+    private long encodePackedXor() {
+        BitWriter w = packedXorColumn;
+        w.reset();
+        long previous = Double.doubleToRawLongBits(values[0]);
+        w.writeBits(previous, 64);
+        if (size < 2) {
+            return w.bitLength();
+        }
+        for (int i = 1; i < size; i++) {
+            long bits = Double.doubleToRawLongBits(values[i]);
+            xorResiduals[i] = bits ^ previous;
+            previous = bits;
+        }
+        xorLayout.fit(xorResiduals, 1, size);
+        xorLayout.writeSpec(w);
+        for (int i = 1; i < size; i++) {
+            xorLayout.write(w, xorResiduals[i]);
+        }
+        return w.bitLength();
     }
 
     /** Writes the smaller of the delta-of-delta and the grid timestamp columns; returns its encoding. */
@@ -144,21 +207,29 @@ public final class ChunkEncoder {
             return ChunkFormat.TIMESTAMP_DOD_PACKED;
         }
         long delta = firstDelta;
+        long anyDod = 0;
         for (int i = 2; i < n; i++) {
             long d = timestamps[i] - timestamps[i - 1];
-            timestampDods[i] = Zigzag.encode(d - delta);
+            long zz = Zigzag.encode(d - delta);
+            timestampDods[i] = zz;
+            anyDod |= zz;
             delta = d;
+        }
+        if (anyDod == 0) {
+            // Perfectly regular: every grid offset is 0 and the step comes from the header, so the column is
+            // just a spec that says "0 bits each"; nothing can beat it, skip fitting.
+            gridLayout.force(PackedLayout.FIXED, 0, 0, 0).writeSpec(w);
+            return ChunkFormat.TIMESTAMP_GRID_PACKED;
         }
         // Wrapping arithmetic throughout: the decoder inverts it exactly even for spans past Long.MAX_VALUE.
         long t0 = timestamps[0];
-        long step = Long.divideUnsigned(timestamps[n - 1] - t0, n - 1);
+        long step = ChunkFormat.gridStep(t0, timestamps[n - 1], n);
         for (int i = 1; i < n; i++) {
             timestampGrid[i] = Zigzag.encode(timestamps[i] - (t0 + i * step));
         }
         long dodBits = 8L * varintBytes(Zigzag.encode(firstDelta)) + timestampDodLayout.fit(timestampDods, 2, n);
-        long gridBits = 8L * varintBytes(Zigzag.encode(step)) + gridLayout.fit(timestampGrid, 1, n);
-        if (gridBits < dodBits) {
-            w.writeVarint(step);
+        long gridBits = gridLayout.fit(timestampGrid, 1, n);
+        if (gridBits <= dodBits) {
             gridLayout.writeSpec(w);
             for (int i = 1; i < n; i++) {
                 gridLayout.write(w, timestampGrid[i]);
@@ -228,6 +299,7 @@ public final class ChunkEncoder {
         residuals = Arrays.copyOf(residuals, n);
         dodResiduals = Arrays.copyOf(dodResiduals, n);
         timestampDods = Arrays.copyOf(timestampDods, n);
+        xorResiduals = Arrays.copyOf(xorResiduals, n);
         timestampGrid = Arrays.copyOf(timestampGrid, n);
         exponents = Arrays.copyOf(exponents, n);
     }

@@ -62,7 +62,7 @@ final class ColumnDecoder {
         long delta = firstDelta;
         long t = out[1];
         for (int i = 2; i < n; i++) {
-            delta += out[i];
+            delta += Zigzag.decode(out[i]);
             t += delta;
             out[i] = t;
         }
@@ -81,9 +81,22 @@ final class ColumnDecoder {
         }
         pos = layout.decode(b, pos, end, out, 1, n);
         for (int i = 1; i < n; i++) {
-            out[i] += minTime + i * step;
+            out[i] = Zigzag.decode(out[i]) + minTime + i * step;
         }
         return pos;
+    }
+
+    /**
+     * {@link ChunkFormat#VALUE_XOR_PACKED} after its first value and spec: the packed residuals in
+     * {@code xors[1, n)} are each value's bits XOR the previous value's; fills {@code out[0, n)}.
+     */
+    static void packedXorValues(long firstBits, long[] xors, double[] out, int n) {
+        long bits = firstBits;
+        out[0] = Double.longBitsToDouble(bits);
+        for (int i = 1; i < n; i++) {
+            bits ^= xors[i];
+            out[i] = Double.longBitsToDouble(bits);
+        }
     }
 
     /** {@link ChunkFormat#VALUE_XOR}: fills {@code out[0, n)} from the Gorilla XOR stream; returns the end bit. */
@@ -124,18 +137,18 @@ final class ColumnDecoder {
 
     /**
      * Turns decoded residuals into values: {@code mantissas[0]} and, for delta-of-delta, {@code mantissas[1]}
-     * are already absolute; the rest hold deltas (or delta-of-deltas) that are accumulated in place.
+     * are already absolute; the rest hold zigzagged deltas (or delta-of-deltas) accumulated in place.
      */
     static void decimalValues(long[] mantissas, boolean isDeltaOfDelta, int exponent, double[] out, int n) {
         if (isDeltaOfDelta && n > 2) {
             long delta = mantissas[1] - mantissas[0];
             for (int i = 2; i < n; i++) {
-                delta += mantissas[i];
+                delta += Zigzag.decode(mantissas[i]);
                 mantissas[i] = mantissas[i - 1] + delta;
             }
         } else if (!isDeltaOfDelta) {
             for (int i = 1; i < n; i++) {
-                mantissas[i] += mantissas[i - 1];
+                mantissas[i] = mantissas[i - 1] + Zigzag.decode(mantissas[i]);
             }
         }
         double scale = DecimalConverter.scale(exponent);

@@ -37,10 +37,15 @@ final class DecimalConverter {
      */
     static int convert(double[] values, int n, long[] mantissas, int[] exponents) {
         int common = Integer.MAX_VALUE;
+        int hint = 0;
         for (int i = 0; i < n; i++) {
             double v = values[i];
-            if (!toDecimal(v, mantissas, exponents, i)) {
+            // Neighbours share their number of decimals: try the last one first (one divide, not k + 1).
+            if (!toDecimal(v, hint, mantissas, exponents, i) && !toDecimal(v, 0, mantissas, exponents, i)) {
                 return NOT_DECIMAL;
+            }
+            if (mantissas[i] != 0) {
+                hint = Math.max(0, -exponents[i]);
             }
             if (mantissas[i] != 0) {
                 common = Math.min(common, exponents[i]);
@@ -79,7 +84,12 @@ final class DecimalConverter {
         return POW10[Math.abs(exponent)];
     }
 
-    private static boolean toDecimal(double v, long[] mantissas, int[] exponents, int i) {
+    /**
+     * Finds {@code v == m / 10^k} with the fewest fraction digits {@code k >= firstK}; integers (k == 0)
+     * get their trailing zeros stripped into a positive exponent. A representation with more digits than
+     * needed is harmless when {@code firstK} came from a neighbour: the common exponent is the minimum.
+     */
+    private static boolean toDecimal(double v, int firstK, long[] mantissas, int[] exponents, int i) {
         if (v == 0) {
             mantissas[i] = 0;
             exponents[i] = 0;
@@ -88,7 +98,7 @@ final class DecimalConverter {
         if (!Double.isFinite(v)) {
             return false;
         }
-        for (int k = 0; k <= MAX_FRACTION_DIGITS; k++) {
+        for (int k = firstK; k <= MAX_FRACTION_DIGITS; k++) {
             double scaled = v * POW10[k];
             if (Math.abs(scaled) >= MAX_EXACT) {
                 return false;

@@ -28,6 +28,7 @@ final class PackedLayout {
     private static final int MAX_RICE_K = 56;
 
     private final long[] cumulative = new long[65];
+    private final int[] candidates = new int[65];
     private int kind;
     private int a;
     private int b;
@@ -35,16 +36,25 @@ final class PackedLayout {
 
     /** Fits the layout to {@code zz[from, to)} and returns its total cost in bits, spec included. */
     long fit(long[] zz, int from, int to) {
-        Arrays.fill(cumulative, 0);
+        long[] cum = cumulative;
+        Arrays.fill(cum, 0);
         int maxWidth = 0;
         for (int i = from; i < to; i++) {
-            long z = zz[i];
-            int w = Zigzag.width(z);
-            cumulative[w]++;
+            int w = Zigzag.width(zz[i]);
+            cum[w]++;
             maxWidth = Math.max(maxWidth, w);
         }
+        // A class width where no residual lies is never optimal (a narrower one holds the same residuals),
+        // so candidate widths are the occurring ones below the widest: typically a handful, not 64.
+        int[] widths = candidates;
+        int candidateCount = 0;
+        for (int w = 0; w < maxWidth; w++) {
+            if (cum[w] != 0) {
+                widths[candidateCount++] = w;
+            }
+        }
         for (int w = 1; w <= 64; w++) {
-            cumulative[w] += cumulative[w - 1];
+            cum[w] += cum[w - 1];
         }
         long n = to - from;
         kind = FIXED;
@@ -52,16 +62,18 @@ final class PackedLayout {
         a = 0;
         b = 0;
         long best = 16 + n * maxWidth;
-        for (int x = 0; x < maxWidth; x++) {
-            long two = 24 + cumulative[x] * (1 + x) + (n - cumulative[x]) * (1 + maxWidth);
+        for (int i = 0; i < candidateCount; i++) {
+            int x = widths[i];
+            long costA = cum[x] * (1 + x);
+            long two = 24 + costA + (n - cum[x]) * (1 + maxWidth);
             if (two < best) {
                 best = two;
                 kind = TWO;
                 a = x;
             }
-            for (int y = x + 1; y < maxWidth; y++) {
-                long three = 32 + cumulative[x] * (1 + x) + (cumulative[y] - cumulative[x]) * (2 + y)
-                        + (n - cumulative[y]) * (2 + maxWidth);
+            for (int j = i + 1; j < candidateCount; j++) {
+                int y = widths[j];
+                long three = 32 + costA + (cum[y] - cum[x]) * (2 + y) + (n - cum[y]) * (2 + maxWidth);
                 if (three < best) {
                     best = three;
                     kind = THREE;
@@ -73,10 +85,10 @@ final class PackedLayout {
         if (maxWidth > 1 && n > 0) {
             // The best Rice parameter is near the median width (a mean would follow the outliers); try a few.
             int median = 0;
-            while (cumulative[median] * 2 < n) {
+            while (cum[median] * 2 < n) {
                 median++;
             }
-            for (int k = Math.max(0, median - 3); k <= Math.min(Math.min(median + 1, maxWidth), MAX_RICE_K); k++) {
+            for (int k = Math.max(0, median - 2); k <= Math.min(Math.min(median + 1, maxWidth), MAX_RICE_K); k++) {
                 long rice = 24;
                 for (int i = from; i < to && rice < best; i++) {
                     long q = zz[i] >>> k; // unsigned: k == 0 leaves 64-bit residuals "negative"
@@ -166,8 +178,12 @@ final class PackedLayout {
                 if (width <= a) {
                     w.writeBits(z, 1 + a);
                 } else if (width <= b) {
-                    w.writeBits(0b10, 2);
-                    w.writeBits(z, b);
+                    if (b <= 54) {
+                        w.writeBits((0b10L << b) | z, 2 + b);
+                    } else {
+                        w.writeBits(0b10, 2);
+                        w.writeBits(z, b);
+                    }
                 } else {
                     w.writeBits(0b11, 2);
                     w.writeBits(z, c);
@@ -176,9 +192,15 @@ final class PackedLayout {
             default -> {
                 long q = z >>> a;
                 if (Long.compareUnsigned(q, RICE_ESCAPE) < 0) {
-                    w.writeBits(0, (int) q);
-                    w.writeBits(1, 1);
-                    w.writeBits(z, a);
+                    int n = (int) q + 1 + a;
+                    if (n <= 56) {
+                        // q zero bits, a one bit, the low a bits: one write of a (1 + a)-bit value in n bits.
+                        w.writeBits((1L << a) | (z & ((1L << a) - 1)), n);
+                    } else {
+                        w.writeBits(0, (int) q);
+                        w.writeBits(1, 1);
+                        w.writeBits(z, a);
+                    }
                 } else {
                     w.writeBits(0, RICE_ESCAPE);
                     w.writeBits(z, c);
@@ -188,8 +210,8 @@ final class PackedLayout {
     }
 
     /**
-     * Decodes residuals {@code [from, to)} starting at bit {@code pos} into {@code out}, zigzag-decoded to
-     * signed values; returns the end bit. One loop per layout kind, so the per-residual work is a load,
+     * Decodes residuals {@code [from, to)} starting at bit {@code pos} into {@code out} as stored (callers
+     * zigzag-decode them inside their accumulation loops); returns the end bit. One loop per layout kind, so the per-residual work is a load,
      * a test or a leading-zero count, and a few shifts.
      */
     long decode(byte[] buf, long pos, long end, long[] out, int from, int to) {
@@ -208,7 +230,7 @@ final class PackedLayout {
             return pos;
         }
         for (int i = from; i < to; i++) {
-            out[i] = Zigzag.decode(Bits.read(buf, pos, wc));
+            out[i] = Bits.read(buf, pos, wc);
             pos += wc;
         }
         return pos;
@@ -239,7 +261,7 @@ final class PackedLayout {
                 z = Bits.read(buf, pos + 2, wc);
                 pos += 2 + wc;
             }
-            out[i] = Zigzag.decode(z);
+            out[i] = z;
         }
         ColumnDecoder.checkNotPast(pos, end, to);
         return pos;
@@ -265,7 +287,7 @@ final class PackedLayout {
                 z = Bits.read(buf, pos + RICE_ESCAPE, wc);
                 pos += RICE_ESCAPE + wc;
             }
-            out[i] = Zigzag.decode(z);
+            out[i] = z;
         }
         ColumnDecoder.checkNotPast(pos, end, to);
         return pos;

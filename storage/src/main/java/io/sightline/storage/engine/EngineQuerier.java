@@ -6,6 +6,7 @@ import io.sightline.storage.StorageException;
 import io.sightline.storage.index.PartReader;
 import io.sightline.storage.index.Postings;
 import io.sightline.storage.index.PostingsForMatchers;
+import io.sightline.storage.index.SampleBuffer;
 import io.sightline.storage.index.SeriesChunks;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.Matcher;
@@ -26,6 +27,7 @@ final class EngineQuerier implements Querier {
     private final long mint;
     private final long maxt;
     private final Runnable onClose;
+    private final SampleBuffer scratch = new SampleBuffer();
     private boolean isClosed;
 
     EngineQuerier(List<PartReader> parts, long mint, long maxt, Runnable onClose) {
@@ -60,7 +62,7 @@ final class EngineQuerier implements Querier {
             Postings p = PostingsForMatchers.select(part.index(), matchers);
             while (p.next()) {
                 int id = p.at();
-                SeriesChunks c = part.chunks(id, mint, maxt);
+                SeriesChunks c = part.chunks(id, mint, maxt, scratch);
                 if (c == null) {
                     continue;
                 }
@@ -86,7 +88,7 @@ final class EngineQuerier implements Querier {
         List<QuerySeries> result = new ArrayList<>();
         Postings p = PostingsForMatchers.select(part.index(), matchers);
         while (p.next()) {
-            SeriesChunks c = part.chunks(p.at(), mint, maxt);
+            SeriesChunks c = part.chunks(p.at(), mint, maxt, scratch);
             if (c != null) {
                 result.add(new QuerySeries(part.labels(p.at()), new SeriesChunks[] {c}, mint, maxt));
             }

@@ -5,10 +5,10 @@ import io.sightline.storage.RejectReason;
 import io.sightline.storage.StorageConfig;
 import io.sightline.storage.StorageException;
 import io.sightline.storage.block.BlockSeries;
-import io.sightline.storage.block.ChunkSlice;
 import io.sightline.storage.index.IndexReader;
 import io.sightline.storage.index.MemPostings;
 import io.sightline.storage.index.PartReader;
+import io.sightline.storage.index.SampleBuffer;
 import io.sightline.storage.index.SeriesChunks;
 import io.sightline.storage.index.SeriesIndex;
 import io.sightline.storage.model.Labels;
@@ -26,7 +26,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * The in-memory head: the newest samples of every series, with postings, taking appends. Thread-safe.
  *
  * <p>Commits are serialised by one lock that covers both the log write and the apply, so the log holds
- * batches in exactly the order they were applied and a replay rebuilds the same head.
+ * batches in exactly the order they were applied and a replay rebuilds the same head. Appends (series
+ * lookup, checks, buffering) run in parallel on the callers' threads; the serial part per sample is the
+ * WAL encoding and the head chunk append, which bounds ingest with many threads to what one core applies.
  */
 public final class Head implements PartReader {
     private final StripeSeries series;
@@ -50,7 +52,8 @@ public final class Head implements PartReader {
     private volatile long minValidTime = Long.MIN_VALUE;
 
     public Head(StorageConfig config, SeriesIndex registry, HeadLog log) {
-        this.series = new StripeSeries(config.maxSeries());
+        // The registry may hold more series than the maximum allows now, if it was lowered since they came.
+        this.series = new StripeSeries(Math.max(config.maxSeries(), registry.size()));
         this.registry = registry;
         this.log = log;
         this.blockDurationMillis = config.blockDurationMillis();
@@ -228,11 +231,7 @@ public final class Head implements PartReader {
         series.forEach(s -> {
             List<SealedChunk> chunks = s.chunksBefore(maxt);
             if (!chunks.isEmpty()) {
-                List<ChunkSlice> slices = new ArrayList<>(chunks.size());
-                for (SealedChunk c : chunks) {
-                    slices.add(ChunkSlice.of(c.minTime, c.maxTime, c.bytes()));
-                }
-                out.add(new BlockSeries(s.id, s.labels, slices));
+                out.add(new BlockSeries(s.id, s.labels, BlockChunkMerger.merge(chunks)));
             }
         });
         out.sort((a, b) -> Integer.compare(a.id(), b.id()));
@@ -274,16 +273,18 @@ public final class Head implements PartReader {
     /**
      * Re-applies one logged sample; silently drops what the head would reject (as the original commit did).
      * A series whose series record went with a truncated segment is found through the registry.
+     *
+     * @return false when the series is unknown to the registry too (the sample is lost)
      */
-    public void replaySample(int seriesId, long t, double v) {
+    public boolean replaySample(int seriesId, long t, double v) {
         if (t < minValidTime) {
-            return;
+            return true;
         }
         HeadSeries s = series.byId(seriesId);
         if (s == null) {
             Labels labels = registry.labels(seriesId);
             if (labels == null) {
-                return;
+                return false;
             }
             replaySeries(seriesId, labels);
             s = series.byId(seriesId);
@@ -296,6 +297,7 @@ public final class Head implements PartReader {
                 maxTime = t;
             }
         }
+        return true;
     }
 
     public void replayMetadata(String metricFamilyName, MetricMetadata m) {
@@ -326,7 +328,7 @@ public final class Head implements PartReader {
     }
 
     @Override
-    public SeriesChunks chunks(int seriesId, long mint, long maxt) {
+    public SeriesChunks chunks(int seriesId, long mint, long maxt, SampleBuffer scratch) {
         HeadSeries s = series.byId(seriesId);
         return s == null ? null : s.snapshot(mint, maxt);
     }

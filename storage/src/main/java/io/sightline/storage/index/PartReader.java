@@ -19,6 +19,10 @@ public interface PartReader {
     /** The labels of a series of this part, or {@code null} when it has none here. */
     Labels labels(int seriesId);
 
-    /** The chunks of a series with samples in {@code [mint, maxt]}, or {@code null} when it has none there. */
-    SeriesChunks chunks(int seriesId, long mint, long maxt);
+    /**
+     * The chunks of a series with samples in {@code [mint, maxt]}, or {@code null} when it has none there.
+     *
+     * @param scratch a buffer the part may decode an edge chunk into, to check that a sample lies in range
+     */
+    SeriesChunks chunks(int seriesId, long mint, long maxt, SampleBuffer scratch);
 }

@@ -162,9 +162,10 @@ public final class WalWriter implements HeadLog, AutoCloseable {
 
     private void syncIfDirty() {
         try {
-            if (isDirty) {
+            FileChannel ch = channel;
+            if (isDirty && ch != null) {
                 isDirty = false;
-                force(channel);
+                force(ch);
             }
         } catch (Throwable t) {
             log.error("WAL sync job failed [dir={}]", dir, t);
@@ -260,7 +261,13 @@ public final class WalWriter implements HeadLog, AutoCloseable {
     @Override
     public void close() {
         if (syncJob != null) {
-            syncJob.shutdownNow();
+            // Not shutdownNow: interrupting a thread inside FileChannel.force closes the channel.
+            syncJob.shutdown();
+            try {
+                syncJob.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             syncJob = null;
         }
         synchronized (lock) {

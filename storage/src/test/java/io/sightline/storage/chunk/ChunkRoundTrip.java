@@ -11,7 +11,7 @@ final class ChunkRoundTrip {
     private ChunkRoundTrip() {
     }
 
-    /** Checks head (open and copied), auto-chosen sealed, forced XOR, and mapped-segment decoding. */
+    /** Checks head (open and copied), auto-chosen sealed, forced XOR and packed XOR, and mapped-segment decoding. */
     static void assertRoundTrips(long[] ts, double[] vs) {
         HeadChunk head = new HeadChunk(8);
         ChunkEncoder encoder = new ChunkEncoder();
@@ -32,6 +32,10 @@ final class ChunkRoundTrip {
         ChunkBuffer xorOnly = new ChunkBuffer(0);
         int xorLength = encoder.encode(xorOnly, ChunkFormat.VALUE_XOR);
         assertDecodes("sealed XOR chunk", it.reset(xorOnly.array(), 0, xorLength), ts, vs);
+
+        ChunkBuffer packedXor = new ChunkBuffer(0);
+        int packedLength = encoder.encode(packedXor, ChunkFormat.VALUE_XOR_PACKED);
+        assertDecodes("sealed packed-XOR chunk", it.reset(packedXor.array(), 0, packedLength), ts, vs);
 
         try (Arena arena = Arena.ofConfined()) {
             // Surround the chunk with 0xFF so that reading past its end would show.

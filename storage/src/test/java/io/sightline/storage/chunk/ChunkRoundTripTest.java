@@ -80,7 +80,7 @@ class ChunkRoundTripTest {
     }
 
     @Test
-    void picksDecimalForShortDecimalsAndXorForFloatNoise() {
+    void picksDecimalForShortDecimalsAndAnXorCodecForOtherFloats() {
         long[] ts = regular(120, 15_000);
         double[] decimals = new double[120];
         double[] noise = new double[120];
@@ -89,7 +89,12 @@ class ChunkRoundTripTest {
             noise[i] = Math.sin(i) * Math.PI;
         }
         assertThat(chosenValueEncoding(ts, decimals)).isNotEqualTo(ChunkFormat.VALUE_XOR);
-        assertThat(chosenValueEncoding(ts, noise)).isEqualTo(ChunkFormat.VALUE_XOR);
+        assertThat(chosenValueEncoding(ts, noise)).isEqualTo(ChunkFormat.VALUE_XOR_PACKED);
+        double[] repeats = new double[120];
+        for (int i = 0; i < 120; i++) {
+            repeats[i] = i % 30 < 25 ? Math.PI / 7 : Math.E / 7; // runs of one 17-digit value: Gorilla's 0 bit wins
+        }
+        assertThat(chosenValueEncoding(ts, repeats)).isEqualTo(ChunkFormat.VALUE_XOR);
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.sightline.storage.StorageConfig;
 import io.sightline.storage.StorageException;
 import io.sightline.storage.WalSyncMode;
 import io.sightline.storage.io.DefaultFileFacade;
+import io.sightline.storage.io.MemoryTag;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.Matcher;
 import org.junit.jupiter.api.Test;
@@ -167,6 +168,23 @@ class BlockLifecycleTest {
                 .hasMessageContaining(index.toString())
                 .hasMessageContaining("at offset 8")
                 .hasMessageContaining("section symbols");
+    }
+
+    @Test
+    void closingTheStoreReleasesEveryMappedAndOffHeapByte() {
+        StorageEngine s = open(4 * HOUR);
+        write(s, 0, 10 * HOUR, 5);
+        s.cutBlocks();
+        s.compactBlocks();
+        try (Querier q = s.querier(0, 10 * HOUR)) {
+            q.select(false, Matcher.eq("__name__", "m")).next();
+        }
+        s.applyRetention();
+        assertThat(s.allocator().bytes(MemoryTag.CHUNK) + s.allocator().bytes(MemoryTag.INDEX)).isPositive();
+        s.close();
+        for (MemoryTag tag : MemoryTag.values()) {
+            assertThat(s.allocator().bytes(tag)).as(tag.name()).isZero();
+        }
     }
 
     @Test

@@ -215,11 +215,14 @@ final class BinaryEvaluator {
         Map<Labels, StepSeries> results = new LinkedHashMap<>();
         Map<Labels, int[]> matchedAtStep = m.card() == Cardinality.ONE_TO_ONE ? new HashMap<>() : null;
         boolean dropName = !op.isComparison() || returnBool;
+        Double fillOne = m.fillRight();   // after the swap, as Prometheus applies them: right = the "one" side
+        Double fillMany = m.fillLeft();
+        double[] result = new double[1];
         for (StepSeries ms : many) {
             ev.ctx.tick();
             Labels sig = signature(ms.labels, m);
-            List<StepSeries> candidates = oneBySig.get(sig);
-            if (candidates == null) {
+            List<StepSeries> candidates = oneBySig.getOrDefault(sig, List.of());
+            if (candidates.isEmpty() && fillOne == null) {
                 continue;
             }
             int[] seen = null;
@@ -242,49 +245,34 @@ final class BinaryEvaluator {
                         break;
                     }
                 }
-                if (os == null) {
+                if (os == null && fillOne == null) {
                     continue;
                 }
-                if (seen != null) {
+                if (seen != null && os != null) {
                     if (seen[i] >= 0) {
                         throw Evaluator.execError(
                                 "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
                     }
                     seen[i] = 1;
                 }
-                double l = swap ? os.values[i] : ms.values[i];
-                double r = swap ? ms.values[i] : os.values[i];
-                double value;
-                if (op.isComparison()) {
-                    boolean keep = compare(op, l, r);
-                    if (returnBool) {
-                        value = keep ? 1 : 0;
-                    } else if (!keep) {
-                        continue;
-                    } else {
-                        value = l;
-                    }
-                } else {
-                    value = arithmetic(op, l, r);
+                double oneValue = os != null ? os.values[i] : fillOne;
+                if (!combine(op, swap ? oneValue : ms.values[i], swap ? ms.values[i] : oneValue, returnBool, result)) {
+                    continue;
                 }
                 final StepSeries oneSide = os;
-                StepSeries target = outByOne.computeIfAbsent(oneSide, k -> {
-                    Labels metric = resultMetric(ms.labels, oneSide.labels, m);
-                    StepSeries t = results.get(metric);
-                    if (t == null) {
-                        t = new StepSeries(metric, steps);
-                        t.dropName = dropName || ms.dropName;
-                        results.put(metric, t);
-                    }
-                    return t;
-                });
+                StepSeries target = outByOne.computeIfAbsent(oneSide == null ? ms : oneSide, k -> target(results,
+                        resultMetric(ms.labels, oneSide == null ? Labels.EMPTY : oneSide.labels, m),
+                        dropName || ms.dropName, steps));
                 if (target.present[i]) {
                     throw Evaluator.execError(m.card() == Cardinality.ONE_TO_ONE
                             ? "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)"
                             : "multiple matches for labels: grouping labels must ensure unique matches");
                 }
-                target.set(i, value);
+                target.set(i, result[0]);
             }
+        }
+        if (fillMany != null) {
+            fillMissingMany(op, many, one, m, swap, returnBool, fillMany, results, dropName, steps);
         }
         List<StepSeries> out = new ArrayList<>(results.size());
         for (StepSeries s : results.values()) {
@@ -293,6 +281,59 @@ final class BinaryEvaluator {
             }
         }
         return out;
+    }
+
+    /** Applies the operator; false when a comparison filters the pair out. */
+    private static boolean combine(BinaryOp op, double l, double r, boolean returnBool, double[] out) {
+        if (op.isComparison()) {
+            boolean keep = compare(op, l, r);
+            if (!returnBool && !keep) {
+                return false;
+            }
+            out[0] = returnBool ? (keep ? 1 : 0) : l;
+        } else {
+            out[0] = arithmetic(op, l, r);
+        }
+        return true;
+    }
+
+    private static StepSeries target(Map<Labels, StepSeries> results, Labels metric, boolean dropName, int steps) {
+        StepSeries t = results.get(metric);
+        if (t == null) {
+            t = new StepSeries(metric, steps);
+            t.dropName = dropName;
+            results.put(metric, t);
+        }
+        return t;
+    }
+
+    /**
+     * fill_left (experimental): a "one"-side series with no "many"-side match at a step pairs with the fill
+     * value; the result carries the match group's labels.
+     */
+    private static void fillMissingMany(BinaryOp op, List<StepSeries> many, List<StepSeries> one, VectorMatching m,
+                                        boolean swap, boolean returnBool, double fill, Map<Labels, StepSeries> results,
+                                        boolean dropName, int steps) {
+        Map<Labels, boolean[]> manyPresent = new HashMap<>();
+        for (StepSeries s : many) {
+            boolean[] p = manyPresent.computeIfAbsent(signature(s.labels, m), k -> new boolean[steps]);
+            for (int i = 0; i < steps; i++) {
+                p[i] |= s.present[i];
+            }
+        }
+        double[] result = new double[1];
+        for (StepSeries os : one) {
+            Labels sig = signature(os.labels, m);
+            boolean[] p = manyPresent.get(sig);
+            for (int i = 0; i < steps; i++) {
+                if (!os.present[i] || (p != null && p[i])) {
+                    continue;
+                }
+                if (combine(op, swap ? os.values[i] : fill, swap ? fill : os.values[i], returnBool, result)) {
+                    target(results, sig, dropName, steps).set(i, result[0]);
+                }
+            }
+        }
     }
 
     private static Labels resultMetric(Labels many, Labels one, VectorMatching m) {
@@ -314,7 +355,7 @@ final class BinaryEvaluator {
             }
         }
         for (String n : m.include()) {
-            b.set(n, one.get(n));
+            b.set(n, one.get(n)); // a filled "one" side has no labels to copy: the label is removed
         }
         return b.build();
     }

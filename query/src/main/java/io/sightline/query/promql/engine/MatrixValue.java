@@ -11,6 +11,13 @@ import java.util.List;
 record MatrixValue(List<RangeSeries> series, long rangeMillis, long[] windowEnds, SampleBufferPool.Buffer buffer) {
     /** Gives the pooled sample buffer back; the series must not be read afterwards. */
     void release(QueryContext ctx) {
-        ctx.buffers.release(buffer);
+        if (buffer != null) {
+            ctx.buffers.release(buffer);
+            int samples = 0;
+            for (RangeSeries s : series) {
+                samples += s.to() - s.from();
+            }
+            ctx.releaseSamples(samples);
+        }
     }
 }

@@ -38,11 +38,14 @@ public final class FunctionSignatures {
         add("clamp_max", VECTOR, 0, VECTOR, SCALAR);
         add("round", VECTOR, 1, VECTOR, SCALAR);
         add("histogram_quantile", VECTOR, 0, SCALAR, VECTOR);
+        add("histogram_quantiles", VECTOR, -1, VECTOR, STRING, SCALAR);
+        add("histogram_fraction", VECTOR, 0, SCALAR, SCALAR, VECTOR);
         add("label_replace", VECTOR, 0, VECTOR, STRING, STRING, STRING, STRING);
         add("label_join", VECTOR, -1, VECTOR, STRING, STRING, STRING);
         add("sort_by_label", VECTOR, -1, VECTOR, STRING);
         add("sort_by_label_desc", VECTOR, -1, VECTOR, STRING);
         add("vector", VECTOR, 0, SCALAR);
+        add("info", VECTOR, 1, VECTOR, VECTOR);
         add("scalar", SCALAR, 0, VECTOR);
         add("time", SCALAR, 0);
         add("step", SCALAR, 0);

@@ -17,17 +17,36 @@ public final class Parser {
             "group_right", "bool", "by", "without");
 
     private final String query;
+    /** True while parsing info()'s data-label selector, which may hold only empty-matching matchers. */
+    private boolean lenientSelectors;
+    /** Bounds recursion so that a hostile query fails with a parse error, not a StackOverflowError. */
+    private static final int MAX_DEPTH = 500;
+    private int depth;
     private final List<Token> tokens;
     private int i;
 
-    private Parser(String query) {
+    /** What {@code step()} and {@code range()} mean in duration expressions, in seconds. */
+    private final double stepSeconds;
+    private final double rangeSeconds;
+
+    private Parser(String query, long stepMillis, long rangeMillis) {
         this.query = query;
         this.tokens = Lexer.lex(query);
+        this.stepSeconds = stepMillis / 1000.0;
+        this.rangeSeconds = rangeMillis / 1000.0;
     }
 
-    /** Parses a whole expression. */
+    /** Parses a whole expression for an instant query ({@code step()} and {@code range()} are 0). */
     public static Expr parse(String query) {
-        Parser p = new Parser(query);
+        return parse(query, 0, 0);
+    }
+
+    /**
+     * Parses a whole expression; duration expressions ({@code [step()*2]}, {@code offset (1h/2)}) are folded
+     * with the query's step and range (end - start).
+     */
+    public static Expr parse(String query, long stepMillis, long rangeMillis) {
+        Parser p = new Parser(query, stepMillis, rangeMillis);
         if (p.peek().is(TokenKind.EOF)) {
             throw p.error(new PosRange(0, 0), "no expression found in input");
         }
@@ -42,7 +61,18 @@ public final class Parser {
     // ---- expressions ----
 
     private Expr expr(int minPrec) {
-        Expr lhs = unary();
+        if (++depth > MAX_DEPTH) {
+            throw error(peek().range(), "expression nested too deeply (more than " + MAX_DEPTH + " levels)");
+        }
+        try {
+            return binaryTail(unary(), minPrec);
+        } finally {
+            depth--;
+        }
+    }
+
+    private Expr binaryTail(Expr first, int minPrec) {
+        Expr lhs = first;
         while (true) {
             BinaryOp op = binaryOp(peek());
             if (op == null || op.precedence() < minPrec) {
@@ -79,7 +109,37 @@ public final class Parser {
         } else if (peek().isWord("group_left") || peek().isWord("group_right")) {
             throw unexpected(peek(), null);
         }
-        return new VectorMatching(card, labels, on, include);
+        Double fillLeft = null;
+        Double fillRight = null;
+        while (isFillModifier()) {
+            String kind = next().text().toLowerCase();
+            expect(TokenKind.LEFT_PAREN, kind + " modifier", "\"(\"");
+            Token t = next();
+            boolean negative = false;
+            if (t.is(TokenKind.SUB) || t.is(TokenKind.ADD)) {
+                negative = t.is(TokenKind.SUB);
+                t = next();
+            }
+            if (!t.is(TokenKind.NUMBER)) {
+                throw unexpected(t, kind + " modifier", "number");
+            }
+            double v = negative ? -parseNumber(t) : parseNumber(t);
+            expect(TokenKind.RIGHT_PAREN, kind + " modifier", "\")\"");
+            if (!kind.equals("fill_right")) {
+                fillLeft = v;
+            }
+            if (!kind.equals("fill_left")) {
+                fillRight = v;
+            }
+        }
+        return new VectorMatching(card, labels, on, include, fillLeft, fillRight);
+    }
+
+    /** {@code fill(}, {@code fill_left(} or {@code fill_right(} where a binary operator's modifiers go. */
+    private boolean isFillModifier() {
+        Token t = peek();
+        return (t.isWord("fill") || t.isWord("fill_left") || t.isWord("fill_right"))
+                && i + 1 < tokens.size() && tokens.get(i + 1).is(TokenKind.LEFT_PAREN);
     }
 
     private Expr binary(BinaryOp op, Token opTok, Expr lhs, Expr rhs, VectorMatching m, boolean returnBool) {
@@ -291,7 +351,7 @@ public final class Parser {
         for (Matcher m : matchers) {
             nonEmpty |= !m.matchesEmpty();
         }
-        if (!nonEmpty) {
+        if (!nonEmpty && !lenientSelectors) {
             throw error(new PosRange(start, end), "vector selector must contain at least one non-empty matcher");
         }
         return new Expr.VectorSelector(name != null ? name : braceName, List.copyOf(matchers), Expr.Modifiers.NONE,
@@ -312,6 +372,16 @@ public final class Parser {
             Token t = peek();
             if (t.is(TokenKind.LEFT_BRACKET)) {
                 e = rangeOrSubquery(e);
+            } else if (t.isWord("smoothed") && e instanceof Expr.VectorSelector vs && !vs.mod().smoothed()) {
+                next();
+                e = new Expr.VectorSelector(vs.name(), vs.matchers(), vs.mod().withSmoothed(),
+                        new PosRange(vs.pos().start(), t.end()));
+            } else if ((t.isWord("anchored") || t.isWord("smoothed")) && e instanceof Expr.MatrixSelector ms
+                    && ms.mode() == Expr.RangeMode.PLAIN) {
+                next();
+                e = new Expr.MatrixSelector(ms.selector(), ms.rangeMillis(),
+                        t.isWord("anchored") ? Expr.RangeMode.ANCHORED : Expr.RangeMode.SMOOTHED,
+                        new PosRange(ms.pos().start(), t.end()));
             } else if (t.isWord("offset")) {
                 next();
                 long offset = offsetValue();
@@ -351,22 +421,92 @@ public final class Parser {
         }
     }
 
+    /**
+     * An offset: a signed number or duration, or a parenthesised duration expression or duration function
+     * ({@code step()}, {@code range()}, {@code min_of}, {@code max_of}). Without parentheses an offset takes no
+     * operator: {@code foo offset 1m * 2} multiplies the selected vector.
+     */
     private long offsetValue() {
-        Token v = next();
+        Token v = peek();
         boolean neg = false;
         if (v.is(TokenKind.SUB) || v.is(TokenKind.ADD)) {
-            neg = v.is(TokenKind.SUB);
-            v = next();
+            neg = next().is(TokenKind.SUB);
         }
-        long ms;
-        if (v.is(TokenKind.DURATION)) {
-            ms = Durations.parse(v.text());
-        } else if (v.is(TokenKind.NUMBER)) {
-            ms = Math.round(parseNumber(v) * 1000);
-        } else {
-            throw unexpected(v, "offset", "number or duration");
-        }
+        double secs = durationAtom("offset");
+        long ms = Math.round(secs * 1000);
         return neg ? -ms : ms;
+    }
+
+    // ---- duration expressions (Prometheus's experimental [2m*3], offset (1h/2), [step()+1s]) ----
+
+    private double durationExpr(String context, int minPrec) {
+        double lhs;
+        Token t = peek();
+        if (t.is(TokenKind.SUB) || t.is(TokenKind.ADD)) {
+            next();
+            double operand = durationExpr(context, 3);
+            lhs = t.is(TokenKind.SUB) ? -operand : operand;
+        } else {
+            lhs = durationAtom(context);
+        }
+        while (true) {
+            Token op = peek();
+            int prec = switch (op.kind()) {
+                case ADD, SUB -> 1;
+                case MUL, DIV, MOD -> 2;
+                case POW -> 3;
+                default -> 0;
+            };
+            if (prec == 0 || prec < minPrec) {
+                return lhs;
+            }
+            next();
+            double rhs = durationExpr(context, op.is(TokenKind.POW) ? prec : prec + 1);
+            lhs = switch (op.kind()) {
+                case ADD -> lhs + rhs;
+                case SUB -> lhs - rhs;
+                case MUL -> lhs * rhs;
+                case DIV -> lhs / rhs;
+                case MOD -> lhs % rhs;
+                default -> Math.pow(lhs, rhs);
+            };
+        }
+    }
+
+    /** A number (seconds), a duration, a parenthesised duration expression or a duration function. */
+    private double durationAtom(String context) {
+        Token t = next();
+        switch (t.kind()) {
+            case NUMBER -> {
+                return parseNumber(t);
+            }
+            case DURATION -> {
+                return Durations.parse(t.text()) / 1000.0;
+            }
+            case LEFT_PAREN -> {
+                double v = durationExpr(context, 0);
+                expect(TokenKind.RIGHT_PAREN, context, "\")\"");
+                return v;
+            }
+            case IDENTIFIER -> {
+                String fn = t.text().toLowerCase();
+                if (fn.equals("step") || fn.equals("range")) {
+                    expect(TokenKind.LEFT_PAREN, context, "\"(\"");
+                    expect(TokenKind.RIGHT_PAREN, context, "\")\"");
+                    return fn.equals("step") ? stepSeconds : rangeSeconds;
+                }
+                if (fn.equals("min_of") || fn.equals("max_of")) {
+                    expect(TokenKind.LEFT_PAREN, context, "\"(\"");
+                    double a = durationExpr(context, 0);
+                    expect(TokenKind.COMMA, context, "\",\"");
+                    double b = durationExpr(context, 0);
+                    expect(TokenKind.RIGHT_PAREN, context, "\")\"");
+                    return fn.equals("min_of") ? Math.min(a, b) : Math.max(a, b);
+                }
+                throw unexpected(t, context, "number or duration");
+            }
+            default -> throw unexpected(t, context, "number or duration");
+        }
     }
 
     private Expr withModifier(Expr e, boolean offset, long offsetMs, Expr.AtMode at, long atMs, Token kw) {
@@ -391,7 +531,7 @@ public final class Parser {
         return switch (target) {
             case Expr.VectorSelector vs -> new Expr.VectorSelector(vs.name(), vs.matchers(), nm, pos);
             case Expr.MatrixSelector ms -> new Expr.MatrixSelector(new Expr.VectorSelector(ms.selector().name(),
-                    ms.selector().matchers(), nm, ms.selector().pos()), ms.rangeMillis(), pos);
+                    ms.selector().matchers(), nm, ms.selector().pos()), ms.rangeMillis(), ms.mode(), pos);
             case Expr.Subquery sq -> new Expr.Subquery(sq.expr(), sq.rangeMillis(), sq.stepMillis(), nm, pos);
             default -> throw new IllegalStateException("BUG: unreachable");
         };
@@ -424,17 +564,10 @@ public final class Parser {
     }
 
     private long durationValue(String context) {
-        Token t = next();
-        long ms;
-        if (t.is(TokenKind.DURATION)) {
-            ms = Durations.parse(t.text());
-        } else if (t.is(TokenKind.NUMBER)) {
-            ms = Math.round(parseNumber(t) * 1000);
-        } else {
-            throw unexpected(t, context, "number or duration");
-        }
+        Token t = peek();
+        long ms = Math.round(durationExpr(context, 0) * 1000);
         if (ms <= 0) {
-            throw error(t.range(), "duration must be greater than 0");
+            throw error(new PosRange(t.start(), tokens.get(i - 1).end()), "duration must be greater than 0");
         }
         return ms;
     }
@@ -448,15 +581,7 @@ public final class Parser {
         }
         next();
         List<Expr> args = new ArrayList<>();
-        while (!peek().is(TokenKind.RIGHT_PAREN)) {
-            args.add(expr(0));
-            if (peek().is(TokenKind.COMMA)) {
-                next();
-            } else if (!peek().is(TokenKind.RIGHT_PAREN)) {
-                throw unexpected(peek(), "function call", "\",\" or \")\"");
-            }
-        }
-        Token close = next();
+        Token close = arguments(args, "function call", fn.name().equals("info") ? 1 : Integer.MAX_VALUE);
         PosRange pos = new PosRange(name.start(), close.end());
         int n = fn.argTypes().size();
         if (fn.variadic() == 0) {
@@ -491,16 +616,7 @@ public final class Parser {
         }
         expect(TokenKind.LEFT_PAREN, "aggregation", "\"(\"");
         List<Expr> args = new ArrayList<>();
-        while (!peek().is(TokenKind.RIGHT_PAREN)) {
-            args.add(expr(0));
-            if (peek().is(TokenKind.COMMA)) {
-                next();
-            } else if (!peek().is(TokenKind.RIGHT_PAREN)) {
-                throw unexpected(peek(), "aggregation", "\",\" or \")\"");
-            }
-        }
-        Token close = next();
-        int end = close.end();
+        int end = arguments(args, "aggregation", Integer.MAX_VALUE).end();
         if (peek().isWord("by") || peek().isWord("without")) {
             if (groupingSeen) {
                 throw unexpected(peek(), "aggregation", null);
@@ -521,6 +637,24 @@ public final class Parser {
         }
         expectType(inner, ValueType.VECTOR, "aggregation expression");
         return new Expr.Aggregate(op, inner, param, grouping, without, pos);
+    }
+
+    /** Comma-separated expressions up to and including the closing parenthesis (a trailing comma is fine). */
+    private Token arguments(List<Expr> args, String context, int lenientFrom) {
+        while (!peek().is(TokenKind.RIGHT_PAREN)) {
+            lenientSelectors = args.size() >= lenientFrom;
+            try {
+                args.add(expr(0));
+            } finally {
+                lenientSelectors = false;
+            }
+            if (peek().is(TokenKind.COMMA)) {
+                next();
+            } else if (!peek().is(TokenKind.RIGHT_PAREN)) {
+                throw unexpected(peek(), context, "\",\" or \")\"");
+            }
+        }
+        return next();
     }
 
     /** {@code (a, b, "c.d")}: label names for by/without/on/ignoring/group_x. */

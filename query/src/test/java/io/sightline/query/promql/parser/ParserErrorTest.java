@@ -64,7 +64,9 @@ class ParserErrorTest {
                         "1:1: parse error: metric name must not be set twice: \"foo\" or \"bar\""),
                 argumentSet("bad regex", "foo{a=~\"(\"}", "1:8: parse error: invalid regular expression \"(\": Unclosed group"),
                 argumentSet("right brace alone", "}", "1:1: parse error: unexpected right brace '}'"),
-                argumentSet("missing range bracket", "foo[5m", "1:7: parse error: unclosed left bracket"));
+                argumentSet("missing range bracket", "foo[5m", "1:7: parse error: unclosed left bracket"),
+                argumentSet("hostile nesting", "(".repeat(600) + "1" + ")".repeat(600),
+                        "1:501: parse error: expression nested too deeply (more than 500 levels)"));
     }
 
     @ParameterizedTest

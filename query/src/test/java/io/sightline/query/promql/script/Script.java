@@ -28,8 +28,21 @@ record Script(String name, List<Command> commands) {
 
     record Eval(int line, String text, boolean range, long start, long end, long step, String expr,
                 List<SeriesLine> series, Double scalar, String string, boolean fail, String failMsg,
-                String failRegex, boolean ordered, boolean expectWarn, boolean expectInfo, long[] rangeVector)
+                String failRegex, boolean ordered, List<Annotation> annotations, long[] rangeVector)
             implements Command {
+        boolean expects(String kind) {
+            return annotations.stream().anyMatch(a -> a.kind().equals(kind));
+        }
+    }
+
+    /**
+     * An {@code expect warn|info|no_warn|no_info} line; {@code msg} or {@code regex} (or neither) says what
+     * the annotation text must be.
+     */
+    record Annotation(String kind, String msg, String regex) {
+        boolean matches(String text) {
+            return msg != null ? msg.equals(text) : regex == null || Pattern.compile(regex).matcher(text).find();
+        }
     }
 
     private static final Pattern INSTANT = Pattern.compile("^eval(?:_(\\w+))?\\s+instant\\s+at\\s+(\\S+)\\s+(.+)$");
@@ -109,8 +122,10 @@ record Script(String name, List<Command> commands) {
         }
         boolean fail = "fail".equals(variant);
         boolean ordered = "ordered".equals(variant);
-        boolean warn = "warn".equals(variant);
-        boolean info = "info".equals(variant);
+        List<Annotation> annotations = new ArrayList<>();
+        if ("warn".equals(variant) || "info".equals(variant)) {
+            annotations.add(new Annotation(variant, null, null));
+        }
         String failMsg = null;
         String failRegex = null;
         String string = null;
@@ -133,15 +148,15 @@ record Script(String name, List<Command> commands) {
                     }
                 } else if (rest.equals("ordered")) {
                     ordered = true;
-                } else if (rest.startsWith("warn")) {
-                    warn = true;
-                } else if (rest.startsWith("info")) {
-                    info = true;
+                } else if (rest.matches("(no_)?(warn|info)\\b.*")) {
+                    String kind = rest.split("[\\s:]", 2)[0];
+                    String r = rest.substring(kind.length()).trim();
+                    annotations.add(new Annotation(kind, r.startsWith("msg:") ? r.substring(4).trim() : null,
+                            r.startsWith("regex:") ? r.substring(6).trim() : null));
                 } else if (rest.startsWith("string")) {
                     String q = rest.substring(6).trim();
                     string = q.substring(1, q.length() - 1);
                 }
-                // expect no_warn / no_info: we return no annotations, so these hold.
             } else if (b.startsWith("expected_fail_message")) {
                 failMsg = b.substring("expected_fail_message".length()).trim();
             } else if (b.startsWith("expected_fail_regexp")) {
@@ -153,7 +168,7 @@ record Script(String name, List<Command> commands) {
             }
         }
         return new Eval(line, header, range, start, end, step, expr, series, scalar, string, fail, failMsg, failRegex,
-                ordered, warn, info, rangeVector);
+                ordered, annotations, rangeVector);
     }
 
     private static boolean isScalar(String b) {

@@ -40,7 +40,7 @@ final class ScriptRunner {
 
     private static final Pattern IDENT = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Set<String> NATIVE_ONLY_FUNCTIONS = Set.of("histogram_count", "histogram_sum",
-            "histogram_avg", "histogram_stddev", "histogram_stdvar", "histogram_fraction", "histogram_quantiles");
+            "histogram_avg", "histogram_stddev", "histogram_stdvar");
 
     private final Path dir;
     private final SkipList skips;
@@ -175,6 +175,32 @@ final class ScriptRunner {
         return null;
     }
 
+    /**
+     * As Prometheus's harness: with {@code expect no_<kind>} there must be none; with {@code expect <kind>}
+     * lines there must be some, and each must match one of the lines; without either, anything goes.
+     */
+    private static String checkAnnotations(Script.Eval e, String kind, List<String> got) {
+        if (e.expects("no_" + kind) && !got.isEmpty()) {
+            return "expected no " + kind + " annotation, got " + got;
+        }
+        if (!e.expects(kind)) {
+            return null;
+        }
+        if (got.isEmpty()) {
+            return "expected a " + kind + " annotation, got none";
+        }
+        for (String g : got) {
+            boolean matched = false;
+            for (Script.Annotation a : e.annotations()) {
+                matched |= a.kind().equals(kind) && a.matches(g);
+            }
+            if (!matched) {
+                return "unexpected " + kind + " annotation: " + g;
+            }
+        }
+        return null;
+    }
+
     /** Null when the eval holds, else what differed. */
     private String check(Script.Eval e) {
         QueryResult r;
@@ -196,11 +222,12 @@ final class ScriptRunner {
         if (e.fail()) {
             return "expected an error, got " + describe(r.value());
         }
-        if (e.expectWarn() && r.warnings().isEmpty()) {
-            return "expected a warning annotation, got none";
+        String annotations = checkAnnotations(e, "warn", r.warnings());
+        if (annotations == null) {
+            annotations = checkAnnotations(e, "info", r.infos());
         }
-        if (e.expectInfo() && r.infos().isEmpty()) {
-            return "expected an info annotation, got none";
+        if (annotations != null) {
+            return annotations;
         }
         if (e.string() != null) {
             return r.value() instanceof Value.StringValue s && s.value().equals(e.string()) ? null

@@ -15,13 +15,6 @@ final class SkipList {
         SkipList s = new SkipList();
         s.files.put("native_histograms.test", "native histograms are not stored yet");
         s.files.put("start_timestamps.test", "start timestamps (@st) are not part of the storage API yet");
-        s.files.put("duration_expression.test", "experimental duration expressions ([2m*3], offset (1+1), step())");
-        s.files.put("fill-modifier.test", "experimental fill()/fill_left()/fill_right() binary modifiers");
-        s.files.put("info.test", "experimental info() function");
-        s.features.put(" anchored", "experimental anchored range selector modifier");
-        s.features.put(" smoothed", "experimental smoothed range selector modifier");
-        s.features.put("limit_ratio(", "experimental limit_ratio aggregation");
-        s.features.put("histogram_quantiles(", "experimental histogram_quantiles function");
         return s;
     }
 

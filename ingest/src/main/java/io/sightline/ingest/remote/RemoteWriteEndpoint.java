@@ -1,0 +1,205 @@
+package io.sightline.ingest.remote;
+
+import io.sightline.ingest.IngestConfig;
+import io.sightline.ingest.IngestMetrics;
+import io.sightline.ingest.OtlpHttpReply;
+import io.sightline.ingest.limit.BoundedGzip;
+import io.sightline.ingest.limit.BoundedSnappy;
+import io.sightline.storage.Appendable;
+import io.sightline.storage.Appender;
+import io.sightline.storage.StorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Prometheus remote write 1.0 ({@code POST /api/v1/write}) without Netty: content type and encoding, bounded
+ * snappy (block format), decoding straight into one storage {@link Appender} per request, commit, answer.
+ *
+ * <p>Answers, as Prometheus's receiver and the remote-write 1.0 specification have them: 204 when every
+ * sample was stored; 400 with a text message for a body that does not decompress or decode (nothing stored)
+ * and for rejected samples (out of order, duplicate, too old, invalid labels, too many or too long labels,
+ * native histograms): the valid samples of that request are stored and the message names the first problem
+ * and how many there were. Senders do not retry a 400. (Prometheus's own 1.0 path rolls the whole request back
+ * on the first out-of-order sample; its 2.0 path and the specification allow keeping the valid ones, which is
+ * what OTLP partial success does here too, so a single late sample never costs a batch.) 413 past
+ * {@code ingest.max_request_bytes} (compressed or decompressed), 415 for another content type or encoding,
+ * 429 with Retry-After when {@code ingest.max_concurrent_requests} is reached (see {@code IngestService}),
+ * 503 with Retry-After when storage cannot commit (nothing stored; senders retry).
+ *
+ * <p>Thread-safe: each thread keeps its own decoder, label cache and decompression buffer.
+ */
+public final class RemoteWriteEndpoint {
+    static final String PROTOBUF = "application/x-protobuf";
+    static final String PROTOCOL = "remote_write";
+    private static final String TEXT = "text/plain; charset=utf-8";
+    private static final String V1_MESSAGE = "prometheus.WriteRequest";
+    private static final int KEEP_BUFFER_BYTES = 4 << 20;
+    private static final long WARN_EVERY_NANOS = 10_000_000_000L;
+    private static final Logger log = LoggerFactory.getLogger(RemoteWriteEndpoint.class);
+
+    private final Appendable storage;
+    private final IngestMetrics metrics;
+    private final InstantSource clock;
+    private final int maxRequestBytes;
+    private final int retryAfterSeconds;
+    private final ThreadLocal<PerThread> perThread;
+    private final AtomicLong lastWarnNanos = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+
+    public RemoteWriteEndpoint(Appendable storage, IngestConfig config, IngestMetrics metrics, InstantSource clock) {
+        this.storage = storage;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.maxRequestBytes = config.maxRequestBytes();
+        this.retryAfterSeconds = config.retryAfterSeconds();
+        this.perThread = ThreadLocal.withInitial(() -> new PerThread(new WriteRequestDecoder(config)));
+    }
+
+    /**
+     * Handles one request on the caller's thread; blocks until the samples are committed to the WAL.
+     *
+     * @param contentType     the Content-Type header or null (null is taken as remote write 1.0, as Prometheus does)
+     * @param contentEncoding the Content-Encoding header: {@code snappy}, or null (taken as snappy)
+     * @param body            the raw body; not retained
+     */
+    public OtlpHttpReply handle(String contentType, String contentEncoding, byte[] body) {
+        long start = System.nanoTime();
+        OtlpHttpReply reply = decodeAndWrite(contentType, contentEncoding, body == null ? new byte[0] : body);
+        metrics.request(PROTOCOL, Integer.toString(reply.status()), start);
+        return reply;
+    }
+
+    /** The answer when the concurrency limit is reached; counts the request. */
+    public OtlpHttpReply overloaded(long startNanos) {
+        metrics.request(PROTOCOL, "429", startNanos);
+        return text(429, "too many concurrent write requests (ingest.max_concurrent_requests); retry after "
+                + retryAfterSeconds + "s", true);
+    }
+
+    private OtlpHttpReply decodeAndWrite(String contentType, String contentEncoding, byte[] body) {
+        String typeProblem = contentTypeProblem(contentType);
+        if (typeProblem != null) {
+            return text(415, typeProblem, false);
+        }
+        String encoding = contentEncoding == null ? "" : contentEncoding.strip().toLowerCase(Locale.ROOT);
+        if (!encoding.isEmpty() && !encoding.equals("snappy")) {
+            return text(415, "unsupported Content-Encoding \"" + contentEncoding + "\"; remote write bodies are snappy",
+                    false);
+        }
+        if (body.length > maxRequestBytes) {
+            return text(413, "request body of " + body.length + " bytes exceeds " + maxRequestBytes
+                    + " bytes (ingest.max_request_bytes)", false);
+        }
+        PerThread local = perThread.get();
+        int length;
+        byte[] raw;
+        try {
+            length = BoundedSnappy.uncompressedLength(body, maxRequestBytes);
+            raw = local.buffer(length);
+            BoundedSnappy.decompress(body, raw);
+        } catch (BoundedGzip.TooLargeException e) {
+            return text(413, e.getMessage(), false);
+        } catch (IOException | RuntimeException e) {
+            return text(400, "body is not snappy block-compressed: " + e.getMessage(), false);
+        }
+        try {
+            return write(local, raw, length);
+        } finally {
+            local.release();
+        }
+    }
+
+    private OtlpHttpReply write(PerThread local, byte[] raw, int length) {
+        Appender appender = storage.appender();
+        boolean committed = false;
+        try {
+            WriteTally tally;
+            try {
+                tally = local.decoder.decode(raw, length, appender, clock.millis());
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof StorageException se) {
+                    throw se;
+                }
+                return text(400, "cannot decode protobuf WriteRequest: " + e.getMessage(), false);
+            }
+            appender.commit();
+            committed = true;
+            metrics.record(tally.accepted, tally.rejected, tally.exemplarsDropped);
+            String problem = tally.message();
+            return problem.isEmpty() ? new OtlpHttpReply(204, TEXT, Map.of(), new byte[0]) : text(400, problem, false);
+        } catch (StorageException e) {
+            warnThrottled(e);
+            return text(503, "storage could not commit the request: " + e.getMessage(), true);
+        } finally {
+            if (!committed) {
+                appender.rollback();
+            }
+        }
+    }
+
+    /** Null when the type is remote write 1.0 (or absent); otherwise why not. */
+    private static String contentTypeProblem(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            return null;
+        }
+        String[] parts = contentType.split(";");
+        if (!parts[0].strip().toLowerCase(Locale.ROOT).equals(PROTOBUF)) {
+            return "unsupported Content-Type \"" + contentType + "\"; remote write needs " + PROTOBUF;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].strip();
+            if (p.startsWith("proto=") && !p.substring(6).strip().equals(V1_MESSAGE)) {
+                return "unsupported remote-write message \"" + p.substring(6) + "\"; this server accepts "
+                        + V1_MESSAGE + " (remote write 1.0)";
+            }
+        }
+        return null;
+    }
+
+    private OtlpHttpReply text(int status, String message, boolean retryable) {
+        Map<String, String> headers = retryable ? Map.of("Retry-After", Integer.toString(retryAfterSeconds)) : Map.of();
+        return new OtlpHttpReply(status, TEXT, headers, (message + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void warnThrottled(StorageException e) {
+        long now = System.nanoTime();
+        long last = lastWarnNanos.get();
+        if (now - last >= WARN_EVERY_NANOS && lastWarnNanos.compareAndSet(last, now)) {
+            // WARN: data was refused (senders retry); repeated failures are logged at most every 10s.
+            log.warn("storage commit failed, answering 503 [protocol={}]", PROTOCOL, e);
+        }
+    }
+
+    /** One thread's decoder and decompression buffer (kept up to 4 MiB, so typical requests reuse it). */
+    private static final class PerThread {
+        final WriteRequestDecoder decoder;
+        private byte[] buffer = new byte[64 << 10];
+        private byte[] oversize;
+
+        PerThread(WriteRequestDecoder decoder) {
+            this.decoder = decoder;
+        }
+
+        byte[] buffer(int length) {
+            if (length <= buffer.length) {
+                return buffer;
+            }
+            if (length <= KEEP_BUFFER_BYTES) {
+                buffer = new byte[Math.min(KEEP_BUFFER_BYTES, Math.max(length, buffer.length * 2))];
+                return buffer;
+            }
+            oversize = new byte[length];
+            return oversize;
+        }
+
+        void release() {
+            oversize = null;
+        }
+    }
+}
