@@ -141,7 +141,29 @@ class RoutingTest {
                 """)).hasMessageContaining("route.group_wait: not a valid duration string: \"soon\"");
         assertThatThrownBy(() -> parse("""
                 route: {receiver: x}
-                receivers: [{name: x, pagerduty_configs: [{}]}]
-                """)).hasMessageContaining("receivers[0]: unknown field \"pagerduty_configs\"");
+                receivers: [{name: x, pager_configs: [{}]}]
+                """)).hasMessageContaining("receivers[0]: unknown field \"pager_configs\"");
+        assertThatThrownBy(() -> parse("""
+                global: {resolve_timout: 5m}
+                route: {receiver: x}
+                receivers: [{name: x}]
+                """)).hasMessageContaining("global: unknown field \"resolve_timout\"");
+    }
+
+    @Test
+    void anExistingAlertmanagerFileWithReceiversWeLackStillLoads() throws Exception {
+        NotifyConfig c = parse("""
+                global:
+                  resolve_timeout: 5m
+                  smtp_smarthost: mail:25
+                  smtp_from: am@example.com
+                route: {receiver: mixed}
+                receivers:
+                  - name: mixed
+                    email_configs: [{to: ops@example.com}]
+                    pagerduty_configs: [{routing_key: abc}]
+                    webhook_configs: [{url: URL/hook}]
+                """);
+        assertThat(c.receivers().get("mixed")).extracting(Integration::type).containsExactly("webhook");
     }
 }
