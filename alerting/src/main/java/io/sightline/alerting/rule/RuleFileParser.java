@@ -28,6 +28,7 @@ public final class RuleFileParser {
     private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Set<String> GROUP_FIELDS = Set.of("name", "interval", "limit", "rules", "query_offset", "labels");
+    private static final Pattern EXPR_ERROR = Pattern.compile(".*?: group \".*?\", rule (\\d+), \".*?\": could not parse expression: ");
     private static final Set<String> RULE_FIELDS = Set.of("alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations");
 
     private final ExpressionChecker checker;
@@ -54,8 +55,10 @@ public final class RuleFileParser {
     List<GroupSpec> parse(Path file, List<String> errors) {
         String name = file.toString();
         JsonNode root;
+        String text;
         try {
-            root = YAML.readTree(Files.readString(file));
+            text = Files.readString(file);
+            root = YAML.readTree(text);
         } catch (JsonProcessingException e) {
             errors.add(name + ": " + e.getOriginalMessage() + locationOf(e));
             return List.of();
@@ -85,8 +88,11 @@ public final class RuleFileParser {
         }
         List<GroupSpec> out = new ArrayList<>();
         Set<String> seen = new java.util.HashSet<>();
+        int groupIndex = 0;
         for (JsonNode g : groupsNode) {
-            GroupSpec spec = group(name, g, errors);
+            List<String> groupErrors = new ArrayList<>();
+            GroupSpec spec = group(name, g, groupErrors);
+            addWithPositions(groupErrors, name, text, groupIndex++, errors);
             if (spec != null && !seen.add(spec.name())) {
                 errors.add(name + ": " + spec.name() + ": repeated in the same file");
             } else if (spec != null) {
@@ -94,6 +100,27 @@ public final class RuleFileParser {
             }
         }
         return out;
+    }
+
+    /**
+     * Expression errors get the {@code line:column} of their {@code expr} after the file name, as promtool prints
+     * them ({@code rules.yml: 7:15: group "api", rule 2, "Broken": could not parse expression: ...}).
+     */
+    private static void addWithPositions(List<String> groupErrors, String file, String text, int groupIndex, List<String> errors) {
+        Map<String, String> positions = null;
+        for (String e : groupErrors) {
+            java.util.regex.Matcher m = EXPR_ERROR.matcher(e);
+            if (m.lookingAt() && e.startsWith(file + ": ")) {
+                if (positions == null) {
+                    positions = ExprPositions.of(text);
+                }
+                String pos = positions.get(groupIndex + "/" + (Integer.parseInt(m.group(1)) - 1));
+                if (pos != null) {
+                    e = file + ": " + pos + ": " + e.substring(file.length() + 2);
+                }
+            }
+            errors.add(e);
+        }
     }
 
     private GroupSpec group(String file, JsonNode g, List<String> errors) {

@@ -29,7 +29,7 @@ class RuleLoadingTest {
         try (RuleTestSupport s = new RuleTestSupport(dir.resolve("data"))) {
             RuleLoadException e = catchThrowableOfType(RuleLoadException.class, () -> s.manager.load(List.of(f.toString())));
             assertThat(e.errors()).singleElement().asString()
-                    .startsWith(f + ": group \"api\", rule 2, \"Broken\": could not parse expression: ");
+                    .startsWith(f + ": 7:15: group \"api\", rule 2, \"Broken\": could not parse expression: ");
         }
     }
 
