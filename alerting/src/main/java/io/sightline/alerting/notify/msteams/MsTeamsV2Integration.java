@@ -10,7 +10,6 @@ import io.sightline.alerting.notify.Notification;
 import io.sightline.alerting.notify.chat.ChatText;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 
@@ -103,9 +102,5 @@ public record MsTeamsV2Integration(int index, URI url, String title, boolean sho
         if (!value.isEmpty()) {
             facts.addObject().put("title", title).put("value", ChatText.truncate(value, 1000));
         }
-    }
-
-    static int utf8Length(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 }
