@@ -140,7 +140,7 @@ public final class NotifyConfigParser {
         }
         RouteNode route = null;
         if (root.has("route")) {
-            route = route(new ConfigReader(root.get("route"), "route", env), null, receivers);
+            route = route(new ConfigReader(root.get("route"), "route", env), null, "0", receivers);
         } else if (!receivers.isEmpty()) {
             throw new IllegalArgumentException("no route provided in config");
         }
@@ -156,7 +156,7 @@ public final class NotifyConfigParser {
         return new NotifyConfig(route, List.copyOf(inhibit), receivers);
     }
 
-    private RouteNode route(ConfigReader r, RouteNode parent, Map<String, List<Integration>> receivers) {
+    private RouteNode route(ConfigReader r, RouteNode parent, String id, Map<String, List<Integration>> receivers) {
         r.allowOnly(ROUTE_KEYS);
         if (r.node().hasNonNull("mute_time_intervals") || r.node().hasNonNull("active_time_intervals")) {
             throw new IllegalArgumentException(r.where() + ": time intervals are not supported yet");
@@ -189,14 +189,15 @@ public final class NotifyConfigParser {
         }
         String key = parent == null ? "{}" : parent.key() + "/" + RouteNode.matchersKey(matchers);
         RouteNode self = new RouteNode(receiver, matchers, List.copyOf(groupBy), isAll, wait, interval, repeat,
-                r.bool("continue", false), List.of(), key);
+                r.bool("continue", false), List.of(), key, id);
         List<RouteNode> children = new ArrayList<>();
         int i = 0;
         for (JsonNode c : r.node().path("routes")) {
-            children.add(route(new ConfigReader(c, r.where() + ".routes[" + i++ + "]", env), self, receivers));
+            children.add(route(new ConfigReader(c, r.where() + ".routes[" + i + "]", env), self, id + "/" + i, receivers));
+            i++;
         }
         return new RouteNode(receiver, matchers, self.groupBy(), isAll, wait, interval, repeat, self.isContinue(),
-                List.copyOf(children), key);
+                List.copyOf(children), key, id);
     }
 
     private static List<Matcher> matchers(ConfigReader r, String key, String legacyEq, String legacyRe) {

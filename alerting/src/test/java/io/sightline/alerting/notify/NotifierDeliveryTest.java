@@ -175,4 +175,37 @@ class NotifierDeliveryTest {
                             .satisfies(p -> assertThat(p.getValue()).isEqualTo(1)));
         }
     }
+
+    @Test
+    void aHangingReceiverDoesNotDelayAnother() throws Exception {
+        try (TestReceiver hanging = new TestReceiver()) {
+            hanging.holdRequests();
+            Path cfg = Files.writeString(dir.resolve("two.yml"), """
+                    route:
+                      receiver: slow
+                      group_wait: 10s
+                      routes:
+                        - {matchers: ['severity="page"'], receiver: slow, continue: true}
+                        - {matchers: ['severity="page"'], receiver: fast}
+                    receivers:
+                      - name: slow
+                        webhook_configs: [{url: %s, timeout: 30s}]
+                      - name: fast
+                        webhook_configs: [{url: %s}]
+                    """.formatted(hanging.url("/slow"), receiver.url("/fast")));
+            try (Notifier n = new Notifier(new Notifier.Settings(dir.resolve("state"), "http://s:9090", 1000, 20, 100),
+                    clock, meterProvider.get("test"))) {
+                n.configure(new NotifyConfigParser(k -> null, "http://s:9090", 5_000).parse(cfg));
+                n.send(List.of(firing("a")));
+                clock.advance(10_000);
+                n.tick();
+                await().atMost(Duration.ofSeconds(20)).until(() -> hanging.requests().size() == 1);
+                await().atMost(Duration.ofSeconds(20)).until(() -> receiver.delivered().size() == 1);
+                // the slow receiver's request is still in flight; only its notification is pending
+                assertThat(n.pendingCount()).isEqualTo(1);
+                hanging.release();
+                await().atMost(Duration.ofSeconds(20)).until(() -> n.pendingCount() == 0);
+            }
+        }
+    }
 }
