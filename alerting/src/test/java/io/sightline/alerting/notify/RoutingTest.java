@@ -166,4 +166,19 @@ class RoutingTest {
                 """);
         assertThat(c.receivers().get("mixed")).extracting(Integration::type).containsExactly("webhook");
     }
+
+    @Test
+    void silencesSurviveARestart() {
+        Notifier.Settings settings = new Notifier.Settings(dir.resolve("s"), "http://s:9090", 1000, 10, 50);
+        String id;
+        try (Notifier n = new Notifier(settings, clock, OpenTelemetry.noop().getMeter("t"))) {
+            id = n.silences().upsert(null, List.of(new Silences.SilenceMatcher("job", "api", false, true)),
+                    T0, T0 + 60_000, "me", "maintenance", T0);
+        }
+        try (Notifier n = new Notifier(settings, clock, OpenTelemetry.noop().getMeter("t"))) {
+            assertThat(n.silences().get(id).comment()).isEqualTo("maintenance");
+            assertThat(n.silences().isSilenced(Labels.of("job", "api", "x", "y"), T0 + 1)).isTrue();
+            assertThat(n.silences().isSilenced(Labels.of("job", "api"), T0 + 60_000)).isFalse();
+        }
+    }
 }
