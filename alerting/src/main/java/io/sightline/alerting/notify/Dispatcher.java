@@ -78,7 +78,7 @@ final class Dispatcher {
         }
         for (RouteNode r : config.route().match(a.labels())) {
             Labels gl = r.groupLabels(a.labels());
-            String id = r.key() + ":" + gl;
+            String id = r.id() + ":" + gl;
             AggregationGroup g = groups.get(id);
             if (g == null) {
                 if (a.isResolvedAt(now)) {
@@ -102,7 +102,7 @@ final class Dispatcher {
                     g.nextFlushMillis = now + g.route.groupIntervalMillis();
                     g.alerts.values().removeIf(a -> a.isResolvedAt(now));
                     if (g.alerts.isEmpty()) {
-                        groups.remove(g.route.key() + ":" + g.groupLabels);
+                        groups.remove(g.route.id() + ":" + g.groupLabels);
                     }
                     flushed++;
                 }
