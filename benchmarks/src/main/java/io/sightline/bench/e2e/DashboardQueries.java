@@ -70,7 +70,9 @@ public final class DashboardQueries {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         ObjectNode answers = JSON.createObjectNode();
         for (Query q : QUERIES) {
-            long endSec = end / 1000 / q.stepSeconds * q.stepSeconds;
+            // 7 s past a step boundary: samples sit on 15 s boundaries, and Prometheus 2.x range selectors include
+            // a sample exactly at the window's start while 3.x (and Sightline) exclude it; off the boundary both agree.
+            long endSec = end / 1000 / q.stepSeconds * q.stepSeconds + 7;
             long startSec = endSec - q.rangeMillis / 1000;
             String uri = url + "/api/v1/query_range?query=" + URLEncoder.encode(q.expr, StandardCharsets.UTF_8)
                     + "&start=" + startSec + "&end=" + endSec + "&step=" + q.stepSeconds;

@@ -5,13 +5,20 @@ import io.sightline.storage.model.Labels;
 import java.util.Arrays;
 
 /**
- * Remembers, per decoding thread, the {@link Labels} and storage reference of recently seen series, keyed
- * by the raw protobuf bytes of their labels. Remote-write senders resend every series each interval with
- * byte-identical labels, so a hit skips UTF-8 decoding, validation, sorting and the storage lookup by
- * labels: the decode path then allocates nothing per series.
+ * Remembers the {@link Labels} and storage reference of recently seen series, keyed by the raw protobuf bytes
+ * of their labels. Remote-write senders resend every series each interval with byte-identical labels, so a
+ * hit skips UTF-8 decoding, validation, sorting and the storage lookup by labels: the decode path then
+ * allocates nothing per series.
+ *
+ * <p>Shared by all decoding threads, so every request passes storage the same {@code Labels} instance for a
+ * series and storage's reference check succeeds on identity. (Per-thread caches were measured first: with 8
+ * API worker threads each held its own copy, 8x the memory, and storage compared the labels string by
+ * string on every sample because the instances differed: 17% of ingest CPU in JFR, see benchmarks/RESULTS.md.)
  *
  * <p>Direct-mapped and bounded: a new series displaces the one in its slot. A hit compares the whole key,
- * so a hash collision costs a miss, never a wrong series. Not thread-safe: one per thread.
+ * so a hash collision costs a miss, never a wrong series. Thread-safe without locks: entries are immutable
+ * (final fields, so a racy read sees a complete entry) and a slot write is a single reference store; two
+ * threads missing the same series at once both build labels, and the later store wins.
  */
 final class LabelCache {
     private final Entry[] slots;
@@ -33,10 +40,16 @@ final class LabelCache {
         return null;
     }
 
-    Entry put(int hash, byte[] buf, int from, int to, Labels labels, long ref) {
-        Entry e = new Entry(hash, Arrays.copyOfRange(buf, from, to), labels, ref);
-        slots[hash & mask] = e;
-        return e;
+    void put(int hash, byte[] buf, int from, int to, Labels labels, long ref) {
+        slots[hash & mask] = new Entry(hash, Arrays.copyOfRange(buf, from, to), labels, ref);
+    }
+
+    /** Records that storage now knows {@code e}'s series under {@code ref}. */
+    void updateRef(Entry e, long ref) {
+        int slot = e.hash & mask;
+        if (slots[slot] == e) {
+            slots[slot] = new Entry(e.hash, e.key, e.labels, ref);
+        }
     }
 
     /** A hash of {@code buf[from, to)}, spread so that its low bits index the table well. */
@@ -60,7 +73,7 @@ final class LabelCache {
         final int hash;
         final byte[] key;
         final Labels labels;
-        long ref;
+        final long ref;
 
         Entry(int hash, byte[] key, Labels labels, long ref) {
             this.hash = hash;
