@@ -1,5 +1,6 @@
 package io.sightline.server;
 
+import io.sightline.alerting.AlertingService;
 import io.sightline.ingest.IngestService;
 import io.sightline.query.ApiServer;
 import io.sightline.query.QueryEngine;
@@ -32,6 +33,7 @@ public final class Sightline implements AutoCloseable {
     private Storage storage;
     private ApiServer api;
     private IngestService ingest;
+    private AlertingService alerting;
 
     private Sightline(ServerConfig config) {
         this.config = config;
@@ -54,10 +56,14 @@ public final class Sightline implements AutoCloseable {
         long t0 = System.nanoTime();
         storage = Storage.open(config.storage(), telemetry.meter("storage"));
         QueryEngine engine = QueryEngines.promql(storage, config.query(), telemetry.meter("query"));
+        alerting = AlertingService.start(config.alerting(), engine, storage, storage, telemetry.meter("alerting"),
+                java.time.Clock.systemUTC(), System::getenv);
         ingest = startIngest();
         List<Route> routes = new ArrayList<>(AdminRoutes.create(ready::get, telemetry.reader()));
         routes.add(Wiring.otlpMetricsRoute(ingest));
         routes.add(Wiring.remoteWriteRoute(ingest));
+        routes.addAll(alerting.routes());
+        reloadOnSighup();
         api = ApiServer.start(config.api(), engine, storage, routes, telemetry.meter("http"));
         ready.set(true);
         String host = config.listenAddress().contains(":") ? "[" + config.listenAddress() + "]" : config.listenAddress();
@@ -86,6 +92,29 @@ public final class Sightline implements AutoCloseable {
         return ingest.httpPort();
     }
 
+    /**
+     * SIGHUP reloads the alerting config, as in Prometheus. sun.misc.Signal is the only JDK hook for it; where the
+     * platform has no HUP (Windows) reload stays available over HTTP.
+     */
+    private void reloadOnSighup() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+                String err = reloadAlerting();
+                if (err != null) {
+                    log.error("reload on SIGHUP failed, keeping the previous alerting config: {}", err);
+                }
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            log.info("SIGHUP is not available here; reload with POST /-/reload [reason={}]", e.getMessage());
+        }
+    }
+
+    /** Re-reads rule files and the alerting config (SIGHUP, {@code POST /-/reload}); null on success, else the error. */
+    public String reloadAlerting() {
+        AlertingService a = alerting;
+        return a == null || closed.get() ? "Sightline is not running" : a.reload();
+    }
+
     public boolean isReady() {
         return ready.get();
     }
@@ -100,6 +129,7 @@ public final class Sightline implements AutoCloseable {
         log.info("Sightline stopping");
         closeQuietly("ingest", ingest);
         closeQuietly("http api", api);
+        closeQuietly("alerting", alerting);
         closeQuietly("storage", storage);
         closeQuietly("telemetry", telemetry);
         log.info("Sightline stopped");

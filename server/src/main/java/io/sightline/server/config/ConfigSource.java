@@ -132,6 +132,27 @@ public final class ConfigSource {
         return s.list != null ? List.copyOf(s.list) : List.of(s.value);
     }
 
+    /**
+     * Takes every scalar key under {@code prefix} (e.g. {@code global.external_labels.cluster -> eu1}) as a map of
+     * the remaining key to its value, for free-form mappings such as Prometheus's {@code external_labels}.
+     */
+    public Map<String, String> mapUnder(String prefix) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String p = prefix + ".";
+        for (java.util.Iterator<Map.Entry<String, Setting>> it = settings.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Setting> e = it.next();
+            if (e.getKey().startsWith(p)) {
+                if (e.getValue().value == null) {
+                    throw new ConfigException("bad value for key '" + e.getKey() + "' in " + e.getValue().origin
+                            + ": expected a single value, got a list");
+                }
+                out.put(e.getKey().substring(p.length()), e.getValue().value);
+                it.remove();
+            }
+        }
+        return out;
+    }
+
     /** The config file's name (or "the built-in defaults"), for errors that span several keys. */
     public String origin() {
         return fileOrigin;

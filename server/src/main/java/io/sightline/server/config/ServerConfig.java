@@ -1,5 +1,6 @@
 package io.sightline.server.config;
 
+import io.sightline.alerting.AlertingConfig;
 import io.sightline.ingest.IngestConfig;
 import io.sightline.query.ApiConfig;
 import io.sightline.query.QueryConfig;
@@ -15,7 +16,7 @@ import java.util.Map;
  * The keys are documented in README.md ("Configuration") and deploy/sightline.example.yml.
  */
 public record ServerConfig(Path dataDir, String listenAddress, StorageConfig storage, QueryConfig query,
-                           IngestConfig ingest, ApiConfig api) {
+                           IngestConfig ingest, ApiConfig api, AlertingConfig alerting) {
 
     public static final String DEFAULT_DATA_DIR = "./data";
     public static final String DEFAULT_LISTEN_ADDRESS = "127.0.0.1";
@@ -31,8 +32,9 @@ public record ServerConfig(Path dataDir, String listenAddress, StorageConfig sto
             QueryConfig query = query(src);
             IngestConfig ingest = ingest(src, listen);
             ApiConfig api = api(src, listen, httpPort, query, storage);
+            AlertingConfig alerting = alerting(src, dataDir, listen, httpPort);
             src.rejectUnknownKeys();
-            return new ServerConfig(dataDir, listen, storage, query, ingest, api);
+            return new ServerConfig(dataDir, listen, storage, query, ingest, api, alerting);
         } catch (IllegalArgumentException e) {
             throw src.invalid(e);
         }
@@ -108,6 +110,26 @@ public record ServerConfig(Path dataDir, String listenAddress, StorageConfig sto
                 src.durationMillis("http.shutdown_timeout", d.shutdownTimeoutMillis()),
                 intValue("http.max_connections", src.integer("http.max_connections", d.maxConnections())),
                 query, status);
+    }
+
+    /** Prometheus's keys ({@code rule_files}, {@code global.*}) plus Sightline's {@code alerting.*}. */
+    private static AlertingConfig alerting(ConfigSource src, Path dataDir, String listen, int httpPort) {
+        String host = listen.equals("0.0.0.0") || listen.equals("::") ? "localhost" : listen.contains(":") ? "[" + listen + "]" : listen;
+        AlertingConfig d = AlertingConfig.defaults(dataDir, "http://" + host + ":" + httpPort);
+        String notifyFile = src.string("alerting.config_file", null);
+        return new AlertingConfig(src.list("rule_files", d.ruleFiles()),
+                src.durationMillis("global.evaluation_interval", d.evaluationIntervalMillis()),
+                src.mapUnder("global.external_labels"),
+                notifyFile == null || notifyFile.isBlank() ? null : Path.of(notifyFile),
+                src.string("alerting.external_url", d.externalUrl()),
+                d.stateDir(),
+                src.durationMillis("alerting.resend_delay", d.resendDelayMillis()),
+                src.durationMillis("alerting.for_grace_period", d.forGracePeriodMillis()),
+                src.durationMillis("alerting.for_outage_tolerance", d.outageToleranceMillis()),
+                src.durationMillis("alerting.dispatch_tick", d.notifyTickMillis()),
+                src.durationMillis("alerting.notify_timeout", d.notifyTimeoutMillis()),
+                src.durationMillis("alerting.retry_initial_backoff", d.retryInitialBackoffMillis()),
+                src.durationMillis("alerting.retry_max_backoff", d.retryMaxBackoffMillis()));
     }
 
     /** Prometheus's duration form, largest units first: 15d, 2h30m, 5m. */

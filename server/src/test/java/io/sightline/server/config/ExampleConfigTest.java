@@ -19,5 +19,6 @@ class ExampleConfigTest {
         assertThat(fromExample.query()).isEqualTo(defaults.query());
         assertThat(fromExample.ingest()).isEqualTo(defaults.ingest());
         assertThat(fromExample.api().withStatus(defaults.api().status())).isEqualTo(defaults.api());
+        assertThat(fromExample.alerting()).isEqualTo(defaults.alerting());
     }
 }

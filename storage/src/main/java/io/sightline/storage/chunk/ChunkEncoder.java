@@ -216,22 +216,20 @@ public final class ChunkEncoder {
             delta = d;
         }
         if (anyDod == 0) {
-            // Perfectly regular: zero bits per sample, nothing can beat it; skip fitting the grid.
-            timestampDodLayout.fit(timestampDods, 2, n);
-            w.writeVarint(firstDelta);
-            timestampDodLayout.writeSpec(w);
-            return ChunkFormat.TIMESTAMP_DOD_PACKED;
+            // Perfectly regular: every grid offset is 0 and the step comes from the header, so the column is
+            // just a spec that says "0 bits each"; nothing can beat it, skip fitting.
+            gridLayout.force(PackedLayout.FIXED, 0, 0, 0).writeSpec(w);
+            return ChunkFormat.TIMESTAMP_GRID_PACKED;
         }
         // Wrapping arithmetic throughout: the decoder inverts it exactly even for spans past Long.MAX_VALUE.
         long t0 = timestamps[0];
-        long step = Long.divideUnsigned(timestamps[n - 1] - t0, n - 1);
+        long step = ChunkFormat.gridStep(t0, timestamps[n - 1], n);
         for (int i = 1; i < n; i++) {
             timestampGrid[i] = Zigzag.encode(timestamps[i] - (t0 + i * step));
         }
         long dodBits = 8L * varintBytes(Zigzag.encode(firstDelta)) + timestampDodLayout.fit(timestampDods, 2, n);
-        long gridBits = 8L * varintBytes(Zigzag.encode(step)) + gridLayout.fit(timestampGrid, 1, n);
-        if (gridBits < dodBits) {
-            w.writeVarint(step);
+        long gridBits = gridLayout.fit(timestampGrid, 1, n);
+        if (gridBits <= dodBits) {
             gridLayout.writeSpec(w);
             for (int i = 1; i < n; i++) {
                 gridLayout.write(w, timestampGrid[i]);

@@ -18,8 +18,8 @@ public final class ChunkFormat {
     public static final int TIMESTAMP_DOD_PACKED = 2;
 
     /**
-     * Timestamp column: a step as varint, then each sample's offset from {@code minTime + i * step} in a
-     * fitted packing. Schedulers (Prometheus scrape loops, OpenTelemetry periodic readers) keep a grid and
+     * Timestamp column: each sample's offset from {@code minTime + i * step} in a fitted packing, where the
+     * step is derived from the header ({@link #gridStep}), so perfectly regular scrapes cost one spec. Schedulers (Prometheus scrape loops, OpenTelemetry periodic readers) keep a grid and
      * add independent latency jitter, which this codes in fewer bits than delta-of-deltas (whose variance
      * is six times the jitter's).
      */
@@ -72,6 +72,11 @@ public final class ChunkFormat {
         }
         throw new StorageException("corrupt chunk at offset " + offset
                 + ": no valid version-" + VERSION + " header with a sample count in [1, " + MAX_SAMPLES + "]");
+    }
+
+    /** The grid step of {@link #TIMESTAMP_GRID_PACKED}: the span divided (unsigned) by count - 1. */
+    static long gridStep(long minTime, long maxTime, int count) {
+        return count < 2 ? 0 : Long.divideUnsigned(maxTime - minTime, count - 1);
     }
 
     /** Writes header and both columns; returns the chunk's length in bytes. */

@@ -29,7 +29,8 @@ public final class ChunkIterator implements SampleIterator {
     private byte[] scratch = new byte[256];
     private long[] timestamps = new long[128];
     private double[] values = new double[128];
-    private long[] mantissas = new long[128];
+    /** Packed residuals before accumulation: decimal mantissas or XORs. */
+    private long[] work = new long[128];
     private long chunkOffset;
     private int timestampEncoding;
     private int valueEncoding;
@@ -242,7 +243,7 @@ public final class ChunkIterator implements SampleIterator {
             int capacity = Math.max(n, timestamps.length * 2);
             timestamps = new long[capacity];
             values = new double[capacity];
-            mantissas = new long[capacity];
+            work = new long[capacity];
         }
         try {
             decodeTimestamps(n);
@@ -262,24 +263,25 @@ public final class ChunkIterator implements SampleIterator {
             ColumnDecoder.bucketedTimestamps(s, (long) timestampStart * 8, end, minTime, timestamps, n);
             return;
         }
-        boolean isGrid = timestampEncoding == ChunkFormat.TIMESTAMP_GRID_PACKED;
-        long firstDeltaOrStep = 0;
         int at = timestampStart;
+        if (timestampEncoding == ChunkFormat.TIMESTAMP_GRID_PACKED) {
+            if (n > 1) {
+                at = timestampLayout.readSpec(s, at);
+            }
+            ColumnDecoder.gridTimestamps(s, (long) at * 8, end, minTime, ChunkFormat.gridStep(minTime, maxTime, n),
+                    timestampLayout, timestamps, n);
+            return;
+        }
+        long firstDelta = 0;
         if (n > 1) {
             ByteCursor in = cursor.of(s, at, timestampEnd);
-            firstDeltaOrStep = Zigzag.decode(in.readUvarint());
+            firstDelta = Zigzag.decode(in.readUvarint());
             at = in.position();
-            if (n > 2 || isGrid) {
+            if (n > 2) {
                 at = timestampLayout.readSpec(s, at);
             }
         }
-        if (isGrid) {
-            ColumnDecoder.gridTimestamps(s, (long) at * 8, end, minTime, firstDeltaOrStep, timestampLayout,
-                    timestamps, n);
-        } else {
-            ColumnDecoder.packedTimestamps(s, (long) at * 8, end, minTime, firstDeltaOrStep, timestampLayout,
-                    timestamps, n);
-        }
+        ColumnDecoder.packedTimestamps(s, (long) at * 8, end, minTime, firstDelta, timestampLayout, timestamps, n);
     }
 
     private void decodeValues(int n) {
@@ -295,9 +297,9 @@ public final class ChunkIterator implements SampleIterator {
             if (n > 1) {
                 int at = valueLayout.readSpec(s, valueStart + 8);
                 ColumnDecoder.checkNotPast(at, valueEnd, 1);
-                valueLayout.decode(s, (long) at * 8, end, mantissas, 1, n);
+                valueLayout.decode(s, (long) at * 8, end, work, 1, n);
             }
-            ColumnDecoder.packedXorValues(firstBits, mantissas, values, n);
+            ColumnDecoder.packedXorValues(firstBits, work, values, n);
             return;
         }
         ByteCursor in = cursor.of(s, valueStart, valueEnd);
@@ -306,7 +308,7 @@ public final class ChunkIterator implements SampleIterator {
             throw new IllegalArgumentException("decimal exponent " + exponent + " is out of range");
         }
         boolean isDeltaOfDelta = valueEncoding == ChunkFormat.VALUE_DECIMAL_DOD;
-        long[] m = mantissas;
+        long[] m = work;
         m[0] = Zigzag.decode(in.readUvarint());
         int packedFrom = 1;
         if (isDeltaOfDelta) {

@@ -48,6 +48,7 @@ public final class StorageEngine implements Storage {
 
     private final StorageConfig config;
     private final TaggedAllocator allocator;
+    private final DataDirLock lock;
     private final ChronicleSeriesIndex registry;
     private final WalWriter wal;
     private final Head head;
@@ -58,10 +59,11 @@ public final class StorageEngine implements Storage {
     private final ReaderTracker readers = new ReaderTracker();
     private volatile boolean isClosed;
 
-    private StorageEngine(StorageConfig config, TaggedAllocator allocator, ChronicleSeriesIndex registry, WalWriter wal,
-                          Head head, BlockSet blocks, StorageMetrics metrics, boolean hasBackgroundJobs) {
+    private StorageEngine(StorageConfig config, TaggedAllocator allocator, DataDirLock lock, ChronicleSeriesIndex registry,
+                          WalWriter wal, Head head, BlockSet blocks, StorageMetrics metrics, boolean hasBackgroundJobs) {
         this.config = config;
         this.allocator = allocator;
+        this.lock = lock;
         this.registry = registry;
         this.wal = wal;
         this.head = head;
@@ -97,8 +99,15 @@ public final class StorageEngine implements Storage {
         } catch (IOException e) {
             throw new StorageException("cannot create data directory " + dir + ": " + e.getMessage(), e);
         }
+        DataDirLock lock = DataDirLock.acquire(dir, files);
         StorageMetrics metrics = new StorageMetrics(meter);
-        ChronicleSeriesIndex registry = ChronicleSeriesIndex.open(dir.resolve(INDEX_DIR), config.maxSeries(), allocator);
+        ChronicleSeriesIndex registry;
+        try {
+            registry = ChronicleSeriesIndex.open(dir.resolve(INDEX_DIR), config.maxSeries(), allocator);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         BlockSet blocks = null;
         WalWriter wal = null;
         try {
@@ -111,7 +120,7 @@ public final class StorageEngine implements Storage {
             }
             WalReplayer.Result replayed = WalReplayer.replay(dir, allocator, head);
             wal.start(replayed);
-            StorageEngine engine = new StorageEngine(config, allocator, registry, wal, head, blocks, metrics, hasBackgroundJobs);
+            StorageEngine engine = new StorageEngine(config, allocator, lock, registry, wal, head, blocks, metrics, hasBackgroundJobs);
             metrics.bind(engine);
             log.info("storage opened [dir={}, blocks={}, headSeries={}, walSamples={}, walTruncations={}]",
                     dir, blocks.all().size(), head.seriesCount(), replayed.samples(), replayed.truncations());
@@ -124,6 +133,7 @@ public final class StorageEngine implements Storage {
                 blocks.close();
             }
             registry.close();
+            lock.close();
             throw e;
         }
     }
@@ -216,6 +226,7 @@ public final class StorageEngine implements Storage {
         wal.close();
         blocks.close();
         registry.close();
+        lock.close();
         log.info("storage closed [dir={}]", config.dataDir());
     }
 }

@@ -5,7 +5,6 @@ import io.sightline.storage.RejectReason;
 import io.sightline.storage.StorageConfig;
 import io.sightline.storage.StorageException;
 import io.sightline.storage.block.BlockSeries;
-import io.sightline.storage.block.ChunkSlice;
 import io.sightline.storage.index.IndexReader;
 import io.sightline.storage.index.MemPostings;
 import io.sightline.storage.index.PartReader;
@@ -44,6 +43,8 @@ public final class Head implements PartReader {
     private final AtomicLongArray rejected = new AtomicLongArray(RejectReason.values().length);
     private final List<HeadSeries> newSeries = new ArrayList<>();
     private final LongAdder appended = new LongAdder();
+    /** Scratch of {@link #apply}, which runs under the commit lock. */
+    private final long[] applyBounds = new long[2];
     private final ThreadLocal<HeadAppender> idleAppender = ThreadLocal.withInitial(() -> new HeadAppender(this));
     private volatile long minTime = Long.MAX_VALUE;
     private volatile long maxTime = Long.MIN_VALUE;
@@ -178,8 +179,11 @@ public final class Head implements PartReader {
         int n = batch.sampleCount();
         long[] ts = batch.timestamps();
         double[] vs = batch.values();
-        long lo = Long.MAX_VALUE;
-        long hi = Long.MIN_VALUE;
+        // Only stored samples move the head's time range: a refused one far in the past would make the
+        // block cutter walk every empty window back to it.
+        long[] bounds = applyBounds;
+        bounds[0] = Long.MAX_VALUE;
+        bounds[1] = Long.MIN_VALUE;
         long minValid = minValidTime;
         int start = 0;
         while (start < n) {
@@ -188,20 +192,15 @@ public final class Head implements PartReader {
             while (end < n && batch.series(end) == s) {
                 end++;
             }
-            s.applyAll(ts, vs, start, end - start, minValid, outOfOrderWindowMillis, blockDurationMillis, rejectedByReason);
+            s.applyAll(ts, vs, start, end - start, minValid, outOfOrderWindowMillis, blockDurationMillis,
+                    rejectedByReason, bounds);
             start = end;
         }
-        for (int i = 0; i < n; i++) {
-            lo = Math.min(lo, ts[i]);
-            hi = Math.max(hi, ts[i]);
+        if (bounds[0] < minTime) {
+            minTime = bounds[0];
         }
-        if (n > 0) {
-            if (lo < minTime) {
-                minTime = lo;
-            }
-            if (hi > maxTime) {
-                maxTime = hi;
-            }
+        if (bounds[1] > maxTime) {
+            maxTime = bounds[1];
         }
     }
 
@@ -232,11 +231,7 @@ public final class Head implements PartReader {
         series.forEach(s -> {
             List<SealedChunk> chunks = s.chunksBefore(maxt);
             if (!chunks.isEmpty()) {
-                List<ChunkSlice> slices = new ArrayList<>(chunks.size());
-                for (SealedChunk c : chunks) {
-                    slices.add(ChunkSlice.of(c.minTime, c.maxTime, c.bytes()));
-                }
-                out.add(new BlockSeries(s.id, s.labels, slices));
+                out.add(new BlockSeries(s.id, s.labels, BlockChunkMerger.merge(chunks)));
             }
         });
         out.sort((a, b) -> Integer.compare(a.id(), b.id()));
@@ -250,21 +245,36 @@ public final class Head implements PartReader {
     public void truncateBefore(long t) {
         commitLock.lock();
         try {
+            long[] oldest = {Long.MAX_VALUE};
             series.forEach(s -> {
                 if (s.dropBefore(t) && series.remove(s)) {
                     s.isRemoved = true;
                     postings.remove(s.id, s.labels);
+                } else {
+                    oldest[0] = Math.min(oldest[0], s.minTime());
                 }
             });
-            if (minTime < t) {
-                minTime = series.size() == 0 ? Long.MAX_VALUE : t;
-            }
+            // Exact, not just t: after a gap in the data the next cut starts at the data, not at t.
+            minTime = oldest[0];
             if (series.size() == 0) {
                 maxTime = Long.MIN_VALUE;
             }
         } finally {
             commitLock.unlock();
         }
+    }
+
+    /** The series now in the head and the metadata, for a WAL checkpoint. */
+    public WalCheckpoint checkpoint() {
+        List<HeadSeries> live = new ArrayList<>(series.size());
+        series.forEach(live::add);
+        int[] ids = new int[live.size()];
+        Labels[] labels = new Labels[live.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = live.get(i).id;
+            labels[i] = live.get(i).labels;
+        }
+        return new WalCheckpoint(ids, labels, Map.copyOf(metadata));
     }
 
     // ---- replay (used by the WAL at open, before any appender exists) ----
@@ -278,16 +288,18 @@ public final class Head implements PartReader {
     /**
      * Re-applies one logged sample; silently drops what the head would reject (as the original commit did).
      * A series whose series record went with a truncated segment is found through the registry.
+     *
+     * @return false when the series is unknown to the registry too (the sample is lost)
      */
-    public void replaySample(int seriesId, long t, double v) {
+    public boolean replaySample(int seriesId, long t, double v) {
         if (t < minValidTime) {
-            return;
+            return true;
         }
         HeadSeries s = series.byId(seriesId);
         if (s == null) {
             Labels labels = registry.labels(seriesId);
             if (labels == null) {
-                return;
+                return false;
             }
             replaySeries(seriesId, labels);
             s = series.byId(seriesId);
@@ -300,6 +312,7 @@ public final class Head implements PartReader {
                 maxTime = t;
             }
         }
+        return true;
     }
 
     public void replayMetadata(String metricFamilyName, MetricMetadata m) {

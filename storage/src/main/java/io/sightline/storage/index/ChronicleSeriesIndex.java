@@ -128,11 +128,6 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
         return labelsFile.count();
     }
 
-    /** Makes registrations so far durable against an OS crash. */
-    public void force() {
-        labelsFile.force();
-    }
-
     @Override
     public void close() {
         synchronized (createLock) {

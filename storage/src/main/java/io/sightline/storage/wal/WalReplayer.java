@@ -37,6 +37,7 @@ public final class WalReplayer {
     private final FileFacade files;
     private final Head head;
     private long samples;
+    private long orphans;
     private long segmentMaxTime;
 
     private WalReplayer(TaggedAllocator allocator, Head head) {
@@ -82,6 +83,10 @@ public final class WalReplayer {
                 truncations++;
             }
             maxTimes.put(number, segmentMaxTime);
+        }
+        if (orphans > 0) {
+            log.warn("WAL samples of series unknown to the registry were dropped [dir={}, samples={}]; the index "
+                    + "directory is older than the WAL or damaged", dir, orphans);
         }
         if (samples > 0) {
             log.info("WAL replayed [dir={}, segments={}, samples={}, truncated={}]", dir, maxTimes.size(), samples, truncations);
@@ -155,7 +160,9 @@ public final class WalReplayer {
             int id = ByteReader.count(in, Integer.MAX_VALUE);
             long t = base + ByteReader.varint(in);
             double v = Double.longBitsToDouble(ByteReader.int64(in));
-            head.replaySample(id, t, v);
+            if (!head.replaySample(id, t, v)) {
+                orphans++;
+            }
             segmentMaxTime = Math.max(segmentMaxTime, t);
         }
         samples += n;

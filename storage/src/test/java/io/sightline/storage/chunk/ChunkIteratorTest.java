@@ -159,6 +159,30 @@ class ChunkIteratorTest {
     }
 
     @Test
+    void chunksHoldAtMostMaxSamples() {
+        ChunkEncoder encoder = new ChunkEncoder();
+        HeadChunk head = new HeadChunk(1);
+        for (int i = 0; i < ChunkFormat.MAX_SAMPLES; i++) {
+            encoder.append(i, 1);
+            head.append(i, 1);
+        }
+        assertThatThrownBy(() -> encoder.append(ChunkFormat.MAX_SAMPLES, 1))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("MAX_SAMPLES");
+        assertThatThrownBy(() -> head.append(ChunkFormat.MAX_SAMPLES, 1))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("MAX_SAMPLES");
+        byte[] full = encoder.encode();
+        assertThat(full.length).isLessThan(40); // regular and constant: no bits per sample
+        ChunkIterator it = new ChunkIterator().reset(full, 0, full.length);
+        assertThat(it.seek(ChunkFormat.MAX_SAMPLES - 1)).isTrue();
+        assertThat(it.next()).isFalse();
+
+        byte[] tooMany = full.clone();
+        tooMany[4] = 0x41; // count varint 0x80 0x80 0x40 -> 0x80 0x80 0x41: 2^20 + 2^14 samples
+        assertThatThrownBy(() -> new ChunkIterator().reset(tooMany, 0, tooMany.length))
+                .isInstanceOf(StorageException.class).hasMessageContaining("sample count 1064960");
+    }
+
+    @Test
     void reportsTruncatedColumnDataAtTheEnd() {
         ChunkEncoder encoder = new ChunkEncoder();
         for (int i = 0; i < 100; i++) {

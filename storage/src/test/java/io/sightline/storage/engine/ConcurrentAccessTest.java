@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,9 +44,12 @@ class ConcurrentAccessTest {
         AtomicBoolean isWriting = new AtomicBoolean(true);
         try (StorageEngine s = StorageEngine.open(config, OpenTelemetry.noop().getMeter("test"), DefaultFileFacade.INSTANCE, false)) {
             List<Future<?>> writers = new ArrayList<>();
+            // Writers keep within 10 batches of each other: a writer far behind the others would fall
+            // behind a block cut and see its samples refused as OUT_OF_BOUNDS, as it should.
+            Phaser lockstep = new Phaser(WRITERS);
             for (int w = 0; w < WRITERS; w++) {
                 int writer = w;
-                writers.add(pool.submit(() -> write(s, writer)));
+                writers.add(pool.submit(() -> write(s, writer, lockstep)));
             }
             Future<?> reader = pool.submit(() -> {
                 while (isWriting.get()) {
@@ -73,7 +77,7 @@ class ConcurrentAccessTest {
         }
     }
 
-    private static void write(StorageEngine s, int writer) {
+    private static void write(StorageEngine s, int writer, Phaser lockstep) {
         long[] refs = new long[SERIES_PER_WRITER];
         Labels[] labels = new Labels[SERIES_PER_WRITER];
         for (int i = 0; i < SERIES_PER_WRITER; i++) {
@@ -86,7 +90,11 @@ class ConcurrentAccessTest {
                 assertThat(refs[i]).isPositive();
             }
             a.commit();
+            if (b % 10 == 9) {
+                lockstep.arriveAndAwaitAdvance();
+            }
         }
+        lockstep.arriveAndDeregister();
     }
 
     /** Checks order and values everywhere; with {@code isComplete}, also that every sample is there. */

@@ -70,6 +70,7 @@ final class AggregateEvaluator {
         return switch (a.op()) {
             case TOPK, BOTTOMK -> topk(groups, param, steps, a.op() == AggregateOp.TOPK);
             case LIMITK -> limitk(groups, param, steps);
+            case LIMIT_RATIO -> limitRatio(in, param, a, steps);
             case COUNT_VALUES -> countValues(groups, label, steps);
             default -> simple(a.op(), groups, param, steps);
         };
@@ -237,6 +238,48 @@ final class AggregateEvaluator {
             }
         }
         return steps == 1 ? order : new ArrayList<>(outputs.values());
+    }
+
+    /**
+     * limit_ratio(r, v) (experimental): keeps a deterministic share of the series, chosen by a hash of the
+     * labels mapped to [0, 1): offsets below r when r > 0, at or above 1 + r when r < 0, so that
+     * limit_ratio(r) and limit_ratio(r - 1) partition the input. (Prometheus hashes differently, so the
+     * chosen series differ from Prometheus's; the share and the partition property hold.)
+     */
+    private List<StepSeries> limitRatio(List<StepSeries> in, Scalars param, Expr.Aggregate a, int steps) {
+        for (double r : param.values()) {
+            if (r < -1 || r > 1) {
+                ev.ctx.warn("ratio value should be between -1 and 1, got " + MathUtil.formatFloat(r) + ", capping to "
+                        + (r < 0 ? "-1" : "1"), a.param().pos());
+                break;
+            }
+        }
+        List<StepSeries> out = new ArrayList<>();
+        for (StepSeries s : in) {
+            double offset = (mix(s.labels.hashCode()) >>> 11) * 0x1.0p-53;
+            StepSeries o = null;
+            for (int i = 0; i < steps; i++) {
+                double r = Math.max(-1, Math.min(1, param.values()[i]));
+                boolean keep = r >= 0 ? offset < r : offset >= 1 + r;
+                if (keep && s.present[i]) {
+                    if (o == null) {
+                        o = s.emptyLike();
+                    }
+                    o.set(i, s.values[i]);
+                }
+            }
+            if (o != null) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    /** A 64-bit finalizer (SplitMix64) that spreads a 32-bit hash over the whole range. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 
     private List<StepSeries> limitk(Map<Labels, List<StepSeries>> groups, Scalars param, int steps) {

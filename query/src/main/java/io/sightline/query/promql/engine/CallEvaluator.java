@@ -1,6 +1,5 @@
 package io.sightline.query.promql.engine;
 
-import io.sightline.query.promql.function.BucketQuantile;
 import io.sightline.query.promql.function.ElementFunctions;
 import io.sightline.query.promql.function.LabelFunctions;
 import io.sightline.query.promql.function.MathUtil;
@@ -26,9 +25,11 @@ import java.util.regex.PatternSyntaxException;
 /** Evaluates function calls: looks the function up in its table and runs it over all steps. */
 final class CallEvaluator {
     private final Evaluator ev;
+    private final HistogramCalls histograms;
 
     CallEvaluator(Evaluator ev) {
         this.ev = ev;
+        this.histograms = new HistogramCalls(ev, this);
     }
 
     Object eval(Expr.Call c, long[] times) {
@@ -80,7 +81,9 @@ final class CallEvaluator {
             case "absent_over_time" -> absentOverTime(args.get(0), times);
             case "clamp", "clamp_min", "clamp_max" -> clamp(name, args, times);
             case "round" -> round(args, times);
-            case "histogram_quantile" -> histogramQuantile(c, times);
+            case "histogram_quantile" -> histograms.histogramQuantile(c, times);
+            case "histogram_quantiles" -> histograms.histogramQuantiles(c, times);
+            case "histogram_fraction" -> histograms.histogramFraction(c, times);
             case "label_replace" -> labelReplace(args, times);
             case "label_join" -> labelJoin(args, times);
             case "sort", "sort_desc" -> sortWarning(c) ? List.of() : sort(ev.evalVector(args.get(0), times), times.length, name.equals("sort_desc"));
@@ -130,6 +133,15 @@ final class CallEvaluator {
     }
 
     private List<StepSeries> rangeFunction(RangeFunction f, Expr.Call c, long[] times) {
+        for (Expr a : c.args()) {
+            Expr u = a;
+            while (u instanceof Expr.Paren p) {
+                u = p.expr();
+            }
+            if (u instanceof Expr.MatrixSelector ms && ms.mode() != Expr.RangeMode.PLAIN) {
+                return ExtendedRange.eval(ev, c.function().name(), ms, times);
+            }
+        }
         MatrixValue m = null;
         List<Scalars> scalars = new ArrayList<>();
         for (Expr a : c.args()) {
@@ -188,6 +200,7 @@ final class CallEvaluator {
                 }
                 if (f.apply(w)) {
                     if (o == null) {
+                        ev.ctx.addSamples(times.length);
                         o = new StepSeries(rs.labels(), times.length);
                         o.dropName = rs.dropName() || f.dropsName();
                     }
@@ -199,7 +212,6 @@ final class CallEvaluator {
             }
         }
         m.release(ev.ctx);
-        ev.ctx.addSamples((long) out.size() * times.length);
         return out;
     }
 
@@ -249,7 +261,7 @@ final class CallEvaluator {
         while (inner instanceof Expr.Paren p) {
             inner = p.expr();
         }
-        if (inner instanceof Expr.VectorSelector vs) {
+        if (inner instanceof Expr.VectorSelector vs && !vs.mod().smoothed()) { // smoothed values have no sample time
             List<StepSeries> in = ev.selectVector(vs, times, true);
             for (StepSeries s : in) {
                 for (int i = 0; i < times.length; i++) {
@@ -381,67 +393,6 @@ final class CallEvaluator {
         return in;
     }
 
-    private List<StepSeries> histogramQuantile(Expr.Call c, long[] times) {
-        int steps = times.length;
-        Scalars q = ev.evalScalar(c.args().get(0), times);
-        checkQuantile(q, c.args().get(0));
-        List<StepSeries> in = ev.evalVector(c.args().get(1), times);
-        Map<Labels, List<StepSeries>> groups = new LinkedHashMap<>();
-        Map<StepSeries, Double> bounds = new java.util.HashMap<>();
-        boolean[] forced = new boolean[1];
-        for (StepSeries s : in) {
-            String le = s.labels.get("le");
-            Double bound = le == null ? null : parseBound(le);
-            if (bound == null) {
-                ev.ctx.warn("bucket label \"le\" is missing or has a malformed value of \"" + (le == null ? "" : le)
-                        + "\" for metric name \"" + nameOf(s.labels) + "\"", c.args().get(1).pos());
-                continue;
-            }
-            bounds.put(s, bound);
-            groups.computeIfAbsent(s.labels.toBuilder().remove("le").build(), k -> new ArrayList<>()).add(s);
-        }
-        List<StepSeries> out = new ArrayList<>();
-        double[] upper = new double[16];
-        double[] counts = new double[16];
-        for (Map.Entry<Labels, List<StepSeries>> g : groups.entrySet()) {
-            List<StepSeries> members = g.getValue();
-            if (upper.length < members.size()) {
-                upper = new double[members.size()];
-                counts = new double[members.size()];
-            }
-            StepSeries o = new StepSeries(g.getKey(), steps);
-            o.dropName = true;
-            for (int i = 0; i < steps; i++) {
-                int n = 0;
-                for (StepSeries s : members) {
-                    if (s.present[i]) {
-                        upper[n] = bounds.get(s);
-                        counts[n] = s.values[i];
-                        n++;
-                    }
-                }
-                if (n > 0) {
-                    forced[0] = false;
-                    o.set(i, BucketQuantile.quantile(q.values()[i], upper, counts, n, forced));
-                    if (forced[0]) {
-                        ev.ctx.info("input to histogram_quantile needed to be fixed for monotonicity (see "
-                                + "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) "
-                                + "for metric name \"" + nameOf(g.getKey()) + "\"", c.args().get(1).pos());
-                    }
-                }
-            }
-            if (o.any()) {
-                out.add(o);
-            }
-        }
-        return out;
-    }
-
-    private static String nameOf(Labels l) {
-        String n = l.metricName();
-        return n == null ? "" : n;
-    }
-
     /** Warns once per query when a quantile parameter lies outside [0, 1]. */
     void checkQuantile(Scalars q, Expr param) {
         for (double v : q.values()) {
@@ -452,23 +403,7 @@ final class CallEvaluator {
         }
     }
 
-    private static Double parseBound(String le) {
-        String l = le.trim().toLowerCase();
-        return switch (l) {
-            case "+inf", "inf", "infinity", "+infinity" -> Double.POSITIVE_INFINITY;
-            case "-inf", "-infinity" -> Double.NEGATIVE_INFINITY;
-            case "nan" -> Double.NaN;
-            default -> {
-                try {
-                    yield Double.parseDouble(le);
-                } catch (NumberFormatException e) {
-                    yield null;
-                }
-            }
-        };
-    }
-
-    private String stringArg(Expr e, long[] times) {
+    String stringArg(Expr e, long[] times) {
         return (String) ev.eval(e, times);
     }
 

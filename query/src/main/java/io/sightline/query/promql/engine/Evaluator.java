@@ -92,6 +92,9 @@ final class Evaluator {
 
     /** An instant vector selector: the newest non-stale sample within the lookback before each step. */
     List<StepSeries> selectVector(Expr.VectorSelector vs, long[] times, boolean withSampleTimes) {
+        if (vs.mod().smoothed()) {
+            return selectSmoothed(vs, times);
+        }
         long[] ends = windowEnds(vs.mod(), times);
         long lookback = ctx.lookbackMillis;
         long minT = min(ends) - lookback + 1;
@@ -126,12 +129,36 @@ final class Evaluator {
                 }
             }
             if (any) {
+                ctx.addSamples(times.length); // counted as built, so a huge result fails before it is whole
                 out.add(r);
             }
         }
         ctx.releaseSamples(d.sampleCount());
         ctx.buffers.release(d.buffer);
-        ctx.addSamples((long) out.size() * times.length);
+        return out;
+    }
+
+    /** {@code foo smoothed}: each step's value interpolated between the samples around it (experimental). */
+    private List<StepSeries> selectSmoothed(Expr.VectorSelector vs, long[] times) {
+        long[] ends = windowEnds(vs.mod(), times);
+        long lookback = ctx.lookbackMillis;
+        SelectorData d = SelectorLoader.load(ctx, vs.matchers(), min(ends) - lookback + 1, max(ends) + lookback, true);
+        List<StepSeries> out = new ArrayList<>(d.size());
+        for (int s = 0; s < d.size(); s++) {
+            StepSeries r = new StepSeries(d.labels[s], times.length);
+            for (int i = 0; i < ends.length; i++) {
+                double v = ExtendedRange.valueAt(d.ts, d.values, d.offsets[s], d.offsets[s + 1], ends[i], lookback,
+                        false, false, false);
+                if (!Double.isNaN(v)) {
+                    r.set(i, v);
+                }
+            }
+            if (r.any()) {
+                out.add(r);
+            }
+        }
+        ctx.releaseSamples(d.sampleCount());
+        ctx.buffers.release(d.buffer);
         return out;
     }
 

@@ -39,7 +39,10 @@ public final class PromqlEngine implements QueryEngine {
     private final Semaphore slots;
     private final EngineMetrics metrics;
     private final LongSupplier nanoClock;
-    /** Up to one idle sample buffer per concurrent query, each kept only up to 16M samples (256 MiB). */
+    /**
+     * Idle sample buffers kept for reuse: at most 4, each only up to 4M samples (64 MiB), so the pool retains
+     * at most 256 MiB however large a past query was.
+     */
     private final SampleBufferPool buffers;
 
     public PromqlEngine(Queryable queryable, QueryConfig config, Meter meter) {
@@ -49,7 +52,7 @@ public final class PromqlEngine implements QueryEngine {
     /** With an injected monotonic clock (nanoseconds), for tests of the deadline. */
     PromqlEngine(Queryable queryable, QueryConfig config, Meter meter, LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
-        this.buffers = new SampleBufferPool(config.maxConcurrentQueries(), 16 << 20);
+        this.buffers = new SampleBufferPool(Math.min(4, config.maxConcurrentQueries()), 4 << 20);
         this.queryable = queryable;
         this.config = config;
         this.slots = new Semaphore(config.maxConcurrentQueries(), true);

@@ -25,15 +25,7 @@ public final class BucketQuantile {
         if (q > 1) {
             return Double.POSITIVE_INFINITY;
         }
-        if (n == 0) {
-            return Double.NaN;
-        }
-        sortByBound(upper, counts, n);
-        if (upper[n - 1] != Double.POSITIVE_INFINITY) {
-            return Double.NaN;
-        }
-        n = coalesce(upper, counts, n);
-        forcedMonotonic[0] |= ensureMonotonic(counts, n);
+        n = normalize(upper, counts, n, forcedMonotonic);
         if (n < 2) {
             return Double.NaN;
         }
@@ -61,6 +53,76 @@ public final class BucketQuantile {
             rank -= counts[b - 1];
         }
         return start + (end - start) * (rank / count);
+    }
+
+    /**
+     * The fraction of observations between {@code lower} and {@code upper}, interpolating linearly inside
+     * finite buckets; the first bucket spans [0, le] when le > 0, and a bucket of infinite width contributes
+     * only when the range covers it whole. Sorts the arrays in place.
+     */
+    public static double fraction(double lower, double upper, double[] bounds, double[] counts, int n) {
+        n = normalize(bounds, counts, n, new boolean[1]);
+        if (n < 1) {
+            return Double.NaN;
+        }
+        double total = counts[n - 1];
+        if (total == 0 || Double.isNaN(lower) || Double.isNaN(upper)) {
+            return Double.NaN;
+        }
+        if (lower >= upper) {
+            return 0;
+        }
+        double covered = rank(upper, false, lower == Double.NEGATIVE_INFINITY, bounds, counts, n)
+                - rank(lower, true, upper == Double.POSITIVE_INFINITY, bounds, counts, n);
+        return Math.max(0, covered) / total;
+    }
+
+    /**
+     * Observations at or below {@code x}. An edge inside a bucket of infinite width takes none of it, unless
+     * the other edge is that bucket's infinite end ({@code openEnded}), which takes all of it.
+     */
+    private static double rank(double x, boolean lowerEdge, boolean openEnded, double[] bounds, double[] counts,
+                               int n) {
+        if (x == Double.NEGATIVE_INFINITY) {
+            return 0;
+        }
+        if (x == Double.POSITIVE_INFINITY) {
+            return counts[n - 1];
+        }
+        for (int i = 0; i < n; i++) {
+            double lb = i == 0 ? (bounds[0] > 0 ? 0 : Double.NEGATIVE_INFINITY) : bounds[i - 1];
+            double prev = i == 0 ? 0 : counts[i - 1];
+            if (x <= lb) {
+                return prev;
+            }
+            if (x <= bounds[i]) {
+                if (x == bounds[i]) {
+                    return counts[i];
+                }
+                if (Double.isInfinite(lb) || Double.isInfinite(bounds[i])) {
+                    return lowerEdge != openEnded ? counts[i] : prev;
+                }
+                return prev + (counts[i] - prev) * (x - lb) / (bounds[i] - lb);
+            }
+        }
+        return counts[n - 1];
+    }
+
+    /**
+     * Sorts by bound, merges equal bounds and forces counts monotonic; returns the new bucket count, or 0 when
+     * there are no buckets or no +Inf bucket.
+     */
+    private static int normalize(double[] bounds, double[] counts, int n, boolean[] forcedMonotonic) {
+        if (n == 0) {
+            return 0;
+        }
+        sortByBound(bounds, counts, n);
+        if (bounds[n - 1] != Double.POSITIVE_INFINITY) {
+            return 0;
+        }
+        n = coalesce(bounds, counts, n);
+        forcedMonotonic[0] |= ensureMonotonic(counts, n);
+        return n;
     }
 
     private static void sortByBound(double[] upper, double[] counts, int n) {

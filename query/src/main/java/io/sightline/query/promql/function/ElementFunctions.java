@@ -35,14 +35,14 @@ public final class ElementFunctions {
         TABLE.put("atanh", v -> 0.5 * Math.log((1 + v) / (1 - v)));
         TABLE.put("deg", v -> v * 180 / Math.PI);
         TABLE.put("rad", v -> v * Math.PI / 180);
-        TABLE.put("minute", v -> date(v).getMinute());
-        TABLE.put("hour", v -> date(v).getHour());
-        TABLE.put("day_of_month", v -> date(v).getDayOfMonth());
-        TABLE.put("day_of_week", v -> date(v).getDayOfWeek().getValue() % 7);
-        TABLE.put("day_of_year", v -> date(v).getDayOfYear());
-        TABLE.put("days_in_month", v -> date(v).toLocalDate().lengthOfMonth());
-        TABLE.put("month", v -> date(v).getMonthValue());
-        TABLE.put("year", v -> date(v).getYear());
+        TABLE.put("minute", dated(d -> d.getMinute()));
+        TABLE.put("hour", dated(d -> d.getHour()));
+        TABLE.put("day_of_month", dated(d -> d.getDayOfMonth()));
+        TABLE.put("day_of_week", dated(d -> d.getDayOfWeek().getValue() % 7));
+        TABLE.put("day_of_year", dated(d -> d.getDayOfYear()));
+        TABLE.put("days_in_month", dated(d -> d.toLocalDate().lengthOfMonth()));
+        TABLE.put("month", dated(d -> d.getMonthValue()));
+        TABLE.put("year", dated(d -> d.getYear()));
     }
 
     private ElementFunctions() {
@@ -71,7 +71,13 @@ public final class ElementFunctions {
         return Math.log(v) / Math.log(2);
     }
 
-    private static ZonedDateTime date(double seconds) {
-        return ZonedDateTime.ofInstant(Instant.ofEpochSecond((long) seconds), ZoneOffset.UTC);
+    /** A date function of the UTC time {@code v} seconds after the epoch; NaN where no date exists (NaN, ±Inf, far out). */
+    private static DoubleUnaryOperator dated(java.util.function.ToDoubleFunction<ZonedDateTime> f) {
+        return v -> {
+            if (!(Math.abs(v) < 3e16)) { // beyond java.time's range (and Prometheus's meaningful one)
+                return Double.NaN;
+            }
+            return f.applyAsDouble(ZonedDateTime.ofInstant(Instant.ofEpochSecond((long) v), ZoneOffset.UTC));
+        };
     }
 }

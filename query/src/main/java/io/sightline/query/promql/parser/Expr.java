@@ -14,15 +14,24 @@ public sealed interface Expr {
     enum AtMode { NONE, TIMESTAMP, START, END }
 
     /** Offset and {@code @} of a selector or subquery; {@code atMillis} only for {@link AtMode#TIMESTAMP}. */
-    record Modifiers(long offsetMillis, boolean hasOffset, AtMode at, long atMillis) {
+    /** {@code smoothed}: an instant selector interpolates between its neighbouring samples (experimental). */
+    record Modifiers(long offsetMillis, boolean hasOffset, AtMode at, long atMillis, boolean smoothed) {
         public static final Modifiers NONE = new Modifiers(0, false, AtMode.NONE, 0);
 
+        public Modifiers(long offsetMillis, boolean hasOffset, AtMode at, long atMillis) {
+            this(offsetMillis, hasOffset, at, atMillis, false);
+        }
+
         Modifiers withOffset(long o) {
-            return new Modifiers(o, true, at, atMillis);
+            return new Modifiers(o, true, at, atMillis, smoothed);
         }
 
         Modifiers withAt(AtMode mode, long t) {
-            return new Modifiers(offsetMillis, hasOffset, mode, t);
+            return new Modifiers(offsetMillis, hasOffset, mode, t, smoothed);
+        }
+
+        Modifiers withSmoothed() {
+            return new Modifiers(offsetMillis, hasOffset, at, atMillis, true);
         }
     }
 
@@ -45,8 +54,18 @@ public sealed interface Expr {
         }
     }
 
+    /**
+     * How a range selector picks its samples: the plain window, or (experimental) {@code anchored} (adds the
+     * last sample before the window) or {@code smoothed} (interpolates values at both window edges).
+     */
+    enum RangeMode { PLAIN, ANCHORED, SMOOTHED }
+
     /** {@code selector[range]}; offset and @ live on the inner selector. */
-    record MatrixSelector(VectorSelector selector, long rangeMillis, PosRange pos) implements Expr {
+    record MatrixSelector(VectorSelector selector, long rangeMillis, RangeMode mode, PosRange pos) implements Expr {
+        public MatrixSelector(VectorSelector selector, long rangeMillis, PosRange pos) {
+            this(selector, rangeMillis, RangeMode.PLAIN, pos);
+        }
+
         public ValueType type() {
             return ValueType.MATRIX;
         }

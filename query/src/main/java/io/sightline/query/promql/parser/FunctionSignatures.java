@@ -38,6 +38,8 @@ public final class FunctionSignatures {
         add("clamp_max", VECTOR, 0, VECTOR, SCALAR);
         add("round", VECTOR, 1, VECTOR, SCALAR);
         add("histogram_quantile", VECTOR, 0, SCALAR, VECTOR);
+        add("histogram_quantiles", VECTOR, -1, VECTOR, STRING, SCALAR);
+        add("histogram_fraction", VECTOR, 0, SCALAR, SCALAR, VECTOR);
         add("label_replace", VECTOR, 0, VECTOR, STRING, STRING, STRING, STRING);
         add("label_join", VECTOR, -1, VECTOR, STRING, STRING, STRING);
         add("sort_by_label", VECTOR, -1, VECTOR, STRING);

@@ -372,6 +372,16 @@ public final class Parser {
             Token t = peek();
             if (t.is(TokenKind.LEFT_BRACKET)) {
                 e = rangeOrSubquery(e);
+            } else if (t.isWord("smoothed") && e instanceof Expr.VectorSelector vs && !vs.mod().smoothed()) {
+                next();
+                e = new Expr.VectorSelector(vs.name(), vs.matchers(), vs.mod().withSmoothed(),
+                        new PosRange(vs.pos().start(), t.end()));
+            } else if ((t.isWord("anchored") || t.isWord("smoothed")) && e instanceof Expr.MatrixSelector ms
+                    && ms.mode() == Expr.RangeMode.PLAIN) {
+                next();
+                e = new Expr.MatrixSelector(ms.selector(), ms.rangeMillis(),
+                        t.isWord("anchored") ? Expr.RangeMode.ANCHORED : Expr.RangeMode.SMOOTHED,
+                        new PosRange(ms.pos().start(), t.end()));
             } else if (t.isWord("offset")) {
                 next();
                 long offset = offsetValue();
@@ -521,7 +531,7 @@ public final class Parser {
         return switch (target) {
             case Expr.VectorSelector vs -> new Expr.VectorSelector(vs.name(), vs.matchers(), nm, pos);
             case Expr.MatrixSelector ms -> new Expr.MatrixSelector(new Expr.VectorSelector(ms.selector().name(),
-                    ms.selector().matchers(), nm, ms.selector().pos()), ms.rangeMillis(), pos);
+                    ms.selector().matchers(), nm, ms.selector().pos()), ms.rangeMillis(), ms.mode(), pos);
             case Expr.Subquery sq -> new Expr.Subquery(sq.expr(), sq.rangeMillis(), sq.stepMillis(), nm, pos);
             default -> throw new IllegalStateException("BUG: unreachable");
         };

@@ -40,7 +40,7 @@ final class ScriptRunner {
 
     private static final Pattern IDENT = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Set<String> NATIVE_ONLY_FUNCTIONS = Set.of("histogram_count", "histogram_sum",
-            "histogram_avg", "histogram_stddev", "histogram_stdvar", "histogram_fraction", "histogram_quantiles");
+            "histogram_avg", "histogram_stddev", "histogram_stdvar");
 
     private final Path dir;
     private final SkipList skips;

@@ -15,10 +15,6 @@ final class SkipList {
         SkipList s = new SkipList();
         s.files.put("native_histograms.test", "native histograms are not stored yet");
         s.files.put("start_timestamps.test", "start timestamps (@st) are not part of the storage API yet");
-        s.features.put(" anchored", "experimental anchored range selector modifier");
-        s.features.put(" smoothed", "experimental smoothed range selector modifier");
-        s.features.put("limit_ratio(", "experimental limit_ratio aggregation");
-        s.features.put("histogram_quantiles(", "experimental histogram_quantiles function");
         return s;
     }
 

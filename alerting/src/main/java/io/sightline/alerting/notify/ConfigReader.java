@@ -1,0 +1,152 @@
+package io.sightline.alerting.notify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sightline.alerting.rule.Durations;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads one mapping of the Alertmanager config with its location for error messages ({@code receivers[0].slack_configs[1]}),
+ * checks unknown keys, and resolves secrets from {@code *_file} keys or {@code ${ENV_VAR}} references (the server
+ * passes the environment in; this module never reads it itself).
+ */
+public final class ConfigReader {
+    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
+    private final JsonNode node;
+    private final String where;
+    private final UnaryOperator<String> env;
+
+    public ConfigReader(JsonNode node, String where, UnaryOperator<String> env) {
+        this.node = node;
+        this.where = where;
+        this.env = env;
+    }
+
+    public String where() {
+        return where;
+    }
+
+    public JsonNode node() {
+        return node;
+    }
+
+    public ConfigReader child(String key, String childWhere) {
+        return new ConfigReader(node.path(key), childWhere, env);
+    }
+
+    /** @throws IllegalArgumentException naming the location and the first unknown key */
+    public void allowOnly(Set<String> keys) {
+        if (!node.isObject()) {
+            throw new IllegalArgumentException(where + ": expected a mapping");
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!keys.contains(k)) {
+                throw new IllegalArgumentException(where + ": unknown field \"" + k + "\" (known: " + new java.util.TreeSet<>(keys) + ")");
+            }
+        }
+    }
+
+    public String string(String key, String def) {
+        JsonNode v = node.get(key);
+        return v == null || v.isNull() ? def : expandEnv(v.asText(), key);
+    }
+
+    public boolean bool(String key, boolean def) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) {
+            return def;
+        }
+        if (!v.isBoolean()) {
+            throw new IllegalArgumentException(where + "." + key + ": expected true or false, got " + v.asText());
+        }
+        return v.asBoolean();
+    }
+
+    public long durationMillis(String key, long def) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) {
+            return def;
+        }
+        try {
+            return Durations.parseMillis(v.asText());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + "." + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    public int integer(String key, int def) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) {
+            return def;
+        }
+        if (!v.canConvertToInt()) {
+            throw new IllegalArgumentException(where + "." + key + ": expected an integer, got " + v.asText());
+        }
+        return v.asInt();
+    }
+
+    /**
+     * A secret given inline ({@code key}, may reference {@code ${ENV}}), in a file ({@code fileKey}), or inherited
+     * from {@code global}; exactly one source, else an error naming both keys.
+     */
+    public String secret(String key, String fileKey, String globalDefault, boolean isRequired) {
+        boolean hasInline = node.hasNonNull(key);
+        boolean hasFile = fileKey != null && node.hasNonNull(fileKey);
+        if (hasInline && hasFile) {
+            throw new IllegalArgumentException(where + ": at most one of " + key + " and " + fileKey + " must be configured");
+        }
+        if (hasFile) {
+            Path p = Path.of(node.get(fileKey).asText());
+            try {
+                return Files.readString(p).trim();
+            } catch (IOException e) {
+                throw new IllegalArgumentException(where + "." + fileKey + ": cannot read " + p + ": " + e.getMessage(), e);
+            }
+        }
+        String v = hasInline ? expandEnv(node.get(key).asText(), key) : globalDefault;
+        if ((v == null || v.isBlank()) && isRequired) {
+            throw new IllegalArgumentException(where + ": one of " + key + (fileKey == null ? "" : " or " + fileKey)
+                    + " must be configured");
+        }
+        return v;
+    }
+
+    /** A secret that must be an absolute http(s) URL. */
+    public URI url(String key, String fileKey, String globalDefault) {
+        String v = secret(key, fileKey, globalDefault, true);
+        try {
+            URI u = URI.create(v);
+            if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
+                throw new IllegalArgumentException("scheme must be http or https");
+            }
+            return u;
+        } catch (IllegalArgumentException e) {
+            // never echo the URL: it is usually a secret
+            throw new IllegalArgumentException(where + "." + key + ": not a valid http(s) URL (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private String expandEnv(String value, String key) {
+        Matcher m = ENV_REF.matcher(value);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String v = env.apply(m.group(1));
+            if (v == null) {
+                throw new IllegalArgumentException(where + "." + key + ": environment variable " + m.group(1) + " is not set");
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+}

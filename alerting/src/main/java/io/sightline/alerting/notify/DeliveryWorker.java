@@ -1,0 +1,207 @@
+package io.sightline.alerting.notify;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Delivers the outbox entries of one integration on its own daemon thread, so a slow or failing receiver never
+ * delays another. Retries 5xx, 429 and connection errors with exponential backoff and full jitter (or the
+ * receiver's {@code Retry-After}); other statuses are permanent failures. Success is recorded in the notification
+ * log before the entry leaves the outbox, so a crash in between can at worst repeat the one notification.
+ */
+final class DeliveryWorker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+    private static final long MAX_RETRY_AFTER_MILLIS = 3_600_000;
+
+    private final String receiver;
+    private final Integration integration;
+    private final String key;
+    private final Outbox outbox;
+    private final NotificationLog nflog;
+    private final HttpClient http;
+    private final Clock clock;
+    private final NotifyMetrics metrics;
+    private final long initialBackoffMillis;
+    private final long maxBackoffMillis;
+    private final Object signal = new Object();
+    /** Per pending entry version: attempts so far and when the next may start (System.nanoTime). */
+    private final Map<Long, long[]> schedule = new HashMap<>();
+    private final Thread thread;
+    private volatile boolean isStopped;
+
+    DeliveryWorker(String receiver, Integration integration, Outbox outbox, NotificationLog nflog, HttpClient http,
+                   Clock clock, NotifyMetrics metrics, long initialBackoffMillis, long maxBackoffMillis) {
+        this.receiver = receiver;
+        this.integration = integration;
+        this.key = Integration.key(receiver, integration);
+        this.outbox = outbox;
+        this.nflog = nflog;
+        this.http = http;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.initialBackoffMillis = initialBackoffMillis;
+        this.maxBackoffMillis = maxBackoffMillis;
+        this.thread = Thread.ofPlatform().daemon().name("sightline-notify-" + key).unstarted(this::run);
+        thread.start();
+    }
+
+    /** New work in the outbox for this integration. */
+    void wake() {
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+    }
+
+    private void run() {
+        while (!isStopped) {
+            try {
+                long waitNanos = deliverDue();
+                synchronized (signal) {
+                    if (!isStopped && waitNanos > 0) {
+                        signal.wait(Math.max(1, waitNanos / 1_000_000));
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Throwable t) {
+                log.error("notification worker failed [receiver={}, integration={}]", receiver, key, t);
+                try {
+                    Thread.sleep(1000); // do not spin on a persistent fault (e.g. a full disk)
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Attempts every due entry once; returns how long to wait for the next, or a long idle wait. */
+    private long deliverDue() {
+        List<Outbox.Entry> pending = outbox.pending(key);
+        schedule.keySet().retainAll(pending.stream().map(Outbox.Entry::version).toList());
+        long now = System.nanoTime();
+        long nextWait = Duration.ofSeconds(10).toNanos();
+        for (Outbox.Entry e : pending) {
+            if (isStopped) {
+                break;
+            }
+            long[] s = schedule.computeIfAbsent(e.version(), v -> new long[]{0, now});
+            if (s[1] - now > 0) {
+                nextWait = Math.min(nextWait, s[1] - now);
+                continue;
+            }
+            long retryIn = attempt(e, s);
+            if (retryIn >= 0) {
+                s[1] = System.nanoTime() + retryIn * 1_000_000;
+                nextWait = Math.min(nextWait, retryIn * 1_000_000);
+            }
+        }
+        return nextWait;
+    }
+
+    /** Returns -1 when done with the entry (delivered or dropped), else the delay before retrying in ms. */
+    private long attempt(Outbox.Entry e, long[] s) {
+        s[0]++;
+        HttpRequest.Builder req;
+        try {
+            req = HttpRequest.newBuilder(integration.url())
+                    .timeout(Duration.ofMillis(integration.timeoutMillis()))
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "Sightline-Alerting")
+                    .POST(HttpRequest.BodyPublishers.ofString(e.body(), StandardCharsets.UTF_8));
+            integration.headers().forEach(req::header);
+        } catch (RuntimeException ex) {
+            return giveUp(e, "cannot build the request: " + ex.getMessage());
+        }
+        try {
+            HttpResponse<String> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+            Integration.Outcome o = integration.classify(resp.statusCode());
+            if (o == Integration.Outcome.DELIVERED) {
+                nflog.log(e.groupKey(), key, e.firing(), e.resolved(), clock.millis(), Math.max(e.repeatIntervalMillis() * 2, 120 * 3_600_000L));
+                outbox.remove(e);
+                metrics.delivered(receiver, integration.type());
+                log.debug("notification delivered [receiver={}, integration={}, group={}]", receiver, key, e.groupKey());
+                return -1;
+            }
+            String detail = "status " + resp.statusCode() + ": " + abbreviate(resp.body());
+            if (o == Integration.Outcome.PERMANENT_FAILURE) {
+                return giveUp(e, detail);
+            }
+            long delay = backoff(s[0]);
+            long retryAfter = retryAfterMillis(resp.headers().firstValue("Retry-After").orElse(null));
+            if (retryAfter >= 0) {
+                delay = Math.min(retryAfter, MAX_RETRY_AFTER_MILLIS);
+            }
+            return retry(e, detail, delay, s[0]);
+        } catch (IOException ex) {
+            return retry(e, ex.getClass().getSimpleName() + ": " + ex.getMessage(), backoff(s[0]), s[0]);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            isStopped = true;
+            return 0;
+        }
+    }
+
+    private long retry(Outbox.Entry e, String detail, long delayMillis, long attempts) {
+        metrics.failed(receiver, integration.type(), true);
+        log.warn("notification failed, will retry [receiver={}, integration={}, attempt={}, retry_in_ms={}, error={}]",
+                receiver, key, attempts, delayMillis, detail);
+        return delayMillis;
+    }
+
+    private long giveUp(Outbox.Entry e, String detail) {
+        metrics.failed(receiver, integration.type(), false);
+        log.error("notification failed permanently, dropped [receiver={}, integration={}, group={}, error={}]",
+                receiver, key, e.groupKey(), detail);
+        outbox.remove(e);
+        return -1;
+    }
+
+    /** Exponential backoff with full jitter: uniform in [initial/2, min(max, initial * 2^(n-1))]. */
+    long backoff(long attempt) {
+        long cap = initialBackoffMillis << Math.min(attempt - 1, 30);
+        cap = Math.min(Math.max(cap, initialBackoffMillis), maxBackoffMillis);
+        long floor = Math.min(initialBackoffMillis / 2, cap);
+        return floor + ThreadLocalRandom.current().nextLong(cap - floor + 1);
+    }
+
+    /** Retry-After in seconds (HTTP-dates are rare for webhooks and treated as absent); -1 when absent or bad. */
+    static long retryAfterMillis(String header) {
+        if (header == null) {
+            return -1;
+        }
+        try {
+            return Math.max(0, Long.parseLong(header.trim())) * 1000;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static String abbreviate(String s) {
+        String t = s == null ? "" : s.strip();
+        return t.length() > 200 ? t.substring(0, 200) + "..." : t;
+    }
+
+    @Override
+    public void close() {
+        isStopped = true;
+        wake();
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

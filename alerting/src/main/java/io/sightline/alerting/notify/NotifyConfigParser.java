@@ -1,0 +1,201 @@
+package io.sightline.alerting.notify;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.sightline.alerting.notify.discord.DiscordIntegration;
+import io.sightline.alerting.notify.googlechat.GoogleChatIntegration;
+import io.sightline.alerting.notify.mattermost.MattermostIntegration;
+import io.sightline.alerting.notify.msteams.MsTeamsV2Integration;
+import io.sightline.alerting.notify.slack.SlackIntegration;
+import io.sightline.alerting.notify.telegram.TelegramIntegration;
+import io.sightline.alerting.notify.webhook.WebhookIntegration;
+import io.sightline.storage.model.Matcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Reads an alertmanager.yml: {@code global}, {@code route} (tree), {@code inhibit_rules}, {@code receivers}.
+ * Errors name the file and the path inside it, e.g. {@code route.routes[1].receiver}.
+ */
+public final class NotifyConfigParser {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final long DEFAULT_GROUP_WAIT = 30_000;
+    private static final long DEFAULT_GROUP_INTERVAL = 300_000;
+    private static final long DEFAULT_REPEAT_INTERVAL = 4 * 3_600_000L;
+    private static final Set<String> ROUTE_KEYS = Set.of("receiver", "group_by", "group_wait", "group_interval",
+            "repeat_interval", "continue", "matchers", "match", "match_re", "routes", "mute_time_intervals",
+            "active_time_intervals");
+    private static final Map<String, IntegrationParser> INTEGRATIONS = integrations();
+
+    private final UnaryOperator<String> env;
+    private final String externalUrl;
+    private final long defaultTimeoutMillis;
+
+    public NotifyConfigParser(UnaryOperator<String> env, String externalUrl, long defaultTimeoutMillis) {
+        this.env = env;
+        this.externalUrl = externalUrl;
+        this.defaultTimeoutMillis = defaultTimeoutMillis;
+    }
+
+    private static Map<String, IntegrationParser> integrations() {
+        Map<String, IntegrationParser> m = new LinkedHashMap<>();
+        m.put("webhook_configs", WebhookIntegration::parse);
+        m.put("slack_configs", SlackIntegration::parse);
+        m.put("discord_configs", DiscordIntegration::parse);
+        m.put("msteamsv2_configs", MsTeamsV2Integration::parse);
+        m.put("mattermost_configs", MattermostIntegration::parse);
+        m.put("telegram_configs", TelegramIntegration::parse);
+        m.put("googlechat_configs", GoogleChatIntegration::parse);
+        return Map.copyOf(m);
+    }
+
+    /** @throws IllegalArgumentException naming the file and the bad key */
+    public NotifyConfig parse(Path file) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ": " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read alerting config " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            return parse(root == null ? YAML.createObjectNode() : root);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    NotifyConfig parse(JsonNode root) {
+        ConfigReader top = new ConfigReader(root, "", env);
+        top.allowOnly(Set.of("global", "route", "inhibit_rules", "receivers", "templates", "time_intervals", "mute_time_intervals"));
+        if (root.has("templates") && !root.get("templates").isEmpty()) {
+            throw new IllegalArgumentException("templates: custom notification template files are not supported yet; "
+                    + "messages use Sightline's built-in formats");
+        }
+        ConfigReader global = top.child("global", "global");
+        Globals globals = new Globals(global.string("slack_api_url", null), global.string("telegram_api_url", "https://api.telegram.org"),
+                externalUrl, global.durationMillis("http_timeout", defaultTimeoutMillis));
+        Map<String, List<Integration>> receivers = new LinkedHashMap<>();
+        int ri = 0;
+        for (JsonNode r : root.path("receivers")) {
+            String where = "receivers[" + ri++ + "]";
+            ConfigReader rr = new ConfigReader(r, where, env);
+            Set<String> keys = new java.util.HashSet<>(INTEGRATIONS.keySet());
+            keys.add("name");
+            rr.allowOnly(keys);
+            String name = rr.string("name", "");
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException(where + ": missing name");
+            }
+            List<Integration> list = new ArrayList<>();
+            for (Map.Entry<String, IntegrationParser> e : INTEGRATIONS.entrySet()) {
+                int i = 0;
+                for (JsonNode c : r.path(e.getKey())) {
+                    list.add(e.getValue().parse(new ConfigReader(c, where + "." + e.getKey() + "[" + i + "]", env), i, globals));
+                    i++;
+                }
+            }
+            if (receivers.put(name, List.copyOf(list)) != null) {
+                throw new IllegalArgumentException(where + ": receiver \"" + name + "\" is defined twice");
+            }
+        }
+        RouteNode route = null;
+        if (root.has("route")) {
+            route = route(new ConfigReader(root.get("route"), "route", env), null, receivers);
+        } else if (!receivers.isEmpty()) {
+            throw new IllegalArgumentException("no route provided in config");
+        }
+        List<InhibitRule> inhibit = new ArrayList<>();
+        int ii = 0;
+        for (JsonNode n : root.path("inhibit_rules")) {
+            ConfigReader r = new ConfigReader(n, "inhibit_rules[" + ii++ + "]", env);
+            r.allowOnly(Set.of("source_matchers", "target_matchers", "equal", "source_match", "target_match",
+                    "source_match_re", "target_match_re"));
+            inhibit.add(new InhibitRule(matchers(r, "source_matchers", "source_match", "source_match_re"),
+                    matchers(r, "target_matchers", "target_match", "target_match_re"), strings(n.path("equal"))));
+        }
+        return new NotifyConfig(route, List.copyOf(inhibit), receivers);
+    }
+
+    private RouteNode route(ConfigReader r, RouteNode parent, Map<String, List<Integration>> receivers) {
+        r.allowOnly(ROUTE_KEYS);
+        if (r.node().hasNonNull("mute_time_intervals") || r.node().hasNonNull("active_time_intervals")) {
+            throw new IllegalArgumentException(r.where() + ": time intervals are not supported yet");
+        }
+        String receiver = r.string("receiver", parent == null ? null : parent.receiver());
+        if (receiver == null) {
+            throw new IllegalArgumentException(r.where() + ": root route must specify a default receiver");
+        }
+        if (!receivers.containsKey(receiver)) {
+            throw new IllegalArgumentException(r.where() + ".receiver: undefined receiver \"" + receiver + "\" used in route");
+        }
+        List<Matcher> matchers = matchers(r, "matchers", "match", "match_re");
+        if (parent == null && !matchers.isEmpty()) {
+            throw new IllegalArgumentException(r.where() + ": root route must not have any matchers");
+        }
+        List<String> groupBy = parent == null ? List.of() : parent.groupBy();
+        boolean isAll = parent != null && parent.isGroupByAll();
+        if (r.node().has("group_by")) {
+            groupBy = strings(r.node().get("group_by"));
+            isAll = groupBy.contains("...");
+            if (isAll && groupBy.size() > 1) {
+                throw new IllegalArgumentException(r.where() + ".group_by: cannot have wildcard group_by (`...`) and other labels at the same time");
+            }
+        }
+        long wait = r.durationMillis("group_wait", parent == null ? DEFAULT_GROUP_WAIT : parent.groupWaitMillis());
+        long interval = r.durationMillis("group_interval", parent == null ? DEFAULT_GROUP_INTERVAL : parent.groupIntervalMillis());
+        long repeat = r.durationMillis("repeat_interval", parent == null ? DEFAULT_REPEAT_INTERVAL : parent.repeatIntervalMillis());
+        if (interval <= 0 || repeat <= 0) {
+            throw new IllegalArgumentException(r.where() + ": group_interval and repeat_interval must be positive");
+        }
+        String key = parent == null ? "{}" : parent.key() + "/" + RouteNode.matchersKey(matchers);
+        RouteNode self = new RouteNode(receiver, matchers, List.copyOf(groupBy), isAll, wait, interval, repeat,
+                r.bool("continue", false), List.of(), key);
+        List<RouteNode> children = new ArrayList<>();
+        int i = 0;
+        for (JsonNode c : r.node().path("routes")) {
+            children.add(route(new ConfigReader(c, r.where() + ".routes[" + i++ + "]", env), self, receivers));
+        }
+        return new RouteNode(receiver, matchers, self.groupBy(), isAll, wait, interval, repeat, self.isContinue(),
+                List.copyOf(children), key);
+    }
+
+    private static List<Matcher> matchers(ConfigReader r, String key, String legacyEq, String legacyRe) {
+        List<Matcher> out = new ArrayList<>();
+        try {
+            out.addAll(Matchers.parseAll(strings(r.node().path(key))));
+            for (Iterator<Map.Entry<String, JsonNode>> it = r.node().path(legacyEq).properties().iterator(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                out.add(Matcher.eq(e.getKey(), e.getValue().asText()));
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = r.node().path(legacyRe).properties().iterator(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                out.add(Matcher.of(Matcher.Type.RE, e.getKey(), e.getValue().asText()));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(r.where() + "." + key + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static List<String> strings(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode x : n) {
+            out.add(x.asText());
+        }
+        return out;
+    }
+}

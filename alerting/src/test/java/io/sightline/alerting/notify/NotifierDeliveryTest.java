@@ -1,0 +1,142 @@
+package io.sightline.alerting.notify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.sightline.alerting.state.Alert;
+import io.sightline.storage.model.Labels;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class NotifierDeliveryTest {
+    private static final long T0 = 1_800_000_000_000L;
+
+    @TempDir
+    Path dir;
+    private final TestReceiver receiver = new TestReceiver();
+    private final MutableClock clock = new MutableClock(T0);
+    private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
+    private final SdkMeterProvider meterProvider = SdkMeterProvider.builder().registerMetricReader(metrics).build();
+
+    @AfterEach
+    void stop() {
+        receiver.close();
+        meterProvider.close();
+    }
+
+    private Notifier start() throws Exception {
+        Path cfg = Files.writeString(dir.resolve("alertmanager.yml"), """
+                route:
+                  receiver: team-x
+                  group_by: [alertname]
+                  group_wait: 10s
+                  group_interval: 1m
+                  repeat_interval: 4h
+                receivers:
+                  - name: team-x
+                    webhook_configs:
+                      - url: %s
+                """.formatted(receiver.url("/hook")));
+        Notifier n = new Notifier(new Notifier.Settings(dir.resolve("state"), "http://sightline:9090", 1000, 20, 100),
+                clock, meterProvider.get("test"));
+        n.configure(new NotifyConfigParser(k -> null, "http://sightline:9090", 5_000).parse(cfg));
+        return n;
+    }
+
+    private static Alert firing(String instance) {
+        return new Alert(Labels.of("alertname", "HighLatency", "instance", instance, "severity", "page"),
+                Map.of("summary", "p99 is high"), T0, T0 + 240_000, "http://sightline:9090/graph?g0.expr=x&g0.tab=1", 1.5);
+    }
+
+    @Test
+    void receiverAnswering500TwiceThen200GetsTheNotificationExactlyOnce() throws Exception {
+        receiver.answer(n -> n <= 2 ? 500 : 200);
+        try (Notifier n = start()) {
+            n.send(List.of(firing("a")));
+            clock.advance(10_000);
+            assertThat(n.tick()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> n.pendingCount() == 0);
+            // same alert again, group_interval later: nothing new, so nothing is sent
+            n.send(List.of(firing("a")));
+            clock.advance(60_000);
+            n.tick();
+            assertThat(n.pendingCount()).isZero();
+        }
+        assertThat(receiver.requests()).extracting(TestReceiver.Request::answeredStatus).containsExactly(500, 500, 200);
+        JsonNode body = Json.MAPPER.readTree(receiver.delivered().getFirst().body());
+        assertThat(body.path("version").asText()).isEqualTo("4");
+        assertThat(body.path("status").asText()).isEqualTo("firing");
+        assertThat(body.path("notification_reason").asText()).isEqualTo("first notification");
+        assertThat(body.path("alerts")).hasSize(1);
+        assertThat(failedCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aRestartBetweenFailuresLosesNothingAndDuplicatesNothing() throws Exception {
+        receiver.answer(n -> 500);
+        try (Notifier n = start()) {
+            n.send(List.of(firing("a")));
+            clock.advance(10_000);
+            n.tick();
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> receiver.requests().size() >= 2);
+        }
+        int failedBeforeRestart = receiver.requests().size();
+        receiver.answer(n -> n <= 2 ? 500 : 200);
+        try (Notifier n = start()) {
+            // the outbox survived: delivery resumes without any new alert
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> n.pendingCount() == 0);
+            assertThat(receiver.delivered()).hasSize(1);
+            // rule evaluation re-sends the firing alert after the restart; the durable log knows it was delivered
+            n.send(List.of(firing("a")));
+            clock.advance(10_000);
+            n.tick();
+            clock.advance(60_000);
+            n.tick();
+            assertThat(n.pendingCount()).isZero();
+        }
+        assertThat(receiver.requests()).hasSize(failedBeforeRestart + 1);
+        assertThat(receiver.delivered()).hasSize(1);
+    }
+
+    @Test
+    void resolvedAlertsAreSentOnceWhenTheGroupResolves() throws Exception {
+        try (Notifier n = start()) {
+            n.send(List.of(firing("a"), firing("b")));
+            clock.advance(10_000);
+            n.tick();
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.delivered().size() == 1);
+            Alert a = firing("a");
+            n.send(List.of(new Alert(a.labels(), a.annotations(), a.startsAtMillis(), clock.millis(), a.generatorUrl(), a.value())));
+            clock.advance(60_000);
+            n.tick();
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.delivered().size() == 2);
+            JsonNode body = Json.MAPPER.readTree(receiver.delivered().get(1).body());
+            assertThat(body.path("status").asText()).isEqualTo("firing");
+            assertThat(body.path("notification_reason").asText()).isEqualTo("some alerts resolved");
+            assertThat(body.path("alerts").get(0).path("status").asText()).isEqualTo("resolved");
+            assertThat(body.path("alerts").get(1).path("endsAt").asText()).isEqualTo("0001-01-01T00:00:00Z");
+        }
+    }
+
+    private long failedCount() {
+        return metrics.collectAllMetrics().stream()
+                .filter(m -> m.getName().equals("sightline_alerting_notifications_failed_total"))
+                .map(MetricData::getLongSumData).flatMap(d -> d.getPoints().stream())
+                .filter(p -> "team-x".equals(p.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("receiver"))))
+                .mapToLong(LongPointData::getValue).sum();
+    }
+}

@@ -1,0 +1,33 @@
+package io.sightline.query.promql.engine;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SampleBufferPoolTest {
+    @Test
+    void reusesAReleasedBuffer() {
+        SampleBufferPool pool = new SampleBufferPool(2, 1 << 20);
+        SampleBufferPool.Buffer b = pool.acquire();
+        b.grow(10_000);
+        pool.release(b);
+
+        assertThat(pool.acquire()).isSameAs(b);
+    }
+
+    @Test
+    void keepsNoMoreIdleBuffersThanItsCapacityAndNoOversizedOne() {
+        SampleBufferPool pool = new SampleBufferPool(1, 8_192);
+        SampleBufferPool.Buffer a = pool.acquire();
+        SampleBufferPool.Buffer b = pool.acquire();
+        SampleBufferPool.Buffer big = pool.acquire();
+        big.grow(100_000);
+
+        pool.release(big);
+        pool.release(a);
+        pool.release(b);
+
+        assertThat(pool.acquire()).isSameAs(a);
+        assertThat(pool.acquire()).isNotSameAs(b).isNotSameAs(big);
+    }
+}
