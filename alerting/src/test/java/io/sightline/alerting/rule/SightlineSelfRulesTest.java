@@ -4,12 +4,11 @@ import io.sightline.alerting.state.AlertState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.sightline.alerting.rule.RuleTestSupport.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -25,12 +24,7 @@ class SightlineSelfRulesTest {
     Path dir;
 
     private static Path selfRules() {
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null && !Files.isRegularFile(p.resolve("deploy/rules/sightline-self.yml"))) {
-            p = p.getParent();
-        }
-        assertThat(p).as("deploy/rules/sightline-self.yml above the module dir").isNotNull();
-        return p.resolve("deploy/rules/sightline-self.yml");
+        return RuleTestSupport.deployRules().resolve("sightline-self.yml");
     }
 
     @Test
@@ -58,15 +52,7 @@ class SightlineSelfRulesTest {
                 s.write("sightline_ingest_requests_total", t, accepted / 100, with(with(SELF, "protocol", "grpc"), "status", "OK"));
                 s.evaluateAll(t);
             }
-            Map<String, AlertState> states = new HashMap<>();
-            for (RuleGroup g : s.manager.groups()) {
-                for (Rule r : g.rules()) {
-                    assertThat(r.health()).as("%s: %s", r.spec().name(), r.lastError()).isEqualTo("ok");
-                    if (r instanceof AlertingRule ar) {
-                        states.put(r.spec().name(), ar.state());
-                    }
-                }
-            }
+            Map<String, AlertState> states = s.alertStatesOfHealthyRules();
             assertThat(states).containsEntry("SightlineWatchdog", AlertState.FIRING)
                     .containsEntry("SightlineIngestRejectingSamples", AlertState.FIRING)
                     .containsEntry("SightlineNotificationsFailing", AlertState.FIRING)
@@ -88,22 +74,8 @@ class SightlineSelfRulesTest {
                 s.write("sightline_storage_wal_fsync_duration_seconds_count", t, 42, SELF); // stuck
                 s.evaluateAll(t);
             }
-            AlertState stalled = null;
-            for (RuleGroup g : s.manager.groups()) {
-                for (Rule r : g.rules()) {
-                    if (r.spec().name().equals("SightlineWalFsyncStalled")) {
-                        stalled = ((AlertingRule) r).state();
-                    }
-                }
-            }
-            assertThat(stalled).isEqualTo(AlertState.FIRING);
+            assertThat(s.alertStatesOfHealthyRules()).containsEntry("SightlineWalFsyncStalled", AlertState.FIRING);
         }
     }
 
-    private static String[] with(String[] l, String name, String value) {
-        String[] out = java.util.Arrays.copyOf(l, l.length + 2);
-        out[l.length] = name;
-        out[l.length + 1] = value;
-        return out;
-    }
 }
