@@ -166,10 +166,19 @@ final class DeployFiles {
         return names;
     }
 
-    /** Every PromQL expression of the Sightline dashboard's panels, with the panel title. */
-    List<String[]> dashboardExpressions() {
+    /** The Sightline self-monitoring dashboard. */
+    static final String SELF_DASHBOARD = "deploy/grafana/sightline.json";
+
+    /** Every dashboard JSON Grafana provisions (deploy/grafana/*.json), relative to the repository root. */
+    List<String> dashboards() {
+        return filesUnderDeploy(".json").stream().filter(p -> p.getParent().endsWith("grafana"))
+                .map(p -> root.relativize(p).toString()).toList();
+    }
+
+    /** Every PromQL expression of a dashboard's panels, with the panel title. */
+    List<String[]> dashboardExpressions(String dashboard) {
         List<String[]> out = new ArrayList<>();
-        for (JsonNode panel : json("deploy/grafana/sightline.json").path("panels")) {
+        for (JsonNode panel : json(dashboard).path("panels")) {
             for (JsonNode target : panel.path("targets")) {
                 out.add(new String[]{panel.path("title").asText(), target.path("expr").asText()});
             }

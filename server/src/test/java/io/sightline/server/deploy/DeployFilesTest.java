@@ -258,21 +258,26 @@ class DeployFilesTest {
         assertThat(tempo.path("tracesToMetrics").path("datasourceUid").asText()).isEqualTo(uidByType.get("prometheus"));
         assertThat(tempo.path("serviceMap").path("datasourceUid").asText()).isEqualTo(uidByType.get("prometheus"));
 
-        JsonNode dashboard = deploy.json("deploy/grafana/sightline.json");
-        JsonNode dsVariable = dashboard.path("templating").path("list").get(0);
-        assertThat(dsVariable.path("query").asText()).isEqualTo("prometheus");
-        assertThat(dsVariable.path("current").path("value").asText()).isEqualTo(uidByType.get("prometheus"));
-        for (JsonNode panel : dashboard.path("panels")) {
-            if (!"row".equals(panel.path("type").asText())) {
-                assertThat(panel.path("datasource").path("uid").asText()).as(panel.path("title").asText()).isEqualTo("${datasource}");
-                assertThat(panel.path("targets")).as(panel.path("title").asText()).isNotEmpty();
+        assertThat(deploy.dashboards()).contains(DeployFiles.SELF_DASHBOARD, "deploy/grafana/services-red.json");
+        for (String file : deploy.dashboards()) {
+            JsonNode dashboard = deploy.json(file);
+            JsonNode dsVariable = dashboard.path("templating").path("list").get(0);
+            assertThat(dsVariable.path("query").asText()).as(file).isEqualTo("prometheus");
+            assertThat(dsVariable.path("current").path("value").asText()).as(file).isEqualTo(uidByType.get("prometheus"));
+            assertThat(dashboard.path("panels")).as(file).isNotEmpty();
+            for (JsonNode panel : dashboard.path("panels")) {
+                if (!"row".equals(panel.path("type").asText())) {
+                    String title = file + ": " + panel.path("title").asText();
+                    assertThat(panel.path("datasource").path("uid").asText()).as(title).isEqualTo("${datasource}");
+                    assertThat(panel.path("targets")).as(title).isNotEmpty();
+                }
             }
         }
     }
 
     @Test
     void dashboardAndSelfRulesQueryOnlySightlineSelfMetrics() {
-        List<String[]> exprs = new ArrayList<>(deploy.dashboardExpressions());
+        List<String[]> exprs = new ArrayList<>(deploy.dashboardExpressions(DeployFiles.SELF_DASHBOARD));
         exprs.addAll(deploy.selfRuleExpressions());
         for (String[] e : exprs) {
             if (!"SightlineWatchdog".equals(e[0])) {
