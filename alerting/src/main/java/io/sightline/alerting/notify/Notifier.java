@@ -127,6 +127,11 @@ public final class Notifier implements AutoCloseable {
         return dispatcher.alerts();
     }
 
+    /** The outbox's entries, for tests. */
+    List<Outbox.Entry> pendingEntries() {
+        return outbox.all();
+    }
+
     /** Pending notifications not yet delivered. */
     public int pendingCount() {
         return outbox.size();

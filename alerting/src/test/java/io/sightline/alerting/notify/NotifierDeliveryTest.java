@@ -85,6 +85,33 @@ class NotifierDeliveryTest {
     }
 
     @Test
+    void aFailingReceiverIsNotRequeuedEveryGroupIntervalWhileItsNotificationIsPending() throws Exception {
+        receiver.answer(n -> 503);
+        try (Notifier n = start()) {
+            n.send(List.of(firing("a")));
+            clock.advance(10_000);
+            n.tick();
+            assertThat(n.pendingEntries()).hasSize(1);
+            long version = n.pendingEntries().getFirst().version();
+            for (int i = 0; i < 2; i++) { // alerts stay firing until T0 + 240 s
+                n.send(List.of(firing("a")));
+                clock.advance(60_000);
+                n.tick();
+                assertThat(n.pendingEntries()).as("after flush %d with unchanged alerts", i)
+                        .extracting(Outbox.Entry::version).containsExactly(version);
+            }
+            // new content still replaces what is pending
+            n.send(List.of(firing("a"), firing("b")));
+            clock.advance(60_000);
+            n.tick();
+            assertThat(n.pendingEntries()).singleElement().satisfies(e -> {
+                assertThat(e.version()).isGreaterThan(version);
+                assertThat(e.firing()).hasSize(2);
+            });
+        }
+    }
+
+    @Test
     void aRestartBetweenFailuresLosesNothingAndDuplicatesNothing() throws Exception {
         receiver.answer(n -> 500);
         try (Notifier n = start()) {
