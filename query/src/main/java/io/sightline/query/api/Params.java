@@ -2,6 +2,7 @@ package io.sightline.query.api;
 
 import io.sightline.query.HttpCall;
 import io.sightline.query.QueryException;
+import io.sightline.query.promql.parser.Parser;
 import io.sightline.storage.model.Matcher;
 
 import java.util.ArrayList;
@@ -103,8 +104,8 @@ final class Params {
         for (String v : values) {
             List<Matcher> set;
             try {
-                set = SelectorParser.parse(v);
-            } catch (IllegalArgumentException e) {
+                set = Parser.parseSelector(v);
+            } catch (QueryException e) {
                 throw invalid(MATCH, e.getMessage());
             }
             if (set.stream().allMatch(Matcher::matchesEmpty)) {

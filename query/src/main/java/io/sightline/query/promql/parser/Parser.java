@@ -58,6 +58,33 @@ public final class Parser {
         return e;
     }
 
+    /**
+     * Parses a series selector alone, as Prometheus's {@code ParseMetricSelector} does for the API's {@code match[]}:
+     * {@code name}, {@code name{...}} or {@code {...}} and nothing after it. Selectors whose matchers all match the
+     * empty string are returned too; the caller decides whether to refuse them.
+     *
+     * @return the matchers; a name before the braces is the last one, an {@code __name__} equality matcher
+     */
+    public static List<Matcher> parseSelector(String selector) {
+        Parser p = new Parser(selector, 0, 0);
+        p.lenientSelectors = true;
+        Token t = p.peek();
+        Expr.VectorSelector vs;
+        if (t.is(TokenKind.LEFT_BRACE)) {
+            vs = p.selector(null, t.start());
+        } else if (t.is(TokenKind.IDENTIFIER) || t.is(TokenKind.METRIC_IDENTIFIER)) {
+            p.next();
+            vs = p.selector(t.text(), t.start());
+        } else {
+            throw p.unexpected(t, null);
+        }
+        Token rest = p.peek();
+        if (!rest.is(TokenKind.EOF)) {
+            throw p.unexpected(rest, null);
+        }
+        return vs.matchers();
+    }
+
     // ---- expressions ----
 
     private Expr expr(int minPrec) {
