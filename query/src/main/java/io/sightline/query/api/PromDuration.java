@@ -1,5 +1,6 @@
 package io.sightline.query.api;
 
+import io.sightline.query.promql.parser.Strings;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,7 +27,7 @@ final class PromDuration {
             double seconds = Double.parseDouble(PromTime.normalizeSpecial(s));
             double nanos = seconds * 1e9;
             if (nanos > (double) Long.MAX_VALUE || nanos < (double) Long.MIN_VALUE) {
-                throw new IllegalArgumentException("cannot parse " + GoQuote.quote(s)
+                throw new IllegalArgumentException("cannot parse " + Strings.goQuote(s)
                         + " to a valid duration. It overflows int64");
             }
             if (!Double.isNaN(nanos)) {
@@ -44,7 +45,7 @@ final class PromDuration {
                         try {
                             total = Math.addExact(total, Math.multiplyExact(Long.parseLong(n), UNIT_NANOS[i]));
                         } catch (ArithmeticException | NumberFormatException e) {
-                            throw new IllegalArgumentException("cannot parse " + GoQuote.quote(s)
+                            throw new IllegalArgumentException("cannot parse " + Strings.goQuote(s)
                                     + " to a valid duration: duration out of range");
                         }
                     }
@@ -52,6 +53,6 @@ final class PromDuration {
                 return total;
             }
         }
-        throw new IllegalArgumentException("cannot parse " + GoQuote.quote(s) + " to a valid duration");
+        throw new IllegalArgumentException("cannot parse " + Strings.goQuote(s) + " to a valid duration");
     }
 }
