@@ -122,6 +122,7 @@ final class Evaluator {
                 int idx = p - 1;
                 if (idx >= from && d.ts[idx] > end - lookback && !StaleMarker.isStale(d.values[idx])) {
                     r.set(i, d.values[idx]);
+                    ctx.queryableSamples++;
                     if (withSampleTimes) {
                         r.sampleTimes[i] = d.ts[idx];
                     }
@@ -151,6 +152,7 @@ final class Evaluator {
                         false, false, false);
                 if (!Double.isNaN(v)) {
                     r.set(i, v);
+                    ctx.queryableSamples++;
                 }
             }
             if (r.any()) {

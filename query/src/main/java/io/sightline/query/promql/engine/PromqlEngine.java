@@ -108,7 +108,7 @@ public final class PromqlEngine implements QueryEngine {
             long[] times = range ? steps(start, end, step) : new long[]{start};
             Value v = shape(new Evaluator(ctx).eval(e, times), times, range, start, ctx);
             double secs = (nanoClock.getAsLong() - t0) / 1e9;
-            QueryStats stats = options.collectStats() ? new QueryStats(ctx.samplesLoaded, ctx.peakSamples, secs) : null;
+            QueryStats stats = options.collectStats() ? new QueryStats(ctx.queryableSamples, ctx.peakSamples, secs) : null;
             return new QueryResult(v, List.copyOf(ctx.warnings), List.copyOf(ctx.infos), stats);
         } catch (QueryException qe) {
             metrics.failed(qe.type().apiName());
@@ -206,6 +206,7 @@ public final class PromqlEngine implements QueryEngine {
             if (hi == lo) {
                 continue;
             }
+            ctx.queryableSamples += hi - lo;
             Labels l = rs.dropName() ? MetricName.drop(rs.labels()) : rs.labels();
             out.add(new Value.SeriesPoints(l, Arrays.copyOfRange(rs.ts(), lo, hi),
                     Arrays.copyOfRange(rs.values(), lo, hi), hi - lo));

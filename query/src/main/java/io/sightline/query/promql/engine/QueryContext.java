@@ -30,6 +30,12 @@ final class QueryContext {
     /** Default subquery step when none is given (Prometheus's global evaluation interval). */
     final long defaultSubqueryStep;
     long samplesLoaded;
+    /**
+     * Prometheus's {@code totalQueryableSamples}: the samples each step actually reads: one per series and step
+     * from an instant selector, the window's samples per step from a range function, not every sample loaded
+     * for the lookback (so {@code up} over 2 series at one instant counts 2).
+     */
+    long queryableSamples;
     long currentSamples;
     long peakSamples;
     private int ticks;
