@@ -218,4 +218,15 @@ class GrafanaReplayIT {
         assertThat(r.json().path("errorType").asText()).isEqualTo("bad_data");
         assertThat(r.json().path("error").asText()).startsWith("invalid parameter \"query\": 1:");
     }
+
+    @Test
+    void statsAllCountsOneQueryableSamplePerSeriesOfAnInstantSelector() {
+        ApiClient.Reply r = api.get("/api/v1/query", "query", "queue_depth", "time", Long.toString(last),
+                "stats", "all");
+
+        JsonNode data = success(r);
+        assertThat(data.path("result")).hasSize(2);
+        // Prometheus counts the one sample per series each step reads, not the 20 per series in the lookback.
+        assertThat(data.path("stats").path("samples").path("totalQueryableSamples").asLong()).isEqualTo(2);
+    }
 }

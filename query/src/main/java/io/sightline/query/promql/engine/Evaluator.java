@@ -204,6 +204,14 @@ final class Evaluator {
             inner[i] = start + i * step;
         }
         List<StepSeries> vec = evalVector(sq.expr(), inner);
+        long held = 0;
+        for (StepSeries s : vec) {
+            for (boolean p : s.present) {
+                held += p ? 1 : 0;
+            }
+        }
+        // Held until the consumer releases the MatrixValue, as Prometheus counts a subquery's points.
+        ctx.addSamples(held);
         List<RangeSeries> series = new ArrayList<>(vec.size());
         for (StepSeries s : vec) {
             int count = 0;

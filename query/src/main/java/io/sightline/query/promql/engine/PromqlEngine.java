@@ -131,13 +131,25 @@ public final class PromqlEngine implements QueryEngine {
     @SuppressWarnings("unchecked")
     private static Value shape(Object v, long[] times, boolean range, long time, QueryContext ctx) {
         return switch (v) {
-            case Scalars s when range -> new Value.Matrix(List.of(new Value.SeriesPoints(Labels.EMPTY, times.clone(),
-                    s.values().clone(), times.length)));
+            case Scalars s when range -> {
+                ctx.holdResult(times.length);
+                yield new Value.Matrix(List.of(new Value.SeriesPoints(Labels.EMPTY, times.clone(),
+                        s.values().clone(), times.length)));
+            }
             case Scalars s -> new Value.Scalar(time, s.values()[0]);
             case String s -> new Value.StringValue(time, s);
             case MatrixValue m -> matrix(m, ctx);
-            case List<?> l -> vectorOrMatrix(CallEvaluator.merge(dropNames((List<StepSeries>) l), times.length),
-                    times, range);
+            case List<?> l -> {
+                List<StepSeries> merged = CallEvaluator.merge(dropNames((List<StepSeries>) l), times.length);
+                long points = 0;
+                for (StepSeries s : merged) {
+                    for (boolean p : s.present) {
+                        points += p ? 1 : 0;
+                    }
+                }
+                ctx.holdResult(points);
+                yield vectorOrMatrix(merged, times, range);
+            }
             default -> throw new IllegalStateException("BUG: unexpected value " + v.getClass());
         };
     }

@@ -93,6 +93,16 @@ final class QueryContext {
         }
     }
 
+    /**
+     * The final result is held whole: accounts its points where no operator did (e.g. {@code vector(1)} over
+     * many steps), without counting twice what selectors and functions already hold.
+     */
+    void holdResult(long points) {
+        if (points > currentSamples) {
+            addSamples(points - currentSamples);
+        }
+    }
+
     void releaseSamples(long n) {
         currentSamples -= n;
     }

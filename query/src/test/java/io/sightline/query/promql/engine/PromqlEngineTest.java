@@ -148,6 +148,21 @@ class PromqlEngineTest {
     }
 
     @Test
+    void subqueryPointsAndWholeResultsCountTowardsMaxSamplesEvenWithoutSelectors() {
+        QueryEngine engine = engine(config(1000, 11_000, 4));
+
+        QueryException subquery = catchThrowableOfType(QueryException.class,
+                () -> engine.instantQuery("count_over_time(vector(1)[1h:1s])", 2 * 3_600_000L, QueryOptions.DEFAULT));
+        QueryException range = catchThrowableOfType(QueryException.class,
+                () -> engine.rangeQuery("vector(1)", 0, 3_600_000L, 1000, QueryOptions.DEFAULT));
+
+        assertThat(subquery.type()).isEqualTo(QueryException.ErrorType.EXECUTION);
+        assertThat(range.type()).isEqualTo(QueryException.ErrorType.EXECUTION);
+        assertThat(engine.instantQuery("count_over_time(vector(1)[10m:1s])", 2 * 3_600_000L, QueryOptions.DEFAULT)
+                .value()).isInstanceOf(Value.Vector.class);
+    }
+
+    @Test
     void queryableSamplesOfAnInstantSelectorAreOnePerSeriesAsInPrometheus() {
         Appender a = storage.appender();
         long ref = Appender.NO_REF;
