@@ -8,15 +8,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code /api/v1/format_query} and {@code /api/v1/parse_query} answer as Prometheus does. */
 class ExpressionEndpointsTest {
-    private static String body(Reply r) {
-        Rendered rendered = Rendered.of(r);
-        assertThat(rendered.status()).isEqualTo(200);
-        return rendered.body();
-    }
-
     @Test
     void formatQueryAnswersThePrettyPrintedQuery() {
-        String body = body(ExpressionEndpoints.format(Calls4Test.get("/api/v1/format_query",
+        String body = Rendered.okBody(ExpressionEndpoints.format(Calls4Test.get("/api/v1/format_query",
                 "query", "sum(rate(foo{b=\"1\",a=\"x\"}[90m] offset 1h))by(job)/bar")));
 
         assertThat(body).isEqualTo("{\"status\":\"success\",\"data\":"
@@ -34,7 +28,7 @@ class ExpressionEndpointsTest {
 
     @Test
     void parseQueryAnswersTheTreeWithSortedKeysAsPrometheusMarshalsIt() {
-        String body = body(ExpressionEndpoints.parseTree(Calls4Test.get("/api/v1/parse_query",
+        String body = Rendered.okBody(ExpressionEndpoints.parseTree(Calls4Test.get("/api/v1/parse_query",
                 "query", "rate(up{job=\"a\"}[5m] @ end()) > on(job) bar")));
 
         assertThat(body).isEqualTo("{\"status\":\"success\",\"data\":{\"bool\":false,"
