@@ -262,7 +262,7 @@ public final class Parser {
             }
             case DURATION -> {
                 next();
-                return new Expr.NumberLiteral(Durations.parse(t.text()) / 1000.0, t.range());
+                return new Expr.NumberLiteral(durationMillis(t) / 1000.0, t.range());
             }
             case STRING -> {
                 next();
@@ -385,6 +385,15 @@ public final class Parser {
                 new PosRange(start, end));
     }
 
+    /** A DURATION token's milliseconds; {@code 5s1m} lexes as one but is no duration, as in Prometheus. */
+    private long durationMillis(Token t) {
+        try {
+            return Durations.parse(t.text());
+        } catch (IllegalArgumentException e) {
+            throw error(t.range(), e.getMessage());
+        }
+    }
+
     private Matcher matcher(Matcher.Type type, String name, String value, PosRange pos) {
         try {
             return Matcher.of(type, name, value);
@@ -431,7 +440,7 @@ public final class Parser {
                     if (!v.is(TokenKind.NUMBER) && !v.is(TokenKind.DURATION)) {
                         throw unexpected(v, "@", "number or duration");
                     }
-                    double secs = v.is(TokenKind.NUMBER) ? parseNumber(v) : Durations.parse(v.text()) / 1000.0;
+                    double secs = v.is(TokenKind.NUMBER) ? parseNumber(v) : durationMillis(v) / 1000.0;
                     if (neg) {
                         secs = -secs;
                     }
@@ -508,7 +517,7 @@ public final class Parser {
                 return parseNumber(t);
             }
             case DURATION -> {
-                return Durations.parse(t.text()) / 1000.0;
+                return durationMillis(t) / 1000.0;
             }
             case LEFT_PAREN -> {
                 double v = durationExpr(context, 0);
