@@ -25,7 +25,8 @@ import java.util.TreeMap;
  * against any Prometheus-compatible API: each query several times, median latency printed, answers saved for
  * an agreement check between systems.
  *
- * <p>Run: {@code DashboardQueries run --url http://127.0.0.1:9090 --end-ms E --span-ms S --repeat 5 --out f.json}
+ * <p>Run: {@code DashboardQueries run --url http://127.0.0.1:9090 --end-ms E --start-ms S --repeat 5 --out f.json}
+ * (E and S: the newest and oldest sample times of the data)
  * prints {@code QUERY <name> median_ms=.. series=.. points=..} lines. {@code DashboardQueries agree a.json b.json}
  * prints, per query, whether the two answers hold the same series with values within 1e-6 relative (and the
  * largest difference when not).
@@ -34,8 +35,8 @@ public final class DashboardQueries {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * name, expression, range (ms), step (s). The dashboard ranges are 50 min of the 1 h of --quick data, so no
-     * window reaches back to the series' first sample, where Prometheus 2.x and 3.x extrapolate rate() differently.
+     * name, expression, range (ms), step (s). A dashboard range is cut so that no 5 m window reaches back to the
+     * series' first samples (see --start-ms), where Prometheus 2.x and 3.x extrapolate rate() differently.
      */
     record Query(String name, String expr, long rangeMillis, int stepSeconds) {
     }
@@ -59,12 +60,14 @@ public final class DashboardQueries {
         }
         String url = "http://127.0.0.1:9090";
         long end = 0;
+        long dataStart = 0;
         int repeat = 5;
         Path out = null;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--url" -> url = args[++i];
                 case "--end-ms" -> end = Long.parseLong(args[++i]);
+                case "--start-ms" -> dataStart = Long.parseLong(args[++i]);
                 case "--repeat" -> repeat = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown flag " + args[i]);
@@ -77,6 +80,10 @@ public final class DashboardQueries {
             // a sample exactly at the window's start while 3.x (and Sightline) exclude it; off the boundary both agree.
             long endSec = end / 1000 / q.stepSeconds * q.stepSeconds + 7;
             long startSec = endSec - q.rangeMillis / 1000;
+            if (q.rangeMillis < 86_400_000 && dataStart > 0) {
+                // the first window (start - 5 m, start] must hold whole-interval samples only
+                startSec = Math.max(startSec, (dataStart + 360_000) / 1000 / q.stepSeconds * q.stepSeconds + 7);
+            }
             String uri = url + "/api/v1/query_range?query=" + URLEncoder.encode(q.expr, StandardCharsets.UTF_8)
                     + "&start=" + startSec + "&end=" + endSec + "&step=" + q.stepSeconds;
             long[] nanos = new long[repeat];
