@@ -40,7 +40,8 @@ public final class Printer {
         String flat = print(e);
         String indent = INDENT.repeat(level);
         if (flat.length() <= MAX_LINE) {
-            return indent + flat;
+            // Prometheus's SubqueryExpr.Pretty returns a short subquery without its indent; so do we.
+            return e instanceof Expr.Subquery ? flat : indent + flat;
         }
         return switch (e) {
             case Expr.Aggregate a -> {

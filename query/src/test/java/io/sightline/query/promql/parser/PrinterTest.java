@@ -67,6 +67,17 @@ class PrinterTest {
     }
 
     @Test
+    void prettyLeavesAShortSubqueryInsideASplitCallUnindentedAsPrometheusDoes() {
+        String inner = "rate(http_requests_total{job=\"api-server\",handler=\"/api/v1/query_exemplars/x\"}[5m])[30m:1m]";
+        String query = "max_over_time(" + inner + ") > on (job) group_left max_over_time(" + inner + ")";
+
+        String pretty = Printer.pretty(Parser.parse(query));
+
+        assertThat(pretty.lines().toList()).contains("  max_over_time(",
+                "rate(http_requests_total{handler=\"/api/v1/query_exemplars/x\",job=\"api-server\"}[5m])[30m:1m]", "  )");
+    }
+
+    @Test
     void prettyKeepsShortExpressionsOnOneLine() {
         assertThat(Printer.pretty(Parser.parse("sum(rate(x[5m]))"))).isEqualTo("sum(rate(x[5m]))");
     }
