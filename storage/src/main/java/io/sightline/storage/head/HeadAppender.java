@@ -32,6 +32,10 @@ final class HeadAppender implements Appender, CommitBatch {
     private List<HeadSeries> newSeries = List.of();
     /** Between {@link Head#appender()} (or any append) and commit/rollback; an idle appender may be handed out again. */
     boolean isInUse;
+    /** Between the first append of a batch and commit/rollback: registered with {@link Head#beginAppend()}. */
+    private boolean isInFlight;
+    /** The minValidTime this batch checks against, fixed at its first append. */
+    private long minValid;
 
     HeadAppender(Head head) {
         this.head = head;
@@ -40,6 +44,10 @@ final class HeadAppender implements Appender, CommitBatch {
     @Override
     public long append(long seriesRef, Labels labels, long timestampMillis, double value) {
         isInUse = true;
+        if (!isInFlight) {
+            minValid = head.beginAppend();
+            isInFlight = true;
+        }
         HeadSeries s = head.seriesByRef(seriesRef);
         if (s == null || (s.labels != labels && !s.labels.equals(labels))) {
             Objects.requireNonNull(labels, "labels");
@@ -48,7 +56,7 @@ final class HeadAppender implements Appender, CommitBatch {
                 return reject(RejectReason.LIMIT.code());
             }
         }
-        long bounds = head.checkBounds(timestampMillis);
+        long bounds = head.checkBounds(timestampMillis, minValid);
         if (bounds != HeadSeries.ACCEPTED) {
             return reject(bounds);
         }
@@ -121,6 +129,10 @@ final class HeadAppender implements Appender, CommitBatch {
     }
 
     private void reset() {
+        if (isInFlight) {
+            isInFlight = false;
+            head.endAppend(minValid);
+        }
         head.countRejected(rejectedByReason);
         if (timestamps.length > MAX_RETAINED_CAPACITY) {
             series = new HeadSeries[INITIAL_CAPACITY];
