@@ -59,6 +59,12 @@ public final class Head implements PartReader {
     private volatile long minValidTime = Long.MIN_VALUE;
     /** The bound commits enforce: raised to minValidTime once older appenders have finished (or timed out). */
     private volatile long enforcedMinValidTime = Long.MIN_VALUE;
+    /**
+     * Bumped when series may have become removed or unlogged (truncation, a failed log write). A batch
+     * that started in the same epoch and met only logged series skips the per-sample series scan of
+     * {@link #commit}: one cache miss per sample less with thousands of series.
+     */
+    private volatile long seriesEpoch;
     /** Appenders in flight by the minValidTime they started with; guarded by itself. */
     private final TreeMap<Long, int[]> appendersByMinValid = new TreeMap<>();
 
@@ -131,6 +137,11 @@ public final class Head implements PartReader {
         }
     }
 
+    /** See {@link #seriesEpoch}; read by an appender when its batch starts. */
+    long seriesEpoch() {
+        return seriesEpoch;
+    }
+
     /** {@link HeadSeries#ACCEPTED} or the reject code for a time outside what the head may take. */
     long checkBounds(long t, long minValid) {
         long newest = maxTime;
@@ -158,7 +169,8 @@ public final class Head implements PartReader {
         commitLock.lock();
         try {
             newSeries.clear();
-            for (int i = 0, n = batch.sampleCount(); i < n; i++) {
+            int scanned = batch.needsSeriesScan(seriesEpoch) ? batch.sampleCount() : 0;
+            for (int i = 0; i < scanned; i++) {
                 HeadSeries s = batch.series(i);
                 if (s.isRemoved) {
                     // Truncation dropped the series after append() found it: bring it back (same id, as the
@@ -181,6 +193,7 @@ public final class Head implements PartReader {
                 for (HeadSeries s : newSeries) {
                     s.isLoggedToWal = false;
                 }
+                seriesEpoch++; // after the writes above: a batch that reads the new epoch sees them
                 throw e instanceof StorageException se ? se : new StorageException("commit failed: " + e.getMessage(), e);
             }
             long rejectedBefore = sum(rejectedByReason);
@@ -309,6 +322,7 @@ public final class Head implements PartReader {
                 if (s.dropBefore(t) && series.remove(s)) {
                     s.isRemoved = true;
                     postings.remove(s.id, s.labels);
+                    seriesEpoch++;
                 } else {
                     oldest[0] = Math.min(oldest[0], s.minTime());
                 }
