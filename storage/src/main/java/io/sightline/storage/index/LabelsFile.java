@@ -157,6 +157,23 @@ final class LabelsFile implements AutoCloseable {
         }
     }
 
+    /** Takes back the record {@link #append} just wrote for {@code id}, the newest. */
+    void removeLast(int id) {
+        synchronized (lock) {
+            if (id != count) {
+                throw new IllegalStateException("BUG: only the newest series record can be removed, " + id + " is not " + count);
+            }
+            size = offsets[id];
+            count--;
+            try {
+                allocator.files().truncate(channel, size);
+            } catch (IOException e) {
+                // The next append overwrites the record; a leftover tail fails its CRC and is cut at open.
+                log.warn("cannot truncate series labels file [file={}, offset={}]", path, size, e);
+            }
+        }
+    }
+
     private void flushSink(long position) throws IOException {
         ByteBuffer b = sink.buffer();
         b.flip();
