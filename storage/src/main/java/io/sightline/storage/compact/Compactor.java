@@ -19,6 +19,11 @@ import java.util.function.LongConsumer;
  * a time (they share one lock); the head keeps taking appends throughout.
  */
 public final class Compactor {
+    /**
+     * How long a cut waits for appenders that started before it (they may hold samples it would collect);
+     * appenders live for one request, so only a leaked one takes this long.
+     */
+    static final long APPENDER_WAIT_MILLIS = 10_000;
     private static final Logger log = LoggerFactory.getLogger(Compactor.class);
 
     private final Head head;
@@ -73,7 +78,11 @@ public final class Compactor {
                 long start = System.nanoTime();
                 long mint = Math.floorDiv(head.minTime(), blockDurationMillis) * blockDurationMillis;
                 long maxt = mint + blockDurationMillis;
-                head.setMinValidTime(maxt);
+                if (!head.setMinValidTime(maxt, APPENDER_WAIT_MILLIS)) {
+                    log.warn("block cut stopped waiting for an appender left open for {} ms; its samples before {}"
+                            + " are refused as OUT_OF_BOUNDS at commit (commit or roll back every appender)",
+                            APPENDER_WAIT_MILLIS, maxt);
+                }
                 List<BlockSeries> series = head.blockSeries(maxt);
                 if (!series.isEmpty()) {
                     long first = series.stream().mapToLong(s -> s.chunks().getFirst().minTime()).min().orElse(mint);

@@ -116,7 +116,7 @@ public final class StorageEngine implements Storage {
                     config.walSegmentSizeBytes(), metrics::recordFsync);
             Head head = new Head(config, registry, wal);
             if (!blocks.all().isEmpty()) {
-                head.setMinValidTime(blocks.maxTime());
+                head.setMinValidTime(blocks.maxTime(), 0);
             }
             WalReplayer.Result replayed = WalReplayer.replay(dir, allocator, head);
             wal.start(replayed);

@@ -17,6 +17,7 @@ import io.sightline.storage.model.MetricMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -50,8 +51,22 @@ public final class Head implements PartReader {
     private volatile long maxTime = Long.MIN_VALUE;
     /** Runs after every commit, outside the commit lock; the engine uses it to wake the block cutter. */
     private volatile Runnable afterCommit = () -> { };
-    /** Samples older than this belong to blocks already cut; the head refuses them. */
+    /**
+     * Samples older than this belong to blocks being or already cut: appenders that start now refuse them.
+     * Appenders that started earlier keep the bound they started with (as Prometheus's appender keeps its
+     * appendable minValidTime), and a cut waits for them before collecting the block.
+     */
     private volatile long minValidTime = Long.MIN_VALUE;
+    /** The bound commits enforce: raised to minValidTime once older appenders have finished (or timed out). */
+    private volatile long enforcedMinValidTime = Long.MIN_VALUE;
+    /**
+     * Bumped when series may have become removed or unlogged (truncation, a failed log write). A batch
+     * that started in the same epoch and met only logged series skips the per-sample series scan of
+     * {@link #commit}: one cache miss per sample less with thousands of series.
+     */
+    private volatile long seriesEpoch;
+    /** Appenders in flight by the minValidTime they started with; guarded by itself. */
+    private final TreeMap<Long, int[]> appendersByMinValid = new TreeMap<>();
 
     public Head(StorageConfig config, SeriesIndex registry, HeadLog log) {
         // The registry may hold more series than the maximum allows now, if it was lowered since they came.
@@ -97,13 +112,43 @@ public final class Head implements PartReader {
         return s;
     }
 
+    /**
+     * Registers an appender's batch as in flight and returns the minValidTime it must check against; pair
+     * with {@link #endAppend}. A block cut waits for the batches that started before it.
+     */
+    long beginAppend() {
+        synchronized (appendersByMinValid) {
+            long bound = minValidTime;
+            appendersByMinValid.computeIfAbsent(bound, k -> new int[1])[0]++;
+            return bound;
+        }
+    }
+
+    void endAppend(long startedWithMinValid) {
+        synchronized (appendersByMinValid) {
+            int[] n = appendersByMinValid.get(startedWithMinValid);
+            if (n == null) {
+                throw new IllegalStateException("BUG: appender ended without beginning [minValid=" + startedWithMinValid + "]");
+            }
+            if (--n[0] == 0) {
+                appendersByMinValid.remove(startedWithMinValid);
+                appendersByMinValid.notifyAll();
+            }
+        }
+    }
+
+    /** See {@link #seriesEpoch}; read by an appender when its batch starts. */
+    long seriesEpoch() {
+        return seriesEpoch;
+    }
+
     /** {@link HeadSeries#ACCEPTED} or the reject code for a time outside what the head may take. */
-    long checkBounds(long t) {
+    long checkBounds(long t, long minValid) {
         long newest = maxTime;
         if (newest != Long.MIN_VALUE && t < newest - retentionMillis) {
             return RejectReason.TOO_OLD.code();
         }
-        return t < minValidTime ? RejectReason.OUT_OF_BOUNDS.code() : HeadSeries.ACCEPTED;
+        return t < minValid ? RejectReason.OUT_OF_BOUNDS.code() : HeadSeries.ACCEPTED;
     }
 
     long outOfOrderWindowMillis() {
@@ -124,7 +169,8 @@ public final class Head implements PartReader {
         commitLock.lock();
         try {
             newSeries.clear();
-            for (int i = 0, n = batch.sampleCount(); i < n; i++) {
+            int scanned = batch.needsSeriesScan(seriesEpoch) ? batch.sampleCount() : 0;
+            for (int i = 0; i < scanned; i++) {
                 HeadSeries s = batch.series(i);
                 if (s.isRemoved) {
                     // Truncation dropped the series after append() found it: bring it back (same id, as the
@@ -147,6 +193,7 @@ public final class Head implements PartReader {
                 for (HeadSeries s : newSeries) {
                     s.isLoggedToWal = false;
                 }
+                seriesEpoch++; // after the writes above: a batch that reads the new epoch sees them
                 throw e instanceof StorageException se ? se : new StorageException("commit failed: " + e.getMessage(), e);
             }
             long rejectedBefore = sum(rejectedByReason);
@@ -184,7 +231,7 @@ public final class Head implements PartReader {
         long[] bounds = applyBounds;
         bounds[0] = Long.MAX_VALUE;
         bounds[1] = Long.MIN_VALUE;
-        long minValid = minValidTime;
+        long minValid = enforcedMinValidTime;
         int start = 0;
         while (start < n) {
             HeadSeries s = batch.series(start);
@@ -206,16 +253,41 @@ public final class Head implements PartReader {
 
     // ---- block cut (one caller at a time, the engine's compaction job) ----
 
-    /** From now on refuse samples older than {@code t}; returns after any commit in flight has applied. */
-    public void setMinValidTime(long t) {
-        commitLock.lock();
-        try {
+    /**
+     * From now on refuse samples older than {@code t}. Returns once every appender that started before
+     * (and so may hold samples older than {@code t} it already accepted) has committed or rolled back, so
+     * that a block collected next contains them; an appender still open after {@code waitMillis} has its
+     * older samples refused as OUT_OF_BOUNDS at commit instead.
+     *
+     * @return false when it stopped waiting for an appender left open
+     */
+    public boolean setMinValidTime(long t, long waitMillis) {
+        boolean isDrained;
+        synchronized (appendersByMinValid) {
             if (t > minValidTime) {
                 minValidTime = t;
+            }
+            long deadline = System.nanoTime() + waitMillis * 1_000_000;
+            long left;
+            while (!(isDrained = appendersByMinValid.isEmpty() || appendersByMinValid.firstKey() >= t)
+                    && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    appendersByMinValid.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        commitLock.lock();
+        try {
+            if (t > enforcedMinValidTime) {
+                enforcedMinValidTime = t;
             }
         } finally {
             commitLock.unlock();
         }
+        return isDrained;
     }
 
     public long minValidTime() {
@@ -224,7 +296,7 @@ public final class Head implements PartReader {
 
     /**
      * The chunks before {@code maxt} of every series, as block input sorted by series id. Call after
-     * {@link #setMinValidTime(long) setMinValidTime(maxt)}, so nothing older arrives meanwhile.
+     * {@link #setMinValidTime(long, long) setMinValidTime(maxt)}, so nothing older arrives meanwhile.
      */
     public List<BlockSeries> blockSeries(long maxt) {
         List<BlockSeries> out = new ArrayList<>();
@@ -250,6 +322,7 @@ public final class Head implements PartReader {
                 if (s.dropBefore(t) && series.remove(s)) {
                     s.isRemoved = true;
                     postings.remove(s.id, s.labels);
+                    seriesEpoch++;
                 } else {
                     oldest[0] = Math.min(oldest[0], s.minTime());
                 }
@@ -292,7 +365,7 @@ public final class Head implements PartReader {
      * @return false when the series is unknown to the registry too (the sample is lost)
      */
     public boolean replaySample(int seriesId, long t, double v) {
-        if (t < minValidTime) {
+        if (t < enforcedMinValidTime) {
             return true;
         }
         HeadSeries s = series.byId(seriesId);

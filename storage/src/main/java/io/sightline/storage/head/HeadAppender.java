@@ -25,6 +25,11 @@ final class HeadAppender implements Appender, CommitBatch {
     private final Head head;
     private final long[] rejectedByReason = new long[RejectReason.values().length];
     private HeadSeries[] series = new HeadSeries[INITIAL_CAPACITY];
+    /**
+     * The ids of {@link #series}, so the WAL encoder reads them from one array instead of dereferencing
+     * every series again under the commit lock (a cache miss per sample with thousands of series).
+     */
+    private int[] ids = new int[INITIAL_CAPACITY];
     private long[] timestamps = new long[INITIAL_CAPACITY];
     private double[] values = new double[INITIAL_CAPACITY];
     private int count;
@@ -32,6 +37,14 @@ final class HeadAppender implements Appender, CommitBatch {
     private List<HeadSeries> newSeries = List.of();
     /** Between {@link Head#appender()} (or any append) and commit/rollback; an idle appender may be handed out again. */
     boolean isInUse;
+    /** Between the first append of a batch and commit/rollback: registered with {@link Head#beginAppend()}. */
+    private boolean isInFlight;
+    /** The minValidTime this batch checks against, fixed at its first append. */
+    private long minValid;
+    /** {@link Head#seriesEpoch()} at the first append of this batch. */
+    private long seriesEpoch;
+    /** Whether a series of this batch was not yet in the log when appended to. */
+    private boolean hasUnloggedSeries;
 
     HeadAppender(Head head) {
         this.head = head;
@@ -40,6 +53,12 @@ final class HeadAppender implements Appender, CommitBatch {
     @Override
     public long append(long seriesRef, Labels labels, long timestampMillis, double value) {
         isInUse = true;
+        if (!isInFlight) {
+            minValid = head.beginAppend();
+            seriesEpoch = head.seriesEpoch();
+            hasUnloggedSeries = false;
+            isInFlight = true;
+        }
         HeadSeries s = head.seriesByRef(seriesRef);
         if (s == null || (s.labels != labels && !s.labels.equals(labels))) {
             Objects.requireNonNull(labels, "labels");
@@ -48,7 +67,7 @@ final class HeadAppender implements Appender, CommitBatch {
                 return reject(RejectReason.LIMIT.code());
             }
         }
-        long bounds = head.checkBounds(timestampMillis);
+        long bounds = head.checkBounds(timestampMillis, minValid);
         if (bounds != HeadSeries.ACCEPTED) {
             return reject(bounds);
         }
@@ -75,7 +94,11 @@ final class HeadAppender implements Appender, CommitBatch {
         if (count == timestamps.length) {
             grow();
         }
+        if (!s.isLoggedToWal) {
+            hasUnloggedSeries = true;
+        }
         series[count] = s;
+        ids[count] = s.id;
         timestamps[count] = timestampMillis;
         values[count] = value;
         count++;
@@ -90,6 +113,7 @@ final class HeadAppender implements Appender, CommitBatch {
     private void grow() {
         int size = timestamps.length * 2;
         series = Arrays.copyOf(series, size);
+        ids = Arrays.copyOf(ids, size);
         timestamps = Arrays.copyOf(timestamps, size);
         values = Arrays.copyOf(values, size);
     }
@@ -121,9 +145,14 @@ final class HeadAppender implements Appender, CommitBatch {
     }
 
     private void reset() {
+        if (isInFlight) {
+            isInFlight = false;
+            head.endAppend(minValid);
+        }
         head.countRejected(rejectedByReason);
         if (timestamps.length > MAX_RETAINED_CAPACITY) {
             series = new HeadSeries[INITIAL_CAPACITY];
+            ids = new int[INITIAL_CAPACITY];
             timestamps = new long[INITIAL_CAPACITY];
             values = new double[INITIAL_CAPACITY];
         } else {
@@ -137,12 +166,21 @@ final class HeadAppender implements Appender, CommitBatch {
 
     // ---- CommitBatch, read by the log under the head's commit lock ----
 
+    /**
+     * Whether commit must check every series for removal and for a missing series record: unless all were
+     * logged when appended and no series was removed or unlogged since the batch started.
+     */
+    boolean needsSeriesScan(long currentSeriesEpoch) {
+        return hasUnloggedSeries || currentSeriesEpoch != seriesEpoch;
+    }
+
     void setNewSeries(List<HeadSeries> newSeries) {
         this.newSeries = newSeries;
     }
 
     void replaceSeries(int i, HeadSeries s) {
         HeadSeries old = series[i];
+        assert old.id == s.id : "BUG: a re-created series must keep its id";
         for (int j = i; j < count && series[j] == old; j++) {
             series[j] = s;
         }
@@ -182,7 +220,7 @@ final class HeadAppender implements Appender, CommitBatch {
 
     @Override
     public int seriesId(int i) {
-        return series[i].id;
+        return ids[i];
     }
 
     @Override

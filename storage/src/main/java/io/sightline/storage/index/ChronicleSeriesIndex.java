@@ -169,7 +169,15 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
                 return FULL;
             }
             int created = labelsFile.append(canonical);
-            map.put(keyHash.key(canonical, -found - 1), created);
+            try {
+                map.put(keyHash.key(canonical, -found - 1), created);
+            } catch (RuntimeException e) {
+                // E.g. Chronicle cannot fallocate a new tier on a full disk. Take the record back, or the
+                // next attempt would register the labels again under a second id.
+                labelsFile.removeLast(created);
+                throw new StorageException("cannot add series " + created + " to the series registry map "
+                        + dir.resolve(MAP_FILE) + " (is the disk full?): " + e.getMessage(), e);
+            }
             return created;
         }
     }

@@ -157,6 +157,23 @@ final class LabelsFile implements AutoCloseable {
         }
     }
 
+    /** Takes back the record {@link #append} just wrote for {@code id}, the newest. */
+    void removeLast(int id) {
+        synchronized (lock) {
+            if (id != count) {
+                throw new IllegalStateException("BUG: only the newest series record can be removed, " + id + " is not " + count);
+            }
+            size = offsets[id];
+            count--;
+            try {
+                allocator.files().truncate(channel, size);
+            } catch (IOException e) {
+                // The next append overwrites the record; a leftover tail fails its CRC and is cut at open.
+                log.warn("cannot truncate series labels file [file={}, offset={}]", path, size, e);
+            }
+        }
+    }
+
     private void flushSink(long position) throws IOException {
         ByteBuffer b = sink.buffer();
         b.flip();
@@ -190,23 +207,23 @@ final class LabelsFile implements AutoCloseable {
     /** The record payload of {@code id} positioned after the id, i.e. at its canonical labels. */
     private ByteBuffer payload(int id) {
         long offset;
+        long end;
         synchronized (lock) {
             if (id <= 0 || id > count) {
                 return null;
             }
             offset = offsets[id];
+            end = id < count ? offsets[id + 1] : size;
         }
         try {
-            ByteBuffer header = ByteBuffer.allocate(RecordFrames.FRAME_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            allocator.files().read(channel, header, offset);
-            int length = header.getInt(0);
-            ByteBuffer payload = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-            while (payload.hasRemaining() && allocator.files().read(channel, payload, offset + RecordFrames.FRAME_HEADER_BYTES + payload.position()) > 0) {
+            // Records are contiguous, so the next record's offset gives the length: one read, not two.
+            ByteBuffer record = ByteBuffer.allocate((int) (end - offset)).order(ByteOrder.LITTLE_ENDIAN);
+            while (record.hasRemaining() && allocator.files().read(channel, record, offset + record.position()) > 0) {
                 // keep reading
             }
-            payload.flip();
-            payload.getInt();
-            return payload;
+            record.flip();
+            record.position(RecordFrames.FRAME_HEADER_BYTES + Integer.BYTES);
+            return record;
         } catch (IOException e) {
             throw new StorageException("cannot read series labels file " + path + " at offset " + offset + ": " + e.getMessage(), e);
         }

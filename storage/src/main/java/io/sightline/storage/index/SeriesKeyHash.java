@@ -22,28 +22,22 @@ interface SeriesKeyHash {
      * paid only when a series is new to the head, not per sample.
      */
     SeriesKeyHash SHA_256 = new SeriesKeyHash() {
-        private final MessageDigest prototype = newDigest();
-
-        @Override
-        public byte[] key(byte[] canonicalLabels, int salt) {
-            MessageDigest digest;
-            try {
-                digest = (MessageDigest) prototype.clone();
-            } catch (CloneNotSupportedException e) {
-                digest = newDigest();
-            }
-            digest.update((byte) salt);
-            digest.update((byte) (salt >>> 8));
-            digest.update(canonicalLabels);
-            return Arrays.copyOf(digest.digest(), BYTES);
-        }
-
-        private static MessageDigest newDigest() {
+        /** One digest per thread: cloning or looking one up per key costs as much as hashing. */
+        private final ThreadLocal<MessageDigest> digests = ThreadLocal.withInitial(() -> {
             try {
                 return MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("BUG: every Java runtime provides SHA-256", e);
             }
+        });
+
+        @Override
+        public byte[] key(byte[] canonicalLabels, int salt) {
+            MessageDigest digest = digests.get();
+            digest.update((byte) salt);
+            digest.update((byte) (salt >>> 8));
+            digest.update(canonicalLabels);
+            return Arrays.copyOf(digest.digest(), BYTES);
         }
     };
 }

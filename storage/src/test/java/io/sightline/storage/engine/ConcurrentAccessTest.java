@@ -10,6 +10,7 @@ import io.sightline.storage.WalSyncMode;
 import io.sightline.storage.io.DefaultFileFacade;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.Matcher;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +38,7 @@ class ConcurrentAccessTest {
     @TempDir
     Path dir;
 
-    @Test
+    @RepeatedTest(5)
     void concurrentAppendsReadsAndCutsLoseAndDuplicateNothing() throws Exception {
         StorageConfig config = new StorageConfig(dir, 7_200_000, 1_000 * 3_600_000L, WalSyncMode.NEVER, 1_000, 1 << 20, 0, 10_000);
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS + 1);
@@ -74,6 +75,40 @@ class ConcurrentAccessTest {
         }
         try (StorageEngine s = StorageEngine.open(config, OpenTelemetry.noop().getMeter("test"), DefaultFileFacade.INSTANCE, false)) {
             readAll(s, true);
+        }
+    }
+
+    @Test
+    void sampleAcceptedBeforeACutIsKeptWhenCommittedWhileTheCutRuns() throws Exception {
+        StorageConfig config = new StorageConfig(dir, 7_200_000, 1_000 * 3_600_000L, WalSyncMode.NEVER, 1_000, 1 << 20, 0, 10_000);
+        Labels lagging = Labels.of("__name__", "c", "writer", "lagging");
+        try (StorageEngine s = StorageEngine.open(config, OpenTelemetry.noop().getMeter("test"), DefaultFileFacade.INSTANCE, false)) {
+            Appender ahead = s.appender();
+            for (long t = 0; t <= 4 * 3_600_000L; t += STEP) {
+                ahead.append(0, Labels.of("__name__", "c", "writer", "ahead"), t, 1);
+            }
+            ahead.commit();
+            Appender open = s.appender();
+            // Valid now: the head holds 0..4h and no block is cut yet.
+            assertThat(open.append(0, lagging, 60_000, 7)).isPositive();
+
+            Thread cutter = new Thread(s::cutBlocks, "cutter");
+            cutter.start();
+            while (s.head().minValidTime() <= 60_000) {
+                Thread.onSpinWait();
+            }
+            open.commit();
+            cutter.join();
+
+            assertThat(s.head().rejected(io.sightline.storage.RejectReason.OUT_OF_BOUNDS)).isZero();
+            try (Querier q = s.querier(0, Long.MAX_VALUE)) {
+                SeriesSet set = q.select(false, Matcher.eq("writer", "lagging"));
+                assertThat(set.next()).isTrue();
+                SampleIterator it = set.at().iterator(null);
+                assertThat(it.next()).isTrue();
+                assertThat(it.timestamp()).isEqualTo(60_000);
+                assertThat(it.value()).isEqualTo(7);
+            }
         }
     }
 

@@ -66,14 +66,42 @@ class WalFaultTest {
         }
     }
 
+    @Test
+    void fullDiskFailsCommitsNamingTheFileAndCommitsResumeWhenSpaceReturns() {
+        FaultyFiles files = new FaultyFiles();
+        try (StorageEngine s = open(files, WalSyncMode.INTERVAL)) {
+            commit(s, 1_000, 1);
+            files.isDiskFull = true;
+            assertThatThrownBy(() -> commit(s, 2_000, 2)).isInstanceOf(StorageException.class)
+                    .hasMessageContaining(dir.resolve("wal").toString()).hasMessageContaining("No space left on device");
+            // A new series needs the registry's labels file first; its write fails the same way.
+            assertThatThrownBy(() -> commit(s, "other", 2_500, 9)).isInstanceOf(StorageException.class)
+                    .hasMessageContaining(dir.resolve("index").toString()).hasMessageContaining("No space left on device");
+            assertThat(values(s)).containsExactly(1.0);
+
+            files.isDiskFull = false;
+            commit(s, 3_000, 3);
+            commit(s, "other", 3_500, 8);
+            assertThat(values(s)).containsExactly(1.0, 3.0);
+        }
+        try (StorageEngine s = open(new FaultyFiles(), WalSyncMode.INTERVAL)) {
+            assertThat(values(s)).containsExactly(1.0, 3.0);
+            commit(s, "other", 4_000, 7);
+        }
+    }
+
     private StorageEngine open(FileFacade files, WalSyncMode mode) {
         return StorageEngine.open(new StorageConfig(dir, 7_200_000, 360_000_000, mode, 1_000, 1 << 20, 0, 100),
                 OpenTelemetry.noop().getMeter("test"), files, false);
     }
 
     private static void commit(StorageEngine s, long t, double v) {
+        commit(s, "m", t, v);
+    }
+
+    private static void commit(StorageEngine s, String name, long t, double v) {
         Appender a = s.appender();
-        a.append(Appender.NO_REF, Labels.of("__name__", "m"), t, v);
+        a.append(Appender.NO_REF, Labels.of("__name__", name), t, v);
         a.commit();
     }
 
@@ -96,6 +124,8 @@ class WalFaultTest {
         private final FileFacade real = DefaultFileFacade.INSTANCE;
         volatile int failNextWriteAfterBytes = -1;
         volatile boolean isFsyncFailing;
+        /** Every write stores at most half of its bytes, then fails as ENOSPC does. */
+        volatile boolean isDiskFull;
 
         @Override
         public FileChannel open(Path file, OpenOption... options) throws IOException {
@@ -104,6 +134,12 @@ class WalFaultTest {
 
         @Override
         public void writeFully(FileChannel channel, ByteBuffer src) throws IOException {
+            if (isDiskFull) {
+                ByteBuffer part = src.duplicate();
+                part.limit(part.position() + src.remaining() / 2);
+                real.writeFully(channel, part);
+                throw new IOException("No space left on device");
+            }
             int n = failNextWriteAfterBytes;
             if (n >= 0 && src.remaining() > n) {
                 failNextWriteAfterBytes = -1;

@@ -134,4 +134,34 @@ class ChronicleSeriesIndexTest {
                 .hasMessageContaining("delete the data directory");
         assertThat(dir.resolve(ChronicleSeriesIndex.MAP_FILE)).doesNotExist();
     }
+
+    @Test
+    void aFailedMapInsertTakesTheLabelsRecordBackSoTheSeriesKeepsOneId() {
+        // A new series' key is computed to look up, to look up again under the lock, then to insert;
+        // failing the insert stands in for Chronicle failing to grow the map file on a full disk.
+        java.util.concurrent.atomic.AtomicBoolean isMapFull = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        SeriesKeyHash failingInsert = (canonical, salt) -> {
+            if (isMapFull.get() && calls.incrementAndGet() == 3) {
+                throw new IllegalStateException("injected: cannot allocate a tier");
+            }
+            return SeriesKeyHash.SHA_256.key(canonical, salt);
+        };
+        Labels a = Labels.of("n", "a");
+        Labels b = Labels.of("n", "b");
+        try (ChronicleSeriesIndex index = ChronicleSeriesIndex.open(dir, 100, allocator, failingInsert)) {
+            assertThat(index.getOrCreate(a)).isEqualTo(1);
+            isMapFull.set(true);
+            assertThatThrownBy(() -> index.getOrCreate(b)).isInstanceOf(StorageException.class)
+                    .hasMessageContaining(dir.resolve(ChronicleSeriesIndex.MAP_FILE).toString());
+            isMapFull.set(false);
+            assertThat(index.size()).isEqualTo(1);
+            assertThat(index.getOrCreate(b)).isEqualTo(2);
+        }
+        try (ChronicleSeriesIndex index = ChronicleSeriesIndex.open(dir, 100, allocator)) {
+            assertThat(index.size()).isEqualTo(2);
+            assertThat(index.labels(2)).isEqualTo(b);
+            assertThat(index.getOrCreate(b)).isEqualTo(2);
+        }
+    }
 }
