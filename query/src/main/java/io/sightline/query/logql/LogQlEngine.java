@@ -167,4 +167,9 @@ public final class LogQlEngine implements LogQueryEngine {
             }
         }
     }
+
+    /** Nanoseconds of a LogQL duration such as {@code 1h30m}; {@link NumberFormatException} when it is not one. */
+    public static long parseDuration(String text) {
+        return Units.durationNanos(text);
+    }
 }
