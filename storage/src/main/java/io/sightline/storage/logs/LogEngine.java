@@ -113,7 +113,7 @@ public final class LogEngine implements LogStore {
         long now = clock.millis();
         LogHead h = head;
         int next = LogWal.replay(dir.resolve(WAL_DIR), allocator, covered, r -> h.add(r, now));
-        wal.openFile(Math.max(next, covered));
+        wal.openFile(Math.max(next, Math.max(covered, 1))); // numbering starts at 1
         wal.deleteBefore(covered);
         log.info("log store open [dir={}, segments={}, replayed={}]", dir, segments.size(), h.records());
     }
