@@ -10,6 +10,7 @@ import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.sightline.storage.LogAppender;
 import io.sightline.storage.model.Labels;
+import io.sightline.storage.model.LogLevels;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -122,19 +123,21 @@ public final class LogsTranslator {
     private io.sightline.storage.model.LogRecord toRecord(LogRecord r, Labels stream, Labels base, long nowNanos) {
         long observed = r.getObservedTimeUnixNano();
         long ts = r.getTimeUnixNano() != 0 ? r.getTimeUnixNano() : observed != 0 ? observed : nowNanos;
-        Labels meta = base;
-        if (r.getAttributesCount() > 0) {
-            Labels.Builder b = base.toBuilder();
-            for (KeyValue kv : r.getAttributesList()) {
-                String v = AttributeValues.toLabelValue(kv.getValue());
-                if (!v.isEmpty()) {
-                    b.set(namer.labelName(kv.getKey()), v);
-                }
+        Labels.Builder b = base.toBuilder();
+        for (KeyValue kv : r.getAttributesList()) {
+            String v = AttributeValues.toLabelValue(kv.getValue());
+            if (!v.isEmpty()) {
+                b.set(namer.labelName(kv.getKey()), v);
             }
-            meta = b.build();
         }
-        return new io.sightline.storage.model.LogRecord(stream, ts, observed, Math.max(0, Math.min(255, r.getSeverityNumberValue())),
-                r.getSeverityText(), body(r.getBody()), hex(r.getTraceId().toByteArray()), hex(r.getSpanId().toByteArray()), meta);
+        int severity = Math.max(0, Math.min(255, r.getSeverityNumberValue()));
+        String body = body(r.getBody());
+        if (b.get(LogLevels.LABEL) == null) {
+            // As Loki 3: detected once here, so that queries and the logs volume need not scan every line.
+            b.set(LogLevels.LABEL, LogLevels.of(r.getSeverityText(), severity, body));
+        }
+        return new io.sightline.storage.model.LogRecord(stream, ts, observed, severity, r.getSeverityText(), body,
+                hex(r.getTraceId().toByteArray()), hex(r.getSpanId().toByteArray()), b.build());
     }
 
     private static String hex(byte[] id) {

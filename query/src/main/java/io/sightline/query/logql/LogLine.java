@@ -1,6 +1,7 @@
 package io.sightline.query.logql;
 
 import io.sightline.storage.model.Labels;
+import io.sightline.storage.model.LogLevels;
 import io.sightline.storage.model.LogRecord;
 
 import java.util.HashMap;
@@ -32,7 +33,9 @@ final class LogLine implements Template.Context {
         for (int i = 0; i < meta.size(); i++) {
             labels.putIfAbsent(meta.name(i), meta.value(i));
         }
-        labels.putIfAbsent("detected_level", DetectedLevel.of(r));
+        if (!labels.containsKey(LogLevels.LABEL)) {
+            labels.put(LogLevels.LABEL, LogLevels.of(r));
+        }
         line = r.body();
         timestamp = r.timestampNanos();
         unwrapped = Double.NaN;

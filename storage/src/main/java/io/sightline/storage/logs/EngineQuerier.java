@@ -49,6 +49,8 @@ final class EngineQuerier implements LogQuerier {
     public void select(List<Matcher> matchers, List<String> mustContain, boolean forward, Visitor visitor) {
         requireSelective(matchers);
         List<RecordCursor> cursors = new ArrayList<>();
+        // Cursors decode one page at a time and copy rows out, so they can share one buffer.
+        Segment.PageScratch scratch = new Segment.PageScratch();
         for (Segment s : segments) {
             RoaringBitmap candidates = mustContain.isEmpty() ? null : s.candidatePages(mustContain);
             if (candidates != null && candidates.isEmpty()) {
@@ -56,7 +58,7 @@ final class EngineQuerier implements LogQuerier {
             }
             for (int i = 0; i < s.streamCount(); i++) {
                 if (matches(s.stream(i), matchers) && s.streamOverlaps(i, min, max)) {
-                    cursors.add(new SegmentCursor(s, i, min, max, forward, candidates));
+                    cursors.add(new SegmentCursor(s, i, min, max, forward, candidates, scratch));
                 }
             }
         }

@@ -254,8 +254,26 @@ final class Segment {
 
     /** Decompresses and decodes page {@code page}. */
     LogRecord[] page(int page, int stream) {
+        return page(page, stream, new PageScratch());
+    }
+
+    /** A decompression buffer reused from page to page by one reader (decoded rows copy out of it). */
+    static final class PageScratch {
+        private ByteBuffer buffer = ByteBuffer.allocateDirect(0);
+
+        ByteBuffer take(int size) {
+            if (buffer.capacity() < size) {
+                buffer = ByteBuffer.allocateDirect(Math.max(size, 1 << 17));
+            }
+            buffer.clear().limit(size);
+            return buffer.order(ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
+    /** Decompresses and decodes page {@code page} through {@code scratch}. */
+    LogRecord[] page(int page, int stream, PageScratch scratch) {
         ByteBuffer packed = file.slice(offset[page], packedLength[page]);
-        ByteBuffer plain = ByteBuffer.allocateDirect(rawLength[page]).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer plain = scratch.take(rawLength[page]);
         long n = Zstd.decompress(plain, packed);
         if (n != rawLength[page]) {
             throw new StorageException("log segment " + dir + " page " + page + " decompressed to " + n + " bytes, expected " + rawLength[page]);

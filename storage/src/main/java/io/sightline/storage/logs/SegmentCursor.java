@@ -14,11 +14,14 @@ final class SegmentCursor implements RecordCursor {
     private final long max;
     private final boolean forward;
     private final RoaringBitmap candidates;
+    private final Segment.PageScratch scratch;
     private int page;
     private LogRecord[] rows = new LogRecord[0];
     private int row;
 
-    SegmentCursor(Segment segment, int stream, long min, long max, boolean forward, RoaringBitmap candidates) {
+    SegmentCursor(Segment segment, int stream, long min, long max, boolean forward, RoaringBitmap candidates,
+                  Segment.PageScratch scratch) {
+        this.scratch = scratch;
         this.segment = segment;
         this.stream = stream;
         this.min = min;
@@ -61,7 +64,7 @@ final class SegmentCursor implements RecordCursor {
             if (candidates != null && !candidates.contains(page)) {
                 continue;
             }
-            rows = segment.page(page, stream);
+            rows = segment.page(page, stream, scratch);
             row = forward ? -1 : rows.length;
             return true;
         }

@@ -10,7 +10,8 @@ final class SegmentFormat {
     static final int FOOTER_BYTES = 32;
     /** A page closes once its bodies pass this many bytes (or at {@link PageCodec#MAX_ROWS} rows). */
     static final int PAGE_BODY_BYTES = 64 << 10;
-    static final int ZSTD_LEVEL = 3;
+    /** Level 1: within 1% of level 3's size on log pages and about 9x faster to write (benchmarks/RESULTS.md). */
+    static final int ZSTD_LEVEL = 1;
 
     private SegmentFormat() {
     }

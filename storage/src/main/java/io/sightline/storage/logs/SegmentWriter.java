@@ -50,7 +50,7 @@ final class SegmentWriter {
         files.deleteRecursively(tmp);
         files.createDirectories(tmp);
         TreeMap<Labels, List<LogRecord>> sorted = new TreeMap<>(streams);
-        Map<Integer, RoaringBitmap> postings = new TreeMap<>();
+        PagePostings postings = new PagePostings();
         ByteSink raw = new ByteSink(allocator, MemoryTag.CHUNK, 1 << 17);
         ByteSink meta = new ByteSink(allocator, MemoryTag.CHUNK, 1 << 12);
         try (FileSink out = new FileSink(tmp.resolve(SegmentFormat.FILE), allocator, MemoryTag.CHUNK)) {
@@ -72,7 +72,7 @@ final class SegmentWriter {
                     int page = pages.size();
                     int[] keys = trigrams.keys();
                     for (int i = 0; i < trigrams.count(); i++) {
-                        postings.computeIfAbsent(keys[i], k -> new RoaringBitmap()).add(page);
+                        postings.add(keys[i], page);
                     }
                     codec.encode(rows, from, to, raw);
                     byte[] plain = new byte[raw.position()];
@@ -108,7 +108,7 @@ final class SegmentWriter {
             out.out().buffer().put(mb);
             int metaCrc = out.sectionCrc();
             long postingsOffset = out.position();
-            writePostings(postings, out);
+            writePostings(postings.toBitmaps(), out);
             int postingsCrc = out.sectionCrc();
             ByteSink o = out.out();
             o.putLong(metaOffset);
