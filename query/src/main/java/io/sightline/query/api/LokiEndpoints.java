@@ -4,7 +4,6 @@ import io.sightline.query.HttpCall;
 import io.sightline.query.LogQueryEngine;
 import io.sightline.query.LogQueryResult;
 import io.sightline.query.QueryException;
-import io.sightline.query.Value;
 import io.sightline.query.logql.LogQlEngine;
 import io.sightline.storage.LogQuerier;
 import io.sightline.storage.LogStore;
@@ -145,54 +144,14 @@ final class LokiEndpoints {
                 }
                 g.writeEndArray();
             } else {
-                writeValue(out, r.metric());
+                g.writeStringField("resultType", r.metric().resultType());
+                g.writeFieldName("result");
+                ValueJson.write(out, r.metric(), 0); // the same shapes as the Prometheus API
             }
             writeStats(out, r.stats(), entries);
             g.writeEndObject();
             g.writeEndObject();
         });
-    }
-
-    private static void writeValue(JsonOut out, Value v) throws IOException {
-        var g = out.gen();
-        g.writeStringField("resultType", v.resultType());
-        g.writeFieldName("result");
-        switch (v) {
-            case Value.Matrix m -> {
-                g.writeStartArray();
-                for (Value.SeriesPoints s : m.series()) {
-                    g.writeStartObject();
-                    g.writeFieldName("metric");
-                    out.labels(s.labels());
-                    g.writeArrayFieldStart("values");
-                    for (int i = 0; i < s.count(); i++) {
-                        out.point(s.timestamps()[i], s.values()[i]);
-                    }
-                    g.writeEndArray();
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-            }
-            case Value.Vector vec -> {
-                g.writeStartArray();
-                for (Value.Sample s : vec.samples()) {
-                    g.writeStartObject();
-                    g.writeFieldName("metric");
-                    out.labels(s.labels());
-                    g.writeFieldName("value");
-                    out.point(s.timestampMillis(), s.value());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-            }
-            case Value.Scalar s -> out.point(s.timestampMillis(), s.value());
-            case Value.StringValue s -> {
-                g.writeStartArray();
-                out.timestamp(s.timestampMillis());
-                g.writeString(s.value());
-                g.writeEndArray();
-            }
-        }
     }
 
     /** The part of Loki's stats that Grafana shows: the summary. */
