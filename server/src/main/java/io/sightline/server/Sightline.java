@@ -61,7 +61,9 @@ public final class Sightline implements AutoCloseable {
         logs = LogStore.open(config.logs().store(), telemetry.meter("storage"));
         LogQueryEngine logQueries = LogQueryEngine.create(logs, config.logs().query());
         QueryEngine engine = QueryEngines.promql(storage, config.query(), telemetry.meter("query"));
-        alerting = AlertingService.start(config.alerting(), engine, storage, storage, telemetry.meter("alerting"),
+        // Rules evaluate through PromQL, or LogQL when only LogQL parses the expression (RuleQueryEngine).
+        alerting = AlertingService.start(config.alerting(), new RuleQueryEngine(engine, logQueries), storage, storage,
+                telemetry.meter("alerting"),
                 java.time.Clock.systemUTC(), System::getenv);
         ingest = startIngest();
         List<Route> routes = new ArrayList<>(AdminRoutes.create(ready::get, telemetry.reader()));
