@@ -124,11 +124,11 @@ public final class Parser {
         Token t = peek();
         if (t.is(NUMBER)) {
             take();
-            return new Expr.NumberLiteral(Double.parseDouble(t.text()));
+            return new Expr.NumberLiteral(parseNumber(t));
         }
         if (t.is(SUB) && peek(1).is(NUMBER)) {
             take();
-            return new Expr.NumberLiteral(-Double.parseDouble(take().text()));
+            return new Expr.NumberLiteral(-parseNumber(take()));
         }
         if (t.is(LPAREN)) {
             take();
@@ -162,6 +162,22 @@ public final class Parser {
         throw unexpected("a log selector {...}, a metric query or a number");
     }
 
+    private static double parseNumber(Token t) {
+        try {
+            return Double.parseDouble(t.text());
+        } catch (NumberFormatException e) {
+            throw Lexer.error("bad number \"" + t.text() + "\"", t.pos());
+        }
+    }
+
+    private static long duration(Token t) {
+        try {
+            return Units.durationNanos(t.text());
+        } catch (NumberFormatException e) {
+            throw Lexer.error("bad duration \"" + t.text() + "\"", t.pos());
+        }
+    }
+
     private double number() {
         boolean negative = false;
         if (peek().is(SUB)) {
@@ -169,7 +185,7 @@ public final class Parser {
             negative = true;
         }
         Token n = expect(NUMBER, "a number");
-        return negative ? -Double.parseDouble(n.text()) : Double.parseDouble(n.text());
+        return negative ? -parseNumber(n) : parseNumber(n);
     }
 
     /** A selector with its pipeline, plus the range and offset when they are written inside it. */
@@ -210,7 +226,7 @@ public final class Parser {
         expect(LBRACKET, "\"[\"");
         Token d = expect(DURATION, "a duration such as 5m");
         expect(RBRACKET, "\"]\"");
-        long nanos = Units.durationNanos(d.text());
+        long nanos = duration(d);
         if (nanos <= 0) {
             throw Lexer.error("range must be positive, got " + d.text(), d.pos());
         }
@@ -502,7 +518,7 @@ public final class Parser {
         long offset = 0;
         if (peek().isIdent("offset")) {
             take();
-            offset = Units.durationNanos(expect(DURATION, "a duration after offset").text());
+            offset = duration(expect(DURATION, "a duration after offset"));
         }
         expect(RPAREN, "\")\" to close " + fn.text());
         Stage.Unwrap unwrap = null;
