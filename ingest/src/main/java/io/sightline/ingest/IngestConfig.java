@@ -38,7 +38,8 @@ import java.util.Objects;
  *                                 ({@code ingest.shutdown_timeout}, 10s)
  * @param seriesCacheEntries       series remembered per write thread (labels and storage reference), so a
  *                                 resent series skips building labels and the storage lookup
- *                                 ({@code ingest.series_cache_entries}, 65536, about 100 bytes each; 0 = off)
+ *                                 ({@code ingest.series_cache_entries}, 65536, about 100 bytes each; 0 = off);
+ *                                 remote write keeps one cache shared by all threads, of 4x this many slots
  */
 public record IngestConfig(
         String listenAddress,

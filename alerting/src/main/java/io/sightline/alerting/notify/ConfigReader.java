@@ -56,6 +56,21 @@ public final class ConfigReader {
         }
     }
 
+    /**
+     * Fails on keys Alertmanager has but Sightline does not implement yet, so a config never half-works silently.
+     *
+     * @throws IllegalArgumentException naming the first such key present
+     */
+    public void rejectUnsupported(String... keys) {
+        for (String k : keys) {
+            if (node.has(k)) {
+                throw new IllegalArgumentException(where + "." + k + ": not supported yet"
+                        + (k.equals("http_config") ? " (no TLS or auth settings for receivers)"
+                        : " (messages use Sightline's built-in format; remove the key)"));
+            }
+        }
+    }
+
     public String string(String key, String def) {
         JsonNode v = node.get(key);
         return v == null || v.isNull() ? def : expandEnv(v.asText(), key);

@@ -40,6 +40,8 @@ final class DeliveryWorker implements AutoCloseable {
     private final Map<Long, long[]> schedule = new HashMap<>();
     private final Thread thread;
     private volatile boolean isStopped;
+    /** Set by {@link #wake()} under {@code signal}; without it a wake-up between two waits would be lost. */
+    private boolean hasNewWork;
 
     DeliveryWorker(String receiver, Integration integration, Outbox outbox, NotificationLog nflog, HttpClient http,
                    Clock clock, NotifyMetrics metrics, long initialBackoffMillis, long maxBackoffMillis) {
@@ -60,6 +62,7 @@ final class DeliveryWorker implements AutoCloseable {
     /** New work in the outbox for this integration. */
     void wake() {
         synchronized (signal) {
+            hasNewWork = true;
             signal.notifyAll();
         }
     }
@@ -69,9 +72,10 @@ final class DeliveryWorker implements AutoCloseable {
             try {
                 long waitNanos = deliverDue();
                 synchronized (signal) {
-                    if (!isStopped && waitNanos > 0) {
+                    if (!isStopped && !hasNewWork && waitNanos > 0) {
                         signal.wait(Math.max(1, waitNanos / 1_000_000));
                     }
+                    hasNewWork = false;
                 }
             } catch (InterruptedException e) {
                 return;
@@ -193,13 +197,16 @@ final class DeliveryWorker implements AutoCloseable {
         return t.length() > 200 ? t.substring(0, 200) + "..." : t;
     }
 
+    /**
+     * Stops after the attempt in progress. No interrupt: it would abort an outbox write half-way (the channel
+     * closes) and leave a delivered notification in the outbox; the request timeout bounds the wait instead.
+     */
     @Override
     public void close() {
         isStopped = true;
         wake();
-        thread.interrupt();
         try {
-            thread.join(5_000);
+            thread.join(integration.timeoutMillis() + 5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

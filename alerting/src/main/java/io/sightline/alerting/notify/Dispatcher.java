@@ -78,7 +78,7 @@ final class Dispatcher {
         }
         for (RouteNode r : config.route().match(a.labels())) {
             Labels gl = r.groupLabels(a.labels());
-            String id = r.key() + ":" + gl;
+            String id = r.id() + ":" + gl;
             AggregationGroup g = groups.get(id);
             if (g == null) {
                 if (a.isResolvedAt(now)) {
@@ -102,7 +102,7 @@ final class Dispatcher {
                     g.nextFlushMillis = now + g.route.groupIntervalMillis();
                     g.alerts.values().removeIf(a -> a.isResolvedAt(now));
                     if (g.alerts.isEmpty()) {
-                        groups.remove(g.route.key() + ":" + g.groupLabels);
+                        groups.remove(g.route.id() + ":" + g.groupLabels);
                     }
                     flushed++;
                 }
@@ -144,7 +144,7 @@ final class Dispatcher {
             String key = Integration.key(g.route.receiver(), i);
             NotificationLog.Entry last = nflog.get(g.groupKey, key);
             String reason = reason(last, firing, resolved, i.shouldSendResolved(), g.route.repeatIntervalMillis(), now);
-            if (reason == null) {
+            if (reason == null || isAlreadyQueued(key, g.groupKey, firing, resolved)) {
                 continue;
             }
             List<Alert> toSend = i.shouldSendResolved() ? alerts : alerts.stream().filter(a -> !a.isResolvedAt(now)).toList();
@@ -160,6 +160,16 @@ final class Dispatcher {
                     g.groupKey, reason);
             onQueued.accept(g.route.receiver(), i);
         }
+    }
+
+    /**
+     * Whether the same content is still waiting in the outbox for this group and integration. Replacing it would
+     * restart its delivery at every group_interval and defeat the retry backoff of a failing receiver (Alertmanager
+     * avoids this because a group's flush blocks until its notify call, retries included, returns).
+     */
+    private boolean isAlreadyQueued(String integrationKey, String groupKey, Set<String> firing, Set<String> resolved) {
+        Outbox.Entry pending = outbox.current(integrationKey, groupKey);
+        return pending != null && pending.firing().equals(firing) && pending.resolved().equals(resolved);
     }
 
     private boolean isInhibited(Labels l, List<Labels> firing) {

@@ -45,6 +45,13 @@ public final class Json {
         return n;
     }
 
+    /** Sets {@code key} only when {@code value} is not empty (optional fields the services reject as "" ). */
+    public static void putIfPresent(ObjectNode n, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            n.put(key, value);
+        }
+    }
+
     /** Serialises with a trailing newline, as Go's json.Encoder does. */
     public static byte[] bytes(Object node) {
         try {

@@ -55,6 +55,10 @@ public final class Notifier implements AutoCloseable {
         this.silences = new Silences(settings.stateDir().resolve("silences.json"));
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         this.dispatcher = new Dispatcher(clock, nflog, outbox, silences, settings.externalUrl(), this::wake);
+        // Alert when this stays above zero: some receiver has been unreachable for a while.
+        meter.gaugeBuilder("sightline_alerting_notifications_pending").ofLongs()
+                .setDescription("Notifications in the durable outbox, not yet delivered")
+                .buildWithCallback(m -> m.record(outbox.size()));
         if (outbox.size() > 0) {
             log.info("notification outbox has pending notifications from before the restart [count={}]", outbox.size());
         }
@@ -121,6 +125,11 @@ public final class Notifier implements AutoCloseable {
 
     public List<Alert> alerts() {
         return dispatcher.alerts();
+    }
+
+    /** The outbox's entries, for tests. */
+    List<Outbox.Entry> pendingEntries() {
+        return outbox.all();
     }
 
     /** Pending notifications not yet delivered. */

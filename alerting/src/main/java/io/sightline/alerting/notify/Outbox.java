@@ -85,6 +85,13 @@ public final class Outbox {
         }
     }
 
+    /** Every pending entry, oldest first. */
+    List<Entry> all() {
+        synchronized (lock) {
+            return List.copyOf(entries.values());
+        }
+    }
+
     public int size() {
         synchronized (lock) {
             return entries.size();

@@ -11,11 +11,13 @@ import java.util.stream.Collectors;
  * A node of Alertmanager's routing tree with inherited options resolved. Immutable.
  *
  * @param groupBy     label names to group by; empty means one group; {@code isGroupByAll} for {@code ...}
- * @param key         Alertmanager's route key: {@code {}} for the root, {@code {}/{team="db"}} below
+ * @param key         Alertmanager's route key: {@code {}} for the root, {@code {}/{team="db"}} below; siblings
+ *                    with equal matchers share it, so it names groups in messages but does not identify the route
+ * @param id          the route's position in the tree ({@code 0/2/1}), unique; aggregation groups are per id
  */
 public record RouteNode(String receiver, List<Matcher> matchers, List<String> groupBy, boolean isGroupByAll,
                         long groupWaitMillis, long groupIntervalMillis, long repeatIntervalMillis, boolean isContinue,
-                        List<RouteNode> children, String key) {
+                        List<RouteNode> children, String key, String id) {
 
     /** The routes an alert goes to, depth first (Alertmanager's Route.Match). */
     public List<RouteNode> match(Labels labels) {

@@ -37,13 +37,13 @@ public final class AlertingRule extends Rule {
     }
 
     @Override
-    List<Output> evaluate(long tsMillis, EvalContext ctx, int limit) {
-        List<Value.Sample> samples = query(ctx, spec.expr(), tsMillis);
+    List<Output> evaluate(long tsMillis, long queryMillis, EvalContext ctx, int limit) {
+        List<Value.Sample> samples = query(ctx, spec.expr(), queryMillis);
         Map<Labels, Value.Sample> current = new LinkedHashMap<>();
         Map<Labels, Map<String, String>> annotationsByAlert = new HashMap<>();
         Template.QueryFunction templateQuery = expr -> {
             List<Template.Sample> out = new ArrayList<>();
-            for (Value.Sample s : query(ctx, expr, tsMillis)) {
+            for (Value.Sample s : query(ctx, expr, queryMillis)) {
                 out.add(new Template.Sample(s.labels().toMap(), s.value()));
             }
             return out;

@@ -16,8 +16,8 @@ public final class RecordingRule extends Rule {
     }
 
     @Override
-    List<Output> evaluate(long tsMillis, EvalContext ctx, int limit) {
-        List<Value.Sample> samples = query(ctx, spec.expr(), tsMillis);
+    List<Output> evaluate(long tsMillis, long queryMillis, EvalContext ctx, int limit) {
+        List<Value.Sample> samples = query(ctx, spec.expr(), queryMillis);
         List<Output> out = new ArrayList<>(samples.size());
         Set<Labels> seen = new HashSet<>();
         for (Value.Sample s : samples) {

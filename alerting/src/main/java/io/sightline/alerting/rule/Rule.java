@@ -47,8 +47,11 @@ public abstract sealed class Rule permits AlertingRule, RecordingRule {
         return evaluationNanos;
     }
 
-    /** Evaluates at {@code tsMillis}; returns the series to write. Throws with a message on failure. */
-    abstract List<Output> evaluate(long tsMillis, EvalContext ctx, int limit);
+    /**
+     * Evaluates at {@code tsMillis}, querying at {@code queryMillis} (earlier by the group's query_offset); returns
+     * the series to write (at {@code tsMillis}). Throws with a message on failure.
+     */
+    abstract List<Output> evaluate(long tsMillis, long queryMillis, EvalContext ctx, int limit);
 
     static List<Value.Sample> query(EvalContext ctx, String expr, long tsMillis) {
         QueryResult r = ctx.engine().instantQuery(expr, tsMillis, QueryOptions.DEFAULT);

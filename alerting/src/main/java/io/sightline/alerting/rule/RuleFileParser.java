@@ -28,6 +28,7 @@ public final class RuleFileParser {
     private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Set<String> GROUP_FIELDS = Set.of("name", "interval", "limit", "rules", "query_offset", "labels");
+    private static final Pattern EXPR_ERROR = Pattern.compile(".*?: group \".*?\", rule (\\d+), \".*?\": could not parse expression: ");
     private static final Set<String> RULE_FIELDS = Set.of("alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations");
 
     private final ExpressionChecker checker;
@@ -54,8 +55,10 @@ public final class RuleFileParser {
     List<GroupSpec> parse(Path file, List<String> errors) {
         String name = file.toString();
         JsonNode root;
+        String text;
         try {
-            root = YAML.readTree(Files.readString(file));
+            text = Files.readString(file);
+            root = YAML.readTree(text);
         } catch (JsonProcessingException e) {
             errors.add(name + ": " + e.getOriginalMessage() + locationOf(e));
             return List.of();
@@ -85,8 +88,11 @@ public final class RuleFileParser {
         }
         List<GroupSpec> out = new ArrayList<>();
         Set<String> seen = new java.util.HashSet<>();
+        int groupIndex = 0;
         for (JsonNode g : groupsNode) {
-            GroupSpec spec = group(name, g, errors);
+            List<String> groupErrors = new ArrayList<>();
+            GroupSpec spec = group(name, g, groupErrors);
+            addWithPositions(groupErrors, name, text, groupIndex++, errors);
             if (spec != null && !seen.add(spec.name())) {
                 errors.add(name + ": " + spec.name() + ": repeated in the same file");
             } else if (spec != null) {
@@ -94,6 +100,27 @@ public final class RuleFileParser {
             }
         }
         return out;
+    }
+
+    /**
+     * Expression errors get the {@code line:column} of their {@code expr} after the file name, as promtool prints
+     * them ({@code rules.yml: 7:15: group "api", rule 2, "Broken": could not parse expression: ...}).
+     */
+    private static void addWithPositions(List<String> groupErrors, String file, String text, int groupIndex, List<String> errors) {
+        Map<String, String> positions = null;
+        for (String e : groupErrors) {
+            java.util.regex.Matcher m = EXPR_ERROR.matcher(e);
+            if (m.lookingAt() && e.startsWith(file + ": ")) {
+                if (positions == null) {
+                    positions = ExprPositions.of(text);
+                }
+                String pos = positions.get(groupIndex + "/" + (Integer.parseInt(m.group(1)) - 1));
+                if (pos != null) {
+                    e = file + ": " + pos + ": " + e.substring(file.length() + 2);
+                }
+            }
+            errors.add(e);
+        }
     }
 
     private GroupSpec group(String file, JsonNode g, List<String> errors) {
@@ -117,19 +144,21 @@ public final class RuleFileParser {
             }
         }
         int limit = g.path("limit").asInt(0);
+        long queryOffset = duration(g, "query_offset", where, errors);
+        Map<String, String> groupLabels = stringMap(g.path("labels"), where + ": labels", errors);
         List<RuleSpec> rules = new ArrayList<>();
         int index = 0;
         for (JsonNode r : g.path("rules")) {
             index++;
-            RuleSpec spec = rule(where, index, r, errors);
+            RuleSpec spec = rule(where, index, r, groupLabels, errors);
             if (spec != null) {
                 rules.add(spec);
             }
         }
-        return new GroupSpec(file, groupName, interval, limit, List.copyOf(rules));
+        return new GroupSpec(file, groupName, interval, limit, queryOffset, List.copyOf(rules));
     }
 
-    private RuleSpec rule(String groupWhere, int index, JsonNode r, List<String> errors) {
+    private RuleSpec rule(String groupWhere, int index, JsonNode r, Map<String, String> groupLabels, List<String> errors) {
         boolean isAlert = r.hasNonNull("alert");
         boolean isRecord = r.hasNonNull("record");
         String name = isAlert ? r.get("alert").asText() : isRecord ? r.get("record").asText() : "";
@@ -160,7 +189,9 @@ public final class RuleFileParser {
         }
         long forMillis = duration(r, "for", where, errors);
         long keepFiring = duration(r, "keep_firing_for", where, errors);
-        Map<String, String> labels = stringMap(r.path("labels"), where + ": labels", errors);
+        // group labels first: a rule's own label of the same name wins (Prometheus 3)
+        Map<String, String> labels = new LinkedHashMap<>(groupLabels);
+        labels.putAll(stringMap(r.path("labels"), where + ": labels", errors));
         Map<String, String> annotations = stringMap(r.path("annotations"), where + ": annotations", errors);
         for (String l : labels.keySet()) {
             if (!LABEL_NAME.matcher(l).matches() || l.equals("__name__")) {

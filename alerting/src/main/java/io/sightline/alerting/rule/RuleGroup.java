@@ -134,7 +134,7 @@ public final class RuleGroup implements AutoCloseable {
                 long r0 = System.nanoTime();
                 boolean failed = false;
                 try {
-                    for (Rule.Output o : r.evaluate(tsMillis, ctx, spec.limit())) {
+                    for (Rule.Output o : r.evaluate(tsMillis, tsMillis - spec.queryOffsetMillis(), ctx, spec.limit())) {
                         if (written.add(o.labels())) {
                             app.append(0, o.labels(), tsMillis, o.value());
                         }
@@ -237,6 +237,27 @@ public final class RuleGroup implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("cannot restore alert state from {} [alert={}]", AlertingRule.ALERTS_FOR_STATE, rule.spec.name(), e);
         }
+    }
+
+    /**
+     * Ends the series this group wrote with stale markers, as Prometheus does for a group removed by a reload, so
+     * queries stop seeing them at once instead of after the lookback delta. Call after {@link #close()}.
+     */
+    void markStale(long tsMillis) {
+        if (previousSeries.isEmpty()) {
+            return;
+        }
+        Appender app = ctx.appendable().appender();
+        try {
+            for (Labels l : previousSeries) {
+                app.append(0, l, tsMillis, StaleMarker.VALUE);
+            }
+            app.commit();
+        } catch (RuntimeException e) {
+            app.rollback();
+            log.warn("cannot write stale markers for removed rule group [group={}]", spec.name(), e);
+        }
+        previousSeries = new HashSet<>();
     }
 
     /** Stops the thread and waits for an evaluation in progress to finish. Idempotent. */

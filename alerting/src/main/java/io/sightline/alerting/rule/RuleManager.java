@@ -59,6 +59,7 @@ public final class RuleManager implements AutoCloseable {
             }
             for (RuleGroup gone : old.values()) {
                 gone.close();
+                gone.markStale(clock.millis());
             }
             groups = List.copyOf(next);
             isFirstLoad = false;

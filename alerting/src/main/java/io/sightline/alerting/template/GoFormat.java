@@ -49,6 +49,17 @@ public final class GoFormat {
         return layout(d, Math.max(prec, 1));
     }
 
+    /** Go's {@code strconv.FormatFloat(v, 'e', -1, 64)}: shortest digits, always in exponent form. */
+    public static String formatE(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return formatFloat(v);
+        }
+        if (v == 0) {
+            return "0e+00";
+        }
+        return layout(new BigDecimal(Double.toString(v)).stripTrailingZeros(), Integer.MIN_VALUE);
+    }
+
     private static String layout(BigDecimal d, int expLimit) {
         int exp = d.precision() - d.scale() - 1;
         if (exp < -4 || exp >= expLimit) {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A parsed template in Prometheus's rule-template dialect (Go text/template subset, see {@link TemplateParser}).
@@ -67,7 +66,7 @@ public final class Template {
         dot.put("ExternalLabels", data.externalLabels());
         dot.put("ExternalURL", data.externalUrl());
         dot.put("Value", data.value());
-        vars.put("", dot);
+        vars.put("", dot); // Go's $ is the data the template started with
         StringBuilder out = new StringBuilder();
         new Exec(query, vars).run(nodes, dot, out);
         return out.toString();
@@ -198,9 +197,5 @@ public final class Template {
             case List<?> l -> !l.isEmpty();
             default -> true;
         };
-    }
-
-    static Set<String> functionNames() {
-        return TemplateFunctions.NAMES;
     }
 }

@@ -16,6 +16,8 @@ final class TemplateParser {
     private final Set<String> functions;
     private final List<String> actions = new ArrayList<>();
     private final List<Object> pieces = new ArrayList<>(); // String text or Integer action index
+    /** Variables in scope; Go rejects an undefined variable at parse time, and so do we. */
+    private final Set<String> variables = new java.util.HashSet<>(Set.of("", "labels", "externalLabels", "externalURL", "value"));
     private int pos;
 
     TemplateParser(String name, String src, Set<String> functions) {
@@ -170,6 +172,7 @@ final class TemplateParser {
             if (":=".equals(op) || "=".equals(op)) {
                 lx.next();
                 declared = first.substring(1);
+                variables.add(declared);
             } else {
                 lx.i = save;
             }
@@ -222,8 +225,11 @@ final class TemplateParser {
         }
         if (c == '$') {
             int dot = t.indexOf('.');
-            return dot < 0 ? new Node.Variable(t.substring(1), List.of())
-                    : new Node.Variable(t.substring(1, dot), path(t.substring(dot + 1)));
+            String var = dot < 0 ? t.substring(1) : t.substring(1, dot);
+            if (!variables.contains(var)) {
+                throw error("undefined variable \"$" + var + "\"");
+            }
+            return new Node.Variable(var, dot < 0 ? List.of() : path(t.substring(dot + 1)));
         }
         if (Character.isDigit(c) || c == '-' || c == '+') {
             try {

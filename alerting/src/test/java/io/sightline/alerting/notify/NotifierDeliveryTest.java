@@ -85,6 +85,33 @@ class NotifierDeliveryTest {
     }
 
     @Test
+    void aFailingReceiverIsNotRequeuedEveryGroupIntervalWhileItsNotificationIsPending() throws Exception {
+        receiver.answer(n -> 503);
+        try (Notifier n = start()) {
+            n.send(List.of(firing("a")));
+            clock.advance(10_000);
+            n.tick();
+            assertThat(n.pendingEntries()).hasSize(1);
+            long version = n.pendingEntries().getFirst().version();
+            for (int i = 0; i < 2; i++) { // alerts stay firing until T0 + 240 s
+                n.send(List.of(firing("a")));
+                clock.advance(60_000);
+                n.tick();
+                assertThat(n.pendingEntries()).as("after flush %d with unchanged alerts", i)
+                        .extracting(Outbox.Entry::version).containsExactly(version);
+            }
+            // new content still replaces what is pending
+            n.send(List.of(firing("a"), firing("b")));
+            clock.advance(60_000);
+            n.tick();
+            assertThat(n.pendingEntries()).singleElement().satisfies(e -> {
+                assertThat(e.version()).isGreaterThan(version);
+                assertThat(e.firing()).hasSize(2);
+            });
+        }
+    }
+
+    @Test
     void aRestartBetweenFailuresLosesNothingAndDuplicatesNothing() throws Exception {
         receiver.answer(n -> 500);
         try (Notifier n = start()) {
@@ -138,5 +165,74 @@ class NotifierDeliveryTest {
                 .map(MetricData::getLongSumData).flatMap(d -> d.getPoints().stream())
                 .filter(p -> "team-x".equals(p.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("receiver"))))
                 .mapToLong(LongPointData::getValue).sum();
+    }
+
+    @Test
+    void tooManyRequestsIsRetriedAndOtherClientErrorsAreDroppedAndCounted() throws Exception {
+        receiver.answer(n -> n == 1 ? 429 : n == 2 ? 200 : 400);
+        try (Notifier n = start()) {
+            n.send(List.of(firing("a")));
+            clock.advance(10_000);
+            n.tick();
+            await().atMost(Duration.ofSeconds(20)).until(() -> n.pendingCount() == 0);
+            assertThat(receiver.requests()).extracting(TestReceiver.Request::answeredStatus).containsExactly(429, 200);
+            // a new alert makes a new notification, which the receiver rejects with 400: not retried
+            n.send(List.of(firing("a"), firing("b")));
+            clock.advance(60_000);
+            n.tick();
+            await().atMost(Duration.ofSeconds(20)).until(() -> n.pendingCount() == 0);
+        }
+        assertThat(receiver.requests()).extracting(TestReceiver.Request::answeredStatus).containsExactly(429, 200, 400);
+        assertThat(failedCount()).isEqualTo(2);
+        assertThat(DeliveryWorker.retryAfterMillis("3")).isEqualTo(3000);
+        assertThat(DeliveryWorker.retryAfterMillis("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(-1);
+    }
+
+    @Test
+    void connectionErrorsAreRetriedUntilTheReceiverIsBack() throws Exception {
+        try (Notifier n = start()) {
+            receiver.close(); // nothing listens on the port now
+            n.send(List.of(firing("a")));
+            clock.advance(10_000);
+            n.tick();
+            await().atMost(Duration.ofSeconds(20)).until(() -> failedCount() >= 2);
+            assertThat(n.pendingCount()).isEqualTo(1);
+            assertThat(metrics.collectAllMetrics()).filteredOn(m -> m.getName().equals("sightline_alerting_notifications_pending"))
+                    .singleElement().satisfies(m -> assertThat(m.getLongGaugeData().getPoints()).singleElement()
+                            .satisfies(p -> assertThat(p.getValue()).isEqualTo(1)));
+        }
+    }
+
+    @Test
+    void aHangingReceiverDoesNotDelayAnother() throws Exception {
+        try (TestReceiver hanging = new TestReceiver()) {
+            hanging.holdRequests();
+            Path cfg = Files.writeString(dir.resolve("two.yml"), """
+                    route:
+                      receiver: slow
+                      group_wait: 10s
+                      routes:
+                        - {matchers: ['severity="page"'], receiver: slow, continue: true}
+                        - {matchers: ['severity="page"'], receiver: fast}
+                    receivers:
+                      - name: slow
+                        webhook_configs: [{url: %s, timeout: 30s}]
+                      - name: fast
+                        webhook_configs: [{url: %s}]
+                    """.formatted(hanging.url("/slow"), receiver.url("/fast")));
+            try (Notifier n = new Notifier(new Notifier.Settings(dir.resolve("state"), "http://s:9090", 1000, 20, 100),
+                    clock, meterProvider.get("test"))) {
+                n.configure(new NotifyConfigParser(k -> null, "http://s:9090", 5_000).parse(cfg));
+                n.send(List.of(firing("a")));
+                clock.advance(10_000);
+                n.tick();
+                await().atMost(Duration.ofSeconds(20)).until(() -> hanging.requests().size() == 1);
+                await().atMost(Duration.ofSeconds(20)).until(() -> receiver.delivered().size() == 1);
+                // the slow receiver's request is still in flight; only its notification is pending
+                assertThat(n.pendingCount()).isEqualTo(1);
+                hanging.release();
+                await().atMost(Duration.ofSeconds(20)).until(() -> n.pendingCount() == 0);
+            }
+        }
     }
 }

@@ -141,7 +141,44 @@ class RoutingTest {
                 """)).hasMessageContaining("route.group_wait: not a valid duration string: \"soon\"");
         assertThatThrownBy(() -> parse("""
                 route: {receiver: x}
-                receivers: [{name: x, pagerduty_configs: [{}]}]
-                """)).hasMessageContaining("receivers[0]: unknown field \"pagerduty_configs\"");
+                receivers: [{name: x, pager_configs: [{}]}]
+                """)).hasMessageContaining("receivers[0]: unknown field \"pager_configs\"");
+        assertThatThrownBy(() -> parse("""
+                global: {resolve_timout: 5m}
+                route: {receiver: x}
+                receivers: [{name: x}]
+                """)).hasMessageContaining("global: unknown field \"resolve_timout\"");
+    }
+
+    @Test
+    void anExistingAlertmanagerFileWithReceiversWeLackStillLoads() throws Exception {
+        NotifyConfig c = parse("""
+                global:
+                  resolve_timeout: 5m
+                  smtp_smarthost: mail:25
+                  smtp_from: am@example.com
+                route: {receiver: mixed}
+                receivers:
+                  - name: mixed
+                    email_configs: [{to: ops@example.com}]
+                    pagerduty_configs: [{routing_key: abc}]
+                    webhook_configs: [{url: URL/hook}]
+                """);
+        assertThat(c.receivers().get("mixed")).extracting(Integration::type).containsExactly("webhook");
+    }
+
+    @Test
+    void silencesSurviveARestart() {
+        Notifier.Settings settings = new Notifier.Settings(dir.resolve("s"), "http://s:9090", 1000, 10, 50);
+        String id;
+        try (Notifier n = new Notifier(settings, clock, OpenTelemetry.noop().getMeter("t"))) {
+            id = n.silences().upsert(null, List.of(new Silences.SilenceMatcher("job", "api", false, true)),
+                    T0, T0 + 60_000, "me", "maintenance", T0);
+        }
+        try (Notifier n = new Notifier(settings, clock, OpenTelemetry.noop().getMeter("t"))) {
+            assertThat(n.silences().get(id).comment()).isEqualTo("maintenance");
+            assertThat(n.silences().isSilenced(Labels.of("job", "api", "x", "y"), T0 + 1)).isTrue();
+            assertThat(n.silences().isSilenced(Labels.of("job", "api"), T0 + 60_000)).isFalse();
+        }
     }
 }

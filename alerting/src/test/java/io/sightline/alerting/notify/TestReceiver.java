@@ -19,6 +19,9 @@ public final class TestReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private volatile IntUnaryOperator statusForRequestNumber = n -> 200;
+    /** While set, requests are recorded and then held (never answered) until {@link #release()}. */
+    private final java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean isHolding;
 
     public TestReceiver() {
         try {
@@ -33,7 +36,17 @@ public final class TestReceiver implements AutoCloseable {
                 status = statusForRequestNumber.applyAsInt(requests.size() + 1);
                 requests.add(new Request(ex.getRequestURI().getPath(), body, status));
             }
+            if (isHolding) {
+                try {
+                    hold.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             byte[] out = (status == 200 ? "ok" : "boom").getBytes(StandardCharsets.UTF_8);
+            if (status == 429) {
+                ex.getResponseHeaders().add("Retry-After", "0");
+            }
             ex.sendResponseHeaders(status, out.length);
             ex.getResponseBody().write(out);
             ex.close();
@@ -51,6 +64,15 @@ public final class TestReceiver implements AutoCloseable {
         this.statusForRequestNumber = statusForRequestNumber;
     }
 
+    /** From now on requests hang until {@link #release()}. */
+    public void holdRequests() {
+        isHolding = true;
+    }
+
+    public void release() {
+        hold.countDown();
+    }
+
     public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
@@ -65,6 +87,7 @@ public final class TestReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        release();
         server.stop(0);
     }
 }

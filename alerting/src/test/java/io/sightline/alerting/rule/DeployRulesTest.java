@@ -4,12 +4,11 @@ import io.sightline.alerting.state.AlertState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.sightline.alerting.rule.RuleTestSupport.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The rule files that ship in deploy/rules load cleanly and fire on OTel HTTP server data that is slow and failing. */
@@ -19,19 +18,11 @@ class DeployRulesTest {
     @TempDir
     Path dir;
 
-    private static Path deployRules() {
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null && !Files.isDirectory(p.resolve("deploy/rules"))) {
-            p = p.getParent();
-        }
-        assertThat(p).as("deploy/rules above the module dir").isNotNull();
-        return p.resolve("deploy/rules");
-    }
 
     @Test
     void latencyErrorAndBurnRateRulesFireForASlowFailingService() {
         try (RuleTestSupport s = new RuleTestSupport(dir)) {
-            s.manager.load(List.of(deployRules() + "/*.yml"));
+            s.manager.load(List.of(RuleTestSupport.deployRules() + "/*.yml"));
             assertThat(s.manager.groups()).extracting(g -> g.spec().name())
                     .contains("http-server-latency", "http-server-errors", "http-server-slo-burn-rate");
             // 10 requests/s, 1 of them a 500; every request takes between 0.5 s and 1 s.
@@ -53,15 +44,7 @@ class DeployRulesTest {
                 }
                 s.evaluateAll(t);
             }
-            Map<String, AlertState> states = new HashMap<>();
-            for (RuleGroup g : s.manager.groups()) {
-                for (Rule r : g.rules()) {
-                    assertThat(r.health()).as("%s: %s", r.spec().name(), r.lastError()).isEqualTo("ok");
-                    if (r instanceof AlertingRule ar) {
-                        states.put(r.spec().name(), ar.state());
-                    }
-                }
-            }
+            Map<String, AlertState> states = s.alertStatesOfHealthyRules();
             assertThat(states).containsEntry("HttpServerHighLatencyP99", AlertState.PENDING)
                     .containsEntry("HttpServerHighErrorRatio", AlertState.FIRING)
                     .containsEntry("HttpServerErrorBudgetBurn", AlertState.FIRING);
@@ -70,10 +53,4 @@ class DeployRulesTest {
         }
     }
 
-    private static String[] with(String[] l, String name, String value) {
-        String[] out = java.util.Arrays.copyOf(l, l.length + 2);
-        out[l.length] = name;
-        out[l.length + 1] = value;
-        return out;
-    }
 }

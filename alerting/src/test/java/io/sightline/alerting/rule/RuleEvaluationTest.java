@@ -137,4 +137,30 @@ class RuleEvaluationTest {
             assertThat(rule.state()).isEqualTo(AlertState.FIRING);
         }
     }
+
+    @Test
+    void groupQueryOffsetAndGroupLabelsApplyToEveryRule() throws Exception {
+        Path rules = Files.writeString(dir.resolve("rules.yml"), """
+                groups:
+                  - name: g
+                    query_offset: 1m
+                    labels: {team: db, tier: gold}
+                    rules:
+                      - record: copy
+                        expr: src
+                        labels: {tier: silver}
+                """);
+        try (RuleTestSupport s = new RuleTestSupport(dir.resolve("data"))) {
+            s.manager.load(List.of(rules.toString()));
+            s.write("src", T0 + 60_000, 7);
+            s.evaluateAll(T0 + 60_000); // queries at T0: the sample is not there yet
+            assertThat(s.query("copy", T0 + 60_000)).isEmpty();
+            s.evaluateAll(T0 + 120_000);
+            assertThat(s.query("copy", T0 + 120_000)).singleElement().satisfies(x -> {
+                assertThat(x.value()).isEqualTo(7);
+                assertThat(x.labels().get("team")).isEqualTo("db");
+                assertThat(x.labels().get("tier")).isEqualTo("silver");
+            });
+        }
+    }
 }

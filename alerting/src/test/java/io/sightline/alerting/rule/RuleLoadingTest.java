@@ -29,7 +29,7 @@ class RuleLoadingTest {
         try (RuleTestSupport s = new RuleTestSupport(dir.resolve("data"))) {
             RuleLoadException e = catchThrowableOfType(RuleLoadException.class, () -> s.manager.load(List.of(f.toString())));
             assertThat(e.errors()).singleElement().asString()
-                    .startsWith(f + ": group \"api\", rule 2, \"Broken\": could not parse expression: ");
+                    .startsWith(f + ": 7:15: group \"api\", rule 2, \"Broken\": could not parse expression: ");
         }
     }
 
@@ -93,6 +93,27 @@ class RuleLoadingTest {
         try (RuleTestSupport s = new RuleTestSupport(dir.resolve("data"))) {
             RuleLoadException e = catchThrowableOfType(RuleLoadException.class, () -> s.manager.load(List.of(f.toString())));
             assertThat(e.getMessage()).startsWith(f + ": ").contains("line 3");
+        }
+    }
+
+    @Test
+    void aGroupRemovedByReloadEndsItsSeriesWithStaleMarkers() throws Exception {
+        Path f = Files.writeString(dir.resolve("rules.yml"), """
+                groups:
+                  - name: g
+                    rules:
+                      - record: two
+                        expr: vector(2)
+                """);
+        try (RuleTestSupport s = new RuleTestSupport(dir.resolve("data"))) {
+            s.manager.load(List.of(f.toString()));
+            long now = System.currentTimeMillis();
+            s.evaluateAll(now - 1_000);
+            assertThat(s.query("two", now - 500)).hasSize(1);
+            Files.writeString(f, "groups: []\n");
+            s.manager.load(List.of(f.toString()));
+            assertThat(s.manager.groups()).isEmpty();
+            assertThat(s.query("two", now + 1_000)).isEmpty();
         }
     }
 }

@@ -37,6 +37,42 @@ final class RuleTestSupport implements AutoCloseable {
                 java.time.Clock.systemUTC(), false);
     }
 
+    /** deploy/rules of the repository, found by walking up from the module directory. */
+    static Path deployRules() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !java.nio.file.Files.isDirectory(p.resolve("deploy/rules"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new AssertionError("no deploy/rules above " + Path.of("").toAbsolutePath());
+        }
+        return p.resolve("deploy/rules");
+    }
+
+    /** Each alerting rule's state by alert name, after asserting that every rule evaluated without error. */
+    java.util.Map<String, io.sightline.alerting.state.AlertState> alertStatesOfHealthyRules() {
+        java.util.Map<String, io.sightline.alerting.state.AlertState> states = new java.util.HashMap<>();
+        for (RuleGroup g : manager.groups()) {
+            for (Rule r : g.rules()) {
+                if (!"ok".equals(r.health())) {
+                    throw new AssertionError(r.spec().name() + " is " + r.health() + ": " + r.lastError());
+                }
+                if (r instanceof AlertingRule ar) {
+                    states.put(r.spec().name(), ar.state());
+                }
+            }
+        }
+        return states;
+    }
+
+    /** The label pairs plus one more. */
+    static String[] with(String[] labels, String name, String value) {
+        String[] out = java.util.Arrays.copyOf(labels, labels.length + 2);
+        out[labels.length] = name;
+        out[labels.length + 1] = value;
+        return out;
+    }
+
     void write(String metric, long t, double v, String... labels) {
         Appender a = storage.appender();
         Labels l = Labels.of(labels).toBuilder().set(Labels.METRIC_NAME, metric).build();

@@ -65,6 +65,8 @@ class TemplateTest {
                 .hasMessage("template: summary: function \"humanise\" not defined");
         assertThatThrownBy(() -> Template.parse("summary", "{{ $value "))
                 .hasMessageContaining("template: summary: unclosed action");
+        assertThatThrownBy(() -> Template.parse("summary", "{{ $lables.job }}"))
+                .hasMessage("template: summary: undefined variable \"$lables\"");
         assertThatThrownBy(() -> Template.parse("summary", "{{ if $value }}x"))
                 .hasMessageContaining("missing {{end}}");
     }

@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * 429 with Retry-After when {@code ingest.max_concurrent_requests} is reached (see {@code IngestService}),
  * 503 with Retry-After when storage cannot commit (nothing stored; senders retry).
  *
- * <p>Thread-safe: each thread keeps its own decoder, label cache and decompression buffer.
+ * <p>Thread-safe: each thread keeps its own decoder and decompression buffer; the label cache is shared.
  */
 public final class RemoteWriteEndpoint {
     static final String PROTOBUF = "application/x-protobuf";
@@ -58,7 +58,9 @@ public final class RemoteWriteEndpoint {
         this.clock = clock;
         this.maxRequestBytes = config.maxRequestBytes();
         this.retryAfterSeconds = config.retryAfterSeconds();
-        this.perThread = ThreadLocal.withInitial(() -> new PerThread(new WriteRequestDecoder(config)));
+        // Sized beyond ingest.series_cache_entries (a per-thread figure for OTLP): this one cache serves every thread.
+        LabelCache cache = new LabelCache((int) Math.min(1 << 24, 4L * config.seriesCacheEntries()));
+        this.perThread = ThreadLocal.withInitial(() -> new PerThread(new WriteRequestDecoder(config, cache)));
     }
 
     /**

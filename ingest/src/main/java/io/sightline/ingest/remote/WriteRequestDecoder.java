@@ -28,7 +28,7 @@ import java.util.Arrays;
  *
  * <p>Series with invalid labels and single samples are rejected and counted in the {@link WriteTally}; the
  * rest of the request is still appended. Unknown fields are skipped; exemplars are dropped (counted);
- * native histograms are rejected as unsupported. Not thread-safe: one per thread.
+ * native histograms are rejected as unsupported. Not thread-safe: one per thread (the label cache is shared).
  */
 final class WriteRequestDecoder {
     private static final int WRITE_TIMESERIES = 1 << 3 | 2;
@@ -60,12 +60,12 @@ final class WriteRequestDecoder {
     private int[] labelFrom = new int[16];
     private int[] labelTo = new int[16];
 
-    WriteRequestDecoder(IngestConfig config) {
+    WriteRequestDecoder(IngestConfig config, LabelCache cache) {
         this.maxLabels = config.maxLabelsPerSeries();
         this.maxNameLength = config.maxLabelNameLength();
         this.maxValueLength = config.maxLabelValueLength();
         this.maxFutureSkewMillis = config.maxFutureSkewMillis();
-        this.cache = new LabelCache(Math.max(16, config.seriesCacheEntries()));
+        this.cache = cache;
     }
 
     /**
@@ -186,10 +186,8 @@ final class WriteRequestDecoder {
                 return;
             }
             ref = Appender.NO_REF;
-            if (contiguous && labels > 0) {
-                entry = cache.put(hash, buf, keyFrom, keyTo, series, ref);
-            }
         }
+        long firstRef = ref;
         for (int i = 0; i < samples; i++) {
             long t = timestamps[i];
             if (t > maxTime) {
@@ -209,8 +207,10 @@ final class WriteRequestDecoder {
                 tally.accepted++;
             }
         }
-        if (entry != null) {
-            entry.ref = ref;
+        if (entry == null && contiguous && labels > 0) {
+            cache.put(hash, buf, keyFrom, keyTo, series, ref);
+        } else if (entry != null && ref != firstRef) {
+            cache.updateRef(entry, ref);
         }
         if (histograms > 0) {
             Labels s = series;

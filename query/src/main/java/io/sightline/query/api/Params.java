@@ -1,7 +1,9 @@
 package io.sightline.query.api;
 
+import io.sightline.query.promql.parser.Strings;
 import io.sightline.query.HttpCall;
 import io.sightline.query.QueryException;
+import io.sightline.query.promql.parser.Parser;
 import io.sightline.storage.model.Matcher;
 
 import java.util.ArrayList;
@@ -24,7 +26,7 @@ final class Params {
 
     /** Prometheus's {@code invalidParamError}: {@code invalid parameter "start": ...}. */
     static QueryException invalid(String param, String message) {
-        return badData("invalid parameter " + GoQuote.quote(param) + ": " + message);
+        return badData("invalid parameter " + Strings.goQuote(param) + ": " + message);
     }
 
     /** A required timestamp (query_range's start and end). */
@@ -72,7 +74,7 @@ final class Params {
         try {
             limit = Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw invalid("limit", "cannot parse " + GoQuote.quote(v) + " to a valid limit: not an integer");
+            throw invalid("limit", "cannot parse " + Strings.goQuote(v) + " to a valid limit: not an integer");
         }
         if (limit < 0) {
             throw invalid("limit", "limit must be non-negative");
@@ -89,7 +91,7 @@ final class Params {
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw badData(param + " must be a number, got " + GoQuote.quote(v));
+            throw badData(param + " must be a number, got " + Strings.goQuote(v));
         }
     }
 
@@ -103,12 +105,12 @@ final class Params {
         for (String v : values) {
             List<Matcher> set;
             try {
-                set = SelectorParser.parse(v);
-            } catch (IllegalArgumentException e) {
+                set = Parser.parseSelector(v);
+            } catch (QueryException e) {
                 throw invalid(MATCH, e.getMessage());
             }
             if (set.stream().allMatch(Matcher::matchesEmpty)) {
-                throw invalid(MATCH, "match[] must contain at least one non-empty matcher, got " + GoQuote.quote(v));
+                throw invalid(MATCH, "match[] must contain at least one non-empty matcher, got " + Strings.goQuote(v));
             }
             sets.add(set);
         }

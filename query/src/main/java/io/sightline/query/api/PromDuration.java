@@ -1,19 +1,13 @@
 package io.sightline.query.api;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import io.sightline.query.promql.parser.Strings;
+import io.sightline.query.promql.parser.Durations;
 
 /**
  * Reads API durations as Prometheus's {@code parseDuration} does: float seconds ({@code 15}, {@code 0.5}) or a
- * Prometheus duration ({@code 5m}, {@code 1h30m}, units y w d h m s ms, largest first).
+ * Prometheus duration ({@code 5m}, {@code 1h30m}), read by the same {@link Durations} as PromQL's.
  */
 final class PromDuration {
-    private static final Pattern UNITS = Pattern.compile(
-            "(?:([0-9]+)y)?(?:([0-9]+)w)?(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?(?:([0-9]+)ms)?");
-    private static final long[] UNIT_NANOS = {
-            365L * 24 * 3600 * 1_000_000_000L, 7L * 24 * 3600 * 1_000_000_000L, 24L * 3600 * 1_000_000_000L,
-            3600L * 1_000_000_000L, 60L * 1_000_000_000L, 1_000_000_000L, 1_000_000L};
-
     private PromDuration() {
     }
 
@@ -26,32 +20,27 @@ final class PromDuration {
             double seconds = Double.parseDouble(PromTime.normalizeSpecial(s));
             double nanos = seconds * 1e9;
             if (nanos > (double) Long.MAX_VALUE || nanos < (double) Long.MIN_VALUE) {
-                throw new IllegalArgumentException("cannot parse " + GoQuote.quote(s)
+                throw new IllegalArgumentException("cannot parse " + Strings.goQuote(s)
                         + " to a valid duration. It overflows int64");
             }
             if (!Double.isNaN(nanos)) {
                 return (long) nanos;
             }
-        } else if (s.equals("0")) {
-            return 0;
         } else if (!s.isEmpty()) {
-            Matcher m = UNITS.matcher(s);
-            if (m.matches()) {
-                long total = 0;
-                for (int i = 0; i < UNIT_NANOS.length; i++) {
-                    String n = m.group(i + 1);
-                    if (n != null) {
-                        try {
-                            total = Math.addExact(total, Math.multiplyExact(Long.parseLong(n), UNIT_NANOS[i]));
-                        } catch (ArithmeticException | NumberFormatException e) {
-                            throw new IllegalArgumentException("cannot parse " + GoQuote.quote(s)
-                                    + " to a valid duration: duration out of range");
-                        }
-                    }
+            try {
+                return Math.multiplyExact(Durations.parse(s), 1_000_000L);
+            } catch (ArithmeticException e) {
+                throw outOfRange(s);
+            } catch (IllegalArgumentException e) {
+                if (e.getMessage().equals("duration out of range")) {
+                    throw outOfRange(s);
                 }
-                return total;
             }
         }
-        throw new IllegalArgumentException("cannot parse " + GoQuote.quote(s) + " to a valid duration");
+        throw new IllegalArgumentException("cannot parse " + Strings.goQuote(s) + " to a valid duration");
+    }
+
+    private static IllegalArgumentException outOfRange(String s) {
+        return new IllegalArgumentException("cannot parse " + Strings.goQuote(s) + " to a valid duration: duration out of range");
     }
 }

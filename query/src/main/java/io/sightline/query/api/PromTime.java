@@ -1,5 +1,6 @@
 package io.sightline.query.api;
 
+import io.sightline.query.promql.parser.Strings;
 import java.time.DateTimeException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -67,7 +68,7 @@ final class PromTime {
                 return MAX_MILLIS;
             }
         }
-        throw new IllegalArgumentException("cannot parse " + GoQuote.quote(s) + " to a valid timestamp");
+        throw new IllegalArgumentException("cannot parse " + Strings.goQuote(s) + " to a valid timestamp");
     }
 
     /**

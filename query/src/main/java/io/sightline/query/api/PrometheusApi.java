@@ -29,6 +29,8 @@ final class PrometheusApi {
         list.add(exact("/api/v1/query", GET_POST, query::instant));
         list.add(exact("/api/v1/query_range", GET_POST, query::range));
         list.add(exact("/api/v1/query_exemplars", GET_POST, query::exemplars));
+        list.add(exact("/api/v1/format_query", GET_POST, ExpressionEndpoints::format));
+        list.add(exact("/api/v1/parse_query", GET_POST, ExpressionEndpoints::parseTree));
         list.add(exact("/api/v1/series", GET_POST, series::series));
         list.add(exact("/api/v1/labels", GET_POST, series::labelNames));
         list.add(new Endpoint("/api/v1/label/:name/values", GET, SeriesEndpoints.LABEL_PREFIX, true,

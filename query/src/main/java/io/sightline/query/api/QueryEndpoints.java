@@ -1,5 +1,6 @@
 package io.sightline.query.api;
 
+import io.sightline.query.promql.parser.Strings;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.sightline.query.HttpCall;
 import io.sightline.query.QueryEngine;
@@ -88,7 +89,7 @@ final class QueryEndpoints {
     private static QueryOptions options(HttpCall call) {
         long timeoutNanos = Params.durationNanos(call, "timeout", Long.MAX_VALUE);
         if (timeoutNanos <= 0) {
-            throw Params.invalid("timeout", "timeout must be positive, got " + GoQuote.quote(call.param("timeout")));
+            throw Params.invalid("timeout", "timeout must be positive, got " + Strings.goQuote(call.param("timeout")));
         }
         timeoutNanos = timeoutNanos == Long.MAX_VALUE ? 0 : timeoutNanos;
         long lookbackNanos;

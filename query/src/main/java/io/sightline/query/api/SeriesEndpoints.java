@@ -1,5 +1,6 @@
 package io.sightline.query.api;
 
+import io.sightline.query.promql.parser.Strings;
 import io.sightline.query.HttpCall;
 import io.sightline.query.QueryException;
 import io.sightline.storage.Querier;
@@ -62,7 +63,7 @@ final class SeriesEndpoints {
     Reply labelValues(HttpCall call) {
         String path = call.path();
         if (!path.endsWith(VALUES_SUFFIX) || path.length() <= LABEL_PREFIX.length() + VALUES_SUFFIX.length()) {
-            throw new QueryException(QueryException.ErrorType.NOT_FOUND, "unknown endpoint " + GoQuote.quote(path)
+            throw new QueryException(QueryException.ErrorType.NOT_FOUND, "unknown endpoint " + Strings.goQuote(path)
                     + "; label values are at /api/v1/label/<name>/values");
         }
         String name = LabelNames.unescape(path.substring(LABEL_PREFIX.length(), path.length() - VALUES_SUFFIX.length()));

@@ -1,5 +1,6 @@
 package io.sightline.query.api;
 
+import io.sightline.query.promql.parser.Strings;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.sightline.query.ApiConfig;
 import io.sightline.query.HttpCall;
@@ -152,7 +153,7 @@ final class StatusEndpoints {
         } catch (NumberFormatException e) {
             // refused below
         }
-        throw Params.badData("limit must be a positive number, got " + GoQuote.quote(limit));
+        throw Params.badData("limit must be a positive number, got " + Strings.goQuote(limit));
     }
 
     private static void stats(JsonGenerator g, String field, List<Cardinality.Stat> stats) throws IOException {

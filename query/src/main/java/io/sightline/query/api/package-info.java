@@ -11,8 +11,9 @@
  *   <li>{@code Dispatcher}: request to handler on the worker pool, one request per connection at a time,
  *       503 with Retry-After when the pool's queue is full; {@code Router} finds the endpoint.</li>
  *   <li>{@code PrometheusApi}: the endpoint table; {@code QueryEndpoints}, {@code SeriesEndpoints},
- *       {@code MetadataEndpoint}, {@code StatusEndpoints} implement them; {@code Params}, {@code PromTime},
- *       {@code PromDuration}, {@code SelectorParser} read parameters with Prometheus's error messages.</li>
+ *       {@code MetadataEndpoint}, {@code StatusEndpoints}, {@code ExpressionEndpoints} (format_query, parse_query)
+ *       implement them; {@code Params}, {@code PromTime},
+ *       {@code PromDuration}, {@code Parser.parseSelector} (for match[]) read parameters with Prometheus's error messages.</li>
  *   <li>{@code JsonOut}, {@code NumberText}, {@code ValueJson}, {@code Reply}: streamed JSON exactly as
  *       Prometheus writes it.</li>
  * </ul>

@@ -178,6 +178,19 @@ class ApiServerIT {
     }
 
     @Test
+    void formatQueryAndParseQueryAnswerByGetAndByPost() throws Exception {
+        assertThat(get("/api/v1/format_query?query=sum%28up%29by%28job%29").body())
+                .isEqualTo("{\"status\":\"success\",\"data\":\"sum by (job) (up)\"}");
+        assertThat(postForm("/api/v1/format_query", "query=up%7Bb%3D%221%22%2Ca%3D%222%22%7D%5B60s%5D").body())
+                .isEqualTo("{\"status\":\"success\",\"data\":\"up{a=\\\"2\\\",b=\\\"1\\\"}[1m]\"}");
+        assertThat(postForm("/api/v1/parse_query", "query=-1").body())
+                .isEqualTo("{\"status\":\"success\",\"data\":{\"type\":\"numberLiteral\",\"val\":\"-1\"}}");
+        HttpResponse<String> bad = get("/api/v1/format_query?query=sum%28");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("\"errorType\":\"bad_data\"");
+    }
+
+    @Test
     void syntaxErrorsAre400BadDataNamingTheQueryParameter() throws Exception {
         HttpResponse<String> r = get("/api/v1/query?query=sum%28");
         assertThat(r.statusCode()).isEqualTo(400);

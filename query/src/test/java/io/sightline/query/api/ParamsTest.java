@@ -1,5 +1,6 @@
 package io.sightline.query.api;
 
+import io.sightline.query.promql.parser.Strings;
 import io.sightline.query.QueryException;
 import io.sightline.storage.model.Matcher;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class ParamsTest {
             "1d", "0x10", "' 12'", "12s"}, quoteCharacter = '\'')
     void badTimestampsAreRefusedQuotingTheValue(String text) {
         assertThatThrownBy(() -> PromTime.parseMillis(text))
-                .hasMessage("cannot parse " + GoQuote.quote(text) + " to a valid timestamp");
+                .hasMessage("cannot parse " + Strings.goQuote(text) + " to a valid timestamp");
     }
 
     @ParameterizedTest(name = "{0} is {1} ns")
@@ -65,7 +66,7 @@ class ParamsTest {
     @CsvSource(value = {"''", "5x", "m5", "5m1h", "1.5m", "-5m", "5 m", "NaN"}, quoteCharacter = '\'')
     void badDurationsAreRefusedQuotingTheValue(String text) {
         assertThatThrownBy(() -> PromDuration.parseNanos(text))
-                .hasMessage("cannot parse " + GoQuote.quote(text) + " to a valid duration");
+                .hasMessage("cannot parse " + Strings.goQuote(text) + " to a valid duration");
     }
 
     @Test

@@ -16,4 +16,13 @@ record Rendered(int status, String contentType, String body) {
             r.release();
         }
     }
+
+    /** The body of a reply that must be a 200. */
+    static String okBody(Reply reply) {
+        Rendered rendered = of(reply);
+        if (rendered.status() != 200) {
+            throw new AssertionError("expected 200, got " + rendered.status() + ": " + rendered.body());
+        }
+        return rendered.body();
+    }
 }

@@ -58,17 +58,11 @@ class StorageEndpointsTest {
         assertThat(a.append(Appender.NO_REF, labels, T, 1)).isPositive();
     }
 
-    private static String body(Reply r) {
-        Rendered rendered = Rendered.of(r);
-        assertThat(rendered.status()).isEqualTo(200);
-        return rendered.body();
-    }
-
     @Test
     void seriesAreTheSortedUnionOfEveryMatchSelector() {
         HttpCall call = Calls4Test.get("/api/v1/series", "match[]", "up", "match[]", "{job=\"api\"}",
                 "start", "1699999999", "end", "1700000001");
-        assertThat(body(series.series(call))).isEqualTo("{\"status\":\"success\",\"data\":["
+        assertThat(Rendered.okBody(series.series(call))).isEqualTo("{\"status\":\"success\",\"data\":["
                 + "{\"__name__\":\"http_requests_total\",\"code\":\"200\",\"job\":\"api\"},"
                 + "{\"__name__\":\"up\",\"instance\":\"a\",\"job\":\"api\"},"
                 + "{\"__name__\":\"up\",\"instance\":\"b\",\"job\":\"db\"}]}");
@@ -77,7 +71,7 @@ class StorageEndpointsTest {
     @Test
     void seriesOverLimitAreCutWithAWarning() {
         HttpCall call = Calls4Test.get("/api/v1/series", "match[]", "{job=~\".+\"}", "limit", "2");
-        assertThat(body(series.series(call))).isEqualTo("{\"status\":\"success\",\"data\":["
+        assertThat(Rendered.okBody(series.series(call))).isEqualTo("{\"status\":\"success\",\"data\":["
                 + "{\"__name__\":\"http_requests_total\",\"code\":\"200\",\"job\":\"api\"},"
                 + "{\"__name__\":\"up\",\"instance\":\"a\",\"job\":\"api\"}],"
                 + "\"warnings\":[\"results truncated due to limit\"]}");
@@ -92,28 +86,28 @@ class StorageEndpointsTest {
     @Test
     void seriesOutsideTheTimeRangeAreNotListed() {
         HttpCall call = Calls4Test.get("/api/v1/series", "match[]", "up", "start", "1800000000", "end", "1800000001");
-        assertThat(body(series.series(call))).isEqualTo("{\"status\":\"success\",\"data\":[]}");
+        assertThat(Rendered.okBody(series.series(call))).isEqualTo("{\"status\":\"success\",\"data\":[]}");
     }
 
     @Test
     void labelNamesOfAllSeriesOrOfMatchingOnes() {
-        assertThat(body(series.labelNames(Calls4Test.get("/api/v1/labels"))))
+        assertThat(Rendered.okBody(series.labelNames(Calls4Test.get("/api/v1/labels"))))
                 .isEqualTo("{\"status\":\"success\",\"data\":[\"__name__\",\"code\",\"instance\",\"job\",\"k8s.pod\"]}");
-        assertThat(body(series.labelNames(Calls4Test.get("/api/v1/labels", "match[]", "up"))))
+        assertThat(Rendered.okBody(series.labelNames(Calls4Test.get("/api/v1/labels", "match[]", "up"))))
                 .isEqualTo("{\"status\":\"success\",\"data\":[\"__name__\",\"instance\",\"job\"]}");
-        assertThat(body(series.labelNames(Calls4Test.get("/api/v1/labels", "limit", "1"))))
+        assertThat(Rendered.okBody(series.labelNames(Calls4Test.get("/api/v1/labels", "limit", "1"))))
                 .isEqualTo("{\"status\":\"success\",\"data\":[\"__name__\"],\"warnings\":[\"results truncated due to limit\"]}");
     }
 
     @Test
     void labelValuesByNameFromThePathIncludingEscapedNames() {
-        assertThat(body(series.labelValues(Calls4Test.get("/api/v1/label/__name__/values"))))
+        assertThat(Rendered.okBody(series.labelValues(Calls4Test.get("/api/v1/label/__name__/values"))))
                 .isEqualTo("{\"status\":\"success\",\"data\":[\"http_requests_total\",\"node_load1\",\"up\"]}");
-        assertThat(body(series.labelValues(Calls4Test.get("/api/v1/label/job/values", "match[]", "up"))))
+        assertThat(Rendered.okBody(series.labelValues(Calls4Test.get("/api/v1/label/job/values", "match[]", "up"))))
                 .isEqualTo("{\"status\":\"success\",\"data\":[\"api\",\"db\"]}");
-        assertThat(body(series.labelValues(Calls4Test.get("/api/v1/label/U__k8s_2e_pod/values"))))
+        assertThat(Rendered.okBody(series.labelValues(Calls4Test.get("/api/v1/label/U__k8s_2e_pod/values"))))
                 .isEqualTo("{\"status\":\"success\",\"data\":[\"p-1\"]}");
-        assertThat(body(series.labelValues(Calls4Test.get("/api/v1/label/missing/values"))))
+        assertThat(Rendered.okBody(series.labelValues(Calls4Test.get("/api/v1/label/missing/values"))))
                 .isEqualTo("{\"status\":\"success\",\"data\":[]}");
     }
 
@@ -126,21 +120,21 @@ class StorageEndpointsTest {
 
     @Test
     void metadataPerMetricNameSortedAndLimited() {
-        assertThat(body(metadata.metadata(Calls4Test.get("/api/v1/metadata")))).isEqualTo(
+        assertThat(Rendered.okBody(metadata.metadata(Calls4Test.get("/api/v1/metadata")))).isEqualTo(
                 "{\"status\":\"success\",\"data\":{"
                         + "\"http_requests_total\":[{\"type\":\"counter\",\"help\":\"Requests \\u003cserved\\u003e.\",\"unit\":\"\"}],"
                         + "\"up\":[{\"type\":\"gauge\",\"help\":\"Whether the target is up.\",\"unit\":\"\"}]}}");
-        assertThat(body(metadata.metadata(Calls4Test.get("/api/v1/metadata", "metric", "up"))))
+        assertThat(Rendered.okBody(metadata.metadata(Calls4Test.get("/api/v1/metadata", "metric", "up"))))
                 .isEqualTo("{\"status\":\"success\",\"data\":{\"up\":[{\"type\":\"gauge\",\"help\":\"Whether the target is up.\",\"unit\":\"\"}]}}");
-        assertThat(body(metadata.metadata(Calls4Test.get("/api/v1/metadata", "limit", "0"))))
+        assertThat(Rendered.okBody(metadata.metadata(Calls4Test.get("/api/v1/metadata", "limit", "0"))))
                 .isEqualTo("{\"status\":\"success\",\"data\":{}}");
-        assertThat(body(metadata.metadata(Calls4Test.get("/api/v1/metadata", "limit", "1"))))
+        assertThat(Rendered.okBody(metadata.metadata(Calls4Test.get("/api/v1/metadata", "limit", "1"))))
                 .startsWith("{\"status\":\"success\",\"data\":{\"http_requests_total\":").doesNotContain("\"up\"");
     }
 
     @Test
     void tsdbStatusReportsTheHeadAndItsCardinality() {
-        assertThat(body(status.tsdb(Calls4Test.get("/api/v1/status/tsdb", "limit", "5")))).isEqualTo(
+        assertThat(Rendered.okBody(status.tsdb(Calls4Test.get("/api/v1/status/tsdb", "limit", "5")))).isEqualTo(
                 "{\"status\":\"success\",\"data\":{\"headStats\":"
                 + "{\"numSeries\":4,\"numLabelPairs\":9,\"chunkCount\":0,\"minTime\":" + T + ",\"maxTime\":" + T + "},"
                 + "\"seriesCountByMetricName\":[" + stats("up", 2, "http_requests_total", 1, "node_load1", 1) + "],"
@@ -148,7 +142,7 @@ class StorageEndpointsTest {
                 + "\"memoryInBytesByLabelName\":[" + stats("__name__", 33, "job", 8, "code", 3, "k8s.pod", 3, "instance", 2) + "],"
                 + "\"seriesCountByLabelValuePair\":[" + stats("__name__=up", 2, "job=api", 2, "__name__=http_requests_total", 1,
                 "__name__=node_load1", 1, "code=200", 1) + "]}}");
-        assertThat(body(status.tsdb(Calls4Test.get("/api/v1/status/tsdb")))).contains("\"seriesCountByLabelValuePair\":["
+        assertThat(Rendered.okBody(status.tsdb(Calls4Test.get("/api/v1/status/tsdb")))).contains("\"seriesCountByLabelValuePair\":["
                 + stats("__name__=up", 2, "job=api", 2, "__name__=http_requests_total", 1, "__name__=node_load1", 1,
                 "code=200", 1, "instance=a", 1, "instance=b", 1, "job=db", 1, "k8s.pod=p-1", 1) + "]");
         assertThatThrownBy(() -> status.tsdb(Calls4Test.get("/api/v1/status/tsdb", "limit", "0")))
@@ -169,12 +163,12 @@ class StorageEndpointsTest {
         ApiConfig.Status s = new ApiConfig.Status("1.2.3", "abc", "main", "ci", "20261126", Map.of("b", "2", "a", "1"),
                 "data_dir: ./data\n", "15d");
         StatusEndpoints endpoints = new StatusEndpoints(s, storage, Clock.systemUTC());
-        assertThat(body(endpoints.buildInfo())).isEqualTo("{\"status\":\"success\",\"data\":{\"version\":\"1.2.3\","
+        assertThat(Rendered.okBody(endpoints.buildInfo())).isEqualTo("{\"status\":\"success\",\"data\":{\"version\":\"1.2.3\","
                 + "\"revision\":\"abc\",\"branch\":\"main\",\"buildUser\":\"ci\",\"buildDate\":\"20261126\",\"goVersion\":\"java"
                 + Runtime.version().feature() + "\"}}");
-        assertThat(body(endpoints.flags())).isEqualTo("{\"status\":\"success\",\"data\":{\"a\":\"1\",\"b\":\"2\"}}");
-        assertThat(body(endpoints.config())).isEqualTo("{\"status\":\"success\",\"data\":{\"yaml\":\"data_dir: ./data\\n\"}}");
-        assertThat(body(endpoints.runtimeInfo())).contains("\"storageRetention\":\"15d\"", "\"reloadConfigSuccess\":true",
+        assertThat(Rendered.okBody(endpoints.flags())).isEqualTo("{\"status\":\"success\",\"data\":{\"a\":\"1\",\"b\":\"2\"}}");
+        assertThat(Rendered.okBody(endpoints.config())).isEqualTo("{\"status\":\"success\",\"data\":{\"yaml\":\"data_dir: ./data\\n\"}}");
+        assertThat(Rendered.okBody(endpoints.runtimeInfo())).contains("\"storageRetention\":\"15d\"", "\"reloadConfigSuccess\":true",
                 "\"startTime\":\"20");
     }
 }

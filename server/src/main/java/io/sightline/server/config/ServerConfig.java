@@ -9,6 +9,7 @@ import io.sightline.storage.StorageConfig;
 import io.sightline.storage.WalSyncMode;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -117,8 +118,15 @@ public record ServerConfig(Path dataDir, String listenAddress, StorageConfig sto
     private static AlertingConfig alerting(ConfigSource src, Path dataDir, String listen, int httpPort) {
         String host = listen.equals("0.0.0.0") || listen.equals("::") ? "localhost" : listen.contains(":") ? "[" + listen + "]" : listen;
         AlertingConfig d = AlertingConfig.defaults(dataDir, "http://" + host + ":" + httpPort);
-        String notifyFile = src.string("alerting.config_file", null);
-        return new AlertingConfig(src.list("rule_files", d.ruleFiles()),
+        // As in Prometheus, relative paths are relative to the config file's directory.
+        Path origin = Path.of(src.origin());
+        Path base = java.nio.file.Files.isRegularFile(origin) ? origin.toAbsolutePath().getParent() : null;
+        String notifyFile = relativeTo(base, src.string("alerting.config_file", null));
+        List<String> ruleFiles = new java.util.ArrayList<>();
+        for (String p : src.list("rule_files", d.ruleFiles())) {
+            ruleFiles.add(relativeTo(base, p));
+        }
+        return new AlertingConfig(ruleFiles,
                 src.durationMillis("global.evaluation_interval", d.evaluationIntervalMillis()),
                 src.mapUnder("global.external_labels"),
                 notifyFile == null || notifyFile.isBlank() ? null : Path.of(notifyFile),
@@ -131,6 +139,10 @@ public record ServerConfig(Path dataDir, String listenAddress, StorageConfig sto
                 src.durationMillis("alerting.notify_timeout", d.notifyTimeoutMillis()),
                 src.durationMillis("alerting.retry_initial_backoff", d.retryInitialBackoffMillis()),
                 src.durationMillis("alerting.retry_max_backoff", d.retryMaxBackoffMillis()));
+    }
+
+    private static String relativeTo(Path base, String path) {
+        return path == null || path.isBlank() || base == null || Path.of(path).isAbsolute() ? path : base.resolve(path).toString();
     }
 
     /** Prometheus's duration form, largest units first: 15d, 2h30m, 5m. */

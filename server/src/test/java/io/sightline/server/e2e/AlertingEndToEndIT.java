@@ -169,7 +169,7 @@ class AlertingEndToEndIT {
         Path rules = writeRules("queue_depth > ");
         ApiClient.Reply reply = api.post("/-/reload", "text/plain", new byte[0]);
         assertThat(reply.status()).isEqualTo(500);
-        assertThat(reply.body()).contains(rules + ": group \"queues\", rule 1, \"QueueBacklog\": could not parse expression");
+        assertThat(reply.body()).contains(rules + ": 5:15: group \"queues\", rule 1, \"QueueBacklog\": could not parse expression");
         JsonNode groups = JSON.readTree(api.get("/api/v1/rules").body()).path("data").path("groups");
         assertThat(groups.get(0).path("rules").get(0).path("query").asText()).isEqualTo("queue_depth > 10");
 

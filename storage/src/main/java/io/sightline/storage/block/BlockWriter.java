@@ -1,6 +1,7 @@
 package io.sightline.storage.block;
 
 import io.sightline.storage.StorageException;
+import io.sightline.storage.chunk.ChunkFormat;
 import io.sightline.storage.io.ByteSink;
 import io.sightline.storage.io.FileFacade;
 import io.sightline.storage.io.FileHeader;
@@ -63,7 +64,6 @@ public final class BlockWriter {
     private static long[] writeChunks(Path file, TaggedAllocator allocator, List<BlockSeries> series, long[] firstRefs)
             throws IOException {
         CRC32C crc = new CRC32C();
-        ChunkSamples counter = new ChunkSamples();
         long chunks = 0;
         long samples = 0;
         try (FileSink f = new FileSink(file, allocator, MemoryTag.CHUNK)) {
@@ -77,7 +77,7 @@ public final class BlockWriter {
                     out.putInt((int) crc.getValue());
                     f.write(c.data(), c.offset(), c.length());
                     chunks++;
-                    samples += counter.count(c);
+                    samples += ChunkFormat.sampleCount(c.data(), c.offset(), c.length());
                 }
             }
             f.finish();

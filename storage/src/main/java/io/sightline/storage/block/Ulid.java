@@ -7,7 +7,8 @@ import java.security.SecureRandom;
  * milliseconds and 80 random bits, in Crockford base32 (26 characters), as Prometheus names its blocks.
  */
 final class Ulid {
-    private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+    private static final String SYMBOLS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    private static final char[] ALPHABET = SYMBOLS.toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Ulid() {
@@ -42,7 +43,7 @@ final class Ulid {
             return false;
         }
         for (int i = 0; i < 26; i++) {
-            if (new String(ALPHABET).indexOf(name.charAt(i)) < 0) {
+            if (SYMBOLS.indexOf(name.charAt(i)) < 0) {
                 return false;
             }
         }

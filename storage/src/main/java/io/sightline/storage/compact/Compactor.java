@@ -88,7 +88,7 @@ public final class Compactor {
                 beforeHeadTruncation.run();
                 head.truncateBefore(maxt);
                 wal.cut();
-                wal.truncateBefore(maxt, head.metadata());
+                wal.truncateBefore(maxt, head::checkpoint);
                 durationNanos.accept(System.nanoTime() - start);
             }
             return written;

@@ -43,6 +43,8 @@ public final class Head implements PartReader {
     private final AtomicLongArray rejected = new AtomicLongArray(RejectReason.values().length);
     private final List<HeadSeries> newSeries = new ArrayList<>();
     private final LongAdder appended = new LongAdder();
+    /** Scratch of {@link #apply}, which runs under the commit lock. */
+    private final long[] applyBounds = new long[2];
     private final ThreadLocal<HeadAppender> idleAppender = ThreadLocal.withInitial(() -> new HeadAppender(this));
     private volatile long minTime = Long.MAX_VALUE;
     private volatile long maxTime = Long.MIN_VALUE;
@@ -177,8 +179,11 @@ public final class Head implements PartReader {
         int n = batch.sampleCount();
         long[] ts = batch.timestamps();
         double[] vs = batch.values();
-        long lo = Long.MAX_VALUE;
-        long hi = Long.MIN_VALUE;
+        // Only stored samples move the head's time range: a refused one far in the past would make the
+        // block cutter walk every empty window back to it.
+        long[] bounds = applyBounds;
+        bounds[0] = Long.MAX_VALUE;
+        bounds[1] = Long.MIN_VALUE;
         long minValid = minValidTime;
         int start = 0;
         while (start < n) {
@@ -187,20 +192,15 @@ public final class Head implements PartReader {
             while (end < n && batch.series(end) == s) {
                 end++;
             }
-            s.applyAll(ts, vs, start, end - start, minValid, outOfOrderWindowMillis, blockDurationMillis, rejectedByReason);
+            s.applyAll(ts, vs, start, end - start, minValid, outOfOrderWindowMillis, blockDurationMillis,
+                    rejectedByReason, bounds);
             start = end;
         }
-        for (int i = 0; i < n; i++) {
-            lo = Math.min(lo, ts[i]);
-            hi = Math.max(hi, ts[i]);
+        if (bounds[0] < minTime) {
+            minTime = bounds[0];
         }
-        if (n > 0) {
-            if (lo < minTime) {
-                minTime = lo;
-            }
-            if (hi > maxTime) {
-                maxTime = hi;
-            }
+        if (bounds[1] > maxTime) {
+            maxTime = bounds[1];
         }
     }
 
@@ -245,21 +245,36 @@ public final class Head implements PartReader {
     public void truncateBefore(long t) {
         commitLock.lock();
         try {
+            long[] oldest = {Long.MAX_VALUE};
             series.forEach(s -> {
                 if (s.dropBefore(t) && series.remove(s)) {
                     s.isRemoved = true;
                     postings.remove(s.id, s.labels);
+                } else {
+                    oldest[0] = Math.min(oldest[0], s.minTime());
                 }
             });
-            if (minTime < t) {
-                minTime = series.size() == 0 ? Long.MAX_VALUE : t;
-            }
+            // Exact, not just t: after a gap in the data the next cut starts at the data, not at t.
+            minTime = oldest[0];
             if (series.size() == 0) {
                 maxTime = Long.MIN_VALUE;
             }
         } finally {
             commitLock.unlock();
         }
+    }
+
+    /** The series now in the head and the metadata, for a WAL checkpoint. */
+    public WalCheckpoint checkpoint() {
+        List<HeadSeries> live = new ArrayList<>(series.size());
+        series.forEach(live::add);
+        int[] ids = new int[live.size()];
+        Labels[] labels = new Labels[live.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = live.get(i).id;
+            labels[i] = live.get(i).labels;
+        }
+        return new WalCheckpoint(ids, labels, Map.copyOf(metadata));
     }
 
     // ---- replay (used by the WAL at open, before any appender exists) ----

@@ -51,12 +51,6 @@ final class HeadSeries {
         return maxTime;
     }
 
-    boolean isEmpty() {
-        synchronized (lock) {
-            return open.count() == 0 && sealed.length == 0;
-        }
-    }
-
     /** Whether {@code (t, v)} would be accepted, without storing it: {@link #ACCEPTED}, {@link #IDEMPOTENT} or a reject code. */
     long check(long t, double v, long outOfOrderWindowMillis) {
         synchronized (lock) {
@@ -73,16 +67,21 @@ final class HeadSeries {
 
     /**
      * Stores {@code count} samples from the arrays, starting at {@code from}, under one lock acquisition.
-     * Rejections are added to {@code rejected} per reason ordinal.
+     * Rejections are added to {@code rejected} per reason ordinal; {@code bounds[0..1]} are lowered and
+     * raised to the oldest and newest sample stored.
      */
     void applyAll(long[] ts, double[] vs, int from, int count, long minValidTime, long outOfOrderWindowMillis,
-                  long blockDurationMillis, long[] rejected) {
+                  long blockDurationMillis, long[] rejected, long[] bounds) {
         synchronized (lock) {
             for (int i = from, end = from + count; i < end; i++) {
-                long r = ts[i] < minValidTime ? RejectReason.OUT_OF_BOUNDS.code()
-                        : applyLocked(ts[i], vs[i], outOfOrderWindowMillis, blockDurationMillis);
+                long t = ts[i];
+                long r = t < minValidTime ? RejectReason.OUT_OF_BOUNDS.code()
+                        : applyLocked(t, vs[i], outOfOrderWindowMillis, blockDurationMillis);
                 if (r < 0) {
                     rejected[RejectReason.ofCode(r).ordinal()]++;
+                } else if (r == ACCEPTED) {
+                    bounds[0] = Math.min(bounds[0], t);
+                    bounds[1] = Math.max(bounds[1], t);
                 }
             }
         }

@@ -4,6 +4,7 @@ import io.sightline.storage.StorageException;
 import io.sightline.storage.io.TaggedAllocator;
 import io.sightline.storage.model.Labels;
 import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,9 +12,17 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The persistent series registry in {@code index/}: a Chronicle Map from canonical label bytes to series
- * id ({@code series.cm}), and the append-only {@link LabelsFile} from id back to labels ({@code labels}).
- * Thread-safe: lookups are lock-free, registrations take one lock.
+ * The persistent series registry in {@code index/}: a Chronicle Map from a fixed 16-byte hash of the
+ * canonical label bytes ({@link SeriesKeyHash}) to series id ({@code series.cm}), and the append-only
+ * {@link LabelsFile} from id back to labels ({@code labels}). A map hit is verified against the labels
+ * file; a hash collision moves the newer series to the next salt of the hash (open addressing over salts,
+ * which works because entries are never removed). Thread-safe: lookups are lock-free, registrations take
+ * one lock.
+ *
+ * <p>Sizing: the map starts at {@code maxSeries / 16} entries (at least {@link #MIN_INITIAL_ENTRIES})
+ * and grows by Chronicle segment tiers up to twice {@code maxSeries}, so an empty store is a few MB
+ * instead of a file preallocated for every allowed series (494 MB for 2M series with label-byte keys;
+ * Chronicle writes all of it at creation).
  *
  * <p>Crash order: a new series is appended to the labels file first and put into the map second, so a
  * crash in between leaves an id the map lacks, which {@link #open} puts back. With an OS crash (not a
@@ -24,10 +33,13 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
     static final String LABELS_FILE = "labels";
     /** Present only while the registry is closed cleanly; its absence at open triggers a recovery. */
     static final String CLEAN_MARKER = "clean";
-    /** Average canonical label bytes assumed when sizing the map; Chronicle handles larger keys too. */
-    private static final double AVERAGE_KEY_BYTES = 192;
     /** How many of the newest records are checked against the map at open. */
     private static final int RECONCILE_TAIL = 16;
+    /** Initial map entries are maxSeries divided by this; more tiers per segment cost lookup time. */
+    private static final int GROWTH_FACTOR = 16;
+    static final long MIN_INITIAL_ENTRIES = 1 << 16;
+    /** Salts tried before giving up; SHA-256 makes even a second salt practically unreachable. */
+    private static final int MAX_SALTS = 64;
 
     private static final Logger log = LoggerFactory.getLogger(ChronicleSeriesIndex.class);
 
@@ -35,87 +47,150 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
     private final TaggedAllocator allocator;
     private final ChronicleMap<byte[], Integer> map;
     private final LabelsFile labelsFile;
+    private final SeriesKeyHash keyHash;
     private final long maxSeries;
     private final Object createLock = new Object();
 
     private ChronicleSeriesIndex(Path dir, TaggedAllocator allocator, ChronicleMap<byte[], Integer> map,
-                                 LabelsFile labelsFile, long maxSeries) {
+                                 LabelsFile labelsFile, SeriesKeyHash keyHash, long maxSeries) {
         this.dir = dir;
         this.allocator = allocator;
         this.map = map;
         this.labelsFile = labelsFile;
+        this.keyHash = keyHash;
         this.maxSeries = maxSeries;
     }
 
-    /** Opens or creates the registry in {@code dir}, sized for {@code maxSeries} series. */
+    /** Opens or creates the registry in {@code dir}, able to hold {@code maxSeries} series. */
     public static ChronicleSeriesIndex open(Path dir, long maxSeries, TaggedAllocator allocator) {
+        return open(dir, maxSeries, allocator, SeriesKeyHash.SHA_256);
+    }
+
+    static ChronicleSeriesIndex open(Path dir, long maxSeries, TaggedAllocator allocator, SeriesKeyHash keyHash) {
         Path mapFile = dir.resolve(MAP_FILE);
-        ChronicleMap<byte[], Integer> opened;
-        boolean isFreshMap = !allocator.files().exists(mapFile);
+        Path labelsPath = dir.resolve(LABELS_FILE);
+        ChronicleMap<byte[], Integer> map;
+        boolean isFreshMap;
         try {
             allocator.files().createDirectories(dir);
-            var builder = ChronicleMap.of(byte[].class, Integer.class)
-                    .name("sightline-series")
-                    .entries(maxSeries)
-                    .averageKeySize(AVERAGE_KEY_BYTES);
+            LabelsFile.checkHeader(labelsPath, allocator);
+            boolean hasLabels = allocator.files().exists(labelsPath) && allocator.files().size(labelsPath) > 0;
+            if (!hasLabels && allocator.files().exists(mapFile)) {
+                // Its ids would point at labels that are gone; start both over.
+                log.warn("series registry has a map but no labels file, discarding the map [file={}]", mapFile);
+                allocator.files().deleteRecursively(mapFile);
+            }
+            isFreshMap = !allocator.files().exists(mapFile);
+            var builder = mapBuilder(maxSeries);
             Path cleanMarker = dir.resolve(CLEAN_MARKER);
-            if (allocator.files().exists(mapFile) && !allocator.files().exists(cleanMarker)) {
+            if (!isFreshMap && !allocator.files().exists(cleanMarker)) {
                 // Not closed cleanly (crash or kill): let Chronicle check and repair every segment.
                 log.info("series registry was not closed cleanly, recovering [file={}]", mapFile);
-                opened = builder.recoverPersistedTo(mapFile.toFile(), true,
+                map = builder.recoverPersistedTo(mapFile.toFile(), true,
                         c -> log.warn("series registry corruption repaired [file={}, detail={}]", mapFile, c.message()));
             } else {
-                opened = builder.createPersistedTo(mapFile.toFile());
+                map = builder.createPersistedTo(mapFile.toFile());
             }
             allocator.files().deleteRecursively(cleanMarker);
         } catch (IOException | RuntimeException e) {
+            if (e instanceof StorageException se) {
+                throw se;
+            }
             throw new StorageException("cannot open series registry " + mapFile + ": " + e.getMessage(), e);
         }
-        ChronicleMap<byte[], Integer> map = opened;
-        byte[][] tailKeys = new byte[RECONCILE_TAIL][];
-        int[] tailIds = new int[RECONCILE_TAIL];
-        LabelsFile labels;
+        ChronicleSeriesIndex index;
         try {
-            labels = LabelsFile.open(dir.resolve(LABELS_FILE), allocator, (id, key) -> {
-                if (isFreshMap) {
-                    map.put(key, id); // the map file was lost: rebuild it from the labels file
-                } else {
-                    tailKeys[id % RECONCILE_TAIL] = key;
-                    tailIds[id % RECONCILE_TAIL] = id;
-                }
-            });
+            index = new ChronicleSeriesIndex(dir, allocator, map, LabelsFile.open(labelsPath, allocator), keyHash, maxSeries);
         } catch (RuntimeException e) {
             map.close();
             throw e;
         }
-        for (int i = 0; i < RECONCILE_TAIL; i++) {
-            if (tailKeys[i] != null && map.get(tailKeys[i]) == null) {
-                log.info("series registry: restoring id left out by an interrupted registration [id={}]", tailIds[i]);
-                map.put(tailKeys[i], tailIds[i]);
+        try {
+            index.reconcile(isFreshMap);
+        } catch (RuntimeException e) {
+            // No clean marker, and a half-rebuilt map is dropped, so the next open repeats the repair.
+            index.labelsFile.close();
+            map.close();
+            if (isFreshMap) {
+                try {
+                    allocator.files().deleteRecursively(mapFile);
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        return index;
+    }
+
+    private static ChronicleMapBuilder<byte[], Integer> mapBuilder(long maxSeries) {
+        long initialEntries = Math.min(maxSeries, Math.max(MIN_INITIAL_ENTRIES, maxSeries / GROWTH_FACTOR));
+        // Twice maxSeries: segments fill unevenly, and a map that cannot add a tier fails the put.
+        double maxBloat = Math.min(1000, Math.max(1, Math.ceil(2.0 * maxSeries / initialEntries)));
+        return ChronicleMap.of(byte[].class, Integer.class)
+                .name("sightline-series")
+                .constantKeySizeBySample(new byte[SeriesKeyHash.BYTES])
+                .entries(initialEntries)
+                .maxBloatFactor(maxBloat);
+    }
+
+    /** Puts back what the labels file has and the map lacks: all of it when the map file was lost. */
+    private void reconcile(boolean isFreshMap) {
+        int count = labelsFile.count();
+        int from = isFreshMap ? 1 : Math.max(1, count - RECONCILE_TAIL + 1);
+        if (isFreshMap && count > 0) {
+            log.info("series registry: rebuilding the map from the labels file [series={}]", count);
+        }
+        for (int id = from; id <= count; id++) {
+            byte[] canonical = labelsFile.canonicalLabels(id);
+            int found = find(canonical);
+            if (found < 0) {
+                if (!isFreshMap) {
+                    log.info("series registry: restoring id left out by an interrupted registration [id={}]", id);
+                }
+                map.put(keyHash.key(canonical, -found - 1), id);
             }
         }
-        return new ChronicleSeriesIndex(dir, allocator, map, labels, maxSeries);
     }
 
     @Override
     public int getOrCreate(Labels labels) {
-        byte[] key = LabelsCodec.toBytes(labels);
-        Integer id = map.get(key);
-        if (id != null) {
-            return id;
+        byte[] canonical = LabelsCodec.toBytes(labels);
+        int found = find(canonical);
+        if (found > 0) {
+            return found;
         }
         synchronized (createLock) {
-            id = map.get(key);
-            if (id != null) {
-                return id;
+            found = find(canonical);
+            if (found > 0) {
+                return found;
             }
             if (labelsFile.count() >= maxSeries) {
                 return FULL;
             }
-            int created = labelsFile.append(key);
-            map.put(key, created);
+            int created = labelsFile.append(canonical);
+            map.put(keyHash.key(canonical, -found - 1), created);
             return created;
         }
+    }
+
+    /**
+     * The id of these canonical labels, or {@code -(salt + 1)} for the first salt whose key is free,
+     * where they belong when registered.
+     */
+    private int find(byte[] canonical) {
+        for (int salt = 0; salt < MAX_SALTS; salt++) {
+            Integer id = map.get(keyHash.key(canonical, salt));
+            if (id == null) {
+                return -(salt + 1);
+            }
+            if (labelsFile.hasLabels(id, canonical)) {
+                return id;
+            }
+            log.debug("series registry: key collision [salt={}, id={}]", salt, id);
+        }
+        throw new StorageException("series registry: " + MAX_SALTS + " colliding keys for one label set in "
+                + dir + "; the hash function is broken");
     }
 
     @Override
@@ -126,11 +201,6 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
     @Override
     public int size() {
         return labelsFile.count();
-    }
-
-    /** Makes registrations so far durable against an OS crash. */
-    public void force() {
-        labelsFile.force();
     }
 
     @Override

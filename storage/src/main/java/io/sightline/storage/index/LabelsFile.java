@@ -27,7 +27,11 @@ import java.util.zip.CRC32C;
  */
 final class LabelsFile implements AutoCloseable {
     static final int MAGIC = 0x4C424C53; // "SLBL" little-endian
-    static final int VERSION = 1;
+    /**
+     * The version of the whole registry (this file and the map beside it, which carries no header of
+     * ours). 2: the map is keyed by {@link SeriesKeyHash} instead of the canonical label bytes.
+     */
+    static final int VERSION = 2;
 
     private static final Logger log = LoggerFactory.getLogger(LabelsFile.class);
 
@@ -49,8 +53,8 @@ final class LabelsFile implements AutoCloseable {
         this.sink = new ByteSink(allocator, MemoryTag.INDEX, 512);
     }
 
-    /** Opens or creates the file; {@code onRecord} sees every intact record (id, canonical bytes) in id order. */
-    static LabelsFile open(Path path, TaggedAllocator allocator, RecordConsumer onRecord) {
+    /** Opens or creates the file, cutting a torn tail. */
+    static LabelsFile open(Path path, TaggedAllocator allocator) {
         try {
             boolean isNew = !allocator.files().exists(path) || allocator.files().size(path) == 0;
             FileChannel ch = allocator.files().open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -59,7 +63,7 @@ final class LabelsFile implements AutoCloseable {
                 if (isNew) {
                     f.writeHeader();
                 } else {
-                    f.load(onRecord);
+                    f.load();
                 }
                 return f;
             } catch (RuntimeException | IOException e) {
@@ -78,23 +82,42 @@ final class LabelsFile implements AutoCloseable {
         size = FileHeader.BYTES;
     }
 
-    private void load(RecordConsumer onRecord) throws IOException {
+    /**
+     * Throws when an existing file at {@code path} has a wrong magic or version, before anything beside
+     * it (the map) is opened with assumptions of this version.
+     */
+    static void checkHeader(Path path, TaggedAllocator allocator) {
+        try {
+            if (!allocator.files().exists(path) || allocator.files().size(path) == 0) {
+                return;
+            }
+            try (MappedFile mapped = allocator.map(path, MemoryTag.INDEX)) {
+                checkHeader(path, mapped);
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot read series labels file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkHeader(Path path, MappedFile mapped) {
+        String problem = FileHeader.problem(mapped.segment(), MAGIC, VERSION);
+        if (problem != null) {
+            throw new StorageException("series registry " + path.getParent() + " is unreadable: labels file " + path
+                    + ": " + problem + "; it was written by another build of Sightline (data directories are not"
+                    + " migrated before the first release): delete the data directory or use the build that wrote it");
+        }
+    }
+
+    private void load() throws IOException {
         RecordFrames.ScanResult result;
         try (MappedFile mapped = allocator.map(path, MemoryTag.INDEX)) {
-            String problem = FileHeader.problem(mapped.segment(), MAGIC, VERSION);
-            if (problem != null) {
-                throw new StorageException("series labels file " + path + " is unreadable: " + problem
-                        + "; restore it from a backup or delete the index directory and the data together");
-            }
+            checkHeader(path, mapped);
             result = RecordFrames.scan(mapped.segment(), FileHeader.BYTES, (payload, offset) -> {
                 int id = payload.getInt();
                 if (id != count + 1) {
                     throw new io.sightline.storage.io.CorruptDataException("series id " + id + " out of sequence, expected " + (count + 1), offset);
                 }
-                byte[] key = new byte[payload.remaining()];
-                payload.get(key);
                 addOffset(id, offset);
-                onRecord.accept(id, key);
             });
         }
         if (!result.isClean()) {
@@ -143,6 +166,29 @@ final class LabelsFile implements AutoCloseable {
 
     /** The labels of {@code id}, or {@code null} when unknown. */
     Labels labels(int id) {
+        ByteBuffer payload = payload(id);
+        return payload == null ? null : LabelsCodec.read(payload);
+    }
+
+    /** Whether series {@code id} exists and has exactly these canonical label bytes. */
+    boolean hasLabels(int id, byte[] canonicalLabels) {
+        ByteBuffer payload = payload(id);
+        return payload != null && payload.equals(ByteBuffer.wrap(canonicalLabels));
+    }
+
+    /** The canonical label bytes of {@code id}, or {@code null} when unknown. */
+    byte[] canonicalLabels(int id) {
+        ByteBuffer payload = payload(id);
+        if (payload == null) {
+            return null;
+        }
+        byte[] bytes = new byte[payload.remaining()];
+        payload.get(bytes);
+        return bytes;
+    }
+
+    /** The record payload of {@code id} positioned after the id, i.e. at its canonical labels. */
+    private ByteBuffer payload(int id) {
         long offset;
         synchronized (lock) {
             if (id <= 0 || id > count) {
@@ -160,7 +206,7 @@ final class LabelsFile implements AutoCloseable {
             }
             payload.flip();
             payload.getInt();
-            return LabelsCodec.read(payload);
+            return payload;
         } catch (IOException e) {
             throw new StorageException("cannot read series labels file " + path + " at offset " + offset + ": " + e.getMessage(), e);
         }
@@ -192,10 +238,5 @@ final class LabelsFile implements AutoCloseable {
             }
             sink.release();
         }
-    }
-
-    /** Receives a record during load. */
-    interface RecordConsumer {
-        void accept(int id, byte[] canonicalLabels);
     }
 }

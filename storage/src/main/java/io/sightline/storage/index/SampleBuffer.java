@@ -39,9 +39,4 @@ public final class SampleBuffer {
         values = it.decodedValues();
         count = it.count();
     }
-
-    /** The number of samples of the chunk at {@code segment[offset, offset + length)}, from its header. */
-    public int countOf(MemorySegment segment, long offset, int length) {
-        return chunk.reset(segment, offset, length).count();
-    }
 }

@@ -53,10 +53,6 @@ public final class ByteSink {
         buf.putInt(v);
     }
 
-    public void putIntAt(int index, int v) {
-        buf.putInt(index, v);
-    }
-
     public void putLong(long v) {
         ensure(8);
         buf.putLong(v);

@@ -4,6 +4,7 @@ import io.sightline.storage.head.CommitBatch;
 import io.sightline.storage.index.LabelsCodec;
 import io.sightline.storage.io.ByteSink;
 import io.sightline.storage.io.RecordFrames;
+import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.MetricMetadata;
 
 import java.nio.ByteBuffer;
@@ -58,6 +59,20 @@ final class WalEncoder {
             RecordFrames.end(sink, start, crc);
         }
         writeMetadata(batch.metadata(), sink);
+    }
+
+    /** Encodes one series record for {@code ids[from, to)}, for a checkpoint of what older segments held. */
+    void encodeSeries(int[] ids, Labels[] labels, int from, int to, ByteSink sink) {
+        sink.clear();
+        maxTime = Long.MIN_VALUE;
+        int start = RecordFrames.begin(sink);
+        sink.putByte(WalFormat.SERIES);
+        sink.putUvarint(to - from);
+        for (int i = from; i < to; i++) {
+            sink.putUvarint(ids[i]);
+            LabelsCodec.write(labels[i], sink);
+        }
+        RecordFrames.end(sink, start, crc);
     }
 
     /** Encodes metadata alone, for a checkpoint of what older segments held. */

@@ -4,12 +4,12 @@ import io.sightline.storage.StorageException;
 import io.sightline.storage.WalSyncMode;
 import io.sightline.storage.head.CommitBatch;
 import io.sightline.storage.head.HeadLog;
+import io.sightline.storage.head.WalCheckpoint;
 import io.sightline.storage.io.ByteSink;
 import io.sightline.storage.io.FileFacade;
 import io.sightline.storage.io.FileHeader;
 import io.sightline.storage.io.MemoryTag;
 import io.sightline.storage.io.TaggedAllocator;
-import io.sightline.storage.model.MetricMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,12 +20,12 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * Appends commits to WAL segments: one write per commit from a reused buffer, fsync per {@link WalSyncMode},
@@ -38,6 +38,8 @@ import java.util.function.LongConsumer;
  */
 public final class WalWriter implements HeadLog, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WalWriter.class);
+    /** Bounds a checkpoint's series records to a few MiB each. */
+    private static final int CHECKPOINT_SERIES_PER_RECORD = 10_000;
 
     private final Path dir;
     private final TaggedAllocator allocator;
@@ -100,13 +102,19 @@ public final class WalWriter implements HeadLog, AutoCloseable {
         }
     }
 
-    /** Re-logs metadata into the current segment, so that deleting older segments loses none. */
-    void logMetadata(Map<String, MetricMetadata> metadata) {
-        synchronized (lock) {
-            encoder.encodeMetadata(metadata, sink);
-            if (sink.position() > 0) {
-                write(Long.MIN_VALUE);
-            }
+    /**
+     * Re-logs the series still in the head and all metadata into the current segment, so that deleting
+     * older segments loses neither (a checkpoint, as Prometheus writes before truncating its WAL).
+     */
+    private void logCheckpoint(WalCheckpoint checkpoint) {
+        int[] ids = checkpoint.seriesIds();
+        for (int from = 0; from < ids.length; from += CHECKPOINT_SERIES_PER_RECORD) {
+            encoder.encodeSeries(ids, checkpoint.seriesLabels(), from, Math.min(ids.length, from + CHECKPOINT_SERIES_PER_RECORD), sink);
+            write(Long.MIN_VALUE);
+        }
+        encoder.encodeMetadata(checkpoint.metadata(), sink);
+        if (sink.position() > 0) {
+            write(Long.MIN_VALUE);
         }
     }
 
@@ -208,14 +216,15 @@ public final class WalWriter implements HeadLog, AutoCloseable {
 
     /**
      * Deletes closed segments whose every sample is older than {@code minTime} (they are in blocks now),
-     * after re-logging {@code metadata} so it outlives them. Returns how many segments were deleted.
+     * after writing a checkpoint of the live series and the metadata so they outlive them. Returns how
+     * many segments were deleted.
      */
-    public int truncateBefore(long minTime, Map<String, MetricMetadata> metadata) {
+    public int truncateBefore(long minTime, Supplier<WalCheckpoint> checkpoint) {
         synchronized (lock) {
             if (closedSegments.isEmpty() || closedSegments.firstEntry().getValue() >= minTime) {
                 return 0;
             }
-            logMetadata(metadata);
+            logCheckpoint(checkpoint.get());
             if (syncMode != WalSyncMode.NEVER) {
                 force(channel);
             }

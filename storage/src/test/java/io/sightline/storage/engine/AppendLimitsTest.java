@@ -50,4 +50,20 @@ class AppendLimitsTest {
             a.rollback();
         }
     }
+
+    @Test
+    void sampleRefusedAtCommitDoesNotWidenTheHeadTimeRange() {
+        try (StorageEngine s = open(100, 100 * HOUR)) {
+            Appender slow = s.appender();
+            Appender fast = s.appender(); // a second appender while the first is in use on this thread
+            Labels m = Labels.of("__name__", "m");
+            assertThat(slow.append(Appender.NO_REF, m, 100_000, 1)).isPositive();
+            assertThat(fast.append(Appender.NO_REF, m, 200_000, 2)).isPositive();
+            fast.commit();
+            slow.commit(); // 100 s is now behind 200 s with no out-of-order window: refused at commit
+
+            assertThat(s.head().rejected(RejectReason.OUT_OF_ORDER)).isEqualTo(1);
+            assertThat(s.stats().headMinTimeMillis()).isEqualTo(200_000);
+        }
+    }
 }

@@ -14,6 +14,7 @@ import io.sightline.storage.io.DefaultFileFacade;
 import io.sightline.storage.io.MemoryTag;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.Matcher;
+import io.sightline.storage.model.MetricMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,17 +68,22 @@ class BlockLifecycleTest {
     void walSegmentsCoveredByBlocksAreDeletedAndRestartKeepsEverything() throws IOException {
         long end;
         try (StorageEngine s = open(100 * HOUR)) {
+            Appender meta = s.appender();
+            meta.updateMetadata("m", new MetricMetadata("gauge", "Written once, in the first segment.", ""));
+            meta.commit();
             end = 8 * HOUR;
             for (long t = 0; t < end; t += HOUR) {
                 write(s, t, t + HOUR, 200);
                 s.cutBlocks();
             }
             assertThat(s.stats().blocks()).isGreaterThanOrEqualTo(2);
-            assertThat(walBytes()).isLessThan(segmentsWritten(s) * (1L << 20));
+            assertThat(walBytes()).isLessThan(segmentsWritten() * (1L << 20));
         }
         try (StorageEngine s = open(100 * HOUR)) {
             assertThat(count(s, 0, end)).isEqualTo(200 * (end / STEP));
             assertThat(s.stats().blocks()).isGreaterThanOrEqualTo(2);
+            assertThat(s.metadata("m", 0).get("m")).extracting(MetricMetadata::help)
+                    .containsExactly("Written once, in the first segment.");
         }
     }
 
@@ -90,12 +96,8 @@ class BlockLifecycleTest {
             assertThat(s.stats().blocks()).isEqualTo(1);
             assertThat(count(s, 0, 8 * HOUR)).isEqualTo(20 * (8 * HOUR / STEP));
         }
-        try (Stream<Path> blocks = Files.list(dir.resolve("metrics"))) {
-            List<Path> left = blocks.toList();
-            assertThat(left).hasSize(1);
-            assertThat(Files.readString(left.getFirst().resolve("meta.json")))
-                    .contains("\"level\": 2").contains("\"minTime\": 0").contains("\"maxTime\": " + 6 * HOUR);
-        }
+        assertThat(Files.readString(onlyBlock().resolve("meta.json")))
+                .contains("\"level\": 2").contains("\"minTime\": 0").contains("\"maxTime\": " + 6 * HOUR);
         try (StorageEngine s = open(100 * HOUR)) {
             assertThat(count(s, 0, 8 * HOUR)).isEqualTo(20 * (8 * HOUR / STEP));
         }
@@ -111,9 +113,7 @@ class BlockLifecycleTest {
             assertThat(s.stats().blocks()).isEqualTo(2);
             assertThat(count(s, 0, 10 * HOUR)).isEqualTo(3 * ((10 * HOUR - 4 * HOUR) / STEP));
         }
-        try (Stream<Path> blocks = Files.list(dir.resolve("metrics"))) {
-            assertThat(blocks.count()).isEqualTo(2);
-        }
+        assertThat(list("metrics")).hasSize(2);
     }
 
     @Test
@@ -231,26 +231,27 @@ class BlockLifecycleTest {
     }
 
     private long walBytes() throws IOException {
-        try (Stream<Path> s = Files.list(dir.resolve("wal"))) {
-            long sum = 0;
-            for (Path p : s.toList()) {
-                sum += Files.size(p);
-            }
-            return sum;
+        long sum = 0;
+        for (Path p : list("wal")) {
+            sum += Files.size(p);
         }
+        return sum;
     }
 
-    private long segmentsWritten(StorageEngine s) throws IOException {
-        try (Stream<Path> st = Files.list(dir.resolve("wal"))) {
-            return st.mapToInt(p -> Integer.parseInt(p.getFileName().toString())).max().orElse(0);
-        }
+    /** The highest segment number ever used: how many segments were written. */
+    private long segmentsWritten() throws IOException {
+        return list("wal").stream().mapToInt(p -> Integer.parseInt(p.getFileName().toString())).max().orElse(0);
     }
 
     private Path onlyBlock() throws IOException {
-        try (Stream<Path> s = Files.list(dir.resolve("metrics"))) {
-            List<Path> blocks = s.toList();
-            assertThat(blocks).hasSize(1);
-            return blocks.getFirst();
+        List<Path> blocks = list("metrics");
+        assertThat(blocks).hasSize(1);
+        return blocks.getFirst();
+    }
+
+    private List<Path> list(String subdir) throws IOException {
+        try (Stream<Path> s = Files.list(dir.resolve(subdir))) {
+            return s.toList();
         }
     }
 

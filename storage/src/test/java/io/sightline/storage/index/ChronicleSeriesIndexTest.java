@@ -1,5 +1,6 @@
 package io.sightline.storage.index;
 
+import io.sightline.storage.StorageException;
 import io.sightline.storage.io.DefaultFileFacade;
 import io.sightline.storage.io.TaggedAllocator;
 import io.sightline.storage.model.Labels;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ChronicleSeriesIndexTest {
     @TempDir
@@ -69,5 +71,67 @@ class ChronicleSeriesIndexTest {
             }
             assertThat(index.getOrCreate(Labels.of("n", "new"))).isEqualTo(30);
         }
+    }
+
+    @Test
+    void emptyRegistryForTwoMillionSeriesIsSmall() throws IOException {
+        try (ChronicleSeriesIndex index = ChronicleSeriesIndex.open(dir, 2_000_000, allocator)) {
+            assertThat(index.size()).isZero();
+        }
+        // Apparent size bounds the allocated size too: the map file is not sparse.
+        assertThat(Files.size(dir.resolve(ChronicleSeriesIndex.MAP_FILE))).isLessThan(16L << 20);
+    }
+
+    @Test
+    void registryGrowsPastItsInitialMapSizeUpToMaxSeries() {
+        int maxSeries = (int) ChronicleSeriesIndex.MIN_INITIAL_ENTRIES * 2 + 1000;
+        try (ChronicleSeriesIndex index = ChronicleSeriesIndex.open(dir, maxSeries, allocator)) {
+            for (int i = 1; i <= maxSeries; i++) {
+                assertThat(index.getOrCreate(Labels.of("n", Integer.toString(i)))).isEqualTo(i);
+            }
+            assertThat(index.getOrCreate(Labels.of("n", "one too many"))).isEqualTo(SeriesIndex.FULL);
+            assertThat(index.getOrCreate(Labels.of("n", "77777"))).isEqualTo(77777);
+        }
+    }
+
+    @Test
+    void seriesWhoseKeysCollideGetTheirOwnIdsAcrossRestartsAndRebuilds() throws IOException {
+        // Salt 0 maps every label set to one key, so every series after the first collides.
+        SeriesKeyHash colliding = (canonical, salt) ->
+                salt == 0 ? new byte[SeriesKeyHash.BYTES] : SeriesKeyHash.SHA_256.key(canonical, salt);
+        Labels a = Labels.of("n", "a");
+        Labels b = Labels.of("n", "b");
+        Labels c = Labels.of("n", "c");
+        try (ChronicleSeriesIndex index = ChronicleSeriesIndex.open(dir, 100, allocator, colliding)) {
+            assertThat(index.getOrCreate(a)).isEqualTo(1);
+            assertThat(index.getOrCreate(b)).isEqualTo(2);
+            assertThat(index.getOrCreate(c)).isEqualTo(3);
+            assertThat(index.getOrCreate(b)).isEqualTo(2);
+            assertThat(index.getOrCreate(a)).isEqualTo(1);
+        }
+        try (ChronicleSeriesIndex index = ChronicleSeriesIndex.open(dir, 100, allocator, colliding)) {
+            assertThat(index.getOrCreate(c)).isEqualTo(3);
+            assertThat(index.getOrCreate(a)).isEqualTo(1);
+            assertThat(index.getOrCreate(b)).isEqualTo(2);
+        }
+        Files.delete(dir.resolve(ChronicleSeriesIndex.MAP_FILE));
+        try (ChronicleSeriesIndex index = ChronicleSeriesIndex.open(dir, 100, allocator, colliding)) {
+            assertThat(index.getOrCreate(b)).isEqualTo(2);
+            assertThat(index.getOrCreate(c)).isEqualTo(3);
+            assertThat(index.getOrCreate(a)).isEqualTo(1);
+            assertThat(index.getOrCreate(Labels.of("n", "d"))).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void registryOfAnotherFormatVersionIsRefusedNamingTheFileAndTheVersion() throws IOException {
+        Files.write(dir.resolve(ChronicleSeriesIndex.LABELS_FILE), new byte[]{0x53, 0x4C, 0x42, 0x4C, 1, 0, 0, 0});
+
+        assertThatThrownBy(() -> ChronicleSeriesIndex.open(dir, 100, allocator))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining(dir.resolve(ChronicleSeriesIndex.LABELS_FILE).toString())
+                .hasMessageContaining("unsupported format version 1, this build reads version 2")
+                .hasMessageContaining("delete the data directory");
+        assertThat(dir.resolve(ChronicleSeriesIndex.MAP_FILE)).doesNotExist();
     }
 }

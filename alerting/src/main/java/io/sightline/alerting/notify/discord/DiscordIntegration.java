@@ -33,6 +33,7 @@ public record DiscordIntegration(int index, URI url, String content, String user
     public static Integration parse(ConfigReader r, int index, Globals g) {
         r.allowOnly(Set.of("webhook_url", "webhook_url_file", "content", "username", "avatar_url", "send_resolved",
                 "timeout", "title", "message", "http_config"));
+        r.rejectUnsupported("title", "message", "http_config");
         return new DiscordIntegration(index, r.url("webhook_url", "webhook_url_file", null), r.string("content", ""),
                 r.string("username", ""), r.string("avatar_url", ""), r.bool("send_resolved", true),
                 r.durationMillis("timeout", g.defaultTimeoutMillis()));
@@ -48,12 +49,8 @@ public record DiscordIntegration(int index, URI url, String content, String user
         ObjectNode m = Json.MAPPER.createObjectNode();
         String title = ChatText.title(n);
         m.put("content", ChatText.truncate(content.isEmpty() ? title : content, MAX_CONTENT));
-        if (!username.isEmpty()) {
-            m.put("username", username);
-        }
-        if (!avatarUrl.isEmpty()) {
-            m.put("avatar_url", avatarUrl);
-        }
+        Json.putIfPresent(m, "username", username);
+        Json.putIfPresent(m, "avatar_url", avatarUrl);
         ArrayNode embeds = m.putArray("embeds");
         List<ChatText.AlertView> views = ChatText.views(n);
         int total = 0;

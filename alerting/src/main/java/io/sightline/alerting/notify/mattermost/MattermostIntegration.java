@@ -23,6 +23,7 @@ public record MattermostIntegration(int index, URI url, String channel, String u
     public static Integration parse(ConfigReader r, int index, Globals g) {
         r.allowOnly(Set.of("webhook_url", "webhook_url_file", "channel", "username", "icon_url", "icon_emoji", "text",
                 "send_resolved", "timeout", "http_config"));
+        r.rejectUnsupported("text", "http_config");
         return new MattermostIntegration(index, r.url("webhook_url", "webhook_url_file", null), r.string("channel", ""),
                 r.string("username", ""), r.string("icon_url", ""), r.string("icon_emoji", ""),
                 r.bool("send_resolved", true), r.durationMillis("timeout", g.defaultTimeoutMillis()));
@@ -36,18 +37,10 @@ public record MattermostIntegration(int index, URI url, String channel, String u
     @Override
     public byte[] body(Notification n) {
         ObjectNode m = Json.MAPPER.createObjectNode();
-        if (!channel.isEmpty()) {
-            m.put("channel", channel);
-        }
-        if (!username.isEmpty()) {
-            m.put("username", username);
-        }
-        if (!iconUrl.isEmpty()) {
-            m.put("icon_url", iconUrl);
-        }
-        if (!iconEmoji.isEmpty()) {
-            m.put("icon_emoji", iconEmoji);
-        }
+        Json.putIfPresent(m, "channel", channel);
+        Json.putIfPresent(m, "username", username);
+        Json.putIfPresent(m, "icon_url", iconUrl);
+        Json.putIfPresent(m, "icon_emoji", iconEmoji);
         StringBuilder sb = new StringBuilder("#### ").append(ChatText.title(n)).append('\n');
         for (ChatText.AlertView v : ChatText.views(n)) {
             sb.append('\n').append(v.isFiring() ? "🔥 " : "✅ ").append(ChatText.plain(v, "**", "**"));

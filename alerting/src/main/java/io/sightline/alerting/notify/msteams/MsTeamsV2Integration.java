@@ -10,7 +10,6 @@ import io.sightline.alerting.notify.Notification;
 import io.sightline.alerting.notify.chat.ChatText;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 
@@ -27,6 +26,10 @@ public record MsTeamsV2Integration(int index, URI url, String title, boolean sho
 
     public static Integration parse(ConfigReader r, int index, Globals g) {
         r.allowOnly(Set.of("webhook_url", "webhook_url_file", "title", "text", "send_resolved", "timeout", "http_config"));
+        r.rejectUnsupported("text", "http_config");
+        if (r.string("title", "").contains("{{")) {
+            throw new IllegalArgumentException(r.where() + ".title: templates are not supported yet; use plain text");
+        }
         return new MsTeamsV2Integration(index, r.url("webhook_url", "webhook_url_file", null), r.string("title", ""),
                 r.bool("send_resolved", true), r.durationMillis("timeout", g.defaultTimeoutMillis()));
     }
@@ -99,9 +102,5 @@ public record MsTeamsV2Integration(int index, URI url, String title, boolean sho
         if (!value.isEmpty()) {
             facts.addObject().put("title", title).put("value", ChatText.truncate(value, 1000));
         }
-    }
-
-    static int utf8Length(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 }

@@ -30,6 +30,7 @@ public record SlackIntegration(int index, URI url, String channel, String userna
     public static Integration parse(ConfigReader r, int index, Globals g) {
         r.allowOnly(Set.of("api_url", "api_url_file", "channel", "username", "icon_emoji", "icon_url", "send_resolved",
                 "timeout", "title", "text", "http_config"));
+        r.rejectUnsupported("title", "text", "http_config");
         return new SlackIntegration(index, r.url("api_url", "api_url_file", g.slackApiUrl()), r.string("channel", ""),
                 r.string("username", ""), r.string("icon_emoji", ""), r.string("icon_url", ""),
                 r.bool("send_resolved", false), r.durationMillis("timeout", g.defaultTimeoutMillis()));
@@ -43,18 +44,10 @@ public record SlackIntegration(int index, URI url, String channel, String userna
     @Override
     public byte[] body(Notification n) {
         ObjectNode m = Json.MAPPER.createObjectNode();
-        if (!channel.isEmpty()) {
-            m.put("channel", channel);
-        }
-        if (!username.isEmpty()) {
-            m.put("username", username);
-        }
-        if (!iconEmoji.isEmpty()) {
-            m.put("icon_emoji", iconEmoji);
-        }
-        if (!iconUrl.isEmpty()) {
-            m.put("icon_url", iconUrl);
-        }
+        Json.putIfPresent(m, "channel", channel);
+        Json.putIfPresent(m, "username", username);
+        Json.putIfPresent(m, "icon_emoji", iconEmoji);
+        Json.putIfPresent(m, "icon_url", iconUrl);
         String title = ChatText.title(n);
         List<ChatText.AlertView> views = ChatText.views(n);
         m.put("text", ChatText.truncate(title + (views.isEmpty() ? "" : ": " + views.getFirst().summary()), MAX_TEXT_CHARS));

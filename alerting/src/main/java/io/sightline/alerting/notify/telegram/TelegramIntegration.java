@@ -25,6 +25,7 @@ public record TelegramIntegration(int index, URI apiUrl, String botToken, long c
     public static Integration parse(ConfigReader r, int index, Globals g) {
         r.allowOnly(Set.of("api_url", "bot_token", "bot_token_file", "chat_id", "message_thread_id",
                 "disable_notifications", "parse_mode", "message", "send_resolved", "timeout", "http_config"));
+        r.rejectUnsupported("message", "http_config");
         String mode = r.string("parse_mode", "HTML");
         if (!mode.equals("HTML")) {
             throw new IllegalArgumentException(r.where() + ".parse_mode: only HTML is supported, got " + mode);

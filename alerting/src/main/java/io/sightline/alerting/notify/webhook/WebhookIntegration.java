@@ -23,6 +23,7 @@ public record WebhookIntegration(int index, URI url, boolean shouldSendResolved,
 
     public static Integration parse(ConfigReader r, int index, Globals g) {
         r.allowOnly(Set.of("url", "url_file", "send_resolved", "max_alerts", "timeout", "http_config"));
+        r.rejectUnsupported("http_config");
         int maxAlerts = r.integer("max_alerts", 0);
         if (maxAlerts < 0) {
             throw new IllegalArgumentException(r.where() + ".max_alerts: must not be negative, got " + maxAlerts);

@@ -40,5 +40,7 @@ class WebhookIntegrationTest {
                 .hasMessageContaining("test: unknown field \"send_resolve\"");
         assertThatThrownBy(() -> WebhookIntegration.parse(Golden.reader("send_resolved: true"), 0, Golden.GLOBALS))
                 .hasMessage("test: one of url or url_file must be configured");
+        assertThatThrownBy(() -> WebhookIntegration.parse(Golden.reader("url: http://h/x\nhttp_config: {}"), 0, Golden.GLOBALS))
+                .hasMessageStartingWith("test.http_config: not supported yet");
     }
 }

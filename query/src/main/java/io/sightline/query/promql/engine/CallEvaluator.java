@@ -190,6 +190,7 @@ final class CallEvaluator {
                 if (lo >= hi) {
                     continue;
                 }
+                ev.ctx.queryableSamples += hi - lo;
                 w.lo = lo;
                 w.hi = hi;
                 w.start = start;

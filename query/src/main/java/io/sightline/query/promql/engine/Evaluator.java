@@ -122,6 +122,7 @@ final class Evaluator {
                 int idx = p - 1;
                 if (idx >= from && d.ts[idx] > end - lookback && !StaleMarker.isStale(d.values[idx])) {
                     r.set(i, d.values[idx]);
+                    ctx.queryableSamples++;
                     if (withSampleTimes) {
                         r.sampleTimes[i] = d.ts[idx];
                     }
@@ -151,6 +152,7 @@ final class Evaluator {
                         false, false, false);
                 if (!Double.isNaN(v)) {
                     r.set(i, v);
+                    ctx.queryableSamples++;
                 }
             }
             if (r.any()) {
@@ -202,6 +204,14 @@ final class Evaluator {
             inner[i] = start + i * step;
         }
         List<StepSeries> vec = evalVector(sq.expr(), inner);
+        long held = 0;
+        for (StepSeries s : vec) {
+            for (boolean p : s.present) {
+                held += p ? 1 : 0;
+            }
+        }
+        // Held until the consumer releases the MatrixValue, as Prometheus counts a subquery's points.
+        ctx.addSamples(held);
         List<RangeSeries> series = new ArrayList<>(vec.size());
         for (StepSeries s : vec) {
             int count = 0;

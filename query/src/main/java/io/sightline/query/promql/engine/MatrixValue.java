@@ -13,11 +13,16 @@ record MatrixValue(List<RangeSeries> series, long rangeMillis, long[] windowEnds
     void release(QueryContext ctx) {
         if (buffer != null) {
             ctx.buffers.release(buffer);
-            int samples = 0;
-            for (RangeSeries s : series) {
-                samples += s.to() - s.from();
-            }
-            ctx.releaseSamples(samples);
         }
+        ctx.releaseSamples(samples());
+    }
+
+    /** The points held: loaded samples of a selector, or the inner points of a subquery; both are accounted. */
+    long samples() {
+        long samples = 0;
+        for (RangeSeries s : series) {
+            samples += s.to() - s.from();
+        }
+        return samples;
     }
 }

@@ -108,7 +108,7 @@ public final class PromqlEngine implements QueryEngine {
             long[] times = range ? steps(start, end, step) : new long[]{start};
             Value v = shape(new Evaluator(ctx).eval(e, times), times, range, start, ctx);
             double secs = (nanoClock.getAsLong() - t0) / 1e9;
-            QueryStats stats = options.collectStats() ? new QueryStats(ctx.samplesLoaded, ctx.peakSamples, secs) : null;
+            QueryStats stats = options.collectStats() ? new QueryStats(ctx.queryableSamples, ctx.peakSamples, secs) : null;
             return new QueryResult(v, List.copyOf(ctx.warnings), List.copyOf(ctx.infos), stats);
         } catch (QueryException qe) {
             metrics.failed(qe.type().apiName());
@@ -131,13 +131,25 @@ public final class PromqlEngine implements QueryEngine {
     @SuppressWarnings("unchecked")
     private static Value shape(Object v, long[] times, boolean range, long time, QueryContext ctx) {
         return switch (v) {
-            case Scalars s when range -> new Value.Matrix(List.of(new Value.SeriesPoints(Labels.EMPTY, times.clone(),
-                    s.values().clone(), times.length)));
+            case Scalars s when range -> {
+                ctx.holdResult(times.length);
+                yield new Value.Matrix(List.of(new Value.SeriesPoints(Labels.EMPTY, times.clone(),
+                        s.values().clone(), times.length)));
+            }
             case Scalars s -> new Value.Scalar(time, s.values()[0]);
             case String s -> new Value.StringValue(time, s);
             case MatrixValue m -> matrix(m, ctx);
-            case List<?> l -> vectorOrMatrix(CallEvaluator.merge(dropNames((List<StepSeries>) l), times.length),
-                    times, range);
+            case List<?> l -> {
+                List<StepSeries> merged = CallEvaluator.merge(dropNames((List<StepSeries>) l), times.length);
+                long points = 0;
+                for (StepSeries s : merged) {
+                    for (boolean p : s.present) {
+                        points += p ? 1 : 0;
+                    }
+                }
+                ctx.holdResult(points);
+                yield vectorOrMatrix(merged, times, range);
+            }
             default -> throw new IllegalStateException("BUG: unexpected value " + v.getClass());
         };
     }
@@ -206,6 +218,7 @@ public final class PromqlEngine implements QueryEngine {
             if (hi == lo) {
                 continue;
             }
+            ctx.queryableSamples += hi - lo;
             Labels l = rs.dropName() ? MetricName.drop(rs.labels()) : rs.labels();
             out.add(new Value.SeriesPoints(l, Arrays.copyOfRange(rs.ts(), lo, hi),
                     Arrays.copyOfRange(rs.values(), lo, hi), hi - lo));

@@ -30,6 +30,12 @@ final class QueryContext {
     /** Default subquery step when none is given (Prometheus's global evaluation interval). */
     final long defaultSubqueryStep;
     long samplesLoaded;
+    /**
+     * Prometheus's {@code totalQueryableSamples}: the samples each step actually reads: one per series and step
+     * from an instant selector, the window's samples per step from a range function, not every sample loaded
+     * for the lookback (so {@code up} over 2 series at one instant counts 2).
+     */
+    long queryableSamples;
     long currentSamples;
     long peakSamples;
     private int ticks;
@@ -84,6 +90,16 @@ final class QueryContext {
             throw new QueryException(QueryException.ErrorType.EXECUTION,
                     "query processing would load too many samples into memory in query execution (limit "
                             + maxSamples + ", set by query.max_samples)");
+        }
+    }
+
+    /**
+     * The final result is held whole: accounts its points where no operator did (e.g. {@code vector(1)} over
+     * many steps), without counting twice what selectors and functions already hold.
+     */
+    void holdResult(long points) {
+        if (points > currentSamples) {
+            addSamples(points - currentSamples);
         }
     }
 

@@ -58,6 +58,33 @@ public final class Parser {
         return e;
     }
 
+    /**
+     * Parses a series selector alone, as Prometheus's {@code ParseMetricSelector} does for the API's {@code match[]}:
+     * {@code name}, {@code name{...}} or {@code {...}} and nothing after it. Selectors whose matchers all match the
+     * empty string are returned too; the caller decides whether to refuse them.
+     *
+     * @return the matchers; a name before the braces is the last one, an {@code __name__} equality matcher
+     */
+    public static List<Matcher> parseSelector(String selector) {
+        Parser p = new Parser(selector, 0, 0);
+        p.lenientSelectors = true;
+        Token t = p.peek();
+        Expr.VectorSelector vs;
+        if (t.is(TokenKind.LEFT_BRACE)) {
+            vs = p.selector(null, t.start());
+        } else if (t.is(TokenKind.IDENTIFIER) || t.is(TokenKind.METRIC_IDENTIFIER)) {
+            p.next();
+            vs = p.selector(t.text(), t.start());
+        } else {
+            throw p.unexpected(t, null);
+        }
+        Token rest = p.peek();
+        if (!rest.is(TokenKind.EOF)) {
+            throw p.unexpected(rest, null);
+        }
+        return vs.matchers();
+    }
+
     // ---- expressions ----
 
     private Expr expr(int minPrec) {
@@ -235,7 +262,7 @@ public final class Parser {
             }
             case DURATION -> {
                 next();
-                return new Expr.NumberLiteral(Durations.parse(t.text()) / 1000.0, t.range());
+                return new Expr.NumberLiteral(durationMillis(t) / 1000.0, t.range());
             }
             case STRING -> {
                 next();
@@ -358,6 +385,15 @@ public final class Parser {
                 new PosRange(start, end));
     }
 
+    /** A DURATION token's milliseconds; {@code 5s1m} lexes as one but is no duration, as in Prometheus. */
+    private long durationMillis(Token t) {
+        try {
+            return Durations.parse(t.text());
+        } catch (IllegalArgumentException e) {
+            throw error(t.range(), e.getMessage());
+        }
+    }
+
     private Matcher matcher(Matcher.Type type, String name, String value, PosRange pos) {
         try {
             return Matcher.of(type, name, value);
@@ -404,7 +440,7 @@ public final class Parser {
                     if (!v.is(TokenKind.NUMBER) && !v.is(TokenKind.DURATION)) {
                         throw unexpected(v, "@", "number or duration");
                     }
-                    double secs = v.is(TokenKind.NUMBER) ? parseNumber(v) : Durations.parse(v.text()) / 1000.0;
+                    double secs = v.is(TokenKind.NUMBER) ? parseNumber(v) : durationMillis(v) / 1000.0;
                     if (neg) {
                         secs = -secs;
                     }
@@ -481,7 +517,7 @@ public final class Parser {
                 return parseNumber(t);
             }
             case DURATION -> {
-                return Durations.parse(t.text()) / 1000.0;
+                return durationMillis(t) / 1000.0;
             }
             case LEFT_PAREN -> {
                 double v = durationExpr(context, 0);

@@ -172,4 +172,29 @@ public final class Strings {
         }
         return sb.append('"').toString();
     }
+
+    /** {@code [a-zA-Z_][a-zA-Z0-9_]*}: a label name that a query may write without quotes. */
+    public static boolean isLegacyLabelName(String s) {
+        return isLegacyName(s, false);
+    }
+
+    /** {@code [a-zA-Z_:][a-zA-Z0-9_:]*}: a metric name that a query may write without quotes. */
+    public static boolean isLegacyMetricName(String s) {
+        return isLegacyName(s, true);
+    }
+
+    private static boolean isLegacyName(String s, boolean colon) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (colon && c == ':')
+                    || (i > 0 && c >= '0' && c <= '9');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

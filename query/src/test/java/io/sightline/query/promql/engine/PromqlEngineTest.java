@@ -143,7 +143,39 @@ class PromqlEngineTest {
             assertThat(sp.timestamps()[i]).isEqualTo(5 * MINUTE + i * MINUTE);
             assertThat(sp.values()[i]).isCloseTo(10.0 / 15, org.assertj.core.data.Offset.offset(1e-9));
         }
-        assertThat(r.stats().totalQueryableSamples()).isPositive();
+        // Prometheus counts each window's samples per step: (t-1m, t] holds 4 samples 15 s apart, 6 steps.
+        assertThat(r.stats().totalQueryableSamples()).isEqualTo(24);
+    }
+
+    @Test
+    void subqueryPointsAndWholeResultsCountTowardsMaxSamplesEvenWithoutSelectors() {
+        QueryEngine engine = engine(config(1000, 11_000, 4));
+
+        QueryException subquery = catchThrowableOfType(QueryException.class,
+                () -> engine.instantQuery("count_over_time(vector(1)[1h:1s])", 2 * 3_600_000L, QueryOptions.DEFAULT));
+        QueryException range = catchThrowableOfType(QueryException.class,
+                () -> engine.rangeQuery("vector(1)", 0, 3_600_000L, 1000, QueryOptions.DEFAULT));
+
+        assertThat(subquery.type()).isEqualTo(QueryException.ErrorType.EXECUTION);
+        assertThat(range.type()).isEqualTo(QueryException.ErrorType.EXECUTION);
+        assertThat(engine.instantQuery("count_over_time(vector(1)[10m:1s])", 2 * 3_600_000L, QueryOptions.DEFAULT)
+                .value()).isInstanceOf(Value.Vector.class);
+    }
+
+    @Test
+    void queryableSamplesOfAnInstantSelectorAreOnePerSeriesAsInPrometheus() {
+        Appender a = storage.appender();
+        long ref = Appender.NO_REF;
+        for (int i = 0; i <= 60; i++) {
+            ref = a.append(ref, Labels.of("__name__", "requests_total", "job", "db"), i * 15_000L, i);
+        }
+        a.commit();
+
+        QueryResult r = engine(QueryConfig.defaults()).instantQuery("requests_total", 15 * MINUTE,
+                new QueryOptions(0, 0, true));
+
+        // 20 samples of each series lie in the 5m lookback, but only the newest one per series is read.
+        assertThat(r.stats().totalQueryableSamples()).isEqualTo(2);
     }
 
     @Test

@@ -25,7 +25,7 @@ class ParserFuzzTest {
 
     @Test
     void neverThrowsAnythingButAParseError() {
-        long seed = Long.getLong("seed", System.nanoTime());
+        long seed = Long.getLong("seed", 20261126L); // fixed so CI is repeatable; -Dseed=N explores
         Random rnd = new Random(seed);
         for (int n = 0; n < 20_000; n++) {
             String q = n % 2 == 0 ? soup(rnd) : mutate(VALID[rnd.nextInt(VALID.length)], rnd);

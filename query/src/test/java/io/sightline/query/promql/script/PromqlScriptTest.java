@@ -73,6 +73,14 @@ class PromqlScriptTest {
         TOTALS.put(script.name(), new int[]{passed, failed, skipped});
         System.out.printf("promql script %-28s passed=%d failed=%d (known %d) skipped=%d%n", script.name(), passed,
                 failed, failed - unexpected.size(), skipped);
+        // The skip list in the output, as the issue asks: how many evals each reason skipped.
+        Map<String, Integer> skipReasons = new java.util.TreeMap<>();
+        for (ScriptRunner.CaseResult r : results) {
+            if (r.outcome() == ScriptRunner.Outcome.SKIPPED) {
+                skipReasons.merge(r.detail(), 1, Integer::sum);
+            }
+        }
+        skipReasons.forEach((reason, n) -> System.out.printf("  skipped %d: %s%n", n, reason));
         for (ScriptRunner.CaseResult r : results) {
             if (r.outcome() == ScriptRunner.Outcome.FAILED && System.getProperty("promql.verbose") != null) {
                 System.out.println("  FAIL " + r.id() + ": " + r.detail());

@@ -234,8 +234,11 @@ final class ScriptRunner {
                     : "want string \"" + e.string() + "\", got " + describe(r.value());
         }
         if (e.scalar() != null) {
-            return r.value() instanceof Value.Scalar s && almostEqual(e.scalar(), s.value()) ? checkAsRangeQuery(e)
-                    : "want scalar " + e.scalar() + ", got " + describe(r.value());
+            if (!(r.value() instanceof Value.Scalar s && almostEqual(e.scalar(), s.value()))) {
+                return "want scalar " + e.scalar() + ", got " + describe(r.value());
+            }
+            String asRange = checkAsRangeQuery(e);
+            return asRange != null ? asRange : checkAtInvariance(e);
         }
         if (e.range() || e.rangeVector() != null) {
             long start = e.range() ? e.start() : e.rangeVector()[0];
@@ -243,7 +246,52 @@ final class ScriptRunner {
             return checkMatrix(e, r.value(), start, step);
         }
         String vectorCheck = checkVector(e, r.value());
-        return vectorCheck != null ? vectorCheck : checkAsRangeQuery(e);
+        if (vectorCheck == null) {
+            vectorCheck = checkAsRangeQuery(e);
+        }
+        return vectorCheck != null ? vectorCheck : checkAtInvariance(e);
+    }
+
+    /** Functions whose result depends on the evaluation time itself, so @ would change it (Prometheus's list). */
+    private static final Set<String> AT_UNSAFE = Set.of("days_in_month", "day_of_month", "day_of_week", "day_of_year",
+            "hour", "minute", "month", "year", "predict_linear", "time", "timestamp", "step", "range", "start", "end");
+
+    /**
+     * As Prometheus's harness does: pinning every selector and subquery without @ to the eval time and
+     * evaluating at other times (-10t, 0, t/5, t, 10t) must give the same result.
+     */
+    private String checkAtInvariance(Script.Eval e) {
+        Expr parsed = Parser.parse(e.expr());
+        if (parsed.type() != io.sightline.query.promql.parser.ValueType.VECTOR
+                && parsed.type() != io.sightline.query.promql.parser.ValueType.SCALAR) {
+            return null;
+        }
+        var m = IDENT.matcher(e.expr());
+        while (m.find()) {
+            if (AT_UNSAFE.contains(m.group().toLowerCase())) {
+                return null;
+            }
+        }
+        long t = e.start();
+        String pinned = io.sightline.query.promql.parser.Printer.print(AtPinning.pin(parsed, t));
+        long[] times = t == 0 ? new long[]{-1_000, 0, 1_000} : new long[]{-10 * t, 0, t / 5, t, 10 * t};
+        for (long at : times) {
+            QueryResult r;
+            try {
+                r = engine.instantQuery(pinned, at, QueryOptions.DEFAULT);
+            } catch (QueryException ex) {
+                return "pinned to @ " + t + " and evaluated at " + at + ": unexpected error: " + ex.getMessage();
+            }
+            String diff = e.scalar() != null
+                    ? (r.value() instanceof Value.Scalar s && almostEqual(e.scalar(), s.value()) ? null
+                    : "want scalar " + e.scalar() + ", got " + describe(r.value()))
+                    : checkVector(new Script.Eval(e.line(), e.text(), false, at, 0, 0, pinned, e.series(), null, null,
+                    false, null, null, false, e.annotations(), null), r.value());
+            if (diff != null) {
+                return "pinned as [" + pinned + "] and evaluated at " + at + ": " + diff;
+            }
+        }
+        return null;
     }
 
     private static final Pattern TIME_DEPENDENT = Pattern.compile("\\b(start|end|range|step)\\s*\\(");

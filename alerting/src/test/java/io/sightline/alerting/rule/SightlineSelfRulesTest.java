@@ -1,0 +1,81 @@
+package io.sightline.alerting.rule;
+
+import io.sightline.alerting.state.AlertState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static io.sightline.alerting.rule.RuleTestSupport.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * deploy/rules/sightline-self.yml fires on Sightline's own metrics as the Collector scrapes them back
+ * (job="sightline"): a Sightline rejecting 5% of its samples whose only receiver fails, and stays quiet about
+ * what is healthy (WAL fsyncs completing, queries not timing out).
+ */
+class SightlineSelfRulesTest {
+    private static final long T0 = 1_800_000_000_000L;
+    private static final String[] SELF = {"job", "sightline", "instance", "sightline:9090"};
+
+    @TempDir
+    Path dir;
+
+    private static Path selfRules() {
+        return RuleTestSupport.deployRules().resolve("sightline-self.yml");
+    }
+
+    @Test
+    void rejectionAndNotificationAlertsFireForAnUnhealthySightlineAndTheWatchdogAlways() {
+        try (RuleTestSupport s = new RuleTestSupport(dir)) {
+            s.manager.load(List.of(selfRules().toString()));
+            double accepted = 0;
+            double rejected = 0;
+            double failed = 0;
+            double fsyncs = 0;
+            double appended = 0;
+            // 30 minutes at 15 s scrapes: 950 samples/s accepted, 50/s rejected as too old; every notification fails.
+            for (long t = T0; t <= T0 + 1_800_000; t += 15_000) {
+                accepted += 950 * 15;
+                rejected += 50 * 15;
+                failed += 2;
+                fsyncs += 15;
+                appended += 950 * 15;
+                s.write("sightline_ingest_samples_accepted_total", t, accepted, SELF);
+                s.write("sightline_ingest_samples_rejected_total", t, rejected, with(SELF, "reason", "storage_too_old"));
+                s.write("sightline_alerting_notifications_failed_total", t, failed,
+                        with(with(SELF, "receiver", "oncall"), "integration", "oncall/slack/0"));
+                s.write("sightline_storage_samples_appended_total", t, appended, SELF);
+                s.write("sightline_storage_wal_fsync_duration_seconds_count", t, fsyncs, SELF);
+                s.write("sightline_ingest_requests_total", t, accepted / 100, with(with(SELF, "protocol", "grpc"), "status", "OK"));
+                s.evaluateAll(t);
+            }
+            Map<String, AlertState> states = s.alertStatesOfHealthyRules();
+            assertThat(states).containsEntry("SightlineWatchdog", AlertState.FIRING)
+                    .containsEntry("SightlineIngestRejectingSamples", AlertState.FIRING)
+                    .containsEntry("SightlineNotificationsFailing", AlertState.FIRING)
+                    .containsEntry("SightlineWalFsyncStalled", AlertState.INACTIVE)
+                    .containsEntry("SightlineIngestFailing", AlertState.INACTIVE)
+                    .containsEntry("SightlineIngestOverloaded", AlertState.INACTIVE)
+                    .containsEntry("SightlineQueryTimeouts", AlertState.INACTIVE);
+        }
+    }
+
+    @Test
+    void walFsyncStalledFiresWhenSamplesArriveButNoFsyncCompletes() {
+        try (RuleTestSupport s = new RuleTestSupport(dir)) {
+            s.manager.load(List.of(selfRules().toString()));
+            double appended = 0;
+            for (long t = T0; t <= T0 + 1_200_000; t += 15_000) {
+                appended += 1000 * 15;
+                s.write("sightline_storage_samples_appended_total", t, appended, SELF);
+                s.write("sightline_storage_wal_fsync_duration_seconds_count", t, 42, SELF); // stuck
+                s.evaluateAll(t);
+            }
+            assertThat(s.alertStatesOfHealthyRules()).containsEntry("SightlineWalFsyncStalled", AlertState.FIRING);
+        }
+    }
+
+}
