@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param dir                   where the log store keeps its WAL and segments ({@code <data_dir>/logs})
  * @param segmentDurationMillis the head is cut into a segment once its oldest commit is this old ({@code logs.segment_duration}, 1h)
- * @param maxHeadBytes          ... or once it holds about this many bytes ({@code logs.max_head_bytes}, 256 MiB)
+ * @param maxHeadBytes          ... or once it holds about this many bytes ({@code logs.max_head_bytes}, 128 MiB of
+ *                              estimated heap; the head being cut and the next one may together hold twice that)
  * @param retentionMillis       segments whose newest record is older are deleted ({@code logs.retention}, 15d)
  * @param walSyncMode           when the WAL is fsynced ({@code storage.wal.fsync})
  * @param walSyncIntervalMillis fsync period in {@link WalSyncMode#INTERVAL}
@@ -28,7 +29,7 @@ public record LogStoreConfig(Path dir, long segmentDurationMillis, long maxHeadB
 
     /** Defaults for everything but the directory. */
     public static LogStoreConfig defaults(Path dir) {
-        return new LogStoreConfig(dir, 3600_000L, 256L << 20, 15 * 24 * 3600_000L, WalSyncMode.INTERVAL, 1_000);
+        return new LogStoreConfig(dir, 3600_000L, 128L << 20, 15 * 24 * 3600_000L, WalSyncMode.INTERVAL, 1_000);
     }
 
     public LogStoreConfig withRetentionMillis(long millis) {

@@ -31,8 +31,11 @@ public record LogRecord(Labels stream, long timestampNanos, long observedNanos, 
         return new LogRecord(stream, timestampNanos, 0, 0, "", body, "", "", Labels.EMPTY);
     }
 
-    /** Bytes this record weighs in memory estimates (strings counted once). */
+    /**
+     * Heap bytes this record holds in the head, estimated: the body and ids, the record, its strings' headers and
+     * its metadata label set (label strings are mostly shared between records, so they count once per pair).
+     */
     public long approxBytes() {
-        return 96L + body.length() + severityText.length() + traceId.length() + spanId.length() + 24L * metadata.size();
+        return 200L + body.length() + traceId.length() + spanId.length() + 40L * metadata.size();
     }
 }
