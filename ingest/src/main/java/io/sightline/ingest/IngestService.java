@@ -1,14 +1,17 @@
 package io.sightline.ingest;
 
 import io.opentelemetry.api.metrics.Meter;
+import io.sightline.ingest.grpc.LogsGrpcService;
 import io.sightline.ingest.grpc.OtlpGrpcServer;
 import io.sightline.ingest.http.OtlpHttpServer;
 import io.sightline.ingest.limit.WriteLimiter;
+import io.sightline.ingest.otlp.LogsWriter;
 import io.sightline.ingest.otlp.MetricsTranslator;
 import io.sightline.ingest.otlp.MetricsWriter;
 import io.sightline.ingest.otlp.TranslationOptions;
 import io.sightline.ingest.remote.RemoteWriteEndpoint;
 import io.sightline.storage.Appendable;
+import io.sightline.storage.LogStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +62,21 @@ public final class IngestService implements AutoCloseable {
     }
 
     static IngestService start(IngestConfig config, Appendable storage, Meter meter, InstantSource clock) throws IOException {
+        return start(config, storage, null, null, meter, clock);
+    }
+
+    /**
+     * Starts both OTLP servers, also receiving logs ({@code LogsService/Export}, {@code POST /v1/logs}) into
+     * {@code logs}.
+     */
+    public static IngestService start(IngestConfig config, Appendable storage, LogStore logs, LogsIngestConfig logsConfig,
+                                      Meter meter) throws IOException {
+        return start(config, storage, Objects.requireNonNull(logs, "logs"), Objects.requireNonNull(logsConfig, "logsConfig"),
+                meter, InstantSource.system());
+    }
+
+    static IngestService start(IngestConfig config, Appendable storage, LogStore logs, LogsIngestConfig logsConfig,
+                               Meter meter, InstantSource clock) throws IOException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(meter, "meter");
@@ -74,12 +92,19 @@ public final class IngestService implements AutoCloseable {
                 config.retryAfterSeconds());
         IngestService service = new IngestService(config, limiter, apiEndpoint, metrics);
         service.remoteWrite = new RemoteWriteEndpoint(storage, config, metrics, clock);
+        LogsGrpcService logsGrpc = null;
+        LogsHttpEndpoint logsHttp = null;
+        if (logs != null) {
+            LogsWriter logsWriter = LogsWiring.writer(logs, logsConfig, config, meter, clock);
+            logsGrpc = new LogsGrpcService(logsWriter, metrics, limiter, config.retryAfterSeconds());
+            logsHttp = new LogsHttpEndpoint(logsWriter, metrics, "http_logs", config.maxRequestBytes(), config.retryAfterSeconds());
+        }
         try {
             service.grpc = OtlpGrpcServer.start(config.listenAddress(), config.grpcPort(), config.maxRequestBytes(),
-                    writer, metrics, limiter, config.retryAfterSeconds());
+                    writer, logsGrpc, metrics, limiter, config.retryAfterSeconds());
             int ioThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
             service.http = OtlpHttpServer.start(config.listenAddress(), config.httpPort(), ioThreads,
-                    config.maxRequestBytes(), httpEndpoint, limiter);
+                    config.maxRequestBytes(), httpEndpoint, logsHttp, limiter);
         } catch (IOException | RuntimeException e) {
             service.close();
             throw e;

@@ -2,172 +2,46 @@ package io.sightline.ingest;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import com.google.protobuf.util.JsonFormat;
-import com.google.rpc.Code;
-import com.google.rpc.Status;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.sightline.ingest.http.MetricsEndpoint;
-import io.sightline.ingest.limit.BoundedGzip;
 import io.sightline.ingest.otlp.MetricsWriter;
 import io.sightline.ingest.otlp.TranslationResult;
-import io.sightline.storage.StorageException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * OTLP/HTTP for metrics without Netty: content type and encoding, bounded gzip, protobuf or OTLP/JSON
- * decoding, the write, and the answer in the request's encoding (an {@code ExportMetricsServiceResponse}
- * with partial success, or a {@code google.rpc.Status} for errors), as the OTLP specification says.
- * Thread-safe.
+ * OTLP/HTTP for metrics ({@code POST /v1/metrics}). OTLP/JSON writes trace and span ids in hex where the
+ * protobuf JSON mapping expects base64; only exemplars carry ids in metrics, and those are dropped, so
+ * nothing needs converting. Thread-safe.
  */
-final class MetricsHttpEndpoint implements MetricsEndpoint {
-    static final String PROTOBUF = "application/x-protobuf";
-    static final String JSON = "application/json";
-    private static final Logger log = LoggerFactory.getLogger(MetricsHttpEndpoint.class);
-    private static final long WARN_EVERY_NANOS = 10_000_000_000L;
+final class MetricsHttpEndpoint extends OtlpHttpEndpoint<ExportMetricsServiceRequest> {
+    static final String PROTOBUF = OtlpHttpEndpoint.PROTOBUF;
+    static final String JSON = OtlpHttpEndpoint.JSON;
 
-    // OTLP/JSON writes trace and span ids in hex where the protobuf JSON mapping expects base64. Only
-    // exemplars carry ids in metrics, and those are dropped; hex text is always valid base64 of the same
-    // length class (32 and 16 characters), so parsing never fails on them and nothing needs converting.
-    private final JsonFormat.Parser jsonParser = JsonFormat.parser().ignoringUnknownFields();
-    private final JsonFormat.Printer jsonPrinter = JsonFormat.printer().omittingInsignificantWhitespace();
     private final MetricsWriter writer;
-    private final IngestMetrics metrics;
-    private final String protocol;
-    private final int maxRequestBytes;
-    private final int retryAfterSeconds;
-    private final AtomicLong lastWarnNanos = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     MetricsHttpEndpoint(MetricsWriter writer, IngestMetrics metrics, String protocol, int maxRequestBytes,
                         int retryAfterSeconds) {
+        super(metrics, protocol, maxRequestBytes, retryAfterSeconds);
         this.writer = writer;
-        this.metrics = metrics;
-        this.protocol = protocol;
-        this.maxRequestBytes = maxRequestBytes;
-        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     @Override
-    public OtlpHttpReply handle(String contentType, String contentEncoding, byte[] body) {
-        long start = System.nanoTime();
-        OtlpHttpReply reply = decodeAndWrite(contentType, contentEncoding, body);
-        metrics.request(protocol, Integer.toString(reply.status()), start);
-        return reply;
+    String requestName() {
+        return "ExportMetricsServiceRequest";
     }
 
     @Override
-    public OtlpHttpReply overloaded(String contentType) {
-        return error(isJson(contentType), 429, Code.RESOURCE_EXHAUSTED,
-                "too many concurrent export requests (ingest.max_concurrent_requests); retry after "
-                        + retryAfterSeconds + "s", true);
+    ExportMetricsServiceRequest parseProtobuf(byte[] raw) throws InvalidProtocolBufferException {
+        return ExportMetricsServiceRequest.parseFrom(raw);
     }
 
     @Override
-    public OtlpHttpReply tooLarge(String contentType) {
-        return error(isJson(contentType), 413, Code.RESOURCE_EXHAUSTED,
-                "request body exceeds " + maxRequestBytes + " bytes (ingest.max_request_bytes)", false);
+    Message.Builder newBuilder() {
+        return ExportMetricsServiceRequest.newBuilder();
     }
 
     @Override
-    public void count(int status, long startNanos) {
-        metrics.request(protocol, Integer.toString(status), startNanos);
-    }
-
-    private OtlpHttpReply decodeAndWrite(String contentType, String contentEncoding, byte[] body) {
-        String media = mediaType(contentType);
-        boolean json;
-        if (media.equals(PROTOBUF) || media.equals("application/protobuf")) {
-            json = false;
-        } else if (media.equals(JSON)) {
-            json = true;
-        } else {
-            return error(true, 415, Code.INVALID_ARGUMENT, "unsupported Content-Type \"" + contentType
-                    + "\"; use application/x-protobuf or application/json", false);
-        }
-        String encoding = contentEncoding == null ? "" : contentEncoding.strip().toLowerCase(Locale.ROOT);
-        byte[] raw;
-        if (body.length > maxRequestBytes) {
-            return tooLarge(contentType);
-        }
-        if (encoding.isEmpty() || encoding.equals("identity")) {
-            raw = body;
-        } else if (encoding.equals("gzip")) {
-            try {
-                raw = BoundedGzip.decompress(body, maxRequestBytes);
-            } catch (BoundedGzip.TooLargeException e) {
-                return error(json, 413, Code.RESOURCE_EXHAUSTED, e.getMessage(), false);
-            } catch (IOException e) {
-                return error(json, 400, Code.INVALID_ARGUMENT, "body is not valid gzip: " + e.getMessage(), false);
-            }
-        } else {
-            return error(json, 415, Code.INVALID_ARGUMENT, "unsupported Content-Encoding \"" + contentEncoding
-                    + "\"; use gzip or none", false);
-        }
-        ExportMetricsServiceRequest request;
-        try {
-            request = json ? parseJson(raw) : ExportMetricsServiceRequest.parseFrom(raw);
-        } catch (InvalidProtocolBufferException | RuntimeException e) {
-            return error(json, 400, Code.INVALID_ARGUMENT, "cannot decode " + (json ? "OTLP/JSON" : "OTLP protobuf")
-                    + " ExportMetricsServiceRequest: " + e.getMessage(), false);
-        }
-        TranslationResult result;
-        try {
-            result = writer.write(request);
-        } catch (StorageException e) {
-            warnThrottled(e);
-            return error(json, 503, Code.UNAVAILABLE, "storage could not commit the request: " + e.getMessage(), true);
-        }
+    Message write(ExportMetricsServiceRequest request) {
+        TranslationResult result = writer.write(request);
         metrics.record(result);
-        return reply(json, 200, result.toResponse(), Map.of());
-    }
-
-    private ExportMetricsServiceRequest parseJson(byte[] raw) throws InvalidProtocolBufferException {
-        ExportMetricsServiceRequest.Builder b = ExportMetricsServiceRequest.newBuilder();
-        jsonParser.merge(new String(raw, StandardCharsets.UTF_8), b);
-        return b.build();
-    }
-
-    private OtlpHttpReply error(boolean json, int status, Code code, String message, boolean retryable) {
-        Status body = Status.newBuilder().setCode(code.getNumber()).setMessage(message).build();
-        Map<String, String> headers = retryable ? Map.of("Retry-After", Integer.toString(retryAfterSeconds)) : Map.of();
-        return reply(json, status, body, headers);
-    }
-
-    private OtlpHttpReply reply(boolean json, int status, Message body, Map<String, String> headers) {
-        if (!json) {
-            return new OtlpHttpReply(status, PROTOBUF, headers, body.toByteArray());
-        }
-        try {
-            return new OtlpHttpReply(status, JSON, headers, jsonPrinter.print(body).getBytes(StandardCharsets.UTF_8));
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("BUG: cannot print " + body.getDescriptorForType().getFullName() + " as JSON", e);
-        }
-    }
-
-    private void warnThrottled(StorageException e) {
-        long now = System.nanoTime();
-        long last = lastWarnNanos.get();
-        if (now - last >= WARN_EVERY_NANOS && lastWarnNanos.compareAndSet(last, now)) {
-            // WARN: data was refused (clients retry); repeated failures are logged at most every 10s.
-            log.warn("storage commit failed, answering 503 [protocol={}]", protocol, e);
-        }
-    }
-
-    static boolean isJson(String contentType) {
-        return mediaType(contentType).equals(JSON);
-    }
-
-    private static String mediaType(String contentType) {
-        if (contentType == null) {
-            return "";
-        }
-        int semi = contentType.indexOf(';');
-        return (semi < 0 ? contentType : contentType.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+        return result.toResponse();
     }
 }

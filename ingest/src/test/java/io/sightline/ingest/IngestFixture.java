@@ -26,11 +26,18 @@ final class IngestFixture implements AutoCloseable {
 
     /** @param wrap decorates the real storage's Appendable (e.g. to hold a request in flight), or null */
     IngestFixture(Path dataDir, IngestConfig config, java.util.function.UnaryOperator<Appendable> wrap) throws IOException {
+        this(dataDir, config, wrap, null, null);
+    }
+
+    /** As above, also receiving logs into {@code logs} when it is not null. */
+    IngestFixture(Path dataDir, IngestConfig config, java.util.function.UnaryOperator<Appendable> wrap,
+                  io.sightline.storage.LogStore logs, LogsIngestConfig logsConfig) throws IOException {
         storage = Storage.open(new StorageConfig(dataDir, StorageConfig.DEFAULT_BLOCK_DURATION_MILLIS,
                 StorageConfig.DEFAULT_RETENTION_MILLIS, WalSyncMode.NEVER, 1_000, 1 << 20, 0, 100_000),
                 meterProvider.get("test"));
         Appendable target = wrap == null ? storage : wrap.apply(storage);
-        service = IngestService.start(config, target, meterProvider.get("io.sightline.ingest"));
+        service = logs == null ? IngestService.start(config, target, meterProvider.get("io.sightline.ingest"))
+                : IngestService.start(config, target, logs, logsConfig, meterProvider.get("io.sightline.ingest"));
     }
 
     static IngestConfig localConfig() {

@@ -2,6 +2,7 @@ package io.sightline.query;
 
 import io.opentelemetry.api.metrics.Meter;
 import io.sightline.query.api.HttpApiServer;
+import io.sightline.storage.LogStore;
 import io.sightline.storage.Storage;
 
 import java.net.InetSocketAddress;
@@ -27,6 +28,15 @@ public interface ApiServer extends AutoCloseable {
     static ApiServer start(ApiConfig config, QueryEngine engine, Storage storage, List<Route> extraRoutes,
                            Meter meter) {
         return HttpApiServer.start(config, engine, storage, extraRoutes, meter);
+    }
+
+    /**
+     * As {@link #start(ApiConfig, QueryEngine, Storage, List, Meter)}, also serving the Loki API
+     * ({@code /loki/api/v1/...}) from {@code logs} over {@code logStore}.
+     */
+    static ApiServer start(ApiConfig config, QueryEngine engine, Storage storage, LogQueryEngine logs, LogStore logStore,
+                           List<Route> extraRoutes, Meter meter) {
+        return HttpApiServer.start(config, engine, storage, logs, logStore, extraRoutes, meter);
     }
 
     /** The bound address; its port is the real one when the configured port was 0. */

@@ -3,12 +3,14 @@ package io.sightline.server;
 import io.sightline.alerting.AlertingService;
 import io.sightline.ingest.IngestService;
 import io.sightline.query.ApiServer;
+import io.sightline.query.LogQueryEngine;
 import io.sightline.query.QueryEngine;
 import io.sightline.query.QueryEngines;
 import io.sightline.query.Route;
 import io.sightline.server.admin.AdminRoutes;
 import io.sightline.server.admin.SelfTelemetry;
 import io.sightline.server.config.ServerConfig;
+import io.sightline.storage.LogStore;
 import io.sightline.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,7 @@ public final class Sightline implements AutoCloseable {
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private Storage storage;
+    private LogStore logs;
     private ApiServer api;
     private IngestService ingest;
     private AlertingService alerting;
@@ -55,8 +58,12 @@ public final class Sightline implements AutoCloseable {
     private void startComponents() {
         long t0 = System.nanoTime();
         storage = Storage.open(config.storage(), telemetry.meter("storage"));
+        logs = LogStore.open(config.logs().store(), telemetry.meter("storage"));
+        LogQueryEngine logQueries = LogQueryEngine.create(logs, config.logs().query());
         QueryEngine engine = QueryEngines.promql(storage, config.query(), telemetry.meter("query"));
-        alerting = AlertingService.start(config.alerting(), engine, storage, storage, telemetry.meter("alerting"),
+        // Rules evaluate through PromQL, or LogQL when only LogQL parses the expression (RuleQueryEngine).
+        alerting = AlertingService.start(config.alerting(), new RuleQueryEngine(engine, logQueries), storage, storage,
+                telemetry.meter("alerting"),
                 java.time.Clock.systemUTC(), System::getenv);
         ingest = startIngest();
         List<Route> routes = new ArrayList<>(AdminRoutes.create(ready::get, telemetry.reader()));
@@ -64,17 +71,17 @@ public final class Sightline implements AutoCloseable {
         routes.add(Wiring.remoteWriteRoute(ingest));
         routes.addAll(alerting.routes());
         reloadOnSighup();
-        api = ApiServer.start(config.api(), engine, storage, routes, telemetry.meter("http"));
+        api = ApiServer.start(config.api(), engine, storage, logQueries, logs, routes, telemetry.meter("http"));
         ready.set(true);
         String host = config.listenAddress().contains(":") ? "[" + config.listenAddress() + "]" : config.listenAddress();
-        log.info("Sightline {} started in {} ms [data_dir={}, api=http://{}:{}, otlp_grpc={}:{}, otlp_http=http://{}:{}/v1/metrics]",
+        log.info("Sightline {} started in {} ms [data_dir={}, api=http://{}:{}, otlp_grpc={}:{}, otlp_http=http://{}:{}/v1/metrics and /v1/logs, loki=http://{}:{}/loki/api/v1]",
                 BuildInfo.version(), (System.nanoTime() - t0) / 1_000_000, config.dataDir().toAbsolutePath().normalize(),
-                host, api.port(), host, ingest.grpcPort(), host, ingest.httpPort());
+                host, api.port(), host, ingest.grpcPort(), host, ingest.httpPort(), host, api.port());
     }
 
     private IngestService startIngest() {
         try {
-            return IngestService.start(config.ingest(), storage, telemetry.meter("ingest"));
+            return IngestService.start(config.ingest(), storage, logs, config.logs().ingest(), telemetry.meter("ingest"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the OTLP servers on " + config.listenAddress() + ": " + e.getMessage(), e);
         }
@@ -130,6 +137,7 @@ public final class Sightline implements AutoCloseable {
         closeQuietly("ingest", ingest);
         closeQuietly("http api", api);
         closeQuietly("alerting", alerting);
+        closeQuietly("log store", logs);
         closeQuietly("storage", storage);
         closeQuietly("telemetry", telemetry);
         log.info("Sightline stopped");

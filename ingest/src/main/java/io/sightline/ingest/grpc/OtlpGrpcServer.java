@@ -6,6 +6,8 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import io.sightline.ingest.IngestMetrics;
@@ -31,12 +33,21 @@ public final class OtlpGrpcServer implements AutoCloseable {
     /** Binds and starts serving; {@link IOException} when the address cannot be bound. */
     public static OtlpGrpcServer start(String host, int port, int maxRequestBytes, MetricsWriter writer,
                                        IngestMetrics metrics, WriteLimiter limiter, int retryAfterSeconds) throws IOException {
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        return start(host, port, maxRequestBytes, writer, null, metrics, limiter, retryAfterSeconds);
+    }
+
+    /** As above, also serving {@code LogsService/Export} through {@code logs} when it is not null. */
+    public static OtlpGrpcServer start(String host, int port, int maxRequestBytes, MetricsWriter writer, LogsGrpcService logs,
+                                       IngestMetrics metrics, WriteLimiter limiter, int retryAfterSeconds) throws IOException {
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 // The service only hands the call to the write pool, so running it on the event loop is cheap.
                 .directExecutor()
                 .maxInboundMessageSize(maxRequestBytes)
-                .addService(metricsService(new MetricsGrpcService(writer, metrics, limiter, retryAfterSeconds)))
-                .build();
+                .addService(metricsService(new MetricsGrpcService(writer, metrics, limiter, retryAfterSeconds)));
+        if (logs != null) {
+            builder.addService(logsService(logs));
+        }
+        Server server = builder.build();
         try {
             server.start();
         } catch (IOException e) {
@@ -54,6 +65,15 @@ public final class OtlpGrpcServer implements AutoCloseable {
                 .toBuilder(new RawBytesMarshaller(), ProtoUtils.marshaller(ExportMetricsServiceResponse.getDefaultInstance()))
                 .build();
         return ServerServiceDefinition.builder(MetricsServiceGrpc.SERVICE_NAME)
+                .addMethod(export, ServerCalls.asyncUnaryCall(service::export))
+                .build();
+    }
+
+    private static ServerServiceDefinition logsService(LogsGrpcService service) {
+        MethodDescriptor<byte[], ExportLogsServiceResponse> export = LogsServiceGrpc.getExportMethod()
+                .toBuilder(new RawBytesMarshaller(), ProtoUtils.marshaller(ExportLogsServiceResponse.getDefaultInstance()))
+                .build();
+        return ServerServiceDefinition.builder(LogsServiceGrpc.SERVICE_NAME)
                 .addMethod(export, ServerCalls.asyncUnaryCall(service::export))
                 .build();
     }

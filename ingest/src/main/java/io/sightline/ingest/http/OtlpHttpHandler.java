@@ -23,14 +23,22 @@ import org.slf4j.LoggerFactory;
  */
 final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final String METRICS_PATH = "/v1/metrics";
+    static final String LOGS_PATH = "/v1/logs";
     private static final Logger log = LoggerFactory.getLogger(OtlpHttpHandler.class);
 
-    private final MetricsEndpoint endpoint;
+    private final MetricsEndpoint metricsEndpoint;
+    private final MetricsEndpoint logsEndpoint;
     private final WriteLimiter limiter;
     private final PendingResponses pending;
 
-    OtlpHttpHandler(MetricsEndpoint endpoint, WriteLimiter limiter, PendingResponses pending) {
-        this.endpoint = endpoint;
+    OtlpHttpHandler(MetricsEndpoint metrics, WriteLimiter limiter, PendingResponses pending) {
+        this(metrics, null, limiter, pending);
+    }
+
+    /** @param logs the {@code /v1/logs} endpoint, or null when logs are not served */
+    OtlpHttpHandler(MetricsEndpoint metrics, MetricsEndpoint logs, WriteLimiter limiter, PendingResponses pending) {
+        this.metricsEndpoint = metrics;
+        this.logsEndpoint = logs;
         this.limiter = limiter;
         this.pending = pending;
     }
@@ -42,16 +50,17 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         String uri = req.uri();
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
-        if (!path.equals(METRICS_PATH)) {
+        MetricsEndpoint endpoint = path.equals(LOGS_PATH) && logsEndpoint != null ? logsEndpoint : metricsEndpoint;
+        if (!path.equals(METRICS_PATH) && endpoint != logsEndpoint) {
             endpoint.count(404, start);
             write(ctx, Responses.text(HttpResponseStatus.NOT_FOUND, "404 page not found: OTLP/HTTP serves POST "
-                    + METRICS_PATH + "\n", keepAlive), keepAlive);
+                    + METRICS_PATH + (logsEndpoint == null ? "" : " and " + LOGS_PATH) + "\n", keepAlive), keepAlive);
             return;
         }
         if (!req.method().equals(HttpMethod.POST)) {
             endpoint.count(405, start);
             FullHttpResponse r = Responses.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method " + req.method()
-                    + " not allowed on " + METRICS_PATH + "; use POST\n", keepAlive);
+                    + " not allowed on " + path + "; use POST\n", keepAlive);
             r.headers().set(HttpHeaderNames.ALLOW, "POST");
             write(ctx, r, keepAlive);
             return;

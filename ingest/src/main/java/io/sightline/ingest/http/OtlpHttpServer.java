@@ -40,6 +40,12 @@ public final class OtlpHttpServer implements AutoCloseable {
      */
     public static OtlpHttpServer start(String host, int port, int ioThreads, int maxBodyBytes, MetricsEndpoint endpoint,
                                        WriteLimiter limiter) throws IOException {
+        return start(host, port, ioThreads, maxBodyBytes, endpoint, null, limiter);
+    }
+
+    /** As above, also serving {@code POST /v1/logs} through {@code logs} when it is not null. */
+    public static OtlpHttpServer start(String host, int port, int ioThreads, int maxBodyBytes, MetricsEndpoint endpoint,
+                                       MetricsEndpoint logs, WriteLimiter limiter) throws IOException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
         PendingResponses pending = new PendingResponses();
         try {
@@ -54,7 +60,7 @@ public final class OtlpHttpServer implements AutoCloseable {
                             ch.pipeline()
                                     .addLast("codec", new HttpServerCodec())
                                     .addLast("aggregator", new BoundedAggregator(maxBodyBytes, endpoint))
-                                    .addLast("otlp", new OtlpHttpHandler(endpoint, limiter, pending));
+                                    .addLast("otlp", new OtlpHttpHandler(endpoint, logs, limiter, pending));
                         }
                     });
             Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();

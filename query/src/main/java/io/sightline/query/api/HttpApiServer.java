@@ -20,7 +20,9 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.opentelemetry.api.metrics.Meter;
 import io.sightline.query.ApiConfig;
 import io.sightline.query.ApiServer;
+import io.sightline.query.LogQueryEngine;
 import io.sightline.query.QueryEngine;
+import io.sightline.storage.LogStore;
 import io.sightline.query.Route;
 import io.sightline.storage.Storage;
 import org.slf4j.Logger;
@@ -72,9 +74,18 @@ public final class HttpApiServer implements ApiServer {
     /** See {@link ApiServer#start}. */
     public static ApiServer start(ApiConfig config, QueryEngine engine, Storage storage, List<Route> extraRoutes,
                                   Meter meter) {
+        return start(config, engine, storage, null, null, extraRoutes, meter);
+    }
+
+    /** See {@link ApiServer#start}; also serves the Loki API when {@code logs} is not null. */
+    public static ApiServer start(ApiConfig config, QueryEngine engine, Storage storage, LogQueryEngine logs,
+                                  LogStore logStore, List<Route> extraRoutes, Meter meter) {
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(storage, "storage");
         List<Endpoint> endpoints = new ArrayList<>(PrometheusApi.endpoints(config, engine, storage, Clock.systemUTC()));
+        if (logs != null) {
+            endpoints.addAll(LokiEndpoints.endpoints(logs, Objects.requireNonNull(logStore, "logStore"), Clock.systemUTC()));
+        }
         extraRoutes.forEach(r -> endpoints.add(PrometheusApi.adapt(r)));
         Router router = new Router(endpoints);
         ApiMetrics metrics = new ApiMetrics(meter);

@@ -20,5 +20,6 @@ class ExampleConfigTest {
         assertThat(fromExample.ingest()).isEqualTo(defaults.ingest());
         assertThat(fromExample.api().withStatus(defaults.api().status())).isEqualTo(defaults.api());
         assertThat(fromExample.alerting()).isEqualTo(defaults.alerting());
+        assertThat(fromExample.logs()).isEqualTo(defaults.logs());
     }
 }

@@ -1,0 +1,28 @@
+package io.sightline.query;
+
+import io.sightline.query.logql.LogQlEngine;
+import io.sightline.storage.LogStore;
+
+/**
+ * Evaluates LogQL over the log store with Loki's semantics. Metric queries return the same {@link Value}
+ * types as PromQL, so an alerting rule can evaluate a LogQL expression through {@link #instantQuery} as it
+ * does a PromQL one. Thread-safe. Times are Unix nanoseconds.
+ */
+public interface LogQueryEngine {
+    static LogQueryEngine create(LogStore store, LogQueryConfig config) {
+        return new LogQlEngine(store, config);
+    }
+
+    /**
+     * Evaluates {@code query} over {@code [start, end]}: a log query returns up to {@code limit} lines in
+     * {@code forward} (oldest first) or backward order; a metric query returns a matrix with one point per
+     * {@code step}.
+     *
+     * @throws QueryException bad_data for a parse error or a bad parameter (naming it), timeout, execution
+     *                        when a limit is passed
+     */
+    LogQueryResult rangeQuery(String query, long startNanos, long endNanos, long stepNanos, int limit, boolean forward);
+
+    /** Evaluates {@code query} at {@code timeNanos}: a metric query returns a vector. */
+    LogQueryResult instantQuery(String query, long timeNanos, int limit, boolean forward);
+}

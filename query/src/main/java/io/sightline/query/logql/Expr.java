@@ -1,0 +1,39 @@
+package io.sightline.query.logql;
+
+import io.sightline.storage.model.Matcher;
+
+import java.util.List;
+
+/** The LogQL syntax tree. */
+sealed interface Expr {
+    /** {@code {matchers} pipeline}: a log query, or the inside of a range aggregation. */
+    record LogSelector(List<Matcher> matchers, List<Stage> stages) implements Expr {
+    }
+
+    /**
+     * {@code fn(selector [range] offset)}; {@code unwrap} is set for the unwrapped functions, {@code param}
+     * for {@code quantile_over_time}.
+     */
+    record RangeAggregation(String fn, LogSelector selector, long rangeNanos, long offsetNanos, Stage.Unwrap unwrap,
+                            double param, Grouping grouping) implements Expr {
+    }
+
+    /** {@code op by|without (labels) (param, inner)}. */
+    record VectorAggregation(String op, Grouping grouping, double param, Expr inner) implements Expr {
+    }
+
+    /** Arithmetic and comparison between metric expressions or numbers; {@code bool} for comparisons. */
+    record Binary(String op, Expr left, Expr right, boolean returnBool) implements Expr {
+    }
+
+    record NumberLiteral(double value) implements Expr {
+    }
+
+    /** {@code vector(n)}. */
+    record VectorLiteral(double value) implements Expr {
+    }
+
+    /** {@code by (labels)} when {@code without} is false; null grouping means "aggregate everything". */
+    record Grouping(boolean without, List<String> labels) {
+    }
+}

@@ -1,0 +1,164 @@
+package io.sightline.query.logql;
+
+import io.sightline.query.QueryException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.sightline.query.logql.Token.Kind.*;
+
+/** Splits a LogQL expression into tokens. Strings are {@code "..."} with Go escapes or {@code `raw`}. */
+final class Lexer {
+    private final String src;
+    private int at;
+
+    private Lexer(String src) {
+        this.src = src;
+    }
+
+    static List<Token> tokens(String src) {
+        Lexer l = new Lexer(src);
+        List<Token> out = new ArrayList<>();
+        Token t;
+        do {
+            t = l.next();
+            out.add(t);
+        } while (!t.is(EOF));
+        return out;
+    }
+
+    static QueryException error(String message, int pos) {
+        return new QueryException(QueryException.ErrorType.BAD_DATA, "parse error at position " + (pos + 1) + ": " + message, pos, null);
+    }
+
+    private Token next() {
+        while (at < src.length() && Character.isWhitespace(src.charAt(at))) {
+            at++;
+        }
+        if (at < src.length() && src.charAt(at) == '#') { // comment to end of line
+            while (at < src.length() && src.charAt(at) != '\n') {
+                at++;
+            }
+            return next();
+        }
+        int start = at;
+        if (at >= src.length()) {
+            return new Token(EOF, "", start);
+        }
+        char c = src.charAt(at);
+        char n = at + 1 < src.length() ? src.charAt(at + 1) : 0;
+        switch (c) {
+            case '{': at++; return new Token(LBRACE, "{", start);
+            case '}': at++; return new Token(RBRACE, "}", start);
+            case '(': at++; return new Token(LPAREN, "(", start);
+            case ')': at++; return new Token(RPAREN, ")", start);
+            case '[': at++; return new Token(LBRACKET, "[", start);
+            case ']': at++; return new Token(RBRACKET, "]", start);
+            case ',': at++; return new Token(COMMA, ",", start);
+            case '+': at++; return new Token(ADD, "+", start);
+            case '*': at++; return new Token(MUL, "*", start);
+            case '/': at++; return new Token(DIV, "/", start);
+            case '%': at++; return new Token(MOD, "%", start);
+            case '^': at++; return new Token(POW, "^", start);
+            case '"', '`': return string(c);
+            default:
+        }
+        if (c == '|') {
+            at += n == '=' || n == '~' ? 2 : 1;
+            return new Token(n == '=' ? PIPE_EXACT : n == '~' ? PIPE_MATCH : PIPE, src.substring(start, at), start);
+        }
+        if (c == '=') {
+            at += n == '~' || n == '=' ? 2 : 1;
+            return new Token(n == '~' ? RE : n == '=' ? EQEQ : EQ, src.substring(start, at), start);
+        }
+        if (c == '!') {
+            if (n == '=' || n == '~') {
+                at += 2;
+                return new Token(n == '=' ? NEQ : NRE, src.substring(start, at), start);
+            }
+            throw error("unexpected character '!'", start);
+        }
+        if (c == '>' || c == '<') {
+            at += n == '=' ? 2 : 1;
+            return new Token(c == '>' ? (n == '=' ? GTE : GT) : (n == '=' ? LTE : LT), src.substring(start, at), start);
+        }
+        if (c == '-' && !(Character.isDigit(n) || n == '.')) {
+            at++;
+            return new Token(SUB, "-", start);
+        }
+        if (Character.isDigit(c) || c == '.' || c == '-') {
+            return number();
+        }
+        if (Character.isLetter(c) || c == '_') {
+            while (at < src.length() && (Character.isLetterOrDigit(src.charAt(at)) || src.charAt(at) == '_')) {
+                at++;
+            }
+            return new Token(IDENT, src.substring(start, at), start);
+        }
+        throw error("unexpected character '" + c + "'", start);
+    }
+
+    /** A number, a duration such as {@code 1h30m} or a byte size such as {@code 10KB}. */
+    private Token number() {
+        int start = at;
+        if (src.charAt(at) == '-') {
+            at++;
+        }
+        while (at < src.length() && (Character.isDigit(src.charAt(at)) || src.charAt(at) == '.'
+                || (src.charAt(at) == 'e' || src.charAt(at) == 'E') && at + 1 < src.length() && (Character.isDigit(src.charAt(at + 1)) || src.charAt(at + 1) == '-'))) {
+            if (src.charAt(at) == 'e' || src.charAt(at) == 'E') {
+                at++;
+            }
+            at++;
+        }
+        if (at < src.length() && Character.isLetter(src.charAt(at))) {
+            while (at < src.length() && (Character.isLetterOrDigit(src.charAt(at)) || src.charAt(at) == '.')) {
+                at++;
+            }
+            String text = src.substring(start, at);
+            if (Units.isBytes(text)) {
+                return new Token(BYTES, text, start);
+            }
+            if (Units.isDuration(text)) {
+                return new Token(DURATION, text, start);
+            }
+            throw error("bad number or duration \"" + text + "\"", start);
+        }
+        return new Token(NUMBER, src.substring(start, at), start);
+    }
+
+    private Token string(char quote) {
+        int start = at++;
+        StringBuilder sb = new StringBuilder();
+        while (at < src.length()) {
+            char c = src.charAt(at++);
+            if (c == quote) {
+                return new Token(STRING, sb.toString(), start);
+            }
+            if (c == '\\' && quote == '"') {
+                if (at >= src.length()) {
+                    break;
+                }
+                char e = src.charAt(at++);
+                switch (e) {
+                    case 'n' -> sb.append('\n');
+                    case 't' -> sb.append('\t');
+                    case 'r' -> sb.append('\r');
+                    case '\\' -> sb.append('\\');
+                    case '"' -> sb.append('"');
+                    case 'u' -> {
+                        if (at + 4 > src.length()) {
+                            throw error("short \\u escape", at);
+                        }
+                        sb.append((char) Integer.parseInt(src.substring(at, at + 4), 16));
+                        at += 4;
+                    }
+                    default -> sb.append('\\').append(e); // keep regex escapes such as \d and \.
+                }
+            } else {
+                sb.append(c);
+            }
+        }
+        throw error("unterminated string", start);
+    }
+}

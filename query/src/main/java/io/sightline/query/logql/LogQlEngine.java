@@ -1,0 +1,175 @@
+package io.sightline.query.logql;
+
+import io.sightline.query.LogQueryConfig;
+import io.sightline.query.LogQueryEngine;
+import io.sightline.query.LogQueryResult;
+import io.sightline.query.QueryException;
+import io.sightline.query.Value;
+import io.sightline.storage.LogQuerier;
+import io.sightline.storage.LogStore;
+import io.sightline.storage.StorageException;
+import io.sightline.storage.model.Labels;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The LogQL engine over the log store. Thread-safe: every query builds its own state. */
+public final class LogQlEngine implements LogQueryEngine {
+    private final LogStore store;
+    private final LogQueryConfig config;
+
+    public LogQlEngine(LogStore store, LogQueryConfig config) {
+        this.store = store;
+        this.config = config;
+    }
+
+    @Override
+    public LogQueryResult rangeQuery(String query, long startNanos, long endNanos, long stepNanos, int limit, boolean forward) {
+        if (endNanos < startNanos) {
+            throw bad("end (" + endNanos + ") must not be before start (" + startNanos + ")");
+        }
+        Expr e = Parser.parse(query);
+        long began = System.nanoTime();
+        QueryBudget budget = new QueryBudget(config.timeoutMillis());
+        if (e instanceof Expr.LogSelector sel) {
+            // Loki reads log lines in [start, end).
+            List<LogQueryResult.Stream> streams = select(sel, startNanos, endNanos > startNanos ? endNanos - 1 : endNanos,
+                    checkLimit(limit), forward, budget);
+            return new LogQueryResult(null, streams, stats(budget, began));
+        }
+        if (stepNanos <= 0) {
+            throw bad("step must be > 0, got " + stepNanos + "ns");
+        }
+        long points = (endNanos - startNanos) / stepNanos + 1;
+        if (points > config.maxPoints()) {
+            throw bad("exceeded maximum resolution of " + config.maxPoints() + " points per series (logs.query.max_points); "
+                    + "try decreasing the query resolution (?step=XX)");
+        }
+        MetricEvaluator eval = new MetricEvaluator(store, config, budget, startNanos, endNanos, stepNanos);
+        StepSeries result = eval.eval(e);
+        return new LogQueryResult(toMatrix(result, eval), List.of(), stats(budget, began));
+    }
+
+    @Override
+    public LogQueryResult instantQuery(String query, long timeNanos, int limit, boolean forward) {
+        Expr e = Parser.parse(query);
+        long began = System.nanoTime();
+        QueryBudget budget = new QueryBudget(config.timeoutMillis());
+        if (e instanceof Expr.LogSelector sel) {
+            return new LogQueryResult(null, select(sel, 0, timeNanos, checkLimit(limit), forward, budget), stats(budget, began));
+        }
+        MetricEvaluator eval = new MetricEvaluator(store, config, budget, timeNanos, timeNanos, 1);
+        StepSeries result = eval.eval(e);
+        long ms = Math.floorDiv(timeNanos, 1_000_000L);
+        if (result.isScalar) {
+            return new LogQueryResult(new Value.Scalar(ms, result.scalarValues()[0]), List.of(), stats(budget, began));
+        }
+        List<Value.Sample> samples = new ArrayList<>();
+        for (Map.Entry<Labels, double[]> s : result.series.entrySet()) {
+            if (!Double.isNaN(s.getValue()[0])) {
+                samples.add(new Value.Sample(s.getKey(), ms, s.getValue()[0]));
+            }
+        }
+        return new LogQueryResult(new Value.Vector(samples), List.of(), stats(budget, began));
+    }
+
+    private int checkLimit(int limit) {
+        if (limit <= 0 || limit > config.maxEntries()) {
+            throw bad("limit must be between 1 and " + config.maxEntries() + " (logs.query.max_entries), got " + limit);
+        }
+        return limit;
+    }
+
+    private static QueryException bad(String message) {
+        return new QueryException(QueryException.ErrorType.BAD_DATA, message);
+    }
+
+    private static LogQueryResult.Stats stats(QueryBudget budget, long began) {
+        return new LogQueryResult.Stats(budget.lines(), budget.bytes(), System.nanoTime() - began);
+    }
+
+    private List<LogQueryResult.Stream> select(Expr.LogSelector sel, long min, long max, int limit, boolean forward, QueryBudget budget) {
+        Pipeline pipeline = Pipeline.compile(sel.stages());
+        Map<Map<String, String>, List<LogQueryResult.Entry>> byLabels = new LinkedHashMap<>();
+        Map<Map<String, String>, Labels> labelsOf = new LinkedHashMap<>();
+        LogLine line = new LogLine();
+        int[] taken = {0};
+        try (LogQuerier q = store.querier(min, max)) {
+            q.select(sel.matchers(), pipeline.mustContain(), forward, rec -> {
+                budget.record(rec.body().length());
+                line.reset(rec);
+                if (!pipeline.process(line)) {
+                    return true;
+                }
+                List<LogQueryResult.Entry> entries = byLabels.get(line.labels());
+                if (entries == null) {
+                    Map<String, String> key = Map.copyOf(line.labels());
+                    entries = new ArrayList<>();
+                    byLabels.put(key, entries);
+                    labelsOf.put(key, line.toLabels());
+                }
+                entries.add(new LogQueryResult.Entry(rec.timestampNanos(), line.line()));
+                return ++taken[0] < limit;
+            });
+        } catch (StorageException e) {
+            throw bad(e.getMessage());
+        }
+        List<LogQueryResult.Stream> out = new ArrayList<>(byLabels.size());
+        byLabels.forEach((k, v) -> out.add(new LogQueryResult.Stream(labelsOf.get(k), v)));
+        return out;
+    }
+
+    private static Value toMatrix(StepSeries result, MetricEvaluator eval) {
+        List<Value.SeriesPoints> series = new ArrayList<>();
+        List<Map.Entry<Labels, double[]>> entries = new ArrayList<>(result.series.entrySet());
+        entries.sort(MetricEvaluator.byLabels());
+        for (Map.Entry<Labels, double[]> e : entries) {
+            double[] v = e.getValue();
+            long[] ts = new long[v.length];
+            double[] vals = new double[v.length];
+            int n = 0;
+            for (int k = 0; k < v.length; k++) {
+                if (!Double.isNaN(v[k])) {
+                    ts[n] = Math.floorDiv(eval.stepTime(k), 1_000_000L);
+                    vals[n++] = v[k];
+                }
+            }
+            if (n > 0) {
+                series.add(new Value.SeriesPoints(e.getKey(), ts, vals, n));
+            }
+        }
+        return new Value.Matrix(series);
+    }
+
+    /** Parses a stream selector for the series and label APIs; bad_data when it is not one. */
+    public static List<io.sightline.storage.model.Matcher> parseSelector(String selector) {
+        return Parser.parseSelector(selector);
+    }
+
+    /** Parses any expression and returns its stream selectors' matchers (for label APIs given a full query). */
+    public static List<io.sightline.storage.model.Matcher> selectorOf(String query) {
+        Expr e = Parser.parse(query);
+        while (true) {
+            switch (e) {
+                case Expr.LogSelector s -> {
+                    return s.matchers();
+                }
+                case Expr.RangeAggregation r -> {
+                    return r.selector().matchers();
+                }
+                case Expr.VectorAggregation a -> e = a.inner();
+                case Expr.Binary b -> e = b.left() instanceof Expr.NumberLiteral ? b.right() : b.left();
+                default -> {
+                    return List.of();
+                }
+            }
+        }
+    }
+
+    /** Nanoseconds of a LogQL duration such as {@code 1h30m}; {@link NumberFormatException} when it is not one. */
+    public static long parseDuration(String text) {
+        return Units.durationNanos(text);
+    }
+}

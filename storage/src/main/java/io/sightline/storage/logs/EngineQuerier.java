@@ -1,0 +1,147 @@
+package io.sightline.storage.logs;
+
+import io.sightline.storage.LogQuerier;
+import io.sightline.storage.StorageException;
+import io.sightline.storage.model.Labels;
+import io.sightline.storage.model.LogRecord;
+import io.sightline.storage.model.Matcher;
+import org.roaringbitmap.RoaringBitmap;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/** Reads the held segments and the heads, merging per-stream cursors in time order. Not thread-safe. */
+final class EngineQuerier implements LogQuerier {
+    private final LogEngine engine;
+    private final List<Segment> segments;
+    private final long min;
+    private final long max;
+    private boolean isClosed;
+
+    EngineQuerier(LogEngine engine, List<Segment> segments, long min, long max) {
+        this.engine = engine;
+        this.segments = segments;
+        this.min = min;
+        this.max = max;
+    }
+
+    private static boolean matches(Labels stream, List<Matcher> matchers) {
+        for (Matcher m : matchers) {
+            String v = stream.get(m.name());
+            if (!m.matches(v == null ? "" : v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void requireSelective(List<Matcher> matchers) {
+        if (matchers.stream().allMatch(Matcher::matchesEmpty)) {
+            throw new StorageException("queries require at least one label matcher that does not match the empty string, got " + matchers);
+        }
+    }
+
+    @Override
+    public void select(List<Matcher> matchers, List<String> mustContain, boolean forward, Visitor visitor) {
+        requireSelective(matchers);
+        List<RecordCursor> cursors = new ArrayList<>();
+        // Cursors decode one page at a time and copy rows out, so they can share one buffer.
+        Segment.PageScratch scratch = new Segment.PageScratch();
+        for (Segment s : segments) {
+            RoaringBitmap candidates = mustContain.isEmpty() ? null : s.candidatePages(mustContain);
+            if (candidates != null && candidates.isEmpty()) {
+                continue;
+            }
+            for (int i = 0; i < s.streamCount(); i++) {
+                if (matches(s.stream(i), matchers) && s.streamOverlaps(i, min, max)) {
+                    cursors.add(new SegmentCursor(s, i, min, max, forward, candidates, scratch));
+                }
+            }
+        }
+        engine.readHeads(head -> {
+            for (Labels stream : head.streams().keySet()) {
+                if (matches(stream, matchers)) {
+                    LogRecord[] slice = head.slice(stream, min, max);
+                    if (slice.length > 0) {
+                        cursors.add(RecordCursor.of(slice, forward));
+                    }
+                }
+            }
+        });
+        Comparator<RecordCursor> order = forward ? RecordCursor.FORWARD : RecordCursor.FORWARD.reversed();
+        PriorityQueue<RecordCursor> queue = new PriorityQueue<>(Math.max(1, cursors.size()), order);
+        for (RecordCursor c : cursors) {
+            if (c.advance()) {
+                queue.add(c);
+            }
+        }
+        while (!queue.isEmpty()) {
+            RecordCursor c = queue.poll();
+            if (!visitor.record(c.current())) {
+                return;
+            }
+            if (c.advance()) {
+                queue.add(c);
+            }
+        }
+    }
+
+    private void forEachStream(List<Matcher> matchers, Consumer<Labels> sink) {
+        for (Segment s : segments) {
+            for (int i = 0; i < s.streamCount(); i++) {
+                if (matches(s.stream(i), matchers) && s.streamOverlaps(i, min, max)) {
+                    sink.accept(s.stream(i));
+                }
+            }
+        }
+        engine.readHeads(head -> {
+            for (Labels stream : head.streams().keySet()) {
+                if (matches(stream, matchers) && head.slice(stream, min, max).length > 0) {
+                    sink.accept(stream);
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<Labels> streams(List<Matcher> matchers) {
+        TreeSet<Labels> out = new TreeSet<>();
+        forEachStream(matchers, out::add);
+        return new ArrayList<>(out);
+    }
+
+    @Override
+    public List<String> labelNames(List<Matcher> matchers) {
+        TreeSet<String> out = new TreeSet<>();
+        forEachStream(matchers, l -> {
+            for (int i = 0; i < l.size(); i++) {
+                out.add(l.name(i));
+            }
+        });
+        return new ArrayList<>(out);
+    }
+
+    @Override
+    public List<String> labelValues(String name, List<Matcher> matchers) {
+        TreeSet<String> out = new TreeSet<>();
+        forEachStream(matchers, l -> {
+            String v = l.get(name);
+            if (v != null && !v.isEmpty()) {
+                out.add(v);
+            }
+        });
+        return new ArrayList<>(out);
+    }
+
+    @Override
+    public void close() {
+        if (!isClosed) {
+            isClosed = true;
+            segments.forEach(Segment::release);
+        }
+    }
+}

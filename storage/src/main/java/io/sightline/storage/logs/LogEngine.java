@@ -1,0 +1,317 @@
+package io.sightline.storage.logs;
+
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.sightline.storage.LogAppender;
+import io.sightline.storage.LogQuerier;
+import io.sightline.storage.LogStore;
+import io.sightline.storage.LogStoreConfig;
+import io.sightline.storage.StorageException;
+import io.sightline.storage.WalSyncMode;
+import io.sightline.storage.io.DefaultFileFacade;
+import io.sightline.storage.io.FileFacade;
+import io.sightline.storage.io.TaggedAllocator;
+import io.sightline.storage.model.LogRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The log store: commits go to the WAL and then the head under one write lock; a maintenance job cuts the
+ * head into a segment by age or size, applies retention and fsyncs the WAL. Segment {@code seg-N} holds
+ * every record of WAL files below {@code N}, which is how a restart knows which WAL files to replay.
+ */
+public final class LogEngine implements LogStore {
+    private static final Logger log = LoggerFactory.getLogger(LogEngine.class);
+    static final String WAL_DIR = "wal";
+
+    private final LogStoreConfig config;
+    private final InstantSource clock;
+    private final TaggedAllocator allocator;
+    private final FileFacade files;
+    private final LogWal wal;
+    private final SegmentWriter writer;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Object cutLock = new Object();
+    private final CopyOnWriteArrayList<Segment> segments = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService jobs;
+    private final LongCounter appended;
+    private LogHead head = new LogHead();
+    /** The head being written into a segment; still read by queries until the segment is published. */
+    private LogHead flushing;
+    private volatile boolean isClosed;
+
+    private LogEngine(LogStoreConfig config, Meter meter, InstantSource clock, FileFacade files) {
+        this.config = config;
+        this.clock = clock;
+        this.files = files;
+        this.allocator = new TaggedAllocator(files);
+        this.wal = new LogWal(config.dir().resolve(WAL_DIR), allocator, config.walSyncMode());
+        this.writer = new SegmentWriter(allocator);
+        this.appended = meter.counterBuilder("sightline_storage_log_records_appended_total")
+                .setDescription("Log records committed to the log store").build();
+        meter.gaugeBuilder("sightline_storage_log_segments").ofLongs().setDescription("Log segments on disk")
+                .buildWithCallback(m -> m.record(segments.size()));
+        meter.gaugeBuilder("sightline_storage_log_segment_bytes").ofLongs().setUnit("By")
+                .setDescription("Bytes of log segments on disk")
+                .buildWithCallback(m -> m.record(segments.stream().mapToLong(Segment::bytes).sum()));
+        this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sightline-log-store");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static LogStore open(LogStoreConfig config, Meter meter) {
+        return open(config, meter, InstantSource.system(), DefaultFileFacade.INSTANCE);
+    }
+
+    /** Opens with an injected clock and file facade (tests). */
+    public static LogEngine open(LogStoreConfig config, Meter meter, InstantSource clock, FileFacade files) {
+        LogEngine engine = new LogEngine(config, meter, clock, files);
+        try {
+            engine.load();
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        engine.jobs.scheduleWithFixedDelay(engine::maintain, 1, 1, TimeUnit.SECONDS);
+        return engine;
+    }
+
+    private void load() {
+        Path dir = config.dir();
+        int covered = 0;
+        try {
+            files.createDirectories(dir);
+            for (Path p : files.list(dir)) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(SegmentFormat.TMP_SUFFIX)) {
+                    files.deleteRecursively(p); // a cut that did not finish; its records are still in the WAL
+                    continue;
+                }
+                if (SegmentFormat.walNumber(name) < 0) {
+                    continue;
+                }
+                Segment s = Segment.open(p, allocator);
+                segments.add(s);
+                covered = Math.max(covered, s.walNumber());
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot open the log store under " + dir + ": " + e.getMessage(), e);
+        }
+        long now = clock.millis();
+        LogHead h = head;
+        int next = LogWal.replay(dir.resolve(WAL_DIR), allocator, covered, r -> h.add(r, now));
+        wal.openFile(Math.max(next, Math.max(covered, 1))); // numbering starts at 1
+        wal.deleteBefore(covered);
+        log.info("log store open [dir={}, segments={}, replayed={}]", dir, segments.size(), h.records());
+    }
+
+    @Override
+    public LogAppender appender() {
+        return new Appender();
+    }
+
+    private void commit(List<LogRecord> records) {
+        if (isClosed) {
+            throw new StorageException("the log store is closed");
+        }
+        long now = clock.millis();
+        boolean isFull;
+        lock.writeLock().lock();
+        try {
+            wal.log(records);
+            for (LogRecord r : records) {
+                head.add(r, now);
+            }
+            isFull = head.bytes() >= config.maxHeadBytes();
+        } finally {
+            lock.writeLock().unlock();
+        }
+        appended.add(records.size());
+        if (isFull) {
+            jobs.execute(this::cutIfDue);
+        }
+    }
+
+    private void maintain() {
+        try {
+            if (config.walSyncMode() == WalSyncMode.INTERVAL) {
+                wal.sync();
+            }
+            cutIfDue();
+            applyRetention();
+        } catch (RuntimeException e) {
+            log.error("log store maintenance failed [error={}]", e.toString());
+        }
+    }
+
+    private void cutIfDue() {
+        boolean isDue;
+        lock.readLock().lock();
+        try {
+            isDue = head.records() > 0 && (head.bytes() >= config.maxHeadBytes()
+                    || clock.millis() - head.firstAppendMillis() >= config.segmentDurationMillis());
+        } finally {
+            lock.readLock().unlock();
+        }
+        if (isDue) {
+            cutSegment();
+        }
+    }
+
+    @Override
+    public void cutSegment() {
+        synchronized (cutLock) {
+            LogHead frozen;
+            int walNumber;
+            lock.writeLock().lock();
+            try {
+                if (head.records() == 0 || isClosed) {
+                    return;
+                }
+                frozen = head;
+                flushing = frozen;
+                head = new LogHead();
+                walNumber = wal.number() + 1;
+                wal.openFile(walNumber);
+            } finally {
+                lock.writeLock().unlock();
+            }
+            Segment segment;
+            try {
+                Path dir = writer.write(config.dir(), walNumber, frozen.streams());
+                segment = Segment.open(dir, allocator);
+            } catch (IOException | RuntimeException e) {
+                log.error("cutting a log segment failed, records stay in the head and WAL [error={}]", e.toString());
+                lock.writeLock().lock();
+                try {
+                    long now = clock.millis();
+                    frozen.streams().values().forEach(rs -> rs.forEach(r -> head.add(r, now)));
+                    flushing = null;
+                } finally {
+                    lock.writeLock().unlock();
+                }
+                throw e instanceof StorageException se ? se : new StorageException("cannot write a log segment: " + e.getMessage(), e);
+            }
+            lock.writeLock().lock();
+            try {
+                segments.add(segment);
+                flushing = null;
+            } finally {
+                lock.writeLock().unlock();
+            }
+            wal.deleteBefore(walNumber);
+            log.info("log segment cut [dir={}, records={}, bytes={}]", segment.dir(), segment.records(), segment.bytes());
+        }
+    }
+
+    @Override
+    public int applyRetention() {
+        long cutoff = (clock.millis() - config.retentionMillis()) * 1_000_000L;
+        int removed = 0;
+        for (Segment s : segments) {
+            if (s.maxTime() < cutoff) {
+                segments.remove(s);
+                try {
+                    files.deleteRecursively(s.dir());
+                } catch (IOException e) {
+                    log.warn("cannot delete expired log segment [dir={}, error={}]", s.dir(), e.getMessage());
+                }
+                s.release(); // unmaps once the last querier lets go; the open mapping survives the unlink
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    @Override
+    public LogQuerier querier(long minNanos, long maxNanos) {
+        List<Segment> held = new ArrayList<>();
+        for (Segment s : segments) {
+            if (s.minTime() <= maxNanos && s.maxTime() >= minNanos && s.acquire()) {
+                held.add(s);
+            }
+        }
+        return new EngineQuerier(this, held, minNanos, maxNanos);
+    }
+
+    /** Runs {@code reader} over the heads (active and being flushed) under the read lock. */
+    void readHeads(java.util.function.Consumer<LogHead> reader) {
+        lock.readLock().lock();
+        try {
+            if (flushing != null) {
+                reader.accept(flushing);
+            }
+            reader.accept(head);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (isClosed) {
+            return;
+        }
+        isClosed = true;
+        jobs.shutdown();
+        try {
+            jobs.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (cutLock) {
+            lock.writeLock().lock();
+            try {
+                wal.close();
+                for (Segment s : segments) {
+                    s.release();
+                }
+                segments.clear();
+            } finally {
+                lock.writeLock().unlock();
+            }
+        }
+    }
+
+    private final class Appender implements LogAppender {
+        private List<LogRecord> pending = new ArrayList<>();
+
+        @Override
+        public void append(LogRecord record) {
+            pending.add(record);
+        }
+
+        @Override
+        public int pending() {
+            return pending.size();
+        }
+
+        @Override
+        public void commit() {
+            if (pending.isEmpty()) {
+                return;
+            }
+            List<LogRecord> batch = pending;
+            pending = new ArrayList<>();
+            LogEngine.this.commit(batch);
+        }
+
+        @Override
+        public void rollback() {
+            pending = new ArrayList<>();
+        }
+    }
+}

@@ -1,0 +1,306 @@
+package io.sightline.storage.logs;
+
+import com.github.luben.zstd.Zstd;
+import io.sightline.storage.StorageException;
+import io.sightline.storage.index.LabelsCodec;
+import io.sightline.storage.io.ByteReader;
+import io.sightline.storage.io.CorruptDataException;
+import io.sightline.storage.io.FileHeader;
+import io.sightline.storage.io.MappedFile;
+import io.sightline.storage.io.MemoryTag;
+import io.sightline.storage.io.TaggedAllocator;
+import io.sightline.storage.model.Labels;
+import io.sightline.storage.model.LogRecord;
+import org.roaringbitmap.RoaringBitmap;
+import org.roaringbitmap.buffer.ImmutableRoaringBitmap;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32C;
+
+/**
+ * One immutable mapped segment. The stream table and page index are read onto the heap at open (small);
+ * pages and postings stay in the mapping. Reference-counted: retention closes it only when no querier holds
+ * it. Thread-safe for reads.
+ */
+final class Segment {
+    private final Path dir;
+    private final int walNumber;
+    private final MappedFile file;
+    private final Labels[] streams;
+    /** Per stream, its first page; pages of one stream are contiguous. {@code streams.length + 1} entries. */
+    private final int[] streamPages;
+    private final int[] rows;
+    private final long[] minTime;
+    private final long[] maxTime;
+    private final long[] offset;
+    private final int[] packedLength;
+    private final int[] rawLength;
+    private final long postingsOffset;
+    private final int postingsCount;
+    private final long segMinTime;
+    private final long segMaxTime;
+    private final long records;
+    private final AtomicInteger refs = new AtomicInteger(1);
+
+    private Segment(Path dir, int walNumber, MappedFile file, Labels[] streams, int[] streamPages, int[] rows,
+                    long[] minTime, long[] maxTime, long[] offset, int[] packedLength, int[] rawLength,
+                    long postingsOffset, int postingsCount) {
+        this.dir = dir;
+        this.walNumber = walNumber;
+        this.file = file;
+        this.streams = streams;
+        this.streamPages = streamPages;
+        this.rows = rows;
+        this.minTime = minTime;
+        this.maxTime = maxTime;
+        this.offset = offset;
+        this.packedLength = packedLength;
+        this.rawLength = rawLength;
+        this.postingsOffset = postingsOffset;
+        this.postingsCount = postingsCount;
+        this.segMinTime = Arrays.stream(minTime).min().orElse(Long.MAX_VALUE);
+        this.segMaxTime = Arrays.stream(maxTime).max().orElse(Long.MIN_VALUE);
+        this.records = Arrays.stream(rows).asLongStream().sum();
+    }
+
+    /** Maps and checks segment {@code dir}; a damaged segment fails with a message naming the file. */
+    static Segment open(Path dir, TaggedAllocator allocator) {
+        Path path = dir.resolve(SegmentFormat.FILE);
+        MappedFile file;
+        try {
+            file = allocator.map(path, MemoryTag.CHUNK);
+        } catch (IOException e) {
+            throw new StorageException("cannot map log segment " + path + ": " + e.getMessage(), e);
+        }
+        try {
+            String problem = FileHeader.problem(file.segment(), SegmentFormat.MAGIC, SegmentFormat.VERSION);
+            if (problem != null) {
+                throw new CorruptDataException(problem, 0);
+            }
+            long size = file.size();
+            if (size < FileHeader.BYTES + SegmentFormat.FOOTER_BYTES) {
+                throw new CorruptDataException("shorter than header and footer", 0);
+            }
+            ByteBuffer footer = file.slice(size - SegmentFormat.FOOTER_BYTES, SegmentFormat.FOOTER_BYTES);
+            long metaOffset = footer.getLong();
+            long postingsOffset = footer.getLong();
+            int metaCrc = footer.getInt();
+            int postingsCrc = footer.getInt();
+            if (footer.getInt() != SegmentFormat.MAGIC || metaOffset < FileHeader.BYTES || postingsOffset < metaOffset
+                    || postingsOffset > size - SegmentFormat.FOOTER_BYTES) {
+                throw new CorruptDataException("bad footer", size - SegmentFormat.FOOTER_BYTES);
+            }
+            ByteBuffer meta = file.slice(metaOffset, (int) (postingsOffset - metaOffset));
+            ByteBuffer postings = file.slice(postingsOffset, (int) (size - SegmentFormat.FOOTER_BYTES - postingsOffset));
+            checkCrc(meta, metaCrc, "stream table and page index", metaOffset);
+            checkCrc(postings, postingsCrc, "postings", postingsOffset);
+            int streamCount = ByteReader.count(meta, meta.remaining());
+            Labels[] streams = new Labels[streamCount];
+            for (int i = 0; i < streamCount; i++) {
+                streams[i] = LabelsCodec.read(meta);
+            }
+            int pageCount = ByteReader.count(meta, meta.remaining());
+            int[] streamPages = new int[streamCount + 1];
+            int[] rows = new int[pageCount];
+            long[] minTime = new long[pageCount];
+            long[] maxTime = new long[pageCount];
+            long[] offset = new long[pageCount];
+            int[] packed = new int[pageCount];
+            int[] raw = new int[pageCount];
+            int prevStream = -1;
+            for (int p = 0; p < pageCount; p++) {
+                int s = ByteReader.count(meta, streamCount - 1);
+                if (s < prevStream) {
+                    throw new CorruptDataException("page " + p + " goes back to stream " + s, metaOffset);
+                }
+                while (prevStream < s) {
+                    streamPages[++prevStream] = p;
+                }
+                rows[p] = ByteReader.count(meta, PageCodec.MAX_ROWS);
+                minTime[p] = ByteReader.varint(meta);
+                maxTime[p] = ByteReader.varint(meta);
+                offset[p] = ByteReader.uvarint(meta);
+                packed[p] = ByteReader.count(meta, Integer.MAX_VALUE);
+                raw[p] = ByteReader.count(meta, Integer.MAX_VALUE);
+                if (offset[p] < FileHeader.BYTES || offset[p] + packed[p] > metaOffset) {
+                    throw new CorruptDataException("page " + p + " lies outside the page area", metaOffset);
+                }
+            }
+            while (prevStream < streamCount) {
+                streamPages[++prevStream] = pageCount;
+            }
+            postings.rewind();
+            int postingsCount = postings.getInt();
+            if ((long) postingsCount * 12 > postings.remaining()) {
+                throw new CorruptDataException("postings count " + postingsCount + " too large", postingsOffset);
+            }
+            int walNumber = SegmentFormat.walNumber(dir.getFileName().toString());
+            return new Segment(dir, walNumber, file, streams, streamPages, rows, minTime, maxTime, offset, packed, raw,
+                    postingsOffset, postingsCount);
+        } catch (CorruptDataException | IndexOutOfBoundsException | java.nio.BufferUnderflowException e) {
+            file.close();
+            throw new StorageException("log segment " + path + " is damaged: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkCrc(ByteBuffer section, int expected, String what, long at) {
+        CRC32C crc = new CRC32C();
+        crc.update(section.duplicate());
+        if ((int) crc.getValue() != expected) {
+            throw new CorruptDataException(what + " checksum mismatch", at);
+        }
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    int walNumber() {
+        return walNumber;
+    }
+
+    long minTime() {
+        return segMinTime;
+    }
+
+    long maxTime() {
+        return segMaxTime;
+    }
+
+    long records() {
+        return records;
+    }
+
+    long bytes() {
+        return file.size();
+    }
+
+    int streamCount() {
+        return streams.length;
+    }
+
+    Labels stream(int i) {
+        return streams[i];
+    }
+
+    int firstPage(int stream) {
+        return streamPages[stream];
+    }
+
+    int endPage(int stream) {
+        return streamPages[stream + 1];
+    }
+
+    boolean streamOverlaps(int stream, long min, long max) {
+        for (int p = streamPages[stream]; p < streamPages[stream + 1]; p++) {
+            if (minTime[p] <= max && maxTime[p] >= min) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    long pageMinTime(int page) {
+        return minTime[page];
+    }
+
+    long pageMaxTime(int page) {
+        return maxTime[page];
+    }
+
+    /**
+     * Pages that may hold every needle, or {@code null} when no needle is long enough to narrow the search.
+     */
+    RoaringBitmap candidatePages(List<String> needles) {
+        RoaringBitmap result = null;
+        for (String needle : needles) {
+            for (int key : Trigrams.of(needle)) {
+                RoaringBitmap pages = postings(key);
+                result = result == null ? pages : RoaringBitmap.and(result, pages);
+                if (result.isEmpty()) {
+                    return result;
+                }
+            }
+        }
+        return result;
+    }
+
+    /** The pages whose bodies hold trigram {@code key}; binary search over the fixed-width key table. */
+    private RoaringBitmap postings(int key) {
+        ByteBuffer table = file.slice(postingsOffset + 4, postingsCount * 12);
+        int lo = 0;
+        int hi = postingsCount - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int k = table.getInt(mid * 12);
+            if (k < key) {
+                lo = mid + 1;
+            } else if (k > key) {
+                hi = mid - 1;
+            } else {
+                long at = postingsOffset + 4 + (long) postingsCount * 12 + table.getInt(mid * 12 + 4);
+                ByteBuffer bytes = file.slice(at, table.getInt(mid * 12 + 8)).order(ByteOrder.LITTLE_ENDIAN);
+                return new ImmutableRoaringBitmap(bytes).toRoaringBitmap();
+            }
+        }
+        return new RoaringBitmap();
+    }
+
+    /** Decompresses and decodes page {@code page}. */
+    LogRecord[] page(int page, int stream) {
+        return page(page, stream, new PageScratch());
+    }
+
+    /** A decompression buffer reused from page to page by one reader (decoded rows copy out of it). */
+    static final class PageScratch {
+        private ByteBuffer buffer = ByteBuffer.allocateDirect(0);
+
+        ByteBuffer take(int size) {
+            if (buffer.capacity() < size) {
+                buffer = ByteBuffer.allocateDirect(Math.max(size, 1 << 17));
+            }
+            buffer.clear().limit(size);
+            return buffer.order(ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
+    /** Decompresses and decodes page {@code page} through {@code scratch}. */
+    LogRecord[] page(int page, int stream, PageScratch scratch) {
+        ByteBuffer packed = file.slice(offset[page], packedLength[page]);
+        ByteBuffer plain = scratch.take(rawLength[page]);
+        long n = Zstd.decompress(plain, packed);
+        if (n != rawLength[page]) {
+            throw new StorageException("log segment " + dir + " page " + page + " decompressed to " + n + " bytes, expected " + rawLength[page]);
+        }
+        plain.flip();
+        try {
+            return PageCodec.decode(plain, streams[stream]);
+        } catch (CorruptDataException e) {
+            throw new StorageException("log segment " + dir + " page " + page + " is damaged: " + e.getMessage(), e);
+        }
+    }
+
+    boolean acquire() {
+        while (true) {
+            int r = refs.get();
+            if (r <= 0) {
+                return false;
+            }
+            if (refs.compareAndSet(r, r + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void release() {
+        if (refs.decrementAndGet() == 0) {
+            file.close();
+        }
+    }
+}

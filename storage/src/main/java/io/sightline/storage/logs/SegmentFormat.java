@@ -1,0 +1,36 @@
+package io.sightline.storage.logs;
+
+/** Constants of the log segment format (storage/docs/format/logs.md). */
+final class SegmentFormat {
+    static final int MAGIC = 0x474C4C53; // "SLLG" little-endian
+    static final int VERSION = 1;
+    static final String FILE = "segment";
+    static final String TMP_SUFFIX = ".tmp";
+    /** metaOffset u64, postingsOffset u64, metaCrc u32, postingsCrc u32, magic u32, reserved u32. */
+    static final int FOOTER_BYTES = 32;
+    /** A page closes once its bodies pass this many bytes (or at {@link PageCodec#MAX_ROWS} rows). */
+    static final int PAGE_BODY_BYTES = 64 << 10;
+    /** Level 1: within 1% of level 3's size on log pages and about 9x faster to write (benchmarks/RESULTS.md). */
+    static final int ZSTD_LEVEL = 1;
+
+    private SegmentFormat() {
+    }
+
+    /** Segment directories are named by the WAL file that followed the cut, so names sort in cut order. */
+    static String dirName(int walNumber) {
+        return String.format("seg-%08d", walNumber);
+    }
+
+    /** The WAL number a segment directory name carries, or -1 when it is not a segment. */
+    static int walNumber(String dirName) {
+        if (dirName.length() != 12 || !dirName.startsWith("seg-")) {
+            return -1;
+        }
+        for (int i = 4; i < 12; i++) {
+            if (!Character.isDigit(dirName.charAt(i))) {
+                return -1;
+            }
+        }
+        return Integer.parseInt(dirName.substring(4));
+    }
+}

@@ -1,0 +1,158 @@
+package io.sightline.storage.logs;
+
+import com.github.luben.zstd.Zstd;
+import io.sightline.storage.index.LabelsCodec;
+import io.sightline.storage.io.ByteSink;
+import io.sightline.storage.io.FileFacade;
+import io.sightline.storage.io.FileHeader;
+import io.sightline.storage.io.FileSink;
+import io.sightline.storage.io.MemoryTag;
+import io.sightline.storage.io.TaggedAllocator;
+import io.sightline.storage.model.Labels;
+import io.sightline.storage.model.LogRecord;
+import org.roaringbitmap.RoaringBitmap;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Writes one immutable segment from a head snapshot: streams in label order, each stream's rows in pages
+ * of {@link SegmentFormat#PAGE_BODY_BYTES}, zstd-compressed; then the stream table, the page index and the
+ * trigram postings. Written under a temporary name, fsynced, then renamed, so a crash leaves either nothing
+ * or a whole segment. Not thread-safe.
+ */
+final class SegmentWriter {
+    private final TaggedAllocator allocator;
+    private final FileFacade files;
+    private final PageCodec codec = new PageCodec();
+    private final Trigrams trigrams = new Trigrams();
+
+    SegmentWriter(TaggedAllocator allocator) {
+        this.allocator = allocator;
+        this.files = allocator.files();
+    }
+
+    /**
+     * Writes {@code streams} as segment {@code walNumber} under {@code dir}; returns the segment directory.
+     *
+     * @param walNumber the WAL file number at which records not in this segment start
+     */
+    Path write(Path dir, int walNumber, Map<Labels, List<LogRecord>> streams) throws IOException {
+        Path target = dir.resolve(SegmentFormat.dirName(walNumber));
+        Path tmp = dir.resolve(SegmentFormat.dirName(walNumber) + SegmentFormat.TMP_SUFFIX);
+        files.deleteRecursively(tmp);
+        files.createDirectories(tmp);
+        TreeMap<Labels, List<LogRecord>> sorted = new TreeMap<>(streams);
+        PagePostings postings = new PagePostings();
+        ByteSink raw = new ByteSink(allocator, MemoryTag.CHUNK, 1 << 17);
+        ByteSink meta = new ByteSink(allocator, MemoryTag.CHUNK, 1 << 12);
+        try (FileSink out = new FileSink(tmp.resolve(SegmentFormat.FILE), allocator, MemoryTag.CHUNK)) {
+            FileHeader.write(out.out(), SegmentFormat.MAGIC, SegmentFormat.VERSION);
+            List<long[]> pages = new ArrayList<>();
+            int streamIdx = 0;
+            for (List<LogRecord> rows : sorted.values()) {
+                int from = 0;
+                while (from < rows.size()) {
+                    int to = from;
+                    long bodyBytes = 0;
+                    trigrams.clear();
+                    while (to < rows.size() && to - from < PageCodec.MAX_ROWS && bodyBytes < SegmentFormat.PAGE_BODY_BYTES) {
+                        byte[] body = rows.get(to).body().getBytes(StandardCharsets.UTF_8);
+                        trigrams.add(body);
+                        bodyBytes += body.length;
+                        to++;
+                    }
+                    int page = pages.size();
+                    int[] keys = trigrams.keys();
+                    for (int i = 0; i < trigrams.count(); i++) {
+                        postings.add(keys[i], page);
+                    }
+                    codec.encode(rows, from, to, raw);
+                    byte[] plain = new byte[raw.position()];
+                    raw.buffer().flip().get(plain);
+                    byte[] packed = Zstd.compress(plain, SegmentFormat.ZSTD_LEVEL);
+                    long offset = out.position();
+                    out.out().putBytes(packed);
+                    out.maybeFlush();
+                    pages.add(new long[] {streamIdx, to - from, rows.get(from).timestampNanos(), rows.get(to - 1).timestampNanos(),
+                            offset, packed.length, plain.length});
+                    from = to;
+                }
+                streamIdx++;
+            }
+            long metaOffset = out.position();
+            meta.putUvarint(sorted.size());
+            for (Labels l : sorted.keySet()) {
+                LabelsCodec.write(l, meta);
+            }
+            meta.putUvarint(pages.size());
+            for (long[] p : pages) {
+                meta.putUvarint(p[0]);
+                meta.putUvarint(p[1]);
+                meta.putVarint(p[2]);
+                meta.putVarint(p[3]);
+                meta.putUvarint(p[4]);
+                meta.putUvarint(p[5]);
+                meta.putUvarint(p[6]);
+            }
+            out.startSection();
+            ByteBuffer mb = meta.buffer().flip();
+            out.out().ensure(mb.remaining());
+            out.out().buffer().put(mb);
+            int metaCrc = out.sectionCrc();
+            long postingsOffset = out.position();
+            writePostings(postings.toBitmaps(), out);
+            int postingsCrc = out.sectionCrc();
+            ByteSink o = out.out();
+            o.putLong(metaOffset);
+            o.putLong(postingsOffset);
+            o.putInt(metaCrc);
+            o.putInt(postingsCrc);
+            o.putInt(SegmentFormat.MAGIC);
+            o.putInt(0);
+            out.finish();
+        } finally {
+            raw.release();
+            meta.release();
+        }
+        files.syncDirectory(tmp);
+        files.moveAtomically(tmp, target);
+        files.syncDirectory(dir);
+        return target;
+    }
+
+    /** {@code u32 count, count x (u32 key, u32 offset, u32 length)}, then the serialised bitmaps. */
+    private static void writePostings(Map<Integer, RoaringBitmap> postings, FileSink out) throws IOException {
+        out.startSection();
+        ByteSink o = out.out();
+        o.putInt(postings.size());
+        int offset = 0;
+        List<RoaringBitmap> bitmaps = new ArrayList<>(postings.size());
+        for (Map.Entry<Integer, RoaringBitmap> e : postings.entrySet()) {
+            RoaringBitmap b = e.getValue();
+            b.runOptimize();
+            int len = b.serializedSizeInBytes();
+            o.putInt(e.getKey());
+            o.putInt(offset);
+            o.putInt(len);
+            offset += len;
+            bitmaps.add(b);
+            out.maybeFlush();
+        }
+        for (RoaringBitmap b : bitmaps) {
+            ByteBuffer bb = ByteBuffer.allocate(b.serializedSizeInBytes()).order(ByteOrder.LITTLE_ENDIAN);
+            b.serialize(bb);
+            bb.flip();
+            o.ensure(bb.remaining());
+            o.buffer().put(bb);
+            out.maybeFlush();
+        }
+    }
+}

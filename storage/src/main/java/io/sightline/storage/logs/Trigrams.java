@@ -1,0 +1,59 @@
+package io.sightline.storage.logs;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Body-token keys: every 3-byte window of a line's UTF-8 bytes, as a 24-bit int. A substring of at least
+ * three bytes can only occur in a page that holds all of its trigrams, so whole-word and mid-word searches
+ * alike skip pages without false negatives. Collects one page at a time into a reused 2 MiB bit set.
+ * Not thread-safe.
+ */
+final class Trigrams {
+    private final long[] seen = new long[1 << 18];
+    private int[] touched = new int[1 << 12];
+    private int count;
+
+    void add(byte[] line) {
+        for (int i = 0; i + 2 < line.length; i++) {
+            int key = (line[i] & 0xFF) << 16 | (line[i + 1] & 0xFF) << 8 | line[i + 2] & 0xFF;
+            long bit = 1L << key;
+            int word = key >>> 6;
+            if ((seen[word] & bit) == 0) {
+                seen[word] |= bit;
+                if (count == touched.length) {
+                    touched = java.util.Arrays.copyOf(touched, count * 2);
+                }
+                touched[count++] = key;
+            }
+        }
+    }
+
+    /** Distinct keys since the last {@link #clear()}, in {@code [0, count())} of {@link #keys()}. */
+    int[] keys() {
+        return touched;
+    }
+
+    int count() {
+        return count;
+    }
+
+    void clear() {
+        for (int i = 0; i < count; i++) {
+            seen[touched[i] >>> 6] = 0;
+        }
+        count = 0;
+    }
+
+    /** The distinct keys of {@code needle}; empty when it is shorter than three bytes. */
+    static int[] of(String needle) {
+        byte[] b = needle.getBytes(StandardCharsets.UTF_8);
+        if (b.length < 3) {
+            return new int[0];
+        }
+        java.util.TreeSet<Integer> keys = new java.util.TreeSet<>();
+        for (int i = 0; i + 2 < b.length; i++) {
+            keys.add((b[i] & 0xFF) << 16 | (b[i + 1] & 0xFF) << 8 | b[i + 2] & 0xFF);
+        }
+        return keys.stream().mapToInt(Integer::intValue).toArray();
+    }
+}
