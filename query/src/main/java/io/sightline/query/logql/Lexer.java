@@ -150,7 +150,15 @@ final class Lexer {
                         if (at + 4 > src.length()) {
                             throw error("short \\u escape", at);
                         }
-                        sb.append((char) Integer.parseInt(src.substring(at, at + 4), 16));
+                        int code = 0;
+                        for (int k = 0; k < 4; k++) {
+                            int digit = Character.digit(src.charAt(at + k), 16);
+                            if (digit < 0) {
+                                throw error("invalid \\u escape: \"" + src.substring(at, at + 4) + "\" is not 4 hex digits", at);
+                            }
+                            code = code * 16 + digit;
+                        }
+                        sb.append((char) code);
                         at += 4;
                     }
                     default -> sb.append('\\').append(e); // keep regex escapes such as \d and \.

@@ -27,7 +27,8 @@ class ParserFuzzTest {
 
     @Test
     void mutatedQueriesParseOrFailWithBadData() {
-        long seed = Long.getLong("logql.fuzz.seed", System.nanoTime());
+        // A fixed default seed keeps CI deterministic; -Dlogql.fuzz.seed=<n> explores (or replays) another.
+        long seed = Long.getLong("logql.fuzz.seed", 8487704557327L);
         Random random = new Random(seed);
         for (int i = 0; i < 20_000; i++) {
             StringBuilder q = new StringBuilder(VALID.get(random.nextInt(VALID.size())));

@@ -41,7 +41,8 @@ class StorageDifferentialTest {
 
     @Test
     void storeAgreesWithASimpleModelInEveryState() {
-        long seed = Long.getLong("seed", System.nanoTime());
+        // A fixed default keeps CI deterministic; -Dseed=<n> explores (or replays) another.
+        long seed = Long.getLong("seed", 20261126L);
         System.out.println("StorageDifferentialTest seed " + seed + " (replay with -Dseed=" + seed + ")");
         SplittableRandom random = new SplittableRandom(seed);
         StorageConfig config = new StorageConfig(dir, 2 * HOUR, 1_000 * HOUR, WalSyncMode.NEVER, 1_000, 1 << 20, WINDOW, 1_000);
