@@ -51,7 +51,7 @@ public final class AlertingService implements AutoCloseable {
         EvalContext ctx = new EvalContext(engine, appendable, queryable, config.externalLabels(), config.externalUrl(),
                 notifier::send, config.resendDelayMillis(), 15 * 60_000, config.outageToleranceMillis(),
                 config.forGracePeriodMillis(), new RuleMetrics(meter));
-        this.rules = new RuleManager(new RuleFileParser(new EngineExpressionChecker(meter), config.evaluationIntervalMillis()),
+        this.rules = new RuleManager(new RuleFileParser(new EngineExpressionChecker(engine), config.evaluationIntervalMillis()),
                 ctx, clock, true);
     }
 

@@ -23,6 +23,14 @@ public interface LogQueryEngine {
      */
     LogQueryResult rangeQuery(String query, long startNanos, long endNanos, long stepNanos, int limit, boolean forward);
 
+    /**
+     * Parses {@code query} without evaluating it.
+     *
+     * @return whether it is a metric query (one that yields numbers, usable as a rule expression)
+     * @throws QueryException bad_data with the position for a parse error
+     */
+    boolean check(String query);
+
     /** Evaluates {@code query} at {@code timeNanos}: a metric query returns a vector. */
     LogQueryResult instantQuery(String query, long timeNanos, int limit, boolean forward);
 }

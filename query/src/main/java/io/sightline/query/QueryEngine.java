@@ -14,6 +14,13 @@ public interface QueryEngine {
      */
     QueryResult instantQuery(String expr, long timeMillis, QueryOptions options);
 
+    /**
+     * Parses {@code expr} without evaluating it, as {@code promtool check rules} does.
+     *
+     * @throws QueryException with {@link QueryException.ErrorType#BAD_DATA} and the position for a parse error
+     */
+    void check(String expr);
+
     /** Evaluates {@code expr} at every {@code start + k*step <= end}; returns a matrix (or an error). */
     QueryResult rangeQuery(String expr, long startMillis, long endMillis, long stepMillis, QueryOptions options);
 }

@@ -28,6 +28,15 @@ final class RuleQueryEngine implements QueryEngine {
     }
 
     @Override
+    public void check(String expr) {
+        try {
+            promql.check(expr);
+        } catch (QueryException e) {
+            orLogs(e, expr, () -> logql.check(expr) ? new Value.Scalar(0, 0) : null);
+        }
+    }
+
+    @Override
     public QueryResult instantQuery(String expr, long timeMillis, QueryOptions options) {
         try {
             return promql.instantQuery(expr, timeMillis, options);

@@ -59,6 +59,14 @@ class RuleQueryEngineTest {
                     .isInstanceOf(QueryException.class).hasMessageNotContaining("LogQL");
             assertThatThrownBy(() -> engine.instantQuery("{service_name=\"api\"} |= \"x\"", now, QueryOptions.DEFAULT))
                     .hasMessageContaining("a log query cannot be a rule expression");
+
+            // Loading a rule file only parses: PromQL and LogQL metric queries pass, the rest fail as evaluation would.
+            engine.check("sum(rate(http_requests_total[5m])) > 1");
+            engine.check("sum by (service_name) (count_over_time({service_name=\"api\"} |= \"error\" [5m])) > 5");
+            assertThatThrownBy(() -> engine.check("sum(up"))
+                    .isInstanceOf(QueryException.class).hasMessageContaining("1:7: parse error").hasMessageNotContaining("LogQL");
+            assertThatThrownBy(() -> engine.check("{service_name=\"api\"} |= \"x\""))
+                    .hasMessageContaining("a log query cannot be a rule expression");
         }
     }
 }

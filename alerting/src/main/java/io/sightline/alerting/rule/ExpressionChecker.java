@@ -1,6 +1,6 @@
 package io.sightline.alerting.rule;
 
-/** Checks that a PromQL expression parses; the seam lets load-time validation run without the real data. */
+/** Checks that a rule expression (PromQL, or a LogQL metric query) parses, without evaluating it. */
 @FunctionalInterface
 public interface ExpressionChecker {
     /** @return null when {@code expr} parses, else the parse error */

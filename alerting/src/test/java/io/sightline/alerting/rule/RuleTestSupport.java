@@ -33,7 +33,7 @@ final class RuleTestSupport implements AutoCloseable {
         engine = QueryEngines.promql(storage, QueryConfig.defaults(), METER);
         EvalContext ctx = new EvalContext(engine, storage, storage, Map.of("cluster", "eu1"), "http://sightline:9090",
                 sent::addAll, 60_000, 900_000, 3_600_000, GRACE_MILLIS, new RuleMetrics(METER));
-        manager = new RuleManager(new RuleFileParser(new EngineExpressionChecker(METER), 15_000), ctx,
+        manager = new RuleManager(new RuleFileParser(new EngineExpressionChecker(engine), 15_000), ctx,
                 java.time.Clock.systemUTC(), false);
     }
 

@@ -53,6 +53,11 @@ public final class LogQlEngine implements LogQueryEngine {
     }
 
     @Override
+    public boolean check(String query) {
+        return !(Parser.parse(query) instanceof Expr.LogSelector);
+    }
+
+    @Override
     public LogQueryResult instantQuery(String query, long timeNanos, int limit, boolean forward) {
         Expr e = Parser.parse(query);
         long began = System.nanoTime();

@@ -16,6 +16,11 @@ class QueryParamsTest {
     /** Fails the test if a refused request got through to evaluation. */
     private static final QueryEngine NEVER_REACHED = new QueryEngine() {
         @Override
+        public void check(String expr) {
+            throw new AssertionError("a refused request reached the engine");
+        }
+
+        @Override
         public QueryResult instantQuery(String expr, long timeMillis, QueryOptions options) {
             throw new AssertionError("a refused request reached the engine");
         }

@@ -60,6 +60,11 @@ public final class PromqlEngine implements QueryEngine {
     }
 
     @Override
+    public void check(String expr) {
+        Parser.parse(expr);
+    }
+
+    @Override
     public QueryResult instantQuery(String expr, long timeMillis, QueryOptions options) {
         Expr e = Parser.parse(expr);
         return run(expr, e, timeMillis, timeMillis, 0, options, false);
