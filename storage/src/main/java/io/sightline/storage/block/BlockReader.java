@@ -10,6 +10,7 @@ import io.sightline.storage.io.FileFacade;
 import io.sightline.storage.io.FileHeader;
 import io.sightline.storage.io.MappedFile;
 import io.sightline.storage.io.MemoryTag;
+import io.sightline.storage.io.RefCount;
 import io.sightline.storage.io.TaggedAllocator;
 import io.sightline.storage.model.Labels;
 import org.slf4j.Logger;
@@ -27,7 +28,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 
 /**
@@ -50,7 +50,7 @@ public final class BlockReader implements PartReader {
     private final long seriesTableAt;
     private final int seriesCount;
     private final long seriesSectionEnd;
-    private final AtomicInteger refs = new AtomicInteger(1);
+    private final RefCount refs = new RefCount();
     private volatile boolean isDeleteOnRelease;
 
     private BlockReader(Path dir, BlockMeta meta, FileFacade files, MappedFile index, MappedFile chunks,
@@ -331,20 +331,12 @@ public final class BlockReader implements PartReader {
 
     /** Takes a reference for a reader; false when the block is already gone. */
     public boolean acquire() {
-        while (true) {
-            int r = refs.get();
-            if (r <= 0) {
-                return false;
-            }
-            if (refs.compareAndSet(r, r + 1)) {
-                return true;
-            }
-        }
+        return refs.tryAcquire();
     }
 
     /** Drops a reference; the last one unmaps, and deletes the directory of a retired block. */
     public void release() {
-        if (refs.decrementAndGet() == 0) {
+        if (refs.release()) {
             index.close();
             chunks.close();
             if (isDeleteOnRelease) {

@@ -8,6 +8,7 @@ import io.sightline.storage.io.CorruptDataException;
 import io.sightline.storage.io.FileHeader;
 import io.sightline.storage.io.MappedFile;
 import io.sightline.storage.io.MemoryTag;
+import io.sightline.storage.io.RefCount;
 import io.sightline.storage.io.TaggedAllocator;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.LogRecord;
@@ -20,7 +21,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 
 /**
@@ -46,7 +46,7 @@ final class Segment {
     private final long segMinTime;
     private final long segMaxTime;
     private final long records;
-    private final AtomicInteger refs = new AtomicInteger(1);
+    private final RefCount refs = new RefCount();
 
     private Segment(Path dir, int walNumber, MappedFile file, Labels[] streams, int[] streamPages, int[] rows,
                     long[] minTime, long[] maxTime, long[] offset, int[] packedLength, int[] rawLength,
@@ -287,19 +287,11 @@ final class Segment {
     }
 
     boolean acquire() {
-        while (true) {
-            int r = refs.get();
-            if (r <= 0) {
-                return false;
-            }
-            if (refs.compareAndSet(r, r + 1)) {
-                return true;
-            }
-        }
+        return refs.tryAcquire();
     }
 
     void release() {
-        if (refs.decrementAndGet() == 0) {
+        if (refs.release()) {
             file.close();
         }
     }
