@@ -75,8 +75,23 @@ public final class IngestService implements AutoCloseable {
                 meter, InstantSource.system());
     }
 
+    /**
+     * As {@link #start(IngestConfig, Appendable, LogStore, LogsIngestConfig, Meter)}, with both listeners
+     * protected by {@code security} (TLS, credentials, connection limits).
+     */
+    public static IngestService start(IngestConfig config, Appendable storage, LogStore logs, LogsIngestConfig logsConfig,
+                                      Meter meter, IngestSecurity security) throws IOException {
+        return start(config, storage, Objects.requireNonNull(logs, "logs"), Objects.requireNonNull(logsConfig, "logsConfig"),
+                meter, InstantSource.system(), Objects.requireNonNull(security, "security"));
+    }
+
     static IngestService start(IngestConfig config, Appendable storage, LogStore logs, LogsIngestConfig logsConfig,
                                Meter meter, InstantSource clock) throws IOException {
+        return start(config, storage, logs, logsConfig, meter, clock, IngestSecurity.none());
+    }
+
+    static IngestService start(IngestConfig config, Appendable storage, LogStore logs, LogsIngestConfig logsConfig,
+                               Meter meter, InstantSource clock, IngestSecurity security) throws IOException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(meter, "meter");
@@ -101,17 +116,18 @@ public final class IngestService implements AutoCloseable {
         }
         try {
             service.grpc = OtlpGrpcServer.start(config.listenAddress(), config.grpcPort(), config.maxRequestBytes(),
-                    writer, logsGrpc, metrics, limiter, config.retryAfterSeconds());
+                    writer, logsGrpc, metrics, limiter, config.retryAfterSeconds(), security);
             int ioThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
             service.http = OtlpHttpServer.start(config.listenAddress(), config.httpPort(), ioThreads,
-                    config.maxRequestBytes(), httpEndpoint, logsHttp, limiter);
+                    config.maxRequestBytes(), httpEndpoint, logsHttp, limiter, security);
         } catch (IOException | RuntimeException e) {
             service.close();
             throw e;
         }
         // INFO: once per start, the operator wants to see where to point exporters.
-        log.info("OTLP receivers listening [grpc={}:{}, http=http://{}:{}/v1/metrics, max_request_bytes={}, max_concurrent_requests={}]",
-                config.listenAddress(), service.grpcPort(), config.listenAddress(), service.httpPort(),
+        log.info("OTLP receivers listening [grpc={}:{}, http={}://{}:{}/v1/metrics, grpc_tls={}, max_request_bytes={}, max_concurrent_requests={}]",
+                config.listenAddress(), service.grpcPort(), security.httpTls() == null ? "http" : "https",
+                config.listenAddress(), service.httpPort(), security.grpcTls() != null,
                 config.maxRequestBytes(), config.maxConcurrentRequests());
         return service;
     }

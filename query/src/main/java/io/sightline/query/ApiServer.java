@@ -39,6 +39,18 @@ public interface ApiServer extends AutoCloseable {
         return HttpApiServer.start(config, engine, storage, logs, logStore, extraRoutes, meter);
     }
 
+    /**
+     * As {@link #start(ApiConfig, QueryEngine, Storage, LogQueryEngine, LogStore, List, Meter)}, protected by
+     * {@code security}: TLS when {@link ApiSecurity#tls()} is set, every request checked by
+     * {@link ApiSecurity#access()} before its body is read, and the whole-request deadline.
+     *
+     * @throws IllegalStateException when the address cannot be bound or the TLS keys are unusable
+     */
+    static ApiServer start(ApiConfig config, ApiSecurity security, QueryEngine engine, Storage storage,
+                           LogQueryEngine logs, LogStore logStore, List<Route> extraRoutes, Meter meter) {
+        return HttpApiServer.start(config, security, engine, storage, logs, logStore, extraRoutes, meter);
+    }
+
     /** The bound address; its port is the real one when the configured port was 0. */
     InetSocketAddress address();
 

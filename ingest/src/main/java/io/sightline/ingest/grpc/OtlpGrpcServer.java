@@ -2,7 +2,9 @@ package io.sightline.ingest.grpc;
 
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
@@ -11,6 +13,7 @@ import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import io.sightline.ingest.IngestMetrics;
+import io.sightline.ingest.IngestSecurity;
 import io.sightline.ingest.limit.WriteLimiter;
 import io.sightline.ingest.otlp.MetricsWriter;
 
@@ -39,10 +42,26 @@ public final class OtlpGrpcServer implements AutoCloseable {
     /** As above, also serving {@code LogsService/Export} through {@code logs} when it is not null. */
     public static OtlpGrpcServer start(String host, int port, int maxRequestBytes, MetricsWriter writer, LogsGrpcService logs,
                                        IngestMetrics metrics, WriteLimiter limiter, int retryAfterSeconds) throws IOException {
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        return start(host, port, maxRequestBytes, writer, logs, metrics, limiter, retryAfterSeconds, IngestSecurity.none());
+    }
+
+    /**
+     * As above, protected by {@code security}: TLS (and client certificates) when {@link IngestSecurity#grpcTls()}
+     * is set, the gate asked for every call before its message is read, bounded metadata and idle connections.
+     */
+    public static OtlpGrpcServer start(String host, int port, int maxRequestBytes, MetricsWriter writer, LogsGrpcService logs,
+                                       IngestMetrics metrics, WriteLimiter limiter, int retryAfterSeconds,
+                                       IngestSecurity security) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        IngestSecurity.Limits limits = security.limits();
+        NettyServerBuilder builder = (security.grpcTls() == null ? NettyServerBuilder.forAddress(address)
+                : NettyServerBuilder.forAddress(address, credentials(security.grpcTls())))
                 // The service only hands the call to the write pool, so running it on the event loop is cheap.
                 .directExecutor()
                 .maxInboundMessageSize(maxRequestBytes)
+                .maxInboundMetadataSize(limits.maxHeaderBytes())
+                .maxConnectionIdle(limits.idleTimeoutMillis(), TimeUnit.MILLISECONDS)
+                .intercept(new GateInterceptor(security.gate(), metrics))
                 .addService(metricsService(new MetricsGrpcService(writer, metrics, limiter, retryAfterSeconds)));
         if (logs != null) {
             builder.addService(logsService(logs));
@@ -54,6 +73,14 @@ public final class OtlpGrpcServer implements AutoCloseable {
             throw new IOException("cannot start OTLP/gRPC on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         return new OtlpGrpcServer(server);
+    }
+
+    private static ServerCredentials credentials(IngestSecurity.Tls tls) {
+        TlsServerCredentials.Builder b = TlsServerCredentials.newBuilder().keyManager(tls.keys().getKeyManagers());
+        if (tls.clientCa() != null) {
+            b.trustManager(tls.clientCa().getTrustManagers()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+        }
+        return b.build();
     }
 
     /**

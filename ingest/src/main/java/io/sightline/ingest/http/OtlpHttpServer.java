@@ -9,12 +9,18 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.sightline.ingest.IngestSecurity;
 import io.sightline.ingest.limit.WriteLimiter;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The OTLP/HTTP server: {@code POST /v1/metrics} on a Netty 4.2 pipeline (codec, bounded aggregator,
@@ -46,9 +52,22 @@ public final class OtlpHttpServer implements AutoCloseable {
     /** As above, also serving {@code POST /v1/logs} through {@code logs} when it is not null. */
     public static OtlpHttpServer start(String host, int port, int ioThreads, int maxBodyBytes, MetricsEndpoint endpoint,
                                        MetricsEndpoint logs, WriteLimiter limiter) throws IOException {
+        return start(host, port, ioThreads, maxBodyBytes, endpoint, logs, limiter, IngestSecurity.none());
+    }
+
+    /**
+     * As above, protected by {@code security}: TLS when {@link IngestSecurity#httpTls()} is set, the gate asked
+     * before a body is read, and the connection limits.
+     */
+    public static OtlpHttpServer start(String host, int port, int ioThreads, int maxBodyBytes, MetricsEndpoint endpoint,
+                                       MetricsEndpoint logs, WriteLimiter limiter, IngestSecurity security)
+            throws IOException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
         PendingResponses pending = new PendingResponses();
+        IngestSecurity.Limits limits = security.limits();
+        AtomicInteger open = new AtomicInteger();
         try {
+            SslContext tls = TlsContexts.server(security.httpTls());
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)
@@ -57,9 +76,27 @@ public final class OtlpHttpServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline()
-                                    .addLast("codec", new HttpServerCodec())
+                            // Past the limit the connection is closed before anything is read: OTLP exporters
+                            // treat that as retryable and back off.
+                            if (open.incrementAndGet() > limits.maxConnections()) {
+                                open.decrementAndGet();
+                                ch.close();
+                                return;
+                            }
+                            ch.closeFuture().addListener(f -> open.decrementAndGet());
+                            ChannelPipeline p = ch.pipeline();
+                            if (tls != null) {
+                                p.addLast("tls", tls.newHandler(ch.alloc()));
+                            }
+                            RequestDeadline deadline = new RequestDeadline(limits.readTimeoutMillis());
+                            p.addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeoutMillis(), TimeUnit.MILLISECONDS))
+                                    .addLast(RequestDeadline.NAME, deadline)
+                                    .addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
+                                            .setMaxInitialLineLength(limits.maxHeaderBytes())
+                                            .setMaxHeaderSize(limits.maxHeaderBytes())))
+                                    .addLast("gate", new AccessGate(security.gate(), endpoint))
                                     .addLast("aggregator", new BoundedAggregator(maxBodyBytes, endpoint))
+                                    .addLast("complete", deadline.completion())
                                     .addLast("otlp", new OtlpHttpHandler(endpoint, logs, limiter, pending));
                         }
                     });

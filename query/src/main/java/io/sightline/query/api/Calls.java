@@ -52,6 +52,11 @@ final class Calls {
                 .startsWith(HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED.toString());
     }
 
+    /** The decoded path of a request URI, as {@link #from} sees it. */
+    static String path(String uri) {
+        return decoder(true).build(uri).path();
+    }
+
     private static QueryStringDecoder.Builder decoder(boolean hasPath) {
         return QueryStringDecoder.builder().hasPath(hasPath).maxParams(MAX_PARAMS).semicolonIsNormalChar(true);
     }

@@ -21,6 +21,7 @@ import io.sightline.query.QueryException;
 import io.sightline.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -41,6 +42,8 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final ServerContext server;
     private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>();
     private boolean busy;
+    /** Of the request being answered; sent back as X-Request-Id and logged with its errors. */
+    private String requestId;
 
     Dispatcher(ServerContext server) {
         this.server = server;
@@ -64,6 +67,7 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
         busy = true;
         ctx.channel().config().setAutoRead(false);
         long start = System.nanoTime();
+        requestId = RequestIds.next();
         boolean keepAlive = HttpUtil.isKeepAlive(req) && !server.closing().get();
         if (req.decoderResult().isFailure()) {
             Throwable cause = req.decoderResult().cause();
@@ -87,7 +91,8 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
         Endpoint endpoint = routed.endpoint();
         server.inFlight().enter();
         try {
-            server.executor().execute(() -> run(ctx, endpoint, call, keepAlive, start));
+            String id = requestId;
+            server.executor().execute(() -> run(ctx, endpoint, call, keepAlive, start, id));
         } catch (RejectedExecutionException e) {
             server.inFlight().exit();
             Reply overloaded = Reply.error(503, "unavailable", server.overloadHint(), Map.of("retry-after", "1"));
@@ -96,8 +101,11 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /** On a worker thread. */
-    private void run(ChannelHandlerContext ctx, Endpoint endpoint, HttpCall call, boolean keepAlive, long start) {
+    private void run(ChannelHandlerContext ctx, Endpoint endpoint, HttpCall call, boolean keepAlive, long start,
+                     String id) {
         Reply reply;
+        // Anything the handler logs on this thread carries the request id (JSON logs print the MDC).
+        MDC.put(RequestIds.MDC_KEY, id);
         try {
             reply = endpoint.handler().handle(call);
         } catch (QueryException e) {
@@ -105,8 +113,10 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
         } catch (StorageException e) {
             reply = Reply.error(422, "execution", e.getMessage(), Map.of());
         } catch (Throwable e) {
-            log.error("HTTP handler failed [handler={}, path={}]", endpoint.name(), call.path(), e);
-            reply = Reply.error(500, "internal", "internal error: " + e, Map.of());
+            log.error("HTTP handler failed [handler={}, path={}, request_id={}]", endpoint.name(), call.path(), id, e);
+            reply = Reply.error(500, "internal", "internal error: " + e + " (request id " + id + ")", Map.of());
+        } finally {
+            MDC.remove(RequestIds.MDC_KEY);
         }
         write(ctx, endpoint.name(), reply, keepAlive, start, true);
     }
@@ -123,6 +133,7 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     private void write(ChannelHandlerContext ctx, String handler, Reply reply, boolean keepAlive, long start,
                        boolean counted) {
         FullHttpResponse response = render(ctx.alloc(), reply, handler);
+        response.headers().set(RequestIds.HEADER, requestId);
         HttpUtil.setKeepAlive(response, keepAlive && !server.closing().get());
         int code = response.status().code();
         ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {

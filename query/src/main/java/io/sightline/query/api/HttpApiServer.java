@@ -18,7 +18,11 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.opentelemetry.api.metrics.Meter;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.sightline.query.ApiConfig;
+import io.sightline.query.ApiSecurity;
 import io.sightline.query.ApiServer;
 import io.sightline.query.LogQueryEngine;
 import io.sightline.query.QueryEngine;
@@ -28,6 +32,7 @@ import io.sightline.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -80,6 +85,13 @@ public final class HttpApiServer implements ApiServer {
     /** See {@link ApiServer#start}; also serves the Loki API when {@code logs} is not null. */
     public static ApiServer start(ApiConfig config, QueryEngine engine, Storage storage, LogQueryEngine logs,
                                   LogStore logStore, List<Route> extraRoutes, Meter meter) {
+        return start(config, ApiSecurity.none(), engine, storage, logs, logStore, extraRoutes, meter);
+    }
+
+    /** See {@link ApiServer#start(ApiConfig, ApiSecurity, QueryEngine, Storage, LogQueryEngine, LogStore, List, Meter)}. */
+    public static ApiServer start(ApiConfig config, ApiSecurity security, QueryEngine engine, Storage storage,
+                                  LogQueryEngine logs, LogStore logStore, List<Route> extraRoutes, Meter meter) {
+        Objects.requireNonNull(security, "security");
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(storage, "storage");
         List<Endpoint> endpoints = new ArrayList<>(PrometheusApi.endpoints(config, engine, storage, Clock.systemUTC()));
@@ -95,6 +107,7 @@ public final class HttpApiServer implements ApiServer {
         ServerContext server = new ServerContext(router, workers, metrics, inFlight, closing, overloadHint(config),
                 config.maxBodyBytes(), new ConnectionLimit(config.maxConnections()));
 
+        SslContext tls = tlsContext(security.tls());
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -111,7 +124,7 @@ public final class HttpApiServer implements ApiServer {
                         @Override
                         protected void initChannel(Channel ch) {
                             channels.add(ch);
-                            Pipeline.configure(ch, config, server);
+                            Pipeline.configure(ch, config, server, tls, security);
                         }
                     })
                     .bind(config.listenAddress(), config.port())
@@ -119,8 +132,8 @@ public final class HttpApiServer implements ApiServer {
                     .channel();
             HttpApiServer s = new HttpApiServer(config, group, workers, channels, channel, inFlight, closing,
                     ApiMetrics.observe(meter, inFlight, workers));
-            log.info("HTTP API listening [address={}, transport={}, workers={}, queue={}, maxBodyBytes={}]",
-                    s.address(), epoll ? "epoll" : "nio", config.workerThreads(), config.workerQueueCapacity(),
+            log.info("HTTP API listening [address={}, transport={}, tls={}, workers={}, queue={}, maxBodyBytes={}]",
+                    s.address(), epoll ? "epoll" : "nio", tls != null, config.workerThreads(), config.workerQueueCapacity(),
                     config.maxBodyBytes());
             return s;
         } catch (Exception e) { // bind() rethrows its checked IOException undeclared
@@ -128,6 +141,21 @@ public final class HttpApiServer implements ApiServer {
             workers.shutdownNow();
             throw new IllegalStateException("cannot bind the HTTP API to " + config.listenAddress() + ":"
                     + config.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SslContext tlsContext(ApiSecurity.Tls tls) {
+        if (tls == null) {
+            return null;
+        }
+        try {
+            SslContextBuilder b = SslContextBuilder.forServer(tls.keys());
+            if (tls.clientCa() != null) {
+                b.trustManager(tls.clientCa()).clientAuth(ClientAuth.REQUIRE);
+            }
+            return b.build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot set up TLS for the HTTP API: " + e.getMessage(), e);
         }
     }
 

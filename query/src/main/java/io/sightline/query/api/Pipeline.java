@@ -10,12 +10,15 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.handler.ssl.SslContext;
 import io.sightline.query.ApiConfig;
+import io.sightline.query.ApiSecurity;
 
 import java.util.concurrent.TimeUnit;
 
 /**
- * The handlers of one connection (after the connection limit), in order: idle timeout, HTTP codec with bounded request line and headers,
+ * The handlers of one connection (after the connection limit), in order: TLS when configured, idle timeout, the
+ * whole-request deadline, HTTP codec with bounded request line and headers, the access gate (credentials, rate),
  * gzip/deflate of responses (Grafana asks for gzip), keep-alive, bounded decompression of request bodies, the
  * body-size limit (413), then the dispatcher.
  */
@@ -26,21 +29,42 @@ final class Pipeline {
     private Pipeline() {
     }
 
-    /** Sets up a new connection, or answers it 503 and closes it when there are too many. */
+    /** Sets up a new plain-HTTP connection without access checks. */
     static void configure(Channel ch, ApiConfig config, ServerContext server) {
-        if (!server.connections().admit(ch, server.metrics())) {
+        configure(ch, config, server, null, ApiSecurity.none());
+    }
+
+    /**
+     * Sets up a new connection, or answers it 503 and closes it when there are too many.
+     *
+     * @param tls null for plain HTTP
+     */
+    static void configure(Channel ch, ApiConfig config, ServerContext server, SslContext tls, ApiSecurity security) {
+        if (tls == null && !server.connections().admit(ch, server.metrics())) {
             return;
         }
         ChannelPipeline p = ch.pipeline();
+        if (tls != null) {
+            // The 503 of a connection past the limit must be encrypted too; SslHandler's own handshake timeout
+            // (10 s) bounds clients that never finish the handshake.
+            p.addLast("tls", tls.newHandler(ch.alloc()));
+            if (!server.connections().admit(ch, server.metrics())) {
+                return;
+            }
+        }
+        RequestDeadline deadline = new RequestDeadline(security.readTimeoutMillis());
         p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
+        p.addLast("deadline", deadline);
         p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(config.maxHeaderBytes())
                 .setMaxHeaderSize(config.maxHeaderBytes())));
+        p.addLast("gate", new AccessGate(security.access(), server.metrics()));
         p.addLast("compressor", new HttpContentCompressor(COMPRESS_MIN_BYTES,
                 StandardCompressionOptions.gzip(), StandardCompressionOptions.deflate()));
         p.addLast("keepAlive", new HttpServerKeepAliveHandler());
         p.addLast("decompressor", new SnappyPassingDecompressor(config.maxBodyBytes()));
         p.addLast("aggregator", new BodyLimitAggregator(config.maxBodyBytes(), server.metrics()));
+        p.addLast("complete", deadline.completion());
         p.addLast("dispatcher", new Dispatcher(server));
     }
 

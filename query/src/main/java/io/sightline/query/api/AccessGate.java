@@ -1,0 +1,70 @@
+package io.sightline.query.api;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.ReferenceCountUtil;
+import io.sightline.query.ApiSecurity;
+
+import java.net.InetSocketAddress;
+import java.util.Map;
+
+/**
+ * Asks the {@link ApiSecurity.AccessPolicy} about each request as soon as its head is parsed, before its body is
+ * decompressed or buffered. A refused request is answered (401 with {@code WWW-Authenticate}, 429 with
+ * {@code Retry-After}) in the Prometheus error format, its body is discarded unread, and the connection closes.
+ * One per connection; event loop only.
+ */
+final class AccessGate extends ChannelInboundHandlerAdapter {
+    static final String HANDLER = "refused";
+
+    private final ApiSecurity.AccessPolicy policy;
+    private final ApiMetrics metrics;
+    private boolean refused;
+
+    AccessGate(ApiSecurity.AccessPolicy policy, ApiMetrics metrics) {
+        this.policy = policy;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refused) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest req && !req.decoderResult().isFailure()) {
+            Reply reply = check(ctx, req);
+            if (reply != null) {
+                refused = true;
+                ReferenceCountUtil.release(msg);
+                FullHttpResponse response = Dispatcher.render(ctx.alloc(), reply, HANDLER);
+                HttpUtil.setKeepAlive(response, false);
+                metrics.record(HANDLER, reply.status(), 0);
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private Reply check(ChannelHandlerContext ctx, HttpRequest req) {
+        String path;
+        try {
+            path = Calls.path(req.uri());
+        } catch (IllegalArgumentException e) {
+            return Reply.error(400, "bad_data", "malformed request URI: " + e.getMessage(), Map.of());
+        }
+        ApiSecurity.Refusal refusal = policy.check((InetSocketAddress) ctx.channel().remoteAddress(), req.method().name(),
+                path, req.headers().get(HttpHeaderNames.AUTHORIZATION));
+        if (refusal == null) {
+            return null;
+        }
+        String type = refusal.status() == 401 ? "unauthorized" : refusal.status() == 429 ? "too_many_requests" : "forbidden";
+        return Reply.error(refusal.status(), type, refusal.message(), refusal.headers());
+    }
+}

@@ -1,0 +1,19 @@
+package io.sightline.query.api;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Request ids: 16 random hex digits per request, returned in {@code X-Request-Id} and put in the SLF4J MDC
+ * under {@code request_id} while the handler runs, so an operator can match a client's error to the log line.
+ */
+final class RequestIds {
+    static final String HEADER = "X-Request-Id";
+    static final String MDC_KEY = "request_id";
+
+    private RequestIds() {
+    }
+
+    static String next() {
+        return String.format("%016x", ThreadLocalRandom.current().nextLong());
+    }
+}
