@@ -8,7 +8,9 @@ import io.sightline.query.QueryEngine;
 import io.sightline.query.QueryEngines;
 import io.sightline.query.Route;
 import io.sightline.server.admin.AdminRoutes;
+import io.sightline.server.admin.SelfScraper;
 import io.sightline.server.admin.SelfTelemetry;
+import io.sightline.server.security.AccessControl;
 import io.sightline.server.config.ServerConfig;
 import io.sightline.storage.LogStore;
 import io.sightline.storage.Storage;
@@ -37,6 +39,7 @@ public final class Sightline implements AutoCloseable {
     private ApiServer api;
     private IngestService ingest;
     private AlertingService alerting;
+    private SelfScraper selfScraper;
 
     private Sightline(ServerConfig config) {
         this.config = config;
@@ -58,6 +61,7 @@ public final class Sightline implements AutoCloseable {
     private void startComponents() {
         long t0 = System.nanoTime();
         storage = Storage.open(config.storage(), telemetry.meter("storage"));
+        telemetry.watchDisk(config.dataDir());
         logs = LogStore.open(config.logs().store(), telemetry.meter("storage"));
         LogQueryEngine logQueries = LogQueryEngine.create(logs, config.logs().query());
         QueryEngine engine = QueryEngines.promql(storage, config.query(), telemetry.meter("query"));
@@ -65,23 +69,37 @@ public final class Sightline implements AutoCloseable {
         alerting = AlertingService.start(config.alerting(), new RuleQueryEngine(engine, logQueries), storage, storage,
                 telemetry.meter("alerting"),
                 java.time.Clock.systemUTC(), System::getenv);
-        ingest = startIngest();
+        AccessControl access = new AccessControl(config.security());
+        // INFO once: which listeners are protected how (the secrets themselves are redacted).
+        log.info("listener security {}", config.security());
+        ingest = startIngest(access);
         List<Route> routes = new ArrayList<>(AdminRoutes.create(ready::get, telemetry.reader()));
         routes.add(Wiring.otlpMetricsRoute(ingest));
         routes.add(Wiring.remoteWriteRoute(ingest));
         routes.addAll(alerting.routes());
         reloadOnSighup();
-        api = ApiServer.start(config.api(), engine, storage, logQueries, logs, routes, telemetry.meter("http"));
+        api = ApiServer.start(config.api(), access.api(), engine, storage, logQueries, logs, routes, telemetry.meter("http"));
+        if (config.telemetry().selfScrapeIntervalMillis() > 0) {
+            selfScraper = SelfScraper.start(telemetry.reader(), storage, hostPort(api.port()),
+                    config.telemetry().selfScrapeIntervalMillis());
+        }
         ready.set(true);
-        String host = config.listenAddress().contains(":") ? "[" + config.listenAddress() + "]" : config.listenAddress();
-        log.info("Sightline {} started in {} ms [data_dir={}, api=http://{}:{}, otlp_grpc={}:{}, otlp_http=http://{}:{}/v1/metrics and /v1/logs, loki=http://{}:{}/loki/api/v1]",
+        String apiUrl = (config.security().apiTls() == null ? "http://" : "https://") + hostPort(api.port());
+        log.info("Sightline {} started in {} ms [data_dir={}, api={}, otlp_grpc={}{}, otlp_http={}{}/v1/metrics and /v1/logs, loki={}/loki/api/v1]",
                 BuildInfo.version(), (System.nanoTime() - t0) / 1_000_000, config.dataDir().toAbsolutePath().normalize(),
-                host, api.port(), host, ingest.grpcPort(), host, ingest.httpPort(), host, api.port());
+                apiUrl, hostPort(ingest.grpcPort()), config.security().grpcTls() == null ? "" : " (TLS)",
+                config.security().otlpHttpTls() == null ? "http://" : "https://", hostPort(ingest.httpPort()), apiUrl);
     }
 
-    private IngestService startIngest() {
+    private String hostPort(int port) {
+        String host = config.listenAddress().contains(":") ? "[" + config.listenAddress() + "]" : config.listenAddress();
+        return host + ":" + port;
+    }
+
+    private IngestService startIngest(AccessControl access) {
         try {
-            return IngestService.start(config.ingest(), storage, logs, config.logs().ingest(), telemetry.meter("ingest"));
+            return IngestService.start(config.ingest(), storage, logs, config.logs().ingest(), telemetry.meter("ingest"),
+                    access.ingest());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the OTLP servers on " + config.listenAddress() + ": " + e.getMessage(), e);
         }
@@ -134,6 +152,7 @@ public final class Sightline implements AutoCloseable {
         }
         ready.set(false);
         log.info("Sightline stopping");
+        closeQuietly("self-monitoring", selfScraper);
         closeQuietly("ingest", ingest);
         closeQuietly("http api", api);
         closeQuietly("alerting", alerting);

@@ -51,48 +51,78 @@ public final class PrometheusTextReader implements MetricReader {
 
     /** Collects all instruments now and renders them. Thread-safe. */
     public String scrape() {
-        List<MetricData> metrics = new ArrayList<>(registration.collectAllMetrics());
-        metrics.sort(Comparator.comparing(MetricData::getName));
         StringBuilder out = new StringBuilder(4096);
-        for (MetricData m : metrics) {
-            write(out, m);
-        }
+        collect(new SampleVisitor() {
+            @Override
+            public void family(String name, String type, String help) {
+                String family = type.equals("counter") && name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
+                if (!help.isEmpty()) {
+                    out.append("# HELP ").append(family).append(' ').append(escapeHelp(help)).append('\n');
+                }
+                out.append("# TYPE ").append(family).append(' ').append(type).append('\n');
+            }
+
+            @Override
+            public void sample(String name, Attributes attrs, String le, double value) {
+                PrometheusTextReader.sample(out, name, attrs, le, value);
+            }
+        });
         return out.toString();
     }
 
-    private static void write(StringBuilder out, MetricData m) {
+    /**
+     * Collects all instruments now and walks them as Prometheus samples, families sorted by name: what
+     * {@link #scrape()} renders and what the self-scrape writes into the store. Thread-safe.
+     */
+    public void collect(SampleVisitor visitor) {
+        List<MetricData> metrics = new ArrayList<>(registration.collectAllMetrics());
+        metrics.sort(Comparator.comparing(MetricData::getName));
+        for (MetricData m : metrics) {
+            walk(m, visitor);
+        }
+    }
+
+    /** Receives the samples of one collection; names are sanitised already. */
+    public interface SampleVisitor {
+        /** Starts a family; {@code type} is counter, gauge or histogram. */
+        void family(String name, String type, String help);
+
+        /** One sample; {@code le} is the bucket bound of a histogram bucket, else null. */
+        void sample(String name, Attributes attrs, String le, double value);
+    }
+
+    private static void walk(MetricData m, SampleVisitor v) {
         String name = sanitize(m.getName());
+        String help = m.getDescription();
         switch (m.getType()) {
             case LONG_GAUGE -> {
-                header(out, name, m, "gauge");
+                v.family(name, "gauge", help);
                 for (LongPointData p : m.getLongGaugeData().getPoints()) {
-                    sample(out, name, p.getAttributes(), null, p.getValue());
+                    v.sample(name, p.getAttributes(), null, p.getValue());
                 }
             }
             case DOUBLE_GAUGE -> {
-                header(out, name, m, "gauge");
+                v.family(name, "gauge", help);
                 for (DoublePointData p : m.getDoubleGaugeData().getPoints()) {
-                    sample(out, name, p.getAttributes(), null, p.getValue());
+                    v.sample(name, p.getAttributes(), null, p.getValue());
                 }
             }
             case LONG_SUM -> {
-                String type = m.getLongSumData().isMonotonic() ? "counter" : "gauge";
-                header(out, name, m, type);
+                v.family(name, m.getLongSumData().isMonotonic() ? "counter" : "gauge", help);
                 for (LongPointData p : m.getLongSumData().getPoints()) {
-                    sample(out, name, p.getAttributes(), null, p.getValue());
+                    v.sample(name, p.getAttributes(), null, p.getValue());
                 }
             }
             case DOUBLE_SUM -> {
-                String type = m.getDoubleSumData().isMonotonic() ? "counter" : "gauge";
-                header(out, name, m, type);
+                v.family(name, m.getDoubleSumData().isMonotonic() ? "counter" : "gauge", help);
                 for (DoublePointData p : m.getDoubleSumData().getPoints()) {
-                    sample(out, name, p.getAttributes(), null, p.getValue());
+                    v.sample(name, p.getAttributes(), null, p.getValue());
                 }
             }
             case HISTOGRAM -> {
-                header(out, name, m, "histogram");
+                v.family(name, "histogram", help);
                 for (HistogramPointData p : m.getHistogramData().getPoints()) {
-                    histogram(out, name, p);
+                    histogram(v, name, p);
                 }
             }
             default -> {
@@ -101,25 +131,17 @@ public final class PrometheusTextReader implements MetricReader {
         }
     }
 
-    private static void histogram(StringBuilder out, String name, HistogramPointData p) {
+    private static void histogram(SampleVisitor v, String name, HistogramPointData p) {
         List<Double> bounds = p.getBoundaries();
         List<Long> counts = p.getCounts();
         long cumulative = 0;
         for (int i = 0; i < counts.size(); i++) {
             cumulative += counts.get(i);
             String le = i < bounds.size() ? format(bounds.get(i)) : "+Inf";
-            sample(out, name + "_bucket", p.getAttributes(), le, cumulative);
+            v.sample(name + "_bucket", p.getAttributes(), le, cumulative);
         }
-        sample(out, name + "_sum", p.getAttributes(), null, p.getSum());
-        sample(out, name + "_count", p.getAttributes(), null, p.getCount());
-    }
-
-    private static void header(StringBuilder out, String name, MetricData m, String type) {
-        String family = type.equals("counter") && name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
-        if (!m.getDescription().isEmpty()) {
-            out.append("# HELP ").append(family).append(' ').append(escapeHelp(m.getDescription())).append('\n');
-        }
-        out.append("# TYPE ").append(family).append(' ').append(type).append('\n');
+        v.sample(name + "_sum", p.getAttributes(), null, p.getSum());
+        v.sample(name + "_count", p.getAttributes(), null, p.getCount());
     }
 
     private static void sample(StringBuilder out, String name, Attributes attrs, String le, double value) {

@@ -7,10 +7,16 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.resources.Resource;
 
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
+
+import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.OperatingSystemMXBean;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Sightline's own metrics: one SDK meter provider whose meters are handed to each module (never the
@@ -32,6 +38,29 @@ public final class SelfTelemetry implements AutoCloseable {
     /** The meter a module records through. */
     public Meter meter(String module) {
         return provider.get("io.sightline." + module);
+    }
+
+    /**
+     * Registers {@code sightline_storage_disk_free_bytes} (usable by this process) and
+     * {@code sightline_storage_disk_total_bytes} of the file system holding {@code dataDir}, for the disk-full alert.
+     */
+    public void watchDisk(Path dataDir) {
+        Meter meter = provider.get("io.sightline.server");
+        meter.gaugeBuilder("sightline_storage_disk_free_bytes").setUnit("By")
+                .setDescription("Bytes free for Sightline on the file system of the data directory.").ofLongs()
+                .buildWithCallback(m -> disk(dataDir, m, true));
+        meter.gaugeBuilder("sightline_storage_disk_total_bytes").setUnit("By")
+                .setDescription("Size of the file system of the data directory.").ofLongs()
+                .buildWithCallback(m -> disk(dataDir, m, false));
+    }
+
+    private static void disk(Path dataDir, ObservableLongMeasurement m, boolean free) {
+        try {
+            FileStore store = Files.getFileStore(dataDir);
+            m.record(free ? store.getUsableSpace() : store.getTotalSpace());
+        } catch (IOException e) {
+            // No value this time: a missing point reads as absent() in alerts, which is what should fire.
+        }
     }
 
     public PrometheusTextReader reader() {

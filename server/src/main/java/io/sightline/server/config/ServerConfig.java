@@ -17,14 +17,20 @@ import java.util.Map;
  * The keys are documented in README.md ("Configuration") and deploy/sightline.example.yml.
  */
 public record ServerConfig(Path dataDir, String listenAddress, StorageConfig storage, QueryConfig query,
-                           IngestConfig ingest, ApiConfig api, AlertingConfig alerting, LogsConfig logs) {
+                           IngestConfig ingest, ApiConfig api, AlertingConfig alerting, LogsConfig logs,
+                           SecurityConfig security, TelemetryConfig telemetry) {
 
     public static final String DEFAULT_DATA_DIR = "./data";
     public static final String DEFAULT_LISTEN_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_HTTP_PORT = 9090;
 
-    /** Maps every known key, then fails on any key left over. */
+    /** Maps every known key, then fails on any key left over; bearer tokens may come from the environment. */
     public static ServerConfig from(ConfigSource src) {
+        return from(src, System::getenv);
+    }
+
+    /** As {@link #from(ConfigSource)}, reading environment variables through {@code env}. */
+    public static ServerConfig from(ConfigSource src, java.util.function.UnaryOperator<String> env) {
         Path dataDir = Path.of(src.string("data_dir", DEFAULT_DATA_DIR));
         String listen = src.string("listen_address", DEFAULT_LISTEN_ADDRESS);
         int httpPort = src.port("http_port", DEFAULT_HTTP_PORT);
@@ -35,8 +41,10 @@ public record ServerConfig(Path dataDir, String listenAddress, StorageConfig sto
             ApiConfig api = api(src, listen, httpPort, query, storage);
             AlertingConfig alerting = alerting(src, dataDir, listen, httpPort);
             LogsConfig logs = LogsConfig.from(src, dataDir, storage.walSyncMode(), storage.walSyncIntervalMillis());
+            SecurityConfig security = SecurityConfig.from(src, configDir(src), env);
+            TelemetryConfig telemetry = TelemetryConfig.from(src);
             src.rejectUnknownKeys();
-            return new ServerConfig(dataDir, listen, storage, query, ingest, api, alerting, logs);
+            return new ServerConfig(dataDir, listen, storage, query, ingest, api, alerting, logs, security, telemetry);
         } catch (IllegalArgumentException e) {
             throw src.invalid(e);
         }
@@ -119,8 +127,7 @@ public record ServerConfig(Path dataDir, String listenAddress, StorageConfig sto
         String host = listen.equals("0.0.0.0") || listen.equals("::") ? "localhost" : listen.contains(":") ? "[" + listen + "]" : listen;
         AlertingConfig d = AlertingConfig.defaults(dataDir, "http://" + host + ":" + httpPort);
         // As in Prometheus, relative paths are relative to the config file's directory.
-        Path origin = Path.of(src.origin());
-        Path base = java.nio.file.Files.isRegularFile(origin) ? origin.toAbsolutePath().getParent() : null;
+        Path base = configDir(src);
         String notifyFile = relativeTo(base, src.string("alerting.config_file", null));
         List<String> ruleFiles = new java.util.ArrayList<>();
         for (String p : src.list("rule_files", d.ruleFiles())) {
@@ -139,6 +146,12 @@ public record ServerConfig(Path dataDir, String listenAddress, StorageConfig sto
                 src.durationMillis("alerting.notify_timeout", d.notifyTimeoutMillis()),
                 src.durationMillis("alerting.retry_initial_backoff", d.retryInitialBackoffMillis()),
                 src.durationMillis("alerting.retry_max_backoff", d.retryMaxBackoffMillis()));
+    }
+
+    /** The config file's directory, which relative paths in it are relative to; null without a file. */
+    private static Path configDir(ConfigSource src) {
+        Path origin = Path.of(src.origin());
+        return java.nio.file.Files.isRegularFile(origin) ? origin.toAbsolutePath().getParent() : null;
     }
 
     private static String relativeTo(Path base, String path) {
