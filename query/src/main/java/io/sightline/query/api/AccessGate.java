@@ -7,6 +7,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.sightline.query.ApiSecurity;
 
@@ -16,7 +18,7 @@ import java.util.Map;
 /**
  * Asks the {@link ApiSecurity.AccessPolicy} about each request as soon as its head is parsed, before its body is
  * decompressed or buffered. A refused request is answered (401 with {@code WWW-Authenticate}, 429 with
- * {@code Retry-After}) in the Prometheus error format, its body is discarded unread, and the connection closes.
+ * {@code Retry-After}) in the Prometheus error format, as is a head past {@code http.max_header_bytes} (431/414), its body is discarded unread, and the connection closes.
  * One per connection; event loop only.
  */
 final class AccessGate extends ChannelInboundHandlerAdapter {
@@ -37,8 +39,8 @@ final class AccessGate extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpRequest req && !req.decoderResult().isFailure()) {
-            Reply reply = check(ctx, req);
+        if (msg instanceof HttpRequest req) {
+            Reply reply = req.decoderResult().isFailure() ? tooLarge(req.decoderResult().cause()) : check(ctx, req);
             if (reply != null) {
                 refused = true;
                 ReferenceCountUtil.release(msg);
@@ -50,6 +52,17 @@ final class AccessGate extends ChannelInboundHandlerAdapter {
             }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /** 431/414 for a head past {@code http.max_header_bytes}; other parse failures go on to the dispatcher's 400. */
+    private static Reply tooLarge(Throwable cause) {
+        if (cause instanceof TooLongHttpHeaderException) {
+            return Reply.error(431, "bad_data", "request headers exceed http.max_header_bytes", Map.of());
+        }
+        if (cause instanceof TooLongHttpLineException) {
+            return Reply.error(414, "bad_data", "request line exceeds http.max_header_bytes", Map.of());
+        }
+        return null;
     }
 
     private Reply check(ChannelHandlerContext ctx, HttpRequest req) {
