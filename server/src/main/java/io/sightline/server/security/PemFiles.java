@@ -11,6 +11,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -38,6 +39,10 @@ public final class PemFiles {
     public static KeyManagerFactory keyManagers(Path certFile, Path keyFile, String certKey, String keyKey) {
         Collection<? extends Certificate> chain = certificates(certFile, certKey);
         PrivateKey key = privateKey(keyFile, keyKey);
+        if (!matches(key, chain.iterator().next())) {
+            throw new IllegalArgumentException(keyKey + ": the key in " + keyFile + " does not belong to the first certificate in "
+                    + certFile + " (" + certKey + "); the certificate file must start with the server's own certificate");
+        }
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -66,6 +71,28 @@ public final class PemFiles {
             return tmf;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException(key + ": cannot trust the certificates in " + caFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Signs a probe with the key and checks it with the certificate's public key: the JDK's key store does not. */
+    private static boolean matches(PrivateKey key, Certificate cert) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            default -> key.getAlgorithm(); // Ed25519, Ed448
+        };
+        try {
+            byte[] probe = "sightline key check".getBytes(StandardCharsets.US_ASCII);
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(cert.getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
         }
     }
 
