@@ -39,7 +39,7 @@ final class AccessGate extends ChannelInboundHandlerAdapter {
         if (msg instanceof HttpRequest req) {
             long start = System.nanoTime();
             IngestSecurity.Refusal refusal = req.decoderResult().isFailure() ? malformed(req.decoderResult().cause())
-                    : gate.check((InetSocketAddress) ctx.channel().remoteAddress(),
+                    : gate.check(remote(ctx),
                     req.headers().get(HttpHeaderNames.AUTHORIZATION));
             if (refusal != null) {
                 refused = true;
@@ -66,5 +66,10 @@ final class AccessGate extends ChannelInboundHandlerAdapter {
             return new IngestSecurity.Refusal(414, "request line exceeds ingest.max_header_bytes", Map.of());
         }
         return new IngestSecurity.Refusal(400, "malformed HTTP request: " + cause.getMessage(), Map.of());
+    }
+
+    /** The peer's address; null on channels without one (tests' embedded channels). */
+    private static InetSocketAddress remote(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
     }
 }

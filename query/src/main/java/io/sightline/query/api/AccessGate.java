@@ -72,12 +72,17 @@ final class AccessGate extends ChannelInboundHandlerAdapter {
         } catch (IllegalArgumentException e) {
             return Reply.error(400, "bad_data", "malformed request URI: " + e.getMessage(), Map.of());
         }
-        ApiSecurity.Refusal refusal = policy.check((InetSocketAddress) ctx.channel().remoteAddress(), req.method().name(),
+        ApiSecurity.Refusal refusal = policy.check(remote(ctx), req.method().name(),
                 path, req.headers().get(HttpHeaderNames.AUTHORIZATION));
         if (refusal == null) {
             return null;
         }
         String type = refusal.status() == 401 ? "unauthorized" : refusal.status() == 429 ? "too_many_requests" : "forbidden";
         return Reply.error(refusal.status(), type, refusal.message(), refusal.headers());
+    }
+
+    /** The peer's address; null on channels without one (tests' embedded channels). */
+    private static InetSocketAddress remote(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
     }
 }

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.sightline.query.ApiConfig;
+import io.sightline.query.ApiSecurity;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +35,13 @@ final class EmbeddedServer implements AutoCloseable {
     }
 
     Connection connect() {
+        return connect(ApiSecurity.none());
+    }
+
+    /** A connection whose requests pass {@code security}'s access policy (no TLS on embedded channels). */
+    Connection connect(ApiSecurity security) {
         EmbeddedChannel server = new EmbeddedChannel();
-        Pipeline.configure(server, config, context);
+        Pipeline.configure(server, config, context, null, security);
         Connection c = new Connection(server, new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(1 << 26)));
         connections.add(c);
         return c;

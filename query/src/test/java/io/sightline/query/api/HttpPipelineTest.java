@@ -293,12 +293,12 @@ class HttpPipelineTest {
     }
 
     @Test
-    void requestLinesOverTheHeaderLimitAre400AndClose() {
+    void requestLinesOverTheHeaderLimitAre414AndClose() {
         EmbeddedServer s = start(DIRECT, echo("/q", false, Set.of("GET")));
         EmbeddedServer.Connection c = s.connect();
         FullHttpResponse r = c.exchange(get("/q?query=" + "x".repeat(9000)));
-        assertThat(r.status().code()).isEqualTo(400);
-        assertThat(EmbeddedServer.body(r)).contains("malformed HTTP request");
+        assertThat(r.status().code()).isEqualTo(414);
+        assertThat(EmbeddedServer.body(r)).contains("request line exceeds http.max_header_bytes");
         assertThat(c.server.isOpen()).isFalse();
     }
 

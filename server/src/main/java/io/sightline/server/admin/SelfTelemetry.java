@@ -4,10 +4,9 @@ import com.sun.management.UnixOperatingSystemMXBean;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.resources.Resource;
-
-import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
@@ -21,7 +20,8 @@ import java.nio.file.Path;
 /**
  * Sightline's own metrics: one SDK meter provider whose meters are handed to each module (never the
  * global one), read by {@link PrometheusTextReader} on {@code GET /metrics}. Also registers process
- * gauges (heap, direct and mapped buffers, open file descriptors).
+ * gauges (heap, direct and mapped buffers, open file descriptors) and, through {@link #watchDisk}, the data
+ * directory's disk.
  */
 public final class SelfTelemetry implements AutoCloseable {
     private final PrometheusTextReader reader = new PrometheusTextReader();
@@ -52,6 +52,31 @@ public final class SelfTelemetry implements AutoCloseable {
         meter.gaugeBuilder("sightline_storage_disk_total_bytes").setUnit("By")
                 .setDescription("Size of the file system of the data directory.").ofLongs()
                 .buildWithCallback(m -> disk(dataDir, m, false));
+        AttributeKey<String> dir = AttributeKey.stringKey("dir");
+        meter.gaugeBuilder("sightline_storage_dir_bytes").setUnit("By")
+                .setDescription("Bytes of each top-level entry of the data directory (wal, blocks, logs, ...).").ofLongs()
+                .buildWithCallback(m -> {
+                    // A walk per collection: a data directory holds hundreds of files, not millions.
+                    try (var entries = Files.list(dataDir)) {
+                        entries.forEach(e -> m.record(bytesUnder(e), Attributes.of(dir, e.getFileName().toString())));
+                    } catch (IOException | java.io.UncheckedIOException e) {
+                        // no value this time
+                    }
+                });
+    }
+
+    private static long bytesUnder(Path path) {
+        try (var files = Files.walk(path)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0; // deleted while walking (compaction, retention)
+                }
+            }).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
     }
 
     private static void disk(Path dataDir, ObservableLongMeasurement m, boolean free) {

@@ -41,6 +41,7 @@ class SelfMonitoringIT {
             assertThat(api.single("sightline_storage_disk_total_bytes{job=\"sightline\"} >= bool "
                     + "sightline_storage_disk_free_bytes{job=\"sightline\"}", now)).isEqualTo(1);
             assertThat(api.instant("sightline_http_requests_total{job=\"sightline\"}", now)).isNotEmpty();
+            assertThat(api.single("sightline_storage_dir_bytes{job=\"sightline\",dir=\"wal\"} > bool 0", now)).isEqualTo(1);
         });
     }
 
