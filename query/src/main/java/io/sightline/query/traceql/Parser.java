@@ -47,10 +47,11 @@ final class Parser {
         boolean sawAggregate = false;
         while (p.peek().is(PIPE)) {
             p.at++;
+            int stageStart = p.peek().pos();
             Stage s = p.stage();
             if (s instanceof FilterStage && sawAggregate) {
                 throw Lexer.error("a spanset filter after count(), avg(), min(), max() or sum() is not supported",
-                        p.tokens.get(p.at - 1).pos());
+                        stageStart);
             }
             sawAggregate |= s instanceof AggregateStage;
             stages.add(s);
@@ -158,7 +159,11 @@ final class Parser {
                         throw Lexer.error("select() takes attributes or intrinsics, not " + o.describe(), o.pos());
                     }
                     operands.add(op);
-                } while (peek().is(COMMA) && take() != null);
+                    if (!peek().is(COMMA)) {
+                        break;
+                    }
+                    at++;
+                } while (true);
                 expect(RPAREN, "')' or ',' in select()");
                 return new SelectStage(List.copyOf(operands));
             }
