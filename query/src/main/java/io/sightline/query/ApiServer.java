@@ -8,6 +8,7 @@ import io.sightline.storage.TraceStore;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The HTTP API server on 9090: the Prometheus HTTP API ({@code /api/v1/...}) plus the routes other modules add
@@ -49,7 +50,7 @@ public interface ApiServer extends AutoCloseable {
      */
     static ApiServer start(ApiConfig config, QueryEngine engine, Storage storage, LogQueryEngine logs, LogStore logStore,
                            TraceQueryEngine traces, TraceStore traceStore, List<Route> extraRoutes, Meter meter) {
-        return HttpApiServer.start(config, engine, storage, logs, logStore, java.util.Objects.requireNonNull(traces, "traces"),
+        return HttpApiServer.start(config, engine, storage, logs, logStore, Objects.requireNonNull(traces, "traces"),
                 traceStore, extraRoutes, meter);
     }
 

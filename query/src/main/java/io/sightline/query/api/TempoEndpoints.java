@@ -10,6 +10,7 @@ import io.sightline.storage.TraceQuerier;
 import io.sightline.storage.TraceStore;
 import io.sightline.storage.model.Span;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -241,7 +242,7 @@ final class TempoEndpoints {
         });
     }
 
-    private static void scopeEntry(JsonOut out, String name, List<String> tags) throws java.io.IOException {
+    private static void scopeEntry(JsonOut out, String name, List<String> tags) throws IOException {
         out.gen().writeStartObject();
         out.gen().writeStringField("name", name);
         out.gen().writeFieldName("tags");
@@ -249,7 +250,7 @@ final class TempoEndpoints {
         out.gen().writeEndObject();
     }
 
-    private static void writeEmptyMetrics(JsonOut out) throws java.io.IOException {
+    private static void writeEmptyMetrics(JsonOut out) throws IOException {
         out.gen().writeObjectFieldStart("metrics");
         out.gen().writeEndObject();
     }

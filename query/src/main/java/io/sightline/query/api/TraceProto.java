@@ -1,6 +1,7 @@
 package io.sightline.query.api;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -16,6 +17,7 @@ import io.sightline.storage.model.Span;
 import io.sightline.storage.model.SpanEvent;
 import io.sightline.storage.model.SpanLink;
 
+import java.io.IOException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -38,15 +40,15 @@ final class TraceProto {
     /** {@code TraceByIDResponse { Trace trace = 1; }}, written by hand: the message is not in opentelemetry-proto. */
     static byte[] traceByIdResponse(List<Span> spans) {
         byte[] trace = tracesData(spans);
-        com.google.protobuf.ByteString.Output out = ByteString.newOutput(trace.length + 8);
+        byte[] out = new byte[CodedOutputStream.computeByteArraySize(1, trace)];
+        CodedOutputStream coded = CodedOutputStream.newInstance(out);
         try {
-            var coded = com.google.protobuf.CodedOutputStream.newInstance(out);
             coded.writeByteArray(1, trace);
-            coded.flush();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("BUG: writing to memory failed", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("BUG: writing into an array of the computed size failed", e);
         }
-        return out.toByteString().toByteArray();
+        coded.checkNoSpaceLeft();
+        return out;
     }
 
     static TracesData build(List<Span> spans) {

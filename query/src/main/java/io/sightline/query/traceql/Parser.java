@@ -5,6 +5,7 @@ import io.sightline.query.traceql.Ast.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -152,18 +153,11 @@ final class Parser {
             case "select" -> {
                 expect(LPAREN, "'(' after select");
                 List<Operand> operands = new ArrayList<>();
-                do {
-                    Token o = peek();
-                    Operand op = operand();
-                    if (op instanceof Literal) {
-                        throw Lexer.error("select() takes attributes or intrinsics, not " + o.describe(), o.pos());
-                    }
-                    operands.add(op);
-                    if (!peek().is(COMMA)) {
-                        break;
-                    }
+                operands.add(selected());
+                while (peek().is(COMMA)) {
                     at++;
-                } while (true);
+                    operands.add(selected());
+                }
                 expect(RPAREN, "')' or ',' in select()");
                 return new SelectStage(List.copyOf(operands));
             }
@@ -174,8 +168,17 @@ final class Parser {
         }
     }
 
+    private Operand selected() {
+        Token o = peek();
+        Operand op = operand();
+        if (op instanceof Literal) {
+            throw Lexer.error("select() takes attributes or intrinsics, not " + o.describe(), o.pos());
+        }
+        return op;
+    }
+
     private Stage aggregate(Token fn) {
-        Aggregate kind = Aggregate.valueOf(fn.text().toUpperCase(java.util.Locale.ROOT));
+        Aggregate kind = Aggregate.valueOf(fn.text().toUpperCase(Locale.ROOT));
         expect(LPAREN, "'(' after " + fn.text());
         Operand operand = null;
         if (kind != Aggregate.COUNT) {

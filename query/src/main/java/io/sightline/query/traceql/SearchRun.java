@@ -20,14 +20,22 @@ import java.util.Set;
  * One search: reads the spans of every filter (with its equalities pushed down to the store), groups the matches
  * by trace, keeps the traces whose spanset expression and aggregate stages hold, and describes the newest
  * {@code limit} of them. Not thread-safe; used once.
+ *
+ * <p>A query that any one matching span proves (filters joined only by {@code ||}, no aggregate) is read in time
+ * windows from the newest backwards, growing fourfold from {@link #FIRST_WINDOW_NANOS}, and stops once a window
+ * ends with {@code limit} traces: a search for the last hour's 20 newest traces then reads a minute of spans, not
+ * the hour. Other queries (trace-level {@code &&}, aggregates) need every span of a trace and read the whole range.
+ * Matched counts of a trace that reaches back past the last window read count only the spans read.
  */
 final class SearchRun {
     /** The deadline is checked once per this many spans. */
     private static final int CHECK_EVERY = 4096;
+    static final long FIRST_WINDOW_NANOS = 60_000_000_000L;
 
     private final Query query;
     private final TraceStore store;
-    private final TraceQuerier querier;
+    private final long startNanos;
+    private final long endNanos;
     private final int spansPerSpanSet;
     private final long maxSpans;
     private final long deadlineNanos;
@@ -36,14 +44,19 @@ final class SearchRun {
     private final Map<String, TraceInfo> infos = new HashMap<>();
     private final SpanMatcher matcher = new SpanMatcher(this::info);
     private final Val val = new Val();
+    private final Val aggregateValue = new Val();
+    private final Val aggregateBound = new Val();
+    private Set<Operand> shownOperands;
     private TraceQuerier wide;
     private long inspected;
     private boolean isPartial;
 
-    SearchRun(Query query, TraceStore store, TraceQuerier querier, int spansPerSpanSet, long maxSpans, long deadlineNanos) {
+    SearchRun(Query query, TraceStore store, long startNanos, long endNanos, int spansPerSpanSet, long maxSpans,
+              long deadlineNanos) {
         this.query = query;
         this.store = store;
-        this.querier = querier;
+        this.startNanos = startNanos;
+        this.endNanos = endNanos;
         this.spansPerSpanSet = spansPerSpanSet;
         this.maxSpans = maxSpans;
         this.deadlineNanos = deadlineNanos;
@@ -56,11 +69,23 @@ final class SearchRun {
 
     TraceSearchResult run(int limit) {
         try {
-            List<Filter> filters = query.filters();
-            Expr stageFilter = stageFilter();
-            for (int i = 0; i < filters.size() && !isPartial; i++) {
-                Expr expr = and(filters.get(i).expr(), stageFilter);
-                scan(i, expr, filters.size() > 1);
+            if (isProvenBySingleSpans()) {
+                long hi = endNanos;
+                long width = FIRST_WINDOW_NANOS;
+                while (!isPartial) {
+                    long lo = hi - width + 1;
+                    if (lo <= startNanos || lo > hi) { // past the start, or wrapped around
+                        lo = startNanos;
+                    }
+                    scanAll(lo, hi);
+                    if (lo == startNanos || traces.size() >= limit) {
+                        break;
+                    }
+                    hi = lo - 1;
+                    width = width > Long.MAX_VALUE / 4 ? Long.MAX_VALUE : width * 4;
+                }
+            } else {
+                scanAll(startNanos, endNanos);
             }
             List<TraceAccumulator> found = new ArrayList<>();
             for (TraceAccumulator t : traces.values()) {
@@ -85,15 +110,40 @@ final class SearchRun {
         }
     }
 
-    private void scan(int filter, Expr expr, boolean isDeduplicating) {
+    /** Whether one matching span qualifies its trace: filters joined by || only, and no aggregate stage. */
+    private boolean isProvenBySingleSpans() {
+        return aggregates.isEmpty() && isOrOnly(query.spanset());
+    }
+
+    private static boolean isOrOnly(Spanset s) {
+        return switch (s) {
+            case FilterRef f -> true;
+            case SpansetOp op -> !op.isAnd() && isOrOnly(op.left()) && isOrOnly(op.right());
+        };
+    }
+
+    private void scanAll(long lo, long hi) {
+        List<Filter> filters = query.filters();
+        Expr stageFilter = stageFilter();
+        try (TraceQuerier querier = store.querier(lo, hi)) {
+            for (int i = 0; i < filters.size() && !isPartial; i++) {
+                scan(querier, i, and(filters.get(i).expr(), stageFilter), filters.size() > 1);
+            }
+        }
+    }
+
+    private void scan(TraceQuerier querier, int filter, Expr expr, boolean isDeduplicating) {
         querier.select(Pushdown.terms(expr), span -> {
             if (++inspected % CHECK_EVERY == 0 && System.nanoTime() - deadlineNanos > 0) {
                 throw new QueryException(QueryException.ErrorType.TIMEOUT,
                         "search timed out after reading " + inspected + " spans (traces.query.timeout)");
             }
             if (matcher.matches(expr, span)) {
-                TraceAccumulator t = traces.computeIfAbsent(span.traceId(),
-                        id -> new TraceAccumulator(id, aggregates.size(), isDeduplicating));
+                TraceAccumulator t = traces.get(span.traceId());
+                if (t == null) {
+                    t = new TraceAccumulator(span.traceId(), aggregates.size(), isDeduplicating);
+                    traces.put(span.traceId(), t);
+                }
                 if (t.hit(filter, span, spansPerSpanSet)) {
                     for (int k = 0; k < aggregates.size(); k++) {
                         Operand o = aggregates.get(k).operand();
@@ -154,11 +204,9 @@ final class SearchRun {
                     case COUNT -> throw new IllegalStateException("BUG: count handled above");
                 };
             }
-            Val left = new Val();
-            left.floating(v);
-            Val right = new Val();
-            right.floating(a.value().type() == Type.DOUBLE ? a.value().d() : a.value().l());
-            if (!SpanMatcher.compare(a.op(), left, right)) {
+            aggregateValue.floating(v);
+            aggregateBound.floating(a.value().type() == Type.DOUBLE ? a.value().d() : a.value().l());
+            if (!SpanMatcher.compare(a.op(), aggregateValue, aggregateBound)) {
                 return false;
             }
         }
@@ -214,8 +262,6 @@ final class SearchRun {
         }
         return b.build();
     }
-
-    private Set<Operand> shownOperands;
 
     private Set<Operand> shownOperands() {
         if (shownOperands == null) {

@@ -3,6 +3,7 @@ package io.sightline.query.traceql;
 import io.sightline.storage.model.Span;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -31,8 +32,8 @@ final class TraceAccumulator {
         mins = new double[aggregates];
         maxs = new double[aggregates];
         counts = new int[aggregates];
-        java.util.Arrays.fill(mins, Double.POSITIVE_INFINITY);
-        java.util.Arrays.fill(maxs, Double.NEGATIVE_INFINITY);
+        Arrays.fill(mins, Double.POSITIVE_INFINITY);
+        Arrays.fill(maxs, Double.NEGATIVE_INFINITY);
         seen = isDeduplicating ? new HashSet<>() : null;
     }
 

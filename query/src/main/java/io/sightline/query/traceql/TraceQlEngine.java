@@ -4,7 +4,6 @@ import io.sightline.query.QueryException;
 import io.sightline.query.TraceQueryConfig;
 import io.sightline.query.TraceQueryEngine;
 import io.sightline.query.TraceSearchResult;
-import io.sightline.storage.TraceQuerier;
 import io.sightline.storage.TraceStore;
 
 import java.util.List;
@@ -43,9 +42,8 @@ public final class TraceQlEngine implements TraceQueryEngine {
         }
         Ast.Query q = Parser.parse(query);
         long deadline = System.nanoTime() + config.timeoutMillis() * 1_000_000L;
-        try (TraceQuerier querier = store.querier(startNanos, endNanos)) {
-            return new SearchRun(q, store, querier, spansPerSpanSet, config.maxSpansInspected(), deadline).run(limit);
-        }
+        return new SearchRun(q, store, startNanos, endNanos, spansPerSpanSet, config.maxSpansInspected(), deadline)
+                .run(limit);
     }
 
     private static void bounded(String param, int v, int max, String key) {
