@@ -5,14 +5,17 @@ import io.sightline.query.QueryException;
 import io.sightline.query.TraceQueryConfig;
 import io.sightline.query.TraceQueryEngine;
 import io.sightline.query.TraceSearchResult;
+import io.sightline.storage.SpanAppender;
 import io.sightline.storage.TraceStore;
 import io.sightline.storage.TraceStoreConfig;
+import io.sightline.storage.model.Attributes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static io.sightline.query.traceql.TraceFixtures.*;
@@ -181,5 +184,28 @@ class TraceQlEngineTest {
         // A filter that does not parse is ignored, as Tempo does for autocomplete of a half-typed query.
         assertThat(engine.tagValues("resource.service.name", "{ resource.service.name = ", FROM, TO, 100)).hasSize(3);
         assertThat(engine.tagValues("resource.service.name", null, FROM, TO, 2)).hasSize(2);
+    }
+
+    @Test
+    void aLimitedSearchReadsTheNewestWindowsOnlyAndStillFindsTheNewestTraces() {
+        SpanAppender a = store.appender();
+        long now = System.currentTimeMillis() * MS;
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) { // one trace a minute over the last half hour, newest last
+            String id = String.format("%032x", 0xabc000 + i);
+            ids.add(id);
+            a.append(TraceFixtures.span(id, "d00000000000000" + (i % 10), "", "batch", "job", 1,
+                    now - (30 - i) * 60 * S - BASE, now - (30 - i) * 60 * S - BASE + MS, 0, Attributes.EMPTY));
+        }
+        a.commit();
+        long hourAgo = now - 3_600 * S;
+        TraceSearchResult newest = engine.search("{ resource.service.name = \"batch\" }", hourAgo, now, 5, 3);
+        assertThat(newest.traces()).extracting(TraceSearchResult.Trace::traceId)
+                .containsExactlyElementsOf(ids.subList(25, 30).reversed());
+        assertThat(newest.inspectedSpans()).as("read a few minutes, not the half hour").isLessThan(30);
+        TraceSearchResult all = engine.search("{ resource.service.name = \"batch\" } | count() > 0", hourAgo, now, 5, 3);
+        assertThat(all.traces()).extracting(TraceSearchResult.Trace::traceId)
+                .containsExactlyElementsOf(ids.subList(25, 30).reversed());
+        assertThat(all.inspectedSpans()).as("an aggregate reads the whole range").isEqualTo(30);
     }
 }
