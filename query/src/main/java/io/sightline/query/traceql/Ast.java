@@ -92,6 +92,11 @@ final class Ast {
             return new Literal(Type.STATUS, code, code, null);
         }
 
+        /** {@code nil}: compared with = or != it asks whether the attribute is absent or present. */
+        static Literal nil() {
+            return new Literal(Type.NONE, 0, 0, null);
+        }
+
         static Literal kind(int kind) {
             return new Literal(Type.KIND, kind, kind, null);
         }

@@ -1,19 +1,16 @@
 package io.sightline.query.traceql;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** Intrinsic fields of spans and traces, under Tempo's old ({@code name}) and new ({@code span:name}) names. */
 enum Intrinsic {
     NAME(Type.STRING, false), STATUS(Type.STATUS, false), STATUS_MESSAGE(Type.STRING, false), KIND(Type.KIND, false),
     DURATION(Type.DURATION, false), SPAN_ID(Type.STRING, false), TRACE_ID(Type.STRING, false),
+    /** -1 for a root span, 1 for any other: enough for Grafana's root filter {@code nestedSetParent < 0}. */
+    NESTED_SET_PARENT(Type.INT, false),
     ROOT_NAME(Type.STRING, true), ROOT_SERVICE(Type.STRING, true), TRACE_DURATION(Type.DURATION, true);
 
-    /** The names Grafana's autocomplete lists under the {@code intrinsic} scope, sorted. */
-    static final List<String> LISTED = List.of("duration", "kind", "name", "rootName", "rootServiceName",
-            "span:duration", "span:kind", "span:name", "span:status", "span:statusMessage", "status", "statusMessage",
-            "trace:duration", "trace:rootName", "trace:rootService", "traceDuration");
     private static final Map<String, Intrinsic> BY_NAME = new LinkedHashMap<>();
 
     static {
@@ -29,6 +26,7 @@ enum Intrinsic {
         BY_NAME.put("span:duration", DURATION);
         BY_NAME.put("span:id", SPAN_ID);
         BY_NAME.put("trace:id", TRACE_ID);
+        BY_NAME.put("nestedSetParent", NESTED_SET_PARENT);
         BY_NAME.put("rootName", ROOT_NAME);
         BY_NAME.put("trace:rootName", ROOT_NAME);
         BY_NAME.put("rootServiceName", ROOT_SERVICE);
@@ -61,6 +59,7 @@ enum Intrinsic {
             case DURATION -> "duration";
             case SPAN_ID -> "span:id";
             case TRACE_ID -> "trace:id";
+            case NESTED_SET_PARENT -> "nestedSetParent";
             case ROOT_NAME -> "rootName";
             case ROOT_SERVICE -> "rootServiceName";
             case TRACE_DURATION -> "traceDuration";

@@ -287,6 +287,15 @@ final class Parser {
                 throw Lexer.error("invalid regular expression \"" + l.s() + "\": " + e.getDescription(), rightToken.pos());
             }
         }
+        if (left instanceof Literal l && l.type() == Type.NONE) {
+            throw Lexer.error("nil must be on the right side of = or !=, e.g. span.foo != nil", leftToken.pos());
+        }
+        if (right instanceof Literal r && r.type() == Type.NONE) {
+            if (op != Op.EQ && op != Op.NEQ) {
+                throw Lexer.error("nil can only be compared with = or !=", rightToken.pos());
+            }
+            return new Compare(op, left, right, null);
+        }
         Operand[] sides = {left, right};
         Token[] toks = {leftToken, rightToken};
         for (int i = 0; i < 2; i++) {
@@ -318,6 +327,13 @@ final class Parser {
                             + litToken.describe(), litToken.pos());
                 }
                 return value;
+            }
+            case INT -> {
+                if (!lit.type().isNumeric()) {
+                    throw Lexer.error(inToken.text() + " must be compared with a number, not " + litToken.describe(),
+                            litToken.pos());
+                }
+                return lit;
             }
             case DURATION -> {
                 if (!lit.type().isNumeric()) {
@@ -364,6 +380,8 @@ final class Parser {
                 return Literal.bool(true);
             case "false":
                 return Literal.bool(false);
+            case "nil":
+                return Literal.nil();
             default:
                 break;
         }

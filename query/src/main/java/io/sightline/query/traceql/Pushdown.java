@@ -45,6 +45,9 @@ final class Pushdown {
     private static void add(Operand o, Literal lit, List<SpanTerm> out) {
         switch (o) {
             case IntrinsicRef i -> {
+                if (lit.type() != i.intrinsic().type) {
+                    return; // nil, or a constant comparison the parser let through
+                }
                 switch (i.intrinsic()) {
                     case NAME -> out.add(SpanTerm.name(lit.s()));
                     case STATUS -> out.add(SpanTerm.status((int) lit.l()));

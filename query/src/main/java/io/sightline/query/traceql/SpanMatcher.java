@@ -41,6 +41,9 @@ final class SpanMatcher {
 
     private boolean compare(Compare c, Span span) {
         value(c.left(), span, left);
+        if (c.right() instanceof Literal lit && lit.type() == Type.NONE) { // = nil / != nil: absent / present
+            return (left.type == Type.NONE) == (c.op() == Op.EQ);
+        }
         if (left.type == Type.NONE) {
             return false;
         }
@@ -129,6 +132,7 @@ final class SpanMatcher {
             case DURATION -> out.integer(Type.DURATION, span.durationNanos());
             case SPAN_ID -> out.string(span.spanId());
             case TRACE_ID -> out.string(span.traceId());
+            case NESTED_SET_PARENT -> out.integer(Type.INT, span.isRoot() ? -1 : 1);
             case ROOT_NAME, ROOT_SERVICE, TRACE_DURATION -> {
                 TraceInfo t = traces.apply(span.traceId());
                 if (in == Intrinsic.TRACE_DURATION) {

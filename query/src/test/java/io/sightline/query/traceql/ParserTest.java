@@ -115,7 +115,10 @@ class ParserTest {
             "{ .a = 1 } extra # 12 # unexpected 'extra'",
             ".a = 1 # 1 # a spanset filter starts with '{'",
             "{ name } # 3 # is not a condition",
-            "{ .a = 1 } & { .b = 1 } # 12 # did you mean '&&'"})
+            "{ .a = 1 } & { .b = 1 } # 12 # did you mean '&&'",
+            "{ nil = .a } # 3 # nil must be on the right side",
+            "{ .a > nil } # 8 # nil can only be compared with = or !=",
+            "{ nestedSetParent = \"x\" } # 21 # must be compared with a number"})
     void invalidQueriesFailWithThePositionAndACause(String query, int column, String cause) {
         assertThatThrownBy(() -> Parser.parse(query))
                 .isInstanceOfSatisfying(QueryException.class, e -> {

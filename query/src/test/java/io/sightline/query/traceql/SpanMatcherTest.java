@@ -118,4 +118,19 @@ class SpanMatcherTest {
         assertThat(matches("{ name > \"A\" && name < \"H\" }", ROOT)).isTrue();
         assertThat(matches("{ name >= \"SELECT\" }", CHILD)).isTrue();
     }
+
+    @Test
+    void nilAsksWhetherAnAttributeIsPresent() {
+        assertThat(matches("{ .db.system != nil }", CHILD)).isTrue();
+        assertThat(matches("{ .db.system != nil }", ROOT)).isFalse();
+        assertThat(matches("{ .db.system = nil }", ROOT)).isTrue();
+        assertThat(matches("{ name = nil }", ROOT)).isFalse();
+    }
+
+    @Test
+    void nestedSetParentBelowZeroMeansTheRootSpan() {
+        assertThat(matches("{ nestedSetParent < 0 && true }", ROOT)).isTrue();
+        assertThat(matches("{ nestedSetParent < 0 }", CHILD)).isFalse();
+        assertThat(matches("{ nestedSetParent >= 0 }", CHILD)).isTrue();
+    }
 }
