@@ -1,17 +1,14 @@
 package io.sightline.query.api;
 
 import io.sightline.query.HttpCall;
-import io.sightline.query.QueryException;
 import io.sightline.query.TraceQueryEngine;
 import io.sightline.query.TraceSearchResult;
 import io.sightline.query.traceql.TraceQlEngine;
-import io.sightline.storage.StorageException;
 import io.sightline.storage.TraceQuerier;
 import io.sightline.storage.TraceStore;
 import io.sightline.storage.model.Span;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,30 +61,14 @@ final class TempoEndpoints {
         list.add(exact("/api/v2/search/tags", t::tagsV2));
         list.add(new Endpoint(TAG_VALUES + ":name/values", GET, TAG_VALUES, true, c -> t.tagValues(c, TAG_VALUES, false)));
         list.add(new Endpoint(TAG_VALUES_V2 + ":name/values", GET, TAG_VALUES_V2, true, c -> t.tagValues(c, TAG_VALUES_V2, true)));
-        list.add(exact("/api/echo", c -> text(200, "echo")));
-        list.add(exact("/api/status/buildinfo", c -> buildInfo()));
-        return list.stream().map(TempoEndpoints::guarded).map(Cors::wrap).toList();
+        list.add(exact("/api/echo", c -> PlainText.reply(200, "echo")));
+        // The Tempo version whose API this implements; Grafana reads it to pick request forms.
+        list.add(exact("/api/status/buildinfo", c -> PlainText.buildInfo("2.9.0")));
+        return list.stream().map(e -> PlainText.guarded(e, 500)).map(Cors::wrap).toList();
     }
 
     private static Endpoint exact(String path, Endpoint.Handler h) {
         return new Endpoint(path, GET, path, false, h);
-    }
-
-    /** Tempo answers errors as plain text. */
-    private static Endpoint guarded(Endpoint e) {
-        return new Endpoint(e.name(), e.methods(), e.path(), e.prefix(), call -> {
-            try {
-                return e.handler().handle(call);
-            } catch (QueryException q) {
-                return text(q.type().httpStatus(), q.getMessage());
-            } catch (StorageException s) {
-                return text(500, "storage error: " + s.getMessage());
-            }
-        });
-    }
-
-    private static Reply text(int status, String message) {
-        return new Reply(status, "text/plain; charset=utf-8", Map.of(), (message + "\n").getBytes(StandardCharsets.UTF_8), null);
     }
 
     private long now() {
@@ -97,7 +78,7 @@ final class TempoEndpoints {
     private Reply trace(HttpCall call, String prefix, boolean isV2) {
         String rest = call.path().substring(prefix.length());
         if (rest.isEmpty() || rest.contains("/")) {
-            return text(404, "404 page not found");
+            return PlainText.reply(404, "404 page not found");
         }
         String id = TempoParams.traceId(rest);
         // Tempo limits the lookup to [start, end] only when both are given; else it searches everything.
@@ -112,7 +93,7 @@ final class TempoEndpoints {
             spans = q.trace(id);
         }
         if (spans.isEmpty()) {
-            return text(404, "trace not found");
+            return PlainText.reply(404, "trace not found");
         }
         String accept = call.header("accept");
         if (accept != null && accept.toLowerCase(Locale.ROOT).contains(PROTOBUF)) {
@@ -258,7 +239,7 @@ final class TempoEndpoints {
     private Reply tagValues(HttpCall call, String prefix, boolean isV2) {
         String rest = call.path().substring(prefix.length());
         if (!rest.endsWith("/values") || rest.length() == "/values".length()) {
-            return text(404, "404 page not found");
+            return PlainText.reply(404, "404 page not found");
         }
         String tag = TempoParams.pathSegment(rest.substring(0, rest.length() - "/values".length()));
         long[] range = tagsRange(call);
@@ -284,18 +265,4 @@ final class TempoEndpoints {
         });
     }
 
-    private static Reply buildInfo() {
-        return Reply.json(200, Map.of(), out -> {
-            var g = out.gen();
-            g.writeStartObject();
-            // The Tempo version whose API this implements; Grafana reads it to pick request forms.
-            g.writeStringField("version", "2.9.0");
-            g.writeStringField("revision", "sightline");
-            g.writeStringField("branch", "main");
-            g.writeStringField("buildUser", "sightline");
-            g.writeStringField("buildDate", "");
-            g.writeStringField("goVersion", "");
-            g.writeEndObject();
-        });
-    }
 }

@@ -201,7 +201,12 @@ final class Lexer {
                     case '\\' -> sb.append('\\');
                     case '"' -> sb.append('"');
                     case '\'' -> sb.append('\'');
-                    case 'u' -> sb.append(unicode(at - 2));
+                    case 'a' -> sb.append('\u0007');
+                    case 'b' -> sb.append('\b');
+                    case 'f' -> sb.append('\f');
+                    case 'v' -> sb.append('\u000b');
+                    case 'x' -> sb.append(hex(at - 2, 2));
+                    case 'u' -> sb.append(hex(at - 2, 4));
                     default -> throw error("unknown escape sequence '\\" + e + "' in string", at - 2);
                 }
                 continue;
@@ -212,17 +217,18 @@ final class Lexer {
         throw error("unterminated string", start);
     }
 
-    private char unicode(int escapeStart) {
-        if (at + 4 > src.length()) {
-            throw error("truncated \\u escape in string", escapeStart);
+    /** The {@code digits} hex digits of a {@code \\x} or {@code \\u} escape. */
+    private char hex(int escapeStart, int digits) {
+        String kind = digits == 2 ? "\\x" : "\\u";
+        if (at + digits > src.length()) {
+            throw error("truncated " + kind + " escape in string", escapeStart);
         }
-        try {
-            char ch = (char) Integer.parseInt(src.substring(at, at + 4), 16);
-            at += 4;
-            return ch;
-        } catch (NumberFormatException e) {
-            throw error("invalid \\u escape in string", escapeStart);
+        String text = src.substring(at, at + digits);
+        if (!text.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw error("invalid " + kind + " escape in string", escapeStart);
         }
+        at += digits;
+        return (char) Integer.parseInt(text, 16);
     }
 
     /** An integer, a float or a duration such as {@code 1.5s} or {@code 1h30m}. */

@@ -1,6 +1,7 @@
 package io.sightline.query.traceql;
 
 import io.sightline.query.QueryException;
+import io.sightline.query.promql.parser.Strings;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ final class TagsQuery {
     }
 
     private static String condition(String key, String value) {
-        String quoted = quote(value);
+        String quoted = Strings.goQuote(value);
         switch (key) {
             case "name":
                 return "name = " + quoted;
@@ -51,7 +52,7 @@ final class TagsQuery {
             default:
                 break;
         }
-        String attr = "." + quote(key);
+        String attr = "." + Strings.goQuote(key);
         StringBuilder any = new StringBuilder("(").append(attr).append(" = ").append(quoted);
         if (value.matches("-?\\d{1,18}")) {
             any.append(" || ").append(attr).append(" = ").append(value);
@@ -59,22 +60,6 @@ final class TagsQuery {
             any.append(" || ").append(attr).append(" = ").append(value);
         }
         return any.append(')').toString();
-    }
-
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\t' -> sb.append("\\t");
-                case '\r' -> sb.append("\\r");
-                default -> sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
     }
 
     /** {@code key=value} pairs separated by spaces; values may be double-quoted with Go escapes. */
