@@ -24,7 +24,8 @@ import java.util.Random;
  * each, plus the head): the median and the slowest of repeated runs of the searches Grafana sends.
  *
  * <p>Usage: {@code java $(grep -v '^#' deploy/jvm.options) -Xmx3g -cp benchmarks/target/benchmarks.jar
- * io.sightline.bench.query.TraceSearchBenchmark --traces-per-second 50 --runs 20 --dir /tmp/tracebench}
+ * io.sightline.bench.query.TraceSearchBenchmark --traces-per-second 50 --runs 20 --dir /tmp/tracebench}; add
+ * {@code --reuse true} to query the hour an earlier run wrote (within the last hour), {@code --query '{...}'} for one.
  */
 public final class TraceSearchBenchmark {
     private static final long MS = 1_000_000L;
@@ -50,15 +51,19 @@ public final class TraceSearchBenchmark {
         int perSecond = 50;
         int runs = 20;
         Path dir = Path.of("/tmp/sightline-tracebench");
+        boolean isReusing = false;
+        List<String> queries = QUERIES;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
+                case "--reuse" -> isReusing = Boolean.parseBoolean(args[i + 1]);
+                case "--query" -> queries = List.of(args[i + 1]);
                 case "--traces-per-second" -> perSecond = Integer.parseInt(args[i + 1]);
                 case "--runs" -> runs = Integer.parseInt(args[i + 1]);
                 case "--dir" -> dir = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        if (Files.exists(dir)) {
+        if (Files.exists(dir) && !isReusing) {
             try (var walk = Files.walk(dir)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
@@ -68,15 +73,19 @@ public final class TraceSearchBenchmark {
         try (TraceStore store = TraceStore.open(config, OpenTelemetry.noop().getMeter("bench"))) {
             long end = System.currentTimeMillis() * MS;
             long start = end - 3_600 * S;
-            long t0 = System.nanoTime();
-            long spans = write(store, start, perSecond);
-            double writeSeconds = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("wrote %,d spans (%,d traces) of one hour in %.1f s (%,.0f spans/s into the store)%n",
-                    spans, perSecond * 3_600L, writeSeconds, spans / writeSeconds);
+            if (isReusing) { // the hour written by an earlier run, which must have ended within the last hour
+                start = end - 7_200 * S;
+            } else {
+                long t0 = System.nanoTime();
+                long spans = write(store, start, perSecond);
+                double writeSeconds = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("wrote %,d spans (%,d traces) of one hour in %.1f s (%,.0f spans/s into the store)%n",
+                        spans, perSecond * 3_600L, writeSeconds, spans / writeSeconds);
+            }
             TraceQueryEngine engine = TraceQueryEngine.create(store, TraceQueryConfig.defaults());
             System.out.println("| query | traces found | spans read | median | slowest |");
             System.out.println("| --- | --- | --- | --- | --- |");
-            for (String q : QUERIES) {
+            for (String q : queries) {
                 long[] nanos = new long[runs];
                 TraceSearchResult last = null;
                 for (int w = 0; w < 3; w++) {

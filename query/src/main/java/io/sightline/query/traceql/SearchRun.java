@@ -11,6 +11,7 @@ import io.sightline.storage.model.Span;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +27,18 @@ import java.util.Set;
  * ends with {@code limit} traces: a search for the last hour's 20 newest traces then reads a minute of spans, not
  * the hour. Other queries (trace-level {@code &&}, aggregates) need every span of a trace and read the whole range.
  * Matched counts of a trace that reaches back past the last window read count only the spans read.
+ *
+ * <p>Other queries (trace-level {@code &&}, aggregates) need every span of a trace. They are driven by the filters
+ * a trace must match at least one span of (for {@code &&} the side with the most pushed-down equalities): those
+ * are read in the same windows, and each new trace they name is loaded whole by id and evaluated exactly. Past
+ * {@link #MAX_LOOKUPS} loads the search reads the whole range instead, which is then cheaper.
  */
 final class SearchRun {
     /** The deadline is checked once per this many spans. */
     private static final int CHECK_EVERY = 4096;
     static final long FIRST_WINDOW_NANOS = 60_000_000_000L;
+    /** Most traces a driven search loads by id before it reads the whole range instead. */
+    static final int MAX_LOOKUPS = 1_000;
 
     private final Query query;
     private final TraceStore store;
@@ -40,6 +48,8 @@ final class SearchRun {
     private final long maxSpans;
     private final long deadlineNanos;
     private final List<AggregateStage> aggregates = new ArrayList<>();
+    /** Each filter joined with the filter stages, by filter number. */
+    private final List<Expr> filterExprs = new ArrayList<>();
     private final Map<String, TraceAccumulator> traces = new HashMap<>();
     private final Map<String, TraceInfo> infos = new HashMap<>();
     private final SpanMatcher matcher = new SpanMatcher(this::info);
@@ -49,6 +59,7 @@ final class SearchRun {
     private Set<Operand> shownOperands;
     private TraceQuerier wide;
     private long inspected;
+    private long inspectedTraces = -1;
     private boolean isPartial;
 
     SearchRun(Query query, TraceStore store, long startNanos, long endNanos, int spansPerSpanSet, long maxSpans,
@@ -65,6 +76,10 @@ final class SearchRun {
                 aggregates.add(a);
             }
         }
+        Expr stageFilter = stageFilter();
+        for (Filter f : query.filters()) {
+            filterExprs.add(and(f.expr(), stageFilter));
+        }
     }
 
     TraceSearchResult run(int limit) {
@@ -73,18 +88,17 @@ final class SearchRun {
                 long hi = endNanos;
                 long width = FIRST_WINDOW_NANOS;
                 while (!isPartial) {
-                    long lo = hi - width + 1;
-                    if (lo <= startNanos || lo > hi) { // past the start, or wrapped around
-                        lo = startNanos;
-                    }
+                    long lo = windowStart(hi, width);
                     scanAll(lo, hi);
                     if (lo == startNanos || traces.size() >= limit) {
                         break;
                     }
                     hi = lo - 1;
-                    width = width > Long.MAX_VALUE / 4 ? Long.MAX_VALUE : width * 4;
+                    width = grow(width);
                 }
-            } else {
+            } else if (!isDrivenByLookups(limit)) {
+                traces.clear();
+                inspectedTraces = -1;
                 scanAll(startNanos, endNanos);
             }
             List<TraceAccumulator> found = new ArrayList<>();
@@ -102,7 +116,8 @@ final class SearchRun {
             }
             out.sort(Comparator.comparingLong(TraceSearchResult.Trace::startNanos).reversed()
                     .thenComparing(TraceSearchResult.Trace::traceId));
-            return new TraceSearchResult(List.copyOf(out), inspected, traces.size(), isPartial);
+            return new TraceSearchResult(List.copyOf(out), inspected,
+                    inspectedTraces >= 0 ? inspectedTraces : traces.size(), isPartial);
         } finally {
             if (wide != null) {
                 wide.close();
@@ -122,46 +137,153 @@ final class SearchRun {
         };
     }
 
+    /** The start of the window ending at {@code hi}: {@code width} long, but not before the search's start. */
+    private long windowStart(long hi, long width) {
+        long lo = hi - width + 1;
+        return lo <= startNanos || lo > hi ? startNanos : lo; // past the start, or wrapped around
+    }
+
+    private static long grow(long width) {
+        return width > Long.MAX_VALUE / 4 ? Long.MAX_VALUE : width * 4;
+    }
+
     private void scanAll(long lo, long hi) {
-        List<Filter> filters = query.filters();
-        Expr stageFilter = stageFilter();
+        boolean isDeduplicating = filterExprs.size() > 1;
         try (TraceQuerier querier = store.querier(lo, hi)) {
-            for (int i = 0; i < filters.size() && !isPartial; i++) {
-                scan(querier, i, and(filters.get(i).expr(), stageFilter), filters.size() > 1);
+            for (int i = 0; i < filterExprs.size() && !isPartial; i++) {
+                int filter = i;
+                Expr expr = filterExprs.get(i);
+                querier.select(Pushdown.terms(expr), span -> {
+                    if (matcher.matches(expr, span)) {
+                        TraceAccumulator t = traces.get(span.traceId());
+                        if (t == null) {
+                            t = new TraceAccumulator(span.traceId(), aggregates.size(), isDeduplicating);
+                            traces.put(span.traceId(), t);
+                        }
+                        accumulate(t, filter, span);
+                    }
+                    return counted(1);
+                });
             }
         }
     }
 
-    private void scan(TraceQuerier querier, int filter, Expr expr, boolean isDeduplicating) {
-        querier.select(Pushdown.terms(expr), span -> {
-            if (++inspected % CHECK_EVERY == 0 && System.nanoTime() - deadlineNanos > 0) {
-                throw new QueryException(QueryException.ErrorType.TIMEOUT,
-                        "search timed out after reading " + inspected + " spans (traces.query.timeout)");
-            }
-            if (matcher.matches(expr, span)) {
-                TraceAccumulator t = traces.get(span.traceId());
-                if (t == null) {
-                    t = new TraceAccumulator(span.traceId(), aggregates.size(), isDeduplicating);
-                    traces.put(span.traceId(), t);
+    /** Counts spans read against the deadline and the budget; false once the budget is spent. */
+    private boolean counted(int spans) {
+        long before = inspected;
+        inspected += spans;
+        if (inspected / CHECK_EVERY != before / CHECK_EVERY && System.nanoTime() - deadlineNanos > 0) {
+            throw new QueryException(QueryException.ErrorType.TIMEOUT,
+                    "search timed out after reading " + inspected + " spans (traces.query.timeout)");
+        }
+        if (inspected >= maxSpans) {
+            isPartial = true;
+            return false;
+        }
+        return true;
+    }
+
+    private void accumulate(TraceAccumulator t, int filter, Span span) {
+        if (!t.hit(filter, span, spansPerSpanSet)) {
+            return;
+        }
+        for (int k = 0; k < aggregates.size(); k++) {
+            Operand o = aggregates.get(k).operand();
+            if (o != null) {
+                matcher.value(o, span, val);
+                if (val.type.isNumeric()) {
+                    t.aggregate(k, val.number());
                 }
-                if (t.hit(filter, span, spansPerSpanSet)) {
-                    for (int k = 0; k < aggregates.size(); k++) {
-                        Operand o = aggregates.get(k).operand();
-                        if (o != null) {
-                            matcher.value(o, span, val);
-                            if (val.type.isNumeric()) {
-                                t.aggregate(k, val.number());
+            }
+        }
+    }
+
+    /**
+     * Reads the driving filters newest window first and evaluates each trace they name on all its spans, until
+     * {@code limit} traces qualify. Returns false, having kept nothing usable, when more than {@link #MAX_LOOKUPS}
+     * traces would have to be loaded.
+     */
+    private boolean isDrivenByLookups(int limit) {
+        List<Integer> drivers = drivers(query.spanset());
+        Set<String> seen = new HashSet<>();
+        List<String> candidates = new ArrayList<>();
+        try (TraceQuerier whole = store.querier(startNanos, endNanos)) {
+            long hi = endNanos;
+            long width = FIRST_WINDOW_NANOS;
+            while (!isPartial) {
+                long lo = windowStart(hi, width);
+                candidates.clear();
+                try (TraceQuerier window = store.querier(lo, hi)) {
+                    for (int d : drivers) {
+                        Expr expr = filterExprs.get(d);
+                        window.select(Pushdown.terms(expr), span -> {
+                            if (matcher.matches(expr, span) && seen.add(span.traceId())) {
+                                candidates.add(span.traceId());
                             }
-                        }
+                            return counted(1) && seen.size() <= MAX_LOOKUPS;
+                        });
                     }
                 }
+                if (seen.size() > MAX_LOOKUPS) {
+                    return false;
+                }
+                for (String id : candidates) {
+                    evaluateWhole(id, whole.trace(id));
+                }
+                if (lo == startNanos || traces.size() >= limit) {
+                    break;
+                }
+                hi = lo - 1;
+                width = grow(width);
             }
-            if (inspected >= maxSpans) {
-                isPartial = true;
-                return false;
+        }
+        inspectedTraces = seen.size();
+        return true;
+    }
+
+    /** Evaluates every filter on every span of one trace; keeps the trace when the query holds for it. */
+    private void evaluateWhole(String traceId, List<Span> spans) {
+        counted(spans.size());
+        TraceAccumulator t = new TraceAccumulator(traceId, aggregates.size(), filterExprs.size() > 1);
+        for (int i = 0; i < filterExprs.size(); i++) {
+            Expr expr = filterExprs.get(i);
+            for (Span s : spans) {
+                if (matcher.matches(expr, s)) {
+                    accumulate(t, i, s);
+                }
             }
-            return true;
-        });
+        }
+        if (holds(query.spanset(), t.filterHits) && aggregatesHold(t)) {
+            traces.put(traceId, t);
+        }
+    }
+
+    /**
+     * Filters of which a qualifying trace must have at least one matching span: both sides' of {@code ||}, and
+     * of {@code &&} the side whose weakest filter pushes down the most equalities (the likely smaller read).
+     */
+    private List<Integer> drivers(Spanset s) {
+        return switch (s) {
+            case FilterRef f -> List.of(f.index());
+            case SpansetOp op -> {
+                List<Integer> left = drivers(op.left());
+                List<Integer> right = drivers(op.right());
+                if (!op.isAnd()) {
+                    List<Integer> both = new ArrayList<>(left);
+                    both.addAll(right);
+                    yield both;
+                }
+                yield selectivity(right) > selectivity(left) ? right : left;
+            }
+        };
+    }
+
+    private int selectivity(List<Integer> filters) {
+        int min = Integer.MAX_VALUE;
+        for (int f : filters) {
+            min = Math.min(min, Pushdown.terms(filterExprs.get(f)).size());
+        }
+        return min;
     }
 
     /** The filter stages ({@code | { ... }}) joined with {@code &&}; they apply to every filter's spans. */

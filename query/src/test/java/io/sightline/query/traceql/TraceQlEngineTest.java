@@ -206,6 +206,36 @@ class TraceQlEngineTest {
         TraceSearchResult all = engine.search("{ resource.service.name = \"batch\" } | count() > 0", hourAgo, now, 5, 3);
         assertThat(all.traces()).extracting(TraceSearchResult.Trace::traceId)
                 .containsExactlyElementsOf(ids.subList(25, 30).reversed());
-        assertThat(all.inspectedSpans()).as("an aggregate reads the whole range").isEqualTo(30);
+        assertThat(all.inspectedTraces()).as("stops naming traces once the newest windows hold the limit").isLessThan(30);
+    }
+
+    @Test
+    void traceLevelAndSeesSpansFarApartInTime() {
+        SpanAppender a = store.appender();
+        String id = "feed0000000000000000000000000001";
+        a.append(TraceFixtures.span(id, "e000000000000001", "", "long", "first", 2, -20 * 60 * S, -20 * 60 * S + MS, 0, Attributes.EMPTY));
+        a.append(TraceFixtures.span(id, "e000000000000002", "e000000000000001", "long", "last", 3, 50 * S, 51 * S, 2, Attributes.EMPTY));
+        a.commit();
+        TraceSearchResult r = engine.search("{ name = \"last\" && status = error } && { name = \"first\" } | count() = 2",
+                BASE - 3_600 * S, TO, 20, 3);
+        assertThat(r.traces()).extracting(TraceSearchResult.Trace::traceId).containsExactly(id);
+        assertThat(r.traces().get(0).matched()).isEqualTo(2);
+        assertThat(r.traces().get(0).durationNanos()).isEqualTo(20 * 60 * S + 51 * S);
+    }
+
+    @Test
+    void aDrivenSearchNamingTooManyTracesFallsBackToReadingTheRange() {
+        SpanAppender a = store.appender();
+        int n = SearchRun.MAX_LOOKUPS + 10;
+        for (int i = 0; i < n; i++) {
+            String id = String.format("%032x", 0x5000000L + i);
+            a.append(TraceFixtures.span(id, "f000000000000001", "", "many", "op", 2, 30 * S + i * MS, 30 * S + i * MS + 2 * MS,
+                    0, Attributes.EMPTY));
+        }
+        a.commit();
+        TraceSearchResult r = engine.search("{ resource.service.name = \"many\" } | count() = 1", FROM, TO, 5, 3);
+        assertThat(r.traces()).hasSize(5);
+        assertThat(r.traces().get(0).traceId()).isEqualTo(String.format("%032x", 0x5000000L + n - 1));
+        assertThat(r.inspectedTraces()).isEqualTo(n);
     }
 }
