@@ -78,7 +78,8 @@ public final class Sightline implements AutoCloseable {
         routes.add(Wiring.remoteWriteRoute(ingest));
         routes.addAll(alerting.routes());
         reloadOnSighup();
-        api = ApiServer.start(config.api(), access.api(), engine, storage, logQueries, logs, routes, telemetry.meter("http"));
+        api = ApiServer.start(config.api(), access.api(), engine, storage, logQueries, logs, null, null, routes,
+                telemetry.meter("http"));
         if (config.telemetry().selfScrapeIntervalMillis() > 0) {
             selfScraper = SelfScraper.start(telemetry.reader(), storage, hostPort(api.port()),
                     config.telemetry().selfScrapeIntervalMillis());
