@@ -1,12 +1,12 @@
 package io.sightline.ingest.http;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
@@ -24,6 +24,9 @@ final class AccessGate extends ChannelInboundHandlerAdapter {
     private final IngestSecurity.Gate gate;
     private final MetricsEndpoint endpoint;
     private boolean refused;
+    /** Of a refused request: its last content arrived / its answer is written. The connection closes after both. */
+    private boolean requestEnded;
+    private boolean answered;
 
     AccessGate(IngestSecurity.Gate gate, MetricsEndpoint endpoint) {
         this.gate = gate;
@@ -33,7 +36,11 @@ final class AccessGate extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (refused) {
+            // Read and drop the rest of the refused request: closing with unread bytes would make the kernel send
+            // a reset, which can destroy the answer on its way to the client. The read deadline bounds this.
+            requestEnded |= msg instanceof LastHttpContent;
             ReferenceCountUtil.release(msg);
+            closeWhenDone(ctx);
             return;
         }
         if (msg instanceof HttpRequest req) {
@@ -43,6 +50,7 @@ final class AccessGate extends ChannelInboundHandlerAdapter {
                     req.headers().get(HttpHeaderNames.AUTHORIZATION));
             if (refusal != null) {
                 refused = true;
+                requestEnded = msg instanceof LastHttpContent;
                 ReferenceCountUtil.release(msg);
                 endpoint.count(refusal.status(), start);
                 FullHttpResponse r = Responses.text(HttpResponseStatus.valueOf(refusal.status()), refusal.message() + "\n",
@@ -50,7 +58,10 @@ final class AccessGate extends ChannelInboundHandlerAdapter {
                 for (Map.Entry<String, String> h : refusal.headers().entrySet()) {
                     r.headers().set(h.getKey(), h.getValue());
                 }
-                ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(r).addListener(f -> {
+                    answered = true;
+                    closeWhenDone(ctx);
+                });
                 return;
             }
         }
@@ -66,6 +77,12 @@ final class AccessGate extends ChannelInboundHandlerAdapter {
             return new IngestSecurity.Refusal(414, "request line exceeds ingest.max_header_bytes", Map.of());
         }
         return new IngestSecurity.Refusal(400, "malformed HTTP request: " + cause.getMessage(), Map.of());
+    }
+
+    private void closeWhenDone(ChannelHandlerContext ctx) {
+        if (answered && requestEnded) {
+            ctx.close();
+        }
     }
 
     /** The peer's address; null on channels without one (tests' embedded channels). */

@@ -1,12 +1,12 @@
 package io.sightline.query.api;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
@@ -27,6 +27,9 @@ final class AccessGate extends ChannelInboundHandlerAdapter {
     private final ApiSecurity.AccessPolicy policy;
     private final ApiMetrics metrics;
     private boolean refused;
+    /** Of a refused request: its last content arrived / its answer is written. The connection closes after both. */
+    private boolean requestEnded;
+    private boolean answered;
 
     AccessGate(ApiSecurity.AccessPolicy policy, ApiMetrics metrics) {
         this.policy = policy;
@@ -36,18 +39,26 @@ final class AccessGate extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (refused) {
+            // Read and drop the rest of the refused request: closing with unread bytes would make the kernel send
+            // a reset, which can destroy the answer on its way to the client. The read deadline bounds this.
+            requestEnded |= msg instanceof LastHttpContent;
             ReferenceCountUtil.release(msg);
+            closeWhenDone(ctx);
             return;
         }
         if (msg instanceof HttpRequest req) {
             Reply reply = req.decoderResult().isFailure() ? tooLarge(req.decoderResult().cause()) : check(ctx, req);
             if (reply != null) {
                 refused = true;
+                requestEnded = msg instanceof LastHttpContent;
                 ReferenceCountUtil.release(msg);
                 FullHttpResponse response = Dispatcher.render(ctx.alloc(), reply, HANDLER);
                 HttpUtil.setKeepAlive(response, false);
                 metrics.record(HANDLER, reply.status(), 0);
-                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(response).addListener(f -> {
+                    answered = true;
+                    closeWhenDone(ctx);
+                });
                 return;
             }
         }
@@ -79,6 +90,12 @@ final class AccessGate extends ChannelInboundHandlerAdapter {
         }
         String type = refusal.status() == 401 ? "unauthorized" : refusal.status() == 429 ? "too_many_requests" : "forbidden";
         return Reply.error(refusal.status(), type, refusal.message(), refusal.headers());
+    }
+
+    private void closeWhenDone(ChannelHandlerContext ctx) {
+        if (answered && requestEnded) {
+            ctx.close();
+        }
     }
 
     /** The peer's address; null on channels without one (tests' embedded channels). */
