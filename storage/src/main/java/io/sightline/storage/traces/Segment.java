@@ -401,23 +401,24 @@ final class Segment {
 
     // ---- pages
 
-    /** A decompression buffer reused from page to page by one reader (decoded pages copy out of it). */
-    static final class PageScratch {
-        private ByteBuffer buffer = ByteBuffer.allocateDirect(0);
+    /**
+     * Per thread, the direct buffer pages are decompressed into (zstd-jni needs direct memory; decoded pages copy
+     * out of it), so a trace lookup does not allocate and zero a fresh one.
+     */
+    private static final ThreadLocal<ByteBuffer[]> SCRATCH = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
 
-        ByteBuffer take(int size) {
-            if (buffer.capacity() < size) {
-                buffer = ByteBuffer.allocateDirect(Math.max(size, 1 << 17));
-            }
-            buffer.clear().limit(size);
-            return buffer.order(ByteOrder.LITTLE_ENDIAN);
+    private static ByteBuffer scratch(int size) {
+        ByteBuffer[] holder = SCRATCH.get();
+        if (holder[0] == null || holder[0].capacity() < size) {
+            holder[0] = ByteBuffer.allocateDirect(Math.max(size, 1 << 16));
         }
+        return holder[0].clear().limit(size);
     }
 
     /** Decompresses and decodes page {@code page}. */
-    DecodedPage page(int page, PageScratch scratch) {
+    DecodedPage page(int page) {
         ByteBuffer packed = file.slice(pageOffset[page], packedLength[page]);
-        ByteBuffer plain = scratch.take(rawLength[page]);
+        ByteBuffer plain = scratch(rawLength[page]);
         long n = Zstd.decompress(plain, packed);
         if (n != rawLength[page]) {
             throw new StorageException("span segment " + dir + " page " + page + " decompressed to " + n

@@ -18,7 +18,6 @@ import java.util.function.Consumer;
  * inside the range and from the rows in range where it straddles an end. Not thread-safe (one per querier).
  */
 final class SegmentSearch {
-    private final Segment.PageScratch scratch = new Segment.PageScratch();
     private final long min;
     private final long max;
 
@@ -43,7 +42,7 @@ final class SegmentSearch {
             if (!s.pageOverlaps(p, min, max)) {
                 continue;
             }
-            DecodedPage page = s.page(p, scratch);
+            DecodedPage page = s.page(p);
             int first = s.pageFirstRow(p);
             for (int row = Math.max(from, first); row < Math.min(to, first + page.rows()); row++) {
                 if (inRange(page.start(row - first))) {
@@ -83,7 +82,7 @@ final class SegmentSearch {
             if (candidates != null && candidates.rangeCardinality(first, end) == 0) {
                 continue;
             }
-            DecodedPage page = s.page(p, scratch);
+            DecodedPage page = s.page(p);
             int trace = -1;
             String traceHex = null;
             for (int row = first; row < end; row++) {
@@ -202,7 +201,7 @@ final class SegmentSearch {
             return;
         }
         for (int p = 0; p < s.pages(); p++) {
-            DecodedPage page = s.page(p, scratch);
+            DecodedPage page = s.page(p);
             int first = s.pageFirstRow(p);
             for (int i = 0; i < page.rows(); i++) {
                 long seq = page.seq(i);

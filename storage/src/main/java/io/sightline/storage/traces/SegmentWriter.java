@@ -45,13 +45,13 @@ final class SegmentWriter {
         this.indexedKeys = Set.copyOf(indexedKeys);
     }
 
-    /** Writes the spans of {@code commits} as segment {@code walNumber} under {@code dir}; returns its directory. */
-    Path write(Path dir, int walNumber, List<TraceHead.Commit> commits) throws IOException {
+    /** Writes the spans of frozen {@code head} as segment {@code walNumber} under {@code dir}; returns its directory. */
+    Path write(Path dir, int walNumber, TraceHead head) throws IOException {
         Path target = dir.resolve(SegmentFormat.dirName(walNumber));
         Path tmp = dir.resolve(SegmentFormat.dirName(walNumber) + SegmentFormat.TMP_SUFFIX);
         files.deleteRecursively(tmp);
         files.createDirectories(tmp);
-        Rows rows = Rows.sorted(commits);
+        Rows rows = Rows.sorted(head);
         Tables tables = new Tables();
         for (Span s : rows.spans) {
             tables.collect(s);
@@ -267,30 +267,36 @@ final class SegmentWriter {
         o.putInt(rows.spans.length);
     }
 
-    /** The head's spans with their commit sequences, sorted by trace id, start, then sequence. */
+    /**
+     * The head's spans with their commit sequences, sorted by trace id (lower-case hex sorts as the raw bytes),
+     * then start, then sequence: the head's per-trace lists mean only trace ids and each trace's few spans sort.
+     */
     private record Rows(Span[] spans, long[] seqs, long minSeq, long maxSeq) {
-        static Rows sorted(List<TraceHead.Commit> commits) {
-            int n = commits.stream().mapToInt(c -> c.spans().size()).sum();
-            Span[] spans = new Span[n];
-            long[] seqOf = new long[n];
-            int i = 0;
-            for (TraceHead.Commit c : commits) {
-                for (Span s : c.spans()) {
-                    spans[i] = s;
-                    seqOf[i++] = c.sequence();
+        static Rows sorted(TraceHead head) {
+            String[] ids = head.traces().keySet().toArray(new String[0]);
+            Arrays.sort(ids);
+            Span[] spans = new Span[(int) head.spans()];
+            long[] seqs = new long[spans.length];
+            int row = 0;
+            Integer[] order = new Integer[0];
+            for (String id : ids) {
+                TraceHead.TraceSpans t = head.traces().get(id);
+                int n = t.spans.size();
+                if (order.length < n) {
+                    order = new Integer[Math.max(n, 2 * order.length)];
+                }
+                for (int k = 0; k < n; k++) {
+                    order[k] = k;
+                }
+                Arrays.sort(order, 0, n, Comparator.<Integer>comparingLong(k -> t.spans.get(k).startNanos())
+                        .thenComparingLong(k -> t.sequences[k]));
+                for (int k = 0; k < n; k++) {
+                    spans[row] = t.spans.get(order[k]);
+                    seqs[row++] = t.sequences[order[k]];
                 }
             }
-            Integer[] order = new Integer[n];
-            Arrays.setAll(order, k -> k);
-            Arrays.sort(order, Comparator.<Integer, String>comparing(k -> spans[k].traceId())
-                    .thenComparingLong(k -> spans[k].startNanos()).thenComparingLong(k -> seqOf[k]));
-            Span[] sorted = new Span[n];
-            long[] seqs = new long[n];
-            for (int k = 0; k < n; k++) {
-                sorted[k] = spans[order[k]];
-                seqs[k] = seqOf[order[k]];
-            }
-            return new Rows(sorted, seqs, commits.getFirst().sequence(), commits.getLast().sequence());
+            List<TraceHead.Commit> commits = head.commits();
+            return new Rows(spans, seqs, commits.getFirst().sequence(), commits.getLast().sequence());
         }
     }
 

@@ -264,9 +264,12 @@ public final class TraceEngine implements TraceStore {
                 lock.writeLock().unlock();
             }
             Segment segment;
+            long began = System.nanoTime();
+            long indexBegan;
             try {
-                Path dir = writer.write(config.dir(), walNumber, frozen.commits());
+                Path dir = writer.write(config.dir(), walNumber, frozen);
                 segment = Segment.open(dir, allocator);
+                indexBegan = System.nanoTime();
                 indexSegment(segment);
             } catch (IOException | RuntimeException e) {
                 log.error("cutting a span segment failed, spans stay in the head and WAL [error={}]", e.toString());
@@ -293,7 +296,9 @@ public final class TraceEngine implements TraceStore {
             }
             wal.deleteBefore(walNumber);
             cuts.add(1);
-            log.info("span segment cut [dir={}, spans={}, bytes={}]", segment.dir(), segment.spans(), segment.bytes());
+            log.info("span segment cut [dir={}, spans={}, traces={}, bytes={}, writeMillis={}, indexMillis={}]", segment.dir(),
+                    segment.spans(), segment.traceCount(), segment.bytes(), (indexBegan - began) / 1_000_000,
+                    (System.nanoTime() - indexBegan) / 1_000_000);
         }
     }
 
