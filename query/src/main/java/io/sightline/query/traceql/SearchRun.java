@@ -30,8 +30,11 @@ import java.util.Set;
  *
  * <p>Other queries (trace-level {@code &&}, aggregates) need every span of a trace. They are driven by the filters
  * a trace must match at least one span of (for {@code &&} the side with the most pushed-down equalities): those
- * are read in the same windows, and each new trace they name is loaded whole by id and evaluated exactly. Past
- * {@link #MAX_LOOKUPS} loads the search reads the whole range instead, which is then cheaper.
+ * are read in the same windows, and each new trace they name is loaded whole by id and evaluated exactly. When a
+ * window names more than {@link #MAX_LOOKUPS} traces (a filter most traces match), the search instead reads every
+ * filter in the windows, evaluates the traces on the spans read so far, and loads only the newest traces that
+ * qualify on them to confirm them whole. Pitfall: a trace reaching back past the oldest window read may then be
+ * missed when only its older spans would have qualified it; it would rank among the oldest results.
  */
 final class SearchRun {
     /** The deadline is checked once per this many spans. */
@@ -39,6 +42,8 @@ final class SearchRun {
     static final long FIRST_WINDOW_NANOS = 60_000_000_000L;
     /** Most traces a driven search loads by id before it reads the whole range instead. */
     static final int MAX_LOOKUPS = 1_000;
+    private static final Comparator<TraceAccumulator> NEWEST_FIRST =
+            Comparator.comparingLong((TraceAccumulator t) -> t.earliestStart).reversed().thenComparing(t -> t.traceId);
 
     private final Query query;
     private final TraceStore store;
@@ -99,17 +104,16 @@ final class SearchRun {
             } else if (!isDrivenByLookups(limit)) {
                 traces.clear();
                 inspectedTraces = -1;
-                scanAll(startNanos, endNanos);
+                scanWindowsConfirmed(limit);
             }
             List<TraceAccumulator> found = new ArrayList<>();
             for (TraceAccumulator t : traces.values()) {
-                if (holds(query.spanset(), t.filterHits) && aggregatesHold(t)) {
+                if (qualifies(t)) {
                     found.add(t);
                 }
             }
             // Newest first by the earliest matched span, then described from the whole trace and re-sorted by its start.
-            found.sort(Comparator.comparingLong((TraceAccumulator t) -> t.earliestStart).reversed()
-                    .thenComparing(t -> t.traceId));
+            found.sort(NEWEST_FIRST);
             List<TraceSearchResult.Trace> out = new ArrayList<>();
             for (TraceAccumulator t : found.subList(0, Math.min(limit, found.size()))) {
                 out.add(describe(t));
@@ -243,6 +247,13 @@ final class SearchRun {
 
     /** Evaluates every filter on every span of one trace; keeps the trace when the query holds for it. */
     private void evaluateWhole(String traceId, List<Span> spans) {
+        TraceAccumulator t = wholeTrace(traceId, spans);
+        if (qualifies(t)) {
+            traces.put(traceId, t);
+        }
+    }
+
+    private TraceAccumulator wholeTrace(String traceId, List<Span> spans) {
         counted(spans.size());
         TraceAccumulator t = new TraceAccumulator(traceId, aggregates.size(), filterExprs.size() > 1);
         for (int i = 0; i < filterExprs.size(); i++) {
@@ -253,9 +264,59 @@ final class SearchRun {
                 }
             }
         }
-        if (holds(query.spanset(), t.filterHits) && aggregatesHold(t)) {
-            traces.put(traceId, t);
+        return t;
+    }
+
+    private boolean qualifies(TraceAccumulator t) {
+        return holds(query.spanset(), t.filterHits) && aggregatesHold(t);
+    }
+
+    /**
+     * Reads every filter in windows, newest first; after each window loads the newest traces that qualify on the
+     * spans read so far and keeps those that qualify whole, until {@code limit} are confirmed or the range is read.
+     * Past {@link #MAX_LOOKUPS} loads the remaining ones are kept as evaluated on the spans read.
+     */
+    private void scanWindowsConfirmed(int limit) {
+        Map<String, TraceAccumulator> confirmed = new HashMap<>();
+        Set<String> refuted = new HashSet<>();
+        try (TraceQuerier whole = store.querier(startNanos, endNanos)) {
+            long hi = endNanos;
+            long width = FIRST_WINDOW_NANOS;
+            while (!isPartial) {
+                long lo = windowStart(hi, width);
+                scanAll(lo, hi);
+                List<TraceAccumulator> qualifying = new ArrayList<>();
+                for (TraceAccumulator t : traces.values()) {
+                    if (!confirmed.containsKey(t.traceId) && !refuted.contains(t.traceId) && qualifies(t)) {
+                        qualifying.add(t);
+                    }
+                }
+                qualifying.sort(NEWEST_FIRST);
+                for (TraceAccumulator t : qualifying) {
+                    if (confirmed.size() >= limit) {
+                        break;
+                    }
+                    if (lo == startNanos || confirmed.size() + refuted.size() >= MAX_LOOKUPS) {
+                        confirmed.put(t.traceId, t); // every span in range was read, or out of loads: as read
+                        continue;
+                    }
+                    TraceAccumulator exact = wholeTrace(t.traceId, whole.trace(t.traceId));
+                    if (qualifies(exact)) {
+                        confirmed.put(t.traceId, exact);
+                    } else {
+                        refuted.add(t.traceId);
+                    }
+                }
+                if (lo == startNanos || confirmed.size() >= limit) {
+                    break;
+                }
+                hi = lo - 1;
+                width = grow(width);
+            }
         }
+        inspectedTraces = traces.size();
+        traces.clear();
+        traces.putAll(confirmed);
     }
 
     /**
