@@ -5,14 +5,12 @@ import io.sightline.query.TraceSearchResult;
 import io.sightline.query.traceql.Ast.*;
 import io.sightline.storage.TraceQuerier;
 import io.sightline.storage.TraceStore;
-import io.sightline.storage.model.Attributes;
 import io.sightline.storage.model.Span;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,7 +59,7 @@ final class SearchRun {
     private final Val val = new Val();
     private final Val aggregateValue = new Val();
     private final Val aggregateBound = new Val();
-    private Set<Operand> shownOperands;
+    private final ShownValues shown;
     private TraceQuerier wide;
     private long inspected;
     private long inspectedTraces = -1;
@@ -81,6 +79,7 @@ final class SearchRun {
                 aggregates.add(a);
             }
         }
+        shown = new ShownValues(query);
         Expr stageFilter = stageFilter();
         for (Filter f : query.filters()) {
             filterExprs.add(and(f.expr(), stageFilter));
@@ -414,92 +413,9 @@ final class SearchRun {
         List<TraceSearchResult.MatchedSpan> spans = new ArrayList<>(t.kept.size());
         for (Span s : t.kept) {
             spans.add(new TraceSearchResult.MatchedSpan(s.spanId(), s.name(), s.startNanos(), s.durationNanos(),
-                    shown(s)));
+                    shown.of(s)));
         }
         return new TraceSearchResult.Trace(t.traceId, info.rootService(), info.rootName(), info.startNanos(),
                 info.durationNanos(), List.copyOf(spans), t.matched);
-    }
-
-    /** The values the query refers to or selects, plus service.name, as Tempo shows them on matched spans. */
-    private Attributes shown(Span s) {
-        Attributes.Builder b = Attributes.builder();
-        String service = s.service();
-        if (!service.isEmpty()) {
-            b.putString(Span.SERVICE_NAME, service);
-        }
-        for (Operand o : shownOperands()) {
-            switch (o) {
-                case Attribute a -> copy(a, s, b);
-                case IntrinsicRef i -> {
-                    switch (i.intrinsic()) {
-                        case STATUS -> b.putString("status", Enums.statusName(s.statusCode()));
-                        case KIND -> b.putString("kind", Enums.kindName(s.kind()));
-                        case STATUS_MESSAGE -> b.putString("statusMessage", s.statusMessage());
-                        default -> {
-                        } // name and duration are fields of the span already; trace-level ones of the trace
-                    }
-                }
-                case Literal l -> {
-                }
-            }
-        }
-        return b.build();
-    }
-
-    private Set<Operand> shownOperands() {
-        if (shownOperands == null) {
-            Set<Operand> set = new LinkedHashSet<>();
-            for (Filter f : query.filters()) {
-                operands(f.expr(), set);
-            }
-            for (Stage s : query.stages()) {
-                switch (s) {
-                    case FilterStage f -> operands(f.expr(), set);
-                    case SelectStage sel -> set.addAll(sel.operands());
-                    case AggregateStage a -> {
-                        if (a.operand() != null) {
-                            set.add(a.operand());
-                        }
-                    }
-                }
-            }
-            shownOperands = set;
-        }
-        return shownOperands;
-    }
-
-    private static void operands(Expr e, Set<Operand> into) {
-        switch (e) {
-            case null -> {
-            }
-            case Logical g -> {
-                operands(g.left(), into);
-                operands(g.right(), into);
-            }
-            case Not n -> operands(n.expr(), into);
-            case Compare c -> {
-                into.add(c.left());
-                into.add(c.right());
-            }
-            case Operand o -> into.add(o);
-        }
-    }
-
-    private static void copy(Attribute a, Span s, Attributes.Builder b) {
-        Attributes from = a.scope().equals("resource") ? s.resource() : s.attributes();
-        int i = from.indexOf(a.name());
-        if (i < 0 && a.scope().isEmpty()) {
-            from = s.resource();
-            i = from.indexOf(a.name());
-        }
-        if (i < 0) {
-            return;
-        }
-        switch (from.type(i)) {
-            case INT -> b.putLong(a.name(), from.longValue(i));
-            case DOUBLE -> b.putDouble(a.name(), from.doubleValue(i));
-            case BOOL -> b.putBool(a.name(), from.boolValue(i));
-            default -> b.putText(a.name(), from.type(i), from.text(i));
-        }
     }
 }
