@@ -201,19 +201,23 @@ public final class TraceEngine implements TraceStore {
         }
         long now = clock.millis();
         long seq;
-        boolean isFull;
+        long headBytes;
         lock.writeLock().lock();
         try {
             seq = lastSequence + 1;
             wal.log(seq, spans);
             lastSequence = seq;
             head.add(seq, spans, now);
-            isFull = head.bytes() >= config.maxHeadBytes();
+            headBytes = head.bytes();
         } finally {
             lock.writeLock().unlock();
         }
         appended.add(spans.size());
-        if (isFull) {
+        if (headBytes >= 2 * config.maxHeadBytes()) {
+            // Back-pressure: the job's cut is behind, so this committer waits for it and cuts the head itself,
+            // which keeps the head's memory bounded when spans arrive faster than segments are written.
+            cutSegment();
+        } else if (headBytes >= config.maxHeadBytes()) {
             jobs.execute(this::cutIfDue);
         }
         return seq;
