@@ -12,6 +12,7 @@ import io.sightline.server.admin.SelfTelemetry;
 import io.sightline.server.config.ServerConfig;
 import io.sightline.storage.LogStore;
 import io.sightline.storage.Storage;
+import io.sightline.storage.TraceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ public final class Sightline implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private Storage storage;
     private LogStore logs;
+    private TraceStore traces;
     private ApiServer api;
     private IngestService ingest;
     private AlertingService alerting;
@@ -59,6 +61,7 @@ public final class Sightline implements AutoCloseable {
         long t0 = System.nanoTime();
         storage = Storage.open(config.storage(), telemetry.meter("storage"));
         logs = LogStore.open(config.logs().store(), telemetry.meter("storage"));
+        traces = TraceStore.open(config.traces().store(), telemetry.meter("storage"));
         LogQueryEngine logQueries = LogQueryEngine.create(logs, config.logs().query());
         QueryEngine engine = QueryEngines.promql(storage, config.query(), telemetry.meter("query"));
         // Rules evaluate through PromQL, or LogQL when only LogQL parses the expression (RuleQueryEngine).
@@ -74,14 +77,15 @@ public final class Sightline implements AutoCloseable {
         api = ApiServer.start(config.api(), engine, storage, logQueries, logs, routes, telemetry.meter("http"));
         ready.set(true);
         String host = config.listenAddress().contains(":") ? "[" + config.listenAddress() + "]" : config.listenAddress();
-        log.info("Sightline {} started in {} ms [data_dir={}, api=http://{}:{}, otlp_grpc={}:{}, otlp_http=http://{}:{}/v1/metrics and /v1/logs, loki=http://{}:{}/loki/api/v1]",
+        log.info("Sightline {} started in {} ms [data_dir={}, api=http://{}:{}, otlp_grpc={}:{}, otlp_http=http://{}:{}/v1/metrics, /v1/logs and /v1/traces, loki=http://{}:{}/loki/api/v1]",
                 BuildInfo.version(), (System.nanoTime() - t0) / 1_000_000, config.dataDir().toAbsolutePath().normalize(),
                 host, api.port(), host, ingest.grpcPort(), host, ingest.httpPort(), host, api.port());
     }
 
     private IngestService startIngest() {
         try {
-            return IngestService.start(config.ingest(), storage, logs, config.logs().ingest(), telemetry.meter("ingest"));
+            return IngestService.start(config.ingest(), storage, logs, config.logs().ingest(), traces, config.traces().ingest(),
+                    telemetry.meter("ingest"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the OTLP servers on " + config.listenAddress() + ": " + e.getMessage(), e);
         }
@@ -137,6 +141,7 @@ public final class Sightline implements AutoCloseable {
         closeQuietly("ingest", ingest);
         closeQuietly("http api", api);
         closeQuietly("alerting", alerting);
+        closeQuietly("trace store", traces);
         closeQuietly("log store", logs);
         closeQuietly("storage", storage);
         closeQuietly("telemetry", telemetry);
