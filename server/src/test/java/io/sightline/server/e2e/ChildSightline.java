@@ -30,6 +30,11 @@ final class ChildSightline implements AutoCloseable {
 
     /** Main on the test class path, with the JVM flags this test JVM got. */
     static ChildSightline start(Path dataDir, Path log) throws IOException {
+        return start(dataDir, log, null);
+    }
+
+    /** As above, with {@code --config configFile} when it is not null. */
+    static ChildSightline start(Path dataDir, Path log, Path configFile) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -39,6 +44,9 @@ final class ChildSightline implements AutoCloseable {
             }
         }
         cmd.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.sightline.server.Main"));
+        if (configFile != null) {
+            cmd.addAll(List.of("--config", configFile.toString()));
+        }
         return start(cmd, dataDir, log);
     }
 
