@@ -142,6 +142,20 @@ class TracesEndToEndIT {
                 .build();
     }
 
+    /** Polls (with backoff) until the comparison {@code expr} returns a series. */
+    static void awaitTrue(ApiClient api, String expr) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long backoff = 50;
+        while (System.nanoTime() < deadline) {
+            if (!api.instant(expr, System.currentTimeMillis() / 1000.0).isEmpty()) {
+                return;
+            }
+            Thread.sleep(backoff);
+            backoff = Math.min(1_000, backoff * 2);
+        }
+        throw new AssertionError(expr + " returned nothing for 60 s");
+    }
+
     /**
      * Polls (with backoff) until {@code expr} answers {@code want}; returns the evaluation time in Unix seconds.
      * Span metrics reach the TSDB at the next flush, so the value appears after a short while.
