@@ -39,7 +39,7 @@ public abstract class TraceStoreContractTest {
     protected abstract TraceStore settle(TraceStore written);
 
     protected TraceStoreConfig config() {
-        return new TraceStoreConfig(dataDir.resolve("traces"), 3600_000, 64L << 20, 365L * 24 * 3600_000 * 100,
+        return new TraceStoreConfig(dataDir.resolve("traces"), 3600_000, 4L << 20, 365L * 24 * 3600_000 * 100,
                 WalSyncMode.NEVER, 1_000, TraceStoreConfig.DEFAULT_INDEXED_ATTRIBUTES);
     }
 

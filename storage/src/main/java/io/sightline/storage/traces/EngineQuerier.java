@@ -8,17 +8,28 @@ import io.sightline.storage.model.Span;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
-/** Reads the heads and the held segments of one time range. Not thread-safe. */
+/**
+ * Reads the heads and the held segments (newest first) of one time range; both were taken together when the
+ * querier was made. Not thread-safe.
+ */
 final class EngineQuerier implements TraceQuerier {
     private final TraceEngine engine;
+    private final List<TraceHead> heads;
+    private final List<Segment> segments;
+    private final SegmentSearch search;
     private final long min;
     private final long max;
     private boolean isClosed;
 
-    EngineQuerier(TraceEngine engine, long min, long max) {
+    EngineQuerier(TraceEngine engine, List<TraceHead> heads, List<Segment> segments, long min, long max) {
         this.engine = engine;
+        this.heads = heads;
+        this.segments = segments;
+        this.search = new SegmentSearch(min, max);
         this.min = min;
         this.max = max;
     }
@@ -27,20 +38,38 @@ final class EngineQuerier implements TraceQuerier {
         return s.startNanos() >= min && s.startNanos() <= max;
     }
 
+    private void requireOpen() {
+        if (isClosed) {
+            throw new IllegalStateException("trace querier is closed");
+        }
+    }
+
     @Override
     public List<Span> trace(String traceId) {
         Ids.check("trace id", traceId, Ids.TRACE_BYTES);
+        requireOpen();
         List<Span> out = new ArrayList<>();
-        engine.readHeads(h -> h.trace(traceId, min, max, out));
+        engine.readHeads(heads, h -> h.trace(traceId, min, max, out));
+        byte[] id = Ids.toBytes(traceId);
+        int[] named = engine.segmentsOf(id);
+        for (Segment s : segments) {
+            for (int n : named) {
+                if (s.number() == n) {
+                    search.trace(s, id, traceId, out);
+                    break;
+                }
+            }
+        }
         out.sort(Comparator.comparingLong(Span::startNanos));
         return out;
     }
 
     @Override
     public void select(List<SpanTerm> terms, Visitor visitor) {
+        requireOpen();
         List<Span> found = new ArrayList<>();
         // Copied out under the lock, visited after it, so a slow visitor does not hold up commits.
-        engine.readHeads(h -> {
+        engine.readHeads(heads, h -> {
             if (!h.overlaps(min, max)) {
                 return;
             }
@@ -58,10 +87,16 @@ final class EngineQuerier implements TraceQuerier {
                 return;
             }
         }
+        for (Segment s : segments) {
+            if (!search.select(s, terms, visitor)) {
+                return;
+            }
+        }
     }
 
     @Override
     public List<String> attributeNames(Scope scope) {
+        requireOpen();
         TreeSet<String> names = new TreeSet<>();
         forEachHeadSpan(s -> {
             Attributes a = scope == Scope.SPAN ? s.attributes() : s.resource();
@@ -69,11 +104,16 @@ final class EngineQuerier implements TraceQuerier {
                 names.add(a.key(i));
             }
         });
+        for (Segment s : segments) {
+            search.attributeNames(s, scope, names);
+        }
         return new ArrayList<>(names);
     }
 
     @Override
     public List<String> attributeValues(Scope scope, String key, int limit) {
+        requireLimit(limit);
+        requireOpen();
         TreeSet<String> values = new TreeSet<>();
         forEachHeadSpan(s -> {
             String v = (scope == Scope.SPAN ? s.attributes() : s.resource()).get(key);
@@ -81,21 +121,32 @@ final class EngineQuerier implements TraceQuerier {
                 values.add(v);
             }
         });
+        for (Segment s : segments) {
+            search.attributeValues(s, scope, key, values);
+        }
         return limited(values, limit);
     }
 
     @Override
     public List<String> intrinsicValues(SpanTerm.Field field, int limit) {
         TermFilter.requireIntrinsic(field);
+        requireLimit(limit);
+        requireOpen();
         TreeSet<String> values = new TreeSet<>();
         forEachHeadSpan(s -> values.add(TermFilter.intrinsic(field, s)));
+        for (Segment s : segments) {
+            search.intrinsicValues(s, field, values);
+        }
         return limited(values, limit);
     }
 
-    private static List<String> limited(TreeSet<String> values, int limit) {
+    private static void requireLimit(int limit) {
         if (limit <= 0) {
             throw new IllegalArgumentException("tag value limit must be > 0, got " + limit);
         }
+    }
+
+    private static List<String> limited(Set<String> values, int limit) {
         List<String> out = new ArrayList<>(Math.min(limit, values.size()));
         for (String v : values) {
             if (out.size() == limit) {
@@ -106,8 +157,8 @@ final class EngineQuerier implements TraceQuerier {
         return out;
     }
 
-    private void forEachHeadSpan(java.util.function.Consumer<Span> action) {
-        engine.readHeads(h -> {
+    private void forEachHeadSpan(Consumer<Span> action) {
+        engine.readHeads(heads, h -> {
             if (!h.overlaps(min, max)) {
                 return;
             }
@@ -123,6 +174,9 @@ final class EngineQuerier implements TraceQuerier {
 
     @Override
     public void close() {
-        isClosed = true;
+        if (!isClosed) {
+            isClosed = true;
+            segments.forEach(Segment::release);
+        }
     }
 }

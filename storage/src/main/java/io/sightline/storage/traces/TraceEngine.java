@@ -21,11 +21,15 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 
 /**
  * The trace store: commits go to the WAL and then the head under one write lock; a maintenance job cuts the
@@ -41,6 +45,11 @@ public final class TraceEngine implements TraceStore {
     private final TaggedAllocator allocator;
     private final FileFacade files;
     private final TraceWal wal;
+    private final SegmentWriter writer;
+    private final CopyOnWriteArrayList<Segment> segments = new CopyOnWriteArrayList<>();
+    private TraceIndex index;
+    private final LongCounter cuts;
+    private final LongCounter expired;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Object cutLock = new Object();
     private final ScheduledExecutorService jobs;
@@ -58,8 +67,21 @@ public final class TraceEngine implements TraceStore {
         this.files = files;
         this.allocator = new TaggedAllocator(files);
         this.wal = new TraceWal(config.dir().resolve(WAL_DIR), allocator, config.walSyncMode());
+        this.writer = new SegmentWriter(allocator, config.indexedAttributes());
         this.appended = meter.counterBuilder("sightline_traces_spans_appended_total")
                 .setDescription("Spans committed to the trace store").build();
+        this.cuts = meter.counterBuilder("sightline_traces_segment_cuts_total")
+                .setDescription("Span segments written from the head").build();
+        this.expired = meter.counterBuilder("sightline_traces_segments_expired_total")
+                .setDescription("Span segments deleted by retention").build();
+        meter.gaugeBuilder("sightline_traces_segments").ofLongs().setDescription("Span segments on disk")
+                .buildWithCallback(m -> m.record(segments.size()));
+        meter.gaugeBuilder("sightline_traces_segment_bytes").ofLongs().setUnit("By")
+                .setDescription("Bytes of span segments on disk")
+                .buildWithCallback(m -> m.record(segments.stream().mapToLong(Segment::bytes).sum()));
+        meter.gaugeBuilder("sightline_traces_segment_spans").ofLongs()
+                .setDescription("Spans in span segments on disk")
+                .buildWithCallback(m -> m.record(segments.stream().mapToLong(Segment::spans).sum()));
         meter.gaugeBuilder("sightline_traces_head_spans").ofLongs().setDescription("Spans in the trace store's head")
                 .buildWithCallback(m -> m.record(headSpans()));
         this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -91,9 +113,24 @@ public final class TraceEngine implements TraceStore {
         int covered = 0;
         try {
             files.createDirectories(dir);
+            for (Path p : files.list(dir)) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(SegmentFormat.TMP_SUFFIX)) {
+                    files.deleteRecursively(p); // a cut that did not finish; its spans are still in the WAL
+                    continue;
+                }
+                if (SegmentFormat.walNumber(name) < 0) {
+                    continue;
+                }
+                Segment s = Segment.open(p, allocator);
+                segments.add(s);
+                covered = Math.max(covered, s.number());
+                lastSequence = Math.max(lastSequence, s.maxSeq());
+            }
         } catch (IOException e) {
             throw new StorageException("cannot open the trace store under " + dir + ": " + e.getMessage(), e);
         }
+        openIndex();
         long now = clock.millis();
         TraceHead h = head;
         int next = TraceWal.replay(dir.resolve(WAL_DIR), allocator, covered, (seq, spans) -> {
@@ -104,7 +141,40 @@ public final class TraceEngine implements TraceStore {
         });
         wal.openFile(Math.max(next, Math.max(covered, 1)), lastSequence); // numbering starts at 1
         wal.deleteBefore(covered);
-        log.info("trace store open [dir={}, replayedSpans={}, lastSequence={}]", dir, h.spans(), lastSequence);
+        log.info("trace store open [dir={}, segments={}, replayedSpans={}, lastSequence={}]", dir, segments.size(),
+                h.spans(), lastSequence);
+    }
+
+    /**
+     * Opens the trace-id index and indexes the segments it has not seen (a crash between a cut and its index
+     * update, or a lost index file). An index that does not open is rebuilt from the segments.
+     */
+    private void openIndex() {
+        Path dir = config.dir();
+        long expected = Math.max(1 << 14, config.maxHeadBytes() / 512);
+        try {
+            index = TraceIndex.open(dir, expected, files);
+        } catch (StorageException e) {
+            log.warn("trace-id index unusable, rebuilding it from the segments [error={}]", e.getMessage());
+            TraceIndex.discard(dir, files);
+            index = TraceIndex.open(dir, expected, files);
+        }
+        int watermark = index.watermark();
+        for (Segment s : segments) {
+            if (s.number() > watermark) {
+                log.info("trace-id index: indexing segment [dir={}]", s.dir());
+                indexSegment(s);
+            }
+        }
+    }
+
+    private void indexSegment(Segment s) {
+        byte[] id = new byte[Ids.TRACE_BYTES];
+        for (int t = 0; t < s.traceCount(); t++) {
+            s.traceId(t, id);
+            index.add(id, s.number());
+        }
+        index.setWatermark(Math.max(index.watermark(), s.number()));
     }
 
     @Override
@@ -177,12 +247,92 @@ public final class TraceEngine implements TraceStore {
 
     @Override
     public void cutSegment() {
-        // Segments follow in the next step; until then the head and WAL keep everything.
+        synchronized (cutLock) {
+            TraceHead frozen;
+            int walNumber;
+            lock.writeLock().lock();
+            try {
+                if (head.spans() == 0 || isClosed) {
+                    return;
+                }
+                frozen = head;
+                flushing = frozen;
+                head = new TraceHead();
+                walNumber = wal.number() + 1;
+                wal.openFile(walNumber, lastSequence);
+            } finally {
+                lock.writeLock().unlock();
+            }
+            Segment segment;
+            long began = System.nanoTime();
+            long indexBegan;
+            try {
+                Path dir = writer.write(config.dir(), walNumber, frozen);
+                segment = Segment.open(dir, allocator);
+                indexBegan = System.nanoTime();
+                indexSegment(segment);
+            } catch (IOException | RuntimeException e) {
+                log.error("cutting a span segment failed, spans stay in the head and WAL [error={}]", e.toString());
+                lock.writeLock().lock();
+                try {
+                    // Back in front of what arrived since, so the head keeps commit order.
+                    TraceHead restored = new TraceHead();
+                    long now = clock.millis();
+                    frozen.commits().forEach(c -> restored.add(c.sequence(), c.spans(), now));
+                    head.commits().forEach(c -> restored.add(c.sequence(), c.spans(), now));
+                    head = restored;
+                    flushing = null;
+                } finally {
+                    lock.writeLock().unlock();
+                }
+                throw e instanceof StorageException se ? se : new StorageException("cannot write a span segment: " + e.getMessage(), e);
+            }
+            lock.writeLock().lock();
+            try {
+                segments.add(segment);
+                flushing = null;
+            } finally {
+                lock.writeLock().unlock();
+            }
+            wal.deleteBefore(walNumber);
+            cuts.add(1);
+            log.info("span segment cut [dir={}, spans={}, traces={}, bytes={}, writeMillis={}, indexMillis={}]", segment.dir(),
+                    segment.spans(), segment.traceCount(), segment.bytes(), (indexBegan - began) / 1_000_000,
+                    (System.nanoTime() - indexBegan) / 1_000_000);
+        }
     }
 
     @Override
     public int applyRetention() {
-        return 0;
+        long cutoff = (clock.millis() - config.retentionMillis()) * 1_000_000L;
+        int removed = 0;
+        synchronized (cutLock) {
+            for (Segment s : segments) {
+                if (s.maxTime() >= cutoff || isClosed) {
+                    continue;
+                }
+                lock.writeLock().lock();
+                try {
+                    segments.remove(s);
+                } finally {
+                    lock.writeLock().unlock();
+                }
+                byte[] id = new byte[Ids.TRACE_BYTES];
+                for (int t = 0; t < s.traceCount(); t++) {
+                    s.traceId(t, id);
+                    index.remove(id, s.number());
+                }
+                try {
+                    files.deleteRecursively(s.dir());
+                } catch (IOException e) {
+                    log.warn("cannot delete expired span segment [dir={}, error={}]", s.dir(), e.getMessage());
+                }
+                s.release(); // unmaps once the last querier lets go; the open mapping survives the unlink
+                removed++;
+            }
+        }
+        expired.add(removed);
+        return removed;
     }
 
     @Override
@@ -198,14 +348,32 @@ public final class TraceEngine implements TraceStore {
     @Override
     public void forEachSince(long afterSequence, CommitVisitor visitor) {
         List<TraceHead.Commit> commits = new ArrayList<>();
+        List<Segment> held = new ArrayList<>();
+        // Segments and heads taken under one lock, so a cut in between neither hides nor repeats a commit.
         lock.readLock().lock();
         try {
+            for (Segment s : segments) {
+                if (s.maxSeq() > afterSequence && s.acquire()) {
+                    held.add(s);
+                }
+            }
             if (flushing != null) {
                 commitsAfter(flushing, afterSequence, commits);
             }
             commitsAfter(head, afterSequence, commits);
         } finally {
             lock.readLock().unlock();
+        }
+        try {
+            held.sort(Comparator.comparingInt(Segment::number));
+            SegmentSearch search = new SegmentSearch(Long.MIN_VALUE, Long.MAX_VALUE);
+            for (Segment s : held) {
+                TreeMap<Long, List<Span>> bySeq = new TreeMap<>();
+                search.commitsAfter(s, afterSequence, bySeq);
+                bySeq.forEach((seq, spans) -> visitor.commit(seq, Collections.unmodifiableList(spans)));
+            }
+        } finally {
+            held.forEach(Segment::release);
         }
         for (TraceHead.Commit c : commits) {
             visitor.commit(c.sequence(), c.spans());
@@ -233,17 +401,37 @@ public final class TraceEngine implements TraceStore {
         if (minNanos > maxNanos) {
             throw new IllegalArgumentException("trace querier range is empty: min " + minNanos + " > max " + maxNanos);
         }
-        return new EngineQuerier(this, minNanos, maxNanos);
-    }
-
-    /** Runs {@code reader} over the heads (being flushed, then active) under the read lock. */
-    void readHeads(java.util.function.Consumer<TraceHead> reader) {
+        List<Segment> held = new ArrayList<>();
+        List<TraceHead> heads = new ArrayList<>(2);
+        // Taken under one lock, so a cut finishing meanwhile neither hides nor doubles spans.
         lock.readLock().lock();
         try {
-            if (flushing != null) {
-                reader.accept(flushing);
+            for (Segment s : segments) {
+                if (s.minTime() <= maxNanos && s.maxTime() >= minNanos && s.acquire()) {
+                    held.add(s);
+                }
             }
-            reader.accept(head);
+            heads.add(head); // newest first
+            if (flushing != null) {
+                heads.add(flushing);
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        held.sort(Comparator.comparingInt(Segment::number).reversed());
+        return new EngineQuerier(this, heads, held, minNanos, maxNanos);
+    }
+
+    /** The segments that the trace-id index names for {@code traceId}. */
+    int[] segmentsOf(byte[] traceId) {
+        return index.segments(traceId);
+    }
+
+    /** Runs {@code reader} over {@code heads} under the read lock (the active head still changes). */
+    void readHeads(List<TraceHead> heads, Consumer<TraceHead> reader) {
+        lock.readLock().lock();
+        try {
+            heads.forEach(reader);
         } finally {
             lock.readLock().unlock();
         }
@@ -274,6 +462,13 @@ public final class TraceEngine implements TraceStore {
             lock.writeLock().lock();
             try {
                 wal.close();
+                for (Segment s : segments) {
+                    s.release();
+                }
+                segments.clear();
+                if (index != null) {
+                    index.close();
+                }
             } finally {
                 lock.writeLock().unlock();
             }

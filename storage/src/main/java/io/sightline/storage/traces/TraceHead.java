@@ -3,6 +3,7 @@ package io.sightline.storage.traces;
 import io.sightline.storage.model.Span;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,21 @@ final class TraceHead {
     }
 
     private final List<Commit> commits = new ArrayList<>();
-    private final Map<String, List<Span>> traces = new HashMap<>();
+    /** The spans of one trace in arrival order, with the sequence of each one's commit. */
+    static final class TraceSpans {
+        final List<Span> spans = new ArrayList<>(4);
+        long[] sequences = new long[4];
+
+        void add(Span s, long sequence) {
+            if (spans.size() == sequences.length) {
+                sequences = Arrays.copyOf(sequences, sequences.length * 2);
+            }
+            sequences[spans.size()] = sequence;
+            spans.add(s);
+        }
+    }
+
+    private final Map<String, TraceSpans> traces = new HashMap<>();
     private long bytes;
     private long spans;
     private long minTime = Long.MAX_VALUE;
@@ -31,7 +46,7 @@ final class TraceHead {
         }
         commits.add(new Commit(sequence, batch));
         for (Span s : batch) {
-            traces.computeIfAbsent(s.traceId(), k -> new ArrayList<>(4)).add(s);
+            traces.computeIfAbsent(s.traceId(), k -> new TraceSpans()).add(s, sequence);
             bytes += SpanCodec.approxBytes(s);
             minTime = Math.min(minTime, s.startNanos());
             maxTime = Math.max(maxTime, s.startNanos());
@@ -45,14 +60,19 @@ final class TraceHead {
 
     /** The spans of trace {@code traceId} with start in {@code [min, max]}, copied out. */
     void trace(String traceId, long min, long max, List<Span> out) {
-        List<Span> list = traces.get(traceId);
-        if (list != null) {
-            for (Span s : list) {
+        TraceSpans t = traces.get(traceId);
+        if (t != null) {
+            for (Span s : t.spans) {
                 if (s.startNanos() >= min && s.startNanos() <= max) {
                     out.add(s);
                 }
             }
         }
+    }
+
+    /** Trace id to its spans; read only once the head is frozen. */
+    Map<String, TraceSpans> traces() {
+        return traces;
     }
 
     boolean overlaps(long min, long max) {
