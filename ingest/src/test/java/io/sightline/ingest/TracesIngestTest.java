@@ -276,6 +276,27 @@ class TracesIngestTest {
                 "span_name", "op", "span_kind", "SPAN_KIND_SERVER", "status_code", "STATUS_CODE_UNSET", "le", "0.008")).containsExactly(0.0);
     }
 
+    @Test
+    void aTraceSplitAcrossRequestsSegmentsAndLateArrivalsIsReadBackWhole() throws Exception {
+        start();
+        String trace = "0af7651916cd43dd8448eb211c80319c";
+        long hourAgo = (System.currentTimeMillis() - 3_600_000L) * 1_000_000L;
+        assertThat(post(PROTOBUF, null, request(span(trace, "00000000000000a1").setStartTimeUnixNano(hourAgo)
+                .setEndTimeUnixNano(hourAgo + 500_000_000L).build()).toByteArray()).statusCode()).isEqualTo(200);
+        traces.cutSegment();
+        assertThat(post(PROTOBUF, null, request(span(trace, "00000000000000a2").setParentSpanId(ByteString.copyFrom(
+                HexFormat.of().parseHex("00000000000000a1"))).build()).toByteArray()).statusCode()).isEqualTo(200);
+        traces.cutSegment();
+        // The child of a1 that ended first arrives last, an hour late.
+        assertThat(post(PROTOBUF, null, request(span(trace, "00000000000000a3").setParentSpanId(ByteString.copyFrom(
+                HexFormat.of().parseHex("00000000000000a1"))).setStartTimeUnixNano(hourAgo + 1_000)
+                .setEndTimeUnixNano(hourAgo + 2_000).build()).toByteArray()).statusCode()).isEqualTo(200);
+
+        List<Span> got = trace(trace);
+        assertThat(got).extracting(Span::spanId).containsExactlyInAnyOrder("00000000000000a1", "00000000000000a2", "00000000000000a3");
+        assertThat(got).filteredOn(s -> !s.isRoot()).extracting(Span::parentSpanId).containsOnly("00000000000000a1");
+    }
+
     private static io.opentelemetry.proto.trace.v1.Span.Builder span(String traceId, String spanId) {
         long t = System.currentTimeMillis() * 1_000_000L;
         return io.opentelemetry.proto.trace.v1.Span.newBuilder()
