@@ -11,17 +11,10 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
-import org.HdrHistogram.Histogram;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * End-to-end OTLP/HTTP protobuf trace load: {@code requests} export requests of {@code traces-per-request} traces,
@@ -72,62 +65,11 @@ public final class OtlpTraceLoadGenerator {
             bodies.add(b);
         }
         System.out.printf("%.0f bytes of protobuf per span on the wire%n", (double) bytes / spansTotal);
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        Histogram latency = new Histogram(60_000_000_000L, 3);
-        AtomicLong next = new AtomicLong();
-        AtomicLong rejected = new AtomicLong();
-        AtomicLong throttled = new AtomicLong();
-        String target = url;
-        long t0 = System.nanoTime();
-        List<Thread> senders = new ArrayList<>();
-        for (int c = 0; c < connections; c++) {
-            senders.add(Thread.ofPlatform().start(() -> {
-                Histogram mine = new Histogram(60_000_000_000L, 3);
-                int i;
-                while ((i = (int) next.getAndIncrement()) < bodies.size()) {
-                    send(http, target, bodies.get(i), mine, rejected, throttled);
-                }
-                synchronized (latency) {
-                    latency.add(mine);
-                }
-            }));
-        }
-        for (Thread t : senders) {
-            t.join();
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        LoadSender.Result r = LoadSender.run(url, bodies, connections,
+                body -> ExportTraceServiceResponse.parseFrom(body).getPartialSuccess().getRejectedSpans());
         System.out.printf("sent %d requests, %d spans in %.2f s: %.0f spans/s; rejected spans %d, 429s retried %d%n",
-                bodies.size(), spansTotal, seconds, spansTotal / seconds, rejected.get(), throttled.get());
-        System.out.printf("request latency ms: p50 %.2f p90 %.2f p99 %.2f max %.2f (%d spans per request)%n",
-                latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(90) / 1e6,
-                latency.getValueAtPercentile(99) / 1e6, latency.getMaxValue() / 1e6, tracesPerRequest * spansPerTrace);
-    }
-
-    private static void send(HttpClient http, String url, byte[] body, Histogram latency, AtomicLong rejected, AtomicLong throttled) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-protobuf")
-                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        while (true) {
-            long t = System.nanoTime();
-            try {
-                HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-                latency.recordValue(Math.min(System.nanoTime() - t, 59_000_000_000L));
-                if (r.statusCode() == 429 || r.statusCode() == 503) {
-                    throttled.incrementAndGet();
-                    Thread.sleep(10);
-                    continue;
-                }
-                if (r.statusCode() != 200) {
-                    throw new IllegalStateException("HTTP " + r.statusCode() + ": " + new String(r.body()));
-                }
-                rejected.addAndGet(ExportTraceServiceResponse.parseFrom(r.body()).getPartialSuccess().getRejectedSpans());
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
+                bodies.size(), spansTotal, r.seconds(), spansTotal / r.seconds(), r.rejected(), r.throttled());
+        System.out.printf("request latency ms: %s (%d spans per request)%n", r.latencyMillis(), tracesPerRequest * spansPerTrace);
     }
 
     /** One service's batch: {@code traces} HTTP request traces, the root span and its calls. */

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 
 /**
  * RED metrics and service graph edges from committed spans, written into the metrics TSDB at a fixed interval,
@@ -145,30 +146,24 @@ public final class SpanMetrics implements TracesWriter.Committer, AutoCloseable 
 
     /** The cell of {@code key}; null when it is new and {@code max_series} is reached (unless restoring). */
     SpanCell spanCell(SpanKey key, boolean restoring) {
-        SpanCell c = spanCells.get(key);
-        if (c != null) {
-            return c;
-        }
-        if (!restoring && labelSets.get() >= maxSeries) {
-            return null;
-        }
-        return spanCells.computeIfAbsent(key, k -> {
-            labelSets.incrementAndGet();
-            return new SpanCell(k, bounds);
-        });
+        return cell(spanCells, key, restoring, k -> new SpanCell(k, bounds));
     }
 
     EdgeCell edgeCell(EdgeKey key, boolean restoring) {
-        EdgeCell c = edgeCells.get(key);
+        return cell(edgeCells, key, restoring, EdgeCell::new);
+    }
+
+    private <K, C extends Cell> C cell(Map<K, C> cells, K key, boolean restoring, Function<K, C> create) {
+        C c = cells.get(key);
         if (c != null) {
             return c;
         }
         if (!restoring && labelSets.get() >= maxSeries) {
             return null;
         }
-        return edgeCells.computeIfAbsent(key, k -> {
+        return cells.computeIfAbsent(key, k -> {
             labelSets.incrementAndGet();
-            return new EdgeCell(k);
+            return create.apply(k);
         });
     }
 

@@ -26,8 +26,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,25 +48,10 @@ class TracesCrashRecoveryIT {
         Path log = tmp.resolve("child.log");
         Path config = tmp.resolve("sightline.yml");
         Files.writeString(config, "traces:\n  span_metrics:\n    flush_interval: 300ms\n");
-        long[] acked = new long[2];
+        long[] acked;
         try (ChildSightline child = ChildSightline.start(data, log, config)) {
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicLong total = new AtomicLong();
-            Thread[] writers = new Thread[2];
-            for (int w = 0; w < 2; w++) {
-                int writer = w;
-                writers[w] = Thread.ofPlatform().start(() -> acked[writer] = writeUntilFailure(child.otlpHttpPort, writer, stop, total));
-            }
             // Let several flushes happen with requests in flight, then kill mid-stream.
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (total.get() < 600 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            child.kill();
-            stop.set(true);
-            for (Thread t : writers) {
-                t.join(30_000);
-            }
+            acked = child.killDuringWrites(2, 600, (writer, i) -> send(child.otlpHttpPort, writer, i));
         }
         System.out.printf("acknowledged trace requests before SIGKILL: writer 0 %d, writer 1 %d%n", acked[0], acked[1]);
         assertThat(acked[0] + acked[1]).as("requests acknowledged before the kill").isGreaterThan(50);
@@ -104,22 +87,6 @@ class TracesCrashRecoveryIT {
             assertThat(stored[0]).as("stored spans").isGreaterThanOrEqualTo((acked[0] + acked[1]) * SPANS_PER_REQUEST);
             assertThat(counted).as("span metrics calls = stored spans (none missing, none twice)").isEqualTo(stored[0]);
         }
-    }
-
-    private static long writeUntilFailure(int port, int writer, AtomicBoolean stop, AtomicLong total) {
-        long i = 0;
-        while (!stop.get()) {
-            try {
-                if (!send(port, writer, i)) {
-                    break;
-                }
-            } catch (IOException e) {
-                break; // the server died
-            }
-            i++;
-            total.incrementAndGet();
-        }
-        return i;
     }
 
     /** 32 hex: the writer and request number, so the test knows every acknowledged trace id. */
