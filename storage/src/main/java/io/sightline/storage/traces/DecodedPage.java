@@ -17,15 +17,13 @@ import java.util.List;
 import static io.sightline.storage.traces.PageEncoder.*;
 
 /**
- * One page read back (the inverse of {@link PageEncoder}): fixed-width columns into arrays, the attribute column
- * walked once to find each row's start, so that a {@link Span} is built only for the rows a query wants.
+ * One page read back (the inverse of {@link PageEncoder}): the small per-row columns into arrays, each row's
+ * attribute entry located through ATTR_LENGTHS, so that a {@link Span} is built only for the rows a query wants.
  * Not thread-safe.
  */
 final class DecodedPage {
     private static final Attributes.Type[] TYPES = Attributes.Type.values();
     private static final int MAX_COUNT = 1 << 20;
-    private static final int BOOL = Attributes.Type.BOOL.ordinal();
-    private static final int DOUBLE = Attributes.Type.DOUBLE.ordinal();
 
     private final SegmentTables tables;
     private final int rows;
@@ -94,24 +92,25 @@ final class DecodedPage {
         }
         attrs = col[ATTRS];
         attrAt = new int[rows];
+        int at = 0;
         for (int i = 0; i < rows; i++) {
-            attrAt[i] = attrs.position();
-            skipRowAttributes(attrs);
+            attrAt[i] = at;
+            at += ByteReader.count(col[ATTR_LENGTHS], attrs.remaining() - at);
         }
         ByteBuffer t = col[TEXTS];
-        int[] at = new int[16];
+        int[] textStart = new int[16];
         int[] len = new int[16];
         int n = 0;
         while (t.hasRemaining()) {
-            if (n == at.length) {
-                at = Arrays.copyOf(at, n * 2);
+            if (n == textStart.length) {
+                textStart = Arrays.copyOf(textStart, n * 2);
                 len = Arrays.copyOf(len, n * 2);
             }
             len[n] = ByteReader.count(t, t.remaining());
-            at[n++] = t.position();
+            textStart[n++] = t.position();
             t.position(t.position() + len[n - 1]);
         }
-        textAt = Arrays.copyOf(at, n);
+        textAt = Arrays.copyOf(textStart, n);
         textLength = Arrays.copyOf(len, n);
         texts = bytes(t.rewind(), t.remaining());
     }
@@ -205,38 +204,5 @@ final class DecodedPage {
             }
         }
         return b.build();
-    }
-
-    private static void skipAttributes(ByteBuffer a) {
-        int n = ByteReader.count(a, MAX_COUNT);
-        for (int k = 0; k < n; k++) {
-            int type = (int) (ByteReader.uvarint(a) & 7);
-            if (type == BOOL) {
-                a.get();
-            } else if (type == DOUBLE) {
-                ByteReader.int64(a);
-            } else {
-                ByteReader.uvarint(a); // INT as a varint, the text types as a code
-            }
-        }
-    }
-
-    private static void skipRowAttributes(ByteBuffer a) {
-        skipAttributes(a);
-        int events = ByteReader.count(a, MAX_COUNT);
-        for (int e = 0; e < events; e++) {
-            ByteReader.uvarint(a);
-            ByteReader.uvarint(a);
-            skipAttributes(a);
-        }
-        int links = ByteReader.count(a, MAX_COUNT);
-        for (int l = 0; l < links; l++) {
-            for (int id = 0; id < 2; id++) { // trace id, span id
-                int length = ByteReader.count(a, 32);
-                a.position(a.position() + length);
-            }
-            ByteReader.uvarint(a);
-            skipAttributes(a);
-        }
     }
 }

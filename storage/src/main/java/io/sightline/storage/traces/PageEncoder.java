@@ -31,7 +31,9 @@ final class PageEncoder implements AutoCloseable {
     static final int ATTRS = 10;
     static final int SEQS = 11;
     static final int TEXTS = 12;
-    static final int COLUMNS = 13;
+    /** Bytes of each row's ATTRS entry, so a reader finds a row without parsing the rows before it. */
+    static final int ATTR_LENGTHS = 13;
+    static final int COLUMNS = 14;
     /** Parent codes: no parent, an explicit id in PARENT_IDS, else {@code row in page + PARENT_ROW}. */
     static final int PARENT_NONE = 0;
     static final int PARENT_EXPLICIT = 1;
@@ -96,6 +98,7 @@ final class PageEncoder implements AutoCloseable {
             putText(s.traceState(), columns[STATES]);
             putText(s.statusMessage(), columns[STATES]);
             ByteSink a = columns[ATTRS];
+            int attrsFrom = a.position();
             putAttributes(s.attributes(), a);
             a.putUvarint(s.events().size());
             for (SpanEvent e : s.events()) {
@@ -112,6 +115,7 @@ final class PageEncoder implements AutoCloseable {
                 putText(l.traceState(), a);
                 putAttributes(l.attributes(), a);
             }
+            columns[ATTR_LENGTHS].putUvarint(a.position() - attrsFrom);
             columns[SEQS].putUvarint(seqs[i] - minSeq);
         }
         out.clear();
