@@ -1,6 +1,7 @@
 package io.sightline.server.config;
 
 import io.sightline.ingest.TracesIngestConfig;
+import io.sightline.query.TraceQueryConfig;
 import io.sightline.storage.TraceStoreConfig;
 import io.sightline.storage.WalSyncMode;
 
@@ -9,12 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code traces.*} keys mapped onto the trace store and traces ingest (span metrics) configs.
+ * The {@code traces.*} keys mapped onto the trace store, traces ingest (span metrics) and TraceQL configs.
  *
  * @param store  the trace store under {@code <data_dir>/traces}
  * @param ingest span metrics and service graph settings
+ * @param query  TraceQL search limits of the Tempo API
  */
-public record TracesConfig(TraceStoreConfig store, TracesIngestConfig ingest) {
+public record TracesConfig(TraceStoreConfig store, TracesIngestConfig ingest, TraceQueryConfig query) {
     static TracesConfig from(ConfigSource src, Path dataDir, WalSyncMode walSyncMode, long walSyncIntervalMillis) {
         TraceStoreConfig ds = TraceStoreConfig.defaults(dataDir.resolve("traces"));
         TraceStoreConfig store = new TraceStoreConfig(ds.dir(),
@@ -31,7 +33,13 @@ public record TracesConfig(TraceStoreConfig store, TracesIngestConfig ingest) {
                 (int) Math.min(Integer.MAX_VALUE, src.integer("traces.span_metrics.max_series", di.maxSeries())),
                 src.durationMillis("traces.service_graph.wait", di.serviceGraphWaitMillis()),
                 (int) Math.min(Integer.MAX_VALUE, src.integer("traces.service_graph.max_items", di.serviceGraphMaxItems())));
-        return new TracesConfig(store, ingest);
+        TraceQueryConfig dq = TraceQueryConfig.defaults();
+        TraceQueryConfig query = new TraceQueryConfig(
+                src.durationMillis("traces.query.timeout", dq.timeoutMillis()),
+                (int) Math.min(Integer.MAX_VALUE, src.integer("traces.query.max_limit", dq.maxLimit())),
+                (int) Math.min(Integer.MAX_VALUE, src.integer("traces.query.max_spans_per_span_set", dq.maxSpansPerSpanSet())),
+                src.integer("traces.query.max_spans_inspected", dq.maxSpansInspected()));
+        return new TracesConfig(store, ingest, query);
     }
 
     private static List<Double> buckets(List<String> texts, List<Double> defaults) {

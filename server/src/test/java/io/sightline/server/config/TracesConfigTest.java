@@ -1,6 +1,7 @@
 package io.sightline.server.config;
 
 import io.sightline.ingest.TracesIngestConfig;
+import io.sightline.query.TraceQueryConfig;
 import io.sightline.storage.TraceStoreConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ class TracesConfigTest {
         assertThat(c.store().dir()).isEqualTo(Path.of("/srv/s/traces"));
         assertThat(c.store().indexedAttributes()).isEqualTo(TraceStoreConfig.DEFAULT_INDEXED_ATTRIBUTES);
         assertThat(c.ingest()).isEqualTo(TracesIngestConfig.defaults());
+        assertThat(c.query()).isEqualTo(TraceQueryConfig.defaults());
         assertThat(c.ingest().latencyBuckets()).startsWith(0.002, 0.004).endsWith(16.384).hasSize(14);
     }
 
@@ -46,6 +48,11 @@ class TracesConfigTest {
                   service_graph:
                     wait: 3s
                     max_items: 77
+                  query:
+                    timeout: 20s
+                    max_limit: 50
+                    max_spans_per_span_set: 7
+                    max_spans_inspected: 1000
                 """);
         TracesConfig c = ServerConfig.from(ConfigSource.fromYaml(file)).traces();
         assertThat(c.store().segmentDurationMillis()).isEqualTo(1_800_000);
@@ -54,6 +61,7 @@ class TracesConfigTest {
         assertThat(c.store().indexedAttributes()).containsExactly("http.route", "tenant");
         assertThat(c.store().walSyncMode().name()).isEqualTo("ALWAYS");
         assertThat(c.ingest()).isEqualTo(new TracesIngestConfig(false, List.of(0.01, 0.1, 1.0), 5_000, 500, 3_000, 77));
+        assertThat(c.query()).isEqualTo(new TraceQueryConfig(20_000, 50, 7, 1_000));
     }
 
     @Test

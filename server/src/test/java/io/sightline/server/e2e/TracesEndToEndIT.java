@@ -83,6 +83,35 @@ class TracesEndToEndIT {
         assertThat(api.single("traces_service_graph_request_server_seconds_bucket{client=\"frontend\",server=\"payments\",le=\"0.2\"}", now))
                 .isEqualTo(REQUESTS);
 
+        // The Tempo API serves each trace by id with every span and its parent link, and TraceQL finds the error ones.
+        for (String[] ids : sent) {
+            ApiClient.Reply r = api.get("/api/traces/" + ids[0]);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            Map<String, String> parentOf = new TreeMap<>();
+            for (JsonNode batch : r.json().path("batches")) {
+                String service = "";
+                for (JsonNode a : batch.path("resource").path("attributes")) {
+                    if (a.path("key").asText().equals("service.name")) {
+                        service = a.path("value").path("stringValue").asText();
+                    }
+                }
+                for (JsonNode scope : batch.path("scopeSpans")) {
+                    for (JsonNode sp : scope.path("spans")) {
+                        parentOf.put(service + " " + sp.path("name").asText() + " " + sp.path("spanId").asText(),
+                                sp.path("parentSpanId").asText(""));
+                    }
+                }
+            }
+            assertThat(parentOf).hasSize(3).containsEntry("frontend GET /checkout " + ids[1], "");
+        }
+        long fromSeconds = System.currentTimeMillis() / 1000 - 3600;
+        JsonNode found = api.get("/api/search", "q", "{ resource.service.name = \"payments\" && status = error }",
+                "start", Long.toString(fromSeconds), "end", Long.toString(fromSeconds + 7200), "limit", "100").json();
+        assertThat(found.path("traces")).hasSize(FAILED);
+        List<String> errorTraces = new ArrayList<>();
+        found.path("traces").forEach(t -> errorTraces.add(t.path("traceID").asText()));
+        assertThat(errorTraces).containsExactlyInAnyOrderElementsOf(sent.subList(0, FAILED).stream().map(ids -> ids[0]).toList());
+
         sightline.close();
         sightline = null;
         try (TraceStore store = TraceStore.open(TraceStoreConfig.defaults(dataDir.resolve("traces")), SdkMeterProvider.builder().build().get("t"));
