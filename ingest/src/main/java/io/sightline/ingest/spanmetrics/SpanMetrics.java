@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -47,6 +48,8 @@ public final class SpanMetrics implements TracesWriter.Committer, AutoCloseable 
     private final AtomicInteger labelSets = new AtomicInteger();
     private final AtomicLong counted = new AtomicLong();
     private final AtomicLong notCounted = new AtomicLong();
+    /** Whether anything was counted since the last successful flush (the last flush at close is skipped if not). */
+    private final AtomicBoolean changed = new AtomicBoolean();
     private final double[] bounds;
     private final int maxSeries;
     private final EdgeStore graph;
@@ -122,6 +125,7 @@ public final class SpanMetrics implements TracesWriter.Committer, AutoCloseable 
     }
 
     private void count(List<Span> spans) {
+        changed.set(true);
         long now = clock.millis();
         for (Span s : spans) {
             SpanCell cell = spanCell(SpanKey.of(s), false);
@@ -136,6 +140,7 @@ public final class SpanMetrics implements TracesWriter.Committer, AutoCloseable 
 
     /** Called by the edge store under its lock, from a commit (read lock) or an expiry (write lock). */
     private void edge(EdgeKey key, boolean failed, double serverSeconds, double clientSeconds) {
+        changed.set(true);
         EdgeCell cell = edgeCell(key, false);
         if (cell == null) {
             notCounted.incrementAndGet();
@@ -173,6 +178,10 @@ public final class SpanMetrics implements TracesWriter.Committer, AutoCloseable 
      * @return false when the metrics store refused (nothing of this flush is then stored; the next one retries)
      */
     public boolean flush() {
+        return flush(false);
+    }
+
+    private boolean flush(boolean onlyIfChanged) {
         synchronized (flushLock) {
             List<Cell> cells = new ArrayList<>(labelSets.get() + 16);
             List<double[]> values = new ArrayList<>(labelSets.get() + 16);
@@ -181,13 +190,24 @@ public final class SpanMetrics implements TracesWriter.Committer, AutoCloseable 
             try {
                 // No commit is between its store commit and its count now: every commit up to `counted` is counted.
                 graph.expire(clock.millis());
+                if (!changed.getAndSet(false) && onlyIfChanged) {
+                    return true;
+                }
                 snapshot(spanCells.values(), cells, values);
                 snapshot(edgeCells.values(), cells, values);
                 watermark = counted.get();
             } finally {
                 lock.writeLock().unlock();
             }
-            return write(cells, values, watermark);
+            boolean written = false;
+            try {
+                written = write(cells, values, watermark);
+                return written;
+            } finally {
+                if (!written) {
+                    changed.set(true);
+                }
+            }
         }
     }
 
@@ -290,7 +310,14 @@ public final class SpanMetrics implements TracesWriter.Committer, AutoCloseable 
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        flushQuietly();
+        try {
+            flush(true);
+        } catch (RuntimeException e) {
+            // WARN without a trace: at JVM exit the metrics store may already be closed by its own exit hook. Nothing
+            // is lost: the next start restores the previous flush and recounts the commits after its watermark.
+            log.warn("last span metrics flush at close failed, the next start recounts since the previous flush [error={}]",
+                    e.toString());
+        }
         self.close();
     }
 }

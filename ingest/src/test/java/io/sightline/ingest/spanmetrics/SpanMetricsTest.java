@@ -277,6 +277,19 @@ class SpanMetricsTest {
     }
 
     @Test
+    void closeWritesALastFlushOnlyWhenSomethingWasCountedSinceTheLastOne() {
+        spanMetrics.close();
+        assertThat(latest("__name__", SpanMetrics.WATERMARK)).as("nothing counted, nothing written").isNaN();
+
+        spanMetrics = SpanMetrics.open(traces, metrics, metrics, config, METER, InstantSource.system());
+        long last = commit(span("a", "op", Span.KIND_SERVER, Span.STATUS_OK, 1, ""));
+        spanMetrics.close();
+        assertThat(latest("__name__", SpanMetrics.WATERMARK)).isEqualTo(last);
+        assertThat(calls("a", "op", "SPAN_KIND_SERVER", "STATUS_CODE_OK")).isEqualTo(1);
+        spanMetrics = SpanMetrics.open(traces, metrics, metrics, config, METER, InstantSource.system());
+    }
+
+    @Test
     void pastMaxSeriesSpansOfNewLabelSetsAreNotCounted() {
         spanMetrics.close();
         config = new TracesIngestConfig(true, TracesIngestConfig.DEFAULT_LATENCY_BUCKETS, 3_600_000, 1, 10_000, 10_000);
