@@ -31,6 +31,8 @@ final class DeliveryWorker implements AutoCloseable {
     private final Outbox outbox;
     private final NotificationLog nflog;
     private final HttpClient http;
+    /** Whether {@link #http} was built for this integration's {@code http_config} (and is closed with the worker). */
+    private final boolean ownsHttp;
     private final Clock clock;
     private final NotifyMetrics metrics;
     private final long initialBackoffMillis;
@@ -50,7 +52,8 @@ final class DeliveryWorker implements AutoCloseable {
         this.key = Integration.key(receiver, integration);
         this.outbox = outbox;
         this.nflog = nflog;
-        this.http = http;
+        this.ownsHttp = integration.http().needsOwnClient();
+        this.http = ownsHttp ? HttpClients.build(integration.http()) : http;
         this.clock = clock;
         this.metrics = metrics;
         this.initialBackoffMillis = initialBackoffMillis;
@@ -124,7 +127,12 @@ final class DeliveryWorker implements AutoCloseable {
                     .header("Content-Type", "application/json")
                     .header("User-Agent", "Sightline-Alerting")
                     .POST(HttpRequest.BodyPublishers.ofString(e.body(), StandardCharsets.UTF_8));
-            integration.headers().forEach(req::header);
+            HttpSettings hs = integration.http();
+            hs.headers().forEach(req::setHeader);
+            if (hs.authorization() != null) {
+                req.setHeader("Authorization", hs.authorization());
+            }
+            integration.headers().forEach(req::setHeader);
         } catch (RuntimeException ex) {
             return giveUp(e, "cannot build the request: " + ex.getMessage());
         }
@@ -209,6 +217,9 @@ final class DeliveryWorker implements AutoCloseable {
             thread.join(integration.timeoutMillis() + 5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (ownsHttp) {
+            http.close();
         }
     }
 }

@@ -120,6 +120,12 @@ final class Dispatcher {
     }
 
     private void flush(AggregationGroup g, long now) {
+        if (config.isMuted(g.route, now)) {
+            // Alertmanager's time mute/active stages: nothing is sent and nothing logged, so the first
+            // notification after the interval is a "first notification" again if the alerts are still there
+            log.debug("route muted by time interval [receiver={}, group={}]", g.route.receiver(), g.groupKey);
+            return;
+        }
         List<Labels> firingAll = new ArrayList<>();
         for (Alert a : store.values()) {
             if (!a.isResolvedAt(now)) {

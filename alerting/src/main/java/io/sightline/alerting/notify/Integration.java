@@ -26,7 +26,12 @@ public interface Integration {
     /** Where to POST; may be read from a file at call time (secrets). */
     URI url();
 
-    /** Headers besides {@code Content-Type: application/json}. */
+    /** The {@code http_config}: authentication, TLS, proxy. */
+    default HttpSettings http() {
+        return HttpSettings.DEFAULT;
+    }
+
+    /** Headers besides {@code Content-Type: application/json} and those of {@link #http()}. */
     default Map<String, String> headers() {
         return Map.of();
     }

@@ -53,7 +53,7 @@ public final class Notifier implements AutoCloseable {
         this.nflog = new NotificationLog(settings.stateDir().resolve("nflog.json"));
         this.outbox = new Outbox(settings.stateDir().resolve("outbox.json"));
         this.silences = new Silences(settings.stateDir().resolve("silences.json"));
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = HttpClients.shared();
         this.dispatcher = new Dispatcher(clock, nflog, outbox, silences, settings.externalUrl(), this::wake);
         // Alert when this stays above zero: some receiver has been unreachable for a while.
         meter.gaugeBuilder("sightline_alerting_notifications_pending").ofLongs()
