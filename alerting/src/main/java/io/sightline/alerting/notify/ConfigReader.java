@@ -131,6 +131,15 @@ public final class ConfigReader {
         }
     }
 
+    /** A list of strings, each with {@code ${ENV}} references expanded; empty when absent. */
+    public List<String> stringList(String key) {
+        List<String> out = new java.util.ArrayList<>();
+        for (JsonNode v : node.path(key)) {
+            out.add(expandEnv(v.asText(), key));
+        }
+        return out;
+    }
+
     public String string(String key, String def) {
         JsonNode v = node.get(key);
         return v == null || v.isNull() ? def : expandEnv(v.asText(), key);

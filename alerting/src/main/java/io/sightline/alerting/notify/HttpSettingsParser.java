@@ -103,15 +103,10 @@ final class HttpSettingsParser {
                     .contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
                 throw new IllegalArgumentException(where + ": header is reserved and cannot be set");
             }
-            List<String> values = new ArrayList<>();
-            for (JsonNode v : e.getValue().path("values")) {
-                values.add(v.asText());
-            }
-            for (JsonNode v : e.getValue().path("secrets")) {
-                values.add(v.asText());
-            }
-            for (JsonNode v : e.getValue().path("files")) {
-                values.add(ConfigReader.readSecretFile(where + ".files", v.asText()));
+            List<String> values = new ArrayList<>(hr.stringList("values"));
+            values.addAll(hr.stringList("secrets"));
+            for (String f : hr.stringList("files")) {
+                values.add(ConfigReader.readSecretFile(where + ".files", f));
             }
             if (!values.isEmpty()) {
                 out.put(e.getKey(), String.join(", ", values));

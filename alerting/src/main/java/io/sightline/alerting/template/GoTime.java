@@ -2,7 +2,6 @@ package io.sightline.alerting.template;
 
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -16,8 +15,11 @@ public record GoTime(long epochMillis, ZoneId zone) implements GoValue {
     /** Go's zero time, which Alertmanager shows as {@code 0001-01-01T00:00:00Z} for a firing alert's end. */
     public static final long ZERO = Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
 
+    /** Named "UTC" (not the offset "Z") so {@code MST} in a layout prints as Go prints it. */
+    private static final ZoneId UTC = ZoneId.of("UTC");
+
     public static GoTime utc(long epochMillis) {
-        return new GoTime(epochMillis, ZoneOffset.UTC);
+        return new GoTime(epochMillis, UTC);
     }
 
     @Override
@@ -31,7 +33,7 @@ public record GoTime(long epochMillis, ZoneId zone) implements GoValue {
             }
             case "Unix" -> (double) Math.floorDiv(epochMillis, 1000);
             case "UnixMilli" -> (double) epochMillis;
-            case "UTC" -> new GoTime(epochMillis, ZoneOffset.UTC);
+            case "UTC" -> new GoTime(epochMillis, UTC);
             case "Local" -> this; // the server's local zone is not the reader's; keep the zone as given
             case "IsZero" -> epochMillis == ZERO;
             default -> ABSENT;

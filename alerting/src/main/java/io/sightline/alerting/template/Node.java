@@ -51,4 +51,8 @@ sealed interface Node {
 
     record Nested(Pipeline pipeline) implements Operand {
     }
+
+    /** {@code (pipeline).Field.Method}: fields or methods of a parenthesised value. */
+    record Chain(Nested base, List<String> path) implements Operand {
+    }
 }

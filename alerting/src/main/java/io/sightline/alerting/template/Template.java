@@ -262,6 +262,9 @@ public final class Template {
                     case Node.Variable v when !v.path().isEmpty() && vars.containsKey(v.name()) -> {
                         return walk(vars.get(v.name()), v.path(), args);
                     }
+                    case Node.Chain c -> {
+                        return walk(pipeline(c.base().pipeline(), dot), c.path(), args);
+                    }
                     default -> throw new TemplateException("template: " + name + ": can't give argument to non-function "
                             + ops.getFirst());
                 }
@@ -280,6 +283,7 @@ public final class Template {
                     yield walk(vars.get(v.name()), v.path(), List.of());
                 }
                 case Node.Nested n -> pipeline(n.pipeline(), dot);
+                case Node.Chain c -> walk(pipeline(c.base().pipeline(), dot), c.path(), List.of());
                 case Node.Function f -> TemplateFunctions.call(f.name(), List.of(), query);
             };
         }

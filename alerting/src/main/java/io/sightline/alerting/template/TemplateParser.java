@@ -289,6 +289,10 @@ final class TemplateParser {
             if (!")".equals(lx.next())) {
                 throw error("unclosed parenthesis");
             }
+            if (lx.i < lx.s.length() && lx.s.charAt(lx.i) == '.') {
+                // (pipeline).Field with no space in between, as Go allows
+                return new Node.Chain(new Node.Nested(inner), path(lx.next().substring(1)));
+            }
             return new Node.Nested(inner);
         }
         if (c == '"') {
