@@ -127,6 +127,21 @@ public final class Notifier implements AutoCloseable {
         return dispatcher.alerts();
     }
 
+    /** Unresolved alerts with receivers and suppression (Alertmanager's {@code GET /api/v2/alerts}). */
+    public List<AlertStatus> alertStatuses() {
+        return dispatcher.alertStatuses();
+    }
+
+    /** Aggregation groups (Alertmanager's {@code GET /api/v2/alerts/groups}). */
+    public List<AlertStatus.Group> groupStatuses() {
+        return dispatcher.groupStatuses();
+    }
+
+    /** The configuration in force. */
+    public NotifyConfig config() {
+        return dispatcher.config();
+    }
+
     /** The outbox's entries, for tests. */
     List<Outbox.Entry> pendingEntries() {
         return outbox.all();
