@@ -188,15 +188,26 @@ final class DeliveryWorker implements AutoCloseable {
         return floor + ThreadLocalRandom.current().nextLong(cap - floor + 1);
     }
 
-    /** Retry-After in seconds (HTTP-dates are rare for webhooks and treated as absent); -1 when absent or bad. */
+    /** Retry-After as delay-seconds or as an HTTP-date (RFC 9110); -1 when absent or unreadable. */
     static long retryAfterMillis(String header) {
-        if (header == null) {
+        return retryAfterMillis(header, System.currentTimeMillis());
+    }
+
+    static long retryAfterMillis(String header, long nowMillis) {
+        if (header == null || header.isBlank()) {
             return -1;
         }
+        String h = header.trim();
         try {
-            return Math.max(0, Long.parseLong(header.trim())) * 1000;
+            return Math.max(0, Math.min(Long.parseLong(h), MAX_RETRY_AFTER_MILLIS / 1000)) * 1000;
         } catch (NumberFormatException e) {
-            return -1;
+            try {
+                long at = java.time.ZonedDateTime.parse(h, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant().toEpochMilli();
+                return Math.max(0, at - nowMillis);
+            } catch (java.time.format.DateTimeParseException e2) {
+                return -1;
+            }
         }
     }
 
