@@ -30,6 +30,11 @@ final class ChildSightline implements AutoCloseable {
 
     /** Main on the test class path, with the JVM flags this test JVM got. */
     static ChildSightline start(Path dataDir, Path log) throws IOException {
+        return start(dataDir, log, new String[0]);
+    }
+
+    /** As {@link #start(Path, Path)}, with further command-line arguments such as {@code --config FILE}. */
+    static ChildSightline start(Path dataDir, Path log, String... extraArgs) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -39,6 +44,7 @@ final class ChildSightline implements AutoCloseable {
             }
         }
         cmd.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.sightline.server.Main"));
+        cmd.addAll(List.of(extraArgs));
         return start(cmd, dataDir, log);
     }
 
