@@ -73,7 +73,7 @@ public final class NotifyConfigParser {
         m.put("mattermost_configs", MattermostIntegration::parse);
         m.put("telegram_configs", TelegramIntegration::parse);
         m.put("googlechat_configs", GoogleChatIntegration::parse);
-        return Map.copyOf(m);
+        return java.util.Collections.unmodifiableMap(m); // keeps the order, so a receiver's integrations are stable
     }
 
     /** @throws IllegalArgumentException naming the file and the bad key */
