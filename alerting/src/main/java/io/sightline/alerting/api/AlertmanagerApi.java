@@ -54,12 +54,24 @@ public final class AlertmanagerApi {
     }
 
     public HttpResult alerts(HttpCall call) {
+        return withFilter(call, this::alerts);
+    }
+
+    public HttpResult groups(HttpCall call) {
+        return withFilter(call, this::groups);
+    }
+
+    private static HttpResult withFilter(HttpCall call, java.util.function.Function<Filter, HttpResult> endpoint) {
         Filter f;
         try {
             f = Filter.of(call);
         } catch (IllegalArgumentException e) {
             return error(e.getMessage());
         }
+        return endpoint.apply(f);
+    }
+
+    private HttpResult alerts(Filter f) {
         ArrayNode arr = ApiJson.MAPPER.createArrayNode();
         for (AlertStatus s : notifier.alertStatuses()) {
             if (f.accepts(s)) {
@@ -69,13 +81,7 @@ public final class AlertmanagerApi {
         return ApiJson.json(200, arr);
     }
 
-    public HttpResult groups(HttpCall call) {
-        Filter f;
-        try {
-            f = Filter.of(call);
-        } catch (IllegalArgumentException e) {
-            return error(e.getMessage());
-        }
+    private HttpResult groups(Filter f) {
         ArrayNode arr = ApiJson.MAPPER.createArrayNode();
         for (AlertStatus.Group g : notifier.groupStatuses()) {
             if (f.receiver != null && !f.receiver.matcher(g.receiver()).matches()) {

@@ -34,7 +34,7 @@ final class TemplateData {
         for (Notification.NotifiedAlert a : n.alerts()) {
             alerts.add(alert(a));
         }
-        m.put("Alerts", new Alerts(alerts));
+        m.put("Alerts", MethodList.alerts(alerts));
         m.put("GroupLabels", new KV(n.groupLabels()));
         m.put("CommonLabels", new KV(n.commonLabels()));
         m.put("CommonAnnotations", new KV(n.commonAnnotations()));
@@ -77,7 +77,7 @@ final class TemplateData {
                 case "SortedPairs" -> {
                     List<Map<String, Object>> pairs = new ArrayList<>();
                     forEach((k, v) -> pairs.add(Map.of("Name", k, "Value", v)));
-                    yield new Pairs(pairs);
+                    yield MethodList.pairs(pairs);
                 }
                 case "Names" -> List.copyOf(keySet());
                 case "Values" -> List.copyOf(values());
@@ -94,59 +94,46 @@ final class TemplateData {
         }
     }
 
-    /** Alertmanager's {@code template.Pairs}, with {@code .Names} and {@code .Values}. */
-    static final class Pairs extends AbstractList<Map<String, Object>> implements GoValue {
-        private final List<Map<String, Object>> pairs;
+    /**
+     * A list with Go-style methods computed from its elements: Alertmanager's {@code template.Pairs}
+     * ({@code .Names}, {@code .Values}) and {@code template.Alerts} ({@code .Firing}, {@code .Resolved}).
+     */
+    static final class MethodList extends AbstractList<Map<String, Object>> implements GoValue {
+        private final List<Map<String, Object>> items;
+        private final Map<String, java.util.function.Function<List<Map<String, Object>>, Object>> methods;
 
-        Pairs(List<Map<String, Object>> pairs) {
-            this.pairs = pairs;
+        private MethodList(List<Map<String, Object>> items,
+                           Map<String, java.util.function.Function<List<Map<String, Object>>, Object>> methods) {
+            this.items = items;
+            this.methods = methods;
+        }
+
+        static MethodList pairs(List<Map<String, Object>> pairs) {
+            return new MethodList(pairs, Map.of(
+                    "Names", l -> l.stream().map(p -> p.get("Name")).toList(),
+                    "Values", l -> l.stream().map(p -> p.get("Value")).toList()));
+        }
+
+        static MethodList alerts(List<Map<String, Object>> alerts) {
+            return new MethodList(alerts, Map.of(
+                    "Firing", l -> alerts(l.stream().filter(a -> a.get("Status").equals("firing")).toList()),
+                    "Resolved", l -> alerts(l.stream().filter(a -> a.get("Status").equals("resolved")).toList())));
         }
 
         @Override
         public Map<String, Object> get(int index) {
-            return pairs.get(index);
+            return items.get(index);
         }
 
         @Override
         public int size() {
-            return pairs.size();
+            return items.size();
         }
 
         @Override
         public Object get(String name, List<Object> args) {
-            return switch (name) {
-                case "Names" -> pairs.stream().map(p -> p.get("Name")).toList();
-                case "Values" -> pairs.stream().map(p -> p.get("Value")).toList();
-                default -> ABSENT;
-            };
-        }
-    }
-
-    /** Alertmanager's {@code template.Alerts}, with {@code .Firing} and {@code .Resolved}. */
-    static final class Alerts extends AbstractList<Map<String, Object>> implements GoValue {
-        private final List<Map<String, Object>> alerts;
-
-        Alerts(List<Map<String, Object>> alerts) {
-            this.alerts = alerts;
-        }
-
-        @Override
-        public Map<String, Object> get(int index) {
-            return alerts.get(index);
-        }
-
-        @Override
-        public int size() {
-            return alerts.size();
-        }
-
-        @Override
-        public Object get(String name, List<Object> args) {
-            return switch (name) {
-                case "Firing" -> new Alerts(alerts.stream().filter(a -> a.get("Status").equals("firing")).toList());
-                case "Resolved" -> new Alerts(alerts.stream().filter(a -> a.get("Status").equals("resolved")).toList());
-                default -> ABSENT;
-            };
+            var m = methods.get(name);
+            return m == null ? ABSENT : m.apply(items);
         }
     }
 }
