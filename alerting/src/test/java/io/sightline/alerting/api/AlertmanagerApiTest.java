@@ -164,6 +164,15 @@ class AlertmanagerApiTest {
     }
 
     @Test
+    void silencesFilterByMatchersAsAlertmanagerDoes() throws Exception {
+        SilencesApi silences = new SilencesApi(notifier.silences(), clock);
+        assertThat(call(silences::list, "filter", "alertname=\"Noisy\"")).hasSize(1);
+        assertThat(call(silences::list, "filter", "alertname=~\"No.*\"")).hasSize(1);
+        assertThat(call(silences::list, "filter", "alertname=\"Other\"")).isEmpty();
+        assertThat(call(silences::list)).hasSize(1);
+    }
+
+    @Test
     void listsTheReceivers() throws Exception {
         assertThat(call(api::receivers).findValuesAsText("name")).containsExactly("default", "db-team");
     }
