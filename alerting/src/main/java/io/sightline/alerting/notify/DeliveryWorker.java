@@ -138,7 +138,7 @@ final class DeliveryWorker implements AutoCloseable {
         }
         try {
             HttpResponse<String> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-            Integration.Outcome o = integration.classify(resp.statusCode());
+            Integration.Outcome o = integration.classify(resp.statusCode(), resp.body());
             if (o == Integration.Outcome.DELIVERED) {
                 nflog.log(e.groupKey(), key, e.firing(), e.resolved(), clock.millis(), Math.max(e.repeatIntervalMillis() * 2, 120 * 3_600_000L));
                 outbox.remove(e);
@@ -152,6 +152,9 @@ final class DeliveryWorker implements AutoCloseable {
             }
             long delay = backoff(s[0]);
             long retryAfter = retryAfterMillis(resp.headers().firstValue("Retry-After").orElse(null));
+            if (retryAfter < 0 && resp.statusCode() == 429) {
+                retryAfter = integration.retryAfterMillisFromBody(resp.body());
+            }
             if (retryAfter >= 0) {
                 delay = Math.min(retryAfter, MAX_RETRY_AFTER_MILLIS);
             }

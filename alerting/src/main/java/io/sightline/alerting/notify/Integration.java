@@ -39,6 +39,23 @@ public interface Integration {
     /** The request body for a notification. */
     byte[] body(Notification n);
 
+    /**
+     * Outcome of a response; services that report errors inside a 200 (Slack's Web API) override this.
+     *
+     * @param body the response body, possibly cut short
+     */
+    default Outcome classify(int status, String body) {
+        return classify(status);
+    }
+
+    /**
+     * How long the service asks to wait when it says so in the body of a 429 rather than in {@code Retry-After}
+     * (Telegram's {@code parameters.retry_after}, Discord's {@code retry_after}); -1 when it does not.
+     */
+    default long retryAfterMillisFromBody(String body) {
+        return -1;
+    }
+
     /** Outcome of an HTTP status: Alertmanager's Retrier classification plus 429, honouring Retry-After. */
     default Outcome classify(int status) {
         if (status / 100 == 2) {

@@ -46,6 +46,7 @@ public final class TestReceiver implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private volatile IntUnaryOperator statusForRequestNumber = n -> 200;
     private volatile String retryAfter = "0";
+    private volatile java.util.function.IntFunction<String> bodyForRequestNumber;
     /** While set, requests are recorded and then held (never answered) until {@link #release()}. */
     private final java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean isHolding;
@@ -70,8 +71,10 @@ public final class TestReceiver implements AutoCloseable {
             Map<String, String> headers = new TreeMap<>();
             ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v.getFirst()));
             int status;
+            int number;
             synchronized (requests) {
-                status = statusForRequestNumber.applyAsInt(requests.size() + 1);
+                number = requests.size() + 1;
+                status = statusForRequestNumber.applyAsInt(number);
                 requests.add(new Request(ex.getRequestURI().getPath(), body, status, ex.getRequestURI().toString(),
                         Map.copyOf(headers), System.nanoTime()));
             }
@@ -82,8 +85,9 @@ public final class TestReceiver implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
-            byte[] out = (status == 200 ? "ok" : "boom").getBytes(StandardCharsets.UTF_8);
-            if (status == 429) {
+            var bodies = bodyForRequestNumber;
+            byte[] out = (bodies != null ? bodies.apply(number) : status == 200 ? "ok" : "boom").getBytes(StandardCharsets.UTF_8);
+            if (status == 429 && retryAfter != null) {
                 ex.getResponseHeaders().add("Retry-After", retryAfter);
             }
             ex.sendResponseHeaders(status, out.length);
@@ -122,7 +126,12 @@ public final class TestReceiver implements AutoCloseable {
         this.statusForRequestNumber = statusForRequestNumber;
     }
 
-    /** The Retry-After header sent with a 429 (default "0"). */
+    /** The response body for the n-th request (1-based), instead of "ok"/"boom". */
+    public void respondWith(java.util.function.IntFunction<String> bodyForRequestNumber) {
+        this.bodyForRequestNumber = bodyForRequestNumber;
+    }
+
+    /** The Retry-After header sent with a 429 (default "0"; null sends none). */
     public void retryAfter(String value) {
         this.retryAfter = value;
     }

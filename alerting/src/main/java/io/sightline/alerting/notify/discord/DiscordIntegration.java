@@ -48,6 +48,12 @@ public record DiscordIntegration(int index, URI url, TextTemplate content, TextT
         return "discord";
     }
 
+    /** Discord's 429 carries {@code retry_after} in seconds (fractional) in its JSON body. */
+    @Override
+    public long retryAfterMillisFromBody(String body) {
+        return Json.secondsAsMillis(Json.readOrEmpty(body).get("retry_after"));
+    }
+
     @Override
     public byte[] body(Notification n) {
         ObjectNode m = Json.MAPPER.createObjectNode();

@@ -101,6 +101,21 @@ public record SlackIntegration(int index, URI url, String appToken, TextTemplate
         return appToken == null ? Map.of() : Map.of("Authorization", "Bearer " + appToken);
     }
 
+    /**
+     * The Web API ({@code chat.postMessage} with an app token) answers 200 with {@code "ok": false} on errors;
+     * {@code ratelimited} is retried, the rest (bad channel, bad token) are permanent, as in Alertmanager.
+     */
+    @Override
+    public Outcome classify(int status, String body) {
+        if (appToken != null && status / 100 == 2) {
+            com.fasterxml.jackson.databind.JsonNode n = Json.readOrEmpty(body);
+            if (n.has("ok") && !n.path("ok").asBoolean()) {
+                return n.path("error").asText().equals("ratelimited") ? Outcome.RETRY : Outcome.PERMANENT_FAILURE;
+            }
+        }
+        return classify(status);
+    }
+
     @Override
     public byte[] body(Notification n) {
         ObjectNode m = Json.MAPPER.createObjectNode();

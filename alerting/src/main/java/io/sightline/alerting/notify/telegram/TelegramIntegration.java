@@ -75,6 +75,12 @@ public record TelegramIntegration(int index, URI apiUrl, String botToken, long c
         return URI.create(apiUrl + "/bot" + botToken + "/sendMessage");
     }
 
+    /** The Bot API's 429 says how long to wait in {@code parameters.retry_after} (seconds). */
+    @Override
+    public long retryAfterMillisFromBody(String body) {
+        return Json.secondsAsMillis(Json.readOrEmpty(body).path("parameters").get("retry_after"));
+    }
+
     @Override
     public byte[] body(Notification n) {
         ObjectNode m = Json.MAPPER.createObjectNode();
