@@ -135,6 +135,29 @@ class HttpConfigDeliveryTest {
     }
 
     @Test
+    void presentsTheClientCertificateAReceiverRequires() throws Exception {
+        Path tlsDir = TestReceiver.TLS_DIR.toAbsolutePath();
+        try (TestReceiver mtls = TestReceiver.httpsRequiringClientCertificate();
+             Notifier n = notifyOnce(route() + """
+                     receivers:
+                       - name: r
+                         webhook_configs:
+                           - url: %s
+                             http_config:
+                               tls_config: {ca_file: %s, cert_file: %s, key_file: %s}
+                           - url: %s
+                             http_config:
+                               tls_config: {ca_file: %s}
+                     """.formatted(mtls.url("/with-cert"), tlsDir.resolve("receiver-ca.pem"), tlsDir.resolve("client-cert.pem"),
+                     tlsDir.resolve("client-key.pem"), mtls.url("/without-cert"), tlsDir.resolve("receiver-ca.pem")))) {
+            // without a certificate the handshake is refused: that one stays pending and is retried
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> mtls.delivered().size() == 1 && failedCount() > 0 && n.pendingCount() == 1);
+            assertThat(mtls.requests()).extracting(TestReceiver.Request::path).containsExactly("/with-cert");
+        }
+    }
+
+    @Test
     void sendsThroughTheProxyExceptForNoProxyHosts() throws Exception {
         try (TestReceiver proxy = new TestReceiver(); TestReceiver direct = new TestReceiver();
              Notifier n = notifyOnce(route() + """

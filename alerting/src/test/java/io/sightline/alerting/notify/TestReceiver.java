@@ -52,16 +52,23 @@ public final class TestReceiver implements AutoCloseable {
     private volatile boolean isHolding;
 
     public TestReceiver() {
-        this(false);
+        this(false, false);
     }
 
-    private TestReceiver(boolean isHttps) {
+    private TestReceiver(boolean isHttps, boolean needsClientCert) {
         this.isHttps = isHttps;
         try {
             server = isHttps ? HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0)
                     : HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             if (isHttps) {
-                ((HttpsServer) server).setHttpsConfigurator(new HttpsConfigurator(serverTls()));
+                ((HttpsServer) server).setHttpsConfigurator(new HttpsConfigurator(serverTls(needsClientCert)) {
+                    @Override
+                    public void configure(com.sun.net.httpserver.HttpsParameters params) {
+                        javax.net.ssl.SSLParameters p = getSSLContext().getDefaultSSLParameters();
+                        p.setNeedClientAuth(needsClientCert);
+                        params.setSSLParameters(p);
+                    }
+                });
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -104,17 +111,37 @@ public final class TestReceiver implements AutoCloseable {
 
     /** A receiver speaking HTTPS with the test certificate for 127.0.0.1. */
     public static TestReceiver https() {
-        return new TestReceiver(true);
+        return new TestReceiver(true, false);
     }
 
-    private static SSLContext serverTls() {
+    /**
+     * HTTPS that accepts only clients presenting {@code client-cert.pem} (key in {@code client-key.pem}, PKCS#8,
+     * made with keytool and {@code openssl pkcs8 -topk8 -nocrypt}).
+     */
+    public static TestReceiver httpsRequiringClientCertificate() {
+        return new TestReceiver(true, true);
+    }
+
+    private static SSLContext serverTls(boolean needsClientCert) {
         try (InputStream in = Files.newInputStream(TLS_DIR.resolve("receiver.p12"))) {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(in, "changeit".toCharArray());
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, "changeit".toCharArray());
+            javax.net.ssl.TrustManager[] trust = null;
+            if (needsClientCert) {
+                KeyStore ts = KeyStore.getInstance("PKCS12");
+                ts.load(null, null);
+                try (InputStream c = Files.newInputStream(TLS_DIR.resolve("client-cert.pem"))) {
+                    ts.setCertificateEntry("client", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(c));
+                }
+                javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(ts);
+                trust = tmf.getTrustManagers();
+            }
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), null, null);
+            ctx.init(kmf.getKeyManagers(), trust, null);
             return ctx;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException(e);
