@@ -42,16 +42,25 @@ public record MsTeamsV2Integration(int index, URI url, TextTemplate title, TextT
     @Override
     public byte[] body(Notification n) {
         List<ChatText.AlertView> views = ChatText.views(n);
-        String body = ChatText.render(text, n, null);
+        String custom = ChatText.render(text, n, null);
+        if (custom != null) {
+            // cut the text, not the card, until it fits; escaping and multi-byte characters make bytes > chars
+            for (int max = custom.length(); ; max = max * 3 / 4) {
+                byte[] b = Json.bytes(card(n, views, 0, ChatText.truncate(custom, Math.max(1, max))));
+                if (b.length <= MAX_BYTES || max <= 1) {
+                    return b;
+                }
+            }
+        }
         for (int shown = views.size(); ; shown = shown / 2) {
-            byte[] b = Json.bytes(card(n, views, shown, body));
+            byte[] b = Json.bytes(card(n, views, shown, null));
             if (b.length <= MAX_BYTES || shown == 0) {
                 return b;
             }
         }
     }
 
-    /** {@code customText} replaces the per-alert blocks when not null; it is cut in half while the card is too big. */
+    /** {@code customText} replaces the per-alert blocks when not null (already cut to size by the caller). */
     private ObjectNode card(Notification n, List<ChatText.AlertView> views, int shown, String customText) {
         ObjectNode m = Json.MAPPER.createObjectNode();
         m.put("type", "message");
@@ -71,9 +80,7 @@ public record MsTeamsV2Integration(int index, URI url, TextTemplate title, TextT
         head.put("style", "heading");
         head.put("color", n.status().equals("firing") ? "Attention" : "Good");
         if (customText != null) {
-            // shown halves on each retry, cutting the text in proportion until the card fits
-            int max = Math.max(1, (int) ((long) customText.length() * shown / Math.max(views.size(), 1)));
-            body.addObject().put("type", "TextBlock").put("wrap", true).put("text", ChatText.truncate(customText, max));
+            body.addObject().put("type", "TextBlock").put("wrap", true).put("text", customText);
             shown = views.size();
         }
         for (int i = 0; customText == null && i < shown; i++) {
