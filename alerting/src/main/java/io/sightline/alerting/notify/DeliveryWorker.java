@@ -120,25 +120,18 @@ final class DeliveryWorker implements AutoCloseable {
     /** Returns -1 when done with the entry (delivered or dropped), else the delay before retrying in ms. */
     private long attempt(Outbox.Entry e, long[] s) {
         s[0]++;
-        HttpRequest.Builder req;
         try {
-            req = HttpRequest.newBuilder(integration.url())
-                    .timeout(Duration.ofMillis(integration.timeoutMillis()))
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "Sightline-Alerting")
-                    .POST(HttpRequest.BodyPublishers.ofString(e.body(), StandardCharsets.UTF_8));
-            HttpSettings hs = integration.http();
-            hs.headers().forEach(req::setHeader);
-            if (hs.authorization() != null) {
-                req.setHeader("Authorization", hs.authorization());
-            }
-            integration.headers().forEach(req::setHeader);
-        } catch (RuntimeException ex) {
-            return giveUp(e, "cannot build the request: " + ex.getMessage());
-        }
-        try {
-            HttpResponse<String> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> resp = http.send(request(e.body()), HttpResponse.BodyHandlers.ofString());
             Integration.Outcome o = integration.classify(resp.statusCode(), resp.body());
+            String fallback = o == Integration.Outcome.PERMANENT_FAILURE
+                    ? integration.fallbackBody(resp.statusCode(), resp.body(), e.body()) : null;
+            if (fallback != null) {
+                // the service refused the message's markup; a plainer message beats a lost alert
+                log.warn("notification refused, sending it once more without markup [receiver={}, integration={}, error={}]",
+                        receiver, key, "status " + resp.statusCode() + ": " + abbreviate(resp.body()));
+                resp = http.send(request(fallback), HttpResponse.BodyHandlers.ofString());
+                o = integration.classify(resp.statusCode(), resp.body());
+            }
             if (o == Integration.Outcome.DELIVERED) {
                 nflog.log(e.groupKey(), key, e.firing(), e.resolved(), clock.millis(), Math.max(e.repeatIntervalMillis() * 2, 120 * 3_600_000L));
                 outbox.remove(e);
@@ -161,11 +154,29 @@ final class DeliveryWorker implements AutoCloseable {
             return retry(e, detail, delay, s[0]);
         } catch (IOException ex) {
             return retry(e, ex.getClass().getSimpleName() + ": " + ex.getMessage(), backoff(s[0]), s[0]);
+        } catch (IllegalArgumentException | IllegalStateException ex) {
+            return giveUp(e, "cannot build the request: " + ex.getMessage());
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             isStopped = true;
             return 0;
         }
+    }
+
+    /** @throws IllegalArgumentException or IllegalStateException when URL or headers are unusable */
+    private HttpRequest request(String body) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(integration.url())
+                .timeout(Duration.ofMillis(integration.timeoutMillis()))
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "Sightline-Alerting")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        HttpSettings hs = integration.http();
+        hs.headers().forEach(req::setHeader);
+        if (hs.authorization() != null) {
+            req.setHeader("Authorization", hs.authorization());
+        }
+        integration.headers().forEach(req::setHeader);
+        return req.build();
     }
 
     private long retry(Outbox.Entry e, String detail, long delayMillis, long attempts) {

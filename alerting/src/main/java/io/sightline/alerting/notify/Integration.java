@@ -56,6 +56,14 @@ public interface Integration {
         return -1;
     }
 
+    /**
+     * A plainer body to send once more when the service refused {@code body} for good (Telegram rejects a message
+     * whose markup it cannot parse), or null to drop the notification.
+     */
+    default String fallbackBody(int status, String responseBody, String body) {
+        return null;
+    }
+
     /** Outcome of an HTTP status: Alertmanager's Retrier classification plus 429, honouring Retry-After. */
     default Outcome classify(int status) {
         if (status / 100 == 2) {

@@ -77,6 +77,24 @@ class ChatRateLimitTest {
     }
 
     @Test
+    void aMessageTelegramCannotParseIsSentOnceMoreAsPlainText() throws Exception {
+        receiver.answer(i -> i == 1 ? 400 : 200);
+        receiver.respondWith(i -> i == 1
+                ? "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: can't parse entities: Unsupported start tag\"}"
+                : "{\"ok\":true}");
+        try (Notifier n = notifyOnce("""
+                    telegram_configs: [{api_url: %s, bot_token: '1:x', chat_id: 42, message: '<b>{{ .Status }} <oops>'}]
+                """.formatted(receiver.url("")))) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> n.pendingCount() == 0);
+        }
+        List<TestReceiver.Request> r = receiver.requests();
+        assertThat(r).hasSize(2);
+        assertThat(Json.MAPPER.readTree(r.get(0).body()).path("parse_mode").asText()).isEqualTo("HTML");
+        assertThat(Json.MAPPER.readTree(r.get(1).body()).has("parse_mode")).isFalse();
+        assertThat(Json.MAPPER.readTree(r.get(1).body()).path("text").asText()).isEqualTo("<b>firing <oops>");
+    }
+
+    @Test
     void discordsFractionalRetryAfterInTheBodyIsHonoured() throws Exception {
         receiver.answer(i -> i == 1 ? 429 : 204);
         receiver.retryAfter(null);

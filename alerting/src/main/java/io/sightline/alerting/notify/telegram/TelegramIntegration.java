@@ -81,6 +81,23 @@ public record TelegramIntegration(int index, URI apiUrl, String botToken, long c
         return Json.secondsAsMillis(Json.readOrEmpty(body).path("parameters").get("retry_after"));
     }
 
+    /**
+     * Telegram answers 400 "can't parse entities" when a (templated) message breaks its HTML or Markdown rules;
+     * the same text without {@code parse_mode} is always accepted.
+     */
+    @Override
+    public String fallbackBody(int status, String responseBody, String body) {
+        if (status != 400 || responseBody == null || !responseBody.contains("can't parse entities")) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.JsonNode n = Json.readOrEmpty(body);
+        if (!(n instanceof ObjectNode o) || !o.has("parse_mode")) {
+            return null;
+        }
+        o.remove("parse_mode");
+        return new String(Json.bytes(o), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Override
     public byte[] body(Notification n) {
         ObjectNode m = Json.MAPPER.createObjectNode();
