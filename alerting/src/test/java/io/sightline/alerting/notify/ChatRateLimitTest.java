@@ -1,8 +1,6 @@
 package io.sightline.alerting.notify;
 
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
-import io.opentelemetry.sdk.metrics.data.LongPointData;
-import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.sightline.alerting.state.Alert;
 import io.sightline.storage.model.Labels;
@@ -132,9 +130,6 @@ class ChatRateLimitTest {
     }
 
     private long failed() {
-        return metrics.collectAllMetrics().stream()
-                .filter(m -> m.getName().equals("sightline_alerting_notifications_failed_total"))
-                .map(MetricData::getLongSumData).flatMap(d -> d.getPoints().stream())
-                .mapToLong(LongPointData::getValue).sum();
+        return TestMetrics.sum(metrics, "sightline_alerting_notifications_failed_total");
     }
 }
