@@ -7,6 +7,7 @@ import io.sightline.query.LogQueryEngine;
 import io.sightline.query.QueryEngine;
 import io.sightline.query.QueryEngines;
 import io.sightline.query.Route;
+import io.sightline.query.TraceQueryEngine;
 import io.sightline.server.admin.AdminRoutes;
 import io.sightline.server.admin.SelfScraper;
 import io.sightline.server.admin.SelfTelemetry;
@@ -14,6 +15,7 @@ import io.sightline.server.security.AccessControl;
 import io.sightline.server.config.ServerConfig;
 import io.sightline.storage.LogStore;
 import io.sightline.storage.Storage;
+import io.sightline.storage.TraceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,7 @@ public final class Sightline implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private Storage storage;
     private LogStore logs;
+    private TraceStore traces;
     private ApiServer api;
     private IngestService ingest;
     private AlertingService alerting;
@@ -63,7 +66,9 @@ public final class Sightline implements AutoCloseable {
         storage = Storage.open(config.storage(), telemetry.meter("storage"));
         telemetry.watchDisk(config.dataDir());
         logs = LogStore.open(config.logs().store(), telemetry.meter("storage"));
+        traces = TraceStore.open(config.traces().store(), telemetry.meter("storage"));
         LogQueryEngine logQueries = LogQueryEngine.create(logs, config.logs().query());
+        TraceQueryEngine traceQueries = TraceQueryEngine.create(traces, config.traces().query());
         QueryEngine engine = QueryEngines.promql(storage, config.query(), telemetry.meter("query"));
         // Rules evaluate through PromQL, or LogQL when only LogQL parses the expression (RuleQueryEngine).
         alerting = AlertingService.start(config.alerting(), new RuleQueryEngine(engine, logQueries), storage, storage,
@@ -78,7 +83,7 @@ public final class Sightline implements AutoCloseable {
         routes.add(Wiring.remoteWriteRoute(ingest));
         routes.addAll(alerting.routes());
         reloadOnSighup();
-        api = ApiServer.start(config.api(), access.api(), engine, storage, logQueries, logs, null, null, routes,
+        api = ApiServer.start(config.api(), access.api(), engine, storage, logQueries, logs, traceQueries, traces, routes,
                 telemetry.meter("http"));
         if (config.telemetry().selfScrapeIntervalMillis() > 0) {
             selfScraper = SelfScraper.start(telemetry.reader(), storage, hostPort(api.port()),
@@ -86,10 +91,10 @@ public final class Sightline implements AutoCloseable {
         }
         ready.set(true);
         String apiUrl = (config.security().apiTls() == null ? "http://" : "https://") + hostPort(api.port());
-        log.info("Sightline {} started in {} ms [data_dir={}, api={}, otlp_grpc={}{}, otlp_http={}{}/v1/metrics and /v1/logs, loki={}/loki/api/v1]",
+        log.info("Sightline {} started in {} ms [data_dir={}, api={}, otlp_grpc={}{}, otlp_http={}{}/v1/metrics, /v1/logs and /v1/traces, loki={}/loki/api/v1, tempo={}]",
                 BuildInfo.version(), (System.nanoTime() - t0) / 1_000_000, config.dataDir().toAbsolutePath().normalize(),
                 apiUrl, hostPort(ingest.grpcPort()), config.security().grpcTls() == null ? "" : " (TLS)",
-                config.security().otlpHttpTls() == null ? "http://" : "https://", hostPort(ingest.httpPort()), apiUrl);
+                config.security().otlpHttpTls() == null ? "http://" : "https://", hostPort(ingest.httpPort()), apiUrl, apiUrl);
     }
 
     private String hostPort(int port) {
@@ -99,8 +104,8 @@ public final class Sightline implements AutoCloseable {
 
     private IngestService startIngest(AccessControl access) {
         try {
-            return IngestService.start(config.ingest(), storage, logs, config.logs().ingest(), telemetry.meter("ingest"),
-                    access.ingest());
+            return IngestService.start(config.ingest(), storage, logs, config.logs().ingest(), traces, config.traces().ingest(),
+                    telemetry.meter("ingest"), access.ingest());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the OTLP servers on " + config.listenAddress() + ": " + e.getMessage(), e);
         }
@@ -157,6 +162,7 @@ public final class Sightline implements AutoCloseable {
         closeQuietly("ingest", ingest);
         closeQuietly("http api", api);
         closeQuietly("alerting", alerting);
+        closeQuietly("trace store", traces);
         closeQuietly("log store", logs);
         closeQuietly("storage", storage);
         closeQuietly("telemetry", telemetry);

@@ -12,6 +12,8 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.sightline.ingest.IngestMetrics;
 import io.sightline.ingest.IngestSecurity;
 import io.sightline.ingest.limit.WriteLimiter;
@@ -22,8 +24,8 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The OTLP/gRPC server. Only the metrics service is registered, so clients exporting logs or traces get
- * UNIMPLEMENTED until those land. Messages are bounded by {@code ingest.max_request_bytes} after
+ * The OTLP/gRPC server: metrics always, logs and traces when their stores are configured (clients of an
+ * unregistered service get UNIMPLEMENTED). Messages are bounded by {@code ingest.max_request_bytes} after
  * decompression (gRPC enforces it on the decompressed stream).
  */
 public final class OtlpGrpcServer implements AutoCloseable {
@@ -36,13 +38,18 @@ public final class OtlpGrpcServer implements AutoCloseable {
     /** Binds and starts serving; {@link IOException} when the address cannot be bound. */
     public static OtlpGrpcServer start(String host, int port, int maxRequestBytes, MetricsWriter writer,
                                        IngestMetrics metrics, WriteLimiter limiter, int retryAfterSeconds) throws IOException {
-        return start(host, port, maxRequestBytes, writer, null, metrics, limiter, retryAfterSeconds);
+        return start(host, port, maxRequestBytes, writer, null, null, metrics, limiter, retryAfterSeconds);
     }
 
-    /** As above, also serving {@code LogsService/Export} through {@code logs} when it is not null. */
+    /**
+     * As above, also serving {@code LogsService/Export} through {@code logs} and {@code TraceService/Export} through
+     * {@code traces} when they are not null.
+     */
     public static OtlpGrpcServer start(String host, int port, int maxRequestBytes, MetricsWriter writer, LogsGrpcService logs,
-                                       IngestMetrics metrics, WriteLimiter limiter, int retryAfterSeconds) throws IOException {
-        return start(host, port, maxRequestBytes, writer, logs, metrics, limiter, retryAfterSeconds, IngestSecurity.none());
+                                       TracesGrpcService traces, IngestMetrics metrics, WriteLimiter limiter,
+                                       int retryAfterSeconds) throws IOException {
+        return start(host, port, maxRequestBytes, writer, logs, traces, metrics, limiter, retryAfterSeconds,
+                IngestSecurity.none());
     }
 
     /**
@@ -50,8 +57,8 @@ public final class OtlpGrpcServer implements AutoCloseable {
      * is set, the gate asked for every call before its message is read, bounded metadata and idle connections.
      */
     public static OtlpGrpcServer start(String host, int port, int maxRequestBytes, MetricsWriter writer, LogsGrpcService logs,
-                                       IngestMetrics metrics, WriteLimiter limiter, int retryAfterSeconds,
-                                       IngestSecurity security) throws IOException {
+                                       TracesGrpcService traces, IngestMetrics metrics, WriteLimiter limiter,
+                                       int retryAfterSeconds, IngestSecurity security) throws IOException {
         InetSocketAddress address = new InetSocketAddress(host, port);
         IngestSecurity.Limits limits = security.limits();
         NettyServerBuilder builder = (security.grpcTls() == null ? NettyServerBuilder.forAddress(address)
@@ -65,6 +72,9 @@ public final class OtlpGrpcServer implements AutoCloseable {
                 .addService(metricsService(new MetricsGrpcService(writer, metrics, limiter, retryAfterSeconds)));
         if (logs != null) {
             builder.addService(logsService(logs));
+        }
+        if (traces != null) {
+            builder.addService(tracesService(traces));
         }
         Server server = builder.build();
         try {
@@ -101,6 +111,15 @@ public final class OtlpGrpcServer implements AutoCloseable {
                 .toBuilder(new RawBytesMarshaller(), ProtoUtils.marshaller(ExportLogsServiceResponse.getDefaultInstance()))
                 .build();
         return ServerServiceDefinition.builder(LogsServiceGrpc.SERVICE_NAME)
+                .addMethod(export, ServerCalls.asyncUnaryCall(service::export))
+                .build();
+    }
+
+    private static ServerServiceDefinition tracesService(TracesGrpcService service) {
+        MethodDescriptor<byte[], ExportTraceServiceResponse> export = TraceServiceGrpc.getExportMethod()
+                .toBuilder(new RawBytesMarshaller(), ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
+                .build();
+        return ServerServiceDefinition.builder(TraceServiceGrpc.SERVICE_NAME)
                 .addMethod(export, ServerCalls.asyncUnaryCall(service::export))
                 .build();
     }

@@ -18,7 +18,7 @@ import java.util.Map;
  */
 public record ServerConfig(Path dataDir, String listenAddress, StorageConfig storage, QueryConfig query,
                            IngestConfig ingest, ApiConfig api, AlertingConfig alerting, LogsConfig logs,
-                           SecurityConfig security, TelemetryConfig telemetry) {
+                           TracesConfig traces, SecurityConfig security, TelemetryConfig telemetry) {
 
     public static final String DEFAULT_DATA_DIR = "./data";
     public static final String DEFAULT_LISTEN_ADDRESS = "127.0.0.1";
@@ -41,10 +41,11 @@ public record ServerConfig(Path dataDir, String listenAddress, StorageConfig sto
             ApiConfig api = api(src, listen, httpPort, query, storage);
             AlertingConfig alerting = alerting(src, dataDir, listen, httpPort);
             LogsConfig logs = LogsConfig.from(src, dataDir, storage.walSyncMode(), storage.walSyncIntervalMillis());
+            TracesConfig traces = TracesConfig.from(src, dataDir, storage.walSyncMode(), storage.walSyncIntervalMillis());
             SecurityConfig security = SecurityConfig.from(src, configDir(src), env);
             TelemetryConfig telemetry = TelemetryConfig.from(src);
             src.rejectUnknownKeys();
-            return new ServerConfig(dataDir, listen, storage, query, ingest, api, alerting, logs, security, telemetry);
+            return new ServerConfig(dataDir, listen, storage, query, ingest, api, alerting, logs, traces, security, telemetry);
         } catch (IllegalArgumentException e) {
             throw src.invalid(e);
         }

@@ -21,6 +21,7 @@ class ExampleConfigTest {
         assertThat(fromExample.api().withStatus(defaults.api().status())).isEqualTo(defaults.api());
         assertThat(fromExample.alerting()).isEqualTo(defaults.alerting());
         assertThat(fromExample.logs()).isEqualTo(defaults.logs());
+        assertThat(fromExample.traces()).isEqualTo(defaults.traces());
         assertThat(fromExample.telemetry()).isEqualTo(defaults.telemetry());
         assertThat(fromExample.security().toString()).isEqualTo(defaults.security().toString());
     }
