@@ -69,6 +69,9 @@ final class Lexer {
                     at += 2;
                     return new Token(AND, "&&", start);
                 }
+                if (n == '>' || n == '<' || n == '~') { // &>>, &<<, &~ and friends: Tempo's union structural operators
+                    throw unsupported("structural operator '&" + n + "...'", start);
+                }
                 throw error("unexpected '&', did you mean '&&'?", start);
             case '|':
                 if (n == '|') {

@@ -5,14 +5,12 @@ import io.sightline.query.TraceSearchResult;
 import io.sightline.query.traceql.Ast.*;
 import io.sightline.storage.TraceQuerier;
 import io.sightline.storage.TraceStore;
-import io.sightline.storage.model.Attributes;
 import io.sightline.storage.model.Span;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,8 +28,11 @@ import java.util.Set;
  *
  * <p>Other queries (trace-level {@code &&}, aggregates) need every span of a trace. They are driven by the filters
  * a trace must match at least one span of (for {@code &&} the side with the most pushed-down equalities): those
- * are read in the same windows, and each new trace they name is loaded whole by id and evaluated exactly. Past
- * {@link #MAX_LOOKUPS} loads the search reads the whole range instead, which is then cheaper.
+ * are read in the same windows, and each new trace they name is loaded whole by id and evaluated exactly. When a
+ * window names more than {@link #MAX_LOOKUPS} traces (a filter most traces match), the search instead reads every
+ * filter in the windows, evaluates the traces on the spans read so far, and loads only the newest traces that
+ * qualify on them to confirm them whole. Pitfall: a trace reaching back past the oldest window read may then be
+ * missed when only its older spans would have qualified it; it would rank among the oldest results.
  */
 final class SearchRun {
     /** The deadline is checked once per this many spans. */
@@ -39,6 +40,8 @@ final class SearchRun {
     static final long FIRST_WINDOW_NANOS = 60_000_000_000L;
     /** Most traces a driven search loads by id before it reads the whole range instead. */
     static final int MAX_LOOKUPS = 1_000;
+    private static final Comparator<TraceAccumulator> NEWEST_FIRST =
+            Comparator.comparingLong((TraceAccumulator t) -> t.earliestStart).reversed().thenComparing(t -> t.traceId);
 
     private final Query query;
     private final TraceStore store;
@@ -56,7 +59,7 @@ final class SearchRun {
     private final Val val = new Val();
     private final Val aggregateValue = new Val();
     private final Val aggregateBound = new Val();
-    private Set<Operand> shownOperands;
+    private final ShownValues shown;
     private TraceQuerier wide;
     private long inspected;
     private long inspectedTraces = -1;
@@ -76,6 +79,7 @@ final class SearchRun {
                 aggregates.add(a);
             }
         }
+        shown = new ShownValues(query);
         Expr stageFilter = stageFilter();
         for (Filter f : query.filters()) {
             filterExprs.add(and(f.expr(), stageFilter));
@@ -99,17 +103,16 @@ final class SearchRun {
             } else if (!isDrivenByLookups(limit)) {
                 traces.clear();
                 inspectedTraces = -1;
-                scanAll(startNanos, endNanos);
+                scanWindowsConfirmed(limit);
             }
             List<TraceAccumulator> found = new ArrayList<>();
             for (TraceAccumulator t : traces.values()) {
-                if (holds(query.spanset(), t.filterHits) && aggregatesHold(t)) {
+                if (qualifies(t)) {
                     found.add(t);
                 }
             }
             // Newest first by the earliest matched span, then described from the whole trace and re-sorted by its start.
-            found.sort(Comparator.comparingLong((TraceAccumulator t) -> t.earliestStart).reversed()
-                    .thenComparing(t -> t.traceId));
+            found.sort(NEWEST_FIRST);
             List<TraceSearchResult.Trace> out = new ArrayList<>();
             for (TraceAccumulator t : found.subList(0, Math.min(limit, found.size()))) {
                 out.add(describe(t));
@@ -243,6 +246,13 @@ final class SearchRun {
 
     /** Evaluates every filter on every span of one trace; keeps the trace when the query holds for it. */
     private void evaluateWhole(String traceId, List<Span> spans) {
+        TraceAccumulator t = wholeTrace(traceId, spans);
+        if (qualifies(t)) {
+            traces.put(traceId, t);
+        }
+    }
+
+    private TraceAccumulator wholeTrace(String traceId, List<Span> spans) {
         counted(spans.size());
         TraceAccumulator t = new TraceAccumulator(traceId, aggregates.size(), filterExprs.size() > 1);
         for (int i = 0; i < filterExprs.size(); i++) {
@@ -253,9 +263,59 @@ final class SearchRun {
                 }
             }
         }
-        if (holds(query.spanset(), t.filterHits) && aggregatesHold(t)) {
-            traces.put(traceId, t);
+        return t;
+    }
+
+    private boolean qualifies(TraceAccumulator t) {
+        return holds(query.spanset(), t.filterHits) && aggregatesHold(t);
+    }
+
+    /**
+     * Reads every filter in windows, newest first; after each window loads the newest traces that qualify on the
+     * spans read so far and keeps those that qualify whole, until {@code limit} are confirmed or the range is read.
+     * Past {@link #MAX_LOOKUPS} loads the remaining ones are kept as evaluated on the spans read.
+     */
+    private void scanWindowsConfirmed(int limit) {
+        Map<String, TraceAccumulator> confirmed = new HashMap<>();
+        Set<String> refuted = new HashSet<>();
+        try (TraceQuerier whole = store.querier(startNanos, endNanos)) {
+            long hi = endNanos;
+            long width = FIRST_WINDOW_NANOS;
+            while (!isPartial) {
+                long lo = windowStart(hi, width);
+                scanAll(lo, hi);
+                List<TraceAccumulator> qualifying = new ArrayList<>();
+                for (TraceAccumulator t : traces.values()) {
+                    if (!confirmed.containsKey(t.traceId) && !refuted.contains(t.traceId) && qualifies(t)) {
+                        qualifying.add(t);
+                    }
+                }
+                qualifying.sort(NEWEST_FIRST);
+                for (TraceAccumulator t : qualifying) {
+                    if (confirmed.size() >= limit) {
+                        break;
+                    }
+                    if (lo == startNanos || confirmed.size() + refuted.size() >= MAX_LOOKUPS) {
+                        confirmed.put(t.traceId, t); // every span in range was read, or out of loads: as read
+                        continue;
+                    }
+                    TraceAccumulator exact = wholeTrace(t.traceId, whole.trace(t.traceId));
+                    if (qualifies(exact)) {
+                        confirmed.put(t.traceId, exact);
+                    } else {
+                        refuted.add(t.traceId);
+                    }
+                }
+                if (lo == startNanos || confirmed.size() >= limit) {
+                    break;
+                }
+                hi = lo - 1;
+                width = grow(width);
+            }
         }
+        inspectedTraces = traces.size();
+        traces.clear();
+        traces.putAll(confirmed);
     }
 
     /**
@@ -353,92 +413,9 @@ final class SearchRun {
         List<TraceSearchResult.MatchedSpan> spans = new ArrayList<>(t.kept.size());
         for (Span s : t.kept) {
             spans.add(new TraceSearchResult.MatchedSpan(s.spanId(), s.name(), s.startNanos(), s.durationNanos(),
-                    shown(s)));
+                    shown.of(s)));
         }
         return new TraceSearchResult.Trace(t.traceId, info.rootService(), info.rootName(), info.startNanos(),
                 info.durationNanos(), List.copyOf(spans), t.matched);
-    }
-
-    /** The values the query refers to or selects, plus service.name, as Tempo shows them on matched spans. */
-    private Attributes shown(Span s) {
-        Attributes.Builder b = Attributes.builder();
-        String service = s.service();
-        if (!service.isEmpty()) {
-            b.putString(Span.SERVICE_NAME, service);
-        }
-        for (Operand o : shownOperands()) {
-            switch (o) {
-                case Attribute a -> copy(a, s, b);
-                case IntrinsicRef i -> {
-                    switch (i.intrinsic()) {
-                        case STATUS -> b.putString("status", Enums.statusName(s.statusCode()));
-                        case KIND -> b.putString("kind", Enums.kindName(s.kind()));
-                        case STATUS_MESSAGE -> b.putString("statusMessage", s.statusMessage());
-                        default -> {
-                        } // name and duration are fields of the span already; trace-level ones of the trace
-                    }
-                }
-                case Literal l -> {
-                }
-            }
-        }
-        return b.build();
-    }
-
-    private Set<Operand> shownOperands() {
-        if (shownOperands == null) {
-            Set<Operand> set = new LinkedHashSet<>();
-            for (Filter f : query.filters()) {
-                operands(f.expr(), set);
-            }
-            for (Stage s : query.stages()) {
-                switch (s) {
-                    case FilterStage f -> operands(f.expr(), set);
-                    case SelectStage sel -> set.addAll(sel.operands());
-                    case AggregateStage a -> {
-                        if (a.operand() != null) {
-                            set.add(a.operand());
-                        }
-                    }
-                }
-            }
-            shownOperands = set;
-        }
-        return shownOperands;
-    }
-
-    private static void operands(Expr e, Set<Operand> into) {
-        switch (e) {
-            case null -> {
-            }
-            case Logical g -> {
-                operands(g.left(), into);
-                operands(g.right(), into);
-            }
-            case Not n -> operands(n.expr(), into);
-            case Compare c -> {
-                into.add(c.left());
-                into.add(c.right());
-            }
-            case Operand o -> into.add(o);
-        }
-    }
-
-    private static void copy(Attribute a, Span s, Attributes.Builder b) {
-        Attributes from = a.scope().equals("resource") ? s.resource() : s.attributes();
-        int i = from.indexOf(a.name());
-        if (i < 0 && a.scope().isEmpty()) {
-            from = s.resource();
-            i = from.indexOf(a.name());
-        }
-        if (i < 0) {
-            return;
-        }
-        switch (from.type(i)) {
-            case INT -> b.putLong(a.name(), from.longValue(i));
-            case DOUBLE -> b.putDouble(a.name(), from.doubleValue(i));
-            case BOOL -> b.putBool(a.name(), from.boolValue(i));
-            default -> b.putText(a.name(), from.type(i), from.text(i));
-        }
     }
 }

@@ -117,6 +117,7 @@ class ParserTest {
             "{ name } # 3 # is not a condition",
             "{ .a = 1 } & { .b = 1 } # 12 # did you mean '&&'",
             "{ nil = .a } # 3 # nil must be on the right side",
+            "{ .a = 1 } &>> { .b = 2 } # 12 # structural operator '&>...' is not supported",
             "{ .a > nil } # 8 # nil can only be compared with = or !=",
             "{ nestedSetParent = \"x\" } # 21 # must be compared with a number"})
     void invalidQueriesFailWithThePositionAndACause(String query, int column, String cause) {

@@ -224,7 +224,7 @@ class TraceQlEngineTest {
     }
 
     @Test
-    void aDrivenSearchNamingTooManyTracesFallsBackToReadingTheRange() {
+    void aSearchNamingTooManyTracesReadsWindowsAndConfirmsTheNewestWhole() {
         SpanAppender a = store.appender();
         int n = SearchRun.MAX_LOOKUPS + 10;
         for (int i = 0; i < n; i++) {
@@ -232,10 +232,19 @@ class TraceQlEngineTest {
             a.append(TraceFixtures.span(id, "f000000000000001", "", "many", "op", 2, 30 * S + i * MS, 30 * S + i * MS + 2 * MS,
                     0, Attributes.EMPTY));
         }
+        // The newest trace has a second span twenty minutes earlier, outside the first window read: on the spans
+        // of that window it has count() = 1, whole it has 2, so it must not be returned.
+        String newest = String.format("%032x", 0x5000000L + n - 1);
+        a.append(TraceFixtures.span(newest, "f000000000000002", "f000000000000001", "many", "early", 3, -20 * 60 * S,
+                -20 * 60 * S + MS, 0, Attributes.EMPTY));
         a.commit();
-        TraceSearchResult r = engine.search("{ resource.service.name = \"many\" } | count() = 1", FROM, TO, 5, 3);
-        assertThat(r.traces()).hasSize(5);
-        assertThat(r.traces().get(0).traceId()).isEqualTo(String.format("%032x", 0x5000000L + n - 1));
-        assertThat(r.inspectedTraces()).isEqualTo(n);
+        TraceSearchResult r = engine.search("{ resource.service.name = \"many\" } | count() = 1", BASE - 3_600 * S, TO, 5, 3);
+        assertThat(r.traces()).extracting(TraceSearchResult.Trace::traceId).containsExactly(
+                String.format("%032x", 0x5000000L + n - 2), String.format("%032x", 0x5000000L + n - 3),
+                String.format("%032x", 0x5000000L + n - 4), String.format("%032x", 0x5000000L + n - 5),
+                String.format("%032x", 0x5000000L + n - 6));
+        assertThat(r.inspectedTraces()).as("one window named them all").isEqualTo(n);
+        TraceSearchResult two = engine.search("{ resource.service.name = \"many\" } | count() = 2", BASE - 3_600 * S, TO, 5, 3);
+        assertThat(two.traces()).extracting(TraceSearchResult.Trace::traceId).containsExactly(newest);
     }
 }

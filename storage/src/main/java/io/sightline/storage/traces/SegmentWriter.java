@@ -188,7 +188,6 @@ final class SegmentWriter {
         Map<Attributes, long[]> resourceKeys = new HashMap<>();
         for (int row = 0; row < rows.spans.length; row++) {
             Span s = rows.spans[row];
-            lists.add(TermKeys.key(SpanTerm.Field.SERVICE, 0, dict.id(s.service())), row);
             lists.add(TermKeys.key(SpanTerm.Field.NAME, 0, dict.id(s.name())), row);
             lists.add(TermKeys.key(SpanTerm.Field.KIND, 0, s.kind()), row);
             lists.add(TermKeys.key(SpanTerm.Field.STATUS, 0, s.statusCode()), row);
@@ -205,8 +204,11 @@ final class SegmentWriter {
         return lists;
     }
 
+    /** The postings keys a resource gives each of its spans: its service and its indexed attributes. */
     private long[] resourceTermKeys(Attributes r, DictionaryBuilder dict) {
         List<Long> keys = new ArrayList<>();
+        String service = r.get(Span.SERVICE_NAME);
+        keys.add(TermKeys.key(SpanTerm.Field.SERVICE, 0, dict.id(service == null ? "" : service)));
         for (int k = 0; k < r.size(); k++) {
             if (indexedKeys.contains(r.key(k))) {
                 keys.add(TermKeys.key(SpanTerm.Field.RESOURCE_ATTRIBUTE, dict.id(r.key(k)), dict.id(r.stringValue(k))));

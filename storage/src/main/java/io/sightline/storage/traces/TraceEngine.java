@@ -201,19 +201,23 @@ public final class TraceEngine implements TraceStore {
         }
         long now = clock.millis();
         long seq;
-        boolean isFull;
+        long headBytes;
         lock.writeLock().lock();
         try {
             seq = lastSequence + 1;
             wal.log(seq, spans);
             lastSequence = seq;
             head.add(seq, spans, now);
-            isFull = head.bytes() >= config.maxHeadBytes();
+            headBytes = head.bytes();
         } finally {
             lock.writeLock().unlock();
         }
         appended.add(spans.size());
-        if (isFull) {
+        if (headBytes >= 2 * config.maxHeadBytes()) {
+            // Back-pressure: the job's cut is behind, so this committer waits for it and cuts the head itself,
+            // which keeps the head's memory bounded when spans arrive faster than segments are written.
+            cutSegment();
+        } else if (headBytes >= config.maxHeadBytes()) {
             jobs.execute(this::cutIfDue);
         }
         return seq;
@@ -263,7 +267,7 @@ public final class TraceEngine implements TraceStore {
             } finally {
                 lock.writeLock().unlock();
             }
-            Segment segment;
+            Segment segment = null;
             long began = System.nanoTime();
             long indexBegan;
             try {
@@ -273,6 +277,7 @@ public final class TraceEngine implements TraceStore {
                 indexSegment(segment);
             } catch (IOException | RuntimeException e) {
                 log.error("cutting a span segment failed, spans stay in the head and WAL [error={}]", e.toString());
+                discardFailedSegment(segment, walNumber, e);
                 lock.writeLock().lock();
                 try {
                     // Back in front of what arrived since, so the head keeps commit order.
@@ -299,6 +304,21 @@ public final class TraceEngine implements TraceStore {
             log.info("span segment cut [dir={}, spans={}, traces={}, bytes={}, writeMillis={}, indexMillis={}]", segment.dir(),
                     segment.spans(), segment.traceCount(), segment.bytes(), (indexBegan - began) / 1_000_000,
                     (System.nanoTime() - indexBegan) / 1_000_000);
+        }
+    }
+
+    /**
+     * Removes what a failed cut left: the spans go back to the head, so a segment directory already in place would
+     * hold them twice after the next cut (its WAL files are still there too).
+     */
+    private void discardFailedSegment(Segment segment, int walNumber, Exception failure) {
+        if (segment != null) {
+            segment.release();
+        }
+        try {
+            files.deleteRecursively(config.dir().resolve(SegmentFormat.dirName(walNumber)));
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 
