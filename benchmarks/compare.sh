@@ -112,9 +112,10 @@ run_system() { # name
   done < <(grep '^QUERY' "$dir/queries.txt" | grep -v failed)
   echo "== $name: flush and disk" >&2
   case "$name" in
-    prometheus)
-      # Prometheus keeps recent data in its head (WAL + mmapped head chunks) until it spans 3 h; a snapshot
-      # writes the head as a regular compacted block, which is what the data costs once persisted.
+    prometheus|sightline)
+      # Both keep recent data in their head (WAL + memory) until it spans 1.5-3 block durations; a snapshot
+      # (the same admin API route in both) writes the head as regular blocks, which is what the data costs
+      # once persisted. Sightline's snapshot also holds its series registry's labels file (index/labels).
       curl -sf -XPOST "$query_url/api/v1/admin/tsdb/snapshot" >/dev/null
       R[$name.block_bytes]=$(du -sB1 "$dir/data/snapshots" | cut -f1) ;;
     victoriametrics)
@@ -130,7 +131,7 @@ run_system() { # name
   R[$name.bps]=$(awk -v b="${R[$name.block_bytes]}" -v s="$samples" 'BEGIN{printf "%.2f", b/s}')
   R[$name.bps_stop]=$(awk -v b="${R[$name.disk_bytes]}" -v s="$samples" 'BEGIN{printf "%.2f", b/s}')
   if [ "$name" = sightline ]; then
-    (cd "$dir/data" && du -sB1 ./* | sed 's/^/  sightline data: /') >&2 || true
+    (cd "$dir/data" && du -sB1 ./* ./snapshots/*/* | sed 's/^/  sightline data: /') >&2 || true
   fi
 }
 
@@ -165,7 +166,7 @@ table=$(
   row "peak RSS KiB (VmHWM)" hwm lower
   row "RSS after ingest KiB" rss lower
   row "RSS bytes per active series" rss_per_series lower
-  row "disk bytes/sample, flushed (Prometheus: snapshot block; VM: after force_merge; Sightline: after stop)" bps lower
+  row "disk bytes/sample, flushed (Prometheus, Sightline: snapshot blocks; VM: after force_merge)" bps lower
   row "disk bytes/sample after graceful stop (all files)" bps_stop lower
   for q in rate_by_route error_ratio p99_latency topk_temp cpu_24h_1m; do row "query $q median ms" "q.$q" lower; done
   row "queries total ms (sum of medians)" qtotal lower

@@ -48,4 +48,10 @@ public interface FileFacade {
 
     /** The entries of a directory, sorted by name; empty when it does not exist. */
     List<Path> list(Path dir) throws IOException;
+
+    /** Makes {@code link} a second name (hard link) of the existing file {@code existing}. */
+    void createLink(Path link, Path existing) throws IOException;
+
+    /** Copies the bytes {@code from} has now into the new file {@code to}. */
+    void copy(Path from, Path to) throws IOException;
 }
