@@ -71,7 +71,8 @@ run_system() { # name
   mkdir -p "$dir/data"
   case "$name" in
     sightline)
-      java ${SIGHTLINE_JAVA_OPTS:-} --sun-misc-unsafe-memory-access=allow -jar server/target/sightline.jar \
+      # As users start it: bin/sightline execs java (same pid) with the heap and GC flags it ships.
+      bin/sightline \
         --data-dir "$dir/data" --http-port 19090 --otlp-http-port 14318 --otlp-grpc-port 14317 >"$dir/log" 2>&1 &
       pid=$!; query_url=http://127.0.0.1:19090; ready=$query_url/-/ready ;;
     prometheus)
@@ -179,7 +180,7 @@ report=$(cat <<EOT
 ## Remote-write comparison, $(date -u '+%Y-%m-%d %H:%M UTC'), size $size_name
 
 Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GiB RAM; load average $load_start at start, $load_end at end.
-JDK: $jdk. Sightline $(git rev-parse --short HEAD) (default JVM heap, as bin/sightline runs it). Prometheus $prom_v, VictoriaMetrics $vm_v (Debian packages; VM with -search.disableCache).
+JDK: $jdk. Sightline $(git rev-parse --short HEAD) (started by bin/sightline with its JVM flags: $(grep -m1 '^default_jvm_opts=' bin/sightline | cut -d'"' -f2)). Prometheus $prom_v, VictoriaMetrics $vm_v (Debian packages; VM with -search.disableCache).
 Disk bytes are allocated blocks (du -B1), not apparent sizes (Chronicle Map files are sparse).
 Workload: RemoteWriteLoadGenerator ${size[*]} --connections $connections (2000 samples per request, identical bytes to all three), systems run one after another.
 
