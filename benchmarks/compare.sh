@@ -118,7 +118,14 @@ run_system() { # name
       # (the same admin API route in both) writes the head as regular blocks, which is what the data costs
       # once persisted. Sightline's snapshot also holds its series registry's labels file (index/labels).
       curl -sf -XPOST "$query_url/api/v1/admin/tsdb/snapshot" >/dev/null
-      R[$name.block_bytes]=$(du -sB1 "$dir/data/snapshots" | cut -f1) ;;
+      if [ "$name" = sightline ]; then
+        # Blocks only, as Prometheus's snapshot (its blocks carry their series' labels, like ours); the copy of
+        # the series registry's labels file that makes the snapshot restorable gets a row of its own.
+        R[$name.block_bytes]=$(du -scB1 "$dir"/data/snapshots/*/metrics | tail -1 | cut -f1)
+        R[$name.registry_bytes]=$(du -scB1 "$dir"/data/snapshots/*/index | tail -1 | cut -f1)
+      else
+        R[$name.block_bytes]=$(du -sB1 "$dir/data/snapshots" | cut -f1)
+      fi ;;
     victoriametrics)
       curl -sf "$query_url/internal/force_flush" >/dev/null || true
       curl -sf "$query_url/internal/force_merge" >/dev/null || true
@@ -131,8 +138,11 @@ run_system() { # name
   [ -n "${R[$name.block_bytes]:-}" ] || R[$name.block_bytes]=${R[$name.disk_bytes]}
   R[$name.bps]=$(awk -v b="${R[$name.block_bytes]}" -v s="$samples" 'BEGIN{printf "%.2f", b/s}')
   R[$name.bps_stop]=$(awk -v b="${R[$name.disk_bytes]}" -v s="$samples" 'BEGIN{printf "%.2f", b/s}')
+  if [ -n "${R[$name.registry_bytes]:-}" ]; then
+    R[$name.registry_bps]=$(awk -v b="${R[$name.registry_bytes]}" -v s="$samples" 'BEGIN{printf "%.2f", b/s}')
+  fi
   if [ "$name" = sightline ]; then
-    (cd "$dir/data" && du -sB1 ./* ./snapshots/*/* | sed 's/^/  sightline data: /') >&2 || true
+    (cd "$dir/data" && du -sB1 ./* && du -sB1 ./snapshots/*/*) 2>/dev/null | sed 's/^/  sightline data: /' >&2 || true
   fi
 }
 
@@ -168,6 +178,7 @@ table=$(
   row "RSS after ingest KiB" rss lower
   row "RSS bytes per active series" rss_per_series lower
   row "disk bytes/sample, flushed (Prometheus, Sightline: snapshot blocks; VM: after force_merge)" bps lower
+  row "disk bytes/sample of Sightline's series registry labels file (in its snapshot, not in the row above)" registry_bps lower
   row "disk bytes/sample after graceful stop (all files)" bps_stop lower
   for q in rate_by_route error_ratio p99_latency topk_temp cpu_24h_1m; do row "query $q median ms" "q.$q" lower; done
   row "queries total ms (sum of medians)" qtotal lower
