@@ -114,14 +114,4 @@ public final class DefaultFileFacade implements FileFacade {
             return out;
         }
     }
-
-    @Override
-    public void createLink(Path link, Path existing) throws IOException {
-        Files.createLink(link, existing);
-    }
-
-    @Override
-    public void copy(Path from, Path to) throws IOException {
-        Files.copy(from, to);
-    }
 }

@@ -195,16 +195,6 @@ class WalFaultTest {
         }
 
         @Override
-        public void createLink(Path link, Path existing) throws IOException {
-            real.createLink(link, existing);
-        }
-
-        @Override
-        public void copy(Path from, Path to) throws IOException {
-            real.copy(from, to);
-        }
-
-        @Override
         public long size(Path file) throws IOException {
             return real.size(file);
         }
