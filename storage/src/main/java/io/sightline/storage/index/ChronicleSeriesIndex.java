@@ -61,6 +61,11 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
         this.maxSeries = maxSeries;
     }
 
+    /** The append-only labels file (id to labels); the map can be rebuilt from it alone. */
+    public Path labelsFile() {
+        return dir.resolve(LABELS_FILE);
+    }
+
     /** Opens or creates the registry in {@code dir}, able to hold {@code maxSeries} series. */
     public static ChronicleSeriesIndex open(Path dir, long maxSeries, TaggedAllocator allocator) {
         return open(dir, maxSeries, allocator, SeriesKeyHash.SHA_256);
