@@ -136,7 +136,10 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
                 .name("sightline-series")
                 .constantKeySizeBySample(new byte[SeriesKeyHash.BYTES])
                 .entries(initialEntries)
-                .maxBloatFactor(maxBloat);
+                .maxBloatFactor(maxBloat)
+                // Sightline closes the registry in its own ordered shutdown; Chronicle's exit hook would close it
+                // first, under writers (span metrics' last flush) that still run.
+                .skipCloseOnExitHook(true);
     }
 
     /** Puts back what the labels file has and the map lacks: all of it when the map file was lost. */
