@@ -71,7 +71,8 @@ run_system() { # name
   mkdir -p "$dir/data"
   case "$name" in
     sightline)
-      java ${SIGHTLINE_JAVA_OPTS:-} --sun-misc-unsafe-memory-access=allow -jar server/target/sightline.jar \
+      # As users start it: bin/sightline execs java (same pid) with the heap and GC flags it ships.
+      bin/sightline \
         --data-dir "$dir/data" --http-port 19090 --otlp-http-port 14318 --otlp-grpc-port 14317 >"$dir/log" 2>&1 &
       pid=$!; query_url=http://127.0.0.1:19090; ready=$query_url/-/ready ;;
     prometheus)
@@ -112,11 +113,19 @@ run_system() { # name
   done < <(grep '^QUERY' "$dir/queries.txt" | grep -v failed)
   echo "== $name: flush and disk" >&2
   case "$name" in
-    prometheus)
-      # Prometheus keeps recent data in its head (WAL + mmapped head chunks) until it spans 3 h; a snapshot
-      # writes the head as a regular compacted block, which is what the data costs once persisted.
+    prometheus|sightline)
+      # Both keep recent data in their head (WAL + memory) until it spans 1.5-3 block durations; a snapshot
+      # (the same admin API route in both) writes the head as regular blocks, which is what the data costs
+      # once persisted. Sightline's snapshot also holds its series registry's labels file (index/labels).
       curl -sf -XPOST "$query_url/api/v1/admin/tsdb/snapshot" >/dev/null
-      R[$name.block_bytes]=$(du -sB1 "$dir/data/snapshots" | cut -f1) ;;
+      if [ "$name" = sightline ]; then
+        # Blocks only, as Prometheus's snapshot (its blocks carry their series' labels, like ours); the copy of
+        # the series registry's labels file that makes the snapshot restorable gets a row of its own.
+        R[$name.block_bytes]=$(du -scB1 "$dir"/data/snapshots/*/metrics | tail -1 | cut -f1)
+        R[$name.registry_bytes]=$(du -scB1 "$dir"/data/snapshots/*/index | tail -1 | cut -f1)
+      else
+        R[$name.block_bytes]=$(du -sB1 "$dir/data/snapshots" | cut -f1)
+      fi ;;
     victoriametrics)
       curl -sf "$query_url/internal/force_flush" >/dev/null || true
       curl -sf "$query_url/internal/force_merge" >/dev/null || true
@@ -129,8 +138,11 @@ run_system() { # name
   [ -n "${R[$name.block_bytes]:-}" ] || R[$name.block_bytes]=${R[$name.disk_bytes]}
   R[$name.bps]=$(awk -v b="${R[$name.block_bytes]}" -v s="$samples" 'BEGIN{printf "%.2f", b/s}')
   R[$name.bps_stop]=$(awk -v b="${R[$name.disk_bytes]}" -v s="$samples" 'BEGIN{printf "%.2f", b/s}')
+  if [ -n "${R[$name.registry_bytes]:-}" ]; then
+    R[$name.registry_bps]=$(awk -v b="${R[$name.registry_bytes]}" -v s="$samples" 'BEGIN{printf "%.2f", b/s}')
+  fi
   if [ "$name" = sightline ]; then
-    (cd "$dir/data" && du -sB1 ./* | sed 's/^/  sightline data: /') >&2 || true
+    (cd "$dir/data" && du -sB1 ./* && du -sB1 ./snapshots/*/*) 2>/dev/null | sed 's/^/  sightline data: /' >&2 || true
   fi
 }
 
@@ -165,7 +177,8 @@ table=$(
   row "peak RSS KiB (VmHWM)" hwm lower
   row "RSS after ingest KiB" rss lower
   row "RSS bytes per active series" rss_per_series lower
-  row "disk bytes/sample, flushed (Prometheus: snapshot block; VM: after force_merge; Sightline: after stop)" bps lower
+  row "disk bytes/sample, flushed (Prometheus, Sightline: snapshot blocks; VM: after force_merge)" bps lower
+  row "disk bytes/sample of Sightline's series registry labels file (in its snapshot, not in the row above)" registry_bps lower
   row "disk bytes/sample after graceful stop (all files)" bps_stop lower
   for q in rate_by_route error_ratio p99_latency topk_temp cpu_24h_1m; do row "query $q median ms" "q.$q" lower; done
   row "queries total ms (sum of medians)" qtotal lower
@@ -178,7 +191,7 @@ report=$(cat <<EOT
 ## Remote-write comparison, $(date -u '+%Y-%m-%d %H:%M UTC'), size $size_name
 
 Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GiB RAM; load average $load_start at start, $load_end at end.
-JDK: $jdk. Sightline $(git rev-parse --short HEAD) (default JVM heap, as bin/sightline runs it). Prometheus $prom_v, VictoriaMetrics $vm_v (Debian packages; VM with -search.disableCache).
+JDK: $jdk. Sightline $(git rev-parse --short HEAD) (started by bin/sightline with its JVM flags: $(grep -m1 '^default_jvm_opts=' bin/sightline | cut -d'"' -f2)). Prometheus $prom_v, VictoriaMetrics $vm_v (Debian packages; VM with -search.disableCache).
 Disk bytes are allocated blocks (du -B1), not apparent sizes (Chronicle Map files are sparse).
 Workload: RemoteWriteLoadGenerator ${size[*]} --connections $connections (2000 samples per request, identical bytes to all three), systems run one after another.
 

@@ -108,12 +108,15 @@ class TracesIngestTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"grpc", "http/protobuf"})
+    @ValueSource(strings = {"grpc", "http/protobuf", "grpc gzip", "http/protobuf gzip"})
     void sdkSpansAreStoredWithParentLinksKindsStatusEventsAndTypedAttributes(String protocol) throws Exception {
         start();
-        SpanExporter exporter = protocol.equals("grpc")
-                ? OtlpGrpcSpanExporter.builder().setEndpoint("http://127.0.0.1:" + fixture.service.grpcPort()).build()
-                : OtlpHttpSpanExporter.builder().setEndpoint("http://127.0.0.1:" + fixture.service.httpPort() + "/v1/traces").build();
+        String compression = protocol.endsWith("gzip") ? "gzip" : "none";
+        SpanExporter exporter = protocol.startsWith("grpc")
+                ? OtlpGrpcSpanExporter.builder().setEndpoint("http://127.0.0.1:" + fixture.service.grpcPort())
+                        .setCompression(compression).build()
+                : OtlpHttpSpanExporter.builder().setEndpoint("http://127.0.0.1:" + fixture.service.httpPort() + "/v1/traces")
+                        .setCompression(compression).build();
         String traceId;
         String parentId;
         try (SdkTracerProvider provider = SdkTracerProvider.builder()

@@ -10,6 +10,7 @@ import io.sightline.query.Route;
 import io.sightline.query.TraceQueryEngine;
 import io.sightline.server.admin.AdminRoutes;
 import io.sightline.server.admin.SelfScraper;
+import io.sightline.server.admin.TsdbAdminRoutes;
 import io.sightline.server.admin.SelfTelemetry;
 import io.sightline.server.security.AccessControl;
 import io.sightline.server.config.ServerConfig;
@@ -81,6 +82,7 @@ public final class Sightline implements AutoCloseable {
         List<Route> routes = new ArrayList<>(AdminRoutes.create(ready::get, telemetry.reader()));
         routes.add(Wiring.otlpMetricsRoute(ingest));
         routes.add(Wiring.remoteWriteRoute(ingest));
+        routes.addAll(TsdbAdminRoutes.create(storage));
         routes.addAll(alerting.routes());
         reloadOnSighup();
         api = ApiServer.start(config.api(), access.api(), engine, storage, logQueries, logs, traceQueries, traces, routes,

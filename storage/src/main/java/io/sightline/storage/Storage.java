@@ -28,6 +28,18 @@ public interface Storage extends Appendable, Queryable, AutoCloseable {
     /** Statistics for {@code /api/v1/status/tsdb}. */
     StorageStats stats();
 
+    /**
+     * Writes a snapshot of every metric sample stored so far into {@code <dataDir>/snapshots/<name>/}, laid
+     * out as a data directory that {@link #open} accepts (blocks as hard links, the head written as blocks,
+     * the series registry's labels file copied); the store keeps taking appends and queries meanwhile, and
+     * is left as it was. As Prometheus's {@code POST /api/v1/admin/tsdb/snapshot}.
+     *
+     * @return the snapshot's name: UTC time and a random suffix, e.g. {@code 20261126T101500Z-1f0c3a5e9b7d2c44}
+     * @throws StorageException when a file cannot be written (the message names it); nothing half-written
+     *                          is left as a block
+     */
+    String snapshot();
+
     /** Flushes what is pending and closes all files. Idempotent. */
     @Override
     void close();

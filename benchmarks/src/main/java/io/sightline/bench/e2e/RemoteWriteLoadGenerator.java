@@ -2,6 +2,7 @@ package io.sightline.bench.e2e;
 
 import org.HdrHistogram.Histogram;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +26,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code --full} (100k series x 100 rounds = 10M samples), {@code --connections} (4), {@code --batch} samples
  * per request (2000, Prometheus's max_samples_per_send), {@code --end-ms} the newest sample's time (default: now,
  * floored to 15 s; pass the same value to every target so they get identical bytes), {@code --duration} (e.g.
- * {@code 10m}: soak mode, rounds continue past the 1 h window until the time is up; RSS is for the caller to watch).
+ * {@code 10m}: soak mode, rounds from a day back, as fast as taken but never ahead of the clock, until the time is
+ * up; {@code --pid P} checks the RSS of process P stays bounded, {@code --verify-url U} that every acknowledged
+ * sample is queryable from U at the end; see {@link SoakCheck}; exit status 1 when a check fails).
  * Requests are built and compressed before the clock starts (in soak mode, round by round).
  * The last line is machine-readable: {@code RESULT samples=.. seconds=.. samples_per_s=.. p50_ms=.. p99_ms=..}.
  */
@@ -42,6 +45,8 @@ public final class RemoteWriteLoadGenerator {
         int batch = 2000;
         long endMillis = (System.currentTimeMillis() / RemoteWriteWorkload.INTERVAL_MS) * RemoteWriteWorkload.INTERVAL_MS;
         long durationMillis = 0;
+        long pid = -1;
+        String verifyUrl = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--url" -> url = args[++i];
@@ -52,6 +57,8 @@ public final class RemoteWriteLoadGenerator {
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--end-ms" -> endMillis = Long.parseLong(args[++i]);
                 case "--duration" -> durationMillis = parseDuration(args[++i]);
+                case "--pid" -> pid = Long.parseLong(args[++i]);
+                case "--verify-url" -> verifyUrl = args[++i];
                 case "--quick" -> {
                     series = 10_000;
                     rounds = 240;
@@ -61,20 +68,22 @@ public final class RemoteWriteLoadGenerator {
                     rounds = 100;
                 }
                 default -> throw new IllegalArgumentException("unknown flag " + args[i] + " (known: --url --series"
-                        + " --rounds --samples --quick --full --connections --batch --end-ms --duration)");
+                        + " --rounds --samples --quick --full --connections --batch --end-ms --duration --pid --verify-url)");
             }
         }
         if (samples > 0) {
             rounds = Math.max(1, samples / series);
         }
+        Sender sender = new Sender(url, connections);
+        if (durationMillis > 0) {
+            long startMillis = endMillis - SoakCheck.BACKDATE_MILLIS;
+            SoakCheck check = new SoakCheck(pid, verifyUrl, startMillis);
+            soak(new RemoteWriteWorkload(series, batch, startMillis), sender, durationMillis, endMillis, check);
+            System.exit(check.isPassed() ? 0 : 1);
+        }
         long startMillis = endMillis - (rounds - 1) * RemoteWriteWorkload.INTERVAL_MS;
         RemoteWriteWorkload workload = new RemoteWriteWorkload(series, batch, startMillis);
         int perRound = workload.batchesPerRound();
-        Sender sender = new Sender(url, connections);
-        if (durationMillis > 0) {
-            soak(workload, sender, durationMillis, rounds);
-            return;
-        }
         System.out.printf("building %d requests (%d series, %d rounds, %d samples, %d samples per request)...%n",
                 rounds * perRound, workload.series(), rounds, rounds * workload.series(), batch);
         List<List<byte[]>> all = new ArrayList<>();
@@ -94,21 +103,39 @@ public final class RemoteWriteLoadGenerator {
         sender.report(rounds * workload.series(), seconds);
     }
 
-    /** Rounds of fresh data, built as they go, until the time is up; reports every minute. */
-    private static void soak(RemoteWriteWorkload workload, Sender sender, long durationMillis, long windowRounds) {
+    /**
+     * Rounds of fresh data, built as they go, until the time is up; reports every minute. The rounds start
+     * {@link SoakCheck#BACKDATE_MILLIS} before {@code endMillis} and go as fast as the target takes them, but
+     * never past {@code endMillis} plus real time elapsed: a later round waits (15 s per round), so timestamps
+     * never run ahead of the target's clock (a server refuses those past its future-skew limit).
+     */
+    private static void soak(RemoteWriteWorkload workload, Sender sender, long durationMillis, long endMillis,
+                             SoakCheck check) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + durationMillis * 1_000_000;
         long t0 = System.nanoTime();
+        long wallStart = System.currentTimeMillis();
         long sent = 0;
         long lastReport = t0;
-        for (int r = 0; System.nanoTime() < deadline; r++) {
+        int r = 0;
+        for (; System.nanoTime() < deadline; r++) {
+            long ts = workload.timestamp(r);
+            long allowed = endMillis + (System.currentTimeMillis() - wallStart);
+            if (ts > allowed) {
+                Sender.sleep(Math.min(ts - allowed, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+                if (System.nanoTime() >= deadline) {
+                    break;
+                }
+            }
             sender.send(List.of(workload.round(r)));
             sent += workload.series();
+            check.afterRound((System.nanoTime() - t0) / 1e9);
             if (System.nanoTime() - lastReport > 60_000_000_000L) {
                 lastReport = System.nanoTime();
                 System.out.printf("soak: %d rounds, %d samples, %.0f samples/s%n", r + 1, sent, sent / ((lastReport - t0) / 1e9));
             }
         }
         sender.report(sent, (System.nanoTime() - t0) / 1e9);
+        check.finish(r, workload.series() / RemoteWriteWorkload.SERIES_PER_TARGET, sender.badRequests.get());
     }
 
     private static long parseDuration(String s) {
@@ -210,7 +237,7 @@ public final class RemoteWriteLoadGenerator {
                     latency.getValueAtPercentile(99) / 1e6, retries.get(), badRequests.get());
         }
 
-        private static void sleep(long millis) {
+        static void sleep(long millis) {
             try {
                 Thread.sleep(millis);
             } catch (InterruptedException e) {

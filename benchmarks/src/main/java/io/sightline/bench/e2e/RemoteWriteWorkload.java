@@ -65,8 +65,13 @@ final class RemoteWriteWorkload {
     }
 
     /** The snappy-compressed requests of round {@code r} (advances the simulated values), in series order. */
+    /** The timestamp of round {@code r}'s samples. */
+    long timestamp(int r) {
+        return startMillis + r * INTERVAL_MS;
+    }
+
     List<byte[]> round(int r) {
-        long ts = startMillis + r * INTERVAL_MS;
+        long ts = timestamp(r);
         double[] values = new double[series()];
         for (int t = 0; t < targets; t++) {
             scrape(t, values, t * SERIES_PER_TARGET);

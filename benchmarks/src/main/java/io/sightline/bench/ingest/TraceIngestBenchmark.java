@@ -46,9 +46,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * OTLP trace ingest on one thread, one operation = one span: {@code decodeAndTranslate} parses an
+ * OTLP trace ingest on one thread, one operation = one span: {@code decode} parses an
  * {@code ExportTraceServiceRequest} of 500 typical HTTP spans (100 traces: a SERVER root with 5 attributes and 4
- * CLIENT children with 3) and translates it to storage spans; {@code ingest} also commits them to the real trace
+ * CLIENT children with 3); {@code decodeAndTranslate} also translates it to storage spans; {@code ingest} also commits them to the real trace
  * store (WAL fsync off) through span metrics (counted, not flushed); {@code ingestWithoutSpanMetrics} commits without
  * them. Each invocation gets fresh ids and times.
  *
@@ -109,6 +109,12 @@ public class TraceIngestBenchmark {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(SPANS)
+    public void decode(Blackhole bh) throws IOException {
+        bh.consume(ExportTraceServiceRequest.parseFrom(body));
     }
 
     @Benchmark

@@ -14,7 +14,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -84,6 +89,41 @@ class RemoteWriteEndToEndIT {
 
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("snappy");
+    }
+
+    @Test
+    void snapshotEndpointWritesTheRemoteWrittenSamplesAsABlockAndLeavesTheServerTakingWrites() throws Exception {
+        assertThat(write(series(T0, 1, "__name__", "up", "job", "a"), series(T0, 0, "__name__", "up", "job", "b"))).isEqualTo(204);
+
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sightline.httpPort()
+                + "/api/v1/admin/tsdb/snapshot")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
+        Matcher m = Pattern.compile("\\{\"status\":\"success\",\"data\":\\{\"name\":\"([0-9A-Za-z-]+)\"}}").matcher(r.body());
+        assertThat(m.matches()).as(r.body()).isTrue();
+        Path blocks = dataDir.resolve("snapshots").resolve(m.group(1)).resolve("metrics");
+        List<Path> written;
+        try (Stream<Path> s = Files.list(blocks)) {
+            written = s.toList();
+        }
+        assertThat(written).hasSize(1);
+        assertThat(Files.readString(written.getFirst().resolve("meta.json"))).contains("\"numSeries\": 2", "\"numSamples\": 2");
+        assertThat(write(series(T0 + 15_000, 1, "__name__", "up", "job", "a"))).isEqualTo(204);
+        assertThat(new ApiClient(sightline.httpPort()).single("up{job=\"a\"}", (T0 + 15_000) / 1000.0)).isEqualTo(1);
+    }
+
+    private int write(byte[]... timeSeries) throws Exception {
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(request);
+        for (byte[] ts : timeSeries) {
+            out.writeByteArray(1, ts);
+        }
+        out.flush();
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sightline.httpPort() + "/api/v1/write"))
+                .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "snappy")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(request.toByteArray()))).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     private static byte[] series(long t, double v, String... labels) throws IOException {

@@ -56,8 +56,36 @@ public final class BlockSet implements AutoCloseable {
             blocks.forEach(BlockReader::release);
             throw e;
         }
+        blocks = dropSuperseded(blocks);
         blocks.sort(Comparator.comparingLong(BlockReader::minTime));
         return new BlockSet(dir, allocator, List.copyOf(blocks));
+    }
+
+    /**
+     * A compaction writes the merged block (atomic rename) before it deletes the sources; a crash in between
+     * leaves both, and they overlap. A block whose level-1 sources are all among another block's sources is
+     * such a leftover: it is deleted, the merged block has all of its data.
+     */
+    private static List<BlockReader> dropSuperseded(List<BlockReader> blocks) {
+        List<BlockReader> kept = new ArrayList<>(blocks.size());
+        for (BlockReader b : blocks) {
+            BlockReader by = null;
+            for (BlockReader other : blocks) {
+                if (other != b && other.meta().sources().size() > b.meta().sources().size()
+                        && other.meta().sources().containsAll(b.meta().sources())) {
+                    by = other;
+                    break;
+                }
+            }
+            if (by == null) {
+                kept.add(b);
+            } else {
+                log.info("removing a block a crash left behind after compacting it [dir={}, mergedInto={}]",
+                        b.dir(), by.meta().ulid());
+                b.retire();
+            }
+        }
+        return kept;
     }
 
     public Path dir() {

@@ -10,6 +10,7 @@ import io.sightline.storage.wal.WalWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
@@ -101,6 +102,16 @@ public final class Compactor {
                 durationNanos.accept(System.nanoTime() - start);
             }
             return written;
+        }
+    }
+
+    /**
+     * Writes a snapshot into the new directory {@code target} (see {@link Snapshot}); blocks stay as they
+     * are meanwhile. Returns how many blocks the snapshot holds.
+     */
+    public int snapshot(Path target, Path labelsFile) {
+        synchronized (lock) {
+            return Snapshot.write(target, head, blocks, labelsFile, blockDurationMillis);
         }
     }
 

@@ -24,6 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +44,10 @@ import java.util.TreeMap;
  */
 public final class StorageEngine implements Storage {
     static final String INDEX_DIR = "index";
+    static final String SNAPSHOTS_DIR = "snapshots";
+    private static final DateTimeFormatter SNAPSHOT_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final SecureRandom RANDOM = new SecureRandom();
     /** How often the background job looks for work when no commit wakes it. */
     private static final long JOB_PERIOD_MILLIS = 30_000;
     /** How long a head truncation waits for queriers opened before the block cut. */
@@ -172,6 +181,17 @@ public final class StorageEngine implements Storage {
             }
         }
         return result;
+    }
+
+    @Override
+    public String snapshot() {
+        ensureOpen();
+        long start = System.nanoTime();
+        String name = SNAPSHOT_TIME.format(Instant.now()) + "-" + HexFormat.of().toHexDigits(RANDOM.nextLong());
+        Path target = config.dataDir().resolve(SNAPSHOTS_DIR).resolve(name);
+        int written = compactor.snapshot(target, registry.labelsFile());
+        log.info("snapshot written [dir={}, blocks={}, ms={}]", target, written, (System.nanoTime() - start) / 1_000_000);
+        return name;
     }
 
     @Override

@@ -311,6 +311,23 @@ public final class Head implements PartReader {
     }
 
     /**
+     * The chunks starting in the block-aligned window {@code [mint, maxt)} of every series, as block input
+     * sorted by series id, leaving the head as it is (the open chunks are copied, not sealed); commits go on
+     * meanwhile, so each series is caught at its own instant. For snapshots.
+     */
+    public List<BlockSeries> copySeries(long mint, long maxt) {
+        List<BlockSeries> out = new ArrayList<>();
+        series.forEach(s -> {
+            List<SealedChunk> chunks = s.chunksIn(mint, maxt);
+            if (!chunks.isEmpty()) {
+                out.add(new BlockSeries(s.id, s.labels, BlockChunkMerger.merge(chunks)));
+            }
+        });
+        out.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        return out;
+    }
+
+    /**
      * Drops every chunk before {@code t} (now in a block) and the series left without samples. Holds the
      * commit lock so that no commit applies to a series while it is being removed.
      */

@@ -256,6 +256,28 @@ final class HeadSeries {
         }
     }
 
+    /**
+     * The chunks starting in {@code [mint, maxt)}, a block-aligned window, without changing the series: the
+     * open chunk is encoded into a sealed copy (as {@link #seal} would) and stays open. For snapshots.
+     */
+    List<SealedChunk> chunksIn(long mint, long maxt) {
+        synchronized (lock) {
+            List<SealedChunk> out = new ArrayList<>();
+            for (SealedChunk c : sealed) {
+                if (c.minTime >= mint && c.minTime < maxt) {
+                    out.add(c);
+                }
+            }
+            if (open.count() > 0 && open.minTime() >= mint && open.minTime() < maxt) {
+                ChunkScratch scratch = ChunkScratch.get();
+                scratch.encoder.reset();
+                scratch.encoder.appendAll(scratch.iterator.reset(open));
+                out.add(new SealedChunk(open.minTime(), open.maxTime(), open.count(), scratch.encode()));
+            }
+            return out;
+        }
+    }
+
     /** Drops the chunks before {@code t} (a block boundary); returns whether nothing is left. */
     boolean dropBefore(long t) {
         synchronized (lock) {

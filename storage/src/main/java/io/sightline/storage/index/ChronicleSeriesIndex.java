@@ -61,6 +61,11 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
         this.maxSeries = maxSeries;
     }
 
+    /** The append-only labels file (id to labels); the map can be rebuilt from it alone. */
+    public Path labelsFile() {
+        return dir.resolve(LABELS_FILE);
+    }
+
     /** Opens or creates the registry in {@code dir}, able to hold {@code maxSeries} series. */
     public static ChronicleSeriesIndex open(Path dir, long maxSeries, TaggedAllocator allocator) {
         return open(dir, maxSeries, allocator, SeriesKeyHash.SHA_256);
@@ -131,7 +136,10 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
                 .name("sightline-series")
                 .constantKeySizeBySample(new byte[SeriesKeyHash.BYTES])
                 .entries(initialEntries)
-                .maxBloatFactor(maxBloat);
+                .maxBloatFactor(maxBloat)
+                // Sightline closes the registry in its own ordered shutdown; Chronicle's exit hook would close it
+                // first, under writers (span metrics' last flush) that still run.
+                .skipCloseOnExitHook(true);
     }
 
     /** Puts back what the labels file has and the map lacks: all of it when the map file was lost. */

@@ -21,20 +21,46 @@ public final class MemPostings implements IndexReader {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, TreeMap<String, MutableRoaringBitmap>> byName = new HashMap<>();
     private final MutableRoaringBitmap all = new MutableRoaringBitmap();
+    /** The label name instances used as keys of {@link #byName}, to share them. */
+    private final Map<String, String> names = new HashMap<>();
 
-    /** Indexes a new series. */
+    /**
+     * Indexes a new series, and makes {@code labels} share the name and value strings already indexed
+     * (see {@link Labels#shareStrings}): the head then keeps one String per distinct name and value, not
+     * one per series.
+     */
     public void add(int seriesId, Labels labels) {
+        String[] shared = new String[labels.size() << 1];
         lock.writeLock().lock();
         try {
             for (int i = 0; i < labels.size(); i++) {
-                byName.computeIfAbsent(labels.name(i), n -> new TreeMap<>())
-                        .computeIfAbsent(labels.value(i), v -> new MutableRoaringBitmap())
-                        .add(seriesId);
+                String name = labels.name(i);
+                String value = labels.value(i);
+                TreeMap<String, MutableRoaringBitmap> values = byName.get(name);
+                if (values == null) {
+                    values = new TreeMap<>();
+                    byName.put(name, values);
+                    names.put(name, name);
+                }
+                // ceilingKey hands back the map's own key instance when an equal value is indexed.
+                String key = values.ceilingKey(value);
+                MutableRoaringBitmap b;
+                if (key != null && key.equals(value)) {
+                    b = values.get(key);
+                } else {
+                    key = value;
+                    b = new MutableRoaringBitmap();
+                    values.put(key, b);
+                }
+                b.add(seriesId);
+                shared[i << 1] = names.get(name);
+                shared[(i << 1) + 1] = key;
             }
             all.add(seriesId);
         } finally {
             lock.writeLock().unlock();
         }
+        labels.shareStrings(shared);
     }
 
     /** Forgets a series (it left the head); empty values and names disappear with it. */
@@ -53,6 +79,7 @@ public final class MemPostings implements IndexReader {
                         values.remove(labels.value(i));
                         if (values.isEmpty()) {
                             byName.remove(labels.name(i));
+                            names.remove(labels.name(i));
                         }
                     }
                 }

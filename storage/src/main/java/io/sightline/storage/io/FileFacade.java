@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,4 +49,17 @@ public interface FileFacade {
 
     /** The entries of a directory, sorted by name; empty when it does not exist. */
     List<Path> list(Path dir) throws IOException;
+
+    /**
+     * Makes {@code link} a second name (hard link) of the existing file {@code existing}. A default method, so
+     * that test doubles which inject other faults need not implement it.
+     */
+    default void createLink(Path link, Path existing) throws IOException {
+        Files.createLink(link, existing);
+    }
+
+    /** Copies the bytes {@code from} has now into the new file {@code to}. A default method, as above. */
+    default void copy(Path from, Path to) throws IOException {
+        Files.copy(from, to);
+    }
 }

@@ -21,6 +21,11 @@ public final class FileHeader {
 
     /** Why the header of {@code data} is not {@code magic}/{@code version}, or {@code null} when it is. */
     public static String problem(MemorySegment data, int magic, int version) {
+        return problem(data, magic, version, version);
+    }
+
+    /** As {@link #problem(MemorySegment, int, int)}, accepting any version in {@code [minVersion, maxVersion]}. */
+    public static String problem(MemorySegment data, int magic, int minVersion, int maxVersion) {
         if (data.byteSize() < BYTES) {
             return "file shorter than its " + BYTES + "-byte header (" + data.byteSize() + " bytes)";
         }
@@ -29,8 +34,9 @@ public final class FileHeader {
             return String.format("bad magic 0x%08x, expected 0x%08x", m, magic);
         }
         int v = data.get(ValueLayout.JAVA_BYTE, 4) & 0xFF;
-        if (v != version) {
-            return "unsupported format version " + v + ", this build reads version " + version;
+        if (v < minVersion || v > maxVersion) {
+            return "unsupported format version " + v + ", this build reads version "
+                    + (minVersion == maxVersion ? Integer.toString(maxVersion) : minVersion + " to " + maxVersion);
         }
         return null;
     }

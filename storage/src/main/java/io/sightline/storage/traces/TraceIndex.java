@@ -50,7 +50,8 @@ final class TraceIndex implements AutoCloseable {
                 .constantKeySizeBySample(new byte[Ids.TRACE_BYTES])
                 .averageValueSize(8)
                 .entries(Math.max(1 << 14, expectedTraces))
-                .maxBloatFactor(1000);
+                .maxBloatFactor(1000)
+                .skipCloseOnExitHook(true); // closed by the store in Sightline's ordered shutdown
         try {
             files.createDirectories(dir);
             boolean isFresh = !files.exists(file);

@@ -1,9 +1,13 @@
 package io.sightline.storage.wal;
 
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import io.sightline.storage.head.CommitBatch;
 import io.sightline.storage.index.LabelsCodec;
 import io.sightline.storage.io.ByteSink;
+import io.sightline.storage.io.MemoryTag;
 import io.sightline.storage.io.RecordFrames;
+import io.sightline.storage.io.TaggedAllocator;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.MetricMetadata;
 
@@ -13,11 +17,20 @@ import java.util.zip.CRC32C;
 
 /**
  * Encodes one commit into framed WAL records in a reused sink: a series record for series new to the log,
- * a samples record, a metadata record, each only when non-empty. Not thread-safe.
+ * a samples record, a metadata record, each only when non-empty; a record of at least
+ * {@link WalFormat#MIN_COMPRESSED_PAYLOAD} bytes is written zstd-compressed when that is smaller. Not
+ * thread-safe. {@link #close()} frees the compression context and buffer.
  */
-final class WalEncoder {
+final class WalEncoder implements AutoCloseable {
     private final CRC32C crc = new CRC32C();
+    private final ZstdCompressCtx zstd = new ZstdCompressCtx().setLevel(WalFormat.ZSTD_LEVEL);
+    /** Compressed payload before it replaces the raw one in the sink. */
+    private final ByteSink compressed;
     private long maxTime;
+
+    WalEncoder(TaggedAllocator allocator) {
+        this.compressed = new ByteSink(allocator, MemoryTag.WAL, 1 << 16);
+    }
 
     /** The newest sample time of the last encoded batch, {@code Long.MIN_VALUE} when it had none. */
     long maxTime() {
@@ -35,7 +48,7 @@ final class WalEncoder {
                 sink.putUvarint(batch.newSeriesId(i));
                 LabelsCodec.write(batch.newSeriesLabels(i), sink);
             }
-            RecordFrames.end(sink, start, crc);
+            finish(sink, start);
         }
         int n = batch.sampleCount();
         if (n > 0) {
@@ -56,7 +69,7 @@ final class WalEncoder {
                 b.putLong(Double.doubleToRawLongBits(batch.value(i)));
             }
             maxTime = hi;
-            RecordFrames.end(sink, start, crc);
+            finish(sink, start);
         }
         writeMetadata(batch.metadata(), sink);
     }
@@ -72,7 +85,7 @@ final class WalEncoder {
             sink.putUvarint(ids[i]);
             LabelsCodec.write(labels[i], sink);
         }
-        RecordFrames.end(sink, start, crc);
+        finish(sink, start);
     }
 
     /** Encodes metadata alone, for a checkpoint of what older segments held. */
@@ -95,7 +108,34 @@ final class WalEncoder {
             sink.putString(e.getValue().help());
             sink.putString(e.getValue().unit());
         }
+        finish(sink, start);
+    }
+
+    /** Compresses the payload of the record begun at {@code start} when that saves bytes, then frames it. */
+    private void finish(ByteSink sink, int start) {
+        int payloadStart = start + RecordFrames.FRAME_HEADER_BYTES;
+        int length = sink.position() - payloadStart;
+        if (length >= WalFormat.MIN_COMPRESSED_PAYLOAD) {
+            int bound = (int) Zstd.compressBound(length);
+            compressed.clear();
+            compressed.ensure(bound);
+            ByteBuffer out = compressed.buffer();
+            int n = zstd.compressDirectByteBuffer(out, 0, bound, sink.buffer(), payloadStart, length);
+            // type + uvarint length take at most 6 bytes: only a smaller record replaces the raw one
+            if (n + 6 < length) {
+                sink.buffer().position(payloadStart);
+                sink.putByte(WalFormat.COMPRESSED);
+                sink.putUvarint(length);
+                sink.buffer().put(out.duplicate().clear().limit(n));
+            }
+        }
         RecordFrames.end(sink, start, crc);
+    }
+
+    @Override
+    public void close() {
+        zstd.close();
+        compressed.release();
     }
 
     private static void uvarint(ByteBuffer b, long v) {

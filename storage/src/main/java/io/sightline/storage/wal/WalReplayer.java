@@ -1,9 +1,11 @@
 package io.sightline.storage.wal;
 
+import com.github.luben.zstd.Zstd;
 import io.sightline.storage.StorageException;
 import io.sightline.storage.head.Head;
 import io.sightline.storage.index.LabelsCodec;
 import io.sightline.storage.io.ByteReader;
+import io.sightline.storage.io.ByteSink;
 import io.sightline.storage.io.CorruptDataException;
 import io.sightline.storage.io.FileFacade;
 import io.sightline.storage.io.FileHeader;
@@ -18,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -59,7 +62,14 @@ public final class WalReplayer {
 
     /** Replays every segment under {@code dataDir/wal} into {@code head}, repairing damaged tails. */
     public static Result replay(Path dataDir, TaggedAllocator allocator, Head head) {
-        return new WalReplayer(allocator, head).replayAll(dataDir.resolve(WalFormat.DIR));
+        WalReplayer r = new WalReplayer(allocator, head);
+        try {
+            return r.replayAll(dataDir.resolve(WalFormat.DIR));
+        } finally {
+            if (r.inflated != null) {
+                r.inflated.release();
+            }
+        }
     }
 
     private Result replayAll(Path dir) {
@@ -98,7 +108,8 @@ public final class WalReplayer {
     private boolean replaySegment(Path file) {
         RecordFrames.ScanResult result;
         try (MappedFile mapped = allocator.map(file, MemoryTag.WAL)) {
-            String headerProblem = FileHeader.problem(mapped.segment(), WalFormat.MAGIC, WalFormat.VERSION);
+            String headerProblem = FileHeader.problem(mapped.segment(), WalFormat.MAGIC, WalFormat.MIN_READ_VERSION,
+                    WalFormat.VERSION);
             if (headerProblem != null && headerProblem.startsWith("unsupported")) {
                 throw new StorageException("WAL segment " + file + ": " + headerProblem
                         + "; open this data directory with the Sightline version that wrote it");
@@ -140,9 +151,39 @@ public final class WalReplayer {
             case WalFormat.SERIES -> series(payload);
             case WalFormat.SAMPLES -> samples(payload);
             case WalFormat.METADATA -> metadata(payload);
+            case WalFormat.COMPRESSED -> {
+                ByteBuffer inner = decompress(payload, offset);
+                if (inner.get(0) == WalFormat.COMPRESSED) {
+                    throw new CorruptDataException("compressed WAL record inside a compressed one", offset);
+                }
+                record(inner, offset);
+            }
             default -> throw new CorruptDataException("unknown WAL record type " + type, offset);
         }
     }
+
+    private ByteBuffer decompress(ByteBuffer in, long offset) {
+        int rawLength = ByteReader.count(in, RecordFrames.MAX_PAYLOAD_BYTES);
+        if (inflated == null) {
+            inflated = new ByteSink(allocator, MemoryTag.WAL, 1 << 16);
+        }
+        inflated.clear();
+        inflated.ensure(rawLength);
+        ByteBuffer out = inflated.buffer();
+        long n;
+        try {
+            n = Zstd.decompressDirectByteBuffer(out, 0, rawLength, in, in.position(), in.remaining());
+        } catch (RuntimeException e) {
+            throw new CorruptDataException("compressed WAL record does not decompress: " + e.getMessage(), offset);
+        }
+        if (n != rawLength) {
+            throw new CorruptDataException("compressed WAL record decompresses to " + n + " bytes, expected " + rawLength, offset);
+        }
+        return out.clear().limit(rawLength).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Scratch for {@link #decompress}, grown to the largest record; replay is single-threaded. */
+    private ByteSink inflated;
 
     private void series(ByteBuffer in) {
         int n = ByteReader.count(in, in.remaining());

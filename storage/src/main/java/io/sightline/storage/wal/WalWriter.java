@@ -48,7 +48,7 @@ public final class WalWriter implements HeadLog, AutoCloseable {
     private final long syncIntervalMillis;
     private final long segmentSizeBytes;
     private final LongConsumer fsyncNanos;
-    private final WalEncoder encoder = new WalEncoder();
+    private final WalEncoder encoder;
     private final ByteSink sink;
     private final Object lock = new Object();
     /** Newest sample time per closed segment, for truncation once blocks hold those samples. */
@@ -76,6 +76,7 @@ public final class WalWriter implements HeadLog, AutoCloseable {
         this.segmentSizeBytes = segmentSizeBytes;
         this.fsyncNanos = fsyncNanos;
         this.sink = new ByteSink(allocator, MemoryTag.WAL, 1 << 16);
+        this.encoder = new WalEncoder(allocator);
     }
 
     /** Opens a fresh segment after what the replay found, and starts the interval sync job if configured. */
@@ -294,6 +295,7 @@ public final class WalWriter implements HeadLog, AutoCloseable {
             }
             closeQuietly(ch);
             sink.release();
+            encoder.close();
         }
     }
 }

@@ -104,6 +104,40 @@ class BlockLifecycleTest {
     }
 
     @Test
+    void sourcesACrashLeftBesideTheirCompactedBlockAreRemovedAtOpenAndNotReadTwice() throws IOException {
+        Path saved = dir.resolveSibling(dir.getFileName() + "-sources");
+        try (StorageEngine s = open(1000 * HOUR)) {
+            write(s, 0, 20 * HOUR, 5);
+            s.cutBlocks(); // nine 2 h blocks
+            for (Path b : list("metrics")) { // what a crash after the merged block's rename leaves: the sources too
+                copyTree(b, saved.resolve(b.getFileName()));
+            }
+            assertThat(s.compactBlocks()).isEqualTo(4); // 3 x [6 h] then [0, 18 h)
+            assertThat(s.stats().blocks()).isEqualTo(1);
+        }
+        Path merged = onlyBlock();
+        try (Stream<Path> sources = Files.list(saved)) {
+            for (Path b : sources.toList()) {
+                copyTree(b, dir.resolve("metrics").resolve(b.getFileName()));
+            }
+        }
+        try (StorageEngine s = open(1000 * HOUR)) {
+            assertThat(s.stats().blocks()).isEqualTo(1);
+            assertThat(count(s, 0, 20 * HOUR)).isEqualTo(5 * (20 * HOUR / STEP));
+        }
+        assertThat(onlyBlock()).isEqualTo(merged);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+    }
+
+    @Test
     void retentionDeletesWholeBlocksPastTheirAge() throws IOException {
         try (StorageEngine s = open(4 * HOUR)) {
             write(s, 0, 10 * HOUR, 3);

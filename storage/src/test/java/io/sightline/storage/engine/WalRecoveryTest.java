@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -148,11 +149,20 @@ class WalRecoveryTest {
             Appender a = s.appender();
             for (int i = 0; i < perBatch; i++) {
                 Labels l = Labels.of("__name__", "load", "batch", Integer.toString(b), "i", Integer.toString(i),
-                        "pad", "some-longer-label-value-to-fill-segments-faster-" + i);
+                        "pad", incompressible(b, i)); // fills segments fast although the WAL compresses records
                 assertThat(a.append(Appender.NO_REF, l, b * 1_000L, b * 10_000.0 + i)).isPositive();
             }
             a.commit();
         }
+    }
+
+    private static String incompressible(int b, int i) {
+        Random r = new Random(b * 1_000_003L + i);
+        StringBuilder b64 = new StringBuilder();
+        for (int k = 0; k < 8; k++) {
+            b64.append(Long.toString(r.nextLong() & Long.MAX_VALUE, 36));
+        }
+        return b64.toString();
     }
 
     private static void assertBatches(Storage s, int batches, int perBatch) {

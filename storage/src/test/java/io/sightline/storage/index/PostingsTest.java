@@ -37,6 +37,30 @@ class PostingsTest {
     }
 
     @Test
+    void headPostingsMakeSeriesShareOneStringPerDistinctNameAndValue() {
+        MemPostings p = new MemPostings();
+        Labels a = Labels.of(new String("__name__"), new String("up"), new String("job"), new String("api"));
+        Labels b = Labels.of(new String("__name__"), new String("up"), new String("job"), new String("db"));
+        assertThat(a.name(0)).isNotSameAs(b.name(0));
+
+        p.add(1, a);
+        p.add(2, b);
+
+        assertThat(b.name(0)).isSameAs(a.name(0));
+        assertThat(b.value(0)).isSameAs(a.value(0));
+        assertThat(b.name(1)).isSameAs(a.name(1));
+        assertThat(b.value(1)).isEqualTo("db");
+        assertThat(b).isEqualTo(Labels.of("__name__", "up", "job", "db"));
+        assertThat(b.hashCode()).isEqualTo(Labels.of("__name__", "up", "job", "db").hashCode());
+        p.remove(1, a);
+        p.remove(2, b);
+        Labels c = Labels.of(new String("job"), new String("api"));
+        p.add(3, c);
+        assertThat(c.value(0)).isEqualTo("api");
+        assertThat(p.labelValues("job")).containsExactly("api");
+    }
+
+    @Test
     void headPostingsSelectWithPrometheusMatcherSemantics() {
         MemPostings index = new MemPostings();
         index.add(1, Labels.of("__name__", "up", "job", "a"));
