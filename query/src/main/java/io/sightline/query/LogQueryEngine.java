@@ -31,6 +31,13 @@ public interface LogQueryEngine {
      */
     boolean check(String query);
 
+    /**
+     * Compiles a log query for live tailing.
+     *
+     * @throws QueryException bad_data for a parse error, a metric query, or a selector that matches every stream
+     */
+    LogTail tail(String query);
+
     /** Evaluates {@code query} at {@code timeNanos}: a metric query returns a vector. */
     LogQueryResult instantQuery(String query, long timeNanos, int limit, boolean forward);
 }

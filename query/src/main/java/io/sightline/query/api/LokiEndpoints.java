@@ -54,7 +54,10 @@ final class LokiEndpoints {
         list.add(exact("series", GET_POST, l::series));
         list.add(exact("index/stats", GET_POST, l::indexStats));
         list.add(exact("status/buildinfo", GET, c -> buildInfo()));
-        return list.stream().map(LokiEndpoints::guarded).map(Cors::wrap).toList();
+        List<Endpoint> wrapped = new ArrayList<>(list.stream().map(LokiEndpoints::guarded).map(Cors::wrap).toList());
+        // Not wrapped: the WebSocket upgrade finds the endpoint by its handler's type.
+        wrapped.add(exact("tail", GET, new LokiTail(engine, store, clock)));
+        return wrapped;
     }
 
     private static Endpoint exact(String path, Set<String> methods, Endpoint.Handler h) {

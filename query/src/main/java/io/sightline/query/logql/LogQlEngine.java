@@ -3,6 +3,7 @@ package io.sightline.query.logql;
 import io.sightline.query.LogQueryConfig;
 import io.sightline.query.LogQueryEngine;
 import io.sightline.query.LogQueryResult;
+import io.sightline.query.LogTail;
 import io.sightline.query.QueryException;
 import io.sightline.query.Value;
 import io.sightline.storage.LogQuerier;
@@ -11,7 +12,6 @@ import io.sightline.storage.StorageException;
 import io.sightline.storage.model.Labels;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -97,10 +97,8 @@ public final class LogQlEngine implements LogQueryEngine {
 
     private List<LogQueryResult.Stream> select(Expr.LogSelector sel, long min, long max, int limit, boolean forward, QueryBudget budget) {
         Pipeline pipeline = Pipeline.compile(sel.stages());
-        Map<Map<String, String>, List<LogQueryResult.Entry>> byLabels = new LinkedHashMap<>();
-        Map<Map<String, String>, Labels> labelsOf = new LinkedHashMap<>();
+        StreamGrouper grouper = new StreamGrouper();
         LogLine line = new LogLine();
-        int[] taken = {0};
         try (LogQuerier q = store.querier(min, max)) {
             q.select(sel.matchers(), pipeline.mustContain(), forward, rec -> {
                 budget.record(rec.body().length());
@@ -108,22 +106,25 @@ public final class LogQlEngine implements LogQueryEngine {
                 if (!pipeline.process(line)) {
                     return true;
                 }
-                List<LogQueryResult.Entry> entries = byLabels.get(line.labels());
-                if (entries == null) {
-                    Map<String, String> key = Map.copyOf(line.labels());
-                    entries = new ArrayList<>();
-                    byLabels.put(key, entries);
-                    labelsOf.put(key, line.toLabels());
-                }
-                entries.add(new LogQueryResult.Entry(rec.timestampNanos(), line.line()));
-                return ++taken[0] < limit;
+                grouper.add(line);
+                return grouper.entries() < limit;
             });
         } catch (StorageException e) {
             throw bad(e.getMessage());
         }
-        List<LogQueryResult.Stream> out = new ArrayList<>(byLabels.size());
-        byLabels.forEach((k, v) -> out.add(new LogQueryResult.Stream(labelsOf.get(k), v)));
-        return out;
+        return grouper.streams();
+    }
+
+    @Override
+    public LogTail tail(String query) {
+        Expr e = Parser.parse(query);
+        if (!(e instanceof Expr.LogSelector sel)) {
+            throw bad("tailing works on log queries only, not on metric queries: " + query);
+        }
+        if (sel.matchers().stream().allMatch(io.sightline.storage.model.Matcher::matchesEmpty)) {
+            throw bad("queries require at least one label matcher that does not match the empty string, got " + sel.matchers());
+        }
+        return new TailFilter(sel);
     }
 
     private static Value toMatrix(StepSeries result, MetricEvaluator eval) {

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 
 /**
  * The log store: commits go to the WAL and then the head under one write lock; a maintenance job cuts the
@@ -46,6 +47,7 @@ public final class LogEngine implements LogStore {
     private final CopyOnWriteArrayList<Segment> segments = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService jobs;
     private final LongCounter appended;
+    private final CopyOnWriteArrayList<Consumer<List<LogRecord>>> listeners = new CopyOnWriteArrayList<>();
     private LogHead head = new LogHead();
     /** The head being written into a segment; still read by queries until the segment is published. */
     private LogHead flushing;
@@ -140,9 +142,26 @@ public final class LogEngine implements LogStore {
             lock.writeLock().unlock();
         }
         appended.add(records.size());
+        notifyListeners(records);
         if (isFull) {
             jobs.execute(this::cutIfDue);
         }
+    }
+
+    private void notifyListeners(List<LogRecord> records) {
+        for (Consumer<List<LogRecord>> l : listeners) {
+            try {
+                l.accept(records);
+            } catch (RuntimeException e) {
+                log.warn("a log store listener failed; the records are stored [error={}]", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public Subscription subscribe(Consumer<List<LogRecord>> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 
     private void maintain() {
