@@ -53,6 +53,8 @@ final class LokiEndpoints {
         list.add(new Endpoint(LABEL_PREFIX + ":name/values", GET, LABEL_PREFIX, true, l::labelValues));
         list.add(exact("series", GET_POST, l::series));
         list.add(exact("index/stats", GET_POST, l::indexStats));
+        list.add(exact("index/volume", GET_POST, l::volume));
+        list.add(exact("index/volume_range", GET_POST, l::volumeRange));
         list.add(exact("status/buildinfo", GET, c -> buildInfo()));
         List<Endpoint> wrapped = new ArrayList<>(list.stream().map(LokiEndpoints::guarded).map(Cors::wrap).toList());
         // Not wrapped: the WebSocket upgrade finds the endpoint by its handler's type.
@@ -250,7 +252,7 @@ final class LokiEndpoints {
         });
     }
 
-    /** Streams, entries and bytes a selector covers; Grafana asks before running a query. Reads the lines. */
+    /** Streams, entries and bytes a selector covers, from the page index; Grafana asks before running a query. */
     private Reply indexStats(HttpCall call) {
         String query = required(call, "query");
         long[] range = labelsRange(call);
@@ -258,10 +260,9 @@ final class LokiEndpoints {
         long[] counts = new long[3];
         try (LogQuerier q = store.querier(range[0], range[1])) {
             counts[0] = q.streams(matchers).size();
-            q.select(matchers, List.of(), true, r -> {
-                counts[1]++;
-                counts[2] += r.body().length();
-                return true;
+            q.volume(matchers, (stream, lo, hi, entries, bytes) -> {
+                counts[1] += entries;
+                counts[2] += bytes;
             });
         }
         return Reply.json(200, Map.of(), out -> {
@@ -273,6 +274,21 @@ final class LokiEndpoints {
             g.writeNumberField("bytes", counts[2]);
             g.writeEndObject();
         });
+    }
+
+    private Reply volume(HttpCall call) {
+        long[] range = labelsRange(call);
+        return LokiVolume.instant(call, store, range[0], range[1]);
+    }
+
+    private Reply volumeRange(HttpCall call) {
+        long[] range = labelsRange(call);
+        long defaultStep = Math.max(1_000_000_000L, (range[1] - range[0]) / 250 / 1_000_000_000L * 1_000_000_000L);
+        long step = LokiParams.duration(call, "step", defaultStep);
+        if (step <= 0) {
+            throw new QueryException(QueryException.ErrorType.BAD_DATA, "zero or negative query resolution step widths are not accepted. Try a positive integer");
+        }
+        return LokiVolume.range(call, store, range[0], range[1], step);
     }
 
     private static Reply buildInfo() {

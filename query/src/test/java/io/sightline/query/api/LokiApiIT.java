@@ -159,4 +159,65 @@ class LokiApiIT {
         assertThat(get("/loki/api/v1/query_range").body()).contains("missing required parameter \"query\"");
         assertThat(get("/loki/api/v1/query_range", "query", "{a=\"b\"}", "limit", "999999").statusCode()).isEqualTo(400);
     }
+
+    @Test
+    void volumeRanksServicesByBytesFromTheIndexAsDrilldownAsks() throws Exception {
+        String start = Long.toString(base - 60 * S);
+        String end = Long.toString(base + 600 * S);
+        // Logs Drilldown's service list: every service_name, largest first.
+        JsonNode v = json(get("/loki/api/v1/index/volume", "query", "{service_name=~\".+\"}", "start", start, "end", end,
+                "limit", "5000"));
+        assertThat(v.path("data").path("resultType").asText()).isEqualTo("vector");
+        JsonNode result = v.path("data").path("result");
+        assertThat(result).hasSize(2);
+        assertThat(result.get(0).path("metric").toString()).isEqualTo("{\"service_name\":\"api\"}");
+        assertThat(result.get(1).path("metric").toString()).isEqualTo("{\"service_name\":\"db\"}");
+        double api = result.get(0).path("value").get(1).asDouble();
+        double db = result.get(1).path("value").get(1).asDouble();
+        assertThat(api).isGreaterThan(db).isGreaterThan(0);
+        assertThat(result.get(0).path("value").get(0).asLong()).isEqualTo(base / S + 600);
+
+        JsonNode byEnv = json(get("/loki/api/v1/index/volume", "query", "{service_name=~\".+\"}", "start", start, "end", end,
+                "targetLabels", "env"));
+        assertThat(byEnv.path("data").path("result")).hasSize(1);
+        assertThat(byEnv.path("data").path("result").get(0).path("metric").toString()).isEqualTo("{\"env\":\"prod\"}");
+        assertThat(byEnv.path("data").path("result").get(0).path("value").get(1).asDouble()).isEqualTo(api + db);
+        JsonNode byName = json(get("/loki/api/v1/index/volume", "query", "{env=\"prod\", service_name=\"db\"}", "start", start,
+                "end", end, "aggregateBy", "labels"));
+        assertThat(byName.path("data").path("result").findValuesAsText("service_name")).containsExactly("");
+        assertThat(byName.path("data").path("result")).hasSize(2);
+        JsonNode top1 = json(get("/loki/api/v1/index/volume", "query", "{service_name=~\".+\"}", "start", start, "end", end,
+                "limit", "1"));
+        assertThat(top1.path("data").path("result")).hasSize(1);
+
+        JsonNode range = json(get("/loki/api/v1/index/volume_range", "query", "{service_name=~\".+\"}", "start",
+                Long.toString(base + 59 * S), "end", Long.toString(base + 179 * S), "step", "60"));
+        assertThat(range.path("data").path("resultType").asText()).isEqualTo("matrix");
+        double sum = 0;
+        for (JsonNode s : range.path("data").path("result")) {
+            for (JsonNode p : s.path("values")) {
+                sum += p.get(1).asDouble();
+            }
+        }
+        assertThat(sum).isEqualTo(api + db);
+        assertThat(get("/loki/api/v1/index/volume", "query", "{a=~\".*\"}").statusCode()).isEqualTo(400);
+        assertThat(get("/loki/api/v1/index/volume", "query", "{a=\"b\"}", "aggregateBy", "pods").body()).contains("aggregateBy");
+    }
+
+    @Test
+    void volumeOfHeadRecordsCountsTheirBodyBytesPerStep() throws Exception {
+        long t0 = base - 3600 * S;
+        LogAppender a = logs.appender();
+        a.append(LogRecord.line(Labels.of("service_name", "edge", "env", "staging"), t0 + 10 * S, "12345"));
+        a.append(LogRecord.line(Labels.of("service_name", "edge", "env", "staging"), t0 + 70 * S, "1234567"));
+        a.append(LogRecord.line(Labels.of("service_name", "edge", "env", "staging"), t0 + 75 * S, "12"));
+        a.commit();
+        JsonNode range = json(get("/loki/api/v1/index/volume_range", "query", "{env=\"staging\"}", "start",
+                Long.toString(t0 + 60 * S), "end", Long.toString(t0 + 120 * S), "step", "60s"));
+        JsonNode series = range.path("data").path("result");
+        assertThat(series).hasSize(1);
+        assertThat(series.get(0).path("metric").toString()).isEqualTo("{\"env\":\"staging\"}");
+        assertThat(series.get(0).path("values").toString())
+                .isEqualTo("[[" + (t0 / S + 60) + ",\"5\"],[" + (t0 / S + 120) + ",\"9\"]]");
+    }
 }

@@ -90,6 +90,38 @@ final class EngineQuerier implements LogQuerier {
         }
     }
 
+    @Override
+    public void volume(List<Matcher> matchers, VolumeVisitor visitor) {
+        for (Segment s : segments) {
+            for (int i = 0; i < s.streamCount(); i++) {
+                if (!matches(s.stream(i), matchers)) {
+                    continue;
+                }
+                for (int p = s.firstPage(i); p < s.endPage(i); p++) {
+                    long lo = s.pageMinTime(p);
+                    long hi = s.pageMaxTime(p);
+                    if (lo > max || hi < min) {
+                        continue;
+                    }
+                    long from = Math.max(lo, min);
+                    long to = Math.min(hi, max);
+                    double share = hi == lo ? 1 : (double) (to - from) / (hi - lo);
+                    visitor.span(s.stream(i), from, to, Math.round(s.pageRows(p) * share),
+                            Math.round(s.pageRawBytes(p) * share));
+                }
+            }
+        }
+        engine.readHeads(head -> {
+            for (Labels stream : head.streams().keySet()) {
+                if (matches(stream, matchers)) {
+                    for (LogRecord r : head.slice(stream, min, max)) {
+                        visitor.span(stream, r.timestampNanos(), r.timestampNanos(), 1, r.body().length());
+                    }
+                }
+            }
+        });
+    }
+
     private void forEachStream(List<Matcher> matchers, Consumer<Labels> sink) {
         for (Segment s : segments) {
             for (int i = 0; i < s.streamCount(); i++) {

@@ -214,6 +214,15 @@ final class Segment {
         return maxTime[page];
     }
 
+    int pageRows(int page) {
+        return rows[page];
+    }
+
+    /** Uncompressed bytes of the page: bodies plus the other columns (the page index has no body-only size). */
+    int pageRawBytes(int page) {
+        return rawLength[page];
+    }
+
     /**
      * Pages that may hold every needle, or {@code null} when no needle is long enough to narrow the search.
      */
