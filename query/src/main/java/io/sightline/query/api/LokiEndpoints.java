@@ -55,6 +55,11 @@ final class LokiEndpoints {
         list.add(exact("index/stats", GET_POST, l::indexStats));
         list.add(exact("index/volume", GET_POST, l::volume));
         list.add(exact("index/volume_range", GET_POST, l::volumeRange));
+        LokiDetected detected = new LokiDetected(engine, store);
+        list.add(exact("detected_fields", GET_POST, c -> detected.fields(c, l.queryRangeWindow(c))));
+        list.add(new Endpoint(LokiDetected.FIELD_PREFIX + ":name/values", GET_POST, LokiDetected.FIELD_PREFIX, true,
+                c -> detected.fieldValues(c, l.queryRangeWindow(c))));
+        list.add(exact("detected_labels", GET_POST, c -> detected.labels(c, l.labelsRange(c))));
         list.add(exact("status/buildinfo", GET, c -> buildInfo()));
         List<Endpoint> wrapped = new ArrayList<>(list.stream().map(LokiEndpoints::guarded).map(Cors::wrap).toList());
         // Not wrapped: the WebSocket upgrade finds the endpoint by its handler's type.
@@ -183,6 +188,13 @@ final class LokiEndpoints {
     private static List<Matcher> optionalSelector(HttpCall call) {
         String q = call.param("query");
         return q == null || q.isBlank() ? List.of() : LogQlEngine.selectorOf(q);
+    }
+
+    /** {@code [start, end]} defaulting as for query_range: the last hour. */
+    private long[] queryRangeWindow(HttpCall call) {
+        long end = LokiParams.time(call, "end", now());
+        long since = LokiParams.duration(call, "since", HOUR);
+        return new long[] {LokiParams.time(call, "start", end - since), end};
     }
 
     private long[] labelsRange(HttpCall call) {

@@ -1,5 +1,6 @@
 package io.sightline.query.logql;
 
+import io.sightline.query.DetectedField;
 import io.sightline.query.LogQueryConfig;
 import io.sightline.query.LogQueryEngine;
 import io.sightline.query.LogQueryResult;
@@ -113,6 +114,35 @@ public final class LogQlEngine implements LogQueryEngine {
             throw bad(e.getMessage());
         }
         return grouper.streams();
+    }
+
+    @Override
+    public List<DetectedField> detectedFields(String query, long startNanos, long endNanos, int lineLimit, int fieldLimit) {
+        if (!(Parser.parse(query) instanceof Expr.LogSelector sel)) {
+            throw bad("detected fields need a log query, not a metric query: " + query);
+        }
+        if (lineLimit <= 0 || lineLimit > config.maxEntries() * 10) {
+            throw bad("line_limit must be between 1 and " + config.maxEntries() * 10 + " (10 x logs.query.max_entries), got " + lineLimit);
+        }
+        QueryBudget budget = new QueryBudget(config.timeoutMillis());
+        Pipeline pipeline = Pipeline.compile(sel.stages());
+        FieldDetector detector = new FieldDetector();
+        LogLine line = new LogLine();
+        int[] taken = {0};
+        try (LogQuerier q = store.querier(startNanos, endNanos)) {
+            q.select(sel.matchers(), pipeline.mustContain(), false, rec -> {
+                budget.record(rec.body().length());
+                line.reset(rec);
+                if (pipeline.process(line)) {
+                    detector.add(line, rec.stream());
+                    taken[0]++;
+                }
+                return taken[0] < lineLimit;
+            });
+        } catch (StorageException e) {
+            throw bad(e.getMessage());
+        }
+        return detector.result(fieldLimit);
     }
 
     @Override

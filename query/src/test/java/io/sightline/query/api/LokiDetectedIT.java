@@ -1,0 +1,148 @@
+package io.sightline.query.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opentelemetry.api.OpenTelemetry;
+import io.sightline.query.ApiConfig;
+import io.sightline.query.ApiServer;
+import io.sightline.query.LogQueryConfig;
+import io.sightline.query.LogQueryEngine;
+import io.sightline.query.QueryConfig;
+import io.sightline.query.QueryEngines;
+import io.sightline.storage.LogAppender;
+import io.sightline.storage.LogStore;
+import io.sightline.storage.LogStoreConfig;
+import io.sightline.storage.Storage;
+import io.sightline.storage.StorageConfig;
+import io.sightline.storage.model.Labels;
+import io.sightline.storage.model.LogRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Logs Drilldown's field and label pickers: detected_fields, detected_field values and detected_labels. */
+class LokiDetectedIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long S = 1_000_000_000L;
+
+    @TempDir
+    static Path dir;
+    private static Storage storage;
+    private static LogStore logs;
+    private static ApiServer server;
+    private static long base;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        storage = Storage.open(StorageConfig.defaults(dir.resolve("metrics")), OpenTelemetry.noop().getMeter("t"));
+        logs = LogStore.open(LogStoreConfig.defaults(dir.resolve("logs")), OpenTelemetry.noop().getMeter("t"));
+        base = (System.currentTimeMillis() / 1000 - 600) * S;
+        LogAppender a = logs.appender();
+        for (int i = 0; i < 30; i++) {
+            Labels api = Labels.of("service_name", "api", "env", "prod");
+            a.append(new LogRecord(api, base + i * S, 0, 9, "INFO",
+                    "{\"status\":" + (200 + i % 3) + ",\"latency\":\"" + i + "ms\",\"user\":{\"id\":\"u" + (i % 5)
+                            + "\"},\"ok\":true,\"tags\":[1,2]}", "", "", Labels.of("pod", "api-" + (i % 2))));
+            Labels db = Labels.of("service_name", "db", "env", i % 2 == 0 ? "prod" : "dev");
+            a.append(new LogRecord(db, base + i * S, 0, 13, "WARN", "level=warn table=t" + (i % 4) + " rows=" + i
+                    + " size=" + i + "KB ratio=0." + i, "", "", Labels.EMPTY));
+        }
+        a.commit();
+        logs.cutSegment();
+        a.append(LogRecord.line(Labels.of("service_name", "api", "env", "prod"), base + 40 * S, "plain text line"));
+        a.commit();
+        server = ApiServer.start(ApiConfig.defaults().withListen("127.0.0.1", 0),
+                QueryEngines.promql(storage, QueryConfig.defaults(), OpenTelemetry.noop().getMeter("q")), storage,
+                LogQueryEngine.create(logs, LogQueryConfig.defaults()), logs, List.of(), OpenTelemetry.noop().getMeter("h"));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        logs.close();
+        storage.close();
+    }
+
+    private JsonNode get(String path, String... params) throws IOException, InterruptedException {
+        StringBuilder q = new StringBuilder("?start=" + (base - 60 * S) + "&end=" + (base + 600 * S));
+        for (int i = 0; i < params.length; i += 2) {
+            q.append('&').append(params[i]).append('=').append(URLEncoder.encode(params[i + 1], StandardCharsets.UTF_8));
+        }
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path + q))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private static Map<String, JsonNode> byLabel(JsonNode fields) {
+        Map<String, JsonNode> out = new HashMap<>();
+        fields.path("fields").forEach(f -> out.put(f.path("label").asText(), f));
+        return out;
+    }
+
+    @Test
+    void detectsJsonFieldsWithTypesPathsAndCardinalityAndMetadataWithoutParser() throws Exception {
+        // Logs Drilldown's fields request.
+        JsonNode r = get("/loki/api/v1/detected_fields", "query",
+                "{service_name=\"api\"} | json | logfmt | drop __error__, __error_details__", "limit", "1000", "line_limit", "1000");
+        Map<String, JsonNode> f = byLabel(r);
+        assertThat(r.has("status")).isFalse();
+        assertThat(r.path("limit").asInt()).isEqualTo(1000);
+        assertThat(f.get("status").path("type").asText()).isEqualTo("int");
+        assertThat(f.get("status").path("cardinality").asInt()).isEqualTo(3);
+        assertThat(f.get("status").path("parsers").toString()).isEqualTo("[\"json\"]");
+        assertThat(f.get("latency").path("type").asText()).isEqualTo("duration");
+        assertThat(f.get("ok").path("type").asText()).isEqualTo("boolean");
+        assertThat(f.get("user_id").path("jsonPath").toString()).isEqualTo("[\"user\",\"id\"]");
+        assertThat(f.get("user_id").path("cardinality").asInt()).isEqualTo(5);
+        assertThat(f.get("pod").path("parsers").isNull()).isTrue();
+        assertThat(f.get("pod").path("cardinality").asInt()).isEqualTo(2);
+        assertThat(f).containsKey("detected_level").doesNotContainKeys("service_name", "tags", "plain", "__error__");
+    }
+
+    @Test
+    void detectsLogfmtFieldsAndHonoursTheQueryFilterAndLineLimit() throws Exception {
+        Map<String, JsonNode> f = byLabel(get("/loki/api/v1/detected_fields", "query", "{service_name=\"db\"} |= \"table=t1\""));
+        assertThat(f.get("table").path("cardinality").asInt()).isEqualTo(1);
+        assertThat(f.get("rows").path("type").asText()).isEqualTo("int");
+        assertThat(f.get("size").path("type").asText()).isEqualTo("bytes");
+        assertThat(f.get("ratio").path("type").asText()).isEqualTo("float");
+        assertThat(f.get("table").path("parsers").toString()).isEqualTo("[\"logfmt\"]");
+        Map<String, JsonNode> newest = byLabel(get("/loki/api/v1/detected_fields", "query", "{service_name=\"db\"}", "line_limit", "2"));
+        assertThat(newest.get("rows").path("cardinality").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void listsTheValuesOfOneField() throws Exception {
+        JsonNode v = get("/loki/api/v1/detected_field/status/values", "query", "{service_name=\"api\"}");
+        assertThat(v.path("values").toString()).isEqualTo("[\"200\",\"201\",\"202\"]");
+        JsonNode none = get("/loki/api/v1/detected_field/nothing/values", "query", "{service_name=\"api\"}");
+        assertThat(none.toString()).isEqualTo("{}");
+    }
+
+    @Test
+    void detectedLabelsCountValuesPerStreamLabel() throws Exception {
+        JsonNode all = get("/loki/api/v1/detected_labels", "query", "{service_name=~\".+\"}");
+        assertThat(all.path("detectedLabels").toString())
+                .isEqualTo("[{\"label\":\"env\",\"cardinality\":2},{\"label\":\"service_name\",\"cardinality\":2}]");
+        JsonNode api = get("/loki/api/v1/detected_labels", "query", "{service_name=\"api\"}");
+        assertThat(api.path("detectedLabels").toString())
+                .isEqualTo("[{\"label\":\"env\",\"cardinality\":1},{\"label\":\"service_name\",\"cardinality\":1}]");
+    }
+}
