@@ -59,6 +59,10 @@ final class LokiEndpoints {
         list.add(exact("detected_fields", GET_POST, c -> detected.fields(c, l.queryRangeWindow(c))));
         list.add(new Endpoint(LokiDetected.FIELD_PREFIX + ":name/values", GET_POST, LokiDetected.FIELD_PREFIX, true,
                 c -> detected.fieldValues(c, l.queryRangeWindow(c))));
+        list.add(exact("patterns", GET_POST, c -> {
+            long[] w = l.queryRangeWindow(c);
+            return LokiPatterns.patterns(c, store, w[0], w[1]);
+        }));
         list.add(exact("detected_labels", GET_POST, c -> detected.labels(c, l.labelsRange(c))));
         list.add(exact("status/buildinfo", GET, c -> buildInfo()));
         List<Endpoint> wrapped = new ArrayList<>(list.stream().map(LokiEndpoints::guarded).map(Cors::wrap).toList());

@@ -145,4 +145,20 @@ class LokiDetectedIT {
         assertThat(api.path("detectedLabels").toString())
                 .isEqualTo("[{\"label\":\"env\",\"cardinality\":1},{\"label\":\"service_name\",\"cardinality\":1}]");
     }
+
+    @Test
+    void patternsGroupLinesThatDifferOnlyInValuesWithCountsPerStep() throws Exception {
+        JsonNode r = get("/loki/api/v1/patterns", "query", "{service_name=\"db\"}", "step", "10s");
+        assertThat(r.path("status").asText()).isEqualTo("success");
+        JsonNode data = r.path("data");
+        assertThat(data).hasSize(1);
+        assertThat(data.get(0).path("pattern").asText()).isEqualTo("level=warn table=<_> rows=<_> size=<_> ratio=<_>");
+        long total = 0;
+        for (JsonNode s : data.get(0).path("samples")) {
+            assertThat(s.get(0).isNumber()).isTrue();
+            total += s.get(1).asLong();
+        }
+        assertThat(total).isEqualTo(30);
+        assertThat(data.get(0).path("samples").get(0).toString()).isEqualTo("[" + base / S + ",10]");
+    }
 }
