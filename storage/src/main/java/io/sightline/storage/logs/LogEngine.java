@@ -131,9 +131,10 @@ public final class LogEngine implements LogStore {
         }
         long now = clock.millis();
         boolean isFull;
+        io.sightline.storage.io.ByteSink encoded = wal.encode(records); // outside the lock: requests encode in parallel
         lock.writeLock().lock();
         try {
-            wal.log(records);
+            wal.write(encoded);
             for (LogRecord r : records) {
                 head.add(r, now);
             }

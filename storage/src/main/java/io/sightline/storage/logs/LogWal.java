@@ -37,9 +37,14 @@ final class LogWal implements AutoCloseable {
     private final FileFacade files;
     private final WalSyncMode syncMode;
     private final ByteSink sink;
-    private final CRC32C crc = new CRC32C();
+    private final TaggedAllocator allocator;
+    /** Encode buffers for concurrent commits; at most {@link #POOLED_SINKS} are kept. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<ByteSink> pool = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger pooled = new java.util.concurrent.atomic.AtomicInteger();
+    private static final int POOLED_SINKS = 8;
     private volatile FileChannel channel;
     private volatile boolean isDirty;
+    private volatile boolean isClosed;
     private int number;
     private String distress;
 
@@ -48,6 +53,7 @@ final class LogWal implements AutoCloseable {
         this.files = allocator.files();
         this.syncMode = syncMode;
         this.sink = new ByteSink(allocator, MemoryTag.WAL, 1 << 16);
+        this.allocator = allocator;
     }
 
     static String name(int number) {
@@ -135,40 +141,69 @@ final class LogWal implements AutoCloseable {
         return number;
     }
 
-    /** Writes one commit; returns after the bytes are in the file (and fsynced in {@link WalSyncMode#ALWAYS}). */
-    void log(List<LogRecord> records) {
-        if (distress != null) {
-            throw new StorageException("the log WAL refuses writes after an earlier I/O failure (" + distress + "); restart");
+    /**
+     * Encodes one commit as a framed, CRC-checked record into a pooled buffer. Thread-safe: runs on the committing
+     * thread outside the engine's lock, so that concurrent requests encode in parallel; pass the result to
+     * {@link #write} under the lock, which gives the buffer back.
+     */
+    ByteSink encode(List<LogRecord> records) {
+        ByteSink out = pool.poll();
+        if (out == null) {
+            out = new ByteSink(allocator, MemoryTag.WAL, 1 << 16);
+        } else {
+            pooled.decrementAndGet();
         }
-        sink.clear();
-        int start = RecordFrames.begin(sink);
-        sink.putUvarint(records.size());
+        out.clear();
+        int start = RecordFrames.begin(out);
+        out.putUvarint(records.size());
         for (LogRecord r : records) {
-            RecordCodec.write(r, sink);
+            RecordCodec.write(r, out);
         }
-        RecordFrames.end(sink, start, crc);
-        FileChannel ch = channel;
-        long before = -1;
+        RecordFrames.end(out, start, new CRC32C());
+        return out;
+    }
+
+    private void giveBack(ByteSink encoded) {
+        encoded.clear();
+        if (!isClosed) {
+            if (pooled.incrementAndGet() <= POOLED_SINKS) {
+                pool.add(encoded);
+                return;
+            }
+            pooled.decrementAndGet();
+        }
+        encoded.release();
+    }
+
+    /** Writes one encoded commit; returns after the bytes are in the file (and fsynced in {@link WalSyncMode#ALWAYS}). */
+    void write(ByteSink encoded) {
         try {
-            before = ch.position();
-            files.writeFully(ch, sink.buffer().flip());
-            if (syncMode == WalSyncMode.ALWAYS) {
-                files.force(ch);
-            } else {
-                isDirty = true;
+            if (distress != null) {
+                throw new StorageException("the log WAL refuses writes after an earlier I/O failure (" + distress + "); restart");
             }
-        } catch (IOException e) {
+            FileChannel ch = channel;
+            long before = -1;
             try {
-                if (before >= 0) {
-                    files.truncate(ch, before);
-                    ch.position(before);
+                before = ch.position();
+                files.writeFully(ch, encoded.buffer().flip());
+                if (syncMode == WalSyncMode.ALWAYS) {
+                    files.force(ch);
+                } else {
+                    isDirty = true;
                 }
-            } catch (IOException again) {
-                distress = again.getMessage();
+            } catch (IOException e) {
+                try {
+                    if (before >= 0) {
+                        files.truncate(ch, before);
+                        ch.position(before);
+                    }
+                } catch (IOException again) {
+                    distress = again.getMessage();
+                }
+                throw new StorageException("cannot write the log WAL " + dir.resolve(name(number)) + ": " + e.getMessage(), e);
             }
-            throw new StorageException("cannot write the log WAL " + dir.resolve(name(number)) + ": " + e.getMessage(), e);
         } finally {
-            sink.clear();
+            giveBack(encoded);
         }
     }
 
@@ -211,11 +246,16 @@ final class LogWal implements AutoCloseable {
 
     @Override
     public void close() {
+        isClosed = true;
         try {
             closeChannel();
         } catch (IOException e) {
             log.warn("closing the log WAL failed [error={}]", e.getMessage());
         }
         sink.release();
+        ByteSink b;
+        while ((b = pool.poll()) != null) {
+            b.release();
+        }
     }
 }

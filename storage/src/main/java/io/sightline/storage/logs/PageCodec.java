@@ -25,8 +25,11 @@ final class PageCodec {
     private final Map<String, Integer> dict = new HashMap<>();
     private final List<String> dictOrder = new ArrayList<>();
 
-    /** Writes {@code rows[from, to)} into {@code sink} (cleared first). */
-    void encode(List<LogRecord> rows, int from, int to, ByteSink sink) {
+    /**
+     * Writes {@code rows[from, to)} into {@code sink} (cleared first); {@code bodies[i - from]} is the UTF-8 of
+     * row {@code i}'s body (the writer has it already for the trigrams).
+     */
+    void encode(List<LogRecord> rows, int from, int to, byte[][] bodies, ByteSink sink) {
         sink.clear();
         int n = to - from;
         sink.putUvarint(n);
@@ -77,14 +80,11 @@ final class PageCodec {
         for (int i = from; i < to; i++) {
             putId(rows.get(i).spanId(), sink);
         }
-        List<byte[]> bodies = new ArrayList<>(n);
-        for (int i = from; i < to; i++) {
-            byte[] b = rows.get(i).body().getBytes(StandardCharsets.UTF_8);
-            bodies.add(b);
-            sink.putUvarint(b.length);
+        for (int i = 0; i < n; i++) {
+            sink.putUvarint(bodies[i].length);
         }
-        for (byte[] b : bodies) {
-            sink.putBytes(b);
+        for (int i = 0; i < n; i++) {
+            sink.putBytes(bodies[i]);
         }
     }
 

@@ -53,14 +53,46 @@ public final class LogLevels {
 
     /**
      * Looks for {@code level=x}, {@code "level":"x"} (any case) or a bare upper-case keyword in the first 256
-     * characters. Runs per line at query time, so it scans without copying the line.
+     * characters; an earlier key in {@link #KEYS} wins over a later one, as does an earlier keyword in
+     * {@link #UPPER}. Runs per record at ingest, so it makes one pass without copying the line, testing the
+     * keys only where their first character is.
      */
     private static String fromLine(String line) {
         int limit = Math.min(line.length(), 256);
-        for (String key : KEYS) {
-            int at = indexOfIgnoreCase(line, key, limit);
-            if (at >= 0) {
-                int from = at + key.length();
+        int[] keyAt = null;
+        int upper = -1;
+        for (int i = 0; i < limit; i++) {
+            char c = line.charAt(i);
+            char lower = (char) (c | 0x20);
+            if (lower == 'l' || lower == 's' || c == '"') {
+                for (int k = 0; k < KEYS.length; k++) {
+                    String key = KEYS[k];
+                    if (key.charAt(0) == lower || key.charAt(0) == c) {
+                        if ((keyAt == null || keyAt[k] < 0) && i + key.length() <= limit
+                                && line.regionMatches(true, i, key, 0, key.length())) {
+                            if (keyAt == null) {
+                                keyAt = new int[] {-1, -1, -1, -1, -1};
+                            }
+                            keyAt[k] = i;
+                        }
+                    }
+                }
+            }
+            if (c >= 'C' && c <= 'W' && (upper < 0 || upper > 0)) {
+                for (int k = 0; k < (upper < 0 ? UPPER.length : upper); k++) {
+                    if (UPPER[k].charAt(0) == c && line.startsWith(UPPER[k], i)) {
+                        upper = k;
+                        break;
+                    }
+                }
+            }
+        }
+        if (keyAt != null) {
+            for (int k = 0; k < KEYS.length; k++) {
+                if (keyAt[k] < 0) {
+                    continue;
+                }
+                int from = keyAt[k] + KEYS[k].length();
                 if (from < limit && line.charAt(from) == '"') {
                     from++;
                 }
@@ -74,23 +106,9 @@ public final class LogLevels {
                 }
             }
         }
-        for (int k = 0; k < UPPER.length; k++) {
-            int at = line.indexOf(UPPER[k]);
-            if (at >= 0 && at < limit) {
-                return k == 1 ? "fatal" : KEYWORDS[k];
-            }
+        if (upper >= 0) {
+            return upper == 1 ? "fatal" : KEYWORDS[upper];
         }
         return "unknown";
-    }
-
-    private static int indexOfIgnoreCase(String s, String key, int limit) {
-        char first = key.charAt(0);
-        for (int i = 0; i + key.length() <= limit; i++) {
-            char c = s.charAt(i);
-            if ((c == first || Character.toLowerCase(c) == first) && s.regionMatches(true, i, key, 0, key.length())) {
-                return i;
-            }
-        }
-        return -1;
     }
 }
