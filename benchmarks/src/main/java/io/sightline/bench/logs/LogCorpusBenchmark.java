@@ -129,6 +129,7 @@ public final class LogCorpusBenchmark {
                 URI uri = URI.create("http://127.0.0.1:" + ingest.httpPort() + "/v1/logs");
                 HttpClient http = HttpClient.newHttpClient();
                 AtomicInteger next = new AtomicInteger();
+                long cpu0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 Thread[] threads = new Thread[senders];
                 for (int i = 0; i < senders; i++) {
@@ -143,14 +144,19 @@ public final class LogCorpusBenchmark {
                     t.join();
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("ingest: %.1f s, %.1f MB/s of log text, %,.0f lines/s (%d senders)%n", seconds,
-                        bodyBytes / 1e6 / seconds, lines / seconds, senders);
+                double cpu = (processCpuNanos() - cpu0) / 1e9;
+                // CPU per MB is what the shared machine cannot distort: wall time there depends on others' load.
+                System.out.printf("ingest: %.1f s, %.1f MB/s of log text, %,.0f lines/s (%d senders); process CPU %.1f s ="
+                        + " %.1f MB per CPU-second (senders and cuts included), load average %.1f%n", seconds,
+                        bodyBytes / 1e6 / seconds, lines / seconds, senders, cpu, bodyBytes / 1e6 / cpu,
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             } finally {
                 ingest.close();
             }
             long t1 = System.nanoTime();
+            long cpu1 = processCpuNanos();
             logs.cutSegment();
-            System.out.printf("final cut: %.1f s%n", (System.nanoTime() - t1) / 1e9);
+            System.out.printf("final cut: %.1f s (CPU %.1f s)%n", (System.nanoTime() - t1) / 1e9, (processCpuNanos() - cpu1) / 1e9);
 
             // 3. Disk.
             long disk = treeSize(dir.resolve("data/logs"));
@@ -252,6 +258,11 @@ public final class LogCorpusBenchmark {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static double medianMillis(int runs, Runnable r) {

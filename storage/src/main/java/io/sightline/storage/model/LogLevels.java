@@ -48,67 +48,61 @@ public final class LogLevels {
         };
     }
 
-    private static final String[] KEYS = {"level=", "\"level\":\"", "\"level\": \"", "lvl=", "severity="};
+    /** Key names, each in the spellings looked for (lower, capitalised, upper case). */
+    private static final String[][] KEYS = {
+            {"level", "Level", "LEVEL"}, {"lvl", "Lvl", "LVL"}, {"severity", "Severity", "SEVERITY"}};
     private static final String[] UPPER = {"FATAL", "CRITICAL", "ERROR", "WARN", "INFO", "DEBUG", "TRACE"};
+    private static final int SCAN_CHARS = 256;
 
     /**
-     * Looks for {@code level=x}, {@code "level":"x"} (any case) or a bare upper-case keyword in the first 256
-     * characters; an earlier key in {@link #KEYS} wins over a later one, as does an earlier keyword in
-     * {@link #UPPER}. Runs per record at ingest, so it makes one pass without copying the line, testing the
-     * keys only where their first character is.
+     * Looks in the first 256 characters for {@code level=x} or {@code "level":"x"} ({@code lvl} and
+     * {@code severity} too, in lower, capitalised or upper case; an earlier key name wins), else for a bare
+     * upper-case keyword (an earlier one in {@link #UPPER} wins). Runs per record at ingest, so it only uses
+     * {@link String#indexOf(String, int, int)}, which the JIT vectorises, and copies nothing but the level word.
      */
     private static String fromLine(String line) {
-        int limit = Math.min(line.length(), 256);
-        int[] keyAt = null;
-        int upper = -1;
-        for (int i = 0; i < limit; i++) {
-            char c = line.charAt(i);
-            char lower = (char) (c | 0x20);
-            if (lower == 'l' || lower == 's' || c == '"') {
-                for (int k = 0; k < KEYS.length; k++) {
-                    String key = KEYS[k];
-                    if (key.charAt(0) == lower || key.charAt(0) == c) {
-                        if ((keyAt == null || keyAt[k] < 0) && i + key.length() <= limit
-                                && line.regionMatches(true, i, key, 0, key.length())) {
-                            if (keyAt == null) {
-                                keyAt = new int[] {-1, -1, -1, -1, -1};
-                            }
-                            keyAt[k] = i;
-                        }
+        int limit = Math.min(line.length(), SCAN_CHARS);
+        for (String[] spellings : KEYS) {
+            for (String key : spellings) {
+                int at = line.indexOf(key, 0, limit);
+                while (at >= 0) {
+                    String l = valueAfter(line, at, key.length(), limit);
+                    if (l != null) {
+                        return l;
                     }
-                }
-            }
-            if (c >= 'C' && c <= 'W' && (upper < 0 || upper > 0)) {
-                for (int k = 0; k < (upper < 0 ? UPPER.length : upper); k++) {
-                    if (UPPER[k].charAt(0) == c && line.startsWith(UPPER[k], i)) {
-                        upper = k;
-                        break;
-                    }
+                    at = line.indexOf(key, at + 1, limit);
                 }
             }
         }
-        if (keyAt != null) {
-            for (int k = 0; k < KEYS.length; k++) {
-                if (keyAt[k] < 0) {
-                    continue;
-                }
-                int from = keyAt[k] + KEYS[k].length();
-                if (from < limit && line.charAt(from) == '"') {
-                    from++;
-                }
-                int to = from;
-                while (to < limit && Character.isLetter(line.charAt(to))) {
-                    to++;
-                }
-                String l = normalise(line.substring(from, to));
-                if (l != null) {
-                    return l;
-                }
+        for (int k = 0; k < UPPER.length; k++) {
+            if (line.indexOf(UPPER[k], 0, Math.min(line.length(), limit + UPPER[k].length() - 1)) >= 0) {
+                return k == 1 ? "fatal" : KEYWORDS[k];
             }
-        }
-        if (upper >= 0) {
-            return upper == 1 ? "fatal" : KEYWORDS[upper];
         }
         return "unknown";
+    }
+
+    /** The level of {@code key=x} or {@code "key":"x"} / {@code "key": "x"} at {@code at}, else null. */
+    private static String valueAfter(String line, int at, int keyLength, int limit) {
+        int from = at + keyLength;
+        if (from < limit && line.charAt(from) == '=') {
+            from++;
+        } else if (at > 0 && line.charAt(at - 1) == '"' && from + 1 < limit && line.charAt(from) == '"'
+                && line.charAt(from + 1) == ':') {
+            from += 2;
+            if (from < limit && line.charAt(from) == ' ') {
+                from++;
+            }
+        } else {
+            return null;
+        }
+        if (from < limit && line.charAt(from) == '"') {
+            from++;
+        }
+        int to = from;
+        while (to < limit && Character.isLetter(line.charAt(to))) {
+            to++;
+        }
+        return to == from ? null : normalise(line.substring(from, to));
     }
 }

@@ -36,5 +36,7 @@ class LogLevelsTest {
         check("severity=debug level=error", "error");
         check("INFO then ERROR", "error");
         check("level=bogus lvl=warn", "warn");
+        check("severity=debug LEVEL=error", "error");
+        check("{\"levels\":3,\"level\":\"warn\"}", "warn");
     }
 }
