@@ -163,6 +163,11 @@ final class LogWal implements AutoCloseable {
         return out;
     }
 
+    /** Gives back an encoded commit that will not be written. */
+    void discard(ByteSink encoded) {
+        giveBack(encoded);
+    }
+
     private void giveBack(ByteSink encoded) {
         encoded.clear();
         if (!isClosed) {

@@ -181,6 +181,15 @@ final class Segment {
         return file.size();
     }
 
+    /** Uncompressed bytes of all pages. */
+    long rawBytes() {
+        long n = 0;
+        for (int r : rawLength) {
+            n += r;
+        }
+        return n;
+    }
+
     int streamCount() {
         return streams.length;
     }

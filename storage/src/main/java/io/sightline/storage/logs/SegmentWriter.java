@@ -45,8 +45,13 @@ final class SegmentWriter {
      * @param walNumber the WAL file number at which records not in this segment start
      */
     Path write(Path dir, int walNumber, Map<Labels, List<LogRecord>> streams) throws IOException {
-        Path target = dir.resolve(SegmentFormat.dirName(walNumber));
-        Path tmp = dir.resolve(SegmentFormat.dirName(walNumber) + SegmentFormat.TMP_SUFFIX);
+        return write(dir, SegmentFormat.dirName(walNumber), streams);
+    }
+
+    /** Writes {@code streams} as the segment directory {@code dir/name} (through {@code name.tmp}). */
+    Path write(Path dir, String name, Map<Labels, List<LogRecord>> streams) throws IOException {
+        Path target = dir.resolve(name);
+        Path tmp = dir.resolve(name + SegmentFormat.TMP_SUFFIX);
         files.deleteRecursively(tmp);
         files.createDirectories(tmp);
         TreeMap<Labels, List<LogRecord>> sorted = new TreeMap<>(streams);
