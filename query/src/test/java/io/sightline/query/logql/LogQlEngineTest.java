@@ -152,4 +152,43 @@ class LogQlEngineTest {
         assertThatThrownBy(() -> engine.rangeQuery("{a=\"b\"}", 0, S, S, 100_000, true))
                 .hasMessageContaining("limit must be between 1 and 5000");
     }
+
+    private Map<String, Double> vector(String q) {
+        Value v = engine.instantQuery(q, 1059 * S + S / 2, 100, true).metric();
+        Map<String, Double> out = new TreeMap<>();
+        for (Value.Sample x : ((Value.Vector) v).samples()) {
+            out.put(x.labels().toString(), x.value());
+        }
+        return out;
+    }
+
+    @Test
+    void vectorMatchingWithIgnoringAndGroupLeftGivesTheShareOfEachLevel() {
+        String perLevel = "sum by (service_name, detected_level) (count_over_time({env=\"prod\"}[1m]))";
+        String perService = "sum by (service_name) (count_over_time({env=\"prod\"}[1m]))";
+        assertThat(vector(perLevel + " / ignoring(detected_level) group_left " + perService)).isEqualTo(Map.of(
+                "{detected_level=\"error\", service_name=\"api\"}", 0.1,
+                "{detected_level=\"info\", service_name=\"api\"}", 0.9,
+                "{detected_level=\"info\", service_name=\"web\"}", 1.0));
+        assertThat(vector(perService + " / on(service_name) group_right " + perLevel))
+                .containsEntry("{detected_level=\"error\", service_name=\"api\"}", 10.0);
+        assertThatThrownBy(() -> vector(perLevel + " / ignoring(detected_level) " + perService))
+                .isInstanceOf(QueryException.class).hasMessageContaining("many-to-one matching must be explicit");
+        assertThatThrownBy(() -> vector(perLevel + " / ignoring(detected_level) group_right " + perService))
+                .isInstanceOf(QueryException.class).hasMessageContaining("many-to-many matching not allowed");
+    }
+
+    @Test
+    void vectorMatchingWithOnKeepsOnlyTheMatchedLabels() {
+        assertThat(vector("sum by (service_name) (count_over_time({env=\"prod\"}[1m])) / on(service_name) "
+                + "sum by (service_name, env) (count_over_time({env=\"prod\"}[1m]))"))
+                .isEqualTo(Map.of("{service_name=\"api\"}", 1.0, "{service_name=\"web\"}", 1.0));
+        assertThat(vector("sum by (service_name, detected_level) (count_over_time({env=\"prod\"}[1m])) and on(service_name) "
+                + "sum by (service_name) (count_over_time({service_name=\"web\"}[1m]))"))
+                .isEqualTo(Map.of("{detected_level=\"info\", service_name=\"web\"}", 30.0));
+        assertThat(vector("sum by (service_name, detected_level) (count_over_time({env=\"prod\"}[1m])) unless ignoring(detected_level) "
+                + "sum by (service_name) (count_over_time({service_name=\"web\"}[1m]))")).hasSize(2);
+        assertThatThrownBy(() -> engine.check("count_over_time({a=\"b\"}[1m]) and on(a) group_left count_over_time({a=\"b\"}[1m])"))
+                .isInstanceOf(QueryException.class).hasMessageContaining("group_left cannot be used with and");
+    }
 }
