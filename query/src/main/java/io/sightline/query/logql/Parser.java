@@ -388,14 +388,25 @@ public final class Parser {
                 }
                 case "drop", "keep" -> {
                     take();
-                    List<String> labels = new ArrayList<>();
+                    List<Stage.LabelMatch> labels = new ArrayList<>();
                     do {
                         if (peek().is(COMMA)) {
                             take();
                         }
-                        labels.add(expect(IDENT, "a label name").text());
+                        String name = expect(IDENT, "a label name").text();
                         if (peek().is(EQ) || peek().is(NEQ) || peek().is(RE) || peek().is(NRE)) {
-                            throw Lexer.error("drop/keep with matchers is not supported; list label names", peek().pos());
+                            Token op = take();
+                            Token value = expect(STRING, "a quoted value after " + name + op.text());
+                            if (op.is(RE) || op.is(NRE)) {
+                                try {
+                                    java.util.regex.Pattern.compile(value.text());
+                                } catch (java.util.regex.PatternSyntaxException e) {
+                                    throw Lexer.error("invalid regular expression \"" + value.text() + "\": " + e.getDescription(), value.pos());
+                                }
+                            }
+                            labels.add(new Stage.LabelMatch(name, op.text(), value.text()));
+                        } else {
+                            labels.add(new Stage.LabelMatch(name, "", ""));
                         }
                     } while (peek().is(COMMA));
                     return new Stage.DropKeep(t.text().equals("keep"), List.copyOf(labels));
