@@ -36,33 +36,17 @@ final class LokiDetected {
         this.store = store;
     }
 
-    private static int positive(HttpCall call, String param, int defaultValue) {
-        String v = call.param(param);
-        if (v == null || v.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw LokiParams.invalid(param, v, "must be a positive integer");
-    }
-
     private List<DetectedField> detect(HttpCall call, long[] range) {
         String query = call.param("query");
         if (query == null || query.isBlank()) {
             throw new QueryException(QueryException.ErrorType.BAD_DATA, "missing required parameter \"query\"");
         }
-        return engine.detectedFields(query, range[0], range[1], positive(call, "line_limit", DEFAULT_LINE_LIMIT),
-                positive(call, "limit", DEFAULT_LIMIT));
+        return engine.detectedFields(query, range[0], range[1], LokiParams.positive(call, "line_limit", DEFAULT_LINE_LIMIT),
+                LokiParams.positive(call, "limit", DEFAULT_LIMIT));
     }
 
     Reply fields(HttpCall call, long[] range) {
-        int limit = positive(call, "limit", DEFAULT_LIMIT);
+        int limit = LokiParams.positive(call, "limit", DEFAULT_LIMIT);
         List<DetectedField> fields = detect(call, range);
         return Reply.json(200, Map.of(), out -> {
             var g = out.gen();
@@ -99,7 +83,7 @@ final class LokiDetected {
             return new Reply(404, "text/plain; charset=utf-8", Map.of(), "404 page not found\n".getBytes(), null);
         }
         String name = rest.substring(0, rest.length() - "/values".length());
-        int limit = positive(call, "limit", DEFAULT_LIMIT);
+        int limit = LokiParams.positive(call, "limit", DEFAULT_LIMIT);
         TreeSet<String> values = new TreeSet<>();
         for (DetectedField f : detect(call, range)) {
             if (f.label().equals(name)) {

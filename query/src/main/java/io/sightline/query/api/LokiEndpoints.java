@@ -140,23 +140,8 @@ final class LokiEndpoints {
             int entries = 0;
             if (r.isStreams()) {
                 g.writeStringField("resultType", "streams");
-                g.writeArrayFieldStart("result");
-                for (LogQueryResult.Stream s : r.streams()) {
-                    g.writeStartObject();
-                    g.writeFieldName("stream");
-                    out.labels(s.labels());
-                    g.writeArrayFieldStart("values");
-                    for (LogQueryResult.Entry e : s.entries()) {
-                        g.writeStartArray();
-                        g.writeString(Long.toString(e.timestampNanos()));
-                        g.writeString(e.line());
-                        g.writeEndArray();
-                        entries++;
-                    }
-                    g.writeEndArray();
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
+                g.writeFieldName("result");
+                entries = LokiTail.writeStreams(out, r.streams());
             } else {
                 g.writeStringField("resultType", r.metric().resultType());
                 g.writeFieldName("result");

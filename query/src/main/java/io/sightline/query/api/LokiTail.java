@@ -269,28 +269,38 @@ final class LokiTail implements SocketHandler {
         return b.length <= 120 ? reason : new String(b, 0, 120, StandardCharsets.UTF_8);
     }
 
+    /** Loki's {@code [{"stream":{...},"values":[["<ns>","<line>"],...]},...]}; returns the number of entries. */
+    static int writeStreams(JsonOut out, List<LogQueryResult.Stream> streams) throws IOException {
+        var g = out.gen();
+        int entries = 0;
+        g.writeStartArray();
+        for (LogQueryResult.Stream s : streams) {
+            g.writeStartObject();
+            g.writeFieldName("stream");
+            out.labels(s.labels());
+            g.writeArrayFieldStart("values");
+            for (LogQueryResult.Entry e : s.entries()) {
+                g.writeStartArray();
+                g.writeString(Long.toString(e.timestampNanos()));
+                g.writeString(e.line());
+                g.writeEndArray();
+                entries++;
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        return entries;
+    }
+
     /** Loki's tail message. */
     static byte[] message(List<LogQueryResult.Stream> streams, List<LogRecord> dropped) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (JsonOut out = new JsonOut(bytes)) {
             var g = out.gen();
             g.writeStartObject();
-            g.writeArrayFieldStart("streams");
-            for (LogQueryResult.Stream s : streams) {
-                g.writeStartObject();
-                g.writeFieldName("stream");
-                out.labels(s.labels());
-                g.writeArrayFieldStart("values");
-                for (LogQueryResult.Entry e : s.entries()) {
-                    g.writeStartArray();
-                    g.writeString(Long.toString(e.timestampNanos()));
-                    g.writeString(e.line());
-                    g.writeEndArray();
-                }
-                g.writeEndArray();
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            g.writeFieldName("streams");
+            writeStreams(out, streams);
             if (!dropped.isEmpty()) {
                 g.writeArrayFieldStart("dropped_entries");
                 for (LogRecord r : dropped) {

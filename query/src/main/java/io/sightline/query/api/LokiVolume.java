@@ -80,22 +80,6 @@ final class LokiVolume {
         return new Grouping(List.copyOf(targets), byName);
     }
 
-    private static int limit(HttpCall call) {
-        String v = call.param("limit");
-        if (v == null || v.isEmpty()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw LokiParams.invalid("limit", v, "must be a positive integer");
-    }
-
     /** {@code volume}: one sample per series at {@code end}, the bytes over [start, end]. */
     static Reply instant(HttpCall call, LogStore store, long start, long end) {
         List<Matcher> matchers = selector(call);
@@ -109,7 +93,7 @@ final class LokiVolume {
             });
         }
         long ms = Math.floorDiv(end, 1_000_000L);
-        List<Map.Entry<Labels, double[]>> top = largest(totals, limit(call), v -> v[0]);
+        List<Map.Entry<Labels, double[]>> top = largest(totals, LokiParams.positive(call, "limit", DEFAULT_LIMIT), v -> v[0]);
         return reply("vector", out -> {
             for (Map.Entry<Labels, double[]> e : top) {
                 out.gen().writeStartObject();
@@ -166,7 +150,7 @@ final class LokiVolume {
             });
         }
         series.values().forEach(v -> v[n] = Arrays.stream(v, 0, n).sum()); // the total, for ranking
-        List<Map.Entry<Labels, double[]>> top = largest(series, limit(call), v -> v[n]);
+        List<Map.Entry<Labels, double[]>> top = largest(series, LokiParams.positive(call, "limit", DEFAULT_LIMIT), v -> v[n]);
         return reply("matrix", out -> {
             for (Map.Entry<Labels, double[]> e : top) {
                 out.gen().writeStartObject();

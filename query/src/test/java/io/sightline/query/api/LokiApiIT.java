@@ -2,18 +2,8 @@ package io.sightline.query.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.opentelemetry.api.OpenTelemetry;
-import io.sightline.query.ApiConfig;
-import io.sightline.query.ApiServer;
-import io.sightline.query.LogQueryConfig;
-import io.sightline.query.LogQueryEngine;
-import io.sightline.query.QueryConfig;
-import io.sightline.query.QueryEngines;
 import io.sightline.storage.LogAppender;
 import io.sightline.storage.LogStore;
-import io.sightline.storage.LogStoreConfig;
-import io.sightline.storage.Storage;
-import io.sightline.storage.StorageConfig;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.LogRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -22,15 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,44 +25,33 @@ class LokiApiIT {
 
     @TempDir
     static Path dir;
-    private static Storage storage;
+    private static LokiTestServer server;
     private static LogStore logs;
-    private static ApiServer server;
     private static long base;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
-        storage = Storage.open(StorageConfig.defaults(dir.resolve("metrics")), OpenTelemetry.noop().getMeter("t"));
-        logs = LogStore.open(LogStoreConfig.defaults(dir.resolve("logs")), OpenTelemetry.noop().getMeter("t"));
         base = (System.currentTimeMillis() / 1000 - 600) * S;
-        LogAppender a = logs.appender();
-        for (int i = 0; i < 120; i++) {
-            Labels stream = Labels.of("service_name", i % 3 == 0 ? "db" : "api", "env", "prod");
-            a.append(new LogRecord(stream, base + i * S, 0, i % 10 == 0 ? 17 : 9, i % 10 == 0 ? "ERROR" : "INFO",
-                    "request " + i + " took " + (i % 7) + "ms", "", "", Labels.EMPTY));
-        }
-        a.commit();
-        logs.cutSegment();
-        server = ApiServer.start(ApiConfig.defaults().withListen("127.0.0.1", 0),
-                QueryEngines.promql(storage, QueryConfig.defaults(), OpenTelemetry.noop().getMeter("q")), storage,
-                LogQueryEngine.create(logs, LogQueryConfig.defaults()), logs, List.of(), OpenTelemetry.noop().getMeter("h"));
+        server = new LokiTestServer(dir, store -> {
+            LogAppender a = store.appender();
+            for (int i = 0; i < 120; i++) {
+                Labels stream = Labels.of("service_name", i % 3 == 0 ? "db" : "api", "env", "prod");
+                a.append(new LogRecord(stream, base + i * S, 0, i % 10 == 0 ? 17 : 9, i % 10 == 0 ? "ERROR" : "INFO",
+                        "request " + i + " took " + (i % 7) + "ms", "", "", Labels.EMPTY));
+            }
+            a.commit();
+            store.cutSegment();
+        });
+        logs = server.logs();
     }
 
     @AfterAll
     static void stop() {
         server.close();
-        logs.close();
-        storage.close();
     }
 
     private HttpResponse<String> get(String path, String... params) throws IOException, InterruptedException {
-        StringBuilder q = new StringBuilder();
-        for (int i = 0; i < params.length; i += 2) {
-            q.append(q.isEmpty() ? '?' : '&').append(params[i]).append('=').append(URLEncoder.encode(params[i + 1], StandardCharsets.UTF_8));
-        }
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path + q)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return server.get(path, params);
     }
 
     private static JsonNode json(HttpResponse<String> r) throws IOException {

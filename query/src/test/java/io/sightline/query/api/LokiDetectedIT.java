@@ -2,18 +2,7 @@ package io.sightline.query.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.opentelemetry.api.OpenTelemetry;
-import io.sightline.query.ApiConfig;
-import io.sightline.query.ApiServer;
-import io.sightline.query.LogQueryConfig;
-import io.sightline.query.LogQueryEngine;
-import io.sightline.query.QueryConfig;
-import io.sightline.query.QueryEngines;
 import io.sightline.storage.LogAppender;
-import io.sightline.storage.LogStore;
-import io.sightline.storage.LogStoreConfig;
-import io.sightline.storage.Storage;
-import io.sightline.storage.StorageConfig;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.LogRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -22,15 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,50 +25,43 @@ class LokiDetectedIT {
 
     @TempDir
     static Path dir;
-    private static Storage storage;
-    private static LogStore logs;
-    private static ApiServer server;
+    private static LokiTestServer server;
     private static long base;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
-        storage = Storage.open(StorageConfig.defaults(dir.resolve("metrics")), OpenTelemetry.noop().getMeter("t"));
-        logs = LogStore.open(LogStoreConfig.defaults(dir.resolve("logs")), OpenTelemetry.noop().getMeter("t"));
         base = (System.currentTimeMillis() / 1000 - 600) * S;
-        LogAppender a = logs.appender();
-        for (int i = 0; i < 30; i++) {
-            Labels api = Labels.of("service_name", "api", "env", "prod");
-            a.append(new LogRecord(api, base + i * S, 0, 9, "INFO",
-                    "{\"status\":" + (200 + i % 3) + ",\"latency\":\"" + i + "ms\",\"user\":{\"id\":\"u" + (i % 5)
-                            + "\"},\"ok\":true,\"tags\":[1,2]}", "", "", Labels.of("pod", "api-" + (i % 2))));
-            Labels db = Labels.of("service_name", "db", "env", i % 2 == 0 ? "prod" : "dev");
-            a.append(new LogRecord(db, base + i * S, 0, 13, "WARN", "level=warn table=t" + (i % 4) + " rows=" + i
-                    + " size=" + i + "KB ratio=0." + i, "", "", Labels.EMPTY));
-        }
-        a.commit();
-        logs.cutSegment();
-        a.append(LogRecord.line(Labels.of("service_name", "api", "env", "prod"), base + 40 * S, "plain text line"));
-        a.commit();
-        server = ApiServer.start(ApiConfig.defaults().withListen("127.0.0.1", 0),
-                QueryEngines.promql(storage, QueryConfig.defaults(), OpenTelemetry.noop().getMeter("q")), storage,
-                LogQueryEngine.create(logs, LogQueryConfig.defaults()), logs, List.of(), OpenTelemetry.noop().getMeter("h"));
+        server = new LokiTestServer(dir, logs -> {
+            LogAppender a = logs.appender();
+            for (int i = 0; i < 30; i++) {
+                Labels api = Labels.of("service_name", "api", "env", "prod");
+                a.append(new LogRecord(api, base + i * S, 0, 9, "INFO",
+                        "{\"status\":" + (200 + i % 3) + ",\"latency\":\"" + i + "ms\",\"user\":{\"id\":\"u" + (i % 5)
+                                + "\"},\"ok\":true,\"tags\":[1,2]}", "", "", Labels.of("pod", "api-" + (i % 2))));
+                Labels db = Labels.of("service_name", "db", "env", i % 2 == 0 ? "prod" : "dev");
+                a.append(new LogRecord(db, base + i * S, 0, 13, "WARN", "level=warn table=t" + (i % 4) + " rows=" + i
+                        + " size=" + i + "KB ratio=0." + i, "", "", Labels.EMPTY));
+            }
+            a.commit();
+            logs.cutSegment();
+            a.append(LogRecord.line(Labels.of("service_name", "api", "env", "prod"), base + 40 * S, "plain text line"));
+            a.commit();
+        });
     }
 
     @AfterAll
     static void stop() {
         server.close();
-        logs.close();
-        storage.close();
     }
 
     private JsonNode get(String path, String... params) throws IOException, InterruptedException {
-        StringBuilder q = new StringBuilder("?start=" + (base - 60 * S) + "&end=" + (base + 600 * S));
-        for (int i = 0; i < params.length; i += 2) {
-            q.append('&').append(params[i]).append('=').append(URLEncoder.encode(params[i + 1], StandardCharsets.UTF_8));
-        }
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path + q))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        String[] all = new String[params.length + 4];
+        all[0] = "start";
+        all[1] = Long.toString(base - 60 * S);
+        all[2] = "end";
+        all[3] = Long.toString(base + 600 * S);
+        System.arraycopy(params, 0, all, 4, params.length);
+        HttpResponse<String> r = server.get(path, all);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }

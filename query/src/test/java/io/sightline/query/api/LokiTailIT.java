@@ -2,18 +2,8 @@ package io.sightline.query.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.opentelemetry.api.OpenTelemetry;
-import io.sightline.query.ApiConfig;
-import io.sightline.query.ApiServer;
-import io.sightline.query.LogQueryConfig;
-import io.sightline.query.LogQueryEngine;
-import io.sightline.query.QueryConfig;
-import io.sightline.query.QueryEngines;
 import io.sightline.storage.LogAppender;
 import io.sightline.storage.LogStore;
-import io.sightline.storage.LogStoreConfig;
-import io.sightline.storage.Storage;
-import io.sightline.storage.StorageConfig;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.LogRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -22,13 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,27 +32,20 @@ class LokiTailIT {
 
     @TempDir
     Path dir;
-    private Storage storage;
+    private LokiTestServer server;
     private LogStore logs;
-    private ApiServer server;
-    private final HttpClient http = HttpClient.newHttpClient();
     private final List<WebSocket> sockets = new ArrayList<>();
 
     @BeforeEach
     void start() {
-        storage = Storage.open(StorageConfig.defaults(dir.resolve("metrics")), OpenTelemetry.noop().getMeter("t"));
-        logs = LogStore.open(LogStoreConfig.defaults(dir.resolve("logs")), OpenTelemetry.noop().getMeter("t"));
-        server = ApiServer.start(ApiConfig.defaults().withListen("127.0.0.1", 0),
-                QueryEngines.promql(storage, QueryConfig.defaults(), OpenTelemetry.noop().getMeter("q")), storage,
-                LogQueryEngine.create(logs, LogQueryConfig.defaults()), logs, List.of(), OpenTelemetry.noop().getMeter("h"));
+        server = new LokiTestServer(dir, store -> { });
+        logs = server.logs();
     }
 
     @AfterEach
     void stop() {
         sockets.forEach(WebSocket::abort);
         server.close();
-        logs.close();
-        storage.close();
     }
 
     private void append(String service, String... lines) {
@@ -103,17 +82,9 @@ class LokiTailIT {
 
     private Collector connect(String... params) throws Exception {
         Collector c = new Collector();
-        sockets.add(http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/loki/api/v1/tail"
-                + query(params)), c).get(30, TimeUnit.SECONDS));
+        sockets.add(server.http().newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/loki/api/v1/tail"
+                + LokiTestServer.query(params)), c).get(30, TimeUnit.SECONDS));
         return c;
-    }
-
-    private static String query(String... params) {
-        StringBuilder q = new StringBuilder();
-        for (int i = 0; i < params.length; i += 2) {
-            q.append(q.isEmpty() ? '?' : '&').append(params[i]).append('=').append(URLEncoder.encode(params[i + 1], StandardCharsets.UTF_8));
-        }
-        return q.toString();
     }
 
     private static List<String> lines(JsonNode message) {
@@ -174,8 +145,7 @@ class LokiTailIT {
 
     @Test
     void aPlainRequestIsToldToUpgrade() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                + "/loki/api/v1/tail" + query("query", "{service_name=\"api\"}"))).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = server.get("/loki/api/v1/tail", "query", "{service_name=\"api\"}");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("WebSocket");
     }
