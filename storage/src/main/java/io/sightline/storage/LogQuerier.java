@@ -18,8 +18,8 @@ public interface LogQuerier extends AutoCloseable {
 
     /**
      * Visits records of the streams matching every matcher, in timestamp order ({@code forward}: oldest
-     * first), skipping pages that cannot hold every one of {@code mustContain} (case-sensitive substrings;
-     * a hint: callers still filter each line).
+     * first), and only those whose body contains every one of {@code mustContain} (case-sensitive substrings):
+     * pages that cannot hold them are not read, and rows without them are not decoded.
      *
      * @throws StorageException when no matcher excludes the empty string (as in Loki)
      */

@@ -51,6 +51,8 @@ final class EngineQuerier implements LogQuerier {
         List<RecordCursor> cursors = new ArrayList<>();
         // Cursors decode one page at a time and copy rows out, so they can share one buffer.
         Segment.PageScratch scratch = new Segment.PageScratch();
+        // mustContain holds for every line the caller keeps, so rows without it need not become records at all.
+        byte[][] needles = mustContain.stream().map(m -> m.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toArray(byte[][]::new);
         for (Segment s : segments) {
             RoaringBitmap candidates = mustContain.isEmpty() ? null : s.candidatePages(mustContain);
             if (candidates != null && candidates.isEmpty()) {
@@ -58,14 +60,14 @@ final class EngineQuerier implements LogQuerier {
             }
             for (int i = 0; i < s.streamCount(); i++) {
                 if (matches(s.stream(i), matchers) && s.streamOverlaps(i, min, max)) {
-                    cursors.add(new SegmentCursor(s, i, min, max, forward, candidates, scratch));
+                    cursors.add(new SegmentCursor(s, i, min, max, forward, candidates, scratch, needles));
                 }
             }
         }
         engine.readHeads(head -> {
             for (Labels stream : head.streams().keySet()) {
                 if (matches(stream, matchers)) {
-                    LogRecord[] slice = head.slice(stream, min, max);
+                    LogRecord[] slice = withAll(head.slice(stream, min, max), mustContain);
                     if (slice.length > 0) {
                         cursors.add(RecordCursor.of(slice, forward));
                     }
@@ -120,6 +122,14 @@ final class EngineQuerier implements LogQuerier {
                 }
             }
         });
+    }
+
+    private static LogRecord[] withAll(LogRecord[] records, List<String> mustContain) {
+        if (mustContain.isEmpty()) {
+            return records;
+        }
+        return java.util.Arrays.stream(records).filter(r -> mustContain.stream().allMatch(r.body()::contains))
+                .toArray(LogRecord[]::new);
     }
 
     private void forEachStream(List<Matcher> matchers, Consumer<Labels> sink) {
