@@ -175,10 +175,17 @@ public final class LogCorpusBenchmark {
                 LogQueryResult r = engine.rangeQuery(needleQuery, startNanos, end, 60_000_000_000L, 5000, false);
                 found[0] = r.streams().stream().mapToLong(s -> s.entries().size()).sum();
             });
+            // CPU too: on the shared machine wall times swing with others' load, CPU time much less.
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long needleCpu0 = threads.getCurrentThreadCpuTime();
+            engine.rangeQuery(needleQuery, startNanos, end, 60_000_000_000L, 5000, false);
+            double needleCpuMs = (threads.getCurrentThreadCpuTime() - needleCpu0) / 1e6;
+            double grepCpuMs = grepCpuMillis(raw);
             long[] grepCount = {0};
             double grepMs = medianMillis(1, 9, () -> grepCount[0] = grep(raw));
-            System.out.printf("needle: sightline %.1f ms (%d lines), grep -c %.1f ms (%d lines): %.1fx%n", needleMs, found[0],
-                    grepMs, grepCount[0], grepMs / needleMs);
+            System.out.printf("needle: sightline %.1f ms (%d lines), grep -c %.1f ms (%d lines): %.1fx; CPU: sightline %.1f ms,"
+                    + " grep %.1f ms (user+sys): %.1fx%n", needleMs, found[0], grepMs, grepCount[0], grepMs / needleMs,
+                    needleCpuMs, grepCpuMs, grepCpuMs / needleCpuMs);
 
             // 5. count_over_time by service over the whole corpus (one instant covering everything, and a 1m-step range).
             double[] total = {0};
@@ -304,6 +311,20 @@ public final class LogCorpusBenchmark {
             return Long.parseLong(out);
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** User plus system CPU of one {@code grep -c} over the file, as bash's {@code time} reports it. */
+    private static double grepCpuMillis(Path raw) {
+        try {
+            Process p = new ProcessBuilder("bash", "-c", "TIMEFORMAT='%3U %3S'; time grep -c " + LogCorpus.NEEDLE + " "
+                    + raw + " > /dev/null").start();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            p.waitFor();
+            String[] us = err.substring(err.lastIndexOf('\n') + 1).split(" ");
+            return (Double.parseDouble(us[0]) + Double.parseDouble(us[1])) * 1000;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            throw new IllegalStateException("cannot time grep: " + e, e);
         }
     }
 
