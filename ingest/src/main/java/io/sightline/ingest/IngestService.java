@@ -3,15 +3,20 @@ package io.sightline.ingest;
 import io.opentelemetry.api.metrics.Meter;
 import io.sightline.ingest.grpc.LogsGrpcService;
 import io.sightline.ingest.grpc.OtlpGrpcServer;
+import io.sightline.ingest.grpc.TracesGrpcService;
 import io.sightline.ingest.http.OtlpHttpServer;
 import io.sightline.ingest.limit.WriteLimiter;
 import io.sightline.ingest.otlp.LogsWriter;
 import io.sightline.ingest.otlp.MetricsTranslator;
 import io.sightline.ingest.otlp.MetricsWriter;
+import io.sightline.ingest.otlp.TracesWriter;
 import io.sightline.ingest.otlp.TranslationOptions;
 import io.sightline.ingest.remote.RemoteWriteEndpoint;
+import io.sightline.ingest.spanmetrics.SpanMetrics;
 import io.sightline.storage.Appendable;
 import io.sightline.storage.LogStore;
+import io.sightline.storage.Queryable;
+import io.sightline.storage.TraceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +25,8 @@ import java.time.InstantSource;
 import java.util.Objects;
 
 /**
- * OTLP metrics ingest: the OTLP/gRPC server ({@code MetricsService/Export}), the OTLP/HTTP server
- * ({@code POST /v1/metrics}), and {@link #handleMetrics} for the API port's
+ * OTLP ingest: the OTLP/gRPC server ({@code MetricsService/Export}, and {@code LogsService}, {@code TraceService}
+ * when their stores are given), the OTLP/HTTP server ({@code POST /v1/metrics}, {@code /v1/logs}, {@code /v1/traces}), and {@link #handleMetrics} for the API port's
  * {@code /api/v1/otlp/v1/metrics} route, and {@link #handleRemoteWrite} for Prometheus remote write on
  * {@code /api/v1/write}. Everything writes through the given {@link Appendable}, one
  * appender per request, acknowledged only after commit.
@@ -41,6 +46,7 @@ public final class IngestService implements AutoCloseable {
     private final Object lifecycleLock = new Object();
     private OtlpGrpcServer grpc;
     private OtlpHttpServer http;
+    private SpanMetrics spanMetrics; // set once in start(), before the service is published; null without traces
     private boolean closed;
 
     private IngestService(IngestConfig config, WriteLimiter limiter, MetricsHttpEndpoint apiEndpoint, IngestMetrics metrics) {
@@ -77,6 +83,25 @@ public final class IngestService implements AutoCloseable {
 
     static IngestService start(IngestConfig config, Appendable storage, LogStore logs, LogsIngestConfig logsConfig,
                                Meter meter, InstantSource clock) throws IOException {
+        return start(config, storage, null, logs, logsConfig, null, null, meter, clock);
+    }
+
+    /**
+     * Starts both OTLP servers receiving metrics, logs ({@code logs} may be null) and traces
+     * ({@code TraceService/Export}, {@code POST /v1/traces}) into {@code traces}. With span metrics enabled, their
+     * series are restored from {@code storage} and the trace store's commits since the last flush recounted
+     * before the ports open, then flushed into {@code storage} every {@code traces.span_metrics.flush_interval}.
+     */
+    public static <S extends Appendable & Queryable> IngestService start(IngestConfig config, S storage, LogStore logs,
+                                                                         LogsIngestConfig logsConfig, TraceStore traces,
+                                                                         TracesIngestConfig tracesConfig, Meter meter) throws IOException {
+        return start(config, storage, storage, logs, logsConfig, Objects.requireNonNull(traces, "traces"),
+                Objects.requireNonNull(tracesConfig, "tracesConfig"), meter, InstantSource.system());
+    }
+
+    static IngestService start(IngestConfig config, Appendable storage, Queryable reader, LogStore logs,
+                               LogsIngestConfig logsConfig, TraceStore traces, TracesIngestConfig tracesConfig, Meter meter,
+                               InstantSource clock) throws IOException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(meter, "meter");
@@ -99,12 +124,21 @@ public final class IngestService implements AutoCloseable {
             logsGrpc = new LogsGrpcService(logsWriter, metrics, limiter, config.retryAfterSeconds());
             logsHttp = new LogsHttpEndpoint(logsWriter, metrics, "http_logs", config.maxRequestBytes(), config.retryAfterSeconds());
         }
+        TracesGrpcService tracesGrpc = null;
+        TracesHttpEndpoint tracesHttp = null;
+        if (traces != null) {
+            service.spanMetrics = TracesWiring.spanMetrics(traces, storage, reader, tracesConfig, meter, clock);
+            TracesWriter tracesWriter = TracesWiring.writer(traces, service.spanMetrics, meter);
+            tracesGrpc = new TracesGrpcService(tracesWriter, metrics, limiter, config.retryAfterSeconds());
+            tracesHttp = new TracesHttpEndpoint(tracesWriter, metrics, "http_traces", config.maxRequestBytes(),
+                    config.retryAfterSeconds());
+        }
         try {
             service.grpc = OtlpGrpcServer.start(config.listenAddress(), config.grpcPort(), config.maxRequestBytes(),
-                    writer, logsGrpc, metrics, limiter, config.retryAfterSeconds());
+                    writer, logsGrpc, tracesGrpc, metrics, limiter, config.retryAfterSeconds());
             int ioThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
             service.http = OtlpHttpServer.start(config.listenAddress(), config.httpPort(), ioThreads,
-                    config.maxRequestBytes(), httpEndpoint, logsHttp, limiter);
+                    config.maxRequestBytes(), httpEndpoint, logsHttp, tracesHttp, limiter);
         } catch (IOException | RuntimeException e) {
             service.close();
             throw e;
@@ -205,6 +239,9 @@ public final class IngestService implements AutoCloseable {
         }
         if (http != null) {
             http.close(timeout);
+        }
+        if (spanMetrics != null) {
+            spanMetrics.close(); // after the last write: the final flush holds every acknowledged span
         }
         metrics.close();
         log.info("OTLP receivers stopped");

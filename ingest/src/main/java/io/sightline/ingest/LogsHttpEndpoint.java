@@ -1,6 +1,5 @@
 package io.sightline.ingest;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -9,14 +8,9 @@ import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.sightline.ingest.otlp.LogsWriter;
 
-import java.util.Base64;
-import java.util.HexFormat;
-
 /**
- * OTLP/HTTP for logs ({@code POST /v1/logs}). OTLP/JSON carries trace and span ids as hex, which the
- * protobuf JSON mapping reads as base64: a 32-character hex id becomes 24 bytes. Hex digits are all base64
- * characters and both lengths are multiples of four, so encoding those bytes in base64 again gives back
- * the exact hex text, which is then decoded as hex. Thread-safe.
+ * OTLP/HTTP for logs ({@code POST /v1/logs}); hex trace and span ids of OTLP/JSON are converted by
+ * {@link HexIds}. Thread-safe.
  */
 final class LogsHttpEndpoint extends OtlpHttpEndpoint<ExportLogsServiceRequest> {
     private final LogsWriter writer;
@@ -47,24 +41,12 @@ final class LogsHttpEndpoint extends OtlpHttpEndpoint<ExportLogsServiceRequest> 
         for (ResourceLogs.Builder rl : b.getResourceLogsBuilderList()) {
             for (ScopeLogs.Builder sl : rl.getScopeLogsBuilderList()) {
                 for (LogRecord.Builder r : sl.getLogRecordsBuilderList()) {
-                    r.setTraceId(hexId(r.getTraceId(), 16));
-                    r.setSpanId(hexId(r.getSpanId(), 8));
+                    r.setTraceId(HexIds.fromJson(r.getTraceId(), 16));
+                    r.setSpanId(HexIds.fromJson(r.getSpanId(), 8));
                 }
             }
         }
         return b.build();
-    }
-
-    private static ByteString hexId(ByteString misread, int size) {
-        if (misread.size() != size * 3 / 2) {
-            return misread;
-        }
-        String text = Base64.getEncoder().encodeToString(misread.toByteArray());
-        try {
-            return ByteString.copyFrom(HexFormat.of().parseHex(text));
-        } catch (IllegalArgumentException e) {
-            return misread; // not hex after all; the translator rejects the wrong length
-        }
     }
 
     @Override

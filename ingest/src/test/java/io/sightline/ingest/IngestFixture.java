@@ -40,6 +40,15 @@ final class IngestFixture implements AutoCloseable {
                 : IngestService.start(config, target, logs, logsConfig, meterProvider.get("io.sightline.ingest"));
     }
 
+    /** Real metrics storage plus traces into {@code traces} (span metrics as {@code tracesConfig} says). */
+    IngestFixture(Path dataDir, IngestConfig config, io.sightline.storage.TraceStore traces, TracesIngestConfig tracesConfig)
+            throws IOException {
+        storage = Storage.open(new StorageConfig(dataDir, StorageConfig.DEFAULT_BLOCK_DURATION_MILLIS,
+                StorageConfig.DEFAULT_RETENTION_MILLIS, WalSyncMode.NEVER, 1_000, 1 << 20, 0, 100_000),
+                meterProvider.get("test"));
+        service = IngestService.start(config, storage, null, null, traces, tracesConfig, meterProvider.get("io.sightline.ingest"));
+    }
+
     static IngestConfig localConfig() {
         return IngestConfig.defaults().withListen("127.0.0.1", 0, 0);
     }

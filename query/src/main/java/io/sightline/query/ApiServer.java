@@ -4,9 +4,11 @@ import io.opentelemetry.api.metrics.Meter;
 import io.sightline.query.api.HttpApiServer;
 import io.sightline.storage.LogStore;
 import io.sightline.storage.Storage;
+import io.sightline.storage.TraceStore;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The HTTP API server on 9090: the Prometheus HTTP API ({@code /api/v1/...}) plus the routes other modules add
@@ -37,6 +39,19 @@ public interface ApiServer extends AutoCloseable {
     static ApiServer start(ApiConfig config, QueryEngine engine, Storage storage, LogQueryEngine logs, LogStore logStore,
                            List<Route> extraRoutes, Meter meter) {
         return HttpApiServer.start(config, engine, storage, logs, logStore, extraRoutes, meter);
+    }
+
+    /**
+     * As {@link #start(ApiConfig, QueryEngine, Storage, LogQueryEngine, LogStore, List, Meter)}, also serving the
+     * Tempo API ({@code /api/traces/<id>}, {@code /api/v2/traces/<id>}, {@code /api/search},
+     * {@code /api/search/tags}, {@code /api/v2/search/tags}, {@code /api/search/tag/<name>/values},
+     * {@code /api/v2/search/tag/<name>/values}, {@code /api/echo}, {@code /api/status/buildinfo}) from
+     * {@code traces} over {@code traceStore}. {@code logs} and {@code logStore} may be null (no Loki API).
+     */
+    static ApiServer start(ApiConfig config, QueryEngine engine, Storage storage, LogQueryEngine logs, LogStore logStore,
+                           TraceQueryEngine traces, TraceStore traceStore, List<Route> extraRoutes, Meter meter) {
+        return HttpApiServer.start(config, engine, storage, logs, logStore, Objects.requireNonNull(traces, "traces"),
+                traceStore, extraRoutes, meter);
     }
 
     /** The bound address; its port is the real one when the configured port was 0. */

@@ -7,11 +7,13 @@ import io.sightline.query.LogQueryEngine;
 import io.sightline.query.QueryEngine;
 import io.sightline.query.QueryEngines;
 import io.sightline.query.Route;
+import io.sightline.query.TraceQueryEngine;
 import io.sightline.server.admin.AdminRoutes;
 import io.sightline.server.admin.SelfTelemetry;
 import io.sightline.server.config.ServerConfig;
 import io.sightline.storage.LogStore;
 import io.sightline.storage.Storage;
+import io.sightline.storage.TraceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,7 @@ public final class Sightline implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private Storage storage;
     private LogStore logs;
+    private TraceStore traces;
     private ApiServer api;
     private IngestService ingest;
     private AlertingService alerting;
@@ -59,7 +62,9 @@ public final class Sightline implements AutoCloseable {
         long t0 = System.nanoTime();
         storage = Storage.open(config.storage(), telemetry.meter("storage"));
         logs = LogStore.open(config.logs().store(), telemetry.meter("storage"));
+        traces = TraceStore.open(config.traces().store(), telemetry.meter("storage"));
         LogQueryEngine logQueries = LogQueryEngine.create(logs, config.logs().query());
+        TraceQueryEngine traceQueries = TraceQueryEngine.create(traces, config.traces().query());
         QueryEngine engine = QueryEngines.promql(storage, config.query(), telemetry.meter("query"));
         // Rules evaluate through PromQL, or LogQL when only LogQL parses the expression (RuleQueryEngine).
         alerting = AlertingService.start(config.alerting(), new RuleQueryEngine(engine, logQueries), storage, storage,
@@ -71,17 +76,18 @@ public final class Sightline implements AutoCloseable {
         routes.add(Wiring.remoteWriteRoute(ingest));
         routes.addAll(alerting.routes());
         reloadOnSighup();
-        api = ApiServer.start(config.api(), engine, storage, logQueries, logs, routes, telemetry.meter("http"));
+        api = ApiServer.start(config.api(), engine, storage, logQueries, logs, traceQueries, traces, routes, telemetry.meter("http"));
         ready.set(true);
         String host = config.listenAddress().contains(":") ? "[" + config.listenAddress() + "]" : config.listenAddress();
-        log.info("Sightline {} started in {} ms [data_dir={}, api=http://{}:{}, otlp_grpc={}:{}, otlp_http=http://{}:{}/v1/metrics and /v1/logs, loki=http://{}:{}/loki/api/v1]",
+        log.info("Sightline {} started in {} ms [data_dir={}, api=http://{}:{}, otlp_grpc={}:{}, otlp_http=http://{}:{}/v1/metrics, /v1/logs and /v1/traces, loki=http://{}:{}/loki/api/v1, tempo=http://{}:{}]",
                 BuildInfo.version(), (System.nanoTime() - t0) / 1_000_000, config.dataDir().toAbsolutePath().normalize(),
-                host, api.port(), host, ingest.grpcPort(), host, ingest.httpPort(), host, api.port());
+                host, api.port(), host, ingest.grpcPort(), host, ingest.httpPort(), host, api.port(), host, api.port());
     }
 
     private IngestService startIngest() {
         try {
-            return IngestService.start(config.ingest(), storage, logs, config.logs().ingest(), telemetry.meter("ingest"));
+            return IngestService.start(config.ingest(), storage, logs, config.logs().ingest(), traces, config.traces().ingest(),
+                    telemetry.meter("ingest"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the OTLP servers on " + config.listenAddress() + ": " + e.getMessage(), e);
         }
@@ -137,6 +143,7 @@ public final class Sightline implements AutoCloseable {
         closeQuietly("ingest", ingest);
         closeQuietly("http api", api);
         closeQuietly("alerting", alerting);
+        closeQuietly("trace store", traces);
         closeQuietly("log store", logs);
         closeQuietly("storage", storage);
         closeQuietly("telemetry", telemetry);

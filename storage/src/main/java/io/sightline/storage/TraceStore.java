@@ -1,13 +1,24 @@
 package io.sightline.storage;
 
+import io.opentelemetry.api.metrics.Meter;
+import io.sightline.storage.traces.TraceEngine;
+
 /**
  * The trace store: a WAL, an in-memory head, immutable memory-mapped columnar span segments cut by time, and a
- * persisted trace-id index naming the segments that hold each trace. Thread-safe. Times are Unix nanoseconds.
- *
- * <p>Opened with {@code TraceStore.open(TraceStoreConfig, Meter)} (added with the implementation in
- * {@code io.sightline.storage.traces}).
+ * persisted trace-id index naming the segments that hold each trace. Thread-safe. Times are Unix nanoseconds
+ * (see storage/docs/format/traces.md).
  */
 public interface TraceStore extends AutoCloseable {
+    /**
+     * Opens the store under {@code config.dir()}, creating it when missing, replaying its WAL and checking its
+     * trace-id index against the segments.
+     *
+     * @throws StorageException when the directory cannot be used (the message names the file)
+     */
+    static TraceStore open(TraceStoreConfig config, Meter meter) {
+        return TraceEngine.open(config, meter);
+    }
+
     /** A new appender for one batch (one request). Not thread-safe; cheap. */
     SpanAppender appender();
 

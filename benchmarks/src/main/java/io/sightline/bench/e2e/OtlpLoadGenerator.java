@@ -12,17 +12,10 @@ import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.Sum;
 import io.opentelemetry.proto.resource.v1.Resource;
-import org.HdrHistogram.Histogram;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * End-to-end OTLP/HTTP protobuf load: {@code hosts x seriesPerHost} series (counters and gauges), one
@@ -67,67 +60,15 @@ public final class OtlpLoadGenerator {
                 requests.add(request(h, seriesPerHost, start + r * 15_000L, counters[h], random).toByteArray());
             }
         }
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        Histogram latency = new Histogram(60_000_000_000L, 3);
-        AtomicLong next = new AtomicLong();
-        AtomicLong rejected = new AtomicLong();
-        AtomicLong throttled = new AtomicLong();
-        String target = url;
-        int perRequest = seriesPerHost;
-        int hostsPerRound = hosts;
-        long t0 = System.nanoTime();
-        List<Thread> senders = new ArrayList<>();
-        for (int c = 0; c < connections; c++) {
-            senders.add(Thread.ofPlatform().start(() -> {
-                Histogram mine = new Histogram(60_000_000_000L, 3);
-                int i;
-                while ((i = (int) next.getAndIncrement()) < requests.size()) {
-                    // A host's next request is `hosts` places further on, so with connections << hosts each series
-                    // still arrives in time order without coordination between senders.
-                    send(http, target, requests.get(i), mine, rejected, throttled);
-                }
-                synchronized (latency) {
-                    latency.add(mine);
-                }
-            }));
-        }
-        for (Thread t : senders) {
-            t.join();
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        long samples = (long) perRequest * requests.size();
+        // A host's next request is `hosts` places further on, so with connections << hosts each series still
+        // arrives in time order without coordination between senders.
+        LoadSender.Result r = LoadSender.run(url, requests, connections,
+                body -> ExportMetricsServiceResponse.parseFrom(body).getPartialSuccess().getRejectedDataPoints());
+        long samples = (long) seriesPerHost * requests.size();
         System.out.printf("sent %d requests, %d samples in %.2f s: %.0f samples/s; rejected points %d, 429s retried %d%n",
-                requests.size(), samples, seconds, samples / seconds, rejected.get(), throttled.get());
-        System.out.printf("request latency ms: p50 %.2f p90 %.2f p99 %.2f max %.2f (%d series per request, %d hosts per round)%n",
-                latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(90) / 1e6,
-                latency.getValueAtPercentile(99) / 1e6, latency.getMaxValue() / 1e6, perRequest, hostsPerRound);
-    }
-
-    private static void send(HttpClient http, String url, byte[] body, Histogram latency, AtomicLong rejected, AtomicLong throttled) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-protobuf")
-                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        while (true) {
-            long t = System.nanoTime();
-            try {
-                HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-                latency.recordValue(Math.min(System.nanoTime() - t, 59_000_000_000L));
-                if (r.statusCode() == 429 || r.statusCode() == 503) {
-                    throttled.incrementAndGet();
-                    Thread.sleep(10);
-                    continue;
-                }
-                if (r.statusCode() != 200) {
-                    throw new IllegalStateException("HTTP " + r.statusCode() + ": " + new String(r.body()));
-                }
-                rejected.addAndGet(ExportMetricsServiceResponse.parseFrom(r.body()).getPartialSuccess().getRejectedDataPoints());
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
+                requests.size(), samples, r.seconds(), samples / r.seconds(), r.rejected(), r.throttled());
+        System.out.printf("request latency ms: %s (%d series per request, %d hosts per round)%n", r.latencyMillis(),
+                seriesPerHost, hosts);
     }
 
     /** One host's scrape: 60% counters (cumulative sums), 40% gauges with 2 decimals. */

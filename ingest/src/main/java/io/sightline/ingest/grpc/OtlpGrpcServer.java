@@ -10,6 +10,8 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.sightline.ingest.IngestMetrics;
 import io.sightline.ingest.limit.WriteLimiter;
 import io.sightline.ingest.otlp.MetricsWriter;
@@ -19,8 +21,8 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The OTLP/gRPC server. Only the metrics service is registered, so clients exporting logs or traces get
- * UNIMPLEMENTED until those land. Messages are bounded by {@code ingest.max_request_bytes} after
+ * The OTLP/gRPC server: metrics always, logs and traces when their stores are configured (clients of an
+ * unregistered service get UNIMPLEMENTED). Messages are bounded by {@code ingest.max_request_bytes} after
  * decompression (gRPC enforces it on the decompressed stream).
  */
 public final class OtlpGrpcServer implements AutoCloseable {
@@ -33,12 +35,16 @@ public final class OtlpGrpcServer implements AutoCloseable {
     /** Binds and starts serving; {@link IOException} when the address cannot be bound. */
     public static OtlpGrpcServer start(String host, int port, int maxRequestBytes, MetricsWriter writer,
                                        IngestMetrics metrics, WriteLimiter limiter, int retryAfterSeconds) throws IOException {
-        return start(host, port, maxRequestBytes, writer, null, metrics, limiter, retryAfterSeconds);
+        return start(host, port, maxRequestBytes, writer, null, null, metrics, limiter, retryAfterSeconds);
     }
 
-    /** As above, also serving {@code LogsService/Export} through {@code logs} when it is not null. */
+    /**
+     * As above, also serving {@code LogsService/Export} through {@code logs} and {@code TraceService/Export} through
+     * {@code traces} when they are not null.
+     */
     public static OtlpGrpcServer start(String host, int port, int maxRequestBytes, MetricsWriter writer, LogsGrpcService logs,
-                                       IngestMetrics metrics, WriteLimiter limiter, int retryAfterSeconds) throws IOException {
+                                       TracesGrpcService traces, IngestMetrics metrics, WriteLimiter limiter,
+                                       int retryAfterSeconds) throws IOException {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 // The service only hands the call to the write pool, so running it on the event loop is cheap.
                 .directExecutor()
@@ -46,6 +52,9 @@ public final class OtlpGrpcServer implements AutoCloseable {
                 .addService(metricsService(new MetricsGrpcService(writer, metrics, limiter, retryAfterSeconds)));
         if (logs != null) {
             builder.addService(logsService(logs));
+        }
+        if (traces != null) {
+            builder.addService(tracesService(traces));
         }
         Server server = builder.build();
         try {
@@ -74,6 +83,15 @@ public final class OtlpGrpcServer implements AutoCloseable {
                 .toBuilder(new RawBytesMarshaller(), ProtoUtils.marshaller(ExportLogsServiceResponse.getDefaultInstance()))
                 .build();
         return ServerServiceDefinition.builder(LogsServiceGrpc.SERVICE_NAME)
+                .addMethod(export, ServerCalls.asyncUnaryCall(service::export))
+                .build();
+    }
+
+    private static ServerServiceDefinition tracesService(TracesGrpcService service) {
+        MethodDescriptor<byte[], ExportTraceServiceResponse> export = TraceServiceGrpc.getExportMethod()
+                .toBuilder(new RawBytesMarshaller(), ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
+                .build();
+        return ServerServiceDefinition.builder(TraceServiceGrpc.SERVICE_NAME)
                 .addMethod(export, ServerCalls.asyncUnaryCall(service::export))
                 .build();
     }

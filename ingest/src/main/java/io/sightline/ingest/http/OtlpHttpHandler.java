@@ -17,28 +17,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes {@code POST /v1/metrics} to the write pool (404 for other paths, 405 for other methods) and
+ * Routes {@code POST /v1/metrics} (and {@code /v1/logs}, {@code /v1/traces} when served) to the write pool (404 for other paths, 405 for other methods) and
  * answers 429 at once when the pool is full. The body is copied out of the pooled buffer on the event loop,
  * so the buffer is released before this handler returns (SimpleChannelInboundHandler releases the request).
  */
 final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final String METRICS_PATH = "/v1/metrics";
     static final String LOGS_PATH = "/v1/logs";
+    static final String TRACES_PATH = "/v1/traces";
     private static final Logger log = LoggerFactory.getLogger(OtlpHttpHandler.class);
 
     private final MetricsEndpoint metricsEndpoint;
     private final MetricsEndpoint logsEndpoint;
+    private final MetricsEndpoint tracesEndpoint;
     private final WriteLimiter limiter;
     private final PendingResponses pending;
 
     OtlpHttpHandler(MetricsEndpoint metrics, WriteLimiter limiter, PendingResponses pending) {
-        this(metrics, null, limiter, pending);
+        this(metrics, null, null, limiter, pending);
     }
 
-    /** @param logs the {@code /v1/logs} endpoint, or null when logs are not served */
-    OtlpHttpHandler(MetricsEndpoint metrics, MetricsEndpoint logs, WriteLimiter limiter, PendingResponses pending) {
+    /**
+     * @param logs   the {@code /v1/logs} endpoint, or null when logs are not served
+     * @param traces the {@code /v1/traces} endpoint, or null when traces are not served
+     */
+    OtlpHttpHandler(MetricsEndpoint metrics, MetricsEndpoint logs, MetricsEndpoint traces, WriteLimiter limiter,
+                    PendingResponses pending) {
         this.metricsEndpoint = metrics;
         this.logsEndpoint = logs;
+        this.tracesEndpoint = traces;
         this.limiter = limiter;
         this.pending = pending;
     }
@@ -50,11 +57,17 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         String uri = req.uri();
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
-        MetricsEndpoint endpoint = path.equals(LOGS_PATH) && logsEndpoint != null ? logsEndpoint : metricsEndpoint;
-        if (!path.equals(METRICS_PATH) && endpoint != logsEndpoint) {
-            endpoint.count(404, start);
+        MetricsEndpoint endpoint = switch (path) {
+            case METRICS_PATH -> metricsEndpoint;
+            case LOGS_PATH -> logsEndpoint;
+            case TRACES_PATH -> tracesEndpoint;
+            default -> null;
+        };
+        if (endpoint == null) {
+            metricsEndpoint.count(404, start);
             write(ctx, Responses.text(HttpResponseStatus.NOT_FOUND, "404 page not found: OTLP/HTTP serves POST "
-                    + METRICS_PATH + (logsEndpoint == null ? "" : " and " + LOGS_PATH) + "\n", keepAlive), keepAlive);
+                    + METRICS_PATH + (logsEndpoint == null ? "" : ", " + LOGS_PATH)
+                    + (tracesEndpoint == null ? "" : ", " + TRACES_PATH) + "\n", keepAlive), keepAlive);
             return;
         }
         if (!req.method().equals(HttpMethod.POST)) {

@@ -17,7 +17,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The OTLP/HTTP server: {@code POST /v1/metrics} on a Netty 4.2 pipeline (codec, bounded aggregator,
+ * The OTLP/HTTP server: {@code POST /v1/metrics} (and {@code /v1/logs}, {@code /v1/traces}) on a Netty 4.2 pipeline (codec, bounded aggregator,
  * {@link OtlpHttpHandler}). Event loops only parse HTTP and hand bodies to the {@link WriteLimiter}'s
  * pool. Start with {@link #start}; stop in two steps, {@link #stopAccepting()} then {@link #close}.
  */
@@ -40,12 +40,15 @@ public final class OtlpHttpServer implements AutoCloseable {
      */
     public static OtlpHttpServer start(String host, int port, int ioThreads, int maxBodyBytes, MetricsEndpoint endpoint,
                                        WriteLimiter limiter) throws IOException {
-        return start(host, port, ioThreads, maxBodyBytes, endpoint, null, limiter);
+        return start(host, port, ioThreads, maxBodyBytes, endpoint, null, null, limiter);
     }
 
-    /** As above, also serving {@code POST /v1/logs} through {@code logs} when it is not null. */
+    /**
+     * As above, also serving {@code POST /v1/logs} through {@code logs} and {@code POST /v1/traces} through
+     * {@code traces} when they are not null.
+     */
     public static OtlpHttpServer start(String host, int port, int ioThreads, int maxBodyBytes, MetricsEndpoint endpoint,
-                                       MetricsEndpoint logs, WriteLimiter limiter) throws IOException {
+                                       MetricsEndpoint logs, MetricsEndpoint traces, WriteLimiter limiter) throws IOException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
         PendingResponses pending = new PendingResponses();
         try {
@@ -60,7 +63,7 @@ public final class OtlpHttpServer implements AutoCloseable {
                             ch.pipeline()
                                     .addLast("codec", new HttpServerCodec())
                                     .addLast("aggregator", new BoundedAggregator(maxBodyBytes, endpoint))
-                                    .addLast("otlp", new OtlpHttpHandler(endpoint, logs, limiter, pending));
+                                    .addLast("otlp", new OtlpHttpHandler(endpoint, logs, traces, limiter, pending));
                         }
                     });
             Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();

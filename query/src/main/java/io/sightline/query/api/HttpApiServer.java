@@ -22,9 +22,11 @@ import io.sightline.query.ApiConfig;
 import io.sightline.query.ApiServer;
 import io.sightline.query.LogQueryEngine;
 import io.sightline.query.QueryEngine;
-import io.sightline.storage.LogStore;
 import io.sightline.query.Route;
+import io.sightline.query.TraceQueryEngine;
+import io.sightline.storage.LogStore;
 import io.sightline.storage.Storage;
+import io.sightline.storage.TraceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,11 +82,25 @@ public final class HttpApiServer implements ApiServer {
     /** See {@link ApiServer#start}; also serves the Loki API when {@code logs} is not null. */
     public static ApiServer start(ApiConfig config, QueryEngine engine, Storage storage, LogQueryEngine logs,
                                   LogStore logStore, List<Route> extraRoutes, Meter meter) {
+        return start(config, engine, storage, logs, logStore, null, null, extraRoutes, meter);
+    }
+
+    /**
+     * See {@link ApiServer#start}; also serves the Loki API when {@code logs} is not null and the Tempo API when
+     * {@code traces} is not null.
+     */
+    public static ApiServer start(ApiConfig config, QueryEngine engine, Storage storage, LogQueryEngine logs,
+                                  LogStore logStore, TraceQueryEngine traces, TraceStore traceStore,
+                                  List<Route> extraRoutes, Meter meter) {
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(storage, "storage");
         List<Endpoint> endpoints = new ArrayList<>(PrometheusApi.endpoints(config, engine, storage, Clock.systemUTC()));
         if (logs != null) {
             endpoints.addAll(LokiEndpoints.endpoints(logs, Objects.requireNonNull(logStore, "logStore"), Clock.systemUTC()));
+        }
+        if (traces != null) {
+            endpoints.addAll(TempoEndpoints.endpoints(traces, Objects.requireNonNull(traceStore, "traceStore"),
+                    Clock.systemUTC()));
         }
         extraRoutes.forEach(r -> endpoints.add(PrometheusApi.adapt(r)));
         Router router = new Router(endpoints);

@@ -80,7 +80,7 @@ final class LokiDetected {
     Reply fieldValues(HttpCall call, long[] range) {
         String rest = call.path().substring(FIELD_PREFIX.length());
         if (!rest.endsWith("/values") || rest.length() == "/values".length()) {
-            return new Reply(404, "text/plain; charset=utf-8", Map.of(), "404 page not found\n".getBytes(), null);
+            return PlainText.reply(404, "404 page not found");
         }
         String name = rest.substring(0, rest.length() - "/values".length());
         int limit = LokiParams.positive(call, "limit", DEFAULT_LIMIT);

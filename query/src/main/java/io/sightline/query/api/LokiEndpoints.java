@@ -7,12 +7,10 @@ import io.sightline.query.QueryException;
 import io.sightline.query.logql.LogQlEngine;
 import io.sightline.storage.LogQuerier;
 import io.sightline.storage.LogStore;
-import io.sightline.storage.StorageException;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.Matcher;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,8 +62,8 @@ final class LokiEndpoints {
             return LokiPatterns.patterns(c, store, w[0], w[1]);
         }));
         list.add(exact("detected_labels", GET_POST, c -> detected.labels(c, l.labelsRange(c))));
-        list.add(exact("status/buildinfo", GET, c -> buildInfo()));
-        List<Endpoint> wrapped = new ArrayList<>(list.stream().map(LokiEndpoints::guarded).map(Cors::wrap).toList());
+        list.add(exact("status/buildinfo", GET, c -> PlainText.buildInfo("3.0.0")));
+        List<Endpoint> wrapped = new ArrayList<>(list.stream().map(e -> PlainText.guarded(e, 400)).map(Cors::wrap).toList());
         // Not wrapped: the WebSocket upgrade finds the endpoint by its handler's type.
         wrapped.add(exact("tail", GET, new LokiTail(engine, store, clock)));
         return wrapped;
@@ -73,23 +71,6 @@ final class LokiEndpoints {
 
     private static Endpoint exact(String path, Set<String> methods, Endpoint.Handler h) {
         return new Endpoint(PREFIX + path, methods, PREFIX + path, false, h);
-    }
-
-    /** Loki answers errors as plain text. */
-    private static Endpoint guarded(Endpoint e) {
-        return new Endpoint(e.name(), e.methods(), e.path(), e.prefix(), call -> {
-            try {
-                return e.handler().handle(call);
-            } catch (QueryException q) {
-                return text(q.type().httpStatus(), q.getMessage());
-            } catch (StorageException s) {
-                return text(400, s.getMessage());
-            }
-        });
-    }
-
-    private static Reply text(int status, String message) {
-        return new Reply(status, "text/plain; charset=utf-8", Map.of(), (message + "\n").getBytes(StandardCharsets.UTF_8), null);
     }
 
     private long now() {
@@ -206,7 +187,7 @@ final class LokiEndpoints {
     private Reply labelValues(HttpCall call) {
         String rest = call.path().substring(LABEL_PREFIX.length());
         if (!rest.endsWith("/values") || rest.length() == "/values".length()) {
-            return text(404, "404 page not found");
+            return PlainText.reply(404, "404 page not found");
         }
         String name = rest.substring(0, rest.length() - "/values".length());
         long[] range = labelsRange(call);
@@ -292,17 +273,4 @@ final class LokiEndpoints {
         return LokiVolume.range(call, store, range[0], range[1], step);
     }
 
-    private static Reply buildInfo() {
-        return Reply.json(200, Map.of(), out -> {
-            var g = out.gen();
-            g.writeStartObject();
-            g.writeStringField("version", "3.0.0");
-            g.writeStringField("revision", "sightline");
-            g.writeStringField("branch", "main");
-            g.writeStringField("buildUser", "sightline");
-            g.writeStringField("buildDate", "");
-            g.writeStringField("goVersion", "");
-            g.writeEndObject();
-        });
-    }
 }

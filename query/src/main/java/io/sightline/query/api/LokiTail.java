@@ -20,7 +20,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -53,9 +52,8 @@ final class LokiTail implements SocketHandler {
 
     @Override
     public Reply handle(HttpCall call) {
-        return new Reply(400, "text/plain; charset=utf-8", Map.of(),
-                "/loki/api/v1/tail is a WebSocket endpoint: connect with Connection: Upgrade and Upgrade: websocket\n"
-                        .getBytes(StandardCharsets.UTF_8), null);
+        return PlainText.reply(400,
+                "/loki/api/v1/tail is a WebSocket endpoint: connect with Connection: Upgrade and Upgrade: websocket");
     }
 
     @Override

@@ -21,8 +21,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.sightline.query.HttpCall;
 import io.sightline.query.QueryException;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * Sits before the dispatcher: a WebSocket upgrade request for a {@link SocketHandler} route is answered with the
@@ -105,8 +103,7 @@ final class WebSocketUpgrade extends ChannelInboundHandlerAdapter {
     }
 
     private void reject(ChannelHandlerContext ctx, String name, int status, String message, long start) {
-        Reply reply = new Reply(status, "text/plain; charset=utf-8", Map.of(),
-                (message + "\n").getBytes(StandardCharsets.UTF_8), null);
+        Reply reply = PlainText.reply(status, message);
         FullHttpResponse response = Dispatcher.render(ctx.alloc(), reply, name);
         HttpUtil.setKeepAlive(response, false);
         server.metrics().record(name, status, System.nanoTime() - start);

@@ -17,7 +17,8 @@ import java.util.Map;
  * The keys are documented in README.md ("Configuration") and deploy/sightline.example.yml.
  */
 public record ServerConfig(Path dataDir, String listenAddress, StorageConfig storage, QueryConfig query,
-                           IngestConfig ingest, ApiConfig api, AlertingConfig alerting, LogsConfig logs) {
+                           IngestConfig ingest, ApiConfig api, AlertingConfig alerting, LogsConfig logs,
+                           TracesConfig traces) {
 
     public static final String DEFAULT_DATA_DIR = "./data";
     public static final String DEFAULT_LISTEN_ADDRESS = "127.0.0.1";
@@ -35,8 +36,9 @@ public record ServerConfig(Path dataDir, String listenAddress, StorageConfig sto
             ApiConfig api = api(src, listen, httpPort, query, storage);
             AlertingConfig alerting = alerting(src, dataDir, listen, httpPort);
             LogsConfig logs = LogsConfig.from(src, dataDir, storage.walSyncMode(), storage.walSyncIntervalMillis());
+            TracesConfig traces = TracesConfig.from(src, dataDir, storage.walSyncMode(), storage.walSyncIntervalMillis());
             src.rejectUnknownKeys();
-            return new ServerConfig(dataDir, listen, storage, query, ingest, api, alerting, logs);
+            return new ServerConfig(dataDir, listen, storage, query, ingest, api, alerting, logs, traces);
         } catch (IllegalArgumentException e) {
             throw src.invalid(e);
         }

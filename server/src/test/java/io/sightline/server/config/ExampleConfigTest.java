@@ -21,5 +21,6 @@ class ExampleConfigTest {
         assertThat(fromExample.api().withStatus(defaults.api().status())).isEqualTo(defaults.api());
         assertThat(fromExample.alerting()).isEqualTo(defaults.alerting());
         assertThat(fromExample.logs()).isEqualTo(defaults.logs());
+        assertThat(fromExample.traces()).isEqualTo(defaults.traces());
     }
 }

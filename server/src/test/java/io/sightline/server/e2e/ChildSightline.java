@@ -30,6 +30,11 @@ final class ChildSightline implements AutoCloseable {
 
     /** Main on the test class path, with the JVM flags this test JVM got. */
     static ChildSightline start(Path dataDir, Path log) throws IOException {
+        return start(dataDir, log, null);
+    }
+
+    /** As above, with {@code --config configFile} when it is not null. */
+    static ChildSightline start(Path dataDir, Path log, Path configFile) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -39,6 +44,9 @@ final class ChildSightline implements AutoCloseable {
             }
         }
         cmd.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.sightline.server.Main"));
+        if (configFile != null) {
+            cmd.addAll(List.of("--config", configFile.toString()));
+        }
         return start(cmd, dataDir, log);
     }
 
@@ -85,6 +93,48 @@ final class ChildSightline implements AutoCloseable {
             backoffMillis = Math.min(500, backoffMillis * 2);
         }
         throw new AssertionError("child Sightline not ready within " + timeout + ":\n" + Files.readString(log));
+    }
+
+    /** One writer's request number {@code i}; true when the server acknowledged it in full. */
+    interface Request {
+        boolean send(int writer, long i) throws IOException;
+    }
+
+    /**
+     * Runs {@code writers} threads sending request after request until one fails, kills the process with SIGKILL
+     * once {@code minRequests} were acknowledged in all (or after 60 s) while requests are in flight, and returns
+     * how many requests each writer had acknowledged (all before its first failure).
+     */
+    long[] killDuringWrites(int writers, long minRequests, Request request) throws InterruptedException {
+        long[] acked = new long[writers];
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong total = new java.util.concurrent.atomic.AtomicLong();
+        Thread[] threads = new Thread[writers];
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            threads[w] = Thread.ofPlatform().start(() -> {
+                long i = 0;
+                try {
+                    while (!stop.get() && request.send(writer, i)) {
+                        i++;
+                        total.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    // the server died
+                }
+                acked[writer] = i;
+            });
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (total.get() < minRequests && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        kill();
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        return acked;
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */

@@ -21,8 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,25 +40,10 @@ class CrashRecoveryIT {
     void everyAcknowledgedSampleSurvivesKillDashNine() throws Exception {
         Path data = tmp.resolve("data");
         Path log = tmp.resolve("child.log");
-        long[] acked = new long[2];
+        long[] acked;
         try (ChildSightline child = ChildSightline.start(data, log)) {
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicLong total = new AtomicLong();
-            Thread[] writers = new Thread[2];
-            for (int w = 0; w < 2; w++) {
-                int writer = w;
-                writers[w] = Thread.ofPlatform().start(() -> acked[writer] = writeUntilFailure(child.otlpHttpPort, writer, stop, total));
-            }
             // Let the writers get well going, then kill while requests are in flight.
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (total.get() < 400 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            child.kill();
-            stop.set(true);
-            for (Thread t : writers) {
-                t.join(30_000);
-            }
+            acked = child.killDuringWrites(2, 400, (writer, i) -> send(child.otlpHttpPort, writer, i));
         }
         System.out.printf("acknowledged before SIGKILL: writer 0 %d requests, writer 1 %d requests%n", acked[0], acked[1]);
         assertThat(acked[0] + acked[1]).as("requests acknowledged before the kill").isGreaterThan(50);
@@ -99,23 +82,6 @@ class CrashRecoveryIT {
             assertThat(api.single("count_over_time(crash_probe{writer=\"0\",series=\"3\"}[1h])", t)).isEqualTo(20);
             child.terminate();
         }
-    }
-
-    /** Sends request after request until one fails; returns how many were acknowledged (all before the failure). */
-    private static long writeUntilFailure(int port, int writer, AtomicBoolean stop, AtomicLong total) {
-        long i = 0;
-        while (!stop.get()) {
-            try {
-                if (!send(port, writer, i)) {
-                    break;
-                }
-            } catch (IOException e) {
-                break; // the server died
-            }
-            i++;
-            total.incrementAndGet();
-        }
-        return i;
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

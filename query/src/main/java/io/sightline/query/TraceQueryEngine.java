@@ -1,0 +1,51 @@
+package io.sightline.query;
+
+import io.sightline.query.traceql.TraceQlEngine;
+import io.sightline.storage.TraceStore;
+
+import java.util.List;
+
+/**
+ * Evaluates TraceQL searches over the trace store with Tempo's semantics. Thread-safe. Times are Unix nanoseconds.
+ */
+public interface TraceQueryEngine {
+    static TraceQueryEngine create(TraceStore store, TraceQueryConfig config) {
+        return new TraceQlEngine(store, config);
+    }
+
+    /**
+     * Finds traces with spans whose start lies in {@code [startNanos, endNanos]} and that satisfy {@code query}.
+     *
+     * @param limit           most traces returned, newest first; 1..{@link TraceQueryConfig#maxLimit()}
+     * @param spansPerSpanSet most matched spans returned per trace; 1..{@link TraceQueryConfig#maxSpansPerSpanSet()}
+     * @throws QueryException bad_data for a parse error (with its position) or a bad argument (naming it), timeout
+     */
+    TraceSearchResult search(String query, long startNanos, long endNanos, int limit, int spansPerSpanSet);
+
+    /**
+     * Parses {@code query} without evaluating it.
+     *
+     * @throws QueryException bad_data with the position of the error
+     */
+    void check(String query);
+
+    /**
+     * Distinct values of {@code tag} (a TraceQL identifier: {@code resource.service.name}, {@code span.http.route},
+     * {@code .http.route}, {@code name}, {@code status}, {@code kind}; a bare name is unscoped) on spans in range,
+     * sorted, at most {@code limit}. With a {@code filter} (a single spanset filter such as
+     * {@code { resource.service.name = "api" }}) only spans matching it count; a filter that does not parse is
+     * ignored, as Tempo does for autocomplete.
+     *
+     * @throws QueryException bad_data for a tag that is not an identifier
+     */
+    List<TagValue> tagValues(String tag, String filter, long startNanos, long endNanos, int limit);
+
+    /**
+     * A typed tag value, as Tempo's v2 tag values API lists it.
+     *
+     * @param type {@code string}, {@code int}, {@code float}, {@code bool}, {@code duration} or {@code keyword}
+     *             (status and kind names)
+     */
+    record TagValue(String type, String value) {
+    }
+}

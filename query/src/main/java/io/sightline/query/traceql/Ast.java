@@ -1,0 +1,122 @@
+package io.sightline.query.traceql;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** The parsed form of a TraceQL query. Immutable. */
+final class Ast {
+    private Ast() {
+    }
+
+    /** A whole query: spanset filters combined by {@code &&}/{@code ||}, then pipeline stages. */
+    record Query(Spanset spanset, List<Filter> filters, List<Stage> stages) {
+    }
+
+    /** Spanset-level expressions: a filter {@code { ... }} or two spansets joined. */
+    sealed interface Spanset permits FilterRef, SpansetOp {
+    }
+
+    /** The filter number {@code index} of {@link Query#filters()}. */
+    record FilterRef(int index) implements Spanset {
+    }
+
+    /** Trace-level {@code &&} (both spansets in the trace) or {@code ||} (either). */
+    record SpansetOp(boolean isAnd, Spanset left, Spanset right) implements Spanset {
+    }
+
+    /** One spanset filter {@code { expr }}; {@code expr} is null for {@code {}} (every span). */
+    record Filter(Expr expr, int pos) {
+    }
+
+    /** Span-level expressions inside a filter. */
+    sealed interface Expr permits Logical, Not, Compare, Operand {
+    }
+
+    record Logical(boolean isAnd, Expr left, Expr right) implements Expr {
+    }
+
+    record Not(Expr expr) implements Expr {
+    }
+
+    /** {@code regex} is the compiled right side of {@code =~}/{@code !~}, else null. */
+    record Compare(Op op, Operand left, Operand right, Pattern regex) implements Expr {
+    }
+
+    enum Op {
+        EQ("="), NEQ("!="), GT(">"), GTE(">="), LT("<"), LTE("<="), RE("=~"), NRE("!~");
+
+        final String text;
+
+        Op(String text) {
+            this.text = text;
+        }
+    }
+
+    /** A value: an attribute, an intrinsic or a literal. */
+    sealed interface Operand extends Expr permits Attribute, IntrinsicRef, Literal {
+    }
+
+    /** {@code scope} is {@code span}, {@code resource}, or {@code ""} (span first, then resource). */
+    record Attribute(String scope, String name) implements Operand {
+        String text() {
+            return (scope.isEmpty() ? "." : scope + ".") + name;
+        }
+    }
+
+    record IntrinsicRef(Intrinsic intrinsic) implements Operand {
+    }
+
+    /** A literal; numbers and durations in {@code l} / {@code d}, strings in {@code s}. */
+    record Literal(Type type, long l, double d, String s) implements Operand {
+        static Literal string(String s) {
+            return new Literal(Type.STRING, 0, 0, s);
+        }
+
+        static Literal integer(long v) {
+            return new Literal(Type.INT, v, v, null);
+        }
+
+        static Literal floating(double v) {
+            return new Literal(Type.DOUBLE, 0, v, null);
+        }
+
+        static Literal duration(long nanos) {
+            return new Literal(Type.DURATION, nanos, nanos, null);
+        }
+
+        static Literal bool(boolean v) {
+            return new Literal(Type.BOOL, v ? 1 : 0, 0, null);
+        }
+
+        static Literal status(int code) {
+            return new Literal(Type.STATUS, code, code, null);
+        }
+
+        /** {@code nil}: compared with = or != it asks whether the attribute is absent or present. */
+        static Literal nil() {
+            return new Literal(Type.NONE, 0, 0, null);
+        }
+
+        static Literal kind(int kind) {
+            return new Literal(Type.KIND, kind, kind, null);
+        }
+    }
+
+    /** Pipeline stages after the spanset expression. */
+    sealed interface Stage permits FilterStage, AggregateStage, SelectStage {
+    }
+
+    /** {@code | { expr }}: keeps only the spans of each spanset that satisfy {@code expr}. */
+    record FilterStage(Expr expr) implements Stage {
+    }
+
+    /** {@code | count() > 2}, {@code | avg(duration) > 1s}; {@code operand} is null for count. */
+    record AggregateStage(Aggregate fn, Operand operand, Op op, Literal value) implements Stage {
+    }
+
+    enum Aggregate { COUNT, AVG, MIN, MAX, SUM }
+
+    /** {@code | select(span.a, resource.b)}: adds those values to the returned spans. */
+    record SelectStage(List<Operand> operands) implements Stage {
+    }
+}

@@ -1,0 +1,92 @@
+package io.sightline.storage.traces;
+
+import io.sightline.storage.io.ByteSink;
+import io.sightline.storage.io.CorruptDataException;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Trace and span ids: lower-case hex in the model, raw bytes on disk (16 and 8 bytes), which halves them and
+ * is what makes the trace-id index key fixed-width.
+ */
+final class Ids {
+    static final int TRACE_BYTES = 16;
+    static final int SPAN_BYTES = 8;
+    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+
+    private Ids() {
+    }
+
+    /** Throws when {@code id} is not {@code bytes * 2} lower-case hex characters. */
+    static void check(String what, String id, int bytes) {
+        if (id.length() != bytes * 2 || !isLowerHex(id)) {
+            throw new IllegalArgumentException(what + " must be " + bytes * 2 + " lower-case hex characters, got \"" + id + "\"");
+        }
+    }
+
+    /** Throws when {@code id} is not an even number (at most 64) of lower-case hex characters. */
+    static void checkAnyLength(String what, String id) {
+        if (id.length() % 2 != 0 || id.length() > 64 || !isLowerHex(id)) {
+            throw new IllegalArgumentException(what + " must be an even number (at most 64) of lower-case hex characters, got \"" + id + "\"");
+        }
+    }
+
+    private static boolean isLowerHex(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Writes the raw bytes of checked hex {@code id}. */
+    static void put(String id, ByteSink sink) {
+        sink.ensure(id.length() / 2);
+        for (int i = 0; i < id.length(); i += 2) {
+            sink.buffer().put((byte) (nibble(id.charAt(i)) << 4 | nibble(id.charAt(i + 1))));
+        }
+    }
+
+    /** The raw bytes of checked hex {@code id} into {@code out} at {@code at}. */
+    static void toBytes(String id, byte[] out, int at) {
+        for (int i = 0; i < id.length(); i += 2) {
+            out[at + i / 2] = (byte) (nibble(id.charAt(i)) << 4 | nibble(id.charAt(i + 1)));
+        }
+    }
+
+    static byte[] toBytes(String id) {
+        byte[] b = new byte[id.length() / 2];
+        toBytes(id, b, 0);
+        return b;
+    }
+
+    private static int nibble(char c) {
+        return c <= '9' ? c - '0' : c - 'a' + 10;
+    }
+
+    /** Reads {@code bytes} raw bytes as lower-case hex. */
+    static String read(ByteBuffer in, int bytes) {
+        if (in.remaining() < bytes) {
+            throw new CorruptDataException(bytes + "-byte id runs past the end", in.position());
+        }
+        char[] c = new char[bytes * 2];
+        for (int i = 0; i < bytes; i++) {
+            int b = in.get() & 0xFF;
+            c[2 * i] = DIGITS[b >>> 4];
+            c[2 * i + 1] = DIGITS[b & 0xF];
+        }
+        return new String(c);
+    }
+
+    static String hex(byte[] raw, int at, int bytes) {
+        char[] c = new char[bytes * 2];
+        for (int i = 0; i < bytes; i++) {
+            int b = raw[at + i] & 0xFF;
+            c[2 * i] = DIGITS[b >>> 4];
+            c[2 * i + 1] = DIGITS[b & 0xF];
+        }
+        return new String(c);
+    }
+}

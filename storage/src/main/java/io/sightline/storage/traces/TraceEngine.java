@@ -1,0 +1,528 @@
+package io.sightline.storage.traces;
+
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.sightline.storage.SpanAppender;
+import io.sightline.storage.StorageException;
+import io.sightline.storage.TraceQuerier;
+import io.sightline.storage.TraceStore;
+import io.sightline.storage.TraceStoreConfig;
+import io.sightline.storage.WalSyncMode;
+import io.sightline.storage.io.DefaultFileFacade;
+import io.sightline.storage.io.FileFacade;
+import io.sightline.storage.io.TaggedAllocator;
+import io.sightline.storage.model.Span;
+import io.sightline.storage.model.SpanLink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+
+/**
+ * The trace store: commits go to the WAL and then the head under one write lock; a maintenance job cuts the
+ * head into a segment by age or size, applies retention and fsyncs the WAL. Segment {@code seg-N} holds every
+ * span of WAL files below {@code N}, which is how a restart knows which WAL files to replay.
+ */
+public final class TraceEngine implements TraceStore {
+    private static final Logger log = LoggerFactory.getLogger(TraceEngine.class);
+    static final String WAL_DIR = "wal";
+
+    private final TraceStoreConfig config;
+    private final InstantSource clock;
+    private final TaggedAllocator allocator;
+    private final FileFacade files;
+    private final TraceWal wal;
+    private final SegmentWriter writer;
+    private final CopyOnWriteArrayList<Segment> segments = new CopyOnWriteArrayList<>();
+    private TraceIndex index;
+    private final LongCounter cuts;
+    private final LongCounter expired;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Object cutLock = new Object();
+    private final ScheduledExecutorService jobs;
+    private final LongCounter appended;
+    private TraceHead head = new TraceHead();
+    /** The head being written into a segment; still read by queries until the segment is published. */
+    private TraceHead flushing;
+    /** Guarded by the write lock; read under either lock. */
+    private long lastSequence;
+    private volatile boolean isClosed;
+
+    private TraceEngine(TraceStoreConfig config, Meter meter, InstantSource clock, FileFacade files) {
+        this.config = config;
+        this.clock = clock;
+        this.files = files;
+        this.allocator = new TaggedAllocator(files);
+        this.wal = new TraceWal(config.dir().resolve(WAL_DIR), allocator, config.walSyncMode());
+        this.writer = new SegmentWriter(allocator, config.indexedAttributes());
+        this.appended = meter.counterBuilder("sightline_traces_spans_appended_total")
+                .setDescription("Spans committed to the trace store").build();
+        this.cuts = meter.counterBuilder("sightline_traces_segment_cuts_total")
+                .setDescription("Span segments written from the head").build();
+        this.expired = meter.counterBuilder("sightline_traces_segments_expired_total")
+                .setDescription("Span segments deleted by retention").build();
+        meter.gaugeBuilder("sightline_traces_segments").ofLongs().setDescription("Span segments on disk")
+                .buildWithCallback(m -> m.record(segments.size()));
+        meter.gaugeBuilder("sightline_traces_segment_bytes").ofLongs().setUnit("By")
+                .setDescription("Bytes of span segments on disk")
+                .buildWithCallback(m -> m.record(segments.stream().mapToLong(Segment::bytes).sum()));
+        meter.gaugeBuilder("sightline_traces_segment_spans").ofLongs()
+                .setDescription("Spans in span segments on disk")
+                .buildWithCallback(m -> m.record(segments.stream().mapToLong(Segment::spans).sum()));
+        meter.gaugeBuilder("sightline_traces_head_spans").ofLongs().setDescription("Spans in the trace store's head")
+                .buildWithCallback(m -> m.record(headSpans()));
+        this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sightline-trace-store");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static TraceStore open(TraceStoreConfig config, Meter meter) {
+        return open(config, meter, InstantSource.system(), DefaultFileFacade.INSTANCE);
+    }
+
+    /** Opens with an injected clock and file facade (tests). */
+    public static TraceEngine open(TraceStoreConfig config, Meter meter, InstantSource clock, FileFacade files) {
+        TraceEngine engine = new TraceEngine(config, meter, clock, files);
+        try {
+            engine.load();
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        engine.jobs.scheduleWithFixedDelay(engine::maintain, 1, 1, TimeUnit.SECONDS);
+        return engine;
+    }
+
+    private void load() {
+        Path dir = config.dir();
+        int covered = 0;
+        try {
+            files.createDirectories(dir);
+            for (Path p : files.list(dir)) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(SegmentFormat.TMP_SUFFIX)) {
+                    files.deleteRecursively(p); // a cut that did not finish; its spans are still in the WAL
+                    continue;
+                }
+                if (SegmentFormat.walNumber(name) < 0) {
+                    continue;
+                }
+                Segment s = Segment.open(p, allocator);
+                segments.add(s);
+                covered = Math.max(covered, s.number());
+                lastSequence = Math.max(lastSequence, s.maxSeq());
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot open the trace store under " + dir + ": " + e.getMessage(), e);
+        }
+        openIndex();
+        long now = clock.millis();
+        TraceHead h = head;
+        int next = TraceWal.replay(dir.resolve(WAL_DIR), allocator, covered, (seq, spans) -> {
+            lastSequence = Math.max(lastSequence, seq);
+            if (!spans.isEmpty()) {
+                h.add(seq, spans, now);
+            }
+        });
+        wal.openFile(Math.max(next, Math.max(covered, 1)), lastSequence); // numbering starts at 1
+        wal.deleteBefore(covered);
+        log.info("trace store open [dir={}, segments={}, replayedSpans={}, lastSequence={}]", dir, segments.size(),
+                h.spans(), lastSequence);
+    }
+
+    /**
+     * Opens the trace-id index and indexes the segments it has not seen (a crash between a cut and its index
+     * update, or a lost index file). An index that does not open is rebuilt from the segments.
+     */
+    private void openIndex() {
+        Path dir = config.dir();
+        long expected = Math.max(1 << 14, config.maxHeadBytes() / 512);
+        try {
+            index = TraceIndex.open(dir, expected, files);
+        } catch (StorageException e) {
+            log.warn("trace-id index unusable, rebuilding it from the segments [error={}]", e.getMessage());
+            TraceIndex.discard(dir, files);
+            index = TraceIndex.open(dir, expected, files);
+        }
+        int watermark = index.watermark();
+        for (Segment s : segments) {
+            if (s.number() > watermark) {
+                log.info("trace-id index: indexing segment [dir={}]", s.dir());
+                indexSegment(s);
+            }
+        }
+    }
+
+    private void indexSegment(Segment s) {
+        byte[] id = new byte[Ids.TRACE_BYTES];
+        for (int t = 0; t < s.traceCount(); t++) {
+            s.traceId(t, id);
+            index.add(id, s.number());
+        }
+        index.setWatermark(Math.max(index.watermark(), s.number()));
+    }
+
+    @Override
+    public SpanAppender appender() {
+        return new Appender();
+    }
+
+    /** Throws naming the field when a span's ids are not what the segment format stores. */
+    static void checkIds(Span s) {
+        Ids.check("trace id", s.traceId(), Ids.TRACE_BYTES);
+        Ids.check("span id", s.spanId(), Ids.SPAN_BYTES);
+        if (!s.parentSpanId().isEmpty()) {
+            Ids.check("parent span id", s.parentSpanId(), Ids.SPAN_BYTES);
+        }
+        for (SpanLink l : s.links()) {
+            Ids.checkAnyLength("link trace id", l.traceId());
+            Ids.checkAnyLength("link span id", l.spanId());
+        }
+    }
+
+    private long commit(List<Span> spans) {
+        if (isClosed) {
+            throw new StorageException("the trace store is closed");
+        }
+        long now = clock.millis();
+        long seq;
+        long headBytes;
+        lock.writeLock().lock();
+        try {
+            seq = lastSequence + 1;
+            wal.log(seq, spans);
+            lastSequence = seq;
+            head.add(seq, spans, now);
+            headBytes = head.bytes();
+        } finally {
+            lock.writeLock().unlock();
+        }
+        appended.add(spans.size());
+        if (headBytes >= 2 * config.maxHeadBytes()) {
+            // Back-pressure: the job's cut is behind, so this committer waits for it and cuts the head itself,
+            // which keeps the head's memory bounded when spans arrive faster than segments are written.
+            cutSegment();
+        } else if (headBytes >= config.maxHeadBytes()) {
+            jobs.execute(this::cutIfDue);
+        }
+        return seq;
+    }
+
+    private void maintain() {
+        try {
+            if (config.walSyncMode() == WalSyncMode.INTERVAL) {
+                wal.sync();
+            }
+            cutIfDue();
+            applyRetention();
+        } catch (RuntimeException e) {
+            log.error("trace store maintenance failed [error={}]", e.toString());
+        }
+    }
+
+    private void cutIfDue() {
+        boolean isDue;
+        lock.readLock().lock();
+        try {
+            isDue = head.spans() > 0 && (head.bytes() >= config.maxHeadBytes()
+                    || clock.millis() - head.firstAppendMillis() >= config.segmentDurationMillis());
+        } finally {
+            lock.readLock().unlock();
+        }
+        if (isDue) {
+            cutSegment();
+        }
+    }
+
+    @Override
+    public void cutSegment() {
+        synchronized (cutLock) {
+            TraceHead frozen;
+            int walNumber;
+            lock.writeLock().lock();
+            try {
+                if (head.spans() == 0 || isClosed) {
+                    return;
+                }
+                frozen = head;
+                flushing = frozen;
+                head = new TraceHead();
+                walNumber = wal.number() + 1;
+                wal.openFile(walNumber, lastSequence);
+            } finally {
+                lock.writeLock().unlock();
+            }
+            Segment segment = null;
+            long began = System.nanoTime();
+            long indexBegan;
+            try {
+                Path dir = writer.write(config.dir(), walNumber, frozen);
+                segment = Segment.open(dir, allocator);
+                indexBegan = System.nanoTime();
+                indexSegment(segment);
+            } catch (IOException | RuntimeException e) {
+                log.error("cutting a span segment failed, spans stay in the head and WAL [error={}]", e.toString());
+                discardFailedSegment(segment, walNumber, e);
+                lock.writeLock().lock();
+                try {
+                    // Back in front of what arrived since, so the head keeps commit order.
+                    TraceHead restored = new TraceHead();
+                    long now = clock.millis();
+                    frozen.commits().forEach(c -> restored.add(c.sequence(), c.spans(), now));
+                    head.commits().forEach(c -> restored.add(c.sequence(), c.spans(), now));
+                    head = restored;
+                    flushing = null;
+                } finally {
+                    lock.writeLock().unlock();
+                }
+                throw e instanceof StorageException se ? se : new StorageException("cannot write a span segment: " + e.getMessage(), e);
+            }
+            lock.writeLock().lock();
+            try {
+                segments.add(segment);
+                flushing = null;
+            } finally {
+                lock.writeLock().unlock();
+            }
+            wal.deleteBefore(walNumber);
+            cuts.add(1);
+            log.info("span segment cut [dir={}, spans={}, traces={}, bytes={}, writeMillis={}, indexMillis={}]", segment.dir(),
+                    segment.spans(), segment.traceCount(), segment.bytes(), (indexBegan - began) / 1_000_000,
+                    (System.nanoTime() - indexBegan) / 1_000_000);
+        }
+    }
+
+    /**
+     * Removes what a failed cut left: the spans go back to the head, so a segment directory already in place would
+     * hold them twice after the next cut (its WAL files are still there too).
+     */
+    private void discardFailedSegment(Segment segment, int walNumber, Exception failure) {
+        if (segment != null) {
+            segment.release();
+        }
+        try {
+            files.deleteRecursively(config.dir().resolve(SegmentFormat.dirName(walNumber)));
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public int applyRetention() {
+        long cutoff = (clock.millis() - config.retentionMillis()) * 1_000_000L;
+        int removed = 0;
+        synchronized (cutLock) {
+            for (Segment s : segments) {
+                if (s.maxTime() >= cutoff || isClosed) {
+                    continue;
+                }
+                lock.writeLock().lock();
+                try {
+                    segments.remove(s);
+                } finally {
+                    lock.writeLock().unlock();
+                }
+                byte[] id = new byte[Ids.TRACE_BYTES];
+                for (int t = 0; t < s.traceCount(); t++) {
+                    s.traceId(t, id);
+                    index.remove(id, s.number());
+                }
+                try {
+                    files.deleteRecursively(s.dir());
+                } catch (IOException e) {
+                    log.warn("cannot delete expired span segment [dir={}, error={}]", s.dir(), e.getMessage());
+                }
+                s.release(); // unmaps once the last querier lets go; the open mapping survives the unlink
+                removed++;
+            }
+        }
+        expired.add(removed);
+        return removed;
+    }
+
+    @Override
+    public long lastSequence() {
+        lock.readLock().lock();
+        try {
+            return lastSequence;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void forEachSince(long afterSequence, CommitVisitor visitor) {
+        List<TraceHead.Commit> commits = new ArrayList<>();
+        List<Segment> held = new ArrayList<>();
+        // Segments and heads taken under one lock, so a cut in between neither hides nor repeats a commit.
+        lock.readLock().lock();
+        try {
+            for (Segment s : segments) {
+                if (s.maxSeq() > afterSequence && s.acquire()) {
+                    held.add(s);
+                }
+            }
+            if (flushing != null) {
+                commitsAfter(flushing, afterSequence, commits);
+            }
+            commitsAfter(head, afterSequence, commits);
+        } finally {
+            lock.readLock().unlock();
+        }
+        try {
+            held.sort(Comparator.comparingInt(Segment::number));
+            SegmentSearch search = new SegmentSearch(Long.MIN_VALUE, Long.MAX_VALUE);
+            for (Segment s : held) {
+                TreeMap<Long, List<Span>> bySeq = new TreeMap<>();
+                search.commitsAfter(s, afterSequence, bySeq);
+                bySeq.forEach((seq, spans) -> visitor.commit(seq, Collections.unmodifiableList(spans)));
+            }
+        } finally {
+            held.forEach(Segment::release);
+        }
+        for (TraceHead.Commit c : commits) {
+            visitor.commit(c.sequence(), c.spans());
+        }
+    }
+
+    /** Appends the commits of {@code h} after {@code after}; they are in sequence order, so a binary search finds the first. */
+    private static void commitsAfter(TraceHead h, long after, List<TraceHead.Commit> out) {
+        List<TraceHead.Commit> all = h.commits();
+        int lo = 0;
+        int hi = all.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (all.get(mid).sequence() <= after) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        out.addAll(all.subList(lo, all.size()));
+    }
+
+    @Override
+    public TraceQuerier querier(long minNanos, long maxNanos) {
+        if (minNanos > maxNanos) {
+            throw new IllegalArgumentException("trace querier range is empty: min " + minNanos + " > max " + maxNanos);
+        }
+        List<Segment> held = new ArrayList<>();
+        List<TraceHead> heads = new ArrayList<>(2);
+        // Taken under one lock, so a cut finishing meanwhile neither hides nor doubles spans.
+        lock.readLock().lock();
+        try {
+            for (Segment s : segments) {
+                if (s.minTime() <= maxNanos && s.maxTime() >= minNanos && s.acquire()) {
+                    held.add(s);
+                }
+            }
+            heads.add(head); // newest first
+            if (flushing != null) {
+                heads.add(flushing);
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        held.sort(Comparator.comparingInt(Segment::number).reversed());
+        return new EngineQuerier(this, heads, held, minNanos, maxNanos);
+    }
+
+    /** The segments that the trace-id index names for {@code traceId}. */
+    int[] segmentsOf(byte[] traceId) {
+        return index.segments(traceId);
+    }
+
+    /** Runs {@code reader} over {@code heads} under the read lock (the active head still changes). */
+    void readHeads(List<TraceHead> heads, Consumer<TraceHead> reader) {
+        lock.readLock().lock();
+        try {
+            heads.forEach(reader);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private long headSpans() {
+        lock.readLock().lock();
+        try {
+            return head.spans() + (flushing == null ? 0 : flushing.spans());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (isClosed) {
+            return;
+        }
+        isClosed = true;
+        jobs.shutdown();
+        try {
+            jobs.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (cutLock) {
+            lock.writeLock().lock();
+            try {
+                wal.close();
+                for (Segment s : segments) {
+                    s.release();
+                }
+                segments.clear();
+                if (index != null) {
+                    index.close();
+                }
+            } finally {
+                lock.writeLock().unlock();
+            }
+        }
+    }
+
+    private final class Appender implements SpanAppender {
+        private List<Span> pending = new ArrayList<>();
+
+        @Override
+        public void append(Span span) {
+            checkIds(span);
+            pending.add(span);
+        }
+
+        @Override
+        public int pending() {
+            return pending.size();
+        }
+
+        @Override
+        public long commit() {
+            if (pending.isEmpty()) {
+                return 0;
+            }
+            // Unmodifiable: the head and forEachSince visitors share this list.
+            List<Span> batch = Collections.unmodifiableList(pending);
+            pending = new ArrayList<>();
+            return TraceEngine.this.commit(batch);
+        }
+
+        @Override
+        public void rollback() {
+            pending = new ArrayList<>();
+        }
+    }
+}

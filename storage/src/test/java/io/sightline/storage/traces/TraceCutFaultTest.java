@@ -1,0 +1,152 @@
+package io.sightline.storage.traces;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.sightline.storage.SpanAppender;
+import io.sightline.storage.StorageException;
+import io.sightline.storage.TestSpans;
+import io.sightline.storage.TraceQuerier;
+import io.sightline.storage.TraceStoreConfig;
+import io.sightline.storage.io.DefaultFileFacade;
+import io.sightline.storage.io.FileFacade;
+import io.sightline.storage.model.Span;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.sightline.storage.TestSpans.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A cut that fails half way: its spans stay readable from the head, and a later cut stores them once. */
+class TraceCutFaultTest {
+    @TempDir
+    Path dir;
+
+    private TraceEngine open(FileFacade files) {
+        return TraceEngine.open(TraceStoreConfig.defaults(dir), OpenTelemetry.noop().getMeter("test"),
+                InstantSource.system(), files);
+    }
+
+    private static List<Span> all(TraceEngine engine) {
+        List<Span> out = new ArrayList<>();
+        try (TraceQuerier q = engine.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            q.select(List.of(), out::add);
+        }
+        return out;
+    }
+
+    @Test
+    void aFailedRenameKeepsTheSpansInTheHeadAndTheNextCutStoresThemOnce() {
+        FailingRename files = new FailingRename();
+        List<Span> spans = new ArrayList<>();
+        try (TraceEngine engine = open(files)) {
+            TestSpans gen = new TestSpans(4);
+            for (int t = 0; t < 5; t++) {
+                SpanAppender a = engine.appender();
+                List<Span> trace = gen.trace(t, T0 + t);
+                trace.forEach(a::append);
+                a.commit();
+                spans.addAll(trace);
+            }
+            files.isFailing = true;
+            assertThatThrownBy(engine::cutSegment).isInstanceOf(StorageException.class).hasMessageContaining("rename refused");
+            assertThat(all(engine)).hasSameElementsAs(spans);
+            try (TraceQuerier q = engine.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+                assertThat(q.trace(TestSpans.traceId(2))).isNotEmpty();
+            }
+            files.isFailing = false;
+            engine.cutSegment();
+            assertThat(all(engine)).hasSameElementsAs(spans);
+        }
+        try (TraceEngine engine = open(DefaultFileFacade.INSTANCE)) {
+            assertThat(all(engine)).hasSameElementsAs(spans).hasSize(spans.size());
+            List<Long> sequences = new ArrayList<>();
+            engine.forEachSince(0, (seq, s) -> sequences.add(seq));
+            assertThat(sequences).containsExactly(1L, 2L, 3L, 4L, 5L);
+        }
+    }
+
+    /** The real file system, refusing renames on demand (as a full or read-only disk would fail the cut). */
+    private static final class FailingRename implements FileFacade {
+        private final FileFacade real = DefaultFileFacade.INSTANCE;
+        volatile boolean isFailing;
+
+        @Override
+        public void moveAtomically(Path from, Path to) throws IOException {
+            if (isFailing) {
+                throw new IOException("rename refused: " + from);
+            }
+            real.moveAtomically(from, to);
+        }
+
+        @Override
+        public FileChannel open(Path file, OpenOption... options) throws IOException {
+            return real.open(file, options);
+        }
+
+        @Override
+        public void writeFully(FileChannel channel, ByteBuffer src) throws IOException {
+            real.writeFully(channel, src);
+        }
+
+        @Override
+        public int read(FileChannel channel, ByteBuffer dst, long position) throws IOException {
+            return real.read(channel, dst, position);
+        }
+
+        @Override
+        public void force(FileChannel channel) throws IOException {
+            real.force(channel);
+        }
+
+        @Override
+        public void truncate(FileChannel channel, long size) throws IOException {
+            real.truncate(channel, size);
+        }
+
+        @Override
+        public MemorySegment mapReadOnly(FileChannel channel, long size, Arena arena) throws IOException {
+            return real.mapReadOnly(channel, size, arena);
+        }
+
+        @Override
+        public void syncDirectory(Path d) throws IOException {
+            real.syncDirectory(d);
+        }
+
+        @Override
+        public void createDirectories(Path d) throws IOException {
+            real.createDirectories(d);
+        }
+
+        @Override
+        public boolean exists(Path path) {
+            return real.exists(path);
+        }
+
+        @Override
+        public long size(Path file) throws IOException {
+            return real.size(file);
+        }
+
+        @Override
+        public void deleteRecursively(Path path) throws IOException {
+            real.deleteRecursively(path);
+        }
+
+        @Override
+        public List<Path> list(Path d) throws IOException {
+            return real.list(d);
+        }
+    }
+}
