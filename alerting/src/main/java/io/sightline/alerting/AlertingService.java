@@ -1,6 +1,7 @@
 package io.sightline.alerting;
 
 import io.opentelemetry.api.metrics.Meter;
+import io.sightline.alerting.api.AlertmanagerApi;
 import io.sightline.alerting.api.RulesApi;
 import io.sightline.alerting.api.SilencesApi;
 import io.sightline.alerting.notify.NotifyConfig;
@@ -108,14 +109,23 @@ public final class AlertingService implements AutoCloseable {
         }
     }
 
-    /** The HTTP routes: rules and alerts (Prometheus), silences (Alertmanager v2), and {@code /-/reload}. */
+    /**
+     * The HTTP routes: rules and alerts (Prometheus), alerts, groups, status, receivers and silences (Alertmanager
+     * API v2), and {@code /-/reload}.
+     */
     public List<Route> routes() {
         RulesApi rulesApi = new RulesApi(rules::groups);
         SilencesApi silencesApi = new SilencesApi(notifier.silences(), clock);
+        String version = AlertingService.class.getPackage().getImplementationVersion();
+        AlertmanagerApi amApi = new AlertmanagerApi(notifier, clock, version == null ? "dev" : version);
         Set<String> get = Set.of("GET");
         return List.of(
                 new Route(get, "/api/v1/rules", false, rulesApi::rules),
                 new Route(get, "/api/v1/alerts", false, rulesApi::alerts),
+                new Route(get, "/api/v2/alerts", false, amApi::alerts),
+                new Route(get, "/api/v2/alerts/groups", false, amApi::groups),
+                new Route(get, "/api/v2/status", false, amApi::status),
+                new Route(get, "/api/v2/receivers", false, amApi::receivers),
                 new Route(Set.of("GET", "POST"), "/api/v2/silences", false,
                         call -> call.method().equals("POST") ? silencesApi.post(call) : silencesApi.list(call)),
                 new Route(Set.of("GET", "DELETE"), SilencesApi.SILENCE_PREFIX, true, silencesApi::one),

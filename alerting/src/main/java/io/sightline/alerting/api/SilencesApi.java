@@ -32,11 +32,24 @@ public final class SilencesApi {
         this.clock = clock;
     }
 
+    /**
+     * Lists silences; with {@code filter} matchers (repeatable) only those having, for each filter matcher, a matcher
+     * of the same name whose value it matches, as Alertmanager filters.
+     */
     public HttpResult list(HttpCall call) {
+        List<io.sightline.storage.model.Matcher> filter;
+        try {
+            filter = io.sightline.alerting.notify.Matchers.parseAll(call.params().getOrDefault("filter", List.of()));
+        } catch (IllegalArgumentException e) {
+            return plainError(400, "bad matcher format: " + e.getMessage());
+        }
         long now = clock.millis();
         ArrayNode arr = ApiJson.MAPPER.createArrayNode();
         for (Silences.Silence s : silences.list()) {
-            arr.add(toJson(s, now));
+            if (filter.stream().allMatch(m -> s.matchers().stream()
+                    .anyMatch(sm -> sm.name().equals(m.name()) && m.matches(sm.value())))) {
+                arr.add(toJson(s, now));
+            }
         }
         return ApiJson.json(200, arr);
     }

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -39,6 +40,36 @@ public final class ConfigReader {
         return node;
     }
 
+    UnaryOperator<String> env() {
+        return env;
+    }
+
+    /** The environment lookup, for readers of nested mappings. */
+    public UnaryOperator<String> envFunction() {
+        return env;
+    }
+
+    /** The first of the environment variables that is set, or null. */
+    String envValue(String... names) {
+        for (String n : names) {
+            String v = env.apply(n);
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** A secret file's content without surrounding whitespace (as Alertmanager trims). */
+    public static String readSecretFile(String where, String file) {
+        Path p = Path.of(file);
+        try {
+            return Files.readString(p).trim();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(where + ": cannot read " + p + ": " + e.getMessage(), e);
+        }
+    }
+
     public ConfigReader child(String key, String childWhere) {
         return new ConfigReader(node.path(key), childWhere, env);
     }
@@ -61,14 +92,52 @@ public final class ConfigReader {
      *
      * @throws IllegalArgumentException naming the first such key present
      */
-    public void rejectUnsupported(String... keys) {
+    public void rejectUnsupported(String why, String... keys) {
         for (String k : keys) {
-            if (node.has(k)) {
-                throw new IllegalArgumentException(where + "." + k + ": not supported yet"
-                        + (k.equals("http_config") ? " (no TLS or auth settings for receivers)"
-                        : " (messages use Sightline's built-in format; remove the key)"));
+            if (node.hasNonNull(k)) {
+                throw new IllegalArgumentException(where + "." + k + ": not supported by Sightline (" + why + ")");
             }
         }
+    }
+
+    /**
+     * A field that may hold a Go template, compiled against the config's templates; null when absent or empty.
+     *
+     * @throws IllegalArgumentException naming the field when the template does not parse
+     */
+    public TextTemplate template(String key, Globals g) {
+        String v = string(key, null);
+        return v == null || v.isEmpty() ? null : g.templates().compile(where + "." + key, v);
+    }
+
+    /** The receiver's {@code http_config}, or the global one when it sets none. */
+    public HttpSettings http(Globals g) {
+        return HttpSettingsParser.parse(this, g.http());
+    }
+
+    /**
+     * Logs that Alertmanager keys present here are accepted but change nothing in Sightline's message (they are
+     * presentation details of Alertmanager's own format); the notification is still sent.
+     */
+    public void warnUnused(org.slf4j.Logger log, String why, String... keys) {
+        List<String> present = new java.util.ArrayList<>();
+        for (String k : keys) {
+            if (node.hasNonNull(k)) {
+                present.add(k);
+            }
+        }
+        if (!present.isEmpty()) {
+            log.warn("alerting config keys accepted but not used [where={}, keys={}, reason={}]", where, present, why);
+        }
+    }
+
+    /** A list of strings, each with {@code ${ENV}} references expanded; empty when absent. */
+    public List<String> stringList(String key) {
+        List<String> out = new java.util.ArrayList<>();
+        for (JsonNode v : node.path(key)) {
+            out.add(expandEnv(v.asText(), key));
+        }
+        return out;
     }
 
     public String string(String key, String def) {
@@ -121,12 +190,7 @@ public final class ConfigReader {
             throw new IllegalArgumentException(where + ": at most one of " + key + " and " + fileKey + " must be configured");
         }
         if (hasFile) {
-            Path p = Path.of(node.get(fileKey).asText());
-            try {
-                return Files.readString(p).trim();
-            } catch (IOException e) {
-                throw new IllegalArgumentException(where + "." + fileKey + ": cannot read " + p + ": " + e.getMessage(), e);
-            }
+            return readSecretFile(where + "." + fileKey, node.get(fileKey).asText());
         }
         String v = hasInline ? expandEnv(node.get(key).asText(), key) : globalDefault;
         if ((v == null || v.isBlank()) && isRequired) {

@@ -31,6 +31,8 @@ final class DeliveryWorker implements AutoCloseable {
     private final Outbox outbox;
     private final NotificationLog nflog;
     private final HttpClient http;
+    /** Whether {@link #http} was built for this integration's {@code http_config} (and is closed with the worker). */
+    private final boolean ownsHttp;
     private final Clock clock;
     private final NotifyMetrics metrics;
     private final long initialBackoffMillis;
@@ -50,7 +52,8 @@ final class DeliveryWorker implements AutoCloseable {
         this.key = Integration.key(receiver, integration);
         this.outbox = outbox;
         this.nflog = nflog;
-        this.http = http;
+        this.ownsHttp = integration.http().needsOwnClient();
+        this.http = ownsHttp ? HttpClients.build(integration.http()) : http;
         this.clock = clock;
         this.metrics = metrics;
         this.initialBackoffMillis = initialBackoffMillis;
@@ -117,20 +120,18 @@ final class DeliveryWorker implements AutoCloseable {
     /** Returns -1 when done with the entry (delivered or dropped), else the delay before retrying in ms. */
     private long attempt(Outbox.Entry e, long[] s) {
         s[0]++;
-        HttpRequest.Builder req;
         try {
-            req = HttpRequest.newBuilder(integration.url())
-                    .timeout(Duration.ofMillis(integration.timeoutMillis()))
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "Sightline-Alerting")
-                    .POST(HttpRequest.BodyPublishers.ofString(e.body(), StandardCharsets.UTF_8));
-            integration.headers().forEach(req::header);
-        } catch (RuntimeException ex) {
-            return giveUp(e, "cannot build the request: " + ex.getMessage());
-        }
-        try {
-            HttpResponse<String> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-            Integration.Outcome o = integration.classify(resp.statusCode());
+            HttpResponse<String> resp = http.send(request(e.body()), HttpResponse.BodyHandlers.ofString());
+            Integration.Outcome o = integration.classify(resp.statusCode(), resp.body());
+            String fallback = o == Integration.Outcome.PERMANENT_FAILURE
+                    ? integration.fallbackBody(resp.statusCode(), resp.body(), e.body()) : null;
+            if (fallback != null) {
+                // the service refused the message's markup; a plainer message beats a lost alert
+                log.warn("notification refused, sending it once more without markup [receiver={}, integration={}, error={}]",
+                        receiver, key, "status " + resp.statusCode() + ": " + abbreviate(resp.body()));
+                resp = http.send(request(fallback), HttpResponse.BodyHandlers.ofString());
+                o = integration.classify(resp.statusCode(), resp.body());
+            }
             if (o == Integration.Outcome.DELIVERED) {
                 nflog.log(e.groupKey(), key, e.firing(), e.resolved(), clock.millis(), Math.max(e.repeatIntervalMillis() * 2, 120 * 3_600_000L));
                 outbox.remove(e);
@@ -144,17 +145,38 @@ final class DeliveryWorker implements AutoCloseable {
             }
             long delay = backoff(s[0]);
             long retryAfter = retryAfterMillis(resp.headers().firstValue("Retry-After").orElse(null));
+            if (retryAfter < 0 && resp.statusCode() == 429) {
+                retryAfter = integration.retryAfterMillisFromBody(resp.body());
+            }
             if (retryAfter >= 0) {
                 delay = Math.min(retryAfter, MAX_RETRY_AFTER_MILLIS);
             }
             return retry(e, detail, delay, s[0]);
         } catch (IOException ex) {
             return retry(e, ex.getClass().getSimpleName() + ": " + ex.getMessage(), backoff(s[0]), s[0]);
+        } catch (IllegalArgumentException | IllegalStateException ex) {
+            return giveUp(e, "cannot build the request: " + ex.getMessage());
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             isStopped = true;
             return 0;
         }
+    }
+
+    /** @throws IllegalArgumentException or IllegalStateException when URL or headers are unusable */
+    private HttpRequest request(String body) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(integration.url())
+                .timeout(Duration.ofMillis(integration.timeoutMillis()))
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "Sightline-Alerting")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        HttpSettings hs = integration.http();
+        hs.headers().forEach(req::setHeader);
+        if (hs.authorization() != null) {
+            req.setHeader("Authorization", hs.authorization());
+        }
+        integration.headers().forEach(req::setHeader);
+        return req.build();
     }
 
     private long retry(Outbox.Entry e, String detail, long delayMillis, long attempts) {
@@ -180,15 +202,26 @@ final class DeliveryWorker implements AutoCloseable {
         return floor + ThreadLocalRandom.current().nextLong(cap - floor + 1);
     }
 
-    /** Retry-After in seconds (HTTP-dates are rare for webhooks and treated as absent); -1 when absent or bad. */
+    /** Retry-After as delay-seconds or as an HTTP-date (RFC 9110); -1 when absent or unreadable. */
     static long retryAfterMillis(String header) {
-        if (header == null) {
+        return retryAfterMillis(header, System.currentTimeMillis());
+    }
+
+    static long retryAfterMillis(String header, long nowMillis) {
+        if (header == null || header.isBlank()) {
             return -1;
         }
+        String h = header.trim();
         try {
-            return Math.max(0, Long.parseLong(header.trim())) * 1000;
+            return Math.max(0, Math.min(Long.parseLong(h), MAX_RETRY_AFTER_MILLIS / 1000)) * 1000;
         } catch (NumberFormatException e) {
-            return -1;
+            try {
+                long at = java.time.ZonedDateTime.parse(h, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant().toEpochMilli();
+                return Math.max(0, at - nowMillis);
+            } catch (java.time.format.DateTimeParseException e2) {
+                return -1;
+            }
         }
     }
 
@@ -209,6 +242,9 @@ final class DeliveryWorker implements AutoCloseable {
             thread.join(integration.timeoutMillis() + 5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (ownsHttp) {
+            http.close();
         }
     }
 }

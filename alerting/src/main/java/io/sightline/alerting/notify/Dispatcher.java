@@ -37,6 +37,8 @@ final class Dispatcher {
     /** All known alerts by fingerprint, so a config reload can route them again. */
     private final Map<String, Alert> store = new LinkedHashMap<>();
     private final Map<String, AggregationGroup> groups = new LinkedHashMap<>();
+    /** When each stored alert was last received (the API's {@code updatedAt}). */
+    private final Map<String, Long> updatedAt = new HashMap<>();
     private NotifyConfig config = NotifyConfig.NONE;
 
     Dispatcher(Clock clock, NotificationLog nflog, Outbox outbox, Silences silences, String externalUrl,
@@ -67,6 +69,7 @@ final class Dispatcher {
             long now = clock.millis();
             for (Alert a : alerts) {
                 store.put(a.fingerprint(), a);
+                updatedAt.put(a.fingerprint(), now);
                 route(a, now);
             }
         }
@@ -108,6 +111,7 @@ final class Dispatcher {
                 }
             }
             store.values().removeIf(a -> a.isResolvedAt(now - RESOLVED_RETENTION_MILLIS));
+            updatedAt.keySet().retainAll(store.keySet());
             return flushed;
         }
     }
@@ -120,6 +124,12 @@ final class Dispatcher {
     }
 
     private void flush(AggregationGroup g, long now) {
+        if (config.isMuted(g.route, now)) {
+            // Alertmanager's time mute/active stages: nothing is sent and nothing logged, so the first
+            // notification after the interval is a "first notification" again if the alerts are still there
+            log.debug("route muted by time interval [receiver={}, group={}]", g.route.receiver(), g.groupKey);
+            return;
+        }
         List<Labels> firingAll = new ArrayList<>();
         for (Alert a : store.values()) {
             if (!a.isResolvedAt(now)) {
@@ -229,6 +239,92 @@ final class Dispatcher {
     List<Alert> alerts() {
         synchronized (lock) {
             return List.copyOf(store.values());
+        }
+    }
+
+    /** Every alert not yet resolved, with its routing and suppression, for Alertmanager's API v2. */
+    List<AlertStatus> alertStatuses() {
+        synchronized (lock) {
+            long now = clock.millis();
+            List<Labels> firing = firingLabels(now);
+            List<AlertStatus> out = new ArrayList<>();
+            for (Alert a : store.values()) {
+                if (!a.isResolvedAt(now)) {
+                    List<RouteNode> routes = config.route() == null ? List.of() : config.route().match(a.labels());
+                    out.add(status(a, routes, firing, now));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** The aggregation groups with their unresolved alerts, for {@code /api/v2/alerts/groups}. */
+    List<AlertStatus.Group> groupStatuses() {
+        synchronized (lock) {
+            long now = clock.millis();
+            List<Labels> firing = firingLabels(now);
+            List<AlertStatus.Group> out = new ArrayList<>();
+            for (AggregationGroup g : groups.values()) {
+                List<AlertStatus> alerts = new ArrayList<>();
+                for (Alert a : g.alerts.values()) {
+                    Alert current = store.getOrDefault(a.fingerprint(), a);
+                    if (!current.isResolvedAt(now)) {
+                        alerts.add(status(current, List.of(g.route), firing, now));
+                    }
+                }
+                if (!alerts.isEmpty()) {
+                    out.add(new AlertStatus.Group(g.groupLabels, g.route.receiver(), List.copyOf(alerts)));
+                }
+            }
+            return out;
+        }
+    }
+
+    private List<Labels> firingLabels(long now) {
+        List<Labels> firing = new ArrayList<>();
+        for (Alert a : store.values()) {
+            if (!a.isResolvedAt(now)) {
+                firing.add(a.labels());
+            }
+        }
+        return firing;
+    }
+
+    private AlertStatus status(Alert a, List<RouteNode> routes, List<Labels> firing, long now) {
+        List<String> inhibitedBy = new ArrayList<>();
+        for (InhibitRule r : config.inhibitRules()) {
+            for (Labels source : r.sources(a.labels(), firing)) {
+                String fp = Alert.fingerprintOf(source);
+                if (!inhibitedBy.contains(fp)) {
+                    inhibitedBy.add(fp);
+                }
+            }
+        }
+        List<String> receivers = new ArrayList<>();
+        List<String> mutedBy = new ArrayList<>();
+        java.time.Instant instant = java.time.Instant.ofEpochMilli(now);
+        for (RouteNode r : routes) {
+            if (!receivers.contains(r.receiver())) {
+                receivers.add(r.receiver());
+            }
+            for (String name : r.muteTimeIntervals()) {
+                if (!mutedBy.contains(name) && config.timeIntervals().getOrDefault(name, List.of()).stream()
+                        .anyMatch(t -> t.contains(instant))) {
+                    mutedBy.add(name);
+                }
+            }
+            if (!r.activeTimeIntervals().isEmpty() && config.isMuted(r, now)) {
+                r.activeTimeIntervals().stream().filter(x -> !mutedBy.contains(x)).forEach(mutedBy::add);
+            }
+        }
+        return new AlertStatus(a, updatedAt.getOrDefault(a.fingerprint(), a.startsAtMillis()), List.copyOf(receivers),
+                List.copyOf(silences.silencedBy(a.labels(), now)), List.copyOf(inhibitedBy), List.copyOf(mutedBy));
+    }
+
+    /** The configuration in force. */
+    NotifyConfig config() {
+        synchronized (lock) {
+            return config;
         }
     }
 }

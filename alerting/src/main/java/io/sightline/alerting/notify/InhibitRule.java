@@ -12,18 +12,24 @@ public record InhibitRule(List<Matcher> sourceMatchers, List<Matcher> targetMatc
 
     /** Whether {@code target} is muted by one of the firing alerts. */
     public boolean mutes(Labels target, Collection<Labels> firing) {
+        return !sources(target, firing).isEmpty();
+    }
+
+    /** The firing alerts that mute {@code target} through this rule (the API's {@code inhibitedBy}). */
+    public List<Labels> sources(Labels target, Collection<Labels> firing) {
         if (!all(targetMatchers, target)) {
-            return false;
+            return List.of();
         }
+        List<Labels> out = new java.util.ArrayList<>();
         for (Labels source : firing) {
             if (source.equals(target) && all(targetMatchers, source)) {
                 continue; // an alert that is both source and target does not inhibit itself
             }
             if (all(sourceMatchers, source) && equalLabels(source, target)) {
-                return true;
+                out.add(source);
             }
         }
-        return false;
+        return out;
     }
 
     private boolean equalLabels(Labels a, Labels b) {

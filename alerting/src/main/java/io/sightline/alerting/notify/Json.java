@@ -31,6 +31,21 @@ public final class Json {
         return s;
     }
 
+    /** A response body as JSON, or an empty object when it is not JSON (services answer plain text too). */
+    public static com.fasterxml.jackson.databind.JsonNode readOrEmpty(String body) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = body == null || body.isBlank() ? null : MAPPER.readTree(body);
+            return n == null ? MAPPER.createObjectNode() : n;
+        } catch (JsonProcessingException e) {
+            return MAPPER.createObjectNode();
+        }
+    }
+
+    /** Seconds (possibly fractional) at {@code field} of a JSON body as milliseconds, or -1. */
+    public static long secondsAsMillis(com.fasterxml.jackson.databind.JsonNode n) {
+        return n != null && n.isNumber() && n.asDouble() >= 0 ? (long) Math.ceil(n.asDouble() * 1000) : -1;
+    }
+
     public static ObjectNode labels(Labels l) {
         ObjectNode n = MAPPER.createObjectNode();
         for (int i = 0; i < l.size(); i++) {

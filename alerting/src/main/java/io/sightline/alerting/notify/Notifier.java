@@ -53,7 +53,7 @@ public final class Notifier implements AutoCloseable {
         this.nflog = new NotificationLog(settings.stateDir().resolve("nflog.json"));
         this.outbox = new Outbox(settings.stateDir().resolve("outbox.json"));
         this.silences = new Silences(settings.stateDir().resolve("silences.json"));
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = HttpClients.shared();
         this.dispatcher = new Dispatcher(clock, nflog, outbox, silences, settings.externalUrl(), this::wake);
         // Alert when this stays above zero: some receiver has been unreachable for a while.
         meter.gaugeBuilder("sightline_alerting_notifications_pending").ofLongs()
@@ -125,6 +125,21 @@ public final class Notifier implements AutoCloseable {
 
     public List<Alert> alerts() {
         return dispatcher.alerts();
+    }
+
+    /** Unresolved alerts with receivers and suppression (Alertmanager's {@code GET /api/v2/alerts}). */
+    public List<AlertStatus> alertStatuses() {
+        return dispatcher.alertStatuses();
+    }
+
+    /** Aggregation groups (Alertmanager's {@code GET /api/v2/alerts/groups}). */
+    public List<AlertStatus.Group> groupStatuses() {
+        return dispatcher.groupStatuses();
+    }
+
+    /** The configuration in force. */
+    public NotifyConfig config() {
+        return dispatcher.config();
     }
 
     /** The outbox's entries, for tests. */

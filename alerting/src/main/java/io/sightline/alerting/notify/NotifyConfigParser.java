@@ -40,16 +40,18 @@ public final class NotifyConfigParser {
     /** Alertmanager receiver types Sightline cannot send to yet: loaded with a warning so existing files still load. */
     private static final Set<String> UNSUPPORTED_INTEGRATIONS = Set.of("email_configs", "pagerduty_configs",
             "opsgenie_configs", "victorops_configs", "pushover_configs", "sns_configs", "webex_configs", "wechat_configs",
-            "jira_configs", "rocketchat_configs", "incidentio_configs", "msteams_configs");
+            "jira_configs", "rocketchat_configs", "incidentio_configs", "msteams_configs", "signl4_configs");
     /** Alertmanager's global keys; those for receivers Sightline lacks are accepted and unused. */
     private static final Set<String> GLOBAL_KEYS = Set.of("resolve_timeout", "http_config", "http_timeout",
-            "slack_api_url", "slack_api_url_file", "telegram_api_url", "smtp_from", "smtp_smarthost", "smtp_hello",
+            "slack_api_url", "slack_api_url_file", "slack_app_token", "slack_app_token_file", "slack_app_url",
+            "telegram_api_url", "telegram_bot_token", "telegram_bot_token_file", "mattermost_webhook_url",
+            "mattermost_webhook_url_file", "smtp_from", "smtp_smarthost", "smtp_hello",
             "smtp_auth_username", "smtp_auth_password", "smtp_auth_password_file", "smtp_auth_secret",
-            "smtp_auth_secret_file", "smtp_auth_identity", "smtp_require_tls", "smtp_tls_config", "pagerduty_url",
-            "opsgenie_api_url", "opsgenie_api_key", "opsgenie_api_key_file", "wechat_api_url", "wechat_api_secret",
-            "wechat_api_corp_id", "victorops_api_url", "victorops_api_key", "victorops_api_key_file", "webex_api_url",
-            "jira_api_url", "rocketchat_api_url", "rocketchat_token", "rocketchat_token_file", "rocketchat_token_id",
-            "rocketchat_token_id_file");
+            "smtp_auth_secret_file", "smtp_auth_identity", "smtp_require_tls", "smtp_tls_config",
+            "smtp_force_implicit_tls", "pagerduty_url", "opsgenie_api_url", "opsgenie_api_key", "opsgenie_api_key_file",
+            "wechat_api_url", "wechat_api_secret", "wechat_api_secret_file", "wechat_api_corp_id", "victorops_api_url",
+            "victorops_api_key", "victorops_api_key_file", "webex_api_url", "jira_api_url", "rocketchat_api_url",
+            "rocketchat_token", "rocketchat_token_file", "rocketchat_token_id", "rocketchat_token_id_file");
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NotifyConfigParser.class);
 
     private final UnaryOperator<String> env;
@@ -71,14 +73,16 @@ public final class NotifyConfigParser {
         m.put("mattermost_configs", MattermostIntegration::parse);
         m.put("telegram_configs", TelegramIntegration::parse);
         m.put("googlechat_configs", GoogleChatIntegration::parse);
-        return Map.copyOf(m);
+        return java.util.Collections.unmodifiableMap(m); // keeps the order, so a receiver's integrations are stable
     }
 
     /** @throws IllegalArgumentException naming the file and the bad key */
     public NotifyConfig parse(Path file) {
         JsonNode root;
+        String text;
         try {
-            root = YAML.readTree(Files.readString(file));
+            text = Files.readString(file);
+            root = YAML.readTree(text);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
@@ -86,26 +90,36 @@ public final class NotifyConfigParser {
             throw new IllegalArgumentException("cannot read alerting config " + file + ": " + e.getMessage(), e);
         }
         try {
-            return parse(root == null ? YAML.createObjectNode() : root);
+            Path dir = file.toAbsolutePath().getParent();
+            return parse(root == null ? YAML.createObjectNode() : root, dir, text);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
     }
 
-    NotifyConfig parse(JsonNode root) {
+    NotifyConfig parse(JsonNode root, Path baseDir, String original) {
         ConfigReader top = new ConfigReader(root, "", env);
-        top.allowOnly(Set.of("global", "route", "inhibit_rules", "receivers", "templates", "time_intervals", "mute_time_intervals"));
-        if (root.has("templates") && !root.get("templates").isEmpty()) {
-            throw new IllegalArgumentException("templates: custom notification template files are not supported yet; "
-                    + "messages use Sightline's built-in formats");
-        }
+        top.allowOnly(Set.of("global", "route", "inhibit_rules", "receivers", "templates", "time_intervals",
+                "mute_time_intervals", "tracing"));
+        top.warnUnused(log, "Sightline traces nothing of its own notifications yet", "tracing");
+        List<String> globs = strings(root.path("templates"));
+        NotifyTemplates templates = globs.isEmpty() ? NotifyTemplates.defaults() : NotifyTemplates.load(globs, baseDir);
         ConfigReader global = top.child("global", "global");
         if (root.has("global")) {
             global.allowOnly(GLOBAL_KEYS);
-            global.rejectUnsupported("http_config");
         }
-        Globals globals = new Globals(global.secret("slack_api_url", "slack_api_url_file", null, false), global.string("telegram_api_url", "https://api.telegram.org"),
-                externalUrl, global.durationMillis("http_timeout", defaultTimeoutMillis));
+        String slackUrl = global.secret("slack_api_url", "slack_api_url_file", null, false);
+        String slackToken = global.secret("slack_app_token", "slack_app_token_file", null, false);
+        if (slackUrl != null && slackToken != null) {
+            throw new IllegalArgumentException("global: at most one of slack_app_token/slack_app_token_file & slack_api_url/slack_api_url_file must be configured");
+        }
+        Globals globals = new Globals(slackUrl, slackToken, global.string("slack_app_url", null),
+                global.string("telegram_api_url", "https://api.telegram.org"),
+                global.secret("telegram_bot_token", "telegram_bot_token_file", null, false),
+                global.secret("mattermost_webhook_url", "mattermost_webhook_url_file", null, false),
+                externalUrl, global.durationMillis("http_timeout", defaultTimeoutMillis),
+                HttpSettingsParser.parse(global, HttpSettings.DEFAULT), templates);
+        Map<String, List<TimeInterval>> intervals = timeIntervals(root);
         Map<String, List<Integration>> receivers = new LinkedHashMap<>();
         int ri = 0;
         for (JsonNode r : root.path("receivers")) {
@@ -140,7 +154,7 @@ public final class NotifyConfigParser {
         }
         RouteNode route = null;
         if (root.has("route")) {
-            route = route(new ConfigReader(root.get("route"), "route", env), null, "0", receivers);
+            route = route(new ConfigReader(root.get("route"), "route", env), null, "0", receivers, intervals.keySet());
         } else if (!receivers.isEmpty()) {
             throw new IllegalArgumentException("no route provided in config");
         }
@@ -148,18 +162,59 @@ public final class NotifyConfigParser {
         int ii = 0;
         for (JsonNode n : root.path("inhibit_rules")) {
             ConfigReader r = new ConfigReader(n, "inhibit_rules[" + ii++ + "]", env);
-            r.allowOnly(Set.of("source_matchers", "target_matchers", "equal", "source_match", "target_match",
+            r.allowOnly(Set.of("name", "source_matchers", "target_matchers", "equal", "source_match", "target_match",
                     "source_match_re", "target_match_re"));
             inhibit.add(new InhibitRule(matchers(r, "source_matchers", "source_match", "source_match_re"),
                     matchers(r, "target_matchers", "target_match", "target_match_re"), strings(n.path("equal"))));
         }
-        return new NotifyConfig(route, List.copyOf(inhibit), receivers);
+        return new NotifyConfig(route, List.copyOf(inhibit), receivers, intervals, original);
     }
 
-    private RouteNode route(ConfigReader r, RouteNode parent, String id, Map<String, List<Integration>> receivers) {
+    /** {@code time_intervals} and the deprecated {@code mute_time_intervals}; names are unique across both. */
+    private static Map<String, List<TimeInterval>> timeIntervals(JsonNode root) {
+        Map<String, List<TimeInterval>> out = new LinkedHashMap<>();
+        for (String key : List.of("mute_time_intervals", "time_intervals")) {
+            int i = 0;
+            for (JsonNode ti : root.path(key)) {
+                String where = key + "[" + i++ + "]";
+                String name = ti.path("name").asText("");
+                if (name.isEmpty()) {
+                    throw new IllegalArgumentException(where + ": missing name in time interval");
+                }
+                for (Iterator<String> it = ti.fieldNames(); it.hasNext(); ) {
+                    String f = it.next();
+                    if (!f.equals("name") && !f.equals("time_intervals")) {
+                        throw new IllegalArgumentException(where + ": unknown field \"" + f + "\" (known: [name, time_intervals])");
+                    }
+                }
+                List<TimeInterval> specs = new ArrayList<>();
+                int j = 0;
+                for (JsonNode spec : ti.path("time_intervals")) {
+                    specs.add(TimeInterval.parse(spec, where + ".time_intervals[" + j++ + "]"));
+                }
+                if (out.put(name, List.copyOf(specs)) != null) {
+                    throw new IllegalArgumentException(where + ": time interval \"" + name + "\" is not unique");
+                }
+            }
+        }
+        return Map.copyOf(out);
+    }
+
+    private RouteNode route(ConfigReader r, RouteNode parent, String id, Map<String, List<Integration>> receivers,
+                            Set<String> intervals) {
         r.allowOnly(ROUTE_KEYS);
-        if (r.node().hasNonNull("mute_time_intervals") || r.node().hasNonNull("active_time_intervals")) {
-            throw new IllegalArgumentException(r.where() + ": time intervals are not supported yet");
+        List<String> mute = strings(r.node().path("mute_time_intervals"));
+        List<String> active = strings(r.node().path("active_time_intervals"));
+        if (parent == null && !mute.isEmpty()) {
+            throw new IllegalArgumentException(r.where() + ": root route must not have any mute time intervals");
+        }
+        if (parent == null && !active.isEmpty()) {
+            throw new IllegalArgumentException(r.where() + ": root route must not have any active time intervals");
+        }
+        for (String name : concat(mute, active)) {
+            if (!intervals.contains(name)) {
+                throw new IllegalArgumentException(r.where() + ": undefined time interval \"" + name + "\" used in route");
+            }
         }
         String receiver = r.string("receiver", parent == null ? null : parent.receiver());
         if (receiver == null) {
@@ -189,15 +244,16 @@ public final class NotifyConfigParser {
         }
         String key = parent == null ? "{}" : parent.key() + "/" + RouteNode.matchersKey(matchers);
         RouteNode self = new RouteNode(receiver, matchers, List.copyOf(groupBy), isAll, wait, interval, repeat,
-                r.bool("continue", false), List.of(), key, id);
+                r.bool("continue", false), List.of(), key, id, List.copyOf(mute), List.copyOf(active));
         List<RouteNode> children = new ArrayList<>();
         int i = 0;
         for (JsonNode c : r.node().path("routes")) {
-            children.add(route(new ConfigReader(c, r.where() + ".routes[" + i + "]", env), self, id + "/" + i, receivers));
+            children.add(route(new ConfigReader(c, r.where() + ".routes[" + i + "]", env), self, id + "/" + i, receivers,
+                    intervals));
             i++;
         }
         return new RouteNode(receiver, matchers, self.groupBy(), isAll, wait, interval, repeat, self.isContinue(),
-                List.copyOf(children), key, id);
+                List.copyOf(children), key, id, self.muteTimeIntervals(), self.activeTimeIntervals());
     }
 
     private static List<Matcher> matchers(ConfigReader r, String key, String legacyEq, String legacyRe) {
@@ -215,6 +271,12 @@ public final class NotifyConfigParser {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(r.where() + "." + key + ": " + e.getMessage(), e);
         }
+        return out;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
         return out;
     }
 

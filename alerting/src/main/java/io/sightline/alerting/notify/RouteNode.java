@@ -14,10 +14,13 @@ import java.util.stream.Collectors;
  * @param key         Alertmanager's route key: {@code {}} for the root, {@code {}/{team="db"}} below; siblings
  *                    with equal matchers share it, so it names groups in messages but does not identify the route
  * @param id          the route's position in the tree ({@code 0/2/1}), unique; aggregation groups are per id
+ * @param muteTimeIntervals   names of time intervals during which the route sends nothing
+ * @param activeTimeIntervals names of time intervals outside which the route sends nothing; empty means always
  */
 public record RouteNode(String receiver, List<Matcher> matchers, List<String> groupBy, boolean isGroupByAll,
                         long groupWaitMillis, long groupIntervalMillis, long repeatIntervalMillis, boolean isContinue,
-                        List<RouteNode> children, String key, String id) {
+                        List<RouteNode> children, String key, String id, List<String> muteTimeIntervals,
+                        List<String> activeTimeIntervals) {
 
     /** The routes an alert goes to, depth first (Alertmanager's Route.Match). */
     public List<RouteNode> match(Labels labels) {

@@ -135,13 +135,19 @@ public final class Silences {
     }
 
     public boolean isSilenced(Labels labels, long nowMillis) {
+        return !silencedBy(labels, nowMillis).isEmpty();
+    }
+
+    /** Ids of the active silences that mute {@code labels}. */
+    public List<String> silencedBy(Labels labels, long nowMillis) {
         synchronized (lock) {
+            List<String> ids = new ArrayList<>();
             for (Silence s : silences.values()) {
                 if (s.mutes(labels, nowMillis)) {
-                    return true;
+                    ids.add(s.id());
                 }
             }
-            return false;
+            return ids;
         }
     }
 }

@@ -271,6 +271,9 @@ public final class GoFormat {
         if (o instanceof Double d) {
             return formatFloat(d);
         }
+        if (o instanceof GoTime t) {
+            return t.toString();
+        }
         if (o instanceof Map<?, ?> m) {
             StringBuilder sb = new StringBuilder("map[");
             boolean first = true;

@@ -9,12 +9,17 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** The functions Prometheus offers in rule templates, plus Go's builtins that rule files use. */
+/**
+ * The functions Prometheus offers in rule templates and Alertmanager in notification templates, plus Go's builtins
+ * that such files use.
+ */
 final class TemplateFunctions {
     static final Set<String> NAMES = Set.of("printf", "humanize", "humanize1024", "humanizeDuration",
             "humanizePercentage", "humanizeTimestamp", "query", "first", "value", "label", "title", "toUpper",
             "toLower", "match", "reReplaceAll", "eq", "ne", "lt", "le", "gt", "ge", "and", "or", "not", "len",
-            "index", "print", "strvalue", "safeHtml", "stripPort", "stripDomain", "sortByLabel");
+            "index", "print", "strvalue", "safeHtml", "stripPort", "stripDomain", "sortByLabel", "join", "trimSpace",
+            "stringSlice", "println", "safeUrl", "urlUnescape", "urlquery", "html", "js", "toJson", "date", "tz",
+            "since");
 
     private TemplateFunctions() {
     }
@@ -119,6 +124,34 @@ final class TemplateFunctions {
                 yield last;
             }
             case "not" -> !Template.isTrue(one(a, fn));
+            case "join" -> {
+                // Alertmanager's join(sep, list): piped as {{ .Values | join "," }}
+                Object list = arg(a, 1, fn);
+                if (!(list instanceof List<?> l)) {
+                    throw new TemplateException("join: expected a list, got " + GoFormat.toText(list));
+                }
+                yield String.join(str(arg(a, 0, fn)), l.stream().map(TemplateFunctions::str).toList());
+            }
+            case "trimSpace" -> str(one(a, fn)).strip();
+            case "stringSlice" -> List.copyOf(a.stream().map(TemplateFunctions::str).toList());
+            case "println" -> String.join(" ", a.stream().map(GoFormat::toText).toList()) + "\n";
+            case "safeUrl", "js" -> str(one(a, fn));
+            case "urlUnescape" -> java.net.URLDecoder.decode(str(one(a, fn)), java.nio.charset.StandardCharsets.UTF_8);
+            case "urlquery" -> java.net.URLEncoder.encode(a.stream().map(TemplateFunctions::str).reduce("", String::concat),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            case "html" -> str(one(a, fn)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                    .replace("\"", "&#34;").replace("'", "&#39;");
+            case "toJson" -> TemplateJson.write(one(a, fn));
+            case "date" -> time(fn, arg(a, 1, fn)).format(str(arg(a, 0, fn)));
+            case "tz" -> {
+                GoTime t = time(fn, arg(a, 1, fn));
+                try {
+                    yield new GoTime(t.epochMillis(), java.time.ZoneId.of(str(arg(a, 0, fn))));
+                } catch (java.time.DateTimeException e) {
+                    throw new TemplateException("tz: unknown time zone " + str(arg(a, 0, fn)));
+                }
+            }
+            case "since" -> (System.currentTimeMillis() - time(fn, one(a, fn)).epochMillis()) / 1000.0;
             case "len" -> {
                 Object v = one(a, fn);
                 yield (double) (v instanceof List<?> l ? l.size() : v instanceof Map<?, ?> m ? m.size() : str(v).length());
@@ -136,6 +169,13 @@ final class TemplateFunctions {
             }
             default -> throw new IllegalStateException("BUG: function " + fn + " listed but not implemented");
         };
+    }
+
+    private static GoTime time(String fn, Object o) {
+        if (o instanceof GoTime t) {
+            return t;
+        }
+        throw new TemplateException(fn + ": expected a time, got " + GoFormat.toText(o));
     }
 
     private static Object one(List<Object> a, String fn) {

@@ -8,7 +8,9 @@ import java.util.Set;
  * Parses the subset of Go's text/template that Prometheus rule templates use: text, {@code {{ pipeline }}}
  * actions with {@code |} pipes and parentheses, variables ({@code $labels.x}), fields ({@code .Value}),
  * string/number/bool literals, {@code {{- -}}} trimming, comments, {@code := } declarations, and
- * {@code if/else if/else/end}, {@code range}, {@code with}. Unknown functions are parse errors, as in Go.
+ * {@code if/else if/else/end}, {@code range} (also {@code $k, $v :=}), {@code with}, and named templates:
+ * {@code define} (top level only, as in Go), {@code template} and {@code block}. Unknown functions are parse
+ * errors, as in Go.
  */
 final class TemplateParser {
     private final String name;
@@ -16,6 +18,9 @@ final class TemplateParser {
     private final Set<String> functions;
     private final List<String> actions = new ArrayList<>();
     private final List<Object> pieces = new ArrayList<>(); // String text or Integer action index
+    /** Named templates defined in this text, in order. */
+    private final java.util.Map<String, List<Node>> defines = new java.util.LinkedHashMap<>();
+    private int depth;
     /** Variables in scope; Go rejects an undefined variable at parse time, and so do we. */
     private final Set<String> variables = new java.util.HashSet<>(Set.of("", "labels", "externalLabels", "externalURL", "value"));
     private int pos;
@@ -24,6 +29,11 @@ final class TemplateParser {
         this.name = name;
         this.src = src;
         this.functions = functions;
+    }
+
+    /** The named templates the text defined with {@code define} or {@code block}; valid after {@link #parse()}. */
+    java.util.Map<String, List<Node>> defines() {
+        return defines;
     }
 
     List<Node> parse() {
@@ -120,11 +130,64 @@ final class TemplateParser {
                 case "end", "else" -> {
                     return action;
                 }
-                case "if", "range", "with" -> out.add(parseControl(keyword, action.substring(keyword.length())));
+                case "if", "range", "with" -> {
+                    depth++;
+                    out.add(parseControl(keyword, action.substring(keyword.length())));
+                    depth--;
+                }
+                case "define" -> {
+                    if (depth > 0) {
+                        throw error("unexpected {{define}} inside a control structure; define at the top level");
+                    }
+                    String n = templateName(action.substring(6));
+                    depth++;
+                    defines.put(n, body("define"));
+                    depth--;
+                }
+                case "template" -> out.add(include(action.substring(8), false));
+                case "block" -> {
+                    depth++;
+                    Node.Include inc = include(action.substring(5), true);
+                    defines.put(inc.name(), body("block"));
+                    depth--;
+                    out.add(inc);
+                }
                 default -> out.add(new Node.Action(parsePipeline(action)));
             }
         }
         return null;
+    }
+
+    private List<Node> body(String keyword) {
+        List<Node> body = new ArrayList<>();
+        String end = parseList(body);
+        if (!"end".equals(end)) {
+            throw error(end == null ? "missing {{end}} for {{" + keyword + "}}" : "unexpected {{" + end + "}} in {{" + keyword + "}}");
+        }
+        return body;
+    }
+
+    /** {@code "name" [pipeline]} after {@code template} or {@code block} ({@code block} requires the pipeline). */
+    private Node.Include include(String rest, boolean isBlock) {
+        Lexer lx = new Lexer(rest.trim());
+        String q = lx.next();
+        if (q == null || !(q.startsWith("\"") || q.startsWith("`"))) {
+            throw error("template name must be a quoted string, got " + (q == null ? "nothing" : q));
+        }
+        String n = q.startsWith("`") ? q.substring(1, q.length() - 1) : unquote(q);
+        String tail = rest.trim().substring(lx.i).trim();
+        if (tail.isEmpty() && isBlock) {
+            throw error("missing pipeline in {{block \"" + n + "\"}}");
+        }
+        return new Node.Include(n, tail.isEmpty() ? null : parsePipeline(tail));
+    }
+
+    private String templateName(String rest) {
+        String t = rest.trim();
+        if (t.length() < 2 || !(t.startsWith("\"") && t.endsWith("\"") || t.startsWith("`") && t.endsWith("`"))) {
+            throw error("template name must be a quoted string, got " + t);
+        }
+        return t.startsWith("`") ? t.substring(1, t.length() - 1) : unquote(t);
     }
 
     private Node parseControl(String keyword, String pipelineText) {
@@ -164,12 +227,26 @@ final class TemplateParser {
     Node.Pipeline parsePipeline(String text) {
         Lexer lx = new Lexer(text);
         String declared = null;
+        String key = null;
         int save = lx.i;
         String first = lx.peekToken();
         if (first != null && first.startsWith("$")) {
             lx.next();
             String op = lx.peekToken();
-            if (":=".equals(op) || "=".equals(op)) {
+            if (first.endsWith(",") && op != null && op.startsWith("$")) {
+                // range $k, $v := pipeline
+                lx.next();
+                String assign = lx.peekToken();
+                if (":=".equals(assign) || "=".equals(assign)) {
+                    lx.next();
+                    key = first.substring(1, first.length() - 1);
+                    declared = op.substring(1);
+                    variables.add(key);
+                    variables.add(declared);
+                } else {
+                    lx.i = save;
+                }
+            } else if (":=".equals(op) || "=".equals(op)) {
                 lx.next();
                 declared = first.substring(1);
                 variables.add(declared);
@@ -177,14 +254,14 @@ final class TemplateParser {
                 lx.i = save;
             }
         }
-        Node.Pipeline p = pipeline(lx, declared);
+        Node.Pipeline p = pipeline(lx, declared, key);
         if (lx.peekToken() != null) {
             throw error("unexpected \"" + lx.peekToken() + "\" in {{" + text + "}}");
         }
         return p;
     }
 
-    private Node.Pipeline pipeline(Lexer lx, String declared) {
+    private Node.Pipeline pipeline(Lexer lx, String declared, String key) {
         List<Node.Command> commands = new ArrayList<>();
         while (true) {
             List<Node.Operand> ops = new ArrayList<>();
@@ -201,16 +278,20 @@ final class TemplateParser {
                 lx.next();
                 continue;
             }
-            return new Node.Pipeline(commands, declared);
+            return new Node.Pipeline(commands, declared, key);
         }
     }
 
     private Node.Operand operand(String t, Lexer lx) {
         char c = t.charAt(0);
         if (t.equals("(")) {
-            Node.Pipeline inner = pipeline(lx, null);
+            Node.Pipeline inner = pipeline(lx, null, null);
             if (!")".equals(lx.next())) {
                 throw error("unclosed parenthesis");
+            }
+            if (lx.i < lx.s.length() && lx.s.charAt(lx.i) == '.') {
+                // (pipeline).Field with no space in between, as Go allows
+                return new Node.Chain(new Node.Nested(inner), path(lx.next().substring(1)));
             }
             return new Node.Nested(inner);
         }

@@ -91,5 +91,6 @@ public final class Golden {
         }
     }
 
-    public static final Globals GLOBALS = new Globals(null, "https://api.telegram.org", "http://sightline.example:9090", 10_000);
+    public static final Globals GLOBALS = new Globals(null, null, null, "https://api.telegram.org", null, null,
+            "http://sightline.example:9090", 10_000, HttpSettings.DEFAULT, NotifyTemplates.defaults());
 }

@@ -70,4 +70,39 @@ class TemplateTest {
         assertThatThrownBy(() -> Template.parse("summary", "{{ if $value }}x"))
                 .hasMessageContaining("missing {{end}}");
     }
+
+    @Test
+    void callsNamedTemplatesFromTheTextAndFromALibrary() {
+        TemplateLibrary lib = TemplateLibrary.parse(List.of(new TemplateLibrary.Source("a.tmpl",
+                "{{ define \"svc\" }}service={{ .Labels.service }}{{ end }}"
+                        + "{{ define \"wrap\" }}[{{ template \"svc\" . }}]{{ end }}")));
+        Template t = Template.parse("t", "{{ define \"own\" }}own:{{ . }}{{ end }}{{ template \"wrap\" . }} "
+                + "{{ template \"own\" .Value }} {{ block \"dflt\" . }}block{{ end }}", lib);
+        assertThat(t.execute(DATA, null)).isEqualTo("[service=checkout] own:0.12345 block");
+    }
+
+    @Test
+    void aCallOfAnUndefinedTemplateFailsAtParseTimeNamingIt() {
+        assertThatThrownBy(() -> Template.parse("title", "{{ template \"nope\" . }}"))
+                .isInstanceOf(TemplateException.class).hasMessage("template: title: no such template \"nope\"");
+        assertThatThrownBy(() -> Template.parse("t", "{{ if true }}{{ define \"x\" }}{{ end }}{{ end }}"))
+                .hasMessageContaining("define at the top level");
+    }
+
+    @Test
+    void rangesWithKeyAndValueVariablesInSortedOrder() {
+        assertThat(run("{{ range $k, $v := $labels }}{{ $k }}={{ $v }};{{ end }}"))
+                .isEqualTo("instance=pod-1:8080;service=checkout;");
+        assertThat(run("{{ range $i, $x := (stringSlice \"a\" \"b\") }}{{ $i }}{{ $x }}{{ end }}")).isEqualTo("0a1b");
+    }
+
+    @Test
+    void offersAlertmanagersStringAndTimeFunctions() {
+        assertThat(run("{{ join \",\" (stringSlice \"a\" \"b\") }}|{{ trimSpace \"  x \" }}|{{ toJson $labels }}"))
+                .isEqualTo("a,b|x|{\"instance\":\"pod-1:8080\",\"service\":\"checkout\"}");
+        GoTime t = GoTime.utc(1_772_439_330_123L);
+        assertThat(t.format("2006-01-02T15:04:05.000Z07:00 Mon Jan _2")).isEqualTo("2026-03-02T08:15:30.123Z Mon Mar  2");
+        assertThat(Template.parse("t", "{{ .Format \"15:04 MST\" }} {{ (tz \"Europe/Berlin\" .).Format \"15:04\" }} "
+                + "{{ date \"2006\" . }}").execute(t)).isEqualTo("08:15 UTC 09:15 2026");
+    }
 }

@@ -88,7 +88,7 @@ public final class TraceStoreBenchmark {
             // The machine is shared: CPU seconds of this process say what a free core would do.
             System.out.printf("process CPU: %.1f s for append (%,.0f spans per CPU-second), %.1f s with the final cut (%,.0f)%n",
                     appendCpu, spans / appendCpu, totalCpu, spans / totalCpu);
-            System.out.printf("segments: %,d bytes, %.1f bytes/span; trace-id index file %,d bytes (%.1f per span, sparse)%n",
+            System.out.printf("segments: %,d bytes, %.1f bytes/span; trace-id index file %,d bytes (%.1f per span)%n",
                     segmentBytes, (double) segmentBytes / spans, indexBytes, (double) indexBytes / spans);
             lookups(store, gen, traces, start, now);
             search(store, now);

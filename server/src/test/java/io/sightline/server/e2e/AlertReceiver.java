@@ -9,13 +9,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A real webhook receiver on a free loopback port that records every POST body by path and answers 200. */
+/**
+ * A real webhook receiver on a free loopback port that records every POST body by path with the status it answered
+ * (200 unless the test chooses another with {@link #answer}).
+ */
 final class AlertReceiver implements AutoCloseable {
-    record Received(String path, String body) {
+    record Received(String path, String body, int status) {
     }
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private volatile int status = 200;
 
     AlertReceiver() {
         try {
@@ -24,12 +28,18 @@ final class AlertReceiver implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/", ex -> {
+            int answer = status;
             received.add(new Received(ex.getRequestURI().getPath(),
-                    new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-            ex.sendResponseHeaders(200, -1);
+                    new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8), answer));
+            ex.sendResponseHeaders(answer, -1);
             ex.close();
         });
         server.start();
+    }
+
+    /** The status every following request gets. */
+    void answer(int status) {
+        this.status = status;
     }
 
     String url(String path) {

@@ -150,6 +150,17 @@ class AlertingEndToEndIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> !receiver.at("/slack").isEmpty());
         assertThat(receiver.at("/slack").getFirst().body()).contains("QueueBacklog").contains("#alerts");
 
+        // Alertmanager's API v2 as Grafana's Alertmanager data source reads it, through the real HTTP server
+        JsonNode amAlerts = api.get("/api/v2/alerts", "filter", "alertname=\"QueueBacklog\"", "active", "true").json();
+        assertThat(amAlerts).hasSize(1);
+        assertThat(amAlerts.get(0).path("fingerprint").asText()).isEqualTo(alert.path("fingerprint").asText());
+        assertThat(amAlerts.get(0).path("status").path("state").asText()).isEqualTo("active");
+        assertThat(amAlerts.get(0).path("receivers").get(0).path("name").asText()).isEqualTo("oncall");
+        JsonNode groups = api.get("/api/v2/alerts/groups").json();
+        assertThat(groups.get(0).path("labels").path("job").asText()).isEqualTo("checkout");
+        assertThat(api.get("/api/v2/status").json().path("cluster").path("status").asText()).isEqualTo("disabled");
+        assertThat(api.get("/api/v2/receivers").json().get(0).path("name").asText()).isEqualTo("oncall");
+
         depth.set(1.0);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             export();

@@ -30,11 +30,11 @@ final class ChildSightline implements AutoCloseable {
 
     /** Main on the test class path, with the JVM flags this test JVM got. */
     static ChildSightline start(Path dataDir, Path log) throws IOException {
-        return start(dataDir, log, null);
+        return start(dataDir, log, new String[0]);
     }
 
-    /** As above, with {@code --config configFile} when it is not null. */
-    static ChildSightline start(Path dataDir, Path log, Path configFile) throws IOException {
+    /** As {@link #start(Path, Path)}, with further command-line arguments such as {@code --config FILE}. */
+    static ChildSightline start(Path dataDir, Path log, String... extraArgs) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -44,9 +44,7 @@ final class ChildSightline implements AutoCloseable {
             }
         }
         cmd.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.sightline.server.Main"));
-        if (configFile != null) {
-            cmd.addAll(List.of("--config", configFile.toString()));
-        }
+        cmd.addAll(List.of(extraArgs));
         return start(cmd, dataDir, log);
     }
 

@@ -49,7 +49,7 @@ class TracesCrashRecoveryIT {
         Path config = tmp.resolve("sightline.yml");
         Files.writeString(config, "traces:\n  span_metrics:\n    flush_interval: 300ms\n");
         long[] acked;
-        try (ChildSightline child = ChildSightline.start(data, log, config)) {
+        try (ChildSightline child = ChildSightline.start(data, log, "--config", config.toString())) {
             // Let several flushes happen with requests in flight, then kill mid-stream.
             acked = child.killDuringWrites(2, 600, (writer, i) -> send(child.otlpHttpPort, writer, i));
         }
@@ -58,7 +58,7 @@ class TracesCrashRecoveryIT {
 
         Files.writeString(log, "\n--- restart ---\n", StandardOpenOption.APPEND);
         double counted;
-        try (ChildSightline child = ChildSightline.start(data, log, config)) {
+        try (ChildSightline child = ChildSightline.start(data, log, "--config", config.toString())) {
             ApiClient api = new ApiClient(child.httpPort);
             double restarted = System.currentTimeMillis() / 1000.0;
             // Wait for the first flush after the restart: restored counters plus the recount of the commits after

@@ -59,8 +59,4 @@ final class DictionaryBuilder {
         Integer id = ids.get(s);
         return id == null ? -1 : id;
     }
-
-    int size() {
-        return ids.size();
-    }
 }

@@ -253,10 +253,6 @@ final class Segment {
         return maxTime;
     }
 
-    long minSeq() {
-        return minSeq;
-    }
-
     long maxSeq() {
         return maxSeq;
     }
@@ -449,10 +445,5 @@ final class Segment {
         if (refs.release()) {
             file.close();
         }
-    }
-
-    /** Builds span {@code row} of a decoded page that starts at {@code firstRow}, finding its trace id. */
-    Span span(DecodedPage page, int firstRow, int row) {
-        return page.span(row - firstRow, traceHex(traceOfRow(row)));
     }
 }

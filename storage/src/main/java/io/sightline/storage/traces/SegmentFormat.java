@@ -8,8 +8,11 @@ final class SegmentFormat {
     static final String TMP_SUFFIX = ".tmp";
     /** Five u64 section offsets (dictionary, meta, postings, traces, footer start), five u32 CRCs, magic, reserved. */
     static final int FOOTER_BYTES = 5 * 8 + 5 * 4 + 8;
-    /** Rows per page: a trace-by-id lookup decodes the one or two pages holding the trace. */
-    static final int PAGE_ROWS = 1024;
+    /**
+     * Rows per page: a trace-by-id lookup decodes the one or two pages holding the trace. 256 rather than 1024
+     * halved the median lookup for 3 more bytes per span (benchmarks/RESULTS.md).
+     */
+    static final int PAGE_ROWS = 256;
     static final int ZSTD_LEVEL = 3;
     /** Text values at most this long always go into the dictionary; longer ones only when listed or indexed. */
     static final int SHORT_TEXT = 24;

@@ -24,10 +24,6 @@ final class TermKeys {
         return (int) (key >>> 60);
     }
 
-    static int keyId(long key) {
-        return (int) (key >>> 32) & MAX_KEY_ID;
-    }
-
     static int value(long key) {
         return (int) key;
     }

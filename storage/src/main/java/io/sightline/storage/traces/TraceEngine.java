@@ -216,7 +216,7 @@ public final class TraceEngine implements TraceStore {
         if (headBytes >= 2 * config.maxHeadBytes()) {
             // Back-pressure: the job's cut is behind, so this committer waits for it and cuts the head itself,
             // which keeps the head's memory bounded when spans arrive faster than segments are written.
-            cutSegment();
+            cutIfAtLeast(2 * config.maxHeadBytes());
         } else if (headBytes >= config.maxHeadBytes()) {
             jobs.execute(this::cutIfDue);
         }
@@ -245,6 +245,21 @@ public final class TraceEngine implements TraceStore {
             lock.readLock().unlock();
         }
         if (isDue) {
+            cutSegment();
+        }
+    }
+
+    /** Cuts unless another waiter's cut already shrank the head (so a queue of waiters makes one segment, not many). */
+    private void cutIfAtLeast(long headBytes) {
+        synchronized (cutLock) {
+            lock.readLock().lock();
+            try {
+                if (head.bytes() < headBytes) {
+                    return;
+                }
+            } finally {
+                lock.readLock().unlock();
+            }
             cutSegment();
         }
     }

@@ -141,10 +141,6 @@ final class TraceIndex implements AutoCloseable {
         return out;
     }
 
-    long size() {
-        return map.longSize();
-    }
-
     @Override
     public void close() {
         map.close();

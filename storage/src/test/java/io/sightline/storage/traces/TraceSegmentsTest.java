@@ -47,7 +47,11 @@ class TraceSegmentsTest {
     private TraceEngine engine;
 
     private TraceEngine open(Meter meter) {
-        TraceStoreConfig config = new TraceStoreConfig(dir, 10 * HOUR_MILLIS, 4L << 20, 24 * HOUR_MILLIS,
+        return open(meter, 4L << 20);
+    }
+
+    private TraceEngine open(Meter meter, long maxHeadBytes) {
+        TraceStoreConfig config = new TraceStoreConfig(dir, 10 * HOUR_MILLIS, maxHeadBytes, 24 * HOUR_MILLIS,
                 WalSyncMode.NEVER, 1_000, TraceStoreConfig.DEFAULT_INDEXED_ATTRIBUTES);
         engine = TraceEngine.open(config, meter, clock, DefaultFileFacade.INSTANCE);
         return engine;
@@ -134,6 +138,40 @@ class TraceSegmentsTest {
         open();
         assertThat(indexed(traceId(1))).hasSize(2);
         assertThat(trace(traceId(1))).extracting(Span::spanId).containsExactly(spanId(1), spanId(2));
+    }
+
+    @Test
+    void anIndexNotClosedCleanlyIsRecoveredAtOpen() {
+        open();
+        long t = nowNanos();
+        commit(span(traceId(1), spanId(1), "", "a", "x", t, 1, 0));
+        engine.cutSegment();
+        engine.close();
+        try {
+            Files.delete(dir.resolve(TraceIndex.CLEAN_MARKER)); // as a kill -9 leaves it
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        open();
+        assertThat(trace(traceId(1))).extracting(Span::spanId).containsExactly(spanId(1));
+    }
+
+    @Test
+    void commitsPastTheHeadLimitAreCutIntoSegmentsAndLoseNothing() throws IOException {
+        open(OpenTelemetry.noop().getMeter("test"), 64 << 10);
+        TestSpans gen = new TestSpans(12);
+        List<Span> all = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            List<Span> trace = gen.trace(i, nowNanos() + i);
+            all.addAll(trace);
+            commit(trace.toArray(new Span[0]));
+        }
+        assertThat(segmentNumbers()).isNotEmpty();
+        List<Span> read = new ArrayList<>();
+        try (TraceQuerier q = engine.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            q.select(List.of(), read::add);
+        }
+        assertThat(read).hasSameElementsAs(all).hasSize(all.size());
     }
 
     @Test

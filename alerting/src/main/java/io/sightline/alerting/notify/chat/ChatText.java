@@ -1,6 +1,8 @@
 package io.sightline.alerting.notify.chat;
 
 import io.sightline.alerting.notify.Notification;
+import io.sightline.alerting.notify.TextTemplate;
+import io.sightline.alerting.template.TemplateException;
 import io.sightline.alerting.template.GoFormat;
 import io.sightline.storage.model.Labels;
 
@@ -18,6 +20,7 @@ import java.util.Set;
  * service's limits with {@link #truncate}.
  */
 public final class ChatText {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChatText.class);
     /** Labels shown in their own place, not in the "other labels" line. */
     private static final Set<String> SHOWN = Set.of("alertname", "severity", "service", "service_name", "job");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
@@ -86,6 +89,28 @@ public final class ChatText {
         if (!value.isEmpty()) {
             sb.append(bo).append(name).append(':').append(bc).append(' ').append(value).append('\n');
         }
+    }
+
+    /**
+     * The template's text for {@code n}, or {@code fallback} when there is no template or it fails at run time
+     * (logged): a message in the built-in format beats a lost alert.
+     */
+    public static String render(TextTemplate t, Notification n, String fallback) {
+        if (t == null) {
+            return fallback;
+        }
+        try {
+            return t.expand(n);
+        } catch (TemplateException e) {
+            log.warn("notification template failed, sending the built-in text instead [receiver={}, error={}]",
+                    n.receiver(), e.getMessage());
+            return fallback;
+        }
+    }
+
+    /** Like {@link #render} but empty when there is no template. */
+    public static String render(TextTemplate t, Notification n) {
+        return render(t, n, "");
     }
 
     /** Cuts to at most {@code max} characters, ending with an ellipsis when cut (never splits a surrogate pair). */

@@ -3,6 +3,8 @@ package io.sightline.alerting.notify.googlechat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sightline.alerting.notify.ConfigReader;
 import io.sightline.alerting.notify.Globals;
+import io.sightline.alerting.notify.HttpSettings;
+import io.sightline.alerting.notify.TextTemplate;
 import io.sightline.alerting.notify.Integration;
 import io.sightline.alerting.notify.Json;
 import io.sightline.alerting.notify.Notification;
@@ -15,15 +17,16 @@ import java.util.Set;
  * {@code googlechat_configs} (Sightline's own; Alertmanager has none): a text message to a space's incoming webhook.
  * Google Chat text supports {@code *bold*} and {@code <url|text>} links. Limit (Chat API docs): 4096 characters of
  * text. Keys in Alertmanager's style: {@code url} | {@code url_file}, {@code send_resolved} (default true),
- * {@code timeout}.
+ * {@code timeout}, {@code http_config}, and {@code text} (a template replacing the built-in text).
  */
-public record GoogleChatIntegration(int index, URI url, boolean shouldSendResolved, long timeoutMillis) implements Integration {
+public record GoogleChatIntegration(int index, URI url, TextTemplate text, boolean shouldSendResolved, long timeoutMillis,
+                                    HttpSettings http) implements Integration {
     static final int MAX_TEXT = 4096;
 
     public static Integration parse(ConfigReader r, int index, Globals g) {
-        r.allowOnly(Set.of("url", "url_file", "send_resolved", "timeout"));
-        return new GoogleChatIntegration(index, r.url("url", "url_file", null), r.bool("send_resolved", true),
-                r.durationMillis("timeout", g.defaultTimeoutMillis()));
+        r.allowOnly(Set.of("url", "url_file", "send_resolved", "timeout", "text", "http_config"));
+        return new GoogleChatIntegration(index, r.url("url", "url_file", null), r.template("text", g),
+                r.bool("send_resolved", true), r.durationMillis("timeout", g.defaultTimeoutMillis()), r.http(g));
     }
 
     @Override
@@ -41,7 +44,7 @@ public record GoogleChatIntegration(int index, URI url, boolean shouldSendResolv
             }
         }
         ObjectNode m = Json.MAPPER.createObjectNode();
-        m.put("text", ChatText.truncate(sb.toString(), MAX_TEXT));
+        m.put("text", ChatText.truncate(ChatText.render(text, n, sb.toString()), MAX_TEXT));
         return Json.bytes(m);
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sightline.alerting.notify.ConfigReader;
 import io.sightline.alerting.notify.Globals;
+import io.sightline.alerting.notify.HttpSettings;
+import io.sightline.alerting.notify.TextTemplate;
 import io.sightline.alerting.notify.Integration;
 import io.sightline.alerting.notify.Json;
 import io.sightline.alerting.notify.Notification;
@@ -17,21 +19,19 @@ import java.util.Set;
  * {@code msteamsv2_configs}: an Adaptive Card (schema 1.2, as Alertmanager sends) for a Teams workflow webhook, one
  * FactSet per alert and an OpenUrl action to the graph. Limit (Teams docs): 28 KB per message; alerts that don't
  * fit are summarised.
- * Keys as Alertmanager's: {@code webhook_url} | {@code webhook_url_file}, {@code title}, {@code send_resolved}
- * (default true), {@code timeout}.
+ * Keys as Alertmanager's: {@code webhook_url} | {@code webhook_url_file}, {@code send_resolved} (default true),
+ * {@code timeout}, {@code http_config}; templates in {@code title} and {@code text} (a text block replacing the
+ * per-alert fact sets).
  */
-public record MsTeamsV2Integration(int index, URI url, String title, boolean shouldSendResolved, long timeoutMillis)
-        implements Integration {
+public record MsTeamsV2Integration(int index, URI url, TextTemplate title, TextTemplate text, boolean shouldSendResolved,
+                                   long timeoutMillis, HttpSettings http) implements Integration {
     static final int MAX_BYTES = 28 * 1024 - 1024; // keep a margin for the envelope Teams adds
 
     public static Integration parse(ConfigReader r, int index, Globals g) {
         r.allowOnly(Set.of("webhook_url", "webhook_url_file", "title", "text", "send_resolved", "timeout", "http_config"));
-        r.rejectUnsupported("text", "http_config");
-        if (r.string("title", "").contains("{{")) {
-            throw new IllegalArgumentException(r.where() + ".title: templates are not supported yet; use plain text");
-        }
-        return new MsTeamsV2Integration(index, r.url("webhook_url", "webhook_url_file", null), r.string("title", ""),
-                r.bool("send_resolved", true), r.durationMillis("timeout", g.defaultTimeoutMillis()));
+        return new MsTeamsV2Integration(index, r.url("webhook_url", "webhook_url_file", null), r.template("title", g),
+                r.template("text", g), r.bool("send_resolved", true), r.durationMillis("timeout", g.defaultTimeoutMillis()),
+                r.http(g));
     }
 
     @Override
@@ -42,15 +42,26 @@ public record MsTeamsV2Integration(int index, URI url, String title, boolean sho
     @Override
     public byte[] body(Notification n) {
         List<ChatText.AlertView> views = ChatText.views(n);
+        String custom = ChatText.render(text, n, null);
+        if (custom != null) {
+            // cut the text, not the card, until it fits; escaping and multi-byte characters make bytes > chars
+            for (int max = custom.length(); ; max = max * 3 / 4) {
+                byte[] b = Json.bytes(card(n, views, 0, ChatText.truncate(custom, Math.max(1, max))));
+                if (b.length <= MAX_BYTES || max <= 1) {
+                    return b;
+                }
+            }
+        }
         for (int shown = views.size(); ; shown = shown / 2) {
-            byte[] b = Json.bytes(card(n, views, shown));
+            byte[] b = Json.bytes(card(n, views, shown, null));
             if (b.length <= MAX_BYTES || shown == 0) {
                 return b;
             }
         }
     }
 
-    private ObjectNode card(Notification n, List<ChatText.AlertView> views, int shown) {
+    /** {@code customText} replaces the per-alert blocks when not null (already cut to size by the caller). */
+    private ObjectNode card(Notification n, List<ChatText.AlertView> views, int shown, String customText) {
         ObjectNode m = Json.MAPPER.createObjectNode();
         m.put("type", "message");
         ObjectNode att = m.putArray("attachments").addObject();
@@ -62,13 +73,17 @@ public record MsTeamsV2Integration(int index, URI url, String title, boolean sho
         ArrayNode body = c.putArray("body");
         ObjectNode head = body.addObject();
         head.put("type", "TextBlock");
-        head.put("text", ChatText.truncate(title.isEmpty() ? ChatText.title(n) : title, 200));
+        head.put("text", ChatText.truncate(ChatText.render(title, n, ChatText.title(n)), 200));
         head.put("weight", "Bolder");
         head.put("size", "Medium");
         head.put("wrap", true);
         head.put("style", "heading");
         head.put("color", n.status().equals("firing") ? "Attention" : "Good");
-        for (int i = 0; i < shown; i++) {
+        if (customText != null) {
+            body.addObject().put("type", "TextBlock").put("wrap", true).put("text", customText);
+            shown = views.size();
+        }
+        for (int i = 0; customText == null && i < shown; i++) {
             ChatText.AlertView v = views.get(i);
             ObjectNode name = body.addObject();
             name.put("type", "TextBlock");

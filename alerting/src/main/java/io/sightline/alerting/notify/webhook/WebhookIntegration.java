@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sightline.alerting.notify.ConfigReader;
 import io.sightline.alerting.notify.Globals;
+import io.sightline.alerting.notify.HttpSettings;
 import io.sightline.alerting.notify.Integration;
 import io.sightline.alerting.notify.Json;
 import io.sightline.alerting.notify.Notification;
@@ -16,20 +17,26 @@ import java.util.Set;
 
 /**
  * {@code webhook_configs}: POSTs Alertmanager's version 4 JSON, so existing webhook consumers work unchanged.
- * Keys: {@code url} | {@code url_file}, {@code send_resolved} (default true), {@code max_alerts}, {@code timeout}.
+ * Keys: {@code url} | {@code url_file}, {@code send_resolved} (default true), {@code max_alerts}, {@code timeout},
+ * {@code http_config}. Alertmanager's newer {@code payload} (a custom body) and templated URLs stop the load: the
+ * consumer would get a different body than configured.
  */
-public record WebhookIntegration(int index, URI url, boolean shouldSendResolved, int maxAlerts, long timeoutMillis)
-        implements Integration {
+public record WebhookIntegration(int index, URI url, boolean shouldSendResolved, int maxAlerts, long timeoutMillis,
+                                 HttpSettings http) implements Integration {
 
     public static Integration parse(ConfigReader r, int index, Globals g) {
-        r.allowOnly(Set.of("url", "url_file", "send_resolved", "max_alerts", "timeout", "http_config"));
-        r.rejectUnsupported("http_config");
+        r.allowOnly(Set.of("url", "url_file", "send_resolved", "max_alerts", "timeout", "http_config", "payload"));
+        r.rejectUnsupported("custom webhook bodies are not implemented; the body is Alertmanager's version 4 JSON",
+                "payload");
+        if (r.string("url", "").contains("{{")) {
+            throw new IllegalArgumentException(r.where() + ".url: templated webhook URLs are not supported by Sightline");
+        }
         int maxAlerts = r.integer("max_alerts", 0);
         if (maxAlerts < 0) {
             throw new IllegalArgumentException(r.where() + ".max_alerts: must not be negative, got " + maxAlerts);
         }
         return new WebhookIntegration(index, r.url("url", "url_file", null), r.bool("send_resolved", true), maxAlerts,
-                r.durationMillis("timeout", g.defaultTimeoutMillis()));
+                r.durationMillis("timeout", g.defaultTimeoutMillis()), r.http(g));
     }
 
     @Override
@@ -91,7 +98,7 @@ public record WebhookIntegration(int index, URI url, boolean shouldSendResolved,
     }
 
     /** Go's regexp.QuoteMeta, which Alertmanager applies to the receiver name. */
-    static String quoteMeta(String s) {
+    public static String quoteMeta(String s) {
         StringBuilder sb = new StringBuilder();
         for (char c : s.toCharArray()) {
             if ("\\.+*?()|[]{}^$".indexOf(c) >= 0) {

@@ -28,6 +28,6 @@ class TelegramIntegrationTest {
 
     @Test
     void escapesHtmlInAlertText() {
-        assertThat(TelegramIntegration.escape("a<b>&c")).isEqualTo("a&lt;b&gt;&amp;c");
+        assertThat(((TelegramIntegration) tg).escape("a<b>&c")).isEqualTo("a&lt;b&gt;&amp;c");
     }
 }

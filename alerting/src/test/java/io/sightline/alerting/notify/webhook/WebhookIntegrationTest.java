@@ -40,7 +40,10 @@ class WebhookIntegrationTest {
                 .hasMessageContaining("test: unknown field \"send_resolve\"");
         assertThatThrownBy(() -> WebhookIntegration.parse(Golden.reader("send_resolved: true"), 0, Golden.GLOBALS))
                 .hasMessage("test: one of url or url_file must be configured");
-        assertThatThrownBy(() -> WebhookIntegration.parse(Golden.reader("url: http://h/x\nhttp_config: {}"), 0, Golden.GLOBALS))
-                .hasMessageStartingWith("test.http_config: not supported yet");
+        assertThatThrownBy(() -> WebhookIntegration.parse(Golden.reader("url: http://h/x\npayload: {a: b}"), 0, Golden.GLOBALS))
+                .hasMessageStartingWith("test.payload: not supported by Sightline");
+        assertThatThrownBy(() -> WebhookIntegration.parse(Golden.reader(
+                "url: http://h/x\nhttp_config: {oauth2: {client_id: x, token_url: http://t}}"), 0, Golden.GLOBALS))
+                .hasMessageStartingWith("test.http_config.oauth2: OAuth 2.0 client credentials are not supported");
     }
 }
