@@ -31,6 +31,22 @@ public interface LogQueryEngine {
      */
     boolean check(String query);
 
+    /**
+     * The fields of the newest {@code lineLimit} lines a log query keeps in {@code [start, end]} (Loki's
+     * {@code detected_fields}): structured metadata, labels the query's parsers add, and what {@code json} or
+     * {@code logfmt} would parse from each line. Sorted by name, at most {@code fieldLimit}.
+     *
+     * @throws QueryException bad_data for a parse error, a metric query, or a line limit out of range
+     */
+    java.util.List<DetectedField> detectedFields(String query, long startNanos, long endNanos, int lineLimit, int fieldLimit);
+
+    /**
+     * Compiles a log query for live tailing.
+     *
+     * @throws QueryException bad_data for a parse error, a metric query, or a selector that matches every stream
+     */
+    LogTail tail(String query);
+
     /** Evaluates {@code query} at {@code timeNanos}: a metric query returns a vector. */
     LogQueryResult instantQuery(String query, long timeNanos, int limit, boolean forward);
 }

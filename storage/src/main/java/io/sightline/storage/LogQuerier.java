@@ -18,12 +18,24 @@ public interface LogQuerier extends AutoCloseable {
 
     /**
      * Visits records of the streams matching every matcher, in timestamp order ({@code forward}: oldest
-     * first), skipping pages that cannot hold every one of {@code mustContain} (case-sensitive substrings;
-     * a hint: callers still filter each line).
+     * first), and only those whose body contains every one of {@code mustContain} (case-sensitive substrings):
+     * pages that cannot hold them are not read, and rows without them are not decoded.
      *
      * @throws StorageException when no matcher excludes the empty string (as in Loki)
      */
     void select(List<Matcher> matchers, List<String> mustContain, boolean forward, Visitor visitor);
+
+    /** Receives how much one stream holds over a span of time. */
+    interface VolumeVisitor {
+        void span(Labels stream, long minNanos, long maxNanos, long entries, long bytes);
+    }
+
+    /**
+     * Reports the entries and bytes of the streams matching every matcher, from the index alone (no page is read):
+     * one span per segment page (its rows and uncompressed bytes, prorated by how much of the page's time lies in
+     * range) and one per head record (its body bytes). Cheap at any range; approximate at page edges.
+     */
+    void volume(List<Matcher> matchers, VolumeVisitor visitor);
 
     /** Streams matching every matcher with records in range, sorted. */
     List<Labels> streams(List<Matcher> matchers);

@@ -2,6 +2,10 @@ package io.sightline.storage;
 
 import io.opentelemetry.api.metrics.Meter;
 import io.sightline.storage.logs.LogEngine;
+import io.sightline.storage.model.LogRecord;
+
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The log store: a WAL, an in-memory head, and immutable memory-mapped columnar segments cut by time
@@ -22,6 +26,19 @@ public interface LogStore extends AutoCloseable {
 
     /** Reads records with {@code minNanos <= timestamp <= maxNanos}; close it when done. */
     LogQuerier querier(long minNanos, long maxNanos);
+
+    /**
+     * Calls {@code listener} with every batch once it is committed and visible, on the committing thread (so it
+     * must be quick: hand the batch to a queue), in commit order per appender. What it throws is logged and
+     * ignored, so a broken listener never fails an ingest. Used by live tailing.
+     */
+    Subscription subscribe(Consumer<List<LogRecord>> listener);
+
+    /** Stops a {@link #subscribe} listener; idempotent. */
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     /** Writes everything in the head into a new segment now (normally done by time and size). */
     void cutSegment();

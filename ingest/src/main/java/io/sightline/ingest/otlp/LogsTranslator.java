@@ -12,9 +12,10 @@ import io.sightline.storage.LogAppender;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.LogLevels;
 
-import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * OTLP log records to the log store's model: the configured resource attributes become the stream labels
@@ -78,6 +79,7 @@ public final class LogsTranslator {
                 streamLabels = Labels.of("service_name", UNKNOWN_SERVICE);
             }
             Labels base = resourceMeta.build();
+            Map<String, Labels> byLevel = new HashMap<>();
             for (ScopeLogs sl : rl.getScopeLogsList()) {
                 for (LogRecord r : sl.getLogRecordsList()) {
                     String problem = problem(r, streamLabels);
@@ -88,7 +90,7 @@ public final class LogsTranslator {
                         }
                         continue;
                     }
-                    appender.append(toRecord(r, streamLabels, base, nowNanos));
+                    appender.append(toRecord(r, streamLabels, base, byLevel, nowNanos));
                     accepted++;
                 }
             }
@@ -120,9 +122,19 @@ public final class LogsTranslator {
         return null;
     }
 
-    private io.sightline.storage.model.LogRecord toRecord(LogRecord r, Labels stream, Labels base, long nowNanos) {
+    private io.sightline.storage.model.LogRecord toRecord(LogRecord r, Labels stream, Labels base, Map<String, Labels> byLevel,
+                                                          long nowNanos) {
         long observed = r.getObservedTimeUnixNano();
         long ts = r.getTimeUnixNano() != 0 ? r.getTimeUnixNano() : observed != 0 ? observed : nowNanos;
+        int severity = Math.max(0, Math.min(255, r.getSeverityNumberValue()));
+        String body = body(r.getBody());
+        if (r.getAttributesCount() == 0 && base.get(LogLevels.LABEL) == null) {
+            // The common case: metadata is the resource's plus the level; one label set per level and resource.
+            String level = LogLevels.of(r.getSeverityText(), severity, body);
+            Labels meta = byLevel.computeIfAbsent(level, l -> base.toBuilder().set(LogLevels.LABEL, l).build());
+            return new io.sightline.storage.model.LogRecord(stream, ts, observed, severity, r.getSeverityText(), body,
+                    hex(r.getTraceId()), hex(r.getSpanId()), meta);
+        }
         Labels.Builder b = base.toBuilder();
         for (KeyValue kv : r.getAttributesList()) {
             String v = AttributeValues.toLabelValue(kv.getValue());
@@ -130,18 +142,16 @@ public final class LogsTranslator {
                 b.set(namer.labelName(kv.getKey()), v);
             }
         }
-        int severity = Math.max(0, Math.min(255, r.getSeverityNumberValue()));
-        String body = body(r.getBody());
         if (b.get(LogLevels.LABEL) == null) {
             // As Loki 3: detected once here, so that queries and the logs volume need not scan every line.
             b.set(LogLevels.LABEL, LogLevels.of(r.getSeverityText(), severity, body));
         }
         return new io.sightline.storage.model.LogRecord(stream, ts, observed, severity, r.getSeverityText(), body,
-                hex(r.getTraceId().toByteArray()), hex(r.getSpanId().toByteArray()), b.build());
+                hex(r.getTraceId()), hex(r.getSpanId()), b.build());
     }
 
-    private static String hex(byte[] id) {
-        return id.length == 0 ? "" : HEX.formatHex(id);
+    private static String hex(com.google.protobuf.ByteString id) {
+        return id.isEmpty() ? "" : HEX.formatHex(id.toByteArray());
     }
 
     /** Strings as they are; everything else as the JSON text that attribute values use. */
@@ -149,8 +159,22 @@ public final class LogsTranslator {
         return v.getValueCase() == AnyValue.ValueCase.STRING_VALUE ? v.getStringValue() : AttributeValues.toLabelValue(v);
     }
 
-    private static int utf8Length(String s) {
-        return s.length() < 65_536 ? s.getBytes(StandardCharsets.UTF_8).length : (int) Math.min(Integer.MAX_VALUE,
-                (long) s.getBytes(StandardCharsets.UTF_8).length);
+    /** UTF-8 length without encoding (a copy per record was a visible ingest cost); a lone surrogate counts 1, as the encoder writes it as {@code ?}. */
+    static int utf8Length(String s) {
+        long n = s.length();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    n++;
+                } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    n += 2; // 4 bytes for the pair's 2 chars
+                    i++;
+                } else if (!Character.isSurrogate(c)) { // a lone surrogate is encoded as '?'
+                    n += 2;
+                }
+            }
+        }
+        return (int) Math.min(Integer.MAX_VALUE, n);
     }
 }

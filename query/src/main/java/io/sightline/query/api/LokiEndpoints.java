@@ -51,8 +51,22 @@ final class LokiEndpoints {
         list.add(new Endpoint(LABEL_PREFIX + ":name/values", GET, LABEL_PREFIX, true, l::labelValues));
         list.add(exact("series", GET_POST, l::series));
         list.add(exact("index/stats", GET_POST, l::indexStats));
+        list.add(exact("index/volume", GET_POST, l::volume));
+        list.add(exact("index/volume_range", GET_POST, l::volumeRange));
+        LokiDetected detected = new LokiDetected(engine, store);
+        list.add(exact("detected_fields", GET_POST, c -> detected.fields(c, l.queryRangeWindow(c))));
+        list.add(new Endpoint(LokiDetected.FIELD_PREFIX + ":name/values", GET_POST, LokiDetected.FIELD_PREFIX, true,
+                c -> detected.fieldValues(c, l.queryRangeWindow(c))));
+        list.add(exact("patterns", GET_POST, c -> {
+            long[] w = l.queryRangeWindow(c);
+            return LokiPatterns.patterns(c, store, w[0], w[1]);
+        }));
+        list.add(exact("detected_labels", GET_POST, c -> detected.labels(c, l.labelsRange(c))));
         list.add(exact("status/buildinfo", GET, c -> PlainText.buildInfo("3.0.0")));
-        return list.stream().map(e -> PlainText.guarded(e, 400)).map(Cors::wrap).toList();
+        List<Endpoint> wrapped = new ArrayList<>(list.stream().map(e -> PlainText.guarded(e, 400)).map(Cors::wrap).toList());
+        // Not wrapped: the WebSocket upgrade finds the endpoint by its handler's type.
+        wrapped.add(exact("tail", GET, new LokiTail(engine, store, clock)));
+        return wrapped;
     }
 
     private static Endpoint exact(String path, Set<String> methods, Endpoint.Handler h) {
@@ -107,23 +121,8 @@ final class LokiEndpoints {
             int entries = 0;
             if (r.isStreams()) {
                 g.writeStringField("resultType", "streams");
-                g.writeArrayFieldStart("result");
-                for (LogQueryResult.Stream s : r.streams()) {
-                    g.writeStartObject();
-                    g.writeFieldName("stream");
-                    out.labels(s.labels());
-                    g.writeArrayFieldStart("values");
-                    for (LogQueryResult.Entry e : s.entries()) {
-                        g.writeStartArray();
-                        g.writeString(Long.toString(e.timestampNanos()));
-                        g.writeString(e.line());
-                        g.writeEndArray();
-                        entries++;
-                    }
-                    g.writeEndArray();
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
+                g.writeFieldName("result");
+                entries = LokiTail.writeStreams(out, r.streams());
             } else {
                 g.writeStringField("resultType", r.metric().resultType());
                 g.writeFieldName("result");
@@ -159,6 +158,13 @@ final class LokiEndpoints {
     private static List<Matcher> optionalSelector(HttpCall call) {
         String q = call.param("query");
         return q == null || q.isBlank() ? List.of() : LogQlEngine.selectorOf(q);
+    }
+
+    /** {@code [start, end]} defaulting as for query_range: the last hour. */
+    private long[] queryRangeWindow(HttpCall call) {
+        long end = LokiParams.time(call, "end", now());
+        long since = LokiParams.duration(call, "since", HOUR);
+        return new long[] {LokiParams.time(call, "start", end - since), end};
     }
 
     private long[] labelsRange(HttpCall call) {
@@ -228,7 +234,7 @@ final class LokiEndpoints {
         });
     }
 
-    /** Streams, entries and bytes a selector covers; Grafana asks before running a query. Reads the lines. */
+    /** Streams, entries and bytes a selector covers, from the page index; Grafana asks before running a query. */
     private Reply indexStats(HttpCall call) {
         String query = required(call, "query");
         long[] range = labelsRange(call);
@@ -236,10 +242,9 @@ final class LokiEndpoints {
         long[] counts = new long[3];
         try (LogQuerier q = store.querier(range[0], range[1])) {
             counts[0] = q.streams(matchers).size();
-            q.select(matchers, List.of(), true, r -> {
-                counts[1]++;
-                counts[2] += r.body().length();
-                return true;
+            q.volume(matchers, (stream, lo, hi, entries, bytes) -> {
+                counts[1] += entries;
+                counts[2] += bytes;
             });
         }
         return Reply.json(200, Map.of(), out -> {
@@ -251,6 +256,21 @@ final class LokiEndpoints {
             g.writeNumberField("bytes", counts[2]);
             g.writeEndObject();
         });
+    }
+
+    private Reply volume(HttpCall call) {
+        long[] range = labelsRange(call);
+        return LokiVolume.instant(call, store, range[0], range[1]);
+    }
+
+    private Reply volumeRange(HttpCall call) {
+        long[] range = labelsRange(call);
+        long defaultStep = Math.max(1_000_000_000L, (range[1] - range[0]) / 250 / 1_000_000_000L * 1_000_000_000L);
+        long step = LokiParams.duration(call, "step", defaultStep);
+        if (step <= 0) {
+            throw new QueryException(QueryException.ErrorType.BAD_DATA, "zero or negative query resolution step widths are not accepted. Try a positive integer");
+        }
+        return LokiVolume.range(call, store, range[0], range[1], step);
     }
 
 }

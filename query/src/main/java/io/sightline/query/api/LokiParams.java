@@ -74,6 +74,23 @@ final class LokiParams {
         throw invalid("direction", v, "must be forward or backward");
     }
 
+    /** A positive integer parameter, or {@code defaultValue} when absent. */
+    static int positive(HttpCall call, String param, int defaultValue) {
+        String v = call.param(param);
+        if (v == null || v.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw invalid(param, v, "must be a positive integer");
+    }
+
     static int limit(HttpCall call) {
         String v = call.param("limit");
         if (v == null || v.isEmpty()) {

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * The handlers of one connection (after the connection limit), in order: TLS when configured, idle timeout, the
  * whole-request deadline, HTTP codec with bounded request line and headers, the access gate (credentials, rate),
  * gzip/deflate of responses (Grafana asks for gzip), keep-alive, bounded decompression of request bodies, the
- * body-size limit (413), then the dispatcher.
+ * body-size limit (413), WebSocket upgrades
+ * (live tail), then the dispatcher.
  */
 final class Pipeline {
     /** Responses smaller than this go uncompressed: compressing them costs more than it saves. */
@@ -65,6 +66,7 @@ final class Pipeline {
         p.addLast("decompressor", new SnappyPassingDecompressor(config.maxBodyBytes()));
         p.addLast("aggregator", new BodyLimitAggregator(config.maxBodyBytes(), server.metrics()));
         p.addLast("complete", deadline.completion());
+        p.addLast("upgrade", new WebSocketUpgrade(server));
         p.addLast("dispatcher", new Dispatcher(server));
     }
 

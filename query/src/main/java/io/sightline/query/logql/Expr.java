@@ -22,8 +22,21 @@ sealed interface Expr {
     record VectorAggregation(String op, Grouping grouping, double param, Expr inner) implements Expr {
     }
 
-    /** Arithmetic and comparison between metric expressions or numbers; {@code bool} for comparisons. */
-    record Binary(String op, Expr left, Expr right, boolean returnBool) implements Expr {
+    /**
+     * Arithmetic and comparison between metric expressions or numbers; {@code bool} for comparisons;
+     * {@code matching} null when the vectors match on all labels.
+     */
+    record Binary(String op, Expr left, Expr right, boolean returnBool, Matching matching) implements Expr {
+        Binary(String op, Expr left, Expr right, boolean returnBool) {
+            this(op, left, right, returnBool, null);
+        }
+    }
+
+    /**
+     * {@code on (labels)} ({@code on} true) or {@code ignoring (labels)}, then {@code group_left (include)} or
+     * {@code group_right (include)} ({@code group} "left"/"right"), or one-to-one ({@code group} null).
+     */
+    record Matching(boolean on, List<String> labels, String group, List<String> include) {
     }
 
     record NumberLiteral(double value) implements Expr {

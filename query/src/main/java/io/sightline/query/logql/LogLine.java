@@ -41,6 +41,15 @@ final class LogLine implements Template.Context {
         unwrapped = Double.NaN;
     }
 
+    /** A bare line with no labels (for running a parser over any text). */
+    void resetLine(String text) {
+        labels.clear();
+        stream = Labels.EMPTY;
+        line = text;
+        timestamp = 0;
+        unwrapped = Double.NaN;
+    }
+
     /** Sets a label found by a parser; the first value of a name wins within one parser run, as in Loki. */
     void setParsed(String name, String value) {
         if (name.isEmpty()) {

@@ -1,8 +1,10 @@
 package io.sightline.query.logql;
 
+import io.sightline.query.DetectedField;
 import io.sightline.query.LogQueryConfig;
 import io.sightline.query.LogQueryEngine;
 import io.sightline.query.LogQueryResult;
+import io.sightline.query.LogTail;
 import io.sightline.query.QueryException;
 import io.sightline.query.Value;
 import io.sightline.storage.LogQuerier;
@@ -11,7 +13,6 @@ import io.sightline.storage.StorageException;
 import io.sightline.storage.model.Labels;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -97,10 +98,8 @@ public final class LogQlEngine implements LogQueryEngine {
 
     private List<LogQueryResult.Stream> select(Expr.LogSelector sel, long min, long max, int limit, boolean forward, QueryBudget budget) {
         Pipeline pipeline = Pipeline.compile(sel.stages());
-        Map<Map<String, String>, List<LogQueryResult.Entry>> byLabels = new LinkedHashMap<>();
-        Map<Map<String, String>, Labels> labelsOf = new LinkedHashMap<>();
+        StreamGrouper grouper = new StreamGrouper();
         LogLine line = new LogLine();
-        int[] taken = {0};
         try (LogQuerier q = store.querier(min, max)) {
             q.select(sel.matchers(), pipeline.mustContain(), forward, rec -> {
                 budget.record(rec.body().length());
@@ -108,22 +107,54 @@ public final class LogQlEngine implements LogQueryEngine {
                 if (!pipeline.process(line)) {
                     return true;
                 }
-                List<LogQueryResult.Entry> entries = byLabels.get(line.labels());
-                if (entries == null) {
-                    Map<String, String> key = Map.copyOf(line.labels());
-                    entries = new ArrayList<>();
-                    byLabels.put(key, entries);
-                    labelsOf.put(key, line.toLabels());
-                }
-                entries.add(new LogQueryResult.Entry(rec.timestampNanos(), line.line()));
-                return ++taken[0] < limit;
+                grouper.add(line);
+                return grouper.entries() < limit;
             });
         } catch (StorageException e) {
             throw bad(e.getMessage());
         }
-        List<LogQueryResult.Stream> out = new ArrayList<>(byLabels.size());
-        byLabels.forEach((k, v) -> out.add(new LogQueryResult.Stream(labelsOf.get(k), v)));
-        return out;
+        return grouper.streams();
+    }
+
+    @Override
+    public List<DetectedField> detectedFields(String query, long startNanos, long endNanos, int lineLimit, int fieldLimit) {
+        if (!(Parser.parse(query) instanceof Expr.LogSelector sel)) {
+            throw bad("detected fields need a log query, not a metric query: " + query);
+        }
+        if (lineLimit <= 0 || lineLimit > config.maxEntries() * 10) {
+            throw bad("line_limit must be between 1 and " + config.maxEntries() * 10 + " (10 x logs.query.max_entries), got " + lineLimit);
+        }
+        QueryBudget budget = new QueryBudget(config.timeoutMillis());
+        Pipeline pipeline = Pipeline.compile(sel.stages());
+        FieldDetector detector = new FieldDetector();
+        LogLine line = new LogLine();
+        int[] taken = {0};
+        try (LogQuerier q = store.querier(startNanos, endNanos)) {
+            q.select(sel.matchers(), pipeline.mustContain(), false, rec -> {
+                budget.record(rec.body().length());
+                line.reset(rec);
+                if (pipeline.process(line)) {
+                    detector.add(line, rec.stream());
+                    taken[0]++;
+                }
+                return taken[0] < lineLimit;
+            });
+        } catch (StorageException e) {
+            throw bad(e.getMessage());
+        }
+        return detector.result(fieldLimit);
+    }
+
+    @Override
+    public LogTail tail(String query) {
+        Expr e = Parser.parse(query);
+        if (!(e instanceof Expr.LogSelector sel)) {
+            throw bad("tailing works on log queries only, not on metric queries: " + query);
+        }
+        if (sel.matchers().stream().allMatch(io.sightline.storage.model.Matcher::matchesEmpty)) {
+            throw bad("queries require at least one label matcher that does not match the empty string, got " + sel.matchers());
+        }
+        return new TailFilter(sel);
     }
 
     private static Value toMatrix(StepSeries result, MetricEvaluator eval) {

@@ -107,11 +107,49 @@ public final class Parser {
                 take();
                 returnBool = true;
             }
+            Expr.Matching matching = matching(op);
             Expr right = expr(op.is(POW) ? p : p + 1);
             checkMetric(left, op);
             checkMetric(right, op);
-            left = new Expr.Binary(op.text(), left, right, returnBool);
+            left = new Expr.Binary(op.text(), left, right, returnBool, matching);
         }
+    }
+
+    /** {@code on(..)} / {@code ignoring(..)}, then optionally {@code group_left(..)} / {@code group_right(..)}. */
+    private Expr.Matching matching(Token op) {
+        if (!peek().isIdent("on") && !peek().isIdent("ignoring")) {
+            return null;
+        }
+        boolean on = take().text().equals("on");
+        List<String> labels = labelList(on ? "on" : "ignoring");
+        String group = null;
+        List<String> include = List.of();
+        if (peek().isIdent("group_left") || peek().isIdent("group_right")) {
+            Token g = take();
+            if (op.isIdent("and") || op.isIdent("or") || op.isIdent("unless")) {
+                throw Lexer.error(g.text() + " cannot be used with " + op.text() + " (set operators match many-to-many)", g.pos());
+            }
+            group = g.text().equals("group_left") ? "left" : "right";
+            if (peek().is(LPAREN)) {
+                include = labelList(g.text());
+            }
+        }
+        return new Expr.Matching(on, labels, group, include);
+    }
+
+    private List<String> labelList(String after) {
+        expect(LPAREN, "\"(\" after " + after);
+        List<String> labels = new ArrayList<>();
+        while (!peek().is(RPAREN)) {
+            labels.add(expect(IDENT, "a label name").text());
+            if (peek().is(COMMA)) {
+                take();
+            } else if (!peek().is(RPAREN)) {
+                throw unexpected("\",\" or \")\"");
+            }
+        }
+        take();
+        return List.copyOf(labels);
     }
 
     private void checkMetric(Expr e, Token op) {
@@ -350,14 +388,25 @@ public final class Parser {
                 }
                 case "drop", "keep" -> {
                     take();
-                    List<String> labels = new ArrayList<>();
+                    List<Stage.LabelMatch> labels = new ArrayList<>();
                     do {
                         if (peek().is(COMMA)) {
                             take();
                         }
-                        labels.add(expect(IDENT, "a label name").text());
+                        String name = expect(IDENT, "a label name").text();
                         if (peek().is(EQ) || peek().is(NEQ) || peek().is(RE) || peek().is(NRE)) {
-                            throw Lexer.error("drop/keep with matchers is not supported; list label names", peek().pos());
+                            Token op = take();
+                            Token value = expect(STRING, "a quoted value after " + name + op.text());
+                            if (op.is(RE) || op.is(NRE)) {
+                                try {
+                                    java.util.regex.Pattern.compile(value.text());
+                                } catch (java.util.regex.PatternSyntaxException e) {
+                                    throw Lexer.error("invalid regular expression \"" + value.text() + "\": " + e.getDescription(), value.pos());
+                                }
+                            }
+                            labels.add(new Stage.LabelMatch(name, op.text(), value.text()));
+                        } else {
+                            labels.add(new Stage.LabelMatch(name, "", ""));
                         }
                     } while (peek().is(COMMA));
                     return new Stage.DropKeep(t.text().equals("keep"), List.copyOf(labels));
@@ -543,18 +592,7 @@ public final class Parser {
             return null;
         }
         boolean without = take().text().equals("without");
-        expect(LPAREN, "\"(\" after by/without");
-        List<String> labels = new ArrayList<>();
-        while (!peek().is(RPAREN)) {
-            labels.add(expect(IDENT, "a label name").text());
-            if (peek().is(COMMA)) {
-                take();
-            } else if (!peek().is(RPAREN)) {
-                throw unexpected("\",\" or \")\"");
-            }
-        }
-        take();
-        return new Expr.Grouping(without, List.copyOf(labels));
+        return new Expr.Grouping(without, labelList("by/without"));
     }
 
     private Expr vectorAggregation() {

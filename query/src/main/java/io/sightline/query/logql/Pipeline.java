@@ -3,7 +3,6 @@ package io.sightline.query.logql;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -83,11 +82,7 @@ final class Pipeline {
                     });
                 }
                 case Stage.LabelFormat lf -> steps.add(labelFormat(lf));
-                case Stage.DropKeep dk -> steps.add(l -> {
-                    Set<String> names = Set.copyOf(dk.labels());
-                    l.labels().keySet().removeIf(k -> dk.keep() != names.contains(k));
-                    return true;
-                });
+                case Stage.DropKeep dk -> steps.add(dropKeep(dk));
                 case Stage.Unwrap u -> {
                     unwrap = u;
                     steps.add(l -> {
@@ -114,6 +109,35 @@ final class Pipeline {
             }
         }
         return new Pipeline(List.copyOf(steps), unwrap, List.copyOf(must));
+    }
+
+    private static Step dropKeep(Stage.DropKeep dk) {
+        List<java.util.function.BiPredicate<String, String>> tests = new ArrayList<>();
+        for (Stage.LabelMatch m : dk.labels()) {
+            String name = m.name();
+            java.util.function.Predicate<String> value = switch (m.op()) {
+                case "" -> v -> true;
+                case "=" -> m.value()::equals;
+                case "!=" -> v -> !v.equals(m.value());
+                case "=~" -> Pattern.compile(m.value()).asMatchPredicate();
+                default -> Pattern.compile(m.value()).asMatchPredicate().negate();
+            };
+            tests.add((k, v) -> k.equals(name) && value.test(v));
+        }
+        return l -> {
+            // drop: remove what a test names; keep: remove what no test names.
+            l.labels().entrySet().removeIf(e -> {
+                boolean named = false;
+                for (var t : tests) {
+                    if (t.test(e.getKey(), e.getValue())) {
+                        named = true;
+                        break;
+                    }
+                }
+                return dk.keep() != named;
+            });
+            return true;
+        };
     }
 
     private static String execute(Template t, LogLine l) {

@@ -35,8 +35,15 @@ sealed interface Stage {
     record Assignment(String target, String source, boolean isTemplate) {
     }
 
-    /** {@code | drop a, b} / {@code | keep a, b}. */
-    record DropKeep(boolean keep, List<String> labels) implements Stage {
+    /**
+     * {@code | drop a, b="x"} / {@code | keep a, b=~"x.*"}: a bare name applies to the label whatever its value,
+     * a matcher only when the value matches.
+     */
+    record DropKeep(boolean keep, List<LabelMatch> labels) implements Stage {
+    }
+
+    /** A label name, with {@code op} ({@code = != =~ !~}) and {@code value}, or with an empty {@code op}. */
+    record LabelMatch(String name, String op, String value) {
     }
 
     /** {@code | unwrap label}, {@code | unwrap duration(label)}, {@code | unwrap bytes(label)}. */

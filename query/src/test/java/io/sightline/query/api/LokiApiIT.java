@@ -2,18 +2,8 @@ package io.sightline.query.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.opentelemetry.api.OpenTelemetry;
-import io.sightline.query.ApiConfig;
-import io.sightline.query.ApiServer;
-import io.sightline.query.LogQueryConfig;
-import io.sightline.query.LogQueryEngine;
-import io.sightline.query.QueryConfig;
-import io.sightline.query.QueryEngines;
 import io.sightline.storage.LogAppender;
 import io.sightline.storage.LogStore;
-import io.sightline.storage.LogStoreConfig;
-import io.sightline.storage.Storage;
-import io.sightline.storage.StorageConfig;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.LogRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -22,15 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,44 +25,33 @@ class LokiApiIT {
 
     @TempDir
     static Path dir;
-    private static Storage storage;
+    private static LokiTestServer server;
     private static LogStore logs;
-    private static ApiServer server;
     private static long base;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
-        storage = Storage.open(StorageConfig.defaults(dir.resolve("metrics")), OpenTelemetry.noop().getMeter("t"));
-        logs = LogStore.open(LogStoreConfig.defaults(dir.resolve("logs")), OpenTelemetry.noop().getMeter("t"));
         base = (System.currentTimeMillis() / 1000 - 600) * S;
-        LogAppender a = logs.appender();
-        for (int i = 0; i < 120; i++) {
-            Labels stream = Labels.of("service_name", i % 3 == 0 ? "db" : "api", "env", "prod");
-            a.append(new LogRecord(stream, base + i * S, 0, i % 10 == 0 ? 17 : 9, i % 10 == 0 ? "ERROR" : "INFO",
-                    "request " + i + " took " + (i % 7) + "ms", "", "", Labels.EMPTY));
-        }
-        a.commit();
-        logs.cutSegment();
-        server = ApiServer.start(ApiConfig.defaults().withListen("127.0.0.1", 0),
-                QueryEngines.promql(storage, QueryConfig.defaults(), OpenTelemetry.noop().getMeter("q")), storage,
-                LogQueryEngine.create(logs, LogQueryConfig.defaults()), logs, List.of(), OpenTelemetry.noop().getMeter("h"));
+        server = new LokiTestServer(dir, store -> {
+            LogAppender a = store.appender();
+            for (int i = 0; i < 120; i++) {
+                Labels stream = Labels.of("service_name", i % 3 == 0 ? "db" : "api", "env", "prod");
+                a.append(new LogRecord(stream, base + i * S, 0, i % 10 == 0 ? 17 : 9, i % 10 == 0 ? "ERROR" : "INFO",
+                        "request " + i + " took " + (i % 7) + "ms", "", "", Labels.EMPTY));
+            }
+            a.commit();
+            store.cutSegment();
+        });
+        logs = server.logs();
     }
 
     @AfterAll
     static void stop() {
         server.close();
-        logs.close();
-        storage.close();
     }
 
     private HttpResponse<String> get(String path, String... params) throws IOException, InterruptedException {
-        StringBuilder q = new StringBuilder();
-        for (int i = 0; i < params.length; i += 2) {
-            q.append(q.isEmpty() ? '?' : '&').append(params[i]).append('=').append(URLEncoder.encode(params[i + 1], StandardCharsets.UTF_8));
-        }
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path + q)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return server.get(path, params);
     }
 
     private static JsonNode json(HttpResponse<String> r) throws IOException {
@@ -158,5 +131,66 @@ class LokiApiIT {
                 .contains("invalid parameter \"start\"");
         assertThat(get("/loki/api/v1/query_range").body()).contains("missing required parameter \"query\"");
         assertThat(get("/loki/api/v1/query_range", "query", "{a=\"b\"}", "limit", "999999").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void volumeRanksServicesByBytesFromTheIndexAsDrilldownAsks() throws Exception {
+        String start = Long.toString(base - 60 * S);
+        String end = Long.toString(base + 600 * S);
+        // Logs Drilldown's service list: every service_name, largest first.
+        JsonNode v = json(get("/loki/api/v1/index/volume", "query", "{service_name=~\".+\"}", "start", start, "end", end,
+                "limit", "5000"));
+        assertThat(v.path("data").path("resultType").asText()).isEqualTo("vector");
+        JsonNode result = v.path("data").path("result");
+        assertThat(result).hasSize(2);
+        assertThat(result.get(0).path("metric").toString()).isEqualTo("{\"service_name\":\"api\"}");
+        assertThat(result.get(1).path("metric").toString()).isEqualTo("{\"service_name\":\"db\"}");
+        double api = result.get(0).path("value").get(1).asDouble();
+        double db = result.get(1).path("value").get(1).asDouble();
+        assertThat(api).isGreaterThan(db).isGreaterThan(0);
+        assertThat(result.get(0).path("value").get(0).asLong()).isEqualTo(base / S + 600);
+
+        JsonNode byEnv = json(get("/loki/api/v1/index/volume", "query", "{service_name=~\".+\"}", "start", start, "end", end,
+                "targetLabels", "env"));
+        assertThat(byEnv.path("data").path("result")).hasSize(1);
+        assertThat(byEnv.path("data").path("result").get(0).path("metric").toString()).isEqualTo("{\"env\":\"prod\"}");
+        assertThat(byEnv.path("data").path("result").get(0).path("value").get(1).asDouble()).isEqualTo(api + db);
+        JsonNode byName = json(get("/loki/api/v1/index/volume", "query", "{env=\"prod\", service_name=\"db\"}", "start", start,
+                "end", end, "aggregateBy", "labels"));
+        assertThat(byName.path("data").path("result").findValuesAsText("service_name")).containsExactly("");
+        assertThat(byName.path("data").path("result")).hasSize(2);
+        JsonNode top1 = json(get("/loki/api/v1/index/volume", "query", "{service_name=~\".+\"}", "start", start, "end", end,
+                "limit", "1"));
+        assertThat(top1.path("data").path("result")).hasSize(1);
+
+        JsonNode range = json(get("/loki/api/v1/index/volume_range", "query", "{service_name=~\".+\"}", "start",
+                Long.toString(base + 59 * S), "end", Long.toString(base + 179 * S), "step", "60"));
+        assertThat(range.path("data").path("resultType").asText()).isEqualTo("matrix");
+        double sum = 0;
+        for (JsonNode s : range.path("data").path("result")) {
+            for (JsonNode p : s.path("values")) {
+                sum += p.get(1).asDouble();
+            }
+        }
+        assertThat(sum).isEqualTo(api + db);
+        assertThat(get("/loki/api/v1/index/volume", "query", "{a=~\".*\"}").statusCode()).isEqualTo(400);
+        assertThat(get("/loki/api/v1/index/volume", "query", "{a=\"b\"}", "aggregateBy", "pods").body()).contains("aggregateBy");
+    }
+
+    @Test
+    void volumeOfHeadRecordsCountsTheirBodyBytesPerStep() throws Exception {
+        long t0 = base - 3600 * S;
+        LogAppender a = logs.appender();
+        a.append(LogRecord.line(Labels.of("service_name", "edge", "env", "staging"), t0 + 10 * S, "12345"));
+        a.append(LogRecord.line(Labels.of("service_name", "edge", "env", "staging"), t0 + 70 * S, "1234567"));
+        a.append(LogRecord.line(Labels.of("service_name", "edge", "env", "staging"), t0 + 75 * S, "12"));
+        a.commit();
+        JsonNode range = json(get("/loki/api/v1/index/volume_range", "query", "{env=\"staging\"}", "start",
+                Long.toString(t0 + 60 * S), "end", Long.toString(t0 + 120 * S), "step", "60s"));
+        JsonNode series = range.path("data").path("result");
+        assertThat(series).hasSize(1);
+        assertThat(series.get(0).path("metric").toString()).isEqualTo("{\"env\":\"staging\"}");
+        assertThat(series.get(0).path("values").toString())
+                .isEqualTo("[[" + (t0 / S + 60) + ",\"5\"],[" + (t0 / S + 120) + ",\"9\"]]");
     }
 }

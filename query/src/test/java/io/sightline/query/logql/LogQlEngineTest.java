@@ -152,4 +152,78 @@ class LogQlEngineTest {
         assertThatThrownBy(() -> engine.rangeQuery("{a=\"b\"}", 0, S, S, 100_000, true))
                 .hasMessageContaining("limit must be between 1 and 5000");
     }
+
+    private Map<String, Double> vector(String q) {
+        Value v = engine.instantQuery(q, 1059 * S + S / 2, 100, true).metric();
+        Map<String, Double> out = new TreeMap<>();
+        for (Value.Sample x : ((Value.Vector) v).samples()) {
+            out.put(x.labels().toString(), x.value());
+        }
+        return out;
+    }
+
+    @Test
+    void vectorMatchingWithIgnoringAndGroupLeftGivesTheShareOfEachLevel() {
+        String perLevel = "sum by (service_name, detected_level) (count_over_time({env=\"prod\"}[1m]))";
+        String perService = "sum by (service_name) (count_over_time({env=\"prod\"}[1m]))";
+        assertThat(vector(perLevel + " / ignoring(detected_level) group_left " + perService)).isEqualTo(Map.of(
+                "{detected_level=\"error\", service_name=\"api\"}", 0.1,
+                "{detected_level=\"info\", service_name=\"api\"}", 0.9,
+                "{detected_level=\"info\", service_name=\"web\"}", 1.0));
+        assertThat(vector(perService + " / on(service_name) group_right " + perLevel))
+                .containsEntry("{detected_level=\"error\", service_name=\"api\"}", 10.0);
+        assertThatThrownBy(() -> vector(perLevel + " / ignoring(detected_level) " + perService))
+                .isInstanceOf(QueryException.class).hasMessageContaining("many-to-one matching must be explicit");
+        assertThatThrownBy(() -> vector(perLevel + " / ignoring(detected_level) group_right " + perService))
+                .isInstanceOf(QueryException.class).hasMessageContaining("many-to-many matching not allowed");
+    }
+
+    @Test
+    void vectorMatchingWithOnKeepsOnlyTheMatchedLabels() {
+        assertThat(vector("sum by (service_name) (count_over_time({env=\"prod\"}[1m])) / on(service_name) "
+                + "sum by (service_name, env) (count_over_time({env=\"prod\"}[1m]))"))
+                .isEqualTo(Map.of("{service_name=\"api\"}", 1.0, "{service_name=\"web\"}", 1.0));
+        assertThat(vector("sum by (service_name, detected_level) (count_over_time({env=\"prod\"}[1m])) and on(service_name) "
+                + "sum by (service_name) (count_over_time({service_name=\"web\"}[1m]))"))
+                .isEqualTo(Map.of("{detected_level=\"info\", service_name=\"web\"}", 30.0));
+        assertThat(vector("sum by (service_name, detected_level) (count_over_time({env=\"prod\"}[1m])) unless ignoring(detected_level) "
+                + "sum by (service_name) (count_over_time({service_name=\"web\"}[1m]))")).hasSize(2);
+        assertThatThrownBy(() -> engine.check("count_over_time({a=\"b\"}[1m]) and on(a) group_left count_over_time({a=\"b\"}[1m])"))
+                .isInstanceOf(QueryException.class).hasMessageContaining("group_left cannot be used with and");
+    }
+
+    private Labels onlyStreamLabels(String q) {
+        LogQueryResult r = engine.rangeQuery(q, 1000 * S, 1060 * S, S, 100, true);
+        assertThat(r.streams()).hasSize(1);
+        return r.streams().getFirst().labels();
+    }
+
+    @Test
+    void jsonPathsReachIntoArraysAndNestedObjects() {
+        LogAppender a = store.appender();
+        a.append(LogRecord.line(Labels.of("service_name", "shop"), 1001 * S,
+                "{\"items\":[{\"sku\":\"a1\",\"qty\":2},{\"sku\":\"b2\"}],\"tags\":[\"x\",\"y\"],\"user\":{\"id\":7}}"));
+        a.commit();
+        Labels l = onlyStreamLabels("{service_name=\"shop\"} | json first=\"items[0].sku\", second=\"items[1].sku\", "
+                + "qty=\"items[0].qty\", tag=\"tags[1]\", user=\"user.id\", missing=\"items[5].sku\", tags");
+        assertThat(l.get("first")).isEqualTo("a1");
+        assertThat(l.get("second")).isEqualTo("b2");
+        assertThat(l.get("qty")).isEqualTo("2");
+        assertThat(l.get("tag")).isEqualTo("y");
+        assertThat(l.get("user")).isEqualTo("7");
+        assertThat(l.get("tags")).isEqualTo("[\"x\",\"y\"]");
+        assertThat(l.has("missing")).isFalse();
+    }
+
+    @Test
+    void dropAndKeepWithMatchersActOnlyOnMatchingValues() {
+        assertThat(lines("{service_name=\"api\"} | json | drop level=\"info\" | level=\"\"", 100, true)).hasSize(54);
+        Labels kept = onlyStreamLabels("{service_name=\"api\"} | json | status=500 | keep service_name, level=~\"err.*\", status!=\"500\"");
+        assertThat(kept).isEqualTo(Labels.of("service_name", "api", "level", "error"));
+        Labels dropped = onlyStreamLabels("{service_name=\"api\"} | json | status=500 | drop pod, req_path=~\"/c.*\", msg, latency, "
+                + "detected_level, status!=\"500\"");
+        assertThat(dropped).isEqualTo(Labels.of("service_name", "api", "env", "prod", "level", "error", "status", "500"));
+        assertThatThrownBy(() -> engine.check("{a=\"b\"} | drop x=~\"(\""))
+                .isInstanceOf(QueryException.class).hasMessageContaining("invalid regular expression");
+    }
 }

@@ -21,6 +21,7 @@ public record LogsConfig(LogStoreConfig store, LogsIngestConfig ingest, LogQuery
                 src.durationMillis("logs.segment_duration", ds.segmentDurationMillis()),
                 src.bytes("logs.max_head_bytes", ds.maxHeadBytes()),
                 src.durationMillis("logs.retention", ds.retentionMillis()),
+                src.bytes("logs.retention_size", ds.retentionBytes()),
                 walSyncMode, walSyncIntervalMillis);
         LogsIngestConfig di = LogsIngestConfig.defaults();
         long maxLine = src.bytes("logs.max_line_bytes", di.maxLineBytes());

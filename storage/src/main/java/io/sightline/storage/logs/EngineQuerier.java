@@ -51,6 +51,8 @@ final class EngineQuerier implements LogQuerier {
         List<RecordCursor> cursors = new ArrayList<>();
         // Cursors decode one page at a time and copy rows out, so they can share one buffer.
         Segment.PageScratch scratch = new Segment.PageScratch();
+        // mustContain holds for every line the caller keeps, so rows without it need not become records at all.
+        byte[][] needles = mustContain.stream().map(m -> m.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toArray(byte[][]::new);
         for (Segment s : segments) {
             RoaringBitmap candidates = mustContain.isEmpty() ? null : s.candidatePages(mustContain);
             if (candidates != null && candidates.isEmpty()) {
@@ -58,14 +60,14 @@ final class EngineQuerier implements LogQuerier {
             }
             for (int i = 0; i < s.streamCount(); i++) {
                 if (matches(s.stream(i), matchers) && s.streamOverlaps(i, min, max)) {
-                    cursors.add(new SegmentCursor(s, i, min, max, forward, candidates, scratch));
+                    cursors.add(new SegmentCursor(s, i, min, max, forward, candidates, scratch, needles));
                 }
             }
         }
         engine.readHeads(head -> {
             for (Labels stream : head.streams().keySet()) {
                 if (matches(stream, matchers)) {
-                    LogRecord[] slice = head.slice(stream, min, max);
+                    LogRecord[] slice = withAll(head.slice(stream, min, max), mustContain);
                     if (slice.length > 0) {
                         cursors.add(RecordCursor.of(slice, forward));
                     }
@@ -88,6 +90,46 @@ final class EngineQuerier implements LogQuerier {
                 queue.add(c);
             }
         }
+    }
+
+    @Override
+    public void volume(List<Matcher> matchers, VolumeVisitor visitor) {
+        for (Segment s : segments) {
+            for (int i = 0; i < s.streamCount(); i++) {
+                if (!matches(s.stream(i), matchers)) {
+                    continue;
+                }
+                for (int p = s.firstPage(i); p < s.endPage(i); p++) {
+                    long lo = s.pageMinTime(p);
+                    long hi = s.pageMaxTime(p);
+                    if (lo > max || hi < min) {
+                        continue;
+                    }
+                    long from = Math.max(lo, min);
+                    long to = Math.min(hi, max);
+                    double share = hi == lo ? 1 : (double) (to - from) / (hi - lo);
+                    visitor.span(s.stream(i), from, to, Math.round(s.pageRows(p) * share),
+                            Math.round(s.pageRawBytes(p) * share));
+                }
+            }
+        }
+        engine.readHeads(head -> {
+            for (Labels stream : head.streams().keySet()) {
+                if (matches(stream, matchers)) {
+                    for (LogRecord r : head.slice(stream, min, max)) {
+                        visitor.span(stream, r.timestampNanos(), r.timestampNanos(), 1, r.body().length());
+                    }
+                }
+            }
+        });
+    }
+
+    private static LogRecord[] withAll(LogRecord[] records, List<String> mustContain) {
+        if (mustContain.isEmpty()) {
+            return records;
+        }
+        return java.util.Arrays.stream(records).filter(r -> mustContain.stream().allMatch(r.body()::contains))
+                .toArray(LogRecord[]::new);
     }
 
     private void forEachStream(List<Matcher> matchers, Consumer<Labels> sink) {

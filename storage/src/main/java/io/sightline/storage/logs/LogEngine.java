@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 
 /**
  * The log store: commits go to the WAL and then the head under one write lock; a maintenance job cuts the
@@ -42,10 +43,16 @@ public final class LogEngine implements LogStore {
     private final LogWal wal;
     private final SegmentWriter writer;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Signalled under the write lock when a cut publishes its segment (see {@link #awaitRoom}). */
+    private final java.util.concurrent.locks.Condition cutDone = lock.writeLock().newCondition();
+    private static final long MAX_WAIT_NANOS = 5_000_000_000L;
     private final Object cutLock = new Object();
     private final CopyOnWriteArrayList<Segment> segments = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService jobs;
     private final LongCounter appended;
+    private final LongCounter throttled;
+    private final LogCompactor compactor;
+    private final CopyOnWriteArrayList<Consumer<List<LogRecord>>> listeners = new CopyOnWriteArrayList<>();
     private LogHead head = new LogHead();
     /** The head being written into a segment; still read by queries until the segment is published. */
     private LogHead flushing;
@@ -60,6 +67,9 @@ public final class LogEngine implements LogStore {
         this.writer = new SegmentWriter(allocator);
         this.appended = meter.counterBuilder("sightline_storage_log_records_appended_total")
                 .setDescription("Log records committed to the log store").build();
+        this.throttled = meter.counterBuilder("sightline_storage_log_commits_throttled_total")
+                .setDescription("Log commits refused because the head was full while a segment was written").build();
+        this.compactor = new LogCompactor(config.dir(), allocator, writer);
         meter.gaugeBuilder("sightline_storage_log_segments").ofLongs().setDescription("Log segments on disk")
                 .buildWithCallback(m -> m.record(segments.size()));
         meter.gaugeBuilder("sightline_storage_log_segment_bytes").ofLongs().setUnit("By")
@@ -78,6 +88,11 @@ public final class LogEngine implements LogStore {
 
     /** Opens with an injected clock and file facade (tests). */
     public static LogEngine open(LogStoreConfig config, Meter meter, InstantSource clock, FileFacade files) {
+        return open(config, meter, clock, files, true);
+    }
+
+    /** {@code maintenance = false}: no periodic cut, retention, compaction or fsync (tests that step them by hand). */
+    static LogEngine open(LogStoreConfig config, Meter meter, InstantSource clock, FileFacade files, boolean maintenance) {
         LogEngine engine = new LogEngine(config, meter, clock, files);
         try {
             engine.load();
@@ -85,7 +100,9 @@ public final class LogEngine implements LogStore {
             engine.close();
             throw e;
         }
-        engine.jobs.scheduleWithFixedDelay(engine::maintain, 1, 1, TimeUnit.SECONDS);
+        if (maintenance) {
+            engine.jobs.scheduleWithFixedDelay(engine::maintain, 1, 1, TimeUnit.SECONDS);
+        }
         return engine;
     }
 
@@ -94,6 +111,7 @@ public final class LogEngine implements LogStore {
         int covered = 0;
         try {
             files.createDirectories(dir);
+            LogCompactor.recover(dir, files);
             for (Path p : files.list(dir)) {
                 String name = p.getFileName().toString();
                 if (name.endsWith(SegmentFormat.TMP_SUFFIX)) {
@@ -110,6 +128,7 @@ public final class LogEngine implements LogStore {
         } catch (IOException e) {
             throw new StorageException("cannot open the log store under " + dir + ": " + e.getMessage(), e);
         }
+        segments.sort(java.util.Comparator.comparingInt(Segment::walNumber)); // cut order: retention by size drops the oldest
         long now = clock.millis();
         LogHead h = head;
         int next = LogWal.replay(dir.resolve(WAL_DIR), allocator, covered, r -> h.add(r, now));
@@ -129,9 +148,11 @@ public final class LogEngine implements LogStore {
         }
         long now = clock.millis();
         boolean isFull;
+        io.sightline.storage.io.ByteSink encoded = wal.encode(records); // outside the lock: requests encode in parallel
         lock.writeLock().lock();
         try {
-            wal.log(records);
+            awaitRoom(encoded);
+            wal.write(encoded);
             for (LogRecord r : records) {
                 head.add(r, now);
             }
@@ -140,9 +161,52 @@ public final class LogEngine implements LogStore {
             lock.writeLock().unlock();
         }
         appended.add(records.size());
+        notifyListeners(records);
         if (isFull) {
             jobs.execute(this::cutIfDue);
         }
+    }
+
+    /**
+     * Back-pressure: while a segment is being written and the new head is full too, a commit waits up to
+     * {@link #MAX_WAIT_NANOS} for the cut to finish, then fails (ingest answers 503 with a retry hint), so that
+     * memory stays near twice {@code logs.max_head_bytes} however fast records arrive. Under the write lock.
+     */
+    private void awaitRoom(io.sightline.storage.io.ByteSink encoded) {
+        long left = MAX_WAIT_NANOS;
+        try {
+            while (flushing != null && head.bytes() >= config.maxHeadBytes()) {
+                if (left <= 0) {
+                    throttled.add(1);
+                    throw new StorageException("the log store is writing a segment and its new head is full too (logs.max_head_bytes="
+                            + config.maxHeadBytes() + "); retry shortly");
+                }
+                left = cutDone.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            wal.discard(encoded);
+            throw new StorageException("interrupted while waiting for a log segment cut");
+        } catch (StorageException e) {
+            wal.discard(encoded);
+            throw e;
+        }
+    }
+
+    private void notifyListeners(List<LogRecord> records) {
+        for (Consumer<List<LogRecord>> l : listeners) {
+            try {
+                l.accept(records);
+            } catch (RuntimeException e) {
+                log.warn("a log store listener failed; the records are stored [error={}]", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public Subscription subscribe(Consumer<List<LogRecord>> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 
     private void maintain() {
@@ -152,6 +216,7 @@ public final class LogEngine implements LogStore {
             }
             cutIfDue();
             applyRetention();
+            compact();
         } catch (RuntimeException e) {
             log.error("log store maintenance failed [error={}]", e.toString());
         }
@@ -200,6 +265,7 @@ public final class LogEngine implements LogStore {
                     long now = clock.millis();
                     frozen.streams().values().forEach(rs -> rs.forEach(r -> head.add(r, now)));
                     flushing = null;
+                    cutDone.signalAll();
                 } finally {
                     lock.writeLock().unlock();
                 }
@@ -209,6 +275,7 @@ public final class LogEngine implements LogStore {
             try {
                 segments.add(segment);
                 flushing = null;
+                cutDone.signalAll();
             } finally {
                 lock.writeLock().unlock();
             }
@@ -223,26 +290,95 @@ public final class LogEngine implements LogStore {
         int removed = 0;
         for (Segment s : segments) {
             if (s.maxTime() < cutoff) {
-                segments.remove(s);
-                try {
-                    files.deleteRecursively(s.dir());
-                } catch (IOException e) {
-                    log.warn("cannot delete expired log segment [dir={}, error={}]", s.dir(), e.getMessage());
+                removed += drop(s, "age");
+            }
+        }
+        if (config.retentionBytes() > 0) {
+            long total = segments.stream().mapToLong(Segment::bytes).sum();
+            // Oldest first: segments are in cut order, and a compacted one stands where its newest source stood.
+            for (Segment s : List.copyOf(segments)) {
+                if (total <= config.retentionBytes()) {
+                    break;
                 }
-                s.release(); // unmaps once the last querier lets go; the open mapping survives the unlink
-                removed++;
+                total -= s.bytes();
+                removed += drop(s, "size");
             }
         }
         return removed;
     }
 
+    private int drop(Segment s, String why) {
+        lock.writeLock().lock();
+        try {
+            if (!segments.remove(s)) {
+                return 0;
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+        try {
+            files.deleteRecursively(s.dir());
+        } catch (IOException e) {
+            log.warn("cannot delete expired log segment [dir={}, error={}]", s.dir(), e.getMessage());
+        }
+        s.release(); // unmaps once the last querier lets go; the open mapping survives the unlink
+        log.info("log segment deleted by retention [dir={}, reason={}, bytes={}]", s.dir(), why, s.bytes());
+        return 1;
+    }
+
+    /**
+     * Merges runs of small segments ({@link LogCompactor}) so that a quiet store does not end up with one small
+     * segment per hour for its whole retention. Runs on the maintenance thread, never beside a cut.
+     */
+    void compact() {
+        synchronized (cutLock) {
+            if (isClosed) {
+                return;
+            }
+            List<Segment> run = LogCompactor.pickRun(List.copyOf(segments), config.maxHeadBytes());
+            if (run.isEmpty()) {
+                return;
+            }
+            for (Segment s : run) {
+                if (!s.acquire()) {
+                    return; // retention took it meanwhile
+                }
+            }
+            Segment merged;
+            try {
+                merged = compactor.merge(run);
+            } catch (IOException | RuntimeException e) {
+                log.error("log segment compaction failed, the segments stay as they were [error={}]", e.toString());
+                return;
+            } finally {
+                run.forEach(Segment::release);
+            }
+            lock.writeLock().lock();
+            try {
+                segments.removeAll(run);
+                segments.add(merged);
+                segments.sort(java.util.Comparator.comparingInt(Segment::walNumber));
+            } finally {
+                lock.writeLock().unlock();
+            }
+            run.forEach(Segment::release); // the store's own reference: unmapped once queriers let go
+            log.info("log segments compacted [into={}, from={}, records={}, bytes={}]", merged.dir(), run.size(),
+                    merged.records(), merged.bytes());
+        }
+    }
+
     @Override
     public LogQuerier querier(long minNanos, long maxNanos) {
         List<Segment> held = new ArrayList<>();
-        for (Segment s : segments) {
-            if (s.minTime() <= maxNanos && s.maxTime() >= minNanos && s.acquire()) {
-                held.add(s);
+        lock.readLock().lock(); // a compaction swaps segments under the write lock: no querier sees both or neither
+        try {
+            for (Segment s : segments) {
+                if (s.minTime() <= maxNanos && s.maxTime() >= minNanos && s.acquire()) {
+                    held.add(s);
+                }
             }
+        } finally {
+            lock.readLock().unlock();
         }
         return new EngineQuerier(this, held, minNanos, maxNanos);
     }

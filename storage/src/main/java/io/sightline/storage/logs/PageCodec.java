@@ -25,8 +25,11 @@ final class PageCodec {
     private final Map<String, Integer> dict = new HashMap<>();
     private final List<String> dictOrder = new ArrayList<>();
 
-    /** Writes {@code rows[from, to)} into {@code sink} (cleared first). */
-    void encode(List<LogRecord> rows, int from, int to, ByteSink sink) {
+    /**
+     * Writes {@code rows[from, to)} into {@code sink} (cleared first); {@code bodies[i - from]} is the UTF-8 of
+     * row {@code i}'s body (the writer has it already for the trigrams).
+     */
+    void encode(List<LogRecord> rows, int from, int to, byte[][] bodies, ByteSink sink) {
         sink.clear();
         int n = to - from;
         sink.putUvarint(n);
@@ -77,14 +80,11 @@ final class PageCodec {
         for (int i = from; i < to; i++) {
             putId(rows.get(i).spanId(), sink);
         }
-        List<byte[]> bodies = new ArrayList<>(n);
-        for (int i = from; i < to; i++) {
-            byte[] b = rows.get(i).body().getBytes(StandardCharsets.UTF_8);
-            bodies.add(b);
-            sink.putUvarint(b.length);
+        for (int i = 0; i < n; i++) {
+            sink.putUvarint(bodies[i].length);
         }
-        for (byte[] b : bodies) {
-            sink.putBytes(b);
+        for (int i = 0; i < n; i++) {
+            sink.putBytes(bodies[i]);
         }
     }
 
@@ -135,6 +135,17 @@ final class PageCodec {
 
     /** Reads a whole page back into records of {@code stream}. */
     static LogRecord[] decode(ByteBuffer in, Labels stream) {
+        return decode(in, stream, NO_NEEDLES);
+    }
+
+    static final byte[][] NO_NEEDLES = new byte[0][];
+
+    /**
+     * Reads the rows of a page whose bodies contain every one of {@code needles} (UTF-8) into records of
+     * {@code stream}. The other rows are only skipped over: their metadata, ids and bodies are never turned into
+     * objects, which is most of a line search's cost once the trigram postings have picked the pages.
+     */
+    static LogRecord[] decode(ByteBuffer in, Labels stream, byte[][] needles) {
         int n = ByteReader.count(in, MAX_ROWS);
         long[] ts = new long[n];
         long prev = 0;
@@ -160,44 +171,140 @@ final class PageCodec {
         for (int i = 0; i < n; i++) {
             sevText[i] = dict[ByteReader.count(in, dict.length - 1)];
         }
-        Labels[] meta = new Labels[n];
+        // Metadata and ids are read where they are needed: positions first, objects only for the rows kept.
+        int[] metaAt = new int[n];
         for (int i = 0; i < n; i++) {
+            metaAt[i] = in.position();
             int pairs = ByteReader.count(in, in.remaining());
-            if (pairs == 0) {
-                meta[i] = Labels.EMPTY;
-                continue;
+            for (int k = 0; k < pairs * 2; k++) {
+                ByteReader.count(in, dict.length - 1);
             }
-            String[] nv = new String[pairs * 2];
-            for (int k = 0; k < nv.length; k++) {
-                nv[k] = dict[ByteReader.count(in, dict.length - 1)];
-            }
-            meta[i] = Labels.of(nv);
         }
-        String[] trace = new String[n];
+        int[] traceAt = new int[n];
         for (int i = 0; i < n; i++) {
-            trace[i] = getId(in);
+            traceAt[i] = in.position();
+            skipId(in);
         }
-        String[] span = new String[n];
+        int[] spanAt = new int[n];
         for (int i = 0; i < n; i++) {
-            span[i] = getId(in);
+            spanAt[i] = in.position();
+            skipId(in);
         }
         int[] lengths = new int[n];
         for (int i = 0; i < n; i++) {
             lengths[i] = ByteReader.count(in, in.remaining());
         }
         LogRecord[] out = new LogRecord[n];
-        byte[] scratch = new byte[256];
+        int kept = 0;
+        int bodyAt = in.position();
         for (int i = 0; i < n; i++) {
-            if (in.remaining() < lengths[i]) {
-                throw new CorruptDataException("body runs past the page", in.position());
+            if (in.limit() - bodyAt < lengths[i]) {
+                throw new CorruptDataException("body runs past the page", bodyAt);
             }
-            if (scratch.length < lengths[i]) {
-                scratch = new byte[Math.max(lengths[i], scratch.length * 2)];
+            if (containsAll(in, bodyAt, lengths[i], needles)) {
+                byte[] b = new byte[lengths[i]];
+                in.get(bodyAt, b);
+                String body = new String(b, StandardCharsets.UTF_8);
+                out[kept++] = new LogRecord(stream, ts[i], observed[i], severity[i], sevText[i], body,
+                        getId(in, traceAt[i]), getId(in, spanAt[i]), metadata(in, metaAt[i], dict));
             }
-            in.get(scratch, 0, lengths[i]);
-            String body = new String(scratch, 0, lengths[i], StandardCharsets.UTF_8);
-            out[i] = new LogRecord(stream, ts[i], observed[i], severity[i], sevText[i], body, trace[i], span[i], meta[i]);
+            bodyAt += lengths[i];
         }
-        return out;
+        in.position(bodyAt);
+        return kept == n ? out : java.util.Arrays.copyOf(out, kept);
+    }
+
+    private static Labels metadata(ByteBuffer in, int at, String[] dict) {
+        int saved = in.position();
+        in.position(at);
+        int pairs = ByteReader.count(in, in.remaining());
+        Labels meta = Labels.EMPTY;
+        if (pairs > 0) {
+            String[] nv = new String[pairs * 2];
+            for (int k = 0; k < nv.length; k++) {
+                nv[k] = dict[ByteReader.count(in, dict.length - 1)];
+            }
+            meta = Labels.of(nv);
+        }
+        in.position(saved);
+        return meta;
+    }
+
+    private static String getId(ByteBuffer in, int at) {
+        int saved = in.position();
+        in.position(at);
+        String id = getId(in);
+        in.position(saved);
+        return id;
+    }
+
+    private static void skipId(ByteBuffer in) {
+        int kind = in.get();
+        switch (kind) {
+            case 0 -> { }
+            case 1 -> {
+                int len = ByteReader.count(in, 32);
+                in.position(in.position() + len);
+            }
+            case 2 -> {
+                int len = ByteReader.count(in, in.remaining());
+                in.position(in.position() + len);
+            }
+            default -> throw new CorruptDataException("bad id kind " + kind, in.position() - 1);
+        }
+    }
+
+    /** Where {@code needle} starts in {@code b[from, to)}, or -1. */
+    static int indexOf(byte[] b, int from, int to, byte[] needle) {
+        if (needle.length == 0) {
+            return from;
+        }
+        byte first = needle[0];
+        int last = to - needle.length;
+        outer:
+        for (int i = from; i <= last; i++) {
+            if (b[i] != first) {
+                continue;
+            }
+            for (int k = 1; k < needle.length; k++) {
+                if (b[i + k] != needle[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** Whether bytes {@code [at, at + length)} of {@code in} contain every needle. */
+    private static boolean containsAll(ByteBuffer in, int at, int length, byte[][] needles) {
+        for (byte[] needle : needles) {
+            if (!contains(in, at, length, needle)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean contains(ByteBuffer in, int at, int length, byte[] needle) {
+        if (in.hasArray()) {
+            int base = in.arrayOffset();
+            return indexOf(in.array(), base + at, base + at + length, needle) >= 0;
+        }
+        int last = at + length - needle.length;
+        byte first = needle.length == 0 ? 0 : needle[0];
+        outer:
+        for (int i = at; i <= last; i++) {
+            if (in.get(i) != first) {
+                continue;
+            }
+            for (int k = 1; k < needle.length; k++) {
+                if (in.get(i + k) != needle[k]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 }

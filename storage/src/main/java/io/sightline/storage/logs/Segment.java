@@ -181,6 +181,15 @@ final class Segment {
         return file.size();
     }
 
+    /** Uncompressed bytes of all pages. */
+    long rawBytes() {
+        long n = 0;
+        for (int r : rawLength) {
+            n += r;
+        }
+        return n;
+    }
+
     int streamCount() {
         return streams.length;
     }
@@ -212,6 +221,15 @@ final class Segment {
 
     long pageMaxTime(int page) {
         return maxTime[page];
+    }
+
+    int pageRows(int page) {
+        return rows[page];
+    }
+
+    /** Uncompressed bytes of the page: bodies plus the other columns (the page index has no body-only size). */
+    int pageRawBytes(int page) {
+        return rawLength[page];
     }
 
     /**
@@ -260,6 +278,16 @@ final class Segment {
     /** A decompression buffer reused from page to page by one reader (decoded rows copy out of it). */
     static final class PageScratch {
         private ByteBuffer buffer = ByteBuffer.allocateDirect(0);
+        private byte[] heap = new byte[0];
+
+        /** {@code plain}'s bytes in a reused heap array (searching those is several times faster than the direct buffer). */
+        byte[] onHeap(ByteBuffer plain) {
+            if (heap.length < plain.remaining()) {
+                heap = new byte[Math.max(plain.remaining(), 1 << 17)];
+            }
+            plain.get(plain.position(), heap, 0, plain.remaining());
+            return heap;
+        }
 
         ByteBuffer take(int size) {
             if (buffer.capacity() < size) {
@@ -270,8 +298,15 @@ final class Segment {
         }
     }
 
+    private static final LogRecord[] NO_ROWS = new LogRecord[0];
+
     /** Decompresses and decodes page {@code page} through {@code scratch}. */
     LogRecord[] page(int page, int stream, PageScratch scratch) {
+        return page(page, stream, scratch, PageCodec.NO_NEEDLES);
+    }
+
+    /** Decodes the rows of page {@code page} whose bodies contain every needle (UTF-8). */
+    LogRecord[] page(int page, int stream, PageScratch scratch, byte[][] needles) {
         ByteBuffer packed = file.slice(offset[page], packedLength[page]);
         ByteBuffer plain = scratch.take(rawLength[page]);
         long n = Zstd.decompress(plain, packed);
@@ -279,8 +314,20 @@ final class Segment {
             throw new StorageException("log segment " + dir + " page " + page + " decompressed to " + n + " bytes, expected " + rawLength[page]);
         }
         plain.flip();
+        if (needles.length > 0) {
+            // A candidate page of the trigram postings need not hold the text: look for it in the raw page before
+            // parsing any column, and parse from the heap copy when it is there.
+            byte[] bytes = scratch.onHeap(plain);
+            int size = plain.remaining();
+            for (byte[] needle : needles) {
+                if (PageCodec.indexOf(bytes, 0, size, needle) < 0) {
+                    return NO_ROWS;
+                }
+            }
+            plain = ByteBuffer.wrap(bytes, 0, size).order(ByteOrder.LITTLE_ENDIAN);
+        }
         try {
-            return PageCodec.decode(plain, streams[stream]);
+            return PageCodec.decode(plain, streams[stream], needles);
         } catch (CorruptDataException e) {
             throw new StorageException("log segment " + dir + " page " + page + " is damaged: " + e.getMessage(), e);
         }

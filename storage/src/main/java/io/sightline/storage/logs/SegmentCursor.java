@@ -15,13 +15,16 @@ final class SegmentCursor implements RecordCursor {
     private final boolean forward;
     private final RoaringBitmap candidates;
     private final Segment.PageScratch scratch;
+    private final byte[][] needles;
     private int page;
     private LogRecord[] rows = new LogRecord[0];
     private int row;
 
+    /** @param needles UTF-8 substrings every returned row's body contains (rows without them are skipped) */
     SegmentCursor(Segment segment, int stream, long min, long max, boolean forward, RoaringBitmap candidates,
-                  Segment.PageScratch scratch) {
+                  Segment.PageScratch scratch, byte[][] needles) {
         this.scratch = scratch;
+        this.needles = needles;
         this.segment = segment;
         this.stream = stream;
         this.min = min;
@@ -64,7 +67,7 @@ final class SegmentCursor implements RecordCursor {
             if (candidates != null && !candidates.contains(page)) {
                 continue;
             }
-            rows = segment.page(page, stream, scratch);
+            rows = segment.page(page, stream, scratch, needles);
             row = forward ? -1 : rows.length;
             return true;
         }

@@ -45,8 +45,13 @@ final class SegmentWriter {
      * @param walNumber the WAL file number at which records not in this segment start
      */
     Path write(Path dir, int walNumber, Map<Labels, List<LogRecord>> streams) throws IOException {
-        Path target = dir.resolve(SegmentFormat.dirName(walNumber));
-        Path tmp = dir.resolve(SegmentFormat.dirName(walNumber) + SegmentFormat.TMP_SUFFIX);
+        return write(dir, SegmentFormat.dirName(walNumber), streams);
+    }
+
+    /** Writes {@code streams} as the segment directory {@code dir/name} (through {@code name.tmp}). */
+    Path write(Path dir, String name, Map<Labels, List<LogRecord>> streams) throws IOException {
+        Path target = dir.resolve(name);
+        Path tmp = dir.resolve(name + SegmentFormat.TMP_SUFFIX);
         files.deleteRecursively(tmp);
         files.createDirectories(tmp);
         TreeMap<Labels, List<LogRecord>> sorted = new TreeMap<>(streams);
@@ -56,6 +61,7 @@ final class SegmentWriter {
         try (FileSink out = new FileSink(tmp.resolve(SegmentFormat.FILE), allocator, MemoryTag.CHUNK)) {
             FileHeader.write(out.out(), SegmentFormat.MAGIC, SegmentFormat.VERSION);
             List<long[]> pages = new ArrayList<>();
+            byte[][] bodies = new byte[PageCodec.MAX_ROWS][];
             int streamIdx = 0;
             for (List<LogRecord> rows : sorted.values()) {
                 int from = 0;
@@ -65,6 +71,7 @@ final class SegmentWriter {
                     trigrams.clear();
                     while (to < rows.size() && to - from < PageCodec.MAX_ROWS && bodyBytes < SegmentFormat.PAGE_BODY_BYTES) {
                         byte[] body = rows.get(to).body().getBytes(StandardCharsets.UTF_8);
+                        bodies[to - from] = body;
                         trigrams.add(body);
                         bodyBytes += body.length;
                         to++;
@@ -74,7 +81,7 @@ final class SegmentWriter {
                     for (int i = 0; i < trigrams.count(); i++) {
                         postings.add(keys[i], page);
                     }
-                    codec.encode(rows, from, to, raw);
+                    codec.encode(rows, from, to, bodies, raw);
                     byte[] plain = new byte[raw.position()];
                     raw.buffer().flip().get(plain);
                     byte[] packed = Zstd.compress(plain, SegmentFormat.ZSTD_LEVEL);

@@ -48,49 +48,61 @@ public final class LogLevels {
         };
     }
 
-    private static final String[] KEYS = {"level=", "\"level\":\"", "\"level\": \"", "lvl=", "severity="};
+    /** Key names, each in the spellings looked for (lower, capitalised, upper case). */
+    private static final String[][] KEYS = {
+            {"level", "Level", "LEVEL"}, {"lvl", "Lvl", "LVL"}, {"severity", "Severity", "SEVERITY"}};
     private static final String[] UPPER = {"FATAL", "CRITICAL", "ERROR", "WARN", "INFO", "DEBUG", "TRACE"};
+    private static final int SCAN_CHARS = 256;
 
     /**
-     * Looks for {@code level=x}, {@code "level":"x"} (any case) or a bare upper-case keyword in the first 256
-     * characters. Runs per line at query time, so it scans without copying the line.
+     * Looks in the first 256 characters for {@code level=x} or {@code "level":"x"} ({@code lvl} and
+     * {@code severity} too, in lower, capitalised or upper case; an earlier key name wins), else for a bare
+     * upper-case keyword (an earlier one in {@link #UPPER} wins). Runs per record at ingest, so it only uses
+     * {@link String#indexOf(String, int, int)}, which the JIT vectorises, and copies nothing but the level word.
      */
     private static String fromLine(String line) {
-        int limit = Math.min(line.length(), 256);
-        for (String key : KEYS) {
-            int at = indexOfIgnoreCase(line, key, limit);
-            if (at >= 0) {
-                int from = at + key.length();
-                if (from < limit && line.charAt(from) == '"') {
-                    from++;
-                }
-                int to = from;
-                while (to < limit && Character.isLetter(line.charAt(to))) {
-                    to++;
-                }
-                String l = normalise(line.substring(from, to));
-                if (l != null) {
-                    return l;
+        int limit = Math.min(line.length(), SCAN_CHARS);
+        for (String[] spellings : KEYS) {
+            for (String key : spellings) {
+                int at = line.indexOf(key, 0, limit);
+                while (at >= 0) {
+                    String l = valueAfter(line, at, key.length(), limit);
+                    if (l != null) {
+                        return l;
+                    }
+                    at = line.indexOf(key, at + 1, limit);
                 }
             }
         }
         for (int k = 0; k < UPPER.length; k++) {
-            int at = line.indexOf(UPPER[k]);
-            if (at >= 0 && at < limit) {
+            if (line.indexOf(UPPER[k], 0, Math.min(line.length(), limit + UPPER[k].length() - 1)) >= 0) {
                 return k == 1 ? "fatal" : KEYWORDS[k];
             }
         }
         return "unknown";
     }
 
-    private static int indexOfIgnoreCase(String s, String key, int limit) {
-        char first = key.charAt(0);
-        for (int i = 0; i + key.length() <= limit; i++) {
-            char c = s.charAt(i);
-            if ((c == first || Character.toLowerCase(c) == first) && s.regionMatches(true, i, key, 0, key.length())) {
-                return i;
+    /** The level of {@code key=x} or {@code "key":"x"} / {@code "key": "x"} at {@code at}, else null. */
+    private static String valueAfter(String line, int at, int keyLength, int limit) {
+        int from = at + keyLength;
+        if (from < limit && line.charAt(from) == '=') {
+            from++;
+        } else if (at > 0 && line.charAt(at - 1) == '"' && from + 1 < limit && line.charAt(from) == '"'
+                && line.charAt(from + 1) == ':') {
+            from += 2;
+            if (from < limit && line.charAt(from) == ' ') {
+                from++;
             }
+        } else {
+            return null;
         }
-        return -1;
+        if (from < limit && line.charAt(from) == '"') {
+            from++;
+        }
+        int to = from;
+        while (to < limit && Character.isLetter(line.charAt(to))) {
+            to++;
+        }
+        return to == from ? null : normalise(line.substring(from, to));
     }
 }

@@ -41,7 +41,7 @@ class LogEngineTest {
 
     private LogEngine open() {
         return LogEngine.open(new LogStoreConfig(dir, 3_600_000, 1 << 20, 15 * DAY_MS, WalSyncMode.NEVER, 1000),
-                OpenTelemetry.noop().getMeter("t"), clock, DefaultFileFacade.INSTANCE);
+                OpenTelemetry.noop().getMeter("t"), clock, DefaultFileFacade.INSTANCE, false); // the test steps retention itself
     }
 
     private static void commit(LogEngine store, LogRecord... records) {
