@@ -45,6 +45,12 @@ final class PageEncoder implements AutoCloseable {
     private final Map<String, Integer> scopeIds;
     private final Map<String, Integer> rowOfSpan = new HashMap<>();
     private int inlineTexts;
+    /** The previous row's resource and scope with their ids: the spans of one request share them. */
+    private Attributes lastResource;
+    private int lastResourceId;
+    private String lastScopeName;
+    private String lastScopeVersion;
+    private int lastScopeId;
 
     PageEncoder(TaggedAllocator allocator, DictionaryBuilder dict, Map<Attributes, Integer> resourceIds,
                 Map<String, Integer> scopeIds) {
@@ -93,8 +99,17 @@ final class PageEncoder implements AutoCloseable {
             columns[DURATIONS].putUvarint(s.endNanos() - s.startNanos());
             columns[NAMES].putUvarint(dict.id(s.name()));
             columns[KIND_STATUS].putByte(s.kind() * 3 + s.statusCode());
-            columns[RESOURCES].putUvarint(resourceIds.get(s.resource()));
-            columns[SCOPES].putUvarint(scopeIds.get(scopeKey(s)));
+            if (s.resource() != lastResource) {
+                lastResource = s.resource();
+                lastResourceId = resourceIds.get(lastResource);
+            }
+            columns[RESOURCES].putUvarint(lastResourceId);
+            if (s.scopeName() != lastScopeName || s.scopeVersion() != lastScopeVersion) {
+                lastScopeName = s.scopeName();
+                lastScopeVersion = s.scopeVersion();
+                lastScopeId = scopeIds.get(scopeKey(s));
+            }
+            columns[SCOPES].putUvarint(lastScopeId);
             putText(s.traceState(), columns[STATES]);
             putText(s.statusMessage(), columns[STATES]);
             ByteSink a = columns[ATTRS];

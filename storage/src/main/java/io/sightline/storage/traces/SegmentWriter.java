@@ -310,12 +310,17 @@ final class SegmentWriter {
         final Map<String, Set<String>> spanTags = new LinkedHashMap<>();
         final Map<String, Set<String>> resourceTags = new LinkedHashMap<>();
 
+        /** The previous span's resource and scope strings: the spans of one request share them. */
+        private Attributes lastResource;
+        private String lastScopeName;
+        private String lastScopeVersion;
+
         void collect(Span s) {
             dict.add(s.name());
             dict.add(s.service());
             dict.add(s.traceState());
             dict.add(s.statusMessage());
-            if (!resources.containsKey(s.resource())) {
+            if (s.resource() != lastResource && !resources.containsKey(s.resource())) {
                 resources.put(s.resource(), resources.size());
                 Attributes r = s.resource();
                 for (int k = 0; k < r.size(); k++) {
@@ -327,17 +332,24 @@ final class SegmentWriter {
                     tag(resourceTags, r.key(k), r.stringValue(k));
                 }
             }
-            String scope = PageEncoder.scopeKey(s);
-            if (!scopes.containsKey(scope)) {
-                scopes.put(scope, scopes.size());
-                dict.add(s.scopeName());
-                dict.add(s.scopeVersion());
+            lastResource = s.resource();
+            if (s.scopeName() != lastScopeName || s.scopeVersion() != lastScopeVersion) {
+                String scope = PageEncoder.scopeKey(s);
+                if (!scopes.containsKey(scope)) {
+                    scopes.put(scope, scopes.size());
+                    dict.add(s.scopeName());
+                    dict.add(s.scopeVersion());
+                }
+                lastScopeName = s.scopeName();
+                lastScopeVersion = s.scopeVersion();
             }
             Attributes a = s.attributes();
-            collect(a);
             for (int k = 0; k < a.size(); k++) {
+                String key = a.key(k);
+                dict.add(key);
                 String v = a.stringValue(k);
-                if (tag(spanTags, a.key(k), v) || indexedKeys.contains(a.key(k))) {
+                String t = a.text(k); // v itself for text types, null for numbers and bools
+                if (tag(spanTags, key, v) || indexedKeys.contains(key) || t != null && t.length() <= SegmentFormat.SHORT_TEXT) {
                     dict.add(v);
                 }
             }
