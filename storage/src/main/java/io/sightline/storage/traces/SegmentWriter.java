@@ -186,6 +186,8 @@ final class SegmentWriter {
         RowLists lists = new RowLists();
         DictionaryBuilder dict = tables.dict;
         Map<Attributes, long[]> resourceKeys = new HashMap<>();
+        Attributes lastResource = null;
+        long[] lastKeys = null;
         for (int row = 0; row < rows.spans.length; row++) {
             Span s = rows.spans[row];
             lists.add(TermKeys.key(SpanTerm.Field.NAME, 0, dict.id(s.name())), row);
@@ -197,7 +199,11 @@ final class SegmentWriter {
                     lists.add(TermKeys.key(SpanTerm.Field.SPAN_ATTRIBUTE, dict.id(a.key(k)), dict.id(a.stringValue(k))), row);
                 }
             }
-            for (long key : resourceKeys.computeIfAbsent(s.resource(), r -> resourceTermKeys(r, dict))) {
+            if (s.resource() != lastResource) { // the spans of one request share theirs
+                lastResource = s.resource();
+                lastKeys = resourceKeys.computeIfAbsent(lastResource, r -> resourceTermKeys(r, dict));
+            }
+            for (long key : lastKeys) {
                 lists.add(key, row);
             }
         }
@@ -287,6 +293,13 @@ final class SegmentWriter {
                 if (order.length < n) {
                     order = new Integer[Math.max(n, 2 * order.length)];
                 }
+                if (isSorted(t)) { // the usual case; skips boxing the order
+                    for (int k = 0; k < n; k++) {
+                        spans[row] = t.spans.get(k);
+                        seqs[row++] = t.sequences[k];
+                    }
+                    continue;
+                }
                 for (int k = 0; k < n; k++) {
                     order[k] = k;
                 }
@@ -299,6 +312,18 @@ final class SegmentWriter {
             }
             List<TraceHead.Commit> commits = head.commits();
             return new Rows(spans, seqs, commits.getFirst().sequence(), commits.getLast().sequence());
+        }
+
+        /** Whether the trace's spans are already in (start, sequence) order, as the stable sort would put them. */
+        private static boolean isSorted(TraceHead.TraceSpans t) {
+            for (int k = 1; k < t.spans.size(); k++) {
+                long a = t.spans.get(k - 1).startNanos();
+                long b = t.spans.get(k).startNanos();
+                if (a > b || a == b && t.sequences[k - 1] > t.sequences[k]) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
