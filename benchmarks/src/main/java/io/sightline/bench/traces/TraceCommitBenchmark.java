@@ -2,6 +2,8 @@ package io.sightline.bench.traces;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.sightline.storage.SpanAppender;
+import io.sightline.storage.SpanTerm;
+import io.sightline.storage.TraceQuerier;
 import io.sightline.storage.TraceStore;
 import io.sightline.storage.TraceStoreConfig;
 import io.sightline.storage.WalSyncMode;
@@ -15,12 +17,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
  * The two halves of trace store ingest, each timed in CPU time of the thread doing it (so a shared machine
  * skews them less than wall clock): the commit path (append + commit of 500-span requests into WAL and head,
- * spans generated beforehand and not timed) and one cut of the whole head into a segment. Uses only the public
+ * spans generated beforehand and not timed) one cut of the whole head into a segment, and the
+ * selects of {@link TraceStoreBenchmark} over that segment (page decoding). Uses only the public
  * storage API, so the same class runs against an older storage build put first on the classpath.
  *
  * <p>Usage: {@code java $(grep -v '^#' deploy/jvm.options) -Xmx3g -cp benchmarks/target/benchmarks.jar
@@ -28,6 +32,12 @@ import java.util.stream.Stream;
  */
 public final class TraceCommitBenchmark {
     private static final int SPANS_PER_COMMIT = 500;
+    private static final int SELECT_RUNS = 5;
+    /** TraceStoreBenchmark's three selects: postings only, postings of attributes, a row check after postings. */
+    private static final List<List<SpanTerm>> QUERIES = List.of(
+            List.of(SpanTerm.service("checkout"), SpanTerm.status(Span.STATUS_ERROR)),
+            List.of(SpanTerm.spanAttribute("http.route", "/api/checkout"), SpanTerm.spanAttribute("http.response.status_code", "500")),
+            List.of(SpanTerm.spanAttribute("user_agent.original", "okhttp/4.12.0"), SpanTerm.service("cart")));
 
     private TraceCommitBenchmark() {
     }
@@ -82,9 +92,25 @@ public final class TraceCommitBenchmark {
                 store.cutSegment();
                 long cutCpu = threads.getCurrentThreadCpuTime() - c0;
                 long cutWall = System.nanoTime() - w0;
+                long selected = 0;
+                c0 = threads.getCurrentThreadCpuTime();
+                for (int run = 0; run < SELECT_RUNS; run++) {
+                    for (List<SpanTerm> terms : QUERIES) {
+                        AtomicLong n = new AtomicLong();
+                        try (TraceQuerier q = store.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+                            q.select(terms, x -> {
+                                n.incrementAndGet();
+                                return true;
+                            });
+                        }
+                        selected += n.get();
+                    }
+                }
+                long selectCpu = threads.getCurrentThreadCpuTime() - c0;
                 System.out.printf("round %d: %,d spans; commit path %,.0f spans per CPU-second (%,.0f/s wall); "
-                                + "cut %,.0f spans per CPU-second (%,.0f/s wall)%n", round, spans, spans / (cpu / 1e9),
-                        spans / (wall / 1e9), spans / (cutCpu / 1e9), spans / (cutWall / 1e9));
+                                + "cut %,.0f spans per CPU-second (%,.0f/s wall); select %.0f CPU-ms per query (%,d spans each run)%n",
+                        round, spans, spans / (cpu / 1e9), spans / (wall / 1e9), spans / (cutCpu / 1e9),
+                        spans / (cutWall / 1e9), selectCpu / 1e6 / (SELECT_RUNS * QUERIES.size()), selected / SELECT_RUNS);
             }
         }
     }
