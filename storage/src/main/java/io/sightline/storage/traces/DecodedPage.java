@@ -51,17 +51,21 @@ final class DecodedPage {
         ByteBuffer in = plain.order(ByteOrder.LITTLE_ENDIAN);
         rows = ByteReader.count(in, SegmentFormat.PAGE_ROWS);
         ByteBuffer[] col = new ByteBuffer[COLUMNS];
+        ColumnCursor[] cur = new ColumnCursor[COLUMNS];
+        byte[] heap = plain.array();
         for (int c = 0; c < COLUMNS; c++) {
             int len = ByteReader.count(in, in.remaining());
             col[c] = in.slice(in.position(), len).order(ByteOrder.LITTLE_ENDIAN);
+            cur[c] = new ColumnCursor(heap, plain.arrayOffset() + in.position(), plain.arrayOffset() + in.position() + len);
             in.position(in.position() + len);
         }
         spanIds = bytes(col[SPAN_IDS], rows * Ids.SPAN_BYTES);
         parentCode = new int[rows];
         explicitParent = new int[rows];
         int explicit = 0;
+        ColumnCursor parents = cur[PARENTS];
         for (int i = 0; i < rows; i++) {
-            int code = ByteReader.count(col[PARENTS], rows + PARENT_ROW);
+            int code = parents.count(rows + PARENT_ROW);
             parentCode[i] = code;
             if (code == PARENT_EXPLICIT) {
                 explicitParent[i] = explicit++;
@@ -78,24 +82,35 @@ final class DecodedPage {
         scopes = new int[rows];
         states = new long[rows];
         seqs = new long[rows];
+        ColumnCursor startCol = cur[STARTS];
+        ColumnCursor durationCol = cur[DURATIONS];
+        ColumnCursor nameCol = cur[NAMES];
+        ColumnCursor kindCol = cur[KIND_STATUS];
+        ColumnCursor resourceCol = cur[RESOURCES];
+        ColumnCursor scopeCol = cur[SCOPES];
+        ColumnCursor stateCol = cur[STATES];
+        ColumnCursor seqCol = cur[SEQS];
+        int maxResource = tables.resourceCount() - 1;
+        int maxScope = tables.scopeCount() - 1;
         long start = 0;
         for (int i = 0; i < rows; i++) {
-            start += ByteReader.varint(col[STARTS]);
+            start += startCol.varint();
             starts[i] = start;
-            durations[i] = ByteReader.uvarint(col[DURATIONS]);
-            names[i] = ByteReader.count(col[NAMES], Integer.MAX_VALUE);
-            kindStatus[i] = col[KIND_STATUS].get();
-            resources[i] = ByteReader.count(col[RESOURCES], tables.resourceCount() - 1);
-            scopes[i] = ByteReader.count(col[SCOPES], tables.scopeCount() - 1);
-            states[i] = ByteReader.uvarint(col[STATES]) << 32 | ByteReader.uvarint(col[STATES]);
-            seqs[i] = minSeq + ByteReader.uvarint(col[SEQS]);
+            durations[i] = durationCol.uvarint();
+            names[i] = nameCol.count(Integer.MAX_VALUE);
+            kindStatus[i] = kindCol.get();
+            resources[i] = resourceCol.count(maxResource);
+            scopes[i] = scopeCol.count(maxScope);
+            states[i] = stateCol.uvarint() << 32 | stateCol.uvarint();
+            seqs[i] = minSeq + seqCol.uvarint();
         }
         attrs = col[ATTRS];
         attrAt = new int[rows];
         int at = 0;
+        ColumnCursor attrLengths = cur[ATTR_LENGTHS];
         for (int i = 0; i < rows; i++) {
             attrAt[i] = at;
-            at += ByteReader.count(col[ATTR_LENGTHS], attrs.remaining() - at);
+            at += attrLengths.count(attrs.remaining() - at);
         }
         ByteBuffer t = col[TEXTS];
         int[] textStart = new int[16];

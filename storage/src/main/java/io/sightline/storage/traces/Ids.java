@@ -24,13 +24,6 @@ final class Ids {
         }
     }
 
-    /** Throws when {@code id} is not an even number (at most 64) of lower-case hex characters. */
-    static void checkAnyLength(String what, String id) {
-        if (id.length() % 2 != 0 || id.length() > 64 || !isLowerHex(id)) {
-            throw new IllegalArgumentException(what + " must be an even number (at most 64) of lower-case hex characters, got \"" + id + "\"");
-        }
-    }
-
     private static boolean isLowerHex(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -9,7 +9,6 @@ import io.sightline.storage.model.SpanEvent;
 import io.sightline.storage.model.SpanLink;
 
 import java.nio.ByteBuffer;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -43,8 +42,13 @@ final class PageEncoder implements AutoCloseable {
     private final DictionaryBuilder dict;
     private final Map<Attributes, Integer> resourceIds;
     private final Map<String, Integer> scopeIds;
-    private final Map<String, Integer> rowOfSpan = new HashMap<>();
     private int inlineTexts;
+    /** The previous row's resource and scope with their ids: the spans of one request share them. */
+    private Attributes lastResource;
+    private int lastResourceId;
+    private String lastScopeName;
+    private String lastScopeVersion;
+    private int lastScopeId;
 
     PageEncoder(TaggedAllocator allocator, DictionaryBuilder dict, Map<Attributes, Integer> resourceIds,
                 Map<String, Integer> scopeIds) {
@@ -66,35 +70,43 @@ final class PageEncoder implements AutoCloseable {
             c.clear();
         }
         inlineTexts = 0;
-        rowOfSpan.clear();
         long prevStart = 0;
         String trace = null;
+        int traceFrom = from;
         for (int i = from; i < to; i++) {
             Span s = rows[i];
             if (!s.traceId().equals(trace)) {
                 trace = s.traceId();
-                rowOfSpan.clear();
+                traceFrom = i;
             }
             Ids.put(s.spanId(), columns[SPAN_IDS]);
             if (s.parentSpanId().isEmpty()) {
                 columns[PARENTS].putUvarint(PARENT_NONE);
             } else {
-                Integer row = rowOfSpan.get(s.parentSpanId());
-                if (row != null) {
-                    columns[PARENTS].putUvarint(row + PARENT_ROW);
+                int row = rowOf(rows, traceFrom, i, s.parentSpanId());
+                if (row >= 0) {
+                    columns[PARENTS].putUvarint(row - from + PARENT_ROW);
                 } else {
                     columns[PARENTS].putUvarint(PARENT_EXPLICIT);
                     Ids.put(s.parentSpanId(), columns[PARENT_IDS]);
                 }
             }
-            rowOfSpan.putIfAbsent(s.spanId(), i - from);
             columns[STARTS].putVarint(s.startNanos() - prevStart);
             prevStart = s.startNanos();
             columns[DURATIONS].putUvarint(s.endNanos() - s.startNanos());
             columns[NAMES].putUvarint(dict.id(s.name()));
             columns[KIND_STATUS].putByte(s.kind() * 3 + s.statusCode());
-            columns[RESOURCES].putUvarint(resourceIds.get(s.resource()));
-            columns[SCOPES].putUvarint(scopeIds.get(scopeKey(s)));
+            if (s.resource() != lastResource) {
+                lastResource = s.resource();
+                lastResourceId = resourceIds.get(lastResource);
+            }
+            columns[RESOURCES].putUvarint(lastResourceId);
+            if (s.scopeName() != lastScopeName || s.scopeVersion() != lastScopeVersion) {
+                lastScopeName = s.scopeName();
+                lastScopeVersion = s.scopeVersion();
+                lastScopeId = scopeIds.get(scopeKey(s));
+            }
+            columns[SCOPES].putUvarint(lastScopeId);
             putText(s.traceState(), columns[STATES]);
             putText(s.statusMessage(), columns[STATES]);
             ByteSink a = columns[ATTRS];
@@ -127,6 +139,20 @@ final class PageEncoder implements AutoCloseable {
             out.buffer().put(b);
             c.clear();
         }
+    }
+
+    /**
+     * The first row in {@code [traceFrom, before)} with span id {@code spanId}, or -1. A scan, not a map: a page
+     * holds at most {@link SegmentFormat#PAGE_ROWS} rows and most traces a handful, where clearing a map per
+     * trace cost more than the scan.
+     */
+    private static int rowOf(Span[] rows, int traceFrom, int before, String spanId) {
+        for (int j = traceFrom; j < before; j++) {
+            if (rows[j].spanId().equals(spanId)) {
+                return j;
+            }
+        }
+        return -1;
     }
 
     /** Attribute: {@code uvarint keyId << 3 | type}, then the value by type. */

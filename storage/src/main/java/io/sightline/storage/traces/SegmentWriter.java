@@ -186,6 +186,8 @@ final class SegmentWriter {
         RowLists lists = new RowLists();
         DictionaryBuilder dict = tables.dict;
         Map<Attributes, long[]> resourceKeys = new HashMap<>();
+        Attributes lastResource = null;
+        long[] lastKeys = null;
         for (int row = 0; row < rows.spans.length; row++) {
             Span s = rows.spans[row];
             lists.add(TermKeys.key(SpanTerm.Field.NAME, 0, dict.id(s.name())), row);
@@ -197,7 +199,11 @@ final class SegmentWriter {
                     lists.add(TermKeys.key(SpanTerm.Field.SPAN_ATTRIBUTE, dict.id(a.key(k)), dict.id(a.stringValue(k))), row);
                 }
             }
-            for (long key : resourceKeys.computeIfAbsent(s.resource(), r -> resourceTermKeys(r, dict))) {
+            if (s.resource() != lastResource) { // the spans of one request share theirs
+                lastResource = s.resource();
+                lastKeys = resourceKeys.computeIfAbsent(lastResource, r -> resourceTermKeys(r, dict));
+            }
+            for (long key : lastKeys) {
                 lists.add(key, row);
             }
         }
@@ -287,6 +293,13 @@ final class SegmentWriter {
                 if (order.length < n) {
                     order = new Integer[Math.max(n, 2 * order.length)];
                 }
+                if (isSorted(t)) { // the usual case; skips boxing the order
+                    for (int k = 0; k < n; k++) {
+                        spans[row] = t.spans.get(k);
+                        seqs[row++] = t.sequences[k];
+                    }
+                    continue;
+                }
                 for (int k = 0; k < n; k++) {
                     order[k] = k;
                 }
@@ -300,6 +313,18 @@ final class SegmentWriter {
             List<TraceHead.Commit> commits = head.commits();
             return new Rows(spans, seqs, commits.getFirst().sequence(), commits.getLast().sequence());
         }
+
+        /** Whether the trace's spans are already in (start, sequence) order, as the stable sort would put them. */
+        private static boolean isSorted(TraceHead.TraceSpans t) {
+            for (int k = 1; k < t.spans.size(); k++) {
+                long a = t.spans.get(k - 1).startNanos();
+                long b = t.spans.get(k).startNanos();
+                if (a > b || a == b && t.sequences[k - 1] > t.sequences[k]) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** Dictionary, resource and scope tables and tag values, collected over every span before encoding. */
@@ -310,12 +335,17 @@ final class SegmentWriter {
         final Map<String, Set<String>> spanTags = new LinkedHashMap<>();
         final Map<String, Set<String>> resourceTags = new LinkedHashMap<>();
 
+        /** The previous span's resource and scope strings: the spans of one request share them. */
+        private Attributes lastResource;
+        private String lastScopeName;
+        private String lastScopeVersion;
+
         void collect(Span s) {
             dict.add(s.name());
             dict.add(s.service());
             dict.add(s.traceState());
             dict.add(s.statusMessage());
-            if (!resources.containsKey(s.resource())) {
+            if (s.resource() != lastResource && !resources.containsKey(s.resource())) {
                 resources.put(s.resource(), resources.size());
                 Attributes r = s.resource();
                 for (int k = 0; k < r.size(); k++) {
@@ -327,17 +357,24 @@ final class SegmentWriter {
                     tag(resourceTags, r.key(k), r.stringValue(k));
                 }
             }
-            String scope = PageEncoder.scopeKey(s);
-            if (!scopes.containsKey(scope)) {
-                scopes.put(scope, scopes.size());
-                dict.add(s.scopeName());
-                dict.add(s.scopeVersion());
+            lastResource = s.resource();
+            if (s.scopeName() != lastScopeName || s.scopeVersion() != lastScopeVersion) {
+                String scope = PageEncoder.scopeKey(s);
+                if (!scopes.containsKey(scope)) {
+                    scopes.put(scope, scopes.size());
+                    dict.add(s.scopeName());
+                    dict.add(s.scopeVersion());
+                }
+                lastScopeName = s.scopeName();
+                lastScopeVersion = s.scopeVersion();
             }
             Attributes a = s.attributes();
-            collect(a);
             for (int k = 0; k < a.size(); k++) {
+                String key = a.key(k);
+                dict.add(key);
                 String v = a.stringValue(k);
-                if (tag(spanTags, a.key(k), v) || indexedKeys.contains(a.key(k))) {
+                String t = a.text(k); // v itself for text types, null for numbers and bools
+                if (tag(spanTags, key, v) || indexedKeys.contains(key) || t != null && t.length() <= SegmentFormat.SHORT_TEXT) {
                     dict.add(v);
                 }
             }

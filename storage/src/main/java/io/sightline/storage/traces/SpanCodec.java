@@ -1,7 +1,6 @@
 package io.sightline.storage.traces;
 
 import io.sightline.storage.io.ByteReader;
-import io.sightline.storage.io.ByteSink;
 import io.sightline.storage.io.CorruptDataException;
 import io.sightline.storage.model.Attributes;
 import io.sightline.storage.model.Span;
@@ -21,38 +20,47 @@ final class SpanCodec {
     private SpanCodec() {
     }
 
-    static void write(Span s, ByteSink sink) {
-        Ids.put(s.traceId(), sink);
-        Ids.put(s.spanId(), sink);
-        sink.putByte(s.parentSpanId().isEmpty() ? 0 : 1);
+    /**
+     * Appends span {@code s} to {@code out}, checking its ids on the way (trace and span id of the stored widths,
+     * link ids of any even length up to 32 bytes); throws naming the bad id, leaving a partial record for the
+     * caller to truncate.
+     */
+    static void write(Span s, SpanEncoder out) {
+        out.putId("trace id", s.traceId(), Ids.TRACE_BYTES);
+        out.putId("span id", s.spanId(), Ids.SPAN_BYTES);
+        out.putByte(s.parentSpanId().isEmpty() ? 0 : 1);
         if (!s.parentSpanId().isEmpty()) {
-            Ids.put(s.parentSpanId(), sink);
+            out.putId("parent span id", s.parentSpanId(), Ids.SPAN_BYTES);
         }
-        sink.putString(s.traceState());
-        sink.putString(s.name());
-        sink.putByte(s.kind());
-        sink.putVarint(s.startNanos());
-        sink.putUvarint(s.endNanos() - s.startNanos());
-        sink.putByte(s.statusCode());
-        sink.putString(s.statusMessage());
-        writeAttributes(s.attributes(), sink);
-        writeAttributes(s.resource(), sink);
-        sink.putString(s.scopeName());
-        sink.putString(s.scopeVersion());
-        sink.putUvarint(s.events().size());
+        out.putString(s.traceState());
+        out.putString(s.name());
+        out.putByte(s.kind());
+        out.putVarint(s.startNanos());
+        out.putUvarint(s.endNanos() - s.startNanos());
+        out.putByte(s.statusCode());
+        out.putString(s.statusMessage());
+        writeAttributes(s.attributes(), out);
+        int resourceAt = out.size();
+        if (!out.repeat(s.resource())) {
+            writeAttributes(s.resource(), out);
+            out.remember(s.resource(), resourceAt);
+        }
+        out.putString(s.scopeName());
+        out.putString(s.scopeVersion());
+        out.putUvarint(s.events().size());
         for (SpanEvent e : s.events()) {
-            sink.putVarint(e.timeNanos());
-            sink.putString(e.name());
-            writeAttributes(e.attributes(), sink);
+            out.putVarint(e.timeNanos());
+            out.putString(e.name());
+            writeAttributes(e.attributes(), out);
         }
-        sink.putUvarint(s.links().size());
+        out.putUvarint(s.links().size());
         for (SpanLink l : s.links()) {
-            sink.putUvarint(l.traceId().length() / 2);
-            Ids.put(l.traceId(), sink);
-            sink.putUvarint(l.spanId().length() / 2);
-            Ids.put(l.spanId(), sink);
-            sink.putString(l.traceState());
-            writeAttributes(l.attributes(), sink);
+            out.putUvarint(l.traceId().length() / 2);
+            out.putId("link trace id", l.traceId(), -1);
+            out.putUvarint(l.spanId().length() / 2);
+            out.putId("link span id", l.spanId(), -1);
+            out.putString(l.traceState());
+            writeAttributes(l.attributes(), out);
         }
     }
 
@@ -91,16 +99,16 @@ final class SpanCodec {
         }
     }
 
-    static void writeAttributes(Attributes a, ByteSink sink) {
-        sink.putUvarint(a.size());
+    static void writeAttributes(Attributes a, SpanEncoder out) {
+        out.putUvarint(a.size());
         for (int i = 0; i < a.size(); i++) {
-            sink.putString(a.key(i));
+            out.putString(a.key(i));
             Attributes.Type type = a.type(i);
-            sink.putByte(type.ordinal());
+            out.putByte(type.ordinal());
             switch (type) {
-                case INT, BOOL -> sink.putVarint(a.longValue(i));
-                case DOUBLE -> sink.putLong(Double.doubleToRawLongBits(a.doubleValue(i)));
-                default -> sink.putString(a.text(i));
+                case INT, BOOL -> out.putVarint(a.longValue(i));
+                case DOUBLE -> out.putLong(Double.doubleToRawLongBits(a.doubleValue(i)));
+                default -> out.putString(a.text(i));
             }
         }
     }

@@ -12,7 +12,6 @@ import io.sightline.storage.io.DefaultFileFacade;
 import io.sightline.storage.io.FileFacade;
 import io.sightline.storage.io.TaggedAllocator;
 import io.sightline.storage.model.Span;
-import io.sightline.storage.model.SpanLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -182,20 +181,11 @@ public final class TraceEngine implements TraceStore {
         return new Appender();
     }
 
-    /** Throws naming the field when a span's ids are not what the segment format stores. */
-    static void checkIds(Span s) {
-        Ids.check("trace id", s.traceId(), Ids.TRACE_BYTES);
-        Ids.check("span id", s.spanId(), Ids.SPAN_BYTES);
-        if (!s.parentSpanId().isEmpty()) {
-            Ids.check("parent span id", s.parentSpanId(), Ids.SPAN_BYTES);
-        }
-        for (SpanLink l : s.links()) {
-            Ids.checkAnyLength("link trace id", l.traceId());
-            Ids.checkAnyLength("link span id", l.spanId());
-        }
-    }
-
-    private long commit(List<Span> spans) {
+    /**
+     * Logs and publishes a batch whose WAL records {@code encoded} already holds: the lock covers only the
+     * sequence number, one copy into the WAL and the head's map updates.
+     */
+    private long commit(List<Span> spans, SpanEncoder encoded, TraceHead.BatchStats stats) {
         if (isClosed) {
             throw new StorageException("the trace store is closed");
         }
@@ -205,9 +195,9 @@ public final class TraceEngine implements TraceStore {
         lock.writeLock().lock();
         try {
             seq = lastSequence + 1;
-            wal.log(seq, spans);
+            wal.log(seq, spans.size(), encoded);
             lastSequence = seq;
-            head.add(seq, spans, now);
+            head.add(seq, spans, now, stats);
             headBytes = head.bytes();
         } finally {
             lock.writeLock().unlock();
@@ -510,12 +500,22 @@ public final class TraceEngine implements TraceStore {
         }
     }
 
+    /** Encodes each span's WAL record as it is appended, which also checks its ids, outside the engine's lock. */
     private final class Appender implements SpanAppender {
         private List<Span> pending = new ArrayList<>();
+        private final SpanEncoder encoded = new SpanEncoder();
+        private TraceHead.BatchStats stats = new TraceHead.BatchStats();
 
         @Override
         public void append(Span span) {
-            checkIds(span);
+            int at = encoded.size();
+            try {
+                SpanCodec.write(span, encoded);
+            } catch (RuntimeException e) {
+                encoded.truncate(at);
+                throw e;
+            }
+            stats.add(span);
             pending.add(span);
         }
 
@@ -531,13 +531,21 @@ public final class TraceEngine implements TraceStore {
             }
             // Unmodifiable: the head and forEachSince visitors share this list.
             List<Span> batch = Collections.unmodifiableList(pending);
+            TraceHead.BatchStats batchStats = stats;
             pending = new ArrayList<>();
-            return TraceEngine.this.commit(batch);
+            stats = new TraceHead.BatchStats();
+            try {
+                return TraceEngine.this.commit(batch, encoded, batchStats);
+            } finally {
+                encoded.clear();
+            }
         }
 
         @Override
         public void rollback() {
             pending = new ArrayList<>();
+            stats = new TraceHead.BatchStats();
+            encoded.clear();
         }
     }
 }

@@ -40,18 +40,50 @@ final class TraceHead {
     /** Wall-clock millis of the first commit, for the time-based cut. */
     private long firstAppendMillis;
 
+    /** Adds a commit, measuring its spans here (replay and a failed cut's restore). */
     void add(long sequence, List<Span> batch, long nowMillis) {
+        BatchStats stats = new BatchStats();
+        batch.forEach(stats::add);
+        add(sequence, batch, nowMillis, stats);
+    }
+
+    /**
+     * Adds a commit whose size and time range the committer measured before taking the engine's lock, so this
+     * holds the lock only for the map updates.
+     */
+    void add(long sequence, List<Span> batch, long nowMillis, BatchStats stats) {
         if (commits.isEmpty()) {
             firstAppendMillis = nowMillis;
         }
         commits.add(new Commit(sequence, batch));
+        String lastId = null;
+        TraceSpans last = null;
         for (Span s : batch) {
-            traces.computeIfAbsent(s.traceId(), k -> new TraceSpans()).add(s, sequence);
+            String id = s.traceId();
+            // The spans of one trace usually arrive together; an equals is cheaper than hashing 32 chars.
+            if (last == null || !id.equals(lastId)) {
+                last = traces.computeIfAbsent(id, k -> new TraceSpans());
+                lastId = id;
+            }
+            last.add(s, sequence);
+        }
+        bytes += stats.bytes;
+        minTime = Math.min(minTime, stats.minTime);
+        maxTime = Math.max(maxTime, stats.maxTime);
+        spans += batch.size();
+    }
+
+    /** Heap size and start-time range of a batch, gathered as its spans are appended. */
+    static final class BatchStats {
+        long bytes;
+        long minTime = Long.MAX_VALUE;
+        long maxTime = Long.MIN_VALUE;
+
+        void add(Span s) {
             bytes += SpanCodec.approxBytes(s);
             minTime = Math.min(minTime, s.startNanos());
             maxTime = Math.max(maxTime, s.startNanos());
         }
-        spans += batch.size();
     }
 
     List<Commit> commits() {

@@ -71,7 +71,7 @@ final class TraceWal implements AutoCloseable {
     void openFile(int n, long lastSequence) {
         wal.openFile(n);
         if (lastSequence > 0) {
-            log(lastSequence, List.of());
+            marker(lastSequence);
         }
     }
 
@@ -79,14 +79,25 @@ final class TraceWal implements AutoCloseable {
         return wal.number();
     }
 
-    /** Writes one commit; returns after the bytes are in the file (and fsynced in {@link WalSyncMode#ALWAYS}). */
-    void log(long sequence, List<Span> spans) {
+    /** Writes a commit with no spans: a sequence marker. */
+    private void marker(long sequence) {
         wal.log(sink -> {
             sink.putUvarint(sequence);
-            sink.putUvarint(spans.size());
-            for (Span s : spans) {
-                SpanCodec.write(s, sink);
-            }
+            sink.putUvarint(0);
+        });
+    }
+
+    /**
+     * Writes one commit of {@code count} spans that {@code encoded} holds as {@link SpanCodec} records (encoded
+     * outside the engine's lock); returns after the bytes are in the file (and fsynced in
+     * {@link WalSyncMode#ALWAYS}).
+     */
+    void log(long sequence, int count, SpanEncoder encoded) {
+        wal.log(sink -> {
+            sink.putUvarint(sequence);
+            sink.putUvarint(count);
+            sink.ensure(encoded.size());
+            sink.buffer().put(encoded.array(), 0, encoded.size());
         });
     }
 

@@ -6,7 +6,10 @@ import io.sightline.storage.TestSpans;
 import io.sightline.storage.TraceQuerier;
 import io.sightline.storage.TraceStore;
 import io.sightline.storage.TraceStoreConfig;
+import io.sightline.storage.model.Attributes;
 import io.sightline.storage.model.Span;
+import io.sightline.storage.model.SpanEvent;
+import io.sightline.storage.model.SpanLink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +25,7 @@ import java.util.stream.Stream;
 
 import static io.sightline.storage.TestSpans.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The trace WAL after a crash: a torn or garbled tail is cut, everything before it comes back. */
 class TraceWalTest {
@@ -78,6 +82,37 @@ class TraceWalTest {
         }
         try (TraceStore store = open()) {
             assertThat(sequences(store)).hasSize(3);
+        }
+    }
+
+    @Test
+    void nonAsciiAndLongTextLinksEventsAndAlternatingResourcesComeBackFromTheWalAsSent() {
+        Attributes first = Attributes.builder().putString("service.name", "kassé").putLong("pid", -7).build();
+        Attributes second = Attributes.builder().putString("service.name", "cart").putDouble("load", 0.25).build();
+        String longText = "x".repeat(200) + "ü";
+        List<Span> spans = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Attributes resource = i % 3 == 2 ? second : first; // shared twice, then another, then back
+            spans.add(new Span(TestSpans.traceId(9), TestSpans.spanId(90 + i), i == 0 ? "" : TestSpans.spanId(90),
+                    "k=v", i == 1 ? longText : "名前 " + i, Span.KIND_CLIENT, T0 + i, T0 + 10 * i, Span.STATUS_ERROR,
+                    "a".repeat(127), Attributes.builder().putString("long", longText).putBool("ok", true).build(),
+                    resource, "scope", "1.0", List.of(new SpanEvent(T0 + 1, "évènement", first)),
+                    List.of(new SpanLink("ab".repeat(32), "cd", "", second))));
+        }
+        SpanAppender a;
+        try (TraceStore store = open()) {
+            a = store.appender();
+            spans.forEach(a::append);
+            Span badLink = new Span(TestSpans.traceId(9), TestSpans.spanId(99), "", "", "bad", 1, T0, T0, 0, "",
+                    Attributes.EMPTY, first, "", "", List.of(), List.of(new SpanLink("ABC", "cd", "", Attributes.EMPTY)));
+            assertThatThrownBy(() -> a.append(badLink)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("link trace id").hasMessageContaining("\"ABC\"");
+            a.commit(); // the rejected span left nothing behind in the batch
+        }
+        try (TraceStore store = open()) {
+            List<Span> back = new ArrayList<>();
+            store.forEachSince(0, (seq, s) -> back.addAll(s));
+            assertThat(back).containsExactlyElementsOf(spans);
         }
     }
 
