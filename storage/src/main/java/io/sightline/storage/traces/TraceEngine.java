@@ -150,7 +150,9 @@ public final class TraceEngine implements TraceStore {
      */
     private void openIndex() {
         Path dir = config.dir();
-        long expected = Math.max(1 << 14, config.maxHeadBytes() / 512);
+        // Capped: the map grows by tiers (maxBloatFactor) past it, and an uncapped size from a huge head limit
+        // once wrote a 66 GB file up front. An existing file keeps the size it was created with.
+        long expected = Math.min(1 << 21, Math.max(1 << 14, config.maxHeadBytes() / 512));
         try {
             index = TraceIndex.open(dir, expected, files);
         } catch (StorageException e) {
