@@ -124,7 +124,7 @@ public final class RangeFunctions {
         }
         double factor = (sampled + toStart + toEnd) / sampled;
         if (rate) {
-            factor /= w.rangeMillis / 1000.0;
+            factor /= w.rangeSeconds;
         }
         w.result = result * factor;
         return true;
