@@ -57,7 +57,8 @@ public class RangeQueryBenchmark {
     public int series;
 
     @Param({"sum by (job) (rate(http_requests_total[5m]))", "rate(http_requests_total[5m])",
-            "http_requests_total"})
+            "http_requests_total", "max by (instance) (http_requests_total)",
+            "sum by (job) (rate(http_requests_total{path=\"/api/v1\"}[5m])) / sum by (job) (rate(http_requests_total[5m]))"})
     public String query;
 
     private Path dir;
