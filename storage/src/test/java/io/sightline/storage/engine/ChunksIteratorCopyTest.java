@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,20 +55,14 @@ class ChunksIteratorCopyTest {
 
     private static List<String> readWithNext(StorageEngine s, long minT, long maxT) {
         List<String> out = new ArrayList<>();
-        try (Querier q = s.querier(minT, maxT)) {
-            SeriesSet set = q.select(false, Matcher.eq("__name__", "m"));
-            while (set.next()) {
-                SampleIterator it = set.at().iterator(null);
-                if (it.seek(minT)) {
-                    do {
-                        if (it.timestamp() > maxT) {
-                            break;
-                        }
-                        out.add(it.timestamp() + " " + it.value());
-                    } while (it.next());
+        forEachSeeked(s, minT, maxT, it -> {
+            do {
+                if (it.timestamp() > maxT) {
+                    break;
                 }
-            }
-        }
+                out.add(it.timestamp() + " " + it.value());
+            } while (it.next());
+        });
         return out;
     }
 
@@ -76,23 +71,30 @@ class ChunksIteratorCopyTest {
         List<String> out = new ArrayList<>();
         long[] ts = new long[room];
         double[] vs = new double[room];
+        forEachSeeked(s, minT, maxT, it -> {
+            do {
+                int n = it.copy(maxT, ts, vs, 0);
+                if (n == 0) {
+                    break;
+                }
+                for (int i = 0; i < n; i++) {
+                    out.add(ts[i] + " " + vs[i]);
+                }
+            } while (it.next());
+        });
+        return out;
+    }
+
+    /** Hands each selected series' iterator, sought to {@code minT}, to {@code read} (skipping empty ones). */
+    private static void forEachSeeked(StorageEngine s, long minT, long maxT, Consumer<SampleIterator> read) {
         try (Querier q = s.querier(minT, maxT)) {
             SeriesSet set = q.select(false, Matcher.eq("__name__", "m"));
             while (set.next()) {
                 SampleIterator it = set.at().iterator(null);
                 if (it.seek(minT)) {
-                    do {
-                        int n = it.copy(maxT, ts, vs, 0);
-                        if (n == 0) {
-                            break;
-                        }
-                        for (int i = 0; i < n; i++) {
-                            out.add(ts[i] + " " + vs[i]);
-                        }
-                    } while (it.next());
+                    read.accept(it);
                 }
             }
         }
-        return out;
     }
 }
