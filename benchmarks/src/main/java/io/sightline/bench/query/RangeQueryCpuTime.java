@@ -5,11 +5,9 @@ import io.sightline.query.QueryConfig;
 import io.sightline.query.QueryEngine;
 import io.sightline.query.QueryEngines;
 import io.sightline.query.QueryOptions;
-import io.sightline.storage.Appender;
 import io.sightline.storage.Storage;
 import io.sightline.storage.StorageConfig;
 import io.sightline.storage.WalSyncMode;
-import io.sightline.storage.model.Labels;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -43,7 +41,7 @@ public final class RangeQueryCpuTime {
         Path dir = Files.createTempDirectory("range-query-cpu");
         try (Storage storage = Storage.open(new StorageConfig(dir, 2 * 3_600_000L, 15 * 24 * 3_600_000L,
                 WalSyncMode.NEVER, 1_000, 128L << 20, 0, 100_000), OpenTelemetry.noop().getMeter("bench"))) {
-            load(storage);
+            RangeQueryBenchmark.fill(storage, SERIES);
             QueryEngine engine = QueryEngines.promql(storage, QueryConfig.defaults(), OpenTelemetry.noop().getMeter("bench"));
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             for (String q : QUERIES) {
@@ -59,24 +57,6 @@ public final class RangeQueryCpuTime {
                 Arrays.sort(cpu);
                 System.out.printf("CPU median %.1f ms min %.1f ms  %s%n", cpu[runs / 2] / 1e6, cpu[0] / 1e6, q);
             }
-        }
-    }
-
-    private static void load(Storage storage) {
-        Labels[] labels = new Labels[SERIES];
-        long[] refs = new long[SERIES];
-        double[] values = new double[SERIES];
-        for (int s = 0; s < SERIES; s++) {
-            labels[s] = Labels.of("__name__", "http_requests_total", "job", "job-" + (s % 10),
-                    "instance", "host-" + s, "path", "/api/v" + (s % 7));
-        }
-        for (long t = START; t <= END; t += STEP) {
-            Appender a = storage.appender();
-            for (int s = 0; s < SERIES; s++) {
-                values[s] += 1 + (s % 13);
-                refs[s] = a.append(refs[s], labels[s], t, values[s]);
-            }
-            a.commit();
         }
     }
 }
