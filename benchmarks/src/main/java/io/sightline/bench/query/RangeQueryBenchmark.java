@@ -57,7 +57,8 @@ public class RangeQueryBenchmark {
     public int series;
 
     @Param({"sum by (job) (rate(http_requests_total[5m]))", "rate(http_requests_total[5m])",
-            "http_requests_total"})
+            "http_requests_total", "max by (instance) (http_requests_total)",
+            "sum by (job) (rate(http_requests_total{path=\"/api/v1\"}[5m])) / sum by (job) (rate(http_requests_total[5m]))"})
     public String query;
 
     private Path dir;
@@ -69,6 +70,14 @@ public class RangeQueryBenchmark {
         dir = Files.createTempDirectory("range-query-bench");
         storage = Storage.open(new StorageConfig(dir, 2 * 3_600_000L, 15 * 24 * 3_600_000L, WalSyncMode.NEVER, 1_000,
                 128L << 20, 0, Math.max(100_000, series * 2L)), OpenTelemetry.noop().getMeter("bench"));
+        fill(storage, series);
+        engine = QueryEngines.promql(storage, QueryConfig.defaults(), OpenTelemetry.noop().getMeter("bench"));
+        QueryResult r = run();
+        System.out.printf("%nquery %s: %d result series%n", query, ((Value.Matrix) r.value()).series().size());
+    }
+
+    /** Writes the benchmark's counters: {@code series} of them, 10 jobs, 7 paths, every 15 s from START to END. */
+    static void fill(Storage storage, int series) {
         Labels[] labels = new Labels[series];
         long[] refs = new long[series];
         double[] values = new double[series];
@@ -84,9 +93,6 @@ public class RangeQueryBenchmark {
             }
             a.commit();
         }
-        engine = QueryEngines.promql(storage, QueryConfig.defaults(), OpenTelemetry.noop().getMeter("bench"));
-        QueryResult r = run();
-        System.out.printf("%nquery %s: %d result series%n", query, ((Value.Matrix) r.value()).series().size());
     }
 
     @Benchmark

@@ -104,6 +104,29 @@ final class ChunksIterator implements SampleIterator {
         return next();
     }
 
+    /** Copies the run of the decoded chunk that needs no filtering (rising, within both ends) in one go. */
+    @Override
+    public int copy(long maxT, long[] ts, double[] values, int at) {
+        if (lastT > maxT || at >= ts.length) {
+            return 0;
+        }
+        long limit = Math.min(maxT, maxt);
+        long[] bt = buffer.timestamps;
+        int first = pos;
+        int stop = Math.min(buffer.count, first + (ts.length - at));
+        int end = first + 1;
+        // The current sample passed next()'s filters; a strictly rising run after it passes them too.
+        while (end < stop && bt[end] <= limit && bt[end] > bt[end - 1]) {
+            end++;
+        }
+        int n = end - first;
+        System.arraycopy(bt, first, ts, at, n);
+        System.arraycopy(buffer.values, first, values, at, n);
+        pos = end - 1;
+        lastT = bt[pos];
+        return n;
+    }
+
     @Override
     public long timestamp() {
         return lastT;

@@ -162,42 +162,51 @@ final class CallEvaluator {
             warnIfNotCounters(m, c.args().get(0));
         }
         Window w = new Window();
-        w.rangeMillis = m.rangeMillis();
+        w.setRange(m.rangeMillis());
         w.args = new double[scalars.size()];
         long[] ends = m.windowEnds();
+        long range = m.rangeMillis();
+        double[][] argValues = new double[scalars.size()][];
+        for (int k = 0; k < argValues.length; k++) {
+            argValues[k] = scalars.get(k).values();
+        }
+        long queryable = 0;
         List<StepSeries> out = new ArrayList<>();
         for (RangeSeries rs : m.series()) {
             ev.ctx.tick();
-            w.ts = rs.ts();
+            long[] ts = rs.ts();
+            int from = rs.from();
+            int to = rs.to();
+            w.ts = ts;
             w.values = rs.values();
-            f.prepare(w, rs.from(), rs.to());
-            int lo = rs.from();
-            int hi = rs.from();
+            f.prepare(w, from, to);
+            int lo = from;
+            int hi = from;
             StepSeries o = null;
             for (int i = 0; i < ends.length; i++) {
                 long end = ends[i];
-                long start = end - m.rangeMillis();
+                long start = end - range;
                 if (i > 0 && end < ends[i - 1]) {
-                    lo = rs.from();
-                    hi = rs.from();
+                    lo = from;
+                    hi = from;
                 }
-                while (hi < rs.to() && w.ts[hi] <= end) {
+                while (hi < to && ts[hi] <= end) {
                     hi++;
                 }
-                while (lo < hi && w.ts[lo] <= start) {
+                while (lo < hi && ts[lo] <= start) {
                     lo++;
                 }
                 if (lo >= hi) {
                     continue;
                 }
-                ev.ctx.queryableSamples += hi - lo;
+                queryable += hi - lo;
                 w.lo = lo;
                 w.hi = hi;
                 w.start = start;
                 w.end = end;
                 w.evalTime = times[i];
-                for (int k = 0; k < w.args.length; k++) {
-                    w.args[k] = scalars.get(k).values()[i];
+                for (int k = 0; k < argValues.length; k++) {
+                    w.args[k] = argValues[k][i];
                 }
                 if (f.apply(w)) {
                     if (o == null) {
@@ -212,6 +221,7 @@ final class CallEvaluator {
                 out.add(o);
             }
         }
+        ev.ctx.queryableSamples += queryable;
         m.release(ev.ctx);
         return out;
     }

@@ -44,23 +44,20 @@ final class SelectorLoader {
                 int seriesStart = n;
                 if (it.seek(minT)) {
                     do {
-                        long t = it.timestamp();
-                        if (t > maxT) {
-                            break;
-                        }
-                        double v = it.value();
-                        if (dropStale && StaleMarker.isStale(v)) {
-                            continue;
-                        }
                         if (n == ts.length) {
                             buf.grow(n + 1);
                             ts = buf.ts;
                             values = buf.values;
                         }
-                        ts[n] = t;
-                        values[n] = v;
-                        n++;
+                        int copied = it.copy(maxT, ts, values, n);
+                        if (copied == 0) {
+                            break;
+                        }
+                        n += copied;
                     } while (it.next());
+                }
+                if (dropStale) {
+                    n = dropStale(ts, values, seriesStart, n);
                 }
                 if (n == seriesStart) {
                     continue;
@@ -78,5 +75,21 @@ final class SelectorLoader {
             throw new QueryException(QueryException.ErrorType.EXECUTION, e.getMessage(), -1, e);
         }
         return new SelectorData(labels.toArray(new Labels[0]), Arrays.copyOf(offsets, labels.size() + 1), buf);
+    }
+
+    /** Removes stale markers from {@code [from, to)} in place, keeping order; returns the new end. */
+    private static int dropStale(long[] ts, double[] values, int from, int to) {
+        int k = from;
+        while (k < to && !StaleMarker.isStale(values[k])) {
+            k++;
+        }
+        for (int i = k; i < to; i++) {
+            if (!StaleMarker.isStale(values[i])) {
+                ts[k] = ts[i];
+                values[k] = values[i];
+                k++;
+            }
+        }
+        return k;
     }
 }

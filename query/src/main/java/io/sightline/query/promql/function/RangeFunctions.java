@@ -113,7 +113,7 @@ public final class RangeFunctions {
         if (toStart >= threshold) {
             toStart = avgBetween / 2;
         }
-        if (counter && result > 0 && first >= 0) {
+        if (counter && result > 0 && first >= 0 && !zeroFarBeforeWindow(first, sampled, result, toStart)) {
             double toZero = sampled * (first / result);
             if (toZero < toStart) {
                 toStart = toZero;
@@ -124,10 +124,21 @@ public final class RangeFunctions {
         }
         double factor = (sampled + toStart + toEnd) / sampled;
         if (rate) {
-            factor /= w.rangeMillis / 1000.0;
+            factor /= w.rangeSeconds;
         }
         w.result = result * factor;
         return true;
+    }
+
+    /**
+     * Whether {@code sampled * (first / result)} (the time back to a zero count) surely exceeds {@code toStart},
+     * decided with products instead of a division per step: a 2x margin dwarfs the rounding of the products,
+     * which only holds for finite, normal ones; otherwise the caller takes the exact path.
+     */
+    private static boolean zeroFarBeforeWindow(double first, double sampled, double result, double toStart) {
+        double zeroSide = first * sampled;
+        double startSide = 2 * toStart * result;
+        return zeroSide > startSide && startSide >= Double.MIN_NORMAL && zeroSide != Double.POSITIVE_INFINITY;
     }
 
     static boolean instantValue(Window w, boolean rate) {

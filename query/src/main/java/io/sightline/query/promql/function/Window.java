@@ -16,6 +16,8 @@ public final class Window {
     /** The step's evaluation time (before offset), ms. */
     public long evalTime;
     public long rangeMillis;
+    /** {@code rangeMillis / 1000.0}, computed once per query rather than in every step's rate. */
+    public double rangeSeconds;
     /** Scalar arguments of the function at this step (e.g. the quantile), in argument order. */
     public double[] args = new double[0];
     /** A scratch buffer functions may use (sorting for quantiles). */
@@ -36,6 +38,11 @@ public final class Window {
      */
     public double[] resetPrefix = new double[64];
     public int prefixFrom;
+
+    public void setRange(long millis) {
+        rangeMillis = millis;
+        rangeSeconds = millis / 1000.0;
+    }
 
     public int count() {
         return hi - lo;
