@@ -82,7 +82,7 @@ class LabelCacheTest {
     }
 
     @Test
-    void aDisplacedEntryIsNeverFollowedNorKeepsItsFollower() {
+    void aDisplacedEntryIsStillFoundThroughItsPredecessorButKeepsNoFollower() {
         LabelCache cache = new LabelCache(16);
         byte[] a = key("a");
         byte[] b = key("b");
@@ -98,8 +98,13 @@ class LabelCacheTest {
         cache.put(6, c, 0, c.length, Labels.of("__name__", "c"), 3); // a's set is full: a is displaced
 
         assertThat(cache.get(6, a, 0, a.length)).isNull();
-        assertThat(LabelCache.followerMatching(first, a, 0, a.length)).isNull();
+        assertThat(LabelCache.followerMatching(first, a, 0, a.length)).isSameAs(ea);
         assertThat(ea.next).isNull();
+        LabelCache.follows(ea, eb);
+        assertThat(ea.next).isNull();
+        LabelCache.Entry updated = cache.updateRef(ea, 5);
+        assertThat(updated.isDropped).isTrue();
+        assertThat(cache.get(6, a, 0, a.length)).isNull();
     }
 
     @Test
