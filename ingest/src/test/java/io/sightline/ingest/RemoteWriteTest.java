@@ -89,6 +89,26 @@ class RemoteWriteTest {
     }
 
     @Test
+    void seriesSentInAnotherOrderOrWithAChangedNeighbourEachLandInTheirOwnSeries() throws Exception {
+        start(IngestFixture.localConfig());
+        String[] a = labels("__name__", "up", "instance", "a:9100");
+        String[] b = labels("__name__", "up", "instance", "b:9100");
+        String[] c = labels("__name__", "up", "instance", "c:9100");
+        // a is followed by b twice (the cache learns b as a's follower), then by c, then the order flips
+        assertThat(send(new RemoteWritePayload().series(a, T0, 1).series(b, T0, 10).snappy()).status()).isEqualTo(204);
+        assertThat(send(new RemoteWritePayload().series(a, T0 + 15_000, 2).series(b, T0 + 15_000, 20).snappy()).status())
+                .isEqualTo(204);
+        assertThat(send(new RemoteWritePayload().series(a, T0 + 30_000, 3).series(c, T0 + 30_000, 300).snappy()).status())
+                .isEqualTo(204);
+        assertThat(send(new RemoteWritePayload().series(b, T0 + 45_000, 40).series(a, T0 + 45_000, 4).snappy()).status())
+                .isEqualTo(204);
+
+        assertThat(StoredSeries.values(fixture.storage, "__name__", "up", "instance", "a:9100")).containsExactly(1.0, 2.0, 3.0, 4.0);
+        assertThat(StoredSeries.values(fixture.storage, "__name__", "up", "instance", "b:9100")).containsExactly(10.0, 20.0, 40.0);
+        assertThat(StoredSeries.values(fixture.storage, "__name__", "up", "instance", "c:9100")).containsExactly(300.0);
+    }
+
+    @Test
     void bodyThatIsNotSnappyIsAnswered400AndNothingIsStored() throws Exception {
         start(IngestFixture.localConfig());
         byte[] raw = new RemoteWritePayload().series(labels("__name__", "up"), T0, 1).protobuf();

@@ -23,7 +23,8 @@ import java.util.Arrays;
  * MetricMetadata { MetricType type = 1; string metric_family_name = 2; string help = 4; string unit = 5; }
  * </pre>
  * A series' label fields are only located on the first pass; their bytes are the key of a {@link LabelCache},
- * so a series seen before costs no string decoding and no validation. Samples go into reusable primitive
+ * so a series seen before costs no string decoding and no validation; the entry that followed the previous
+ * series last time is tried before the table (see {@link LabelCache}). Samples go into reusable primitive
  * arrays until the series message ends (labels may follow samples on the wire).
  *
  * <p>Series with invalid labels and single samples are rejected and counted in the {@link WriteTally}; the
@@ -59,6 +60,8 @@ final class WriteRequestDecoder {
     private double[] values = new double[16];
     private int[] labelFrom = new int[16];
     private int[] labelTo = new int[16];
+    /** The cache entry of the previous series in this request: its successor hint is tried first. */
+    private LabelCache.Entry previous;
 
     WriteRequestDecoder(IngestConfig config, LabelCache cache) {
         this.maxLabels = config.maxLabelsPerSeries();
@@ -77,6 +80,7 @@ final class WriteRequestDecoder {
      */
     WriteTally decode(byte[] buf, int length, Appender appender, long nowMillis) throws IOException {
         tally.reset();
+        previous = null;
         long maxTime = nowMillis + maxFutureSkewMillis;
         CodedInputStream in = CodedInputStream.newInstance(buf, 0, length);
         while (true) {
@@ -171,10 +175,16 @@ final class WriteRequestDecoder {
         }
         LabelCache.Entry entry = null;
         int hash = 0;
-        if (contiguous && labels > 0) {
-            hash = LabelCache.hash(buf, keyFrom, keyTo);
-            entry = cache.get(hash, buf, keyFrom, keyTo);
+        boolean cacheable = contiguous && labels > 0;
+        if (cacheable) {
+            entry = previous == null ? null : LabelCache.followerMatching(previous, buf, keyFrom, keyTo);
+            if (entry == null) {
+                hash = LabelCache.hash(buf, keyFrom, keyTo);
+                entry = cache.get(hash, buf, keyFrom, keyTo);
+            }
         }
+        LabelCache.Entry before = previous;
+        previous = null; // set again below once this series is in the cache
         Labels series;
         long ref;
         if (entry != null) {
@@ -207,10 +217,16 @@ final class WriteRequestDecoder {
                 tally.accepted++;
             }
         }
-        if (entry == null && contiguous && labels > 0) {
-            cache.put(hash, buf, keyFrom, keyTo, series, ref);
+        if (entry == null && cacheable) {
+            entry = cache.put(hash, buf, keyFrom, keyTo, series, ref);
         } else if (entry != null && ref != firstRef) {
-            cache.updateRef(entry, ref);
+            entry = cache.updateRef(entry, ref);
+        }
+        if (entry != null) {
+            if (before != null) {
+                LabelCache.follows(before, entry);
+            }
+            previous = entry;
         }
         if (histograms > 0) {
             Labels s = series;
