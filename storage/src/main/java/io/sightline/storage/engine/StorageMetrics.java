@@ -9,6 +9,7 @@ import io.opentelemetry.api.metrics.ObservableLongCounter;
 import io.opentelemetry.api.metrics.ObservableLongGauge;
 import io.sightline.storage.RejectReason;
 import io.sightline.storage.block.BlockReader;
+import io.sightline.storage.compact.Runs;
 import io.sightline.storage.io.MemoryTag;
 
 import java.util.ArrayList;
@@ -48,6 +49,12 @@ final class StorageMetrics implements AutoCloseable {
                 .setDescription("Duration of block cuts and compactions, by kind.").setUnit("s").build();
         this.compactions = meter.counterBuilder("sightline_storage_compactions_total")
                 .setDescription("Block cuts from the head and block merges, by kind and result.").build();
+        // Every kind and result exists from start-up, so increase() and absent() work before the first run.
+        for (String kind : new String[] {Runs.HEAD_CUT, Runs.MERGE}) {
+            for (String result : new String[] {"success", "failure"}) {
+                compactions.add(0, Attributes.of(KIND, kind, RESULT, result));
+            }
+        }
     }
 
     /** Registers the callbacks that read the engine's state. */
