@@ -3,7 +3,7 @@ package io.sightline.server;
 import io.sightline.server.config.ConfigException;
 import io.sightline.server.config.ConfigSource;
 import io.sightline.server.config.ServerConfig;
-import io.sightline.server.log.LogFormat;
+import io.sightline.server.log.LogSetup;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,7 +57,7 @@ public final class Main implements Callable<Integer> {
             System.err.println("sightline: " + e.getMessage());
             return 2;
         }
-        LogFormat.useJson(config.telemetry().jsonLogs());
+        LogSetup.useJson(config.telemetry().jsonLogs());
         Sightline sightline;
         try {
             sightline = Sightline.start(config);

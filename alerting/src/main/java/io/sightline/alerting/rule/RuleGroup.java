@@ -149,7 +149,7 @@ public final class RuleGroup implements AutoCloseable {
                 }
                 r.lastEvaluationMillis = tsMillis;
                 r.evaluationNanos = System.nanoTime() - r0;
-                ctx.metrics().evaluated(spec.name(), failed);
+                ctx.metrics().evaluated(spec.name(), failed, r.evaluationNanos);
                 if (r instanceof AlertingRule ar) {
                     if (shouldRestore) {
                         restore(ar, tsMillis);

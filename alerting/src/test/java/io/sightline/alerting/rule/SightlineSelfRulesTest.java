@@ -78,4 +78,22 @@ class SightlineSelfRulesTest {
         }
     }
 
+    @Test
+    void compactionFailingFiresOnlyForTheKindWhoseFailuresRise() {
+        try (RuleTestSupport s = new RuleTestSupport(dir)) {
+            s.manager.load(List.of(selfRules().toString()));
+            double failures = 0;
+            for (long t = T0; t <= T0 + 1_200_000; t += 15_000) {
+                failures += t % 60_000 == 0 ? 1 : 0; // a head cut fails about once a minute
+                String[] cut = with(with(SELF, "kind", "head_cut"), "result", "failure");
+                s.write("sightline_storage_compactions_total", t, failures, cut);
+                s.write("sightline_storage_compactions_total", t, 0, with(with(SELF, "kind", "merge"), "result", "failure"));
+                s.evaluateAll(t);
+            }
+            assertThat(s.alertStatesOfHealthyRules()).containsEntry("SightlineCompactionFailing", AlertState.FIRING);
+            assertThat(s.query("ALERTS{alertname=\"SightlineCompactionFailing\",alertstate=\"firing\"}", T0 + 1_200_000))
+                    .extracting(x -> x.labels().get("kind")).containsExactly("head_cut");
+        }
+    }
+
 }

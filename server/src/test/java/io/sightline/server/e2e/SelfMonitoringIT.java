@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -43,6 +44,29 @@ class SelfMonitoringIT {
             assertThat(api.instant("sightline_http_requests_total{job=\"sightline\"}", now)).isNotEmpty();
             assertThat(api.single("sightline_storage_dir_bytes{job=\"sightline\",dir=\"wal\"} > bool 0", now)).isEqualTo(1);
         });
+    }
+
+    @Test
+    void metricsEndpointServesWalCompactionBlockAndRuleSeries() throws Exception {
+        Path rules = Files.writeString(dir.resolve("rules.yml"),
+                "groups: [ {name: self, rules: [ {record: 'one:sum', expr: 'vector(1)'} ] } ]\n");
+        sightline = TestServer.start(dir.resolve("data"), "self_monitoring.interval", "1s",
+                "rule_files", rules.toString(), "global.evaluation_interval", "1s", "storage.wal.fsync", "always");
+        ApiClient api = new ApiClient(sightline.httpPort());
+
+        // Self-scrapes and the recording rule write samples, so the WAL writes and fsyncs and the rule evaluates.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                assertThat(api.get("/metrics").body())
+                        .containsPattern("sightline_storage_wal_write_duration_seconds_count(\\{[^}]*})? [1-9]")
+                        .containsPattern("sightline_storage_wal_fsync_duration_seconds_count(\\{[^}]*})? [1-9]")
+                        .containsPattern("sightline_alerting_rule_evaluation_duration_seconds_count\\{[^}]*rule_group=\"self\"[^}]*} [1-9]")
+                        .containsPattern("sightline_alerting_rule_evaluations_total\\{[^}]*rule_group=\"self\"[^}]*} [1-9]"));
+        String body = api.get("/metrics").body();
+        assertThat(body)
+                .containsPattern("sightline_storage_compactions_total\\{[^}]*kind=\"head_cut\"[^}]*result=\"failure\"[^}]*} 0")
+                .containsPattern("sightline_storage_compactions_total\\{[^}]*kind=\"merge\"[^}]*result=\"success\"[^}]*} 0")
+                .containsPattern("sightline_storage_block_bytes(\\{[^}]*})? 0")
+                .contains("sightline_storage_blocks");
     }
 
     @Test

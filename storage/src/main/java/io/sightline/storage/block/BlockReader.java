@@ -175,6 +175,11 @@ public final class BlockReader implements PartReader {
         return meta;
     }
 
+    /** Bytes of the block's mapped index and chunk files. */
+    public long bytes() {
+        return index.size() + chunks.size();
+    }
+
     public Path dir() {
         return dir;
     }

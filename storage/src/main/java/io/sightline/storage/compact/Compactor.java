@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongConsumer;
 
 /**
  * Moves data out of the head into blocks, merges adjacent blocks and applies retention. One operation at
@@ -32,24 +31,24 @@ public final class Compactor {
     private final WalWriter wal;
     private final long blockDurationMillis;
     private final long retentionMillis;
-    private final LongConsumer durationNanos;
+    private final Runs runs;
     private final Runnable beforeHeadTruncation;
     private final Object lock = new Object();
 
     /**
-     * @param durationNanos        receives the duration of each cut or compaction, for self-metrics
+     * @param runs                 receives each block cut and merge with its result and duration, for self-metrics
      * @param beforeHeadTruncation runs after a new block is published and before the head drops its data;
      *                             it waits for readers that may not see the new block
      */
     public Compactor(Head head, BlockSet blocks, WalWriter wal, long blockDurationMillis, long retentionMillis,
-                     LongConsumer durationNanos, Runnable beforeHeadTruncation) {
+                     Runs runs, Runnable beforeHeadTruncation) {
         this.beforeHeadTruncation = beforeHeadTruncation;
         this.head = head;
         this.blocks = blocks;
         this.wal = wal;
         this.blockDurationMillis = blockDurationMillis;
         this.retentionMillis = retentionMillis;
-        this.durationNanos = durationNanos;
+        this.runs = runs;
     }
 
     /** Whether the head spans enough time that {@link #cutHead()} would write a block. */
@@ -77,29 +76,34 @@ public final class Compactor {
             int written = 0;
             while (condition.getAsBoolean()) {
                 long start = System.nanoTime();
-                long mint = Math.floorDiv(head.minTime(), blockDurationMillis) * blockDurationMillis;
-                long maxt = mint + blockDurationMillis;
-                if (!head.setMinValidTime(maxt, APPENDER_WAIT_MILLIS)) {
-                    log.warn("block cut stopped waiting for an appender left open for {} ms; its samples before {}"
-                            + " are refused as OUT_OF_BOUNDS at commit (commit or roll back every appender)",
-                            APPENDER_WAIT_MILLIS, maxt);
+                try {
+                    long mint = Math.floorDiv(head.minTime(), blockDurationMillis) * blockDurationMillis;
+                    long maxt = mint + blockDurationMillis;
+                    if (!head.setMinValidTime(maxt, APPENDER_WAIT_MILLIS)) {
+                        log.warn("block cut stopped waiting for an appender left open for {} ms; its samples before {}"
+                                + " are refused as OUT_OF_BOUNDS at commit (commit or roll back every appender)",
+                                APPENDER_WAIT_MILLIS, maxt);
+                    }
+                    List<BlockSeries> series = head.blockSeries(maxt);
+                    if (!series.isEmpty()) {
+                        long first = series.stream().mapToLong(s -> s.chunks().getFirst().minTime()).min().orElse(mint);
+                        BlockMeta meta = BlockWriter.write(blocks.dir(), blocks.allocator(), Math.min(mint, first), maxt, 1,
+                                List.of(), series, System.currentTimeMillis());
+                        blocks.add(meta);
+                        written++;
+                        log.info("cut block from head [ulid={}, minTime={}, maxTime={}, series={}, samples={}, ms={}]",
+                                meta.ulid(), meta.minTime(), meta.maxTime(), meta.series(), meta.samples(),
+                                (System.nanoTime() - start) / 1_000_000);
+                    }
+                    beforeHeadTruncation.run();
+                    head.truncateBefore(maxt);
+                    wal.cut();
+                    wal.truncateBefore(maxt, head::checkpoint);
+                } catch (RuntimeException | Error e) {
+                    runs.ran(Runs.HEAD_CUT, false, System.nanoTime() - start);
+                    throw e;
                 }
-                List<BlockSeries> series = head.blockSeries(maxt);
-                if (!series.isEmpty()) {
-                    long first = series.stream().mapToLong(s -> s.chunks().getFirst().minTime()).min().orElse(mint);
-                    BlockMeta meta = BlockWriter.write(blocks.dir(), blocks.allocator(), Math.min(mint, first), maxt, 1,
-                            List.of(), series, System.currentTimeMillis());
-                    blocks.add(meta);
-                    written++;
-                    log.info("cut block from head [ulid={}, minTime={}, maxTime={}, series={}, samples={}, ms={}]",
-                            meta.ulid(), meta.minTime(), meta.maxTime(), meta.series(), meta.samples(),
-                            (System.nanoTime() - start) / 1_000_000);
-                }
-                beforeHeadTruncation.run();
-                head.truncateBefore(maxt);
-                wal.cut();
-                wal.truncateBefore(maxt, head::checkpoint);
-                durationNanos.accept(System.nanoTime() - start);
+                runs.ran(Runs.HEAD_CUT, true, System.nanoTime() - start);
             }
             return written;
         }
@@ -128,9 +132,15 @@ public final class Compactor {
                 long start = System.nanoTime();
                 // The set holds its own reference to each source until replace() retires it; compaction
                 // runs under the same lock as retention, so no source disappears meanwhile.
-                BlockMeta meta = BlockCompaction.run(blocks, group);
+                BlockMeta meta;
+                try {
+                    meta = BlockCompaction.run(blocks, group);
+                } catch (RuntimeException | Error e) {
+                    runs.ran(Runs.MERGE, false, System.nanoTime() - start);
+                    throw e;
+                }
                 written++;
-                durationNanos.accept(System.nanoTime() - start);
+                runs.ran(Runs.MERGE, true, System.nanoTime() - start);
                 log.info("compacted blocks [ulid={}, level={}, sources={}, minTime={}, maxTime={}, series={}, ms={}]",
                         meta.ulid(), meta.level(), group.size(), meta.minTime(), meta.maxTime(), meta.series(),
                         (System.nanoTime() - start) / 1_000_000);

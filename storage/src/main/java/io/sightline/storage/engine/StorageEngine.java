@@ -122,7 +122,7 @@ public final class StorageEngine implements Storage {
         try {
             blocks = BlockSet.open(dir, allocator);
             wal = new WalWriter(dir, allocator, config.walSyncMode(), config.walSyncIntervalMillis(),
-                    config.walSegmentSizeBytes(), metrics::recordFsync);
+                    config.walSegmentSizeBytes(), metrics::recordFsync, metrics::recordWalWrite);
             Head head = new Head(config, registry, wal);
             if (!blocks.all().isEmpty()) {
                 head.setMinValidTime(blocks.maxTime(), 0);
@@ -221,6 +221,10 @@ public final class StorageEngine implements Storage {
 
     Head head() {
         return head;
+    }
+
+    BlockSet blocks() {
+        return blocks;
     }
 
     TaggedAllocator allocator() {
