@@ -187,7 +187,9 @@ class LogCompactionTest {
             try {
                 // Fill the head until the store cuts it, then fill the next one until a commit is refused.
                 while (refused == null) {
-                    boolean cutting = cutStarted.getCount() == 0;
+                    // A cut is under way once the full head was handed over (two heads), even if the job thread
+                    // has not reached the segment write yet (a loaded machine): count from the hand-over.
+                    boolean cutting = cutStarted.getCount() == 0 || headCount(store) == 2;
                     LogAppender a = store.appender();
                     a.append(LogRecord.line(API, t + n, line));
                     try {
@@ -209,6 +211,12 @@ class LogCompactionTest {
             a.commit(); // waits for the cut if it is still finishing, then goes in
             assertThat(lines(store, "api")).hasSize(n).endsWith("after the cut");
         }
+    }
+
+    private static int headCount(LogEngine store) {
+        int[] heads = {0};
+        store.readHeads(h -> heads[0]++);
+        return heads[0];
     }
 
     /** Fails the rename of a finished merge once, after its sources are gone. */
