@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -71,6 +72,21 @@ class OtlpHttpTest {
         assertThat(fixture.counter("sightline_ingest_samples_accepted_total", null)).isEqualTo(2);
         assertThat(fixture.counter("sightline_ingest_requests_total", "200")).isEqualTo(1);
         assertThat(fixture.storage.metadata("orders_total", 0).get("orders_total").get(0).type()).isEqualTo("counter");
+    }
+
+    @Test
+    void everyAnswerCarriesItsOwnRequestId() throws Exception {
+        start();
+        HttpResponse<byte[]> ok = post("/v1/metrics", PROTOBUF, null, Requests.counter("orders", 1).toByteArray());
+        HttpResponse<byte[]> bad = post("/v1/metrics", PROTOBUF, null, new byte[] {(byte) 0xff, 1, 2});
+        HttpResponse<byte[]> missing = post("/v1/nothing", PROTOBUF, null, new byte[0]);
+
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        List<String> ids = java.util.stream.Stream.of(ok, bad, missing)
+                .map(r -> r.headers().firstValue("X-Request-Id").orElse("")).toList();
+        assertThat(ids).allMatch(id -> id.matches("[0-9a-f]{16}")).doesNotHaveDuplicates();
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.sightline.ingest.OtlpHttpReply;
 import io.sightline.ingest.limit.WriteLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Routes {@code POST /v1/metrics} (and {@code /v1/logs}, {@code /v1/traces} when served) to the write pool (404 for other paths, 405 for other methods) and
@@ -54,6 +55,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         long start = System.nanoTime();
         boolean keepAlive = HttpUtil.isKeepAlive(req);
+        String requestId = RequestIds.next();
         String uri = req.uri();
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
@@ -67,7 +69,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             metricsEndpoint.count(404, start);
             write(ctx, Responses.text(HttpResponseStatus.NOT_FOUND, "404 page not found: OTLP/HTTP serves POST "
                     + METRICS_PATH + (logsEndpoint == null ? "" : ", " + LOGS_PATH)
-                    + (tracesEndpoint == null ? "" : ", " + TRACES_PATH) + "\n", keepAlive), keepAlive);
+                    + (tracesEndpoint == null ? "" : ", " + TRACES_PATH) + "\n", keepAlive), keepAlive, requestId);
             return;
         }
         if (!req.method().equals(HttpMethod.POST)) {
@@ -75,7 +77,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             FullHttpResponse r = Responses.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method " + req.method()
                     + " not allowed on " + path + "; use POST\n", keepAlive);
             r.headers().set(HttpHeaderNames.ALLOW, "POST");
-            write(ctx, r, keepAlive);
+            write(ctx, r, keepAlive, requestId);
             return;
         }
         String contentType = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
@@ -83,20 +85,24 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         byte[] body = ByteBufUtil.getBytes(req.content());
         boolean submitted = limiter.trySubmit(() -> {
             OtlpHttpReply reply;
+            // Lines logged while the request is handled (here and in storage) carry its id, as the API's do.
+            MDC.put(RequestIds.MDC_KEY, requestId);
             try {
                 reply = endpoint.handle(contentType, contentEncoding, body);
             } catch (RuntimeException e) {
-                log.error("OTLP/HTTP request failed", e);
+                log.error("OTLP/HTTP request failed [path={}]", path, e);
                 endpoint.count(500, start);
                 write(ctx, Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e + "\n",
-                        keepAlive), keepAlive);
+                        keepAlive), keepAlive, requestId);
                 return;
+            } finally {
+                MDC.remove(RequestIds.MDC_KEY);
             }
-            write(ctx, Responses.of(reply, keepAlive), keepAlive);
+            write(ctx, Responses.of(reply, keepAlive), keepAlive, requestId);
         });
         if (!submitted) {
             endpoint.count(429, start);
-            write(ctx, Responses.of(endpoint.overloaded(contentType), keepAlive), keepAlive);
+            write(ctx, Responses.of(endpoint.overloaded(contentType), keepAlive), keepAlive, requestId);
         }
     }
 
@@ -107,7 +113,8 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         ctx.close();
     }
 
-    private void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+    private void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive, String requestId) {
+        response.headers().set(RequestIds.HEADER, requestId);
         ChannelFuture written = ctx.writeAndFlush(response).addListener(pending.begin());
         if (!keepAlive) {
             written.addListener(ChannelFutureListener.CLOSE);
