@@ -1,11 +1,15 @@
 package io.sightline.storage.io;
 
+import org.roaringbitmap.RoaringBitmap;
+
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -66,6 +70,19 @@ public final class FileSink implements AutoCloseable {
     }
 
     /** Starts a new checksum section at the current position. */
+    /** Appends each bitmap in its portable serialized form (little-endian), one after another. */
+    public void writeBitmaps(List<RoaringBitmap> bitmaps) throws IOException {
+        ByteSink o = out();
+        for (RoaringBitmap b : bitmaps) {
+            ByteBuffer bb = ByteBuffer.allocate(b.serializedSizeInBytes()).order(ByteOrder.LITTLE_ENDIAN);
+            b.serialize(bb);
+            bb.flip();
+            o.ensure(bb.remaining());
+            o.buffer().put(bb);
+            maybeFlush();
+        }
+    }
+
     public void startSection() throws IOException {
         flush();
         crc.reset();

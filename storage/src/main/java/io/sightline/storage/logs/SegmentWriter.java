@@ -14,7 +14,6 @@ import org.roaringbitmap.RoaringBitmap;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -153,13 +152,6 @@ final class SegmentWriter {
             bitmaps.add(b);
             out.maybeFlush();
         }
-        for (RoaringBitmap b : bitmaps) {
-            ByteBuffer bb = ByteBuffer.allocate(b.serializedSizeInBytes()).order(ByteOrder.LITTLE_ENDIAN);
-            b.serialize(bb);
-            bb.flip();
-            o.ensure(bb.remaining());
-            o.buffer().put(bb);
-            out.maybeFlush();
-        }
+        out.writeBitmaps(bitmaps);
     }
 }

@@ -16,7 +16,6 @@ import org.roaringbitmap.RoaringBitmap;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -241,14 +240,7 @@ final class SegmentWriter {
             bitmaps.add(b);
             out.maybeFlush();
         }
-        for (RoaringBitmap b : bitmaps) {
-            ByteBuffer bb = ByteBuffer.allocate(b.serializedSizeInBytes()).order(ByteOrder.LITTLE_ENDIAN);
-            b.serialize(bb);
-            bb.flip();
-            o.ensure(bb.remaining());
-            o.buffer().put(bb);
-            out.maybeFlush();
-        }
+        out.writeBitmaps(bitmaps);
     }
 
     /** {@code u32 count, count x 16-byte trace id (ascending), (count + 1) x u32 first row}. */
