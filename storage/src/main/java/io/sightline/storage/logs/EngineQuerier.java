@@ -124,6 +124,52 @@ final class EngineQuerier implements LogQuerier {
         });
     }
 
+    @Override
+    public void count(List<Matcher> matchers, SpanSplitter splitter, VolumeVisitor visitor) {
+        requireSelective(matchers);
+        Segment.PageScratch scratch = new Segment.PageScratch();
+        for (Segment s : segments) {
+            for (int i = 0; i < s.streamCount(); i++) {
+                if (matches(s.stream(i), matchers)) {
+                    countPages(s, i, splitter, visitor, scratch);
+                }
+            }
+        }
+        engine.readHeads(head -> {
+            for (Labels stream : head.streams().keySet()) {
+                if (matches(stream, matchers)) {
+                    for (LogRecord r : head.slice(stream, min, max)) {
+                        visitor.span(stream, r.timestampNanos(), r.timestampNanos(), 1,
+                                r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+                    }
+                }
+            }
+        });
+    }
+
+    private void countPages(Segment s, int stream, SpanSplitter splitter, VolumeVisitor visitor, Segment.PageScratch scratch) {
+        Labels labels = s.stream(stream);
+        for (int p = s.firstPage(stream); p < s.endPage(stream); p++) {
+            long lo = s.pageMinTime(p);
+            long hi = s.pageMaxTime(p);
+            if (lo > max || hi < min) {
+                continue;
+            }
+            if (lo >= min && hi <= max && !splitter.splits(lo, hi)) {
+                visitor.span(labels, lo, hi, s.pageRows(p), s.pageBodyBytes(p, scratch));
+                continue;
+            }
+            // A page across a bucket edge or the range's edge: its rows one by one, from two columns only.
+            int n = s.timesAndLengths(p, scratch);
+            for (int r = 0; r < n; r++) {
+                long t = scratch.times[r];
+                if (t >= min && t <= max) {
+                    visitor.span(labels, t, t, 1, scratch.lengths[r]);
+                }
+            }
+        }
+    }
+
     private static LogRecord[] withAll(LogRecord[] records, List<String> mustContain) {
         if (mustContain.isEmpty()) {
             return records;

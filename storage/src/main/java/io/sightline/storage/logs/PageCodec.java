@@ -214,6 +214,45 @@ final class PageCodec {
         return kept == n ? out : java.util.Arrays.copyOf(out, kept);
     }
 
+    /**
+     * Reads only the timestamps and body lengths of a page into {@code ts} and {@code lengths} (at least
+     * {@link #MAX_ROWS} long each) and returns the row count: every other column is stepped over without
+     * making objects, for counting rows and bytes per time window.
+     */
+    static int timesAndLengths(ByteBuffer in, long[] ts, int[] lengths) {
+        int n = ByteReader.count(in, MAX_ROWS);
+        long prev = 0;
+        for (int i = 0; i < n; i++) {
+            prev += ByteReader.varint(in);
+            ts[i] = prev;
+        }
+        for (int i = 0; i < n; i++) {
+            ByteReader.uvarint(in); // observed timestamps
+        }
+        in.position(in.position() + n); // severity numbers
+        int dictSize = ByteReader.count(in, in.remaining());
+        for (int i = 0; i < dictSize; i++) {
+            int len = ByteReader.count(in, in.remaining());
+            in.position(in.position() + len);
+        }
+        for (int i = 0; i < n; i++) {
+            ByteReader.uvarint(in); // severity text indexes
+        }
+        for (int i = 0; i < n; i++) {
+            int pairs = ByteReader.count(in, in.remaining());
+            for (int k = 0; k < pairs * 2; k++) {
+                ByteReader.uvarint(in);
+            }
+        }
+        for (int i = 0; i < 2 * n; i++) {
+            skipId(in);
+        }
+        for (int i = 0; i < n; i++) {
+            lengths[i] = ByteReader.count(in, in.remaining());
+        }
+        return n;
+    }
+
     private static Labels metadata(ByteBuffer in, int at, String[] dict) {
         int saved = in.position();
         in.position(at);

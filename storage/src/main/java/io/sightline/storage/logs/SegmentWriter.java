@@ -88,7 +88,7 @@ final class SegmentWriter {
                     out.out().putBytes(packed);
                     out.maybeFlush();
                     pages.add(new long[] {streamIdx, to - from, rows.get(from).timestampNanos(), rows.get(to - 1).timestampNanos(),
-                            offset, packed.length, plain.length});
+                            offset, packed.length, plain.length, bodyBytes});
                     from = to;
                 }
                 streamIdx++;
@@ -107,6 +107,7 @@ final class SegmentWriter {
                 meta.putUvarint(p[4]);
                 meta.putUvarint(p[5]);
                 meta.putUvarint(p[6]);
+                meta.putUvarint(p[7]);
             }
             out.startSection();
             ByteBuffer mb = meta.buffer().flip();
