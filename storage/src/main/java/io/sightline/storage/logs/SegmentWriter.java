@@ -32,6 +32,7 @@ final class SegmentWriter {
     private final FileFacade files;
     private final PageCodec codec = new PageCodec();
     private final Trigrams trigrams = new Trigrams();
+    private final PagePostings postings = new PagePostings();
 
     SegmentWriter(TaggedAllocator allocator) {
         this.allocator = allocator;
@@ -54,7 +55,7 @@ final class SegmentWriter {
         files.deleteRecursively(tmp);
         files.createDirectories(tmp);
         TreeMap<Labels, List<LogRecord>> sorted = new TreeMap<>(streams);
-        PagePostings postings = new PagePostings();
+        postings.clear();
         ByteSink raw = new ByteSink(allocator, MemoryTag.CHUNK, 1 << 17);
         ByteSink meta = new ByteSink(allocator, MemoryTag.CHUNK, 1 << 12);
         try (FileSink out = new FileSink(tmp.resolve(SegmentFormat.FILE), allocator, MemoryTag.CHUNK)) {
@@ -126,6 +127,7 @@ final class SegmentWriter {
             o.putInt(0);
             out.finish();
         } finally {
+            postings.clear();
             raw.release();
             meta.release();
         }
