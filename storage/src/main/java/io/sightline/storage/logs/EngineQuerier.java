@@ -53,16 +53,32 @@ final class EngineQuerier implements LogQuerier {
         Segment.PageScratch scratch = new Segment.PageScratch();
         // mustContain holds for every line the caller keeps, so rows without it need not become records at all.
         byte[][] needles = mustContain.stream().map(m -> m.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        List<ParallelPageScan.Task> tasks = new ArrayList<>();
+        int candidatePages = 0;
+        boolean isNarrowed = !mustContain.isEmpty();
         for (Segment s : segments) {
             RoaringBitmap candidates = mustContain.isEmpty() ? null : s.candidatePages(mustContain);
             if (candidates != null && candidates.isEmpty()) {
                 continue;
             }
+            isNarrowed &= candidates != null;
             for (int i = 0; i < s.streamCount(); i++) {
                 if (matches(s.stream(i), matchers) && s.streamOverlaps(i, min, max)) {
                     cursors.add(new SegmentCursor(s, i, min, max, forward, candidates, scratch, needles));
+                    if (isNarrowed && candidatePages <= ParallelPageScan.MAX_PAGES) {
+                        int[] pages = ParallelPageScan.pages(s, i, min, max, candidates);
+                        candidatePages += pages.length;
+                        if (pages.length > 0) {
+                            tasks.add(new ParallelPageScan.Task(s, i, pages));
+                        }
+                    }
                 }
             }
+        }
+        if (isNarrowed && candidatePages <= ParallelPageScan.MAX_PAGES && candidatePages > 1) {
+            // Few pages can hold the text: read them all now on two threads instead of page by page in the merge.
+            cursors.clear();
+            cursors.addAll(engine.pageScan().scan(tasks, min, max, needles, forward));
         }
         engine.readHeads(head -> {
             for (Labels stream : head.streams().keySet()) {

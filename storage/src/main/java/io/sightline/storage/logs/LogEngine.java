@@ -51,6 +51,9 @@ public final class LogEngine implements LogStore {
     private final Object cutLock = new Object();
     private final CopyOnWriteArrayList<Segment> segments = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService jobs;
+    /** The second thread of a narrowed line search ({@link ParallelPageScan}); the query's own thread is the first. */
+    private final java.util.concurrent.ExecutorService scanner;
+    private final ParallelPageScan pageScan;
     private final LongCounter appended;
     private final LongCounter throttled;
     private final LogCompactor compactor;
@@ -77,6 +80,12 @@ public final class LogEngine implements LogStore {
         meter.gaugeBuilder("sightline_storage_log_segment_bytes").ofLongs().setUnit("By")
                 .setDescription("Bytes of log segments on disk")
                 .buildWithCallback(m -> m.record(segments.stream().mapToLong(Segment::bytes).sum()));
+        this.scanner = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sightline-log-scan");
+            t.setDaemon(true);
+            return t;
+        });
+        this.pageScan = new ParallelPageScan(scanner);
         this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sightline-log-store");
             t.setDaemon(true);
@@ -389,6 +398,10 @@ public final class LogEngine implements LogStore {
         return new EngineQuerier(this, held, minNanos, maxNanos);
     }
 
+    ParallelPageScan pageScan() {
+        return pageScan;
+    }
+
     /** Runs {@code reader} over the heads (active and being flushed) under the read lock. */
     void readHeads(java.util.function.Consumer<LogHead> reader) {
         lock.readLock().lock();
@@ -409,6 +422,7 @@ public final class LogEngine implements LogStore {
         }
         isClosed = true;
         jobs.shutdown();
+        scanner.shutdown();
         try {
             jobs.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
