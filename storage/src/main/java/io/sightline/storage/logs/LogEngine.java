@@ -346,11 +346,16 @@ public final class LogEngine implements LogStore {
      * segment per hour for its whole retention. Runs on the maintenance thread, never beside a cut.
      */
     void compact() {
+        compact(LogCompactor.MIN_RUN);
+    }
+
+    /** As {@link #compact()}, merging runs of at least {@code minRun} small segments (tests merge any two). */
+    void compact(int minRun) {
         synchronized (cutLock) {
             if (isClosed) {
                 return;
             }
-            List<Segment> run = LogCompactor.pickRun(List.copyOf(segments), config.maxHeadBytes());
+            List<Segment> run = LogCompactor.pickRun(List.copyOf(segments), config.maxHeadBytes(), minRun);
             if (run.isEmpty()) {
                 return;
             }
@@ -396,6 +401,10 @@ public final class LogEngine implements LogStore {
             lock.readLock().unlock();
         }
         return new EngineQuerier(this, held, minNanos, maxNanos);
+    }
+
+    int segmentCount() {
+        return segments.size();
     }
 
     ParallelPageScan pageScan() {
