@@ -69,8 +69,8 @@ final class CountFastPath {
                     c = byGroup.computeIfAbsent(key(stream, a, r), k -> new Counts(steps));
                     byStream.put(stream, c);
                 }
-                int lo = Math.max(0, windows.first(minNanos));
-                int hi = Math.min(steps - 1, windows.last(minNanos));
+                int lo = windows.first(minNanos);
+                int hi = windows.last(minNanos);
                 if (lo <= hi) {
                     c.add(lo, hi, entries, bytes);
                 }
@@ -109,15 +109,16 @@ final class CountFastPath {
 
     /**
      * Step {@code k} covers {@code (base + k*step - range, base + k*step]}. A timestamp's windows are
-     * {@code [first(t), last(t)]}, so two timestamps share them exactly when both ends agree.
+     * {@code [first(t), last(t)]} (none when first > last), clamped to the steps that exist, so two timestamps with
+     * some window share them exactly when both ends agree.
      */
     private record Windows(long base, long step, int steps, long range) {
         int first(long t) {
-            return (int) Math.max(-1, Math.min(steps, Math.ceilDiv(t - base, step)));
+            return (int) Math.max(0, Math.min(steps, Math.ceilDiv(t - base, step)));
         }
 
         int last(long t) {
-            return (int) Math.max(-1, Math.min(steps, Math.floorDiv(t - base + range - 1, step)));
+            return (int) Math.max(-1, Math.min(steps - 1, Math.floorDiv(t - base + range - 1, step)));
         }
 
         boolean splits(long minNanos, long maxNanos) {

@@ -19,8 +19,11 @@ import java.util.concurrent.RejectedExecutionException;
  * Thread-safe.
  */
 final class ParallelPageScan {
-    /** At most this many candidate pages (~64 KiB of bodies each) are read ahead on two threads. */
-    static final int MAX_PAGES = 1024;
+    /**
+     * At most this many candidate pages (~64 KiB of bodies each) are read ahead on two threads: every row that holds
+     * the text is kept in memory until the merge, so when the text is common this bounds that to ~100k rows.
+     */
+    static final int MAX_PAGES = 256;
 
     private final ExecutorService scanner;
 

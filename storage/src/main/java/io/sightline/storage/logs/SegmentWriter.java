@@ -82,14 +82,12 @@ final class SegmentWriter {
                         postings.add(keys[i], page);
                     }
                     codec.encode(rows, from, to, bodies, raw);
-                    byte[] plain = new byte[raw.position()];
-                    raw.buffer().flip().get(plain);
-                    byte[] packed = Zstd.compress(plain, SegmentFormat.ZSTD_LEVEL);
                     long offset = out.position();
-                    out.out().putBytes(packed);
+                    int plainLength = raw.position();
+                    int packedLength = compress(raw.buffer(), plainLength, out.out());
                     out.maybeFlush();
                     pages.add(new long[] {streamIdx, to - from, rows.get(from).timestampNanos(), rows.get(to - 1).timestampNanos(),
-                            offset, packed.length, plain.length, bodyBytes});
+                            offset, packedLength, plainLength, bodyBytes});
                     from = to;
                 }
                 streamIdx++;
@@ -135,6 +133,24 @@ final class SegmentWriter {
         files.moveAtomically(tmp, target);
         files.syncDirectory(dir);
         return target;
+    }
+
+    /**
+     * Compresses the first {@code length} bytes of the direct buffer {@code plain} straight into {@code out}'s
+     * direct buffer; returns the compressed size. Through heap arrays this was three copies of every page (a
+     * tenth of the ingest's allocation, JFR on the 1 GB corpus).
+     */
+    private static int compress(ByteBuffer plain, int length, ByteSink out) {
+        int bound = (int) Zstd.compressBound(length);
+        out.ensure(bound);
+        ByteBuffer dst = out.buffer();
+        long n = Zstd.compressDirectByteBuffer(dst, dst.position(), bound, plain, 0, length, SegmentFormat.ZSTD_LEVEL);
+        if (Zstd.isError(n)) {
+            throw new io.sightline.storage.StorageException("zstd failed to compress a log page of " + length + " bytes: "
+                    + Zstd.getErrorName(n));
+        }
+        dst.position(dst.position() + (int) n);
+        return (int) n;
     }
 
     /** {@code u32 count, count x (u32 key, u32 offset, u32 length)}, then the serialised bitmaps. */
