@@ -146,6 +146,15 @@ final class PageCodec {
      * objects, which is most of a line search's cost once the trigram postings have picked the pages.
      */
     static LogRecord[] decode(ByteBuffer in, Labels stream, byte[][] needles) {
+        return decode(in, stream, needles, null, null);
+    }
+
+    /**
+     * As {@link #decode(ByteBuffer, Labels, byte[][])}; {@code text} is the page as Latin-1 (one char per byte, from
+     * the buffer's index 0) and {@code first} the first needle likewise: the rows to keep are found from the first
+     * needle's occurrences in the body area, so rows without it are never searched one by one.
+     */
+    static LogRecord[] decode(ByteBuffer in, Labels stream, byte[][] needles, String text, String first) {
         int n = ByteReader.count(in, MAX_ROWS);
         long[] ts = new long[n];
         long prev = 0;
@@ -197,11 +206,12 @@ final class PageCodec {
         LogRecord[] out = new LogRecord[n];
         int kept = 0;
         int bodyAt = in.position();
+        boolean[] hasFirst = text == null ? null : rowsHolding(text, first, bodyAt, lengths, n);
         for (int i = 0; i < n; i++) {
             if (in.limit() - bodyAt < lengths[i]) {
                 throw new CorruptDataException("body runs past the page", bodyAt);
             }
-            if (containsAll(in, bodyAt, lengths[i], needles)) {
+            if ((hasFirst == null || hasFirst[i]) && containsAll(in, bodyAt, lengths[i], needles)) {
                 byte[] b = new byte[lengths[i]];
                 in.get(bodyAt, b);
                 String body = new String(b, StandardCharsets.UTF_8);
@@ -251,6 +261,33 @@ final class PageCodec {
             lengths[i] = ByteReader.count(in, in.remaining());
         }
         return n;
+    }
+
+    /** Which of the {@code n} bodies laid out from {@code bodyAt} hold {@code needle}, from its occurrences in {@code text}. */
+    private static boolean[] rowsHolding(String text, String needle, int bodyAt, int[] lengths, int n) {
+        if (needle.isEmpty()) {
+            return null; // every body holds it, the empty ones too
+        }
+        boolean[] hit = new boolean[n];
+        int row = 0;
+        long rowEnd = n == 0 ? bodyAt : bodyAt + (long) lengths[0];
+        int at = text.indexOf(needle, bodyAt);
+        while (at >= 0 && row < n) {
+            while (row < n && at >= rowEnd) {
+                row++;
+                rowEnd += row < n ? lengths[row] : 0;
+            }
+            if (row == n) {
+                break;
+            }
+            if (at + needle.length() <= rowEnd) {
+                hit[row] = true;
+                at = rowEnd >= text.length() ? -1 : text.indexOf(needle, (int) rowEnd); // the next row's first
+            } else {
+                at = text.indexOf(needle, at + 1); // this one runs into the next body
+            }
+        }
+        return hit;
     }
 
     private static Labels metadata(ByteBuffer in, int at, String[] dict) {

@@ -169,6 +169,27 @@ class LogEngineTest {
     }
 
     @Test
+    void aPageSearchFindsTheTextOnlyWithinOneBodyWhereverItSits() throws IOException {
+        List<LogRecord> rows = new ArrayList<>();
+        String[] bodies = {"", "ends with grü", "ße start", "grüße", "", "x grüße y grüße", "grü", "ße", "nothing", "grüßegrüße"};
+        for (int i = 0; i < bodies.length; i++) {
+            rows.add(LogRecord.line(API, i, bodies[i]));
+        }
+        TaggedAllocator allocator = new TaggedAllocator(DefaultFileFacade.INSTANCE);
+        Segment segment = Segment.open(new SegmentWriter(allocator).write(dir, 5, Map.of(API, rows)), allocator);
+        try {
+            byte[][] needle = {"grüße".getBytes(java.nio.charset.StandardCharsets.UTF_8)};
+            assertThat(segment.page(0, 0, new Segment.PageScratch(), needle)).extracting(LogRecord::body)
+                    .containsExactly("grüße", "x grüße y grüße", "grüßegrüße");
+            byte[][] two = {"grü".getBytes(java.nio.charset.StandardCharsets.UTF_8), "y".getBytes(java.nio.charset.StandardCharsets.UTF_8)};
+            assertThat(segment.page(0, 0, new Segment.PageScratch(), two)).extracting(LogRecord::body).containsExactly("x grüße y grüße");
+            assertThat(segment.page(0, 0, new Segment.PageScratch(), new byte[][] {new byte[0]})).hasSize(bodies.length);
+        } finally {
+            segment.release();
+        }
+    }
+
+    @Test
     void aDamagedSegmentFailsOpenNamingTheFile() throws IOException {
         try (LogEngine store = open()) {
             commit(store, LogRecord.line(API, 1, "a"));
