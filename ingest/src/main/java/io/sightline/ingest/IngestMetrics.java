@@ -21,6 +21,8 @@ import java.util.function.LongSupplier;
  *       {@code sightline_ingest_requests_in_flight} pinned at {@code ingest.max_concurrent_requests}: the
  *       write path cannot keep up;</li>
  *   <li>{@code sightline_ingest_delta_series_evicted_total} rising: raise {@code ingest.max_delta_series}.</li>
+ *   <li>{@code sightline_ingest_connections_refused_total} rising: clients open more connections than
+ *       {@code ingest.max_connections} allows per OTLP port (a connection leak, or a flood).</li>
  * </ul>
  * Counting happens once per request (no per-sample calls into the Meter). Thread-safe.
  */
@@ -34,6 +36,7 @@ public final class IngestMetrics {
     private final LongCounter pointsRejected;
     private final LongCounter exemplarsDropped;
     private final LongCounter requests;
+    private final LongCounter connectionsRefused;
     private final DoubleHistogram duration;
     private final AutoCloseable inFlightGauge;
     private final AutoCloseable evictedCounter;
@@ -56,6 +59,9 @@ public final class IngestMetrics {
                 .setDescription("Exemplars received and dropped (not stored yet).").build();
         requests = meter.counterBuilder("sightline_ingest_requests_total")
                 .setDescription("OTLP export requests by protocol and response status.").build();
+        connectionsRefused = meter.counterBuilder("sightline_ingest_connections_refused_total")
+                .setDescription("OTLP connections closed at once because ingest.max_connections were open on that port.")
+                .build();
         duration = meter.histogramBuilder("sightline_ingest_request_duration_seconds")
                 .setDescription("Time to decode, translate and commit one export request.").setUnit("s").build();
         inFlightGauge = meter.gaugeBuilder("sightline_ingest_requests_in_flight").ofLongs()
@@ -130,5 +136,14 @@ public final class IngestMetrics {
                 k -> Attributes.of(PROTOCOL, protocol, STATUS, status)));
         duration.record((System.nanoTime() - startNanos) / 1e9,
                 protocolAttributes.computeIfAbsent(protocol, k -> Attributes.of(PROTOCOL, protocol)));
+    }
+
+    /**
+     * Counts one connection closed because {@code ingest.max_connections} were open on its port.
+     *
+     * @param protocol {@code grpc} or {@code http}
+     */
+    public void connectionRefused(String protocol) {
+        connectionsRefused.add(1, protocolAttributes.computeIfAbsent(protocol, k -> Attributes.of(PROTOCOL, protocol)));
     }
 }

@@ -72,7 +72,8 @@ public record IngestSecurity(Tls grpcTls, Tls httpTls, Gate gate, Limits limits)
     }
 
     /**
-     * @param maxConnections     open OTLP/HTTP connections at once; one more is closed at once
+     * @param maxConnections     open connections at once on each OTLP port (gRPC and HTTP counted apart); one more
+     *                           is closed at once and counted in {@code sightline_ingest_connections_refused_total}
      *                           ({@code ingest.max_connections}, 1024)
      * @param maxHeaderBytes     largest request line and header block (HTTP, answered 431/400) and metadata (gRPC)
      *                           ({@code ingest.max_header_bytes}, 64 KiB)
