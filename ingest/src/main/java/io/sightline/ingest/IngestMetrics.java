@@ -73,6 +73,9 @@ public final class IngestMetrics {
         for (RejectCause c : RejectCause.values()) {
             reasons[c.ordinal()] = Attributes.of(REASON, c.label());
         }
+        // Both ports' series exist from start-up at 0, so increase() in the self-alert sees the first refusal.
+        connectionRefused("grpc", 0);
+        connectionRefused("http", 0);
     }
 
     /** Unregisters the callbacks, so a stopped service is not kept alive by the Meter. */
@@ -144,6 +147,10 @@ public final class IngestMetrics {
      * @param protocol {@code grpc} or {@code http}
      */
     public void connectionRefused(String protocol) {
-        connectionsRefused.add(1, protocolAttributes.computeIfAbsent(protocol, k -> Attributes.of(PROTOCOL, protocol)));
+        connectionRefused(protocol, 1);
+    }
+
+    private void connectionRefused(String protocol, long n) {
+        connectionsRefused.add(n, protocolAttributes.computeIfAbsent(protocol, k -> Attributes.of(PROTOCOL, protocol)));
     }
 }
