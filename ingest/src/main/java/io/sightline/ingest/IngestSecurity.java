@@ -79,9 +79,9 @@ public record IngestSecurity(Tls grpcTls, Tls httpTls, Gate gate, Limits limits)
      *                           ({@code ingest.max_header_bytes}, 64 KiB)
      * @param idleTimeoutMillis  a connection with no traffic for this long is closed
      *                           ({@code ingest.idle_timeout}, 5m)
-     * @param readTimeoutMillis  a request must arrive completely within this long after its first byte, so a
-     *                           client trickling bytes cannot hold a connection and its buffer
-     *                           ({@code ingest.read_timeout}, 1m)
+     * @param readTimeoutMillis  a request must arrive completely within this long after its first byte (HTTP) or
+     *                           the call's start (gRPC, until the client half-closes), so a client trickling bytes
+     *                           cannot hold a connection and its buffer ({@code ingest.read_timeout}, 1m)
      */
     public record Limits(int maxConnections, int maxHeaderBytes, long idleTimeoutMillis, long readTimeoutMillis) {
         public static final int DEFAULT_MAX_CONNECTIONS = 1024;

@@ -68,8 +68,9 @@ public final class OtlpGrpcServer implements AutoCloseable {
 
     /**
      * As above, protected by {@code security}: TLS (and client certificates) when {@link IngestSecurity#grpcTls()}
-     * is set, the gate asked for every call before its message is read, bounded metadata, idle connections and
-     * open connections ({@link ConnectionLimit}), and a request id on every call ({@link RequestIdInterceptor}).
+     * is set, the gate asked for every call before its message is read, bounded metadata, idle connections, open
+     * connections ({@link ConnectionLimit}) and the time a request may take to arrive
+     * ({@link ReadDeadlineInterceptor}), and a request id on every call ({@link RequestIdInterceptor}).
      */
     public static OtlpGrpcServer start(String host, int port, int maxRequestBytes, MetricsWriter writer, LogsGrpcService logs,
                                        TracesGrpcService traces, IngestMetrics metrics, WriteLimiter limiter,
@@ -99,7 +100,9 @@ public final class OtlpGrpcServer implements AutoCloseable {
                 .maxInboundMessageSize(maxRequestBytes)
                 .maxInboundMetadataSize(limits.maxHeaderBytes())
                 .maxConnectionIdle(limits.idleTimeoutMillis(), TimeUnit.MILLISECONDS)
-                // The last interceptor added runs first: the request id is set before the gate may refuse the call.
+                // The last interceptor added runs first: the request id is set before the gate may refuse the call,
+                // and the read deadline starts for admitted calls only (its close passes the request id's wrapper).
+                .intercept(new ReadDeadlineInterceptor(limits.readTimeoutMillis(), workers, metrics))
                 .intercept(new GateInterceptor(security.gate(), metrics))
                 .intercept(new RequestIdInterceptor())
                 .addService(metricsService(new MetricsGrpcService(writer, metrics, limiter, retryAfterSeconds)));
