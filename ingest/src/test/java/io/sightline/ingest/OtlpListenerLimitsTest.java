@@ -1,9 +1,14 @@
 package io.sightline.ingest;
 
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,13 +21,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-/** {@code ingest.max_connections} on both OTLP ports, with real gRPC clients and raw sockets. */
-class OtlpConnectionLimitTest {
+/**
+ * Connection-level limits of the OTLP listeners with real gRPC clients and raw sockets: {@code ingest.max_connections}
+ * on both ports, {@code ingest.read_timeout} on gRPC (OTLP/HTTP's is in server's {@code AbuseLimitsIT}).
+ */
+class OtlpListenerLimitsTest {
+    private static final IngestSecurity.Limits DEFAULTS = IngestSecurity.Limits.defaults();
     /** What an HTTP/2 client sends first (RFC 9113 §3.4). */
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -111,11 +121,40 @@ class OtlpConnectionLimitTest {
         assertThat(refused()).isZero();
     }
 
+    @Test
+    void aGrpcCallNotCompletedWithinTheReadTimeoutIsClosedAndNothingOfItStored() throws Exception {
+        start(new IngestSecurity.Limits(DEFAULTS.maxConnections(), DEFAULTS.maxHeaderBytes(), DEFAULTS.idleTimeoutMillis(), 500));
+        ManagedChannel channel = channel();
+        ClientCall<ExportMetricsServiceRequest, ExportMetricsServiceResponse> stalled =
+                channel.newCall(MetricsServiceGrpc.getExportMethod(), CallOptions.DEFAULT);
+        CompletableFuture<Status> closed = new CompletableFuture<>();
+        stalled.start(new ClientCall.Listener<>() {
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+                closed.complete(status);
+            }
+        }, new Metadata());
+        stalled.request(1);
+        stalled.sendMessage(Requests.counter("stalled", 1)); // ... and no halfClose(): the request never completes
+
+        Status status = closed.get(30, TimeUnit.SECONDS);
+        assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        assertThat(status.getDescription()).contains("within 500ms (ingest.read_timeout)");
+        assertThat(fixture.counter("sightline_ingest_requests_total", "DEADLINE_EXCEEDED")).isEqualTo(1);
+
+        // The connection and the server go on: a complete call on the same channel is stored.
+        export(channel, "complete", 1);
+        assertThat(stored("complete")).containsExactly(1.0);
+        assertThat(stored("stalled")).isEmpty();
+    }
+
     private void start(int maxConnections) throws IOException {
-        IngestSecurity.Limits d = IngestSecurity.Limits.defaults();
-        IngestSecurity security = IngestSecurity.none().withLimits(new IngestSecurity.Limits(maxConnections,
-                d.maxHeaderBytes(), d.idleTimeoutMillis(), d.readTimeoutMillis()));
-        fixture = new IngestFixture(dataDir, IngestFixture.localConfig(), security);
+        start(new IngestSecurity.Limits(maxConnections, DEFAULTS.maxHeaderBytes(), DEFAULTS.idleTimeoutMillis(),
+                DEFAULTS.readTimeoutMillis()));
+    }
+
+    private void start(IngestSecurity.Limits limits) throws IOException {
+        fixture = new IngestFixture(dataDir, IngestFixture.localConfig(), IngestSecurity.none().withLimits(limits));
     }
 
     private ManagedChannel channel() {
