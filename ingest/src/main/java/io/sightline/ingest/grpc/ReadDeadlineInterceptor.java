@@ -37,6 +37,7 @@ final class ReadDeadlineInterceptor implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         long start = System.nanoTime();
+        ServerCall.Listener<Q> listener = next.startCall(call, headers);
         AtomicBoolean settled = new AtomicBoolean();
         ScheduledFuture<?> expiry = timer.schedule(() -> {
             if (settled.compareAndSet(false, true)) {
@@ -45,7 +46,6 @@ final class ReadDeadlineInterceptor implements ServerInterceptor {
                         + timeoutMillis + "ms (ingest.read_timeout)"), new Metadata());
             }
         }, timeoutMillis, TimeUnit.MILLISECONDS);
-        ServerCall.Listener<Q> listener = next.startCall(call, headers);
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
             @Override
             public void onMessage(Q message) {
