@@ -30,11 +30,6 @@ final class ConnectionLimit extends ChannelInboundHandlerAdapter {
         this.metrics = metrics;
     }
 
-    /** Connections open now. */
-    int open() {
-        return open.get();
-    }
-
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Channel child = (Channel) msg;
