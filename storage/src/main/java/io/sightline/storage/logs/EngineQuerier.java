@@ -151,16 +151,21 @@ final class EngineQuerier implements LogQuerier {
                 }
             }
         }
+        List<LogRecord[]> slices = new ArrayList<>();
         engine.readHeads(head -> {
             for (Labels stream : head.streams().keySet()) {
                 if (matches(stream, matchers)) {
-                    for (LogRecord r : head.slice(stream, min, max)) {
-                        visitor.span(stream, r.timestampNanos(), r.timestampNanos(), 1,
-                                r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
-                    }
+                    slices.add(head.slice(stream, min, max));
                 }
             }
         });
+        // Outside the heads' lock: encoding every body to count its bytes must not hold up commits.
+        for (LogRecord[] slice : slices) {
+            for (LogRecord r : slice) {
+                visitor.span(r.stream(), r.timestampNanos(), r.timestampNanos(), 1,
+                        r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+            }
+        }
     }
 
     private void countPages(Segment s, int stream, SpanSplitter splitter, VolumeVisitor visitor, Segment.PageScratch scratch) {
