@@ -14,7 +14,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -164,7 +163,7 @@ public final class DiskFootprint {
         ByteBuffer index = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("index"))).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer chunks = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("chunks"))).order(ByteOrder.LITTLE_ENDIAN);
         int version = index.get(4);
-        if (version != 1) {
+        if (version != 1 && version != 2) {
             throw new IllegalStateException("index version " + version + " not known to this tool");
         }
         int toc = index.capacity() - (6 * 8 + 4 + 6 * 4);
@@ -180,7 +179,6 @@ public final class DiskFootprint {
         add("chunks file header", 8);
         // Series entries: labels, then chunk metas; each chunk in the chunks file: CRC, header, columns.
         index.position((int) o[1]);
-        Map<Integer, String> codecs = new HashMap<>();
         while (index.position() < o[2]) {
             int at = index.position();
             int labels = (int) uvarint(index);
@@ -195,21 +193,23 @@ public final class DiskFootprint {
                 uvarint(index);
                 uvarint(index);
                 int len = (int) uvarint(index);
-                chunk(chunks, (int) ref + 4, len, codecs);
+                chunk(chunks, (int) ref + 4, len);
                 ref += 4 + len;
             }
             add("index series: chunk metas", index.position() - at);
         }
     }
 
-    private void chunk(ByteBuffer file, int at, int length, Map<Integer, String> codecs) {
+    private void chunk(ByteBuffer file, int at, int length) {
         add("chunks: CRC32C", 4);
         ByteBuffer c = file.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(at);
-        c.get();
+        int chunkVersion = c.get();
         int enc = c.get() & 0xFF;
         uvarint(c);
-        uvarint(c);
-        uvarint(c);
+        if (chunkVersion == 1) { // version 2 (in blocks) leaves the time range to the index
+            uvarint(c);
+            uvarint(c);
+        }
         int ts = (int) uvarint(c);
         int header = c.position() - at;
         add("chunks: header", header);
