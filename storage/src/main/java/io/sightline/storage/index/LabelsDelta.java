@@ -134,7 +134,7 @@ final class LabelsDelta {
     static Parsed read(ByteBuffer in, Parsed base) {
         int count = ByteReader.count(in, LabelsCodec.MAX_LABELS);
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * count + 8);
-        uvarint(out, count);
+        LabelsCodec.uvarint(out, count);
         for (int i = 0; i < count; i++) {
             int at = in.position();
             long ref = ByteReader.uvarint(in);
@@ -148,15 +148,15 @@ final class LabelsDelta {
                 throw new CorruptDataException("label reference " + k + " past the base's " + base.count + " labels", at);
             }
             int kk = (int) k;
-            uvarint(out, base.nameLen[kk]);
+            LabelsCodec.uvarint(out, base.nameLen[kk]);
             out.write(base.canonical, base.nameAt[kk], base.nameLen[kk]);
             if ((ref & 1) == 1) {
-                uvarint(out, base.valueLen[kk]);
+                LabelsCodec.uvarint(out, base.valueLen[kk]);
                 out.write(base.canonical, base.valueAt[kk], base.valueLen[kk]);
             } else {
                 int prefix = ByteReader.count(in, base.valueLen[kk]);
                 int suffix = ByteReader.count(in, in.remaining());
-                uvarint(out, prefix + suffix);
+                LabelsCodec.uvarint(out, prefix + suffix);
                 out.write(base.canonical, base.valueAt[kk], prefix);
                 copy(in, out, suffix);
             }
@@ -166,7 +166,7 @@ final class LabelsDelta {
 
     private static void copyString(ByteBuffer in, ByteArrayOutputStream out) {
         int len = ByteReader.count(in, in.remaining());
-        uvarint(out, len);
+        LabelsCodec.uvarint(out, len);
         copy(in, out, len);
     }
 
@@ -194,13 +194,5 @@ final class LabelsDelta {
             n++;
         }
         return n;
-    }
-
-    private static void uvarint(ByteArrayOutputStream out, long v) {
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
     }
 }
