@@ -61,6 +61,13 @@ public class RangeQueryBenchmark {
             "sum by (job) (rate(http_requests_total{path=\"/api/v1\"}[5m])) / sum by (job) (rate(http_requests_total[5m]))"})
     public String query;
 
+    /**
+     * Where the data is read from: {@code head} (memory), or {@code blocks}: the store is snapshotted, closed,
+     * and the snapshot opened as the data directory, so every chunk is read from a mapped block.
+     */
+    @Param({"head"})
+    public String source;
+
     private Path dir;
     private Storage storage;
     private QueryEngine engine;
@@ -71,6 +78,14 @@ public class RangeQueryBenchmark {
         storage = Storage.open(new StorageConfig(dir, 2 * 3_600_000L, 15 * 24 * 3_600_000L, WalSyncMode.NEVER, 1_000,
                 128L << 20, 0, Math.max(100_000, series * 2L)), OpenTelemetry.noop().getMeter("bench"));
         fill(storage, series);
+        if (source.equals("blocks")) {
+            String snapshot = storage.snapshot();
+            storage.close();
+            storage = Storage.open(StorageConfig.defaults(dir.resolve("snapshots").resolve(snapshot)),
+                    OpenTelemetry.noop().getMeter("bench"));
+        } else if (!source.equals("head")) {
+            throw new IllegalArgumentException("source must be head or blocks, got " + source);
+        }
         engine = QueryEngines.promql(storage, QueryConfig.defaults(), OpenTelemetry.noop().getMeter("bench"));
         QueryResult r = run();
         System.out.printf("%nquery %s: %d result series%n", query, ((Value.Matrix) r.value()).series().size());
