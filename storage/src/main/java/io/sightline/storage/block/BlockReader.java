@@ -264,7 +264,9 @@ public final class BlockReader implements PartReader {
         int n = ByteReader.count(in, 1 << 16);
         String[] pairs = new String[2 * n];
         for (int i = 0; i < pairs.length; i++) {
-            pairs[i] = indexReader.symbol(ByteReader.count(in, Integer.MAX_VALUE));
+            int ref = ByteReader.count(in, Integer.MAX_VALUE);
+            // Version 2 names a label by its index among the block's label names, version 1 by its symbol.
+            pairs[i] = version >= 2 && (i & 1) == 0 ? indexReader.labelName(ref) : indexReader.symbol(ref);
         }
         return Labels.of(pairs);
     }

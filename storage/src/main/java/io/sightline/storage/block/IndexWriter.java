@@ -52,6 +52,12 @@ final class IndexWriter {
         for (int i = 0; i < symbols.length; i++) {
             symbolIds.put(symbols[i], i);
         }
+        // Series entries name a label by its place among the block's few label names (the postings table's
+        // order), not by its symbol: one byte where names sort among thousands of values.
+        Map<String, Integer> nameIndexes = new HashMap<>();
+        for (String name : postings.keySet()) {
+            nameIndexes.put(name, nameIndexes.size());
+        }
 
         try (FileSink f = new FileSink(file, allocator, MemoryTag.INDEX)) {
             ByteSink out = f.out();
@@ -90,7 +96,7 @@ final class IndexWriter {
                             + " of " + series.size() + "; write fewer series per block (a shorter storage.block_duration)");
                 }
                 entryOffsets[i] = (int) relative;
-                writeSeries(out, series.get(i), blockMinTime, firstRefs[i], lengths, chunk, symbolIds);
+                writeSeries(out, series.get(i), blockMinTime, firstRefs[i], lengths, chunk, nameIndexes, symbolIds);
                 chunk += series.get(i).chunks().size();
                 f.maybeFlush();
             }
@@ -162,11 +168,11 @@ final class IndexWriter {
     }
 
     private static void writeSeries(ByteSink out, BlockSeries s, long blockMinTime, long firstRef, int[] lengths, int chunk,
-                                    Map<String, Integer> symbolIds) {
+                                    Map<String, Integer> nameIndexes, Map<String, Integer> symbolIds) {
         Labels l = s.labels();
         out.putUvarint(l.size());
         for (int i = 0; i < l.size(); i++) {
-            out.putUvarint(symbolIds.get(l.name(i)));
+            out.putUvarint(nameIndexes.get(l.name(i)));
             out.putUvarint(symbolIds.get(l.value(i)));
         }
         out.putUvarint(s.chunks().size());
