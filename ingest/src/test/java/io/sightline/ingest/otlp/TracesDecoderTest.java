@@ -76,26 +76,9 @@ class TracesDecoderTest {
 
     @Test
     void everyFieldOfASpanDecodesAsTheTranslatorReadsIt() {
-        AnyValue array = AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder()
-                .addValues(AnyValue.newBuilder().setStringValue("a")).addValues(AnyValue.newBuilder().setIntValue(2))).build();
-        AnyValue kvlist = AnyValue.newBuilder().setKvlistValue(KeyValueList.newBuilder()
-                .addValues(KeyValue.newBuilder().setKey("k").setValue(AnyValue.newBuilder().setBoolValue(true)))).build();
-        io.opentelemetry.proto.trace.v1.Span s = span()
-                .setTraceState("vendor=x")
-                .setStatus(Status.newBuilder().setCodeValue(2).setMessage("payment declined"))
-                .addAttributes(attr("http.route", "/cart"))
-                .addAttributes(attr("http.response.status_code", AnyValue.newBuilder().setIntValue(502).build()))
-                .addAttributes(attr("sampled", AnyValue.newBuilder().setBoolValue(true).build()))
-                .addAttributes(attr("ratio", AnyValue.newBuilder().setDoubleValue(0.25).build()))
-                .addAttributes(attr("blob", AnyValue.newBuilder().setBytesValue(ByteString.copyFromUtf8("hi")).build()))
-                .addAttributes(attr("list", array))
-                .addAttributes(attr("map", kvlist))
+        io.opentelemetry.proto.trace.v1.Span s = TracesTranslatorTest.everyField().toBuilder()
                 .addAttributes(KeyValue.newBuilder().setKey("empty"))
                 .addAttributes(attr("http.route", "/cart/{id}")) // a later duplicate replaces the value
-                .addEvents(io.opentelemetry.proto.trace.v1.Span.Event.newBuilder().setTimeUnixNano(T0_NANOS + 5)
-                        .setName("exception").addAttributes(attr("exception.type", "IOException")))
-                .addLinks(io.opentelemetry.proto.trace.v1.Span.Link.newBuilder().setTraceId(id("0af7651916cd43dd8448eb211c80319c"))
-                        .setSpanId(id("b7ad6b7169203331")).setTraceState("k=v").addAttributes(attr("why", "retry")))
                 .build();
 
         SpanBatch got = assertDecodesAsTheTranslator(request(s).toByteArray());
