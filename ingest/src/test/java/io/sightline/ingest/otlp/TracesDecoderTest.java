@@ -139,9 +139,7 @@ class TracesDecoderTest {
 
     @Test
     void seededRandomRequestsDecodeSpanBySpanAsTheTranslatorReadsThem() {
-        long seed = Long.getLong("sightline.test.seed", System.nanoTime()); // -Dsightline.test.seed=N replays a run
-        System.out.println("TracesDecoderTest random seed (replay with -Dsightline.test.seed=) " + seed);
-        Random random = new Random(seed);
+        Random random = seeded("random");
         for (int i = 0; i < 300; i++) {
             assertDecodesAsTheTranslator(RandomTraces.request(random).toByteArray());
         }
@@ -149,9 +147,7 @@ class TracesDecoderTest {
 
     @Test
     void mutatedBytesFailWhereTheParserFailsAndDecodeAsItDoesElsewhere() {
-        long seed = Long.getLong("sightline.test.seed", System.nanoTime()); // -Dsightline.test.seed=N replays a run
-        System.out.println("TracesDecoderTest mutation seed (replay with -Dsightline.test.seed=) " + seed);
-        Random random = new Random(seed);
+        Random random = seeded("mutation");
         for (int i = 0; i < 2000; i++) {
             byte[] body = RandomTraces.request(random).toByteArray();
             if (body.length == 0) {
@@ -293,6 +289,13 @@ class TracesDecoderTest {
         assertThat(b.name()).isSameAs(a.name());
         assertThat(b.attributes().key(0)).isSameAs(a.attributes().key(0));
         assertThat(b.attributes().text(0)).isSameAs(a.attributes().text(0));
+    }
+
+    /** A generator whose seed is printed; {@code -Dsightline.test.seed=N} replays a run. */
+    private static Random seeded(String what) {
+        long seed = Long.getLong("sightline.test.seed", System.nanoTime());
+        System.out.println("TracesDecoderTest " + what + " seed (replay with -Dsightline.test.seed=) " + seed);
+        return new Random(seed);
     }
 
     /** A request whose only span is {@code spanBytes} as they are (not re-encoded by a builder). */
