@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The Tempo HTTP API with Tempo's JSON shapes: trace by id (OTLP JSON, or protobuf when asked), TraceQL and tag
@@ -29,25 +28,23 @@ final class TempoEndpoints {
     static final String TAG_VALUES_V2 = "/api/v2/search/tag/";
     static final int DEFAULT_LIMIT = 20;
     static final int DEFAULT_SPSS = 3;
-    /** Most tag names or values in one answer unless {@code limit} asks for fewer. */
-    static final int MAX_TAG_VALUES = 5_000;
-    static final List<String> INTRINSICS = List.of("duration", "kind", "name", "rootName", "rootServiceName",
-            "span:duration", "span:kind", "span:name", "span:status", "span:statusMessage", "status", "statusMessage",
-            "trace:duration", "trace:rootName", "trace:rootService", "traceDuration");
+    static final int MAX_TAG_VALUES = TempoTags.MAX_TAG_VALUES;
     private static final Set<String> GET = Set.of("GET");
     private static final long HOUR = 3_600L * TempoParams.SECOND;
     /** Without start/end a search covers the last hour and a tag listing the last six (Tempo: recent data). */
-    private static final long SEARCH_LOOKBACK = HOUR;
-    private static final long TAGS_LOOKBACK = 6 * HOUR;
+    static final long SEARCH_LOOKBACK = HOUR;
+    static final long TAGS_LOOKBACK = 6 * HOUR;
     private static final String PROTOBUF = "application/protobuf";
 
     private final TraceQueryEngine engine;
     private final TraceStore store;
+    private final TempoTags tags;
     private final Clock clock;
 
     TempoEndpoints(TraceQueryEngine engine, TraceStore store, Clock clock) {
         this.engine = engine;
         this.store = store;
+        this.tags = new TempoTags(store);
         this.clock = clock;
     }
 
@@ -149,35 +146,10 @@ final class TempoEndpoints {
         return new long[] {start, end};
     }
 
-    /** {@code scope} of the tag APIs: null for all, else span, resource, intrinsic (others hold nothing here). */
-    private static String scope(HttpCall call) {
-        String s = call.param("scope");
-        if (s == null || s.isEmpty() || s.equals("all")) {
-            return null;
-        }
-        return switch (s) {
-            case "span", "resource", "intrinsic", "event", "link", "instrumentation" -> s;
-            default -> throw LokiParams.invalid("scope", s, "must be one of all, resource, span, intrinsic, event, link, instrumentation");
-        };
-    }
-
     private Reply tagsV1(HttpCall call) {
         long[] range = tagsRange(call);
-        String scope = scope(call);
-        int limit = Math.min(TempoParams.positive(call, "limit", MAX_TAG_VALUES), MAX_TAG_VALUES);
-        TreeSet<String> names = new TreeSet<>();
-        try (TraceQuerier q = store.querier(range[0], range[1])) {
-            if (scope == null || scope.equals("span")) {
-                names.addAll(q.attributeNames(TraceQuerier.Scope.SPAN));
-            }
-            if (scope == null || scope.equals("resource")) {
-                names.addAll(q.attributeNames(TraceQuerier.Scope.RESOURCE));
-            }
-        }
-        if ("intrinsic".equals(scope)) {
-            names.addAll(INTRINSICS);
-        }
-        List<String> list = names.stream().limit(limit).toList();
+        List<String> list = tags.names(TempoTags.scope(call.param("scope")), range[0], range[1],
+                TempoTags.limit(TempoParams.positive(call, "limit", MAX_TAG_VALUES)));
         return Reply.json(200, Map.of(), out -> {
             out.gen().writeStartObject();
             out.gen().writeFieldName("tagNames");
@@ -189,33 +161,14 @@ final class TempoEndpoints {
 
     private Reply tagsV2(HttpCall call) {
         long[] range = tagsRange(call);
-        String scope = scope(call);
-        int limit = Math.min(TempoParams.positive(call, "limit", MAX_TAG_VALUES), MAX_TAG_VALUES);
-        List<String> resource = List.of();
-        List<String> span = List.of();
-        try (TraceQuerier q = store.querier(range[0], range[1])) {
-            if (scope == null || scope.equals("resource")) {
-                resource = q.attributeNames(TraceQuerier.Scope.RESOURCE);
-            }
-            if (scope == null || scope.equals("span")) {
-                span = q.attributeNames(TraceQuerier.Scope.SPAN);
-            }
-        }
-        List<String> r = resource.stream().limit(limit).toList();
-        List<String> s = span.stream().limit(limit).toList();
-        boolean hasIntrinsics = scope == null || scope.equals("intrinsic");
+        List<TempoTags.ScopeTags> scopes = tags.scopes(TempoTags.scope(call.param("scope")), range[0], range[1],
+                TempoTags.limit(TempoParams.positive(call, "limit", MAX_TAG_VALUES)));
         return Reply.json(200, Map.of(), out -> {
             var g = out.gen();
             g.writeStartObject();
             g.writeArrayFieldStart("scopes");
-            if (scope == null || scope.equals("resource")) {
-                scopeEntry(out, "resource", r);
-            }
-            if (scope == null || scope.equals("span")) {
-                scopeEntry(out, "span", s);
-            }
-            if (hasIntrinsics) {
-                scopeEntry(out, "intrinsic", INTRINSICS);
+            for (TempoTags.ScopeTags s : scopes) {
+                scopeEntry(out, s.name(), s.tags());
             }
             g.writeEndArray();
             writeEmptyMetrics(out);

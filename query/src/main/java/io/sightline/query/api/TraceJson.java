@@ -20,6 +20,8 @@ final class TraceJson {
     private static final String[] KINDS = {"SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL", "SPAN_KIND_SERVER",
             "SPAN_KIND_CLIENT", "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER"};
     private static final String[] STATUS = {"STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"};
+    /** Tempo's wording when the root span is missing; Grafana shows it in the table. */
+    static final String ROOT_NOT_RECEIVED = "<root span not yet received>";
 
     private TraceJson() {
     }
@@ -164,8 +166,7 @@ final class TraceJson {
         for (TraceSearchResult.Trace t : r.traces()) {
             g.writeStartObject();
             g.writeStringField("traceID", t.traceId());
-            // Tempo's wording when the root span is missing; Grafana shows it in the table.
-            g.writeStringField("rootServiceName", t.rootServiceName().isEmpty() ? "<root span not yet received>" : t.rootServiceName());
+            g.writeStringField("rootServiceName", t.rootServiceName().isEmpty() ? ROOT_NOT_RECEIVED : t.rootServiceName());
             if (!t.rootTraceName().isEmpty()) {
                 g.writeStringField("rootTraceName", t.rootTraceName());
             }

@@ -1,6 +1,7 @@
 package io.sightline.query.traceql;
 
 import io.sightline.query.QueryException;
+import io.sightline.query.TraceQueryEngine;
 import io.sightline.query.TraceSearchResult;
 import io.sightline.query.traceql.Ast.*;
 import io.sightline.storage.TraceQuerier;
@@ -8,6 +9,7 @@ import io.sightline.storage.TraceStore;
 import io.sightline.storage.model.Span;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,6 +52,8 @@ final class SearchRun {
     private final int spansPerSpanSet;
     private final long maxSpans;
     private final long deadlineNanos;
+    /** Told after each window; null when nobody listens. */
+    private final TraceQueryEngine.SearchProgress progress;
     private final List<AggregateStage> aggregates = new ArrayList<>();
     /** Each filter joined with the filter stages, by filter number. */
     private final List<Expr> filterExprs = new ArrayList<>();
@@ -66,7 +70,8 @@ final class SearchRun {
     private boolean isPartial;
 
     SearchRun(Query query, TraceStore store, long startNanos, long endNanos, int spansPerSpanSet, long maxSpans,
-              long deadlineNanos) {
+              long deadlineNanos, TraceQueryEngine.SearchProgress progress) {
+        this.progress = progress;
         this.query = query;
         this.store = store;
         this.startNanos = startNanos;
@@ -97,6 +102,7 @@ final class SearchRun {
                     if (lo == startNanos || traces.size() >= limit) {
                         break;
                     }
+                    report(traces.values(), limit);
                     hi = lo - 1;
                     width = grow(width);
                 }
@@ -105,26 +111,38 @@ final class SearchRun {
                 inspectedTraces = -1;
                 scanWindowsConfirmed(limit);
             }
-            List<TraceAccumulator> found = new ArrayList<>();
-            for (TraceAccumulator t : traces.values()) {
-                if (qualifies(t)) {
-                    found.add(t);
-                }
-            }
-            // Newest first by the earliest matched span, then described from the whole trace and re-sorted by its start.
-            found.sort(NEWEST_FIRST);
-            List<TraceSearchResult.Trace> out = new ArrayList<>();
-            for (TraceAccumulator t : found.subList(0, Math.min(limit, found.size()))) {
-                out.add(describe(t));
-            }
-            out.sort(Comparator.comparingLong(TraceSearchResult.Trace::startNanos).reversed()
-                    .thenComparing(TraceSearchResult.Trace::traceId));
-            return new TraceSearchResult(List.copyOf(out), inspected,
-                    inspectedTraces >= 0 ? inspectedTraces : traces.size(), isPartial);
+            return result(traces.values(), limit, inspectedTraces >= 0 ? inspectedTraces : traces.size());
         } finally {
             if (wide != null) {
                 wide.close();
             }
+        }
+    }
+
+    /** The newest {@code limit} qualifying traces among {@code candidates}, described. */
+    private TraceSearchResult result(Collection<TraceAccumulator> candidates, int limit, long tracesInspected) {
+        List<TraceAccumulator> found = new ArrayList<>();
+        for (TraceAccumulator t : candidates) {
+            if (qualifies(t)) {
+                found.add(t);
+            }
+        }
+        // Newest first by the earliest matched span, then described from the whole trace and re-sorted by its start.
+        found.sort(NEWEST_FIRST);
+        List<TraceSearchResult.Trace> out = new ArrayList<>();
+        for (TraceAccumulator t : found.subList(0, Math.min(limit, found.size()))) {
+            out.add(describe(t));
+        }
+        out.sort(Comparator.comparingLong(TraceSearchResult.Trace::startNanos).reversed()
+                .thenComparing(TraceSearchResult.Trace::traceId));
+        return new TraceSearchResult(List.copyOf(out), inspected, tracesInspected, isPartial);
+    }
+
+    /** Tells the listener what qualifies so far; stops the search when it asks to. */
+    private void report(Collection<TraceAccumulator> candidates, int limit) {
+        if (progress != null && !progress.found(result(candidates, limit, candidates.size()))) {
+            throw new QueryException(QueryException.ErrorType.CANCELED,
+                    "search canceled by the client after reading " + inspected + " spans");
         }
     }
 
@@ -236,6 +254,7 @@ final class SearchRun {
                 if (lo == startNanos || traces.size() >= limit) {
                     break;
                 }
+                report(traces.values(), limit);
                 hi = lo - 1;
                 width = grow(width);
             }
@@ -309,6 +328,7 @@ final class SearchRun {
                 if (lo == startNanos || confirmed.size() >= limit) {
                     break;
                 }
+                report(confirmed.values(), limit);
                 hi = lo - 1;
                 width = grow(width);
             }

@@ -34,6 +34,12 @@ public final class TraceQlEngine implements TraceQueryEngine {
 
     @Override
     public TraceSearchResult search(String query, long startNanos, long endNanos, int limit, int spansPerSpanSet) {
+        return search(query, startNanos, endNanos, limit, spansPerSpanSet, null);
+    }
+
+    @Override
+    public TraceSearchResult search(String query, long startNanos, long endNanos, int limit, int spansPerSpanSet,
+                                    SearchProgress progress) {
         bounded("limit", limit, config.maxLimit(), "traces.query.max_limit");
         bounded("spss", spansPerSpanSet, config.maxSpansPerSpanSet(), "traces.query.max_spans_per_span_set");
         if (endNanos < startNanos) {
@@ -42,8 +48,8 @@ public final class TraceQlEngine implements TraceQueryEngine {
         }
         Ast.Query q = Parser.parse(query);
         long deadline = System.nanoTime() + config.timeoutMillis() * 1_000_000L;
-        return new SearchRun(q, store, startNanos, endNanos, spansPerSpanSet, config.maxSpansInspected(), deadline)
-                .run(limit);
+        return new SearchRun(q, store, startNanos, endNanos, spansPerSpanSet, config.maxSpansInspected(), deadline,
+                progress).run(limit);
     }
 
     private static void bounded(String param, int v, int max, String key) {

@@ -31,7 +31,7 @@ final class EmbeddedServer implements AutoCloseable {
         this.config = config;
         this.context = new ServerContext(new Router(endpoints), executor, new ApiMetrics(meters.get("test")),
                 new InFlight(), new AtomicBoolean(), HttpApiServer.overloadHint(config), config.maxBodyBytes(),
-                new ConnectionLimit(config.maxConnections()));
+                new ConnectionLimit(config.maxConnections()), GrpcServices.none());
     }
 
     Connection connect() {

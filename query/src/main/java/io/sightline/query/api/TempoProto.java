@@ -1,0 +1,223 @@
+package io.sightline.query.api;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.WireFormat;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.sightline.query.QueryException;
+import io.sightline.query.TraceQueryEngine;
+import io.sightline.query.TraceSearchResult;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tempo's {@code tempopb} messages of the {@code StreamingQuerier} service, read and written by hand (field numbers
+ * as in Tempo's {@code pkg/tempopb/tempo.proto}; the tag lists' {@code metrics} fields are left out). Unknown
+ * fields of requests are skipped, as protobuf readers do, so newer Grafana versions adding fields still work.
+ */
+final class TempoProto {
+    private TempoProto() {
+    }
+
+    /**
+     * {@code SearchRequest}: Tags = 1 (map), MinDurationMs = 2, MaxDurationMs = 3, Limit = 4, start = 5, end = 6
+     * (Unix seconds), Query = 8, SpansPerSpanSet = 9. Zero means "not given".
+     */
+    record SearchRequest(Map<String, String> tags, long minDurationMs, long maxDurationMs, long limit, long start,
+                         long end, String query, long spansPerSpanSet) {
+    }
+
+    /** {@code SearchTagsRequest}: scope = 1, start = 2, end = 3, maxTagsPerScope = 4, query = 6. */
+    record SearchTagsRequest(String scope, long start, long end, long maxTagsPerScope, String query) {
+    }
+
+    /** {@code SearchTagValuesRequest}: tagName = 1, query = 2, start = 4, end = 5, maxTagValues = 6. */
+    record SearchTagValuesRequest(String tagName, String query, long start, long end, long maxTagValues) {
+    }
+
+    static SearchRequest searchRequest(byte[] bytes) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        long min = 0, max = 0, limit = 0, start = 0, end = 0, spss = 0;
+        String query = "";
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        try {
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                switch (tag) {
+                    case (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> mapEntry(in.readByteArray(), tags);
+                    case (2 << 3) -> min = in.readUInt32() & 0xFFFF_FFFFL;
+                    case (3 << 3) -> max = in.readUInt32() & 0xFFFF_FFFFL;
+                    case (4 << 3) -> limit = in.readUInt32() & 0xFFFF_FFFFL;
+                    case (5 << 3) -> start = in.readUInt32() & 0xFFFF_FFFFL;
+                    case (6 << 3) -> end = in.readUInt32() & 0xFFFF_FFFFL;
+                    case (8 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> query = in.readStringRequireUtf8();
+                    case (9 << 3) -> spss = in.readUInt32() & 0xFFFF_FFFFL;
+                    default -> in.skipField(tag);
+                }
+            }
+        } catch (IOException e) {
+            throw malformed("SearchRequest", e);
+        }
+        return new SearchRequest(tags, min, max, limit, start, end, query, spss);
+    }
+
+    private static void mapEntry(byte[] entry, Map<String, String> into) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(entry);
+        String key = "";
+        String value = "";
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            switch (tag) {
+                case (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> key = in.readStringRequireUtf8();
+                case (2 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> value = in.readStringRequireUtf8();
+                default -> in.skipField(tag);
+            }
+        }
+        into.put(key, value);
+    }
+
+    static SearchTagsRequest searchTagsRequest(byte[] bytes) {
+        String scope = "";
+        String query = "";
+        long start = 0, end = 0, max = 0;
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        try {
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                switch (tag) {
+                    case (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> scope = in.readStringRequireUtf8();
+                    case (2 << 3) -> start = in.readUInt32() & 0xFFFF_FFFFL;
+                    case (3 << 3) -> end = in.readUInt32() & 0xFFFF_FFFFL;
+                    case (4 << 3) -> max = in.readUInt32() & 0xFFFF_FFFFL;
+                    case (6 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> query = in.readStringRequireUtf8();
+                    default -> in.skipField(tag);
+                }
+            }
+        } catch (IOException e) {
+            throw malformed("SearchTagsRequest", e);
+        }
+        return new SearchTagsRequest(scope, start, end, max, query);
+    }
+
+    static SearchTagValuesRequest searchTagValuesRequest(byte[] bytes) {
+        String name = "";
+        String query = "";
+        long start = 0, end = 0, max = 0;
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        try {
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                switch (tag) {
+                    case (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> name = in.readStringRequireUtf8();
+                    case (2 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> query = in.readStringRequireUtf8();
+                    case (4 << 3) -> start = in.readUInt32() & 0xFFFF_FFFFL;
+                    case (5 << 3) -> end = in.readUInt32() & 0xFFFF_FFFFL;
+                    case (6 << 3) -> max = in.readUInt32() & 0xFFFF_FFFFL;
+                    default -> in.skipField(tag);
+                }
+            }
+        } catch (IOException e) {
+            throw malformed("SearchTagValuesRequest", e);
+        }
+        return new SearchTagValuesRequest(name, query, start, end, max);
+    }
+
+    private static QueryException malformed(String message, IOException e) {
+        return new QueryException(QueryException.ErrorType.BAD_DATA,
+                "malformed tempopb." + message + ": " + e.getMessage());
+    }
+
+    /**
+     * {@code SearchResponse { repeated TraceSearchMetadata traces = 1; SearchMetrics metrics = 2; }} with
+     * {@code traces} (a part of {@code r}'s, or all) and {@code r}'s counts.
+     *
+     * @param isDone whether this is the last message: its metrics say the one job is complete
+     */
+    static byte[] searchResponse(List<TraceSearchResult.Trace> traces, TraceSearchResult r, boolean isDone) {
+        ProtoWriter w = new ProtoWriter();
+        for (TraceSearchResult.Trace t : traces) {
+            w.message(1, traceMetadata(t));
+        }
+        // SearchMetrics: inspectedTraces = 1, inspectedBytes = 2, totalBlocks = 3, completedJobs = 4, totalJobs = 5,
+        // totalBlockBytes = 6, inspectedSpans = 7. Grafana shows completedJobs of totalJobs as progress.
+        w.message(2, new ProtoWriter()
+                .uint32(1, ProtoWriter.clampUint32(r.inspectedTraces()))
+                .uint32(4, isDone ? 1 : 0)
+                .uint32(5, 1)
+                .uint64(7, r.inspectedSpans())
+                .toByteArray());
+        return w.toByteArray();
+    }
+
+    /**
+     * {@code TraceSearchMetadata}: traceID = 1, rootServiceName = 2, rootTraceName = 3, startTimeUnixNano = 4,
+     * durationMs = 5, spanSet = 6 (deprecated, still read by older clients), spanSets = 7.
+     */
+    private static byte[] traceMetadata(TraceSearchResult.Trace t) {
+        byte[] spanSet = spanSet(t);
+        return new ProtoWriter()
+                .string(1, t.traceId())
+                .string(2, t.rootServiceName().isEmpty() ? TraceJson.ROOT_NOT_RECEIVED : t.rootServiceName())
+                .string(3, t.rootTraceName())
+                .uint64(4, t.startNanos())
+                .uint32(5, ProtoWriter.clampUint32(t.durationNanos() / 1_000_000))
+                .message(6, spanSet)
+                .message(7, spanSet)
+                .toByteArray();
+    }
+
+    /** {@code SpanSet}: spans = 1, matched = 2; {@code Span}: spanID = 1, name = 2, startTimeUnixNano = 3, durationNanos = 4, attributes = 5. */
+    private static byte[] spanSet(TraceSearchResult.Trace t) {
+        ProtoWriter set = new ProtoWriter();
+        for (TraceSearchResult.MatchedSpan s : t.spans()) {
+            ProtoWriter span = new ProtoWriter()
+                    .string(1, s.spanId())
+                    .string(2, s.name())
+                    .uint64(3, s.startNanos())
+                    .uint64(4, s.durationNanos());
+            for (KeyValue kv : TraceProto.keyValues(s.attributes())) {
+                span.message(5, kv.toByteArray()); // tempopb.common.v1.KeyValue is OTLP's KeyValue on the wire
+            }
+            set.message(1, span.toByteArray());
+        }
+        return set.uint32(2, t.matched()).toByteArray();
+    }
+
+    /** {@code SearchTagsResponse { repeated string tagNames = 1; }}. */
+    static byte[] searchTagsResponse(List<String> names) {
+        ProtoWriter w = new ProtoWriter();
+        for (String n : names) {
+            w.string(1, n);
+        }
+        return w.toByteArray();
+    }
+
+    /** {@code SearchTagsV2Response { repeated SearchTagsV2Scope scopes = 1; }}, a scope being name = 1, tags = 2. */
+    static byte[] searchTagsV2Response(List<TempoTags.ScopeTags> scopes) {
+        ProtoWriter w = new ProtoWriter();
+        for (TempoTags.ScopeTags s : scopes) {
+            ProtoWriter scope = new ProtoWriter().string(1, s.name());
+            for (String tag : s.tags()) {
+                scope.string(2, tag);
+            }
+            w.message(1, scope.toByteArray());
+        }
+        return w.toByteArray();
+    }
+
+    /** {@code SearchTagValuesResponse { repeated string tagValues = 1; }}. */
+    static byte[] searchTagValuesResponse(List<TraceQueryEngine.TagValue> values) {
+        ProtoWriter w = new ProtoWriter();
+        for (TraceQueryEngine.TagValue v : values) {
+            w.string(1, v.value());
+        }
+        return w.toByteArray();
+    }
+
+    /** {@code SearchTagValuesV2Response { repeated TagValue tagValues = 1; }}, a value being type = 1, value = 2. */
+    static byte[] searchTagValuesV2Response(List<TraceQueryEngine.TagValue> values) {
+        ProtoWriter w = new ProtoWriter();
+        for (TraceQueryEngine.TagValue v : values) {
+            w.message(1, new ProtoWriter().string(1, v.type()).string(2, v.value()).toByteArray());
+        }
+        return w.toByteArray();
+    }
+}
