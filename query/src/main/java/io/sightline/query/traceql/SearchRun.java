@@ -174,7 +174,7 @@ final class SearchRun {
             for (int i = 0; i < filterExprs.size() && !isPartial; i++) {
                 int filter = i;
                 Expr expr = filterExprs.get(i);
-                querier.select(Pushdown.terms(expr), span -> {
+                Pushdown.select(querier, expr, span -> {
                     if (matcher.matches(expr, span)) {
                         TraceAccumulator t = traces.get(span.traceId());
                         if (t == null) {
@@ -237,7 +237,7 @@ final class SearchRun {
                 try (TraceQuerier window = store.querier(lo, hi)) {
                     for (int d : drivers) {
                         Expr expr = filterExprs.get(d);
-                        window.select(Pushdown.terms(expr), span -> {
+                        Pushdown.select(window, expr, span -> {
                             if (matcher.matches(expr, span) && seen.add(span.traceId())) {
                                 candidates.add(span.traceId());
                             }

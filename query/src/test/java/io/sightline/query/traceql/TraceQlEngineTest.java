@@ -186,6 +186,50 @@ class TraceQlEngineTest {
         assertThat(engine.tagValues("resource.service.name", null, FROM, TO, 2)).hasSize(2);
     }
 
+    /** Traces whose one span holds {@code attrs}; one in a segment (postings), one in the head. */
+    private void writeNumbers(String segmentTrace, Attributes inSegment, String headTrace, Attributes inHead) {
+        SpanAppender a = store.appender();
+        a.append(span(segmentTrace, "d000000000000001", "", "num", "n", io.sightline.storage.model.Span.KIND_SERVER,
+                30 * S, 30 * S + MS, io.sightline.storage.model.Span.STATUS_UNSET, inSegment));
+        a.commit();
+        store.cutSegment();
+        a.append(span(headTrace, "e000000000000001", "", "num", "n", io.sightline.storage.model.Span.KIND_SERVER,
+                31 * S, 31 * S + MS, io.sightline.storage.model.Span.STATUS_UNSET, inHead));
+        a.commit();
+    }
+
+    @Test
+    void anIntLiteralEqualsAFloatAttributeOfTheSameValueAndTheOtherWayRound() {
+        String floats = "44444444444444444444444444444444";
+        String ints = "55555555555555555555555555555555";
+        // http.response.status_code has postings (indexed by default), retry.count has none.
+        writeNumbers(floats, Attributes.builder().putDouble("http.response.status_code", 500.0).putDouble("retry.count", 3.0).build(),
+                ints, Attributes.builder().putLong("http.response.status_code", 500).putLong("retry.count", 3).build());
+        assertThat(ids("{ span.http.response.status_code = 500 && resource.service.name = \"num\" }"))
+                .containsExactly(ints, floats);
+        assertThat(ids("{ span.http.response.status_code = 500.0 && resource.service.name = \"num\" }"))
+                .containsExactly(ints, floats);
+        assertThat(ids("{ span.retry.count = 3 }")).containsExactly(ints, floats);
+        assertThat(ids("{ span.retry.count = 3.0 }")).containsExactly(ints, floats);
+        assertThat(ids("{ span.retry.count = 3 && span.http.response.status_code = 500 }")).containsExactly(ints, floats);
+        assertThat(ids("{ span.retry.count = 3.5 }")).isEmpty();
+        assertThat(ids("{ span.http.response.status_code = 500 }")).containsExactly(ints, floats, CART);
+    }
+
+    @Test
+    void tagValuesWithoutAFilterAreTypedFromTheStoredAttribute() {
+        String a = "66666666666666666666666666666666";
+        String b = "77777777777777777777777777777777";
+        writeNumbers(a, Attributes.builder().putString("code", "200").putDouble("ratio", 1.0).putString("flag", "true").build(),
+                b, Attributes.builder().putLong("code", 7).putString("ratio", "2.5").putBool("flag", false).build());
+        assertThat(engine.tagValues("span.code", null, FROM, TO, 100)).containsExactly(
+                new TraceQueryEngine.TagValue("string", "200"), new TraceQueryEngine.TagValue("int", "7"));
+        assertThat(engine.tagValues(".ratio", null, FROM, TO, 100)).containsExactly(
+                new TraceQueryEngine.TagValue("float", "1.0"), new TraceQueryEngine.TagValue("string", "2.5"));
+        assertThat(engine.tagValues("span.flag", null, FROM, TO, 100)).containsExactly(
+                new TraceQueryEngine.TagValue("bool", "false"), new TraceQueryEngine.TagValue("string", "true"));
+    }
+
     @Test
     void aLimitedSearchReadsTheNewestWindowsOnlyAndStillFindsTheNewestTraces() {
         SpanAppender a = store.appender();
