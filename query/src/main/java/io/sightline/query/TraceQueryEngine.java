@@ -54,6 +54,13 @@ public interface TraceQueryEngine {
      */
     List<TagValue> tagValues(String tag, String filter, long startNanos, long endNanos, int limit);
 
+    /**
+     * The most spans a trace fetched by id is answered with ({@link TraceQueryConfig#maxSpansPerTrace()}).
+     */
+    default int maxSpansPerTrace() {
+        return TraceQueryConfig.DEFAULT_MAX_SPANS_PER_TRACE;
+    }
+
     /** Receives a running search's findings; see {@link #search(String, long, long, int, int, SearchProgress)}. */
     @FunctionalInterface
     interface SearchProgress {

@@ -92,9 +92,24 @@ final class TempoEndpoints {
         if (spans.isEmpty()) {
             return PlainText.reply(404, "trace not found");
         }
+        int max = engine.maxSpansPerTrace();
+        String partial = null;
+        if (spans.size() > max) {
+            // As Tempo past max_bytes_per_trace: v2 answers the part under the limit and says so, v1 refuses.
+            if (!isV2) {
+                return PlainText.reply(422, "trace " + id + " has " + spans.size() + " spans, more than "
+                        + "traces.query.max_spans_per_trace=" + max + "; /api/v2/traces/" + id + " answers its first "
+                        + max + " spans, or raise the limit");
+            }
+            partial = "trace " + id + " has " + spans.size() + " spans; only its first " + max + " by start time are "
+                    + "returned (traces.query.max_spans_per_trace=" + max + ")";
+            spans = spans.subList(0, max);
+        }
+        List<Span> shown = spans;
+        String message = partial;
         String accept = call.header("accept");
         if (accept != null && accept.toLowerCase(Locale.ROOT).contains(PROTOBUF)) {
-            byte[] body = isV2 ? TraceProto.traceByIdResponse(spans) : TraceProto.tracesData(spans);
+            byte[] body = isV2 ? TraceProto.traceByIdResponse(shown, message) : TraceProto.tracesData(shown);
             return new Reply(200, PROTOBUF, Map.of(), body, null);
         }
         return Reply.json(200, Map.of(), out -> {
@@ -103,11 +118,15 @@ final class TempoEndpoints {
             if (isV2) {
                 g.writeObjectFieldStart("trace");
                 g.writeFieldName("resourceSpans");
-                TraceJson.resourceSpans(out, spans);
+                TraceJson.resourceSpans(out, shown);
                 g.writeEndObject();
+                if (message != null) {
+                    g.writeStringField("status", "PARTIAL");
+                    g.writeStringField("message", message);
+                }
             } else {
                 g.writeFieldName("batches");
-                TraceJson.resourceSpans(out, spans);
+                TraceJson.resourceSpans(out, shown);
             }
             g.writeEndObject();
         });

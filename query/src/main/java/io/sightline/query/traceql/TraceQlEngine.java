@@ -60,6 +60,11 @@ public final class TraceQlEngine implements TraceQueryEngine {
     }
 
     @Override
+    public int maxSpansPerTrace() {
+        return config.maxSpansPerTrace();
+    }
+
+    @Override
     public void check(String query) {
         Parser.parse(query);
     }
