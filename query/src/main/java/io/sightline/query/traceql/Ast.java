@@ -13,7 +13,7 @@ final class Ast {
     }
 
     /** Spanset-level expressions: a filter {@code { ... }} or two spansets joined. */
-    sealed interface Spanset permits FilterRef, SpansetOp {
+    sealed interface Spanset permits FilterRef, SpansetOp, Structural {
     }
 
     /** The filter number {@code index} of {@link Query#filters()}. */
@@ -22,6 +22,24 @@ final class Ast {
 
     /** Trace-level {@code &&} (both spansets in the trace) or {@code ||} (either). */
     record SpansetOp(boolean isAnd, Spanset left, Spanset right) implements Spanset {
+    }
+
+    /**
+     * A structural operation: the spans of {@code right} that stand in {@code relation} to some span of
+     * {@code left} ({@code {A} > {B}}: B spans whose parent is an A span), or with {@code isNot} to none of them.
+     */
+    record Structural(Relation relation, boolean isNot, Spanset left, Spanset right) implements Spanset {
+    }
+
+    /** How a right-hand span relates to a left-hand one. */
+    enum Relation {
+        CHILD(">"), DESCENDANT(">>"), PARENT("<"), ANCESTOR("<<"), SIBLING("~");
+
+        final String text;
+
+        Relation(String text) {
+            this.text = text;
+        }
     }
 
     /** One spanset filter {@code { expr }}; {@code expr} is null for {@code {}} (every span). */

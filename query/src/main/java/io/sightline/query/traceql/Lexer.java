@@ -99,8 +99,11 @@ final class Lexer {
                     at += 2;
                     return new Token(NRE, "!~", start);
                 }
-                if (n == '<' || n == '>') {
-                    throw unsupported("structural operator '!" + n + "'", start);
+                if (n == '>' || n == '<') { // !>, !>>, !<, !<<: negated structural operators
+                    boolean isDouble = at + 2 < src.length() && src.charAt(at + 2) == n;
+                    at += isDouble ? 3 : 2;
+                    Token.Kind k = n == '>' ? (isDouble ? NOT_DESC : NOT_CHILD) : (isDouble ? NOT_ANC : NOT_PARENT);
+                    return new Token(k, "!" + n + (isDouble ? String.valueOf(n) : ""), start);
                 }
                 at++;
                 return new Token(NOT, "!", start);
@@ -110,7 +113,8 @@ final class Lexer {
                     return new Token(GTE, ">=", start);
                 }
                 if (n == '>') {
-                    throw unsupported("structural operator '>>'", start);
+                    at += 2;
+                    return new Token(DESC, ">>", start);
                 }
                 at++;
                 return new Token(GT, ">", start);
@@ -120,12 +124,14 @@ final class Lexer {
                     return new Token(LTE, "<=", start);
                 }
                 if (n == '<') {
-                    throw unsupported("structural operator '<<'", start);
+                    at += 2;
+                    return new Token(ANC, "<<", start);
                 }
                 at++;
                 return new Token(LT, "<", start);
             case '~':
-                throw unsupported("structural operator '~'", start);
+                at++;
+                return new Token(SIBLING, "~", start);
             case '+', '*', '/', '%', '^':
                 throw unsupported("arithmetic operator '" + c + "'", start);
             default:

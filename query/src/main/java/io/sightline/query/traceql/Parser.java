@@ -17,7 +17,8 @@ import static io.sightline.query.traceql.Token.Kind.*;
  *
  * <pre>
  * query    := spanset ('|' stage)*
- * spanset  := spAnd ('||' spAnd)*            spAnd := spPrim ('&&' spPrim)*
+ * spanset  := spAnd ('||' spAnd)*            spAnd := spStruct ('&&' spStruct)*
+ * spStruct := spPrim (structOp spPrim)*      structOp := '>' | '>>' | '<' | '<<' | '~' | '!>' | '!>>' | '!<' | '!<<' | '!~'
  * spPrim   := '{' [expr] '}' | '(' spanset ')'
  * expr     := and ('||' and)*                and := unary ('&&' unary)*
  * unary    := '!' unary | '(' expr ')' | operand [cmp operand]
@@ -97,12 +98,37 @@ final class Parser {
     }
 
     private Spanset spansetAnd() {
-        Spanset left = spansetPrimary();
+        Spanset left = spansetStructural();
         while (peek().is(AND)) {
             at++;
-            left = new SpansetOp(true, left, spansetPrimary());
+            left = new SpansetOp(true, left, spansetStructural());
         }
         return left;
+    }
+
+    /** Structural operators bind tighter than the spanset {@code &&} and {@code ||}, left to right. */
+    private Spanset spansetStructural() {
+        Spanset left = spansetPrimary();
+        while (true) {
+            Token t = peek();
+            Relation r = switch (t.kind()) {
+                case GT, NOT_CHILD -> Relation.CHILD;
+                case DESC, NOT_DESC -> Relation.DESCENDANT;
+                case LT, NOT_PARENT -> Relation.PARENT;
+                case ANC, NOT_ANC -> Relation.ANCESTOR;
+                case SIBLING, NRE -> Relation.SIBLING;
+                default -> null;
+            };
+            if (r == null) {
+                return left;
+            }
+            at++;
+            boolean isNot = switch (t.kind()) {
+                case NOT_CHILD, NOT_DESC, NOT_PARENT, NOT_ANC, NRE -> true;
+                default -> false;
+            };
+            left = new Structural(r, isNot, left, spansetPrimary());
+        }
     }
 
     private Spanset spansetPrimary() {

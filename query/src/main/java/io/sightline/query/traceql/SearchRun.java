@@ -9,6 +9,7 @@ import io.sightline.storage.TraceStore;
 import io.sightline.storage.model.Span;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -64,6 +65,8 @@ final class SearchRun {
     private final Val aggregateValue = new Val();
     private final Val aggregateBound = new Val();
     private final ShownValues shown;
+    /** Whether the spanset expression has structural operators: then only whole traces are evaluated exactly. */
+    private final boolean hasStructure;
     private TraceQuerier wide;
     private long inspected;
     private long inspectedTraces = -1;
@@ -85,6 +88,7 @@ final class SearchRun {
             }
         }
         shown = new ShownValues(query);
+        hasStructure = hasStructure(query.spanset());
         Expr stageFilter = stageFilter();
         for (Filter f : query.filters()) {
             filterExprs.add(and(f.expr(), stageFilter));
@@ -155,6 +159,15 @@ final class SearchRun {
         return switch (s) {
             case FilterRef f -> true;
             case SpansetOp op -> !op.isAnd() && isOrOnly(op.left()) && isOrOnly(op.right());
+            case Structural st -> false;
+        };
+    }
+
+    private static boolean hasStructure(Spanset s) {
+        return switch (s) {
+            case FilterRef f -> false;
+            case SpansetOp op -> hasStructure(op.left()) || hasStructure(op.right());
+            case Structural st -> true;
         };
     }
 
@@ -274,6 +287,14 @@ final class SearchRun {
     private TraceAccumulator wholeTrace(String traceId, List<Span> spans) {
         counted(spans.size());
         TraceAccumulator t = new TraceAccumulator(traceId, aggregates.size(), filterExprs.size() > 1);
+        if (hasStructure) {
+            // The spans the expression returns; bit 0 marks "returned some" (qualifies() reads matched instead).
+            BitSet returned = new TraceStructure(spans).eval(query.spanset(), filterExprs, matcher);
+            for (int i = returned.nextSetBit(0); i >= 0; i = returned.nextSetBit(i + 1)) {
+                accumulate(t, 0, spans.get(i));
+            }
+            return t;
+        }
         for (int i = 0; i < filterExprs.size(); i++) {
             Expr expr = filterExprs.get(i);
             for (Span s : spans) {
@@ -285,8 +306,14 @@ final class SearchRun {
         return t;
     }
 
+    /** Exact for traces evaluated whole; for structural queries only such traces may be asked. */
     private boolean qualifies(TraceAccumulator t) {
-        return holds(query.spanset(), t.filterHits) && aggregatesHold(t);
+        return (hasStructure ? t.matched > 0 : holds(query.spanset(), t.filterHits)) && aggregatesHold(t);
+    }
+
+    /** Whether a trace read in part may qualify: {@link #qualifies}, or for structural queries its filters' hits. */
+    private boolean mayQualify(TraceAccumulator t) {
+        return hasStructure ? holds(query.spanset(), t.filterHits) : qualifies(t);
     }
 
     /**
@@ -305,7 +332,7 @@ final class SearchRun {
                 scanAll(lo, hi);
                 List<TraceAccumulator> qualifying = new ArrayList<>();
                 for (TraceAccumulator t : traces.values()) {
-                    if (!confirmed.containsKey(t.traceId) && !refuted.contains(t.traceId) && qualifies(t)) {
+                    if (!confirmed.containsKey(t.traceId) && !refuted.contains(t.traceId) && mayQualify(t)) {
                         qualifying.add(t);
                     }
                 }
@@ -314,7 +341,11 @@ final class SearchRun {
                     if (confirmed.size() >= limit) {
                         break;
                     }
-                    if (lo == startNanos || confirmed.size() + refuted.size() >= MAX_LOOKUPS) {
+                    if (hasStructure && confirmed.size() + refuted.size() >= MAX_LOOKUPS) {
+                        isPartial = true; // parent links need the whole trace: unconfirmed ones cannot be kept
+                        break;
+                    }
+                    if (!hasStructure && (lo == startNanos || confirmed.size() + refuted.size() >= MAX_LOOKUPS)) {
                         confirmed.put(t.traceId, t); // every span in range was read, or out of loads: as read
                         continue;
                     }
@@ -355,6 +386,15 @@ final class SearchRun {
                 }
                 yield selectivity(right) > selectivity(left) ? right : left;
             }
+            case Structural st -> {
+                // The returned spans are right-hand spans; a non-negated relation needs left-hand ones too.
+                List<Integer> right = drivers(st.right());
+                if (st.isNot()) {
+                    yield right;
+                }
+                List<Integer> left = drivers(st.left());
+                yield selectivity(left) > selectivity(right) ? left : right;
+            }
         };
     }
 
@@ -381,11 +421,13 @@ final class SearchRun {
         return a == null ? b : b == null ? a : new Logical(true, a, b);
     }
 
+    /** Whether the filters hit allow the spanset; exact without structural operators, necessary with them. */
     private static boolean holds(Spanset s, long hits) {
         return switch (s) {
             case FilterRef f -> (hits & (1L << f.index())) != 0;
             case SpansetOp op -> op.isAnd() ? holds(op.left(), hits) && holds(op.right(), hits)
                     : holds(op.left(), hits) || holds(op.right(), hits);
+            case Structural st -> st.isNot() ? holds(st.right(), hits) : holds(st.left(), hits) && holds(st.right(), hits);
         };
     }
 

@@ -51,6 +51,31 @@ class ParserTest {
     }
 
     @Test
+    void structuralOperatorsBindTighterThanSpansetAndAndRunLeftToRight() {
+        Query q = Parser.parse("{ .a = 1 } > { .b = 2 } >> { } && { .c = 3 } !~ { .d = 4 }");
+        SpansetOp and = (SpansetOp) q.spanset();
+        assertThat(and.isAnd()).isTrue();
+        Structural left = (Structural) and.left();
+        assertThat(left.relation()).isEqualTo(Relation.DESCENDANT);
+        assertThat(left.isNot()).isFalse();
+        assertThat(((Structural) left.left()).relation()).isEqualTo(Relation.CHILD);
+        assertThat(left.right()).isEqualTo(new FilterRef(2));
+        Structural right = (Structural) and.right();
+        assertThat(right.relation()).isEqualTo(Relation.SIBLING);
+        assertThat(right.isNot()).isTrue();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"'>',CHILD,false", "'>>',DESCENDANT,false", "'<',PARENT,false", "'<<',ANCESTOR,false", "'~',SIBLING,false",
+            "'!>',CHILD,true", "'!>>',DESCENDANT,true", "'!<',PARENT,true", "'!<<',ANCESTOR,true", "'!~',SIBLING,true"})
+    void everyStructuralOperatorParses(String op, Relation relation, boolean isNot) {
+        Structural s = (Structural) Parser.parse("{ .a = 1 } " + op + " { .b = 2 }").spanset();
+        assertThat(s.relation()).isEqualTo(relation);
+        assertThat(s.isNot()).isEqualTo(isNot);
+        assertThat(Parser.parse("{.a=1}" + op + "{.b=2}").spanset()).isEqualTo(s);
+    }
+
+    @Test
     void durationsAreNanoseconds() {
         Compare c = (Compare) Parser.parse("{ duration > 1.5s }").filters().get(0).expr();
         assertThat(c.right()).isEqualTo(Literal.duration(1_500_000_000L));
@@ -101,8 +126,8 @@ class ParserTest {
             "{ name = 3 } # 10 # must be compared with a string",
             "{ .a =~ 3 } # 9 # must be a string holding a regular expression",
             "{ .a =~ \"(\" } # 9 # invalid regular expression",
-            "{ .a = 1 } >> { .b = 2 } # 12 # structural operator '>>' is not supported",
-            "{ .a = 1 } ~ { .b = 2 } # 12 # structural operator '~' is not supported",
+            "{ .a = 1 } >> .b # 15 # a spanset filter starts with '{'",
+            "{ .a >> 1 } # 6 # unexpected '>>'",
             "{ .a = 1 + 2 } # 10 # arithmetic operator '+' is not supported",
             "{ event.name = \"x\" } # 3 # attribute scope 'event.' is not supported",
             "{ } | rate() # 7 # pipeline function 'rate' is not supported",

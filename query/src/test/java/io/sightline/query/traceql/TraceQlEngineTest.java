@@ -186,6 +186,27 @@ class TraceQlEngineTest {
         assertThat(engine.tagValues("resource.service.name", null, FROM, TO, 2)).hasSize(2);
     }
 
+    @Test
+    void structuralOperatorsFollowParentLinks() {
+        assertThat(ids("{ name = \"POST /pay\" } > { name = \"charge\" }")).containsExactly(PAY);
+        assertThat(engine.search("{ name = \"POST /pay\" } > { name = \"charge\" }", FROM, TO, 20, 5).traces()
+                .getFirst()).satisfies(t -> {
+                    assertThat(t.matched()).isEqualTo(3);
+                    assertThat(t.spans()).extracting(TraceSearchResult.MatchedSpan::name).containsOnly("charge");
+                });
+        assertThat(ids("{ resource.service.name = \"web\" } >> { status = error }")).containsExactly(WEB);
+        assertThat(ids("{ resource.service.name = \"cart\" } >> { status = error }")).isEmpty();
+        assertThat(ids("{ kind = client } < { kind = server }")).containsExactly(CART, PAY);
+        assertThat(ids("{ name = \"SELECT\" } << { }")).containsExactly(CART);
+        assertThat(ids("{ name = \"charge\" } ~ { name = \"charge\" }")).containsExactly(PAY);
+        assertThat(ids("{ kind = server } !> { kind = client }")).isEmpty();
+        assertThat(ids("{ kind = client } !< { kind = server }")).containsExactly(WEB);
+        assertThat(ids("{ name = \"charge\" } !~ { kind = client }")).containsExactly(CART);
+        assertThat(ids("{ } !>> { status = error }")).containsExactly(CART);
+        assertThat(ids("{ name = \"POST /pay\" } > { name = \"charge\" } && { duration > 1s }")).containsExactly(PAY);
+        assertThat(ids("{ } > { } | count() > 2")).containsExactly(PAY);
+    }
+
     /** Traces whose one span holds {@code attrs}; one in a segment (postings), one in the head. */
     private void writeNumbers(String segmentTrace, Attributes inSegment, String headTrace, Attributes inHead) {
         SpanAppender a = store.appender();
