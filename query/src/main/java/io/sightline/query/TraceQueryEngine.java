@@ -37,6 +37,15 @@ public interface TraceQueryEngine {
     }
 
     /**
+     * Evaluates a TraceQL metrics query over the spans that start in {@code [startNanos, endNanos]}, in intervals of
+     * {@code stepNanos} aligned to multiples of the step (Tempo's alignment).
+     *
+     * @throws QueryException bad_data for a query without a metrics function, a spanset expression other than
+     *                        filters joined by {@code ||}, or too many intervals; timeout
+     */
+    TraceMetricsResult queryRange(String query, long startNanos, long endNanos, long stepNanos);
+
+    /**
      * Parses {@code query} without evaluating it.
      *
      * @throws QueryException bad_data with the position of the error

@@ -48,6 +48,16 @@ final class ProtoWriter {
         return this;
     }
 
+    /** A double; written even when 0, so that a sample's zero value is explicit. */
+    ProtoWriter float64(int field, double value) {
+        try {
+            out.writeDouble(field, value);
+        } catch (IOException e) {
+            throw unexpected(e);
+        }
+        return this;
+    }
+
     /** A nested message; written even when empty, as a present message field is. */
     ProtoWriter message(int field, byte[] message) {
         try {

@@ -18,7 +18,7 @@ import java.util.Set;
  * when "Streaming" is on: {@code Search} sends the traces found after each time window it reads, then a last
  * message with the rest and the metrics; the tag methods send one message. Parameters mean what they mean on the
  * HTTP API ({@link TempoEndpoints}): times in Unix seconds with the same defaults, 0 for "not given".
- * {@code MetricsQueryRange} answers UNIMPLEMENTED: TraceQL metrics are not served.
+ * {@code MetricsQueryRange} sends the series of a TraceQL metrics query in one message.
  */
 final class TempoGrpc {
     static final String SERVICE = "/tempopb.StreamingQuerier/";
@@ -41,10 +41,7 @@ final class TempoGrpc {
                 SERVICE + "SearchTagsV2", t::searchTagsV2,
                 SERVICE + "SearchTagValues", (req, out) -> t.searchTagValues(req, out, false),
                 SERVICE + "SearchTagValuesV2", (req, out) -> t.searchTagValues(req, out, true),
-                SERVICE + "MetricsQueryRange", (req, out) -> {
-                    throw new GrpcException(GrpcStatus.UNIMPLEMENTED, "TraceQL metrics (MetricsQueryRange) are not "
-                            + "implemented; query the span-metric series (traces_spanmetrics_*) with PromQL instead");
-                }));
+                SERVICE + "MetricsQueryRange", t::metricsQueryRange));
     }
 
     private long nowNanos() {
@@ -98,6 +95,21 @@ final class TempoGrpc {
             throw LokiParams.invalid("MaxDurationMs", Long.toString(r.maxDurationMs()), "must not be less than MinDurationMs");
         }
         return TraceQlEngine.fromTags(logfmt.toString(), r.minDurationMs() * 1_000_000L, r.maxDurationMs() * 1_000_000L);
+    }
+
+    /** The whole range in one message: the series are computed in one pass over the spans. */
+    private void metricsQueryRange(byte[] request, GrpcMethod.Responses out) {
+        TempoProto.QueryRangeRequest r = TempoProto.queryRangeRequest(request);
+        if (r.query().isBlank()) {
+            throw LokiParams.invalid("query", "", "a TraceQL metrics query is required, e.g. { } | rate()");
+        }
+        long end = r.end() == 0 ? nowNanos() : r.end();
+        long start = r.start() == 0 ? end - TempoEndpoints.SEARCH_LOOKBACK : r.start();
+        if (end < start) {
+            throw LokiParams.invalid("end", Long.toString(r.end()), "must not be before start");
+        }
+        long step = r.step() == 0 ? TempoMetrics.defaultStep(start, end) : r.step();
+        out.send(TempoMetrics.queryRangeResponse(engine.queryRange(r.query(), start, end, step)));
     }
 
     private void searchTags(byte[] request, GrpcMethod.Responses out) {

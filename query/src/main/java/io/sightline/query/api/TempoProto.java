@@ -37,6 +37,30 @@ final class TempoProto {
     record SearchTagValuesRequest(String tagName, String query, long start, long end, long maxTagValues) {
     }
 
+    /** {@code QueryRangeRequest}: query = 1, start = 2, end = 3, step = 4 (nanoseconds; 0 for "not given"). */
+    record QueryRangeRequest(String query, long start, long end, long step) {
+    }
+
+    static QueryRangeRequest queryRangeRequest(byte[] bytes) {
+        String query = "";
+        long start = 0, end = 0, step = 0;
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        try {
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                switch (tag) {
+                    case (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> query = in.readStringRequireUtf8();
+                    case (2 << 3) -> start = in.readUInt64();
+                    case (3 << 3) -> end = in.readUInt64();
+                    case (4 << 3) -> step = in.readUInt64();
+                    default -> in.skipField(tag);
+                }
+            }
+        } catch (IOException e) {
+            throw malformed("QueryRangeRequest", e);
+        }
+        return new QueryRangeRequest(query, start, end, step);
+    }
+
     static SearchRequest searchRequest(byte[] bytes) {
         Map<String, String> tags = new LinkedHashMap<>();
         long min = 0, max = 0, limit = 0, start = 0, end = 0, spss = 0;

@@ -116,6 +116,12 @@ final class TraceJson {
             return;
         }
         g.writeArrayFieldStart(field);
+        attributeEntries(g, a);
+        g.writeEndArray();
+    }
+
+    /** The {@code {"key":..,"value":{AnyValue}}} entries of an open array. */
+    static void attributeEntries(JsonGenerator g, Attributes a) throws IOException {
         for (int i = 0; i < a.size(); i++) {
             g.writeStartObject();
             g.writeStringField("key", a.key(i));
@@ -155,7 +161,6 @@ final class TraceJson {
             }
             g.writeEndObject();
         }
-        g.writeEndArray();
     }
 
     /** Tempo's search response. */

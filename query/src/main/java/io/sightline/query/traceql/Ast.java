@@ -121,7 +121,40 @@ final class Ast {
     }
 
     /** Pipeline stages after the spanset expression. */
-    sealed interface Stage permits FilterStage, AggregateStage, SelectStage {
+    sealed interface Stage permits FilterStage, AggregateStage, SelectStage, MetricsStage {
+    }
+
+    /**
+     * The last stage of a TraceQL metrics query, such as {@code | rate() by (resource.service.name)}: turns the
+     * matching spans into time series.
+     *
+     * @param operand   the attribute or intrinsic of the {@code *_over_time} functions, null for rate and count
+     * @param quantiles the quantiles of {@code quantile_over_time}, else empty
+     * @param by        the grouping of {@code by (...)}, empty for one series
+     */
+    record MetricsStage(MetricsFn fn, Operand operand, List<Double> quantiles, List<Operand> by) implements Stage {
+    }
+
+    /** TraceQL's metrics functions, by their names. */
+    enum MetricsFn {
+        RATE("rate"), COUNT_OVER_TIME("count_over_time"), MIN_OVER_TIME("min_over_time"),
+        MAX_OVER_TIME("max_over_time"), AVG_OVER_TIME("avg_over_time"), SUM_OVER_TIME("sum_over_time"),
+        QUANTILE_OVER_TIME("quantile_over_time"), HISTOGRAM_OVER_TIME("histogram_over_time");
+
+        final String text;
+
+        MetricsFn(String text) {
+            this.text = text;
+        }
+
+        static MetricsFn of(String name) {
+            for (MetricsFn f : values()) {
+                if (f.text.equals(name)) {
+                    return f;
+                }
+            }
+            return null;
+        }
     }
 
     /** {@code | { expr }}: keeps only the spans of each spanset that satisfy {@code expr}. */

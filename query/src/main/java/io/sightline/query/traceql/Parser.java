@@ -48,6 +48,10 @@ final class Parser {
         List<Stage> stages = new ArrayList<>();
         boolean sawAggregate = false;
         while (p.peek().is(PIPE)) {
+            if (!stages.isEmpty() && stages.getLast() instanceof MetricsStage) {
+                throw Lexer.error("stages after a metrics function (topk(), bottomk(), comparisons) are not supported",
+                        p.peek().pos());
+            }
             p.at++;
             int stageStart = p.peek().pos();
             Stage s = p.stage();
@@ -58,6 +62,7 @@ final class Parser {
             sawAggregate |= s instanceof AggregateStage;
             stages.add(s);
         }
+        p.hints();
         Token t = p.peek();
         if (!t.is(EOF)) {
             throw Lexer.error("unexpected " + t.describe() + (t.is(AND) || t.is(OR) ? "" : "; expected '|', '&&', '||' or the end"), t.pos());
@@ -190,8 +195,82 @@ final class Parser {
             case "count", "avg", "min", "max", "sum" -> {
                 return aggregate(t);
             }
+            default -> {
+            }
+        }
+        MetricsFn fn = MetricsFn.of(t.text());
+        if (fn != null) {
+            return metrics(t, fn);
+        }
+        switch (t.text()) {
             default -> throw Lexer.error("pipeline function '" + t.text() + "' is not supported; use count(), avg(), min(), max(), sum() or select()", t.pos());
         }
+    }
+
+    /** {@code rate()}, {@code count_over_time()}, {@code f_over_time(x)}, {@code quantile_over_time(x, q...)}, then {@code by (...)}. */
+    private Stage metrics(Token name, MetricsFn fn) {
+        expect(LPAREN, "'(' after " + fn.text);
+        Operand operand = null;
+        List<Double> quantiles = new ArrayList<>();
+        if (fn != MetricsFn.RATE && fn != MetricsFn.COUNT_OVER_TIME) {
+            Token o = peek();
+            operand = operand();
+            if (operand instanceof Literal || !isNumericCapable(operand)) {
+                throw Lexer.error(fn.text + "() needs a numeric attribute or duration, not " + o.describe(), o.pos());
+            }
+            if (fn == MetricsFn.QUANTILE_OVER_TIME) {
+                if (!peek().is(COMMA)) {
+                    throw Lexer.error("quantile_over_time() needs quantiles after the attribute, e.g. "
+                            + "quantile_over_time(duration, 0.9, 0.99)", peek().pos());
+                }
+                while (peek().is(COMMA)) {
+                    at++;
+                    Token q = peek();
+                    Operand v = operand();
+                    double d = v instanceof Literal lit && (lit.type() == Type.DOUBLE || lit.type() == Type.INT)
+                            ? (lit.type() == Type.DOUBLE ? lit.d() : lit.l()) : Double.NaN;
+                    if (!(d >= 0 && d <= 1)) {
+                        throw Lexer.error("a quantile must be a number between 0 and 1, not " + q.describe(), q.pos());
+                    }
+                    quantiles.add(d);
+                }
+            }
+        }
+        expect(RPAREN, "')'");
+        List<Operand> by = new ArrayList<>();
+        if (peek().is(IDENT) && peek().text().equals("by")) {
+            at++;
+            expect(LPAREN, "'(' after by");
+            by.add(selected());
+            while (peek().is(COMMA)) {
+                at++;
+                by.add(selected());
+            }
+            expect(RPAREN, "')' or ',' in by()");
+        }
+        return new MetricsStage(fn, operand, List.copyOf(quantiles), List.copyOf(by));
+    }
+
+    /** Query hints {@code with(key=value, ...)}, as Grafana appends them ({@code with(sample=true)}); ignored. */
+    private void hints() {
+        if (!peek().is(IDENT) || !peek().text().equals("with")) {
+            return;
+        }
+        at++;
+        expect(LPAREN, "'(' after with");
+        while (!peek().is(RPAREN)) {
+            Token k = expect(IDENT, "a hint name");
+            expect(EQ, "'=' after hint " + k.text());
+            Token v = take();
+            if (v.is(EOF)) {
+                throw Lexer.error("unexpected end of query; expected a hint value", v.pos());
+            }
+            if (!peek().is(COMMA)) {
+                break;
+            }
+            at++;
+        }
+        expect(RPAREN, "')' after the hints");
     }
 
     private Operand selected() {

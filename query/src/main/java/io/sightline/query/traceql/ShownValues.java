@@ -29,6 +29,8 @@ final class ShownValues {
                         set.add(a.operand());
                     }
                 }
+                case MetricsStage m -> {
+                }
             }
         }
         operands = List.copyOf(set);

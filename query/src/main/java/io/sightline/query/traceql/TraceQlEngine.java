@@ -1,6 +1,7 @@
 package io.sightline.query.traceql;
 
 import io.sightline.query.QueryException;
+import io.sightline.query.TraceMetricsResult;
 import io.sightline.query.TraceQueryConfig;
 import io.sightline.query.TraceQueryEngine;
 import io.sightline.query.TraceSearchResult;
@@ -47,6 +48,10 @@ public final class TraceQlEngine implements TraceQueryEngine {
                     "invalid time range: end " + endNanos + " is before start " + startNanos);
         }
         Ast.Query q = Parser.parse(query);
+        if (!q.stages().isEmpty() && q.stages().getLast() instanceof Ast.MetricsStage) {
+            throw new QueryException(QueryException.ErrorType.BAD_DATA, "a TraceQL metrics query (" + query
+                    + ") answers time series: ask /api/metrics/query_range, not a search");
+        }
         long deadline = System.nanoTime() + config.timeoutMillis() * 1_000_000L;
         return new SearchRun(q, store, startNanos, endNanos, spansPerSpanSet, config.maxSpansInspected(), deadline,
                 progress).run(limit);
@@ -57,6 +62,17 @@ public final class TraceQlEngine implements TraceQueryEngine {
             throw new QueryException(QueryException.ErrorType.BAD_DATA,
                     "invalid " + param + " " + v + ": must be between 1 and " + max + " (" + key + ")");
         }
+    }
+
+    @Override
+    public TraceMetricsResult queryRange(String query, long startNanos, long endNanos, long stepNanos) {
+        if (endNanos < startNanos) {
+            throw new QueryException(QueryException.ErrorType.BAD_DATA,
+                    "invalid time range: end " + endNanos + " is before start " + startNanos);
+        }
+        Ast.Query q = Parser.parse(query);
+        long deadline = System.nanoTime() + config.timeoutMillis() * 1_000_000L;
+        return new MetricsRun(q, store, startNanos, endNanos, stepNanos, config.maxSpansInspected(), deadline).run();
     }
 
     @Override

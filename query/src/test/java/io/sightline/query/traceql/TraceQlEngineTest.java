@@ -2,6 +2,7 @@ package io.sightline.query.traceql;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.sightline.query.QueryException;
+import io.sightline.query.TraceMetricsResult;
 import io.sightline.query.TraceQueryConfig;
 import io.sightline.query.TraceQueryEngine;
 import io.sightline.query.TraceSearchResult;
@@ -205,6 +206,75 @@ class TraceQlEngineTest {
         assertThat(ids("{ } !>> { status = error }")).containsExactly(CART);
         assertThat(ids("{ name = \"POST /pay\" } > { name = \"charge\" } && { duration > 1s }")).containsExactly(PAY);
         assertThat(ids("{ } > { } | count() > 2")).containsExactly(PAY);
+    }
+
+    /** Service "m": five spans in the first minute of {@code t0}, two in the second; t0 is one second past a minute. */
+    private long writeMetricsSpans() {
+        long t0 = Math.floorDiv(BASE, 60 * S) * 60 * S + S;
+        SpanAppender a = store.appender();
+        long[][] spans = {{0, 100, 'a'}, {1, 200, 'a'}, {2, 300, 'a'}, {3, 400, 'b'}, {4, 1000, 'b'}, {61, 50, 'b'}, {62, 150, 'b'}};
+        for (int i = 0; i < spans.length; i++) {
+            long start = t0 + spans[i][0] * S;
+            a.append(new io.sightline.storage.model.Span(String.format("%032x", 0xf00L + i), "f00000000000000" + i, "", "",
+                    "op", io.sightline.storage.model.Span.KIND_SERVER, start, start + spans[i][1] * MS,
+                    io.sightline.storage.model.Span.STATUS_UNSET, "",
+                    Attributes.ofStrings("route", String.valueOf((char) spans[i][2])), Attributes.ofStrings("service.name", "m"),
+                    "t", "1", List.of(), List.of()));
+        }
+        a.commit();
+        return t0;
+    }
+
+    private List<TraceMetricsResult.Series> series(String q, long t0) {
+        return engine.queryRange(q, t0, t0 + 119 * S, 60 * S).series();
+    }
+
+    private static List<Double> values(TraceMetricsResult.Series s) {
+        return java.util.Arrays.stream(s.values()).boxed().toList();
+    }
+
+    @Test
+    void metricsQueriesCountRateAndAggregateSpansPerStepInterval() {
+        long t0 = writeMetricsSpans();
+        String m = "{ resource.service.name = \"m\" }";
+        List<TraceMetricsResult.Series> count = series(m + " | count_over_time()", t0);
+        assertThat(count).hasSize(1);
+        assertThat(count.getFirst().timestampsMs()).containsExactly((t0 - S) / MS, (t0 + 59 * S) / MS, (t0 + 119 * S) / MS);
+        assertThat(values(count.getFirst())).containsExactly(5.0, 2.0, 0.0);
+        assertThat(values(series(m + " | rate() with(sample=true)", t0).getFirst())).containsExactly(5 / 60.0, 2 / 60.0, 0.0);
+
+        List<TraceMetricsResult.Series> byRoute = series(m + " | count_over_time() by (span.route)", t0);
+        assertThat(byRoute).extracting(s -> s.labels().get("span.route")).containsExactly("a", "b");
+        assertThat(values(byRoute.get(0))).containsExactly(3.0, 0.0, 0.0);
+        assertThat(values(byRoute.get(1))).containsExactly(2.0, 2.0, 0.0);
+
+        List<TraceMetricsResult.Series> q = series(m + " | quantile_over_time(duration, 0.5, 1)", t0);
+        assertThat(q).extracting(s -> s.labels().get("p")).containsExactly("0.5", "1.0");
+        assertThat(values(q.get(0))).containsExactly(0.3, 0.1);
+        assertThat(values(q.get(1))).containsExactly(1.0, 0.15);
+        assertThat(values(series(m + " | avg_over_time(duration)", t0).getFirst())).containsExactly(0.4, 0.1);
+        assertThat(values(series(m + " | max_over_time(duration) by (resource.service.name)", t0).getFirst()))
+                .containsExactly(1.0, 0.15);
+
+        List<TraceMetricsResult.Series> h = series(m + " | histogram_over_time(duration)", t0);
+        assertThat(h).extracting(s -> s.labels().get("__bucket")).containsExactly("0.0625", "0.125", "0.25", "0.5", "1.0");
+        assertThat(h.stream().mapToDouble(s -> java.util.Arrays.stream(s.values()).sum()).sum()).isEqualTo(7.0);
+    }
+
+    @Test
+    void metricsQueriesRefuseWhatTheyCannotAnswerNamingIt() {
+        assertThatThrownBy(() -> engine.search("{ } | rate()", FROM, TO, 20, 3)).isInstanceOf(QueryException.class)
+                .hasMessageContaining("/api/metrics/query_range");
+        assertThatThrownBy(() -> engine.queryRange("{ }", FROM, TO, S)).isInstanceOf(QueryException.class)
+                .hasMessageContaining("not a TraceQL metrics query");
+        assertThatThrownBy(() -> engine.queryRange("{ .a = 1 } && { .b = 2 } | rate()", FROM, TO, S))
+                .isInstanceOf(QueryException.class).hasMessageContaining("joined by || only");
+        assertThatThrownBy(() -> engine.queryRange("{ } | rate()", FROM, FROM + 20_000 * S, S))
+                .isInstanceOf(QueryException.class).hasMessageContaining("more than 11000");
+        assertThatThrownBy(() -> engine.queryRange("{ } | rate() | topk(2)", FROM, TO, S))
+                .isInstanceOf(QueryException.class).hasMessageContaining("topk()");
+        assertThatThrownBy(() -> engine.queryRange("{ } | quantile_over_time(duration, 2)", FROM, TO, S))
+                .isInstanceOf(QueryException.class).hasMessageContaining("between 0 and 1");
     }
 
     /** Traces whose one span holds {@code attrs}; one in a segment (postings), one in the head. */
