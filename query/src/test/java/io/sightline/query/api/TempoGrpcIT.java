@@ -260,18 +260,57 @@ class TempoGrpcIT {
     }
 
     @Test
-    void unknownMethodsAndTraceQlMetricsAreUnimplemented() {
+    void unknownMethodsAreUnimplemented() {
         assertThatThrownBy(() -> new GrpcTestClient(plainChannel).call("Nope", new byte[0]))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
                     assertThat(e.getStatus().getDescription()).contains("/tempopb.StreamingQuerier/Search");
                 });
-        byte[] metrics = new GrpcTestClient.Request().string(1, "{ } | rate()").bytes();
-        assertThatThrownBy(() -> new GrpcTestClient(plainChannel).call("MetricsQueryRange", metrics))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-                    assertThat(e.getStatus().getDescription()).contains("traces_spanmetrics_");
-                });
+    }
+
+    @Test
+    void metricsQueryRangeOverGrpcEqualsTheHttpApi() throws Exception {
+        String q = "{ span.http.route = \"/item\" } | count_over_time() by (resource.service.name) with(sample=true)";
+        long start = (nowSec - 3600) * S;
+        long end = (nowSec + 60) * S;
+        long step = 300 * S;
+        // What Grafana sends: query = 1, start = 2, end = 3 (Unix nanoseconds), step = 4 (nanoseconds).
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        var coded = com.google.protobuf.CodedOutputStream.newInstance(bytes);
+        coded.writeString(1, q);
+        coded.writeUInt64(2, start);
+        coded.writeUInt64(3, end);
+        coded.writeUInt64(4, step);
+        coded.flush();
+        List<UnknownFieldSet> stream = new GrpcTestClient(plainChannel).call("MetricsQueryRange", bytes.toByteArray());
+        assertThat(stream).hasSize(1);
+        List<UnknownFieldSet> series = messages(stream.getFirst(), 1);
+
+        String url = "http://127.0.0.1:" + plain.port() + "/api/metrics/query_range?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8)
+                + "&start=" + start + "&end=" + end + "&step=300s";
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode http = JSON.readTree(r.body()).get("series");
+        assertThat(series).hasSize(http.size()).hasSize(2);
+        long total = 0;
+        for (int i = 0; i < series.size(); i++) {
+            UnknownFieldSet g = series.get(i);
+            JsonNode h = http.get(i);
+            UnknownFieldSet label = messages(g, 1).getFirst();
+            assertThat(string(label, 1)).isEqualTo("resource.service.name").isEqualTo(h.get("labels").get(0).get("key").asText());
+            assertThat(string(messages(label, 2).getFirst(), 1)).isEqualTo(h.get("labels").get(0).get("value").get("stringValue").asText());
+            assertThat(string(g, 3)).isEqualTo(h.get("promLabels").asText());
+            List<UnknownFieldSet> samples = messages(g, 2);
+            assertThat(samples).hasSize(h.get("samples").size());
+            for (int j = 0; j < samples.size(); j++) {
+                double v = Double.longBitsToDouble(samples.get(j).getField(1).getFixed64List().getFirst());
+                assertThat(v).isEqualTo(h.get("samples").get(j).get("value").asDouble());
+                assertThat(varint(samples.get(j), 2)).isEqualTo(h.get("samples").get(j).get("timestampMs").asLong());
+                total += (long) v;
+            }
+        }
+        assertThat(total).as("every matching span counted once").isEqualTo(12);
     }
 
     @Test
