@@ -26,9 +26,14 @@ final class Ast {
 
     /**
      * A structural operation: the spans of {@code right} that stand in {@code relation} to some span of
-     * {@code left} ({@code {A} > {B}}: B spans whose parent is an A span), or with {@code isNot} to none of them.
+     * {@code left} ({@code {A} > {B}}: B spans whose parent is an A span), or with {@code isNot} to none of them;
+     * with {@code isUnion} ({@code &>} etc.) also the spans of {@code left} those right-hand spans relate to.
      */
-    record Structural(Relation relation, boolean isNot, Spanset left, Spanset right) implements Spanset {
+    record Structural(Relation relation, boolean isNot, boolean isUnion, Spanset left, Spanset right)
+            implements Spanset {
+        Structural(Relation relation, boolean isNot, Spanset left, Spanset right) {
+            this(relation, isNot, false, left, right);
+        }
     }
 
     /** How a right-hand span relates to a left-hand one. */

@@ -69,8 +69,12 @@ final class Lexer {
                     at += 2;
                     return new Token(AND, "&&", start);
                 }
-                if (n == '>' || n == '<' || n == '~') { // &>>, &<<, &~ and friends: Tempo's union structural operators
-                    throw unsupported("structural operator '&" + n + "...'", start);
+                if (n == '>' || n == '<' || n == '~') { // &>, &>>, &<, &<<, &~: structural operators returning both sides
+                    boolean isDouble = n != '~' && at + 2 < src.length() && src.charAt(at + 2) == n;
+                    at += isDouble ? 3 : 2;
+                    Token.Kind k = n == '~' ? UNION_SIBLING : n == '>' ? (isDouble ? UNION_DESC : UNION_CHILD)
+                            : (isDouble ? UNION_ANC : UNION_PARENT);
+                    return new Token(k, "&" + n + (isDouble ? String.valueOf(n) : ""), start);
                 }
                 throw error("unexpected '&', did you mean '&&'?", start);
             case '|':

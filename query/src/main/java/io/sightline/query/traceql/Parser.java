@@ -18,7 +18,7 @@ import static io.sightline.query.traceql.Token.Kind.*;
  * <pre>
  * query    := spanset ('|' stage)*
  * spanset  := spAnd ('||' spAnd)*            spAnd := spStruct ('&&' spStruct)*
- * spStruct := spPrim (structOp spPrim)*      structOp := '>' | '>>' | '<' | '<<' | '~' | '!>' | '!>>' | '!<' | '!<<' | '!~'
+ * spStruct := spPrim (structOp spPrim)*      structOp := ['!' | '&'] ('>' | '>>' | '<' | '<<' | '~')
  * spPrim   := '{' [expr] '}' | '(' spanset ')'
  * expr     := and ('||' and)*                and := unary ('&&' unary)*
  * unary    := '!' unary | '(' expr ')' | operand [cmp operand]
@@ -117,11 +117,11 @@ final class Parser {
         while (true) {
             Token t = peek();
             Relation r = switch (t.kind()) {
-                case GT, NOT_CHILD -> Relation.CHILD;
-                case DESC, NOT_DESC -> Relation.DESCENDANT;
-                case LT, NOT_PARENT -> Relation.PARENT;
-                case ANC, NOT_ANC -> Relation.ANCESTOR;
-                case SIBLING, NRE -> Relation.SIBLING;
+                case GT, NOT_CHILD, UNION_CHILD -> Relation.CHILD;
+                case DESC, NOT_DESC, UNION_DESC -> Relation.DESCENDANT;
+                case LT, NOT_PARENT, UNION_PARENT -> Relation.PARENT;
+                case ANC, NOT_ANC, UNION_ANC -> Relation.ANCESTOR;
+                case SIBLING, NRE, UNION_SIBLING -> Relation.SIBLING;
                 default -> null;
             };
             if (r == null) {
@@ -132,7 +132,11 @@ final class Parser {
                 case NOT_CHILD, NOT_DESC, NOT_PARENT, NOT_ANC, NRE -> true;
                 default -> false;
             };
-            left = new Structural(r, isNot, left, spansetPrimary());
+            boolean isUnion = switch (t.kind()) {
+                case UNION_CHILD, UNION_DESC, UNION_PARENT, UNION_ANC, UNION_SIBLING -> true;
+                default -> false;
+            };
+            left = new Structural(r, isNot, isUnion, left, spansetPrimary());
         }
     }
 

@@ -60,20 +60,40 @@ final class TraceStructure {
     }
 
     private BitSet related(Structural st, BitSet left, BitSet right) {
-        BitSet relatedToLeft = switch (st.relation()) {
-            case CHILD -> childrenOf(left);
-            case DESCENDANT -> descendantsOf(left);
-            case PARENT -> parentsOf(left);
-            case ANCESTOR -> ancestorsOf(left);
-            case SIBLING -> siblingsOf(left);
-        };
         BitSet out = (BitSet) right.clone();
         if (st.isNot()) {
-            out.andNot(relatedToLeft);
-        } else {
-            out.and(relatedToLeft);
+            out.andNot(relatives(st.relation(), left));
+            return out;
+        }
+        out.and(relatives(st.relation(), left));
+        if (st.isUnion()) {
+            // The left-hand spans on the other end: the inverse relation from the right-hand spans kept.
+            BitSet ends = relatives(inverse(st.relation()), out);
+            ends.and(left);
+            out.or(ends);
         }
         return out;
+    }
+
+    /** The spans that stand in {@code r} to some span of {@code set}. */
+    private BitSet relatives(Relation r, BitSet set) {
+        return switch (r) {
+            case CHILD -> childrenOf(set);
+            case DESCENDANT -> descendantsOf(set);
+            case PARENT -> parentsOf(set);
+            case ANCESTOR -> ancestorsOf(set);
+            case SIBLING -> siblingsOf(set);
+        };
+    }
+
+    private static Relation inverse(Relation r) {
+        return switch (r) {
+            case CHILD -> Relation.PARENT;
+            case DESCENDANT -> Relation.ANCESTOR;
+            case PARENT -> Relation.CHILD;
+            case ANCESTOR -> Relation.DESCENDANT;
+            case SIBLING -> Relation.SIBLING;
+        };
     }
 
     private BitSet childrenOf(BitSet set) {

@@ -72,7 +72,13 @@ class ParserTest {
         Structural s = (Structural) Parser.parse("{ .a = 1 } " + op + " { .b = 2 }").spanset();
         assertThat(s.relation()).isEqualTo(relation);
         assertThat(s.isNot()).isEqualTo(isNot);
+        assertThat(s.isUnion()).isFalse();
         assertThat(Parser.parse("{.a=1}" + op + "{.b=2}").spanset()).isEqualTo(s);
+        if (!isNot) {
+            Structural union = (Structural) Parser.parse("{ .a = 1 } &" + op + " { .b = 2 }").spanset();
+            assertThat(union.relation()).isEqualTo(relation);
+            assertThat(union.isUnion()).isTrue();
+        }
     }
 
     @Test
@@ -144,7 +150,6 @@ class ParserTest {
             "{ name } # 3 # is not a condition",
             "{ .a = 1 } & { .b = 1 } # 12 # did you mean '&&'",
             "{ nil = .a } # 3 # nil must be on the right side",
-            "{ .a = 1 } &>> { .b = 2 } # 12 # structural operator '&>...' is not supported",
             "{ .a > nil } # 8 # nil can only be compared with = or !=",
             "{ nestedSetParent = \"x\" } # 21 # must be compared with a number"})
     void invalidQueriesFailWithThePositionAndACause(String query, int column, String cause) {

@@ -208,6 +208,26 @@ class TraceQlEngineTest {
         assertThat(ids("{ } > { } | count() > 2")).containsExactly(PAY);
     }
 
+    @Test
+    void unionStructuralOperatorsReturnBothEnds() {
+        TraceSearchResult r = engine.search("{ kind = server } &> { name = \"charge\" }", FROM, TO, 20, 10);
+        assertThat(r.traces()).extracting(TraceSearchResult.Trace::traceId).containsExactly(PAY);
+        assertThat(r.traces().getFirst().matched()).isEqualTo(4);
+        assertThat(r.traces().getFirst().spans()).extracting(TraceSearchResult.MatchedSpan::name)
+                .containsExactlyInAnyOrder("POST /pay", "charge", "charge", "charge");
+        // Grafana Traces Drilldown's structure tab.
+        assertThat(ids("({ status = error } &>> { status = error }) || ({ status = error })")).containsExactly(CART, WEB);
+        assertThat(ids("{ status = error } &>> { status = error }")).isEmpty();
+        assertThat(engine.search("{ status = error } &>> { }", FROM, TO, 20, 10).traces())
+                .singleElement().satisfies(t -> {
+                    assertThat(t.traceId()).isEqualTo(CART);
+                    assertThat(t.spans()).extracting(TraceSearchResult.MatchedSpan::name)
+                            .containsExactlyInAnyOrder("GET /cart", "SELECT");
+                });
+        assertThat(engine.search("{ resource.service.name = \"web\" } &>> { status = error }", FROM, TO, 20, 10)
+                .traces().getFirst().matched()).isEqualTo(2);
+    }
+
     /** Service "m": five spans in the first minute of {@code t0}, two in the second; t0 is one second past a minute. */
     private long writeMetricsSpans() {
         long t0 = Math.floorDiv(BASE, 60 * S) * 60 * S + S;
