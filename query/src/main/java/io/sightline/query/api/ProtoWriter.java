@@ -8,81 +8,57 @@ import java.io.IOException;
 /**
  * Writes one protobuf message field by field, for messages that no library on the class path defines (Tempo's
  * {@code tempopb}). Proto3 rules: zero numbers and empty strings are left out. Nested messages are written
- * into their own writer first, then added with {@link #message}. Not thread-safe; cold paths only (one search answer).
+ * into their own writer first, then added with {@link #message}. Not thread-safe; cold paths only (one answer).
  */
 final class ProtoWriter {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     private final CodedOutputStream out = CodedOutputStream.newInstance(bytes);
 
-    ProtoWriter string(int field, String value) {
-        if (value != null && !value.isEmpty()) {
-            try {
-                out.writeString(field, value);
-            } catch (IOException e) {
-                throw unexpected(e);
-            }
+    /** One write into memory; its IOException cannot happen. */
+    @FunctionalInterface
+    private interface Write {
+        void to(CodedOutputStream out) throws IOException;
+    }
+
+    private ProtoWriter write(Write w) {
+        try {
+            w.to(out);
+        } catch (IOException e) {
+            throw new IllegalStateException("BUG: writing into memory failed", e);
         }
         return this;
     }
 
+    ProtoWriter string(int field, String value) {
+        return value == null || value.isEmpty() ? this : write(o -> o.writeString(field, value));
+    }
+
+    /** A uint32 field takes the low 32 bits; callers clamp larger counts first ({@link #clampUint32}). */
     ProtoWriter uint32(int field, long value) {
-        if (value != 0) {
-            try {
-                // uint32 fields take the low 32 bits; callers clamp larger counts first.
-                out.writeUInt32(field, (int) value);
-            } catch (IOException e) {
-                throw unexpected(e);
-            }
-        }
-        return this;
+        return value == 0 ? this : write(o -> o.writeUInt32(field, (int) value));
     }
 
     ProtoWriter uint64(int field, long value) {
-        if (value != 0) {
-            try {
-                out.writeUInt64(field, value);
-            } catch (IOException e) {
-                throw unexpected(e);
-            }
-        }
-        return this;
+        return value == 0 ? this : write(o -> o.writeUInt64(field, value));
     }
 
     /** A double; written even when 0, so that a sample's zero value is explicit. */
     ProtoWriter float64(int field, double value) {
-        try {
-            out.writeDouble(field, value);
-        } catch (IOException e) {
-            throw unexpected(e);
-        }
-        return this;
+        return write(o -> o.writeDouble(field, value));
     }
 
     /** A nested message; written even when empty, as a present message field is. */
     ProtoWriter message(int field, byte[] message) {
-        try {
-            out.writeByteArray(field, message);
-        } catch (IOException e) {
-            throw unexpected(e);
-        }
-        return this;
+        return write(o -> o.writeByteArray(field, message));
     }
 
     byte[] toByteArray() {
-        try {
-            out.flush();
-        } catch (IOException e) {
-            throw unexpected(e);
-        }
+        write(CodedOutputStream::flush);
         return bytes.toByteArray();
     }
 
     /** A count as a uint32 field holds it: past 2^32-1 it saturates instead of wrapping. */
     static long clampUint32(long v) {
         return Math.min(Math.max(v, 0), 0xFFFF_FFFFL);
-    }
-
-    private static IllegalStateException unexpected(IOException e) {
-        return new IllegalStateException("BUG: writing into memory failed", e);
     }
 }

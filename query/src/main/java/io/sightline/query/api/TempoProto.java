@@ -1,13 +1,13 @@
 package io.sightline.query.api;
 
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.WireFormat;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnknownFieldSet;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.sightline.query.QueryException;
 import io.sightline.query.TraceQueryEngine;
 import io.sightline.query.TraceSearchResult;
 
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,111 +42,56 @@ final class TempoProto {
     }
 
     static QueryRangeRequest queryRangeRequest(byte[] bytes) {
-        String query = "";
-        long start = 0, end = 0, step = 0;
-        CodedInputStream in = CodedInputStream.newInstance(bytes);
-        try {
-            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-                switch (tag) {
-                    case (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> query = in.readStringRequireUtf8();
-                    case (2 << 3) -> start = in.readUInt64();
-                    case (3 << 3) -> end = in.readUInt64();
-                    case (4 << 3) -> step = in.readUInt64();
-                    default -> in.skipField(tag);
-                }
-            }
-        } catch (IOException e) {
-            throw malformed("QueryRangeRequest", e);
-        }
-        return new QueryRangeRequest(query, start, end, step);
+        UnknownFieldSet m = parse(bytes, "QueryRangeRequest");
+        return new QueryRangeRequest(string(m, 1), varint(m, 2), varint(m, 3), varint(m, 4));
     }
 
     static SearchRequest searchRequest(byte[] bytes) {
+        UnknownFieldSet m = parse(bytes, "SearchRequest");
         Map<String, String> tags = new LinkedHashMap<>();
-        long min = 0, max = 0, limit = 0, start = 0, end = 0, spss = 0;
-        String query = "";
-        CodedInputStream in = CodedInputStream.newInstance(bytes);
-        try {
-            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-                switch (tag) {
-                    case (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> mapEntry(in.readByteArray(), tags);
-                    case (2 << 3) -> min = in.readUInt32() & 0xFFFF_FFFFL;
-                    case (3 << 3) -> max = in.readUInt32() & 0xFFFF_FFFFL;
-                    case (4 << 3) -> limit = in.readUInt32() & 0xFFFF_FFFFL;
-                    case (5 << 3) -> start = in.readUInt32() & 0xFFFF_FFFFL;
-                    case (6 << 3) -> end = in.readUInt32() & 0xFFFF_FFFFL;
-                    case (8 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> query = in.readStringRequireUtf8();
-                    case (9 << 3) -> spss = in.readUInt32() & 0xFFFF_FFFFL;
-                    default -> in.skipField(tag);
-                }
-            }
-        } catch (IOException e) {
-            throw malformed("SearchRequest", e);
-        }
-        return new SearchRequest(tags, min, max, limit, start, end, query, spss);
-    }
-
-    private static void mapEntry(byte[] entry, Map<String, String> into) throws IOException {
-        CodedInputStream in = CodedInputStream.newInstance(entry);
-        String key = "";
-        String value = "";
-        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-            switch (tag) {
-                case (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> key = in.readStringRequireUtf8();
-                case (2 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> value = in.readStringRequireUtf8();
-                default -> in.skipField(tag);
+        if (m.hasField(1)) {
+            for (ByteString entry : m.getField(1).getLengthDelimitedList()) {
+                UnknownFieldSet kv = parse(entry.toByteArray(), "SearchRequest.Tags");
+                tags.put(string(kv, 1), string(kv, 2));
             }
         }
-        into.put(key, value);
+        return new SearchRequest(tags, uint32(m, 2), uint32(m, 3), uint32(m, 4), uint32(m, 5), uint32(m, 6),
+                string(m, 8), uint32(m, 9));
     }
 
     static SearchTagsRequest searchTagsRequest(byte[] bytes) {
-        String scope = "";
-        String query = "";
-        long start = 0, end = 0, max = 0;
-        CodedInputStream in = CodedInputStream.newInstance(bytes);
-        try {
-            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-                switch (tag) {
-                    case (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> scope = in.readStringRequireUtf8();
-                    case (2 << 3) -> start = in.readUInt32() & 0xFFFF_FFFFL;
-                    case (3 << 3) -> end = in.readUInt32() & 0xFFFF_FFFFL;
-                    case (4 << 3) -> max = in.readUInt32() & 0xFFFF_FFFFL;
-                    case (6 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> query = in.readStringRequireUtf8();
-                    default -> in.skipField(tag);
-                }
-            }
-        } catch (IOException e) {
-            throw malformed("SearchTagsRequest", e);
-        }
-        return new SearchTagsRequest(scope, start, end, max, query);
+        UnknownFieldSet m = parse(bytes, "SearchTagsRequest");
+        return new SearchTagsRequest(string(m, 1), uint32(m, 2), uint32(m, 3), uint32(m, 4), string(m, 6));
     }
 
     static SearchTagValuesRequest searchTagValuesRequest(byte[] bytes) {
-        String name = "";
-        String query = "";
-        long start = 0, end = 0, max = 0;
-        CodedInputStream in = CodedInputStream.newInstance(bytes);
-        try {
-            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-                switch (tag) {
-                    case (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> name = in.readStringRequireUtf8();
-                    case (2 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> query = in.readStringRequireUtf8();
-                    case (4 << 3) -> start = in.readUInt32() & 0xFFFF_FFFFL;
-                    case (5 << 3) -> end = in.readUInt32() & 0xFFFF_FFFFL;
-                    case (6 << 3) -> max = in.readUInt32() & 0xFFFF_FFFFL;
-                    default -> in.skipField(tag);
-                }
-            }
-        } catch (IOException e) {
-            throw malformed("SearchTagValuesRequest", e);
-        }
-        return new SearchTagValuesRequest(name, query, start, end, max);
+        UnknownFieldSet m = parse(bytes, "SearchTagValuesRequest");
+        return new SearchTagValuesRequest(string(m, 1), string(m, 2), uint32(m, 4), uint32(m, 5), uint32(m, 6));
     }
 
-    private static QueryException malformed(String message, IOException e) {
-        return new QueryException(QueryException.ErrorType.BAD_DATA,
-                "malformed tempopb." + message + ": " + e.getMessage());
+    /** The fields of a message by number; unknown ones are simply never asked for. */
+    private static UnknownFieldSet parse(byte[] bytes, String message) {
+        try {
+            return UnknownFieldSet.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new QueryException(QueryException.ErrorType.BAD_DATA,
+                    "malformed tempopb." + message + ": " + e.getMessage());
+        }
+    }
+
+    /** The last value of a varint field (proto3: the last one wins), 0 when absent. */
+    private static long varint(UnknownFieldSet m, int field) {
+        return m.hasField(field) && !m.getField(field).getVarintList().isEmpty()
+                ? m.getField(field).getVarintList().getLast() : 0;
+    }
+
+    private static long uint32(UnknownFieldSet m, int field) {
+        return varint(m, field) & 0xFFFF_FFFFL;
+    }
+
+    private static String string(UnknownFieldSet m, int field) {
+        return m.hasField(field) && !m.getField(field).getLengthDelimitedList().isEmpty()
+                ? m.getField(field).getLengthDelimitedList().getLast().toStringUtf8() : "";
     }
 
     /**
