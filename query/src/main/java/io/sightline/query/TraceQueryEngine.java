@@ -46,6 +46,14 @@ public interface TraceQueryEngine {
     TraceMetricsResult queryRange(String query, long startNanos, long endNanos, long stepNanos);
 
     /**
+     * Evaluates a TraceQL metrics query as one interval over the whole of {@code [startNanos, endNanos]} (not
+     * aligned): each series has one value, its timestamp the start. {@code rate()} is spans per second of the range.
+     *
+     * @throws QueryException as {@link #queryRange}
+     */
+    TraceMetricsResult queryInstant(String query, long startNanos, long endNanos);
+
+    /**
      * Parses {@code query} without evaluating it.
      *
      * @throws QueryException bad_data with the position of the error

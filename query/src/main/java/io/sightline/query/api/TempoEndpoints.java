@@ -59,6 +59,7 @@ final class TempoEndpoints {
         list.add(new Endpoint(TAG_VALUES + ":name/values", GET, TAG_VALUES, true, c -> t.tagValues(c, TAG_VALUES, false)));
         list.add(new Endpoint(TAG_VALUES_V2 + ":name/values", GET, TAG_VALUES_V2, true, c -> t.tagValues(c, TAG_VALUES_V2, true)));
         list.add(exact(TempoMetrics.QUERY_RANGE, c -> TempoMetrics.queryRange(engine, clock, c)));
+        list.add(exact(TempoMetrics.QUERY_INSTANT, c -> TempoMetrics.queryInstant(engine, clock, c)));
         list.add(exact("/api/echo", c -> PlainText.reply(200, "echo")));
         // The Tempo version whose API this implements; Grafana reads it to pick request forms.
         list.add(exact("/api/status/buildinfo", c -> PlainText.buildInfo("2.9.0")));

@@ -18,7 +18,8 @@ import java.util.Set;
  * when "Streaming" is on: {@code Search} sends the traces found after each time window it reads, then a last
  * message with the rest and the metrics; the tag methods send one message. Parameters mean what they mean on the
  * HTTP API ({@link TempoEndpoints}): times in Unix seconds with the same defaults, 0 for "not given".
- * {@code MetricsQueryRange} sends the series of a TraceQL metrics query in one message.
+ * {@code MetricsQueryRange} and {@code MetricsQueryInstant} send the series of a TraceQL metrics query in one
+ * message.
  */
 final class TempoGrpc {
     static final String SERVICE = "/tempopb.StreamingQuerier/";
@@ -41,7 +42,8 @@ final class TempoGrpc {
                 SERVICE + "SearchTagsV2", t::searchTagsV2,
                 SERVICE + "SearchTagValues", (req, out) -> t.searchTagValues(req, out, false),
                 SERVICE + "SearchTagValuesV2", (req, out) -> t.searchTagValues(req, out, true),
-                SERVICE + "MetricsQueryRange", t::metricsQueryRange));
+                SERVICE + "MetricsQueryRange", t::metricsQueryRange,
+                SERVICE + "MetricsQueryInstant", t::metricsQueryInstant));
     }
 
     private long nowNanos() {
@@ -110,6 +112,20 @@ final class TempoGrpc {
         }
         long step = r.step() == 0 ? TempoMetrics.defaultStep(start, end) : r.step();
         out.send(TempoMetrics.queryRangeResponse(engine.queryRange(r.query(), start, end, step)));
+    }
+
+    /** {@code QueryInstantRequest}: query = 1, start = 2, end = 3 (nanoseconds), as {@code QueryRangeRequest}'s. */
+    private void metricsQueryInstant(byte[] request, GrpcMethod.Responses out) {
+        TempoProto.QueryRangeRequest r = TempoProto.queryRangeRequest(request);
+        if (r.query().isBlank()) {
+            throw LokiParams.invalid("query", "", "a TraceQL metrics query is required, e.g. { } | rate()");
+        }
+        long end = r.end() == 0 ? nowNanos() : r.end();
+        long start = r.start() == 0 ? end - TempoEndpoints.SEARCH_LOOKBACK : r.start();
+        if (end < start) {
+            throw LokiParams.invalid("end", Long.toString(r.end()), "must not be before start");
+        }
+        out.send(TempoMetrics.queryInstantResponse(engine.queryInstant(r.query(), start, end)));
     }
 
     private void searchTags(byte[] request, GrpcMethod.Responses out) {

@@ -14,11 +14,13 @@ import java.util.Map;
 /**
  * TraceQL metrics in Tempo's shapes: {@code GET /api/metrics/query_range} ({@code q}, {@code start}, {@code end} in
  * Unix seconds or nanoseconds, default the last hour; {@code step} as a duration or seconds, default a hundredth of
- * the range, at least a second) as JSON, and the {@code QueryRangeResponse} message of the streaming gRPC
- * {@code MetricsQueryRange}.
+ * the range, at least a second) and {@code GET /api/metrics/query} (one value per series over the range) as JSON,
+ * and the {@code QueryRangeResponse} / {@code QueryInstantResponse} messages of the streaming gRPC
+ * {@code MetricsQueryRange} / {@code MetricsQueryInstant}.
  */
 final class TempoMetrics {
     static final String QUERY_RANGE = "/api/metrics/query_range";
+    static final String QUERY_INSTANT = "/api/metrics/query";
     private static final long SECOND = TempoParams.SECOND;
 
     private TempoMetrics() {
@@ -30,13 +32,7 @@ final class TempoMetrics {
     }
 
     static Reply queryRange(TraceQueryEngine engine, Clock clock, HttpCall call) {
-        String q = call.param("q");
-        if (q == null || q.isBlank()) {
-            q = call.param("query");
-        }
-        if (q == null || q.isBlank()) {
-            throw LokiParams.invalid("q", "", "a TraceQL metrics query is required, e.g. { } | rate()");
-        }
+        String q = query(call);
         long end = TempoParams.time(call, "end", clock.millis() * 1_000_000L);
         long start = TempoParams.time(call, "start", end - TempoEndpoints.SEARCH_LOOKBACK);
         if (end < start) {
@@ -48,6 +44,58 @@ final class TempoMetrics {
         }
         TraceMetricsResult r = engine.queryRange(q, start, end, step);
         return Reply.json(200, Map.of(), out -> json(out, r));
+    }
+
+    /** {@code GET /api/metrics/query}: one value per series over {@code [start, end]}. */
+    static Reply queryInstant(TraceQueryEngine engine, Clock clock, HttpCall call) {
+        String q = query(call);
+        long end = TempoParams.time(call, "end", clock.millis() * 1_000_000L);
+        long start = TempoParams.time(call, "start", end - TempoEndpoints.SEARCH_LOOKBACK);
+        if (end < start) {
+            throw LokiParams.invalid("end", call.param("end"), "must not be before start");
+        }
+        TraceMetricsResult r = engine.queryInstant(q, start, end);
+        return Reply.json(200, Map.of(), out -> {
+            JsonGenerator g = out.gen();
+            g.writeStartObject();
+            g.writeArrayFieldStart("series");
+            for (TraceMetricsResult.Series s : r.series()) {
+                g.writeStartObject();
+                g.writeArrayFieldStart("labels");
+                TraceJson.attributeEntries(g, s.labels());
+                g.writeEndArray();
+                g.writeStringField("promLabels", promLabels(s.labels()));
+                g.writeNumberField("value", s.values().length == 0 ? 0 : s.values()[0]);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            metrics(out, r);
+            g.writeEndObject();
+        });
+    }
+
+    private static String query(HttpCall call) {
+        String q = call.param("q");
+        if (q == null || q.isBlank()) {
+            q = call.param("query");
+        }
+        if (q == null || q.isBlank()) {
+            throw LokiParams.invalid("q", "", "a TraceQL metrics query is required, e.g. { } | rate()");
+        }
+        return q;
+    }
+
+    private static void metrics(JsonOut out, TraceMetricsResult r) throws IOException {
+        JsonGenerator g = out.gen();
+        g.writeObjectFieldStart("metrics");
+        g.writeStringField("inspectedSpans", Long.toString(r.inspectedSpans()));
+        g.writeNumberField("totalJobs", 1);
+        g.writeNumberField("completedJobs", 1);
+        g.writeEndObject();
+        if (r.isPartial()) {
+            g.writeStringField("status", "PARTIAL");
+            g.writeStringField("message", partialMessage(r));
+        }
     }
 
     static void json(JsonOut out, TraceMetricsResult r) throws IOException {
@@ -71,15 +119,7 @@ final class TempoMetrics {
             g.writeEndObject();
         }
         g.writeEndArray();
-        g.writeObjectFieldStart("metrics");
-        g.writeStringField("inspectedSpans", Long.toString(r.inspectedSpans()));
-        g.writeNumberField("totalJobs", 1);
-        g.writeNumberField("completedJobs", 1);
-        g.writeEndObject();
-        if (r.isPartial()) {
-            g.writeStringField("status", "PARTIAL");
-            g.writeStringField("message", partialMessage(r));
-        }
+        metrics(out, r);
         g.writeEndObject();
     }
 
@@ -103,6 +143,32 @@ final class TempoMetrics {
      * string message = 4; }}, a series being {@code labels = 1} (KeyValue), {@code samples = 2} (Sample: value = 1
      * double, timestamp_ms = 2), {@code prom_labels = 3}.
      */
+    /**
+     * {@code QueryInstantResponse { repeated InstantSeries series = 1; SearchMetrics metrics = 2; PartialStatus status
+     * = 3; string message = 4; }}, a series being {@code labels = 1}, {@code value = 2} (double),
+     * {@code promLabels = 3}.
+     */
+    static byte[] queryInstantResponse(TraceMetricsResult r) {
+        ProtoWriter w = new ProtoWriter();
+        for (TraceMetricsResult.Series s : r.series()) {
+            ProtoWriter series = new ProtoWriter();
+            for (KeyValue kv : TraceProto.keyValues(s.labels())) {
+                series.message(1, kv.toByteArray());
+            }
+            series.float64(2, s.values().length == 0 ? 0 : s.values()[0]).string(3, promLabels(s.labels()));
+            w.message(1, series.toByteArray());
+        }
+        return withMetrics(w, r);
+    }
+
+    private static byte[] withMetrics(ProtoWriter w, TraceMetricsResult r) {
+        w.message(2, new ProtoWriter().uint32(4, 1).uint32(5, 1).uint64(7, r.inspectedSpans()).toByteArray());
+        if (r.isPartial()) {
+            w.uint32(3, 1).string(4, partialMessage(r));
+        }
+        return w.toByteArray();
+    }
+
     static byte[] queryRangeResponse(TraceMetricsResult r) {
         ProtoWriter w = new ProtoWriter();
         for (TraceMetricsResult.Series s : r.series()) {
@@ -116,10 +182,6 @@ final class TempoMetrics {
             series.string(3, promLabels(s.labels()));
             w.message(1, series.toByteArray());
         }
-        w.message(2, new ProtoWriter().uint32(4, 1).uint32(5, 1).uint64(7, r.inspectedSpans()).toByteArray());
-        if (r.isPartial()) {
-            w.uint32(3, 1).string(4, partialMessage(r));
-        }
-        return w.toByteArray();
+        return withMetrics(w, r);
     }
 }

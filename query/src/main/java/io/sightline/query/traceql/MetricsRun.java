@@ -49,13 +49,17 @@ final class MetricsRun {
     private long inspected;
     private boolean isPartial;
 
-    MetricsRun(Query query, TraceStore store, long startNanos, long endNanos, long stepNanos, long maxSpans,
-               long deadlineNanos) {
+    /**
+     * @param stepNanos the interval length; with {@code isInstant} ignored: one interval is the whole range, not
+     *                  aligned (an instant query)
+     */
+    MetricsRun(Query query, TraceStore store, long startNanos, long endNanos, long stepNanos, boolean isInstant,
+               long maxSpans, long deadlineNanos) {
         this.query = query;
         this.store = store;
         this.startNanos = startNanos;
         this.endNanos = endNanos;
-        this.stepNanos = stepNanos;
+        this.stepNanos = isInstant ? endNanos - startNanos + 1 : stepNanos;
         this.maxSpans = maxSpans;
         this.deadlineNanos = deadlineNanos;
         if (query.stages().isEmpty() || !(query.stages().getLast() instanceof MetricsStage m)) {
@@ -63,11 +67,11 @@ final class MetricsRun {
                     + "metrics function such as | rate(), | count_over_time() or | quantile_over_time(duration, 0.9)");
         }
         metrics = m;
-        if (stepNanos <= 0) {
+        if (this.stepNanos <= 0) {
             throw new QueryException(QueryException.ErrorType.BAD_DATA, "invalid step " + stepNanos + "ns: must be > 0");
         }
-        alignedStart = Math.floorDiv(startNanos, stepNanos) * stepNanos;
-        long n = (endNanos - alignedStart) / stepNanos + 1;
+        alignedStart = isInstant ? startNanos : Math.floorDiv(startNanos, stepNanos) * stepNanos;
+        long n = (endNanos - alignedStart) / this.stepNanos + 1;
         if (n > MAX_INTERVALS) {
             throw new QueryException(QueryException.ErrorType.BAD_DATA, "the range and step give " + n
                     + " intervals, more than " + MAX_INTERVALS + "; use a larger step");

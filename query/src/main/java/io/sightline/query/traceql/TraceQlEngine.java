@@ -72,7 +72,19 @@ public final class TraceQlEngine implements TraceQueryEngine {
         }
         Ast.Query q = Parser.parse(query);
         long deadline = System.nanoTime() + config.timeoutMillis() * 1_000_000L;
-        return new MetricsRun(q, store, startNanos, endNanos, stepNanos, config.maxSpansInspected(), deadline).run();
+        return new MetricsRun(q, store, startNanos, endNanos, stepNanos, false, config.maxSpansInspected(), deadline)
+                .run();
+    }
+
+    @Override
+    public TraceMetricsResult queryInstant(String query, long startNanos, long endNanos) {
+        if (endNanos < startNanos) {
+            throw new QueryException(QueryException.ErrorType.BAD_DATA,
+                    "invalid time range: end " + endNanos + " is before start " + startNanos);
+        }
+        Ast.Query q = Parser.parse(query);
+        long deadline = System.nanoTime() + config.timeoutMillis() * 1_000_000L;
+        return new MetricsRun(q, store, startNanos, endNanos, 0, true, config.maxSpansInspected(), deadline).run();
     }
 
     @Override

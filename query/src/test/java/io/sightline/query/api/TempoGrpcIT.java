@@ -314,6 +314,33 @@ class TempoGrpcIT {
     }
 
     @Test
+    void metricsQueryInstantOverGrpcEqualsTheHttpApi() throws Exception {
+        String q = "{ } | count_over_time() by (resource.service.name)";
+        long start = (nowSec - 3600) * S;
+        long end = (nowSec + 60) * S;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        var coded = com.google.protobuf.CodedOutputStream.newInstance(bytes);
+        coded.writeString(1, q);
+        coded.writeUInt64(2, start);
+        coded.writeUInt64(3, end);
+        coded.flush();
+        List<UnknownFieldSet> series = messages(new GrpcTestClient(plainChannel).call("MetricsQueryInstant",
+                bytes.toByteArray()).getFirst(), 1);
+        String url = "http://127.0.0.1:" + plain.port() + "/api/metrics/query?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8)
+                + "&start=" + start + "&end=" + end;
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode http = JSON.readTree(r.body()).get("series");
+        List<String> grpcSeries = series.stream().map(s -> string(s, 3) + "="
+                + Double.longBitsToDouble(s.getField(2).getFixed64List().getFirst())).toList();
+        List<String> httpSeries = new ArrayList<>();
+        http.forEach(h -> httpSeries.add(h.get("promLabels").asText() + "=" + h.get("value").asDouble()));
+        assertThat(grpcSeries).isEqualTo(httpSeries)
+                .containsExactly("{resource.service.name=\"frontend\"}=6.0", "{resource.service.name=\"shop\"}=6.0");
+    }
+
+    @Test
     void theQueryCredentialIsCheckedAsForHttp() {
         assertThatThrownBy(() -> new GrpcTestClient(guardedChannel).call("Search", searchRequest("{ }", 20)))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,

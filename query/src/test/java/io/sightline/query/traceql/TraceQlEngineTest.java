@@ -282,6 +282,20 @@ class TraceQlEngineTest {
     }
 
     @Test
+    void anInstantMetricsQueryIsOneUnalignedIntervalOverTheRange() {
+        long t0 = writeMetricsSpans();
+        String m = "{ resource.service.name = \"m\" }";
+        List<TraceMetricsResult.Series> byRoute = engine.queryInstant(m + " | count_over_time() by (span.route)",
+                t0, t0 + 119 * S).series();
+        assertThat(byRoute).extracting(s -> s.labels().get("span.route") + "=" + s.values()[0]).containsExactly("a=3.0", "b=4.0");
+        assertThat(byRoute.getFirst().timestampsMs()).containsExactly(t0 / MS);
+        assertThat(engine.queryInstant(m + " | rate()", t0, t0 + 120 * S - 1).series().getFirst().values())
+                .containsExactly(7 / 120.0);
+        assertThat(engine.queryInstant(m + " | rate()", t0 + S, t0 + 121 * S - 1).series().getFirst().values())
+                .as("the span at t0 is outside").containsExactly(6 / 120.0);
+    }
+
+    @Test
     void metricsQueriesRefuseWhatTheyCannotAnswerNamingIt() {
         assertThatThrownBy(() -> engine.search("{ } | rate()", FROM, TO, 20, 3)).isInstanceOf(QueryException.class)
                 .hasMessageContaining("/api/metrics/query_range");
