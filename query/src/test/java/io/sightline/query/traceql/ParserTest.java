@@ -26,7 +26,13 @@ class ParserTest {
             "{ } | select(span.a, resource.b, status)", "{ .a = 1 } | { .b = 2 } | count() >= 1",
             "{ span:name = \"x\" && span:status = error && trace:rootService = \"api\" && span:duration > 1ms }",
             "{ span.\"weird key\" = \"v\" }", "{ name = `raw \\ string` }", "{ .a = \"esc \\\" \\n \\u0041\" }",
-            "{ status = \"error\" }", "{ kind = \"client\" }", "{ 1 = 1 }", "{ .n > 1e3 }"})
+            "{ status = \"error\" }", "{ kind = \"client\" }", "{ 1 = 1 }", "{ .n > 1e3 }",
+            // Grafana Traces Drilldown's metrics and structure queries.
+            "{nestedSetParent<0 && true} | rate()  with(sample=true)",
+            "{nestedSetParent<0 && true && status=error && resource.service.name != nil} | rate() by(resource.service.name)",
+            "{nestedSetParent<0 && true} | histogram_over_time(duration) with(sample=true)",
+            "{nestedSetParent<0 && true && span.http.route != nil} | quantile_over_time(duration, 0.9) by(span.http.route)",
+            "({nestedSetParent<0 && true  && status = error} &>> { status = error }) || ({nestedSetParent<0 && true  && status = error}) | select(status, resource.service.name, name, nestedSetParent)"})
     void validQueriesParse(String query) {
         Query q = Parser.parse(query);
         assertThat(q.filters()).isNotEmpty();
