@@ -102,21 +102,20 @@ final class TempoGrpc {
     /** The whole range in one message: the series are computed in one pass over the spans. */
     private void metricsQueryRange(byte[] request, GrpcMethod.Responses out) {
         TempoProto.QueryRangeRequest r = TempoProto.queryRangeRequest(request);
-        if (r.query().isBlank()) {
-            throw LokiParams.invalid("query", "", "a TraceQL metrics query is required, e.g. { } | rate()");
-        }
-        long end = r.end() == 0 ? nowNanos() : r.end();
-        long start = r.start() == 0 ? end - TempoEndpoints.SEARCH_LOOKBACK : r.start();
-        if (end < start) {
-            throw LokiParams.invalid("end", Long.toString(r.end()), "must not be before start");
-        }
-        long step = r.step() == 0 ? TempoMetrics.defaultStep(start, end) : r.step();
-        out.send(TempoMetrics.queryRangeResponse(engine.queryRange(r.query(), start, end, step)));
+        long[] range = metricsRange(r);
+        long step = r.step() == 0 ? TempoMetrics.defaultStep(range[0], range[1]) : r.step();
+        out.send(TempoMetrics.queryRangeResponse(engine.queryRange(r.query(), range[0], range[1], step)));
     }
 
     /** {@code QueryInstantRequest}: query = 1, start = 2, end = 3 (nanoseconds), as {@code QueryRangeRequest}'s. */
     private void metricsQueryInstant(byte[] request, GrpcMethod.Responses out) {
         TempoProto.QueryRangeRequest r = TempoProto.queryRangeRequest(request);
+        long[] range = metricsRange(r);
+        out.send(TempoMetrics.queryInstantResponse(engine.queryInstant(r.query(), range[0], range[1])));
+    }
+
+    /** [start, end] of a metrics request in nanoseconds (the last hour when not given); the query must be there. */
+    private long[] metricsRange(TempoProto.QueryRangeRequest r) {
         if (r.query().isBlank()) {
             throw LokiParams.invalid("query", "", "a TraceQL metrics query is required, e.g. { } | rate()");
         }
@@ -125,7 +124,7 @@ final class TempoGrpc {
         if (end < start) {
             throw LokiParams.invalid("end", Long.toString(r.end()), "must not be before start");
         }
-        out.send(TempoMetrics.queryInstantResponse(engine.queryInstant(r.query(), start, end)));
+        return new long[] {start, end};
     }
 
     private void searchTags(byte[] request, GrpcMethod.Responses out) {

@@ -32,39 +32,25 @@ final class TempoMetrics {
     }
 
     static Reply queryRange(TraceQueryEngine engine, Clock clock, HttpCall call) {
-        String q = query(call);
-        long end = TempoParams.time(call, "end", clock.millis() * 1_000_000L);
-        long start = TempoParams.time(call, "start", end - TempoEndpoints.SEARCH_LOOKBACK);
-        if (end < start) {
-            throw LokiParams.invalid("end", call.param("end"), "must not be before start");
-        }
-        long step = LokiParams.duration(call, "step", defaultStep(start, end));
+        long[] range = range(call, clock);
+        long step = LokiParams.duration(call, "step", defaultStep(range[0], range[1]));
         if (step <= 0) {
             throw LokiParams.invalid("step", call.param("step"), "must be positive");
         }
-        TraceMetricsResult r = engine.queryRange(q, start, end, step);
+        TraceMetricsResult r = engine.queryRange(query(call), range[0], range[1], step);
         return Reply.json(200, Map.of(), out -> json(out, r));
     }
 
     /** {@code GET /api/metrics/query}: one value per series over {@code [start, end]}. */
     static Reply queryInstant(TraceQueryEngine engine, Clock clock, HttpCall call) {
-        String q = query(call);
-        long end = TempoParams.time(call, "end", clock.millis() * 1_000_000L);
-        long start = TempoParams.time(call, "start", end - TempoEndpoints.SEARCH_LOOKBACK);
-        if (end < start) {
-            throw LokiParams.invalid("end", call.param("end"), "must not be before start");
-        }
-        TraceMetricsResult r = engine.queryInstant(q, start, end);
+        long[] range = range(call, clock);
+        TraceMetricsResult r = engine.queryInstant(query(call), range[0], range[1]);
         return Reply.json(200, Map.of(), out -> {
             JsonGenerator g = out.gen();
             g.writeStartObject();
             g.writeArrayFieldStart("series");
             for (TraceMetricsResult.Series s : r.series()) {
-                g.writeStartObject();
-                g.writeArrayFieldStart("labels");
-                TraceJson.attributeEntries(g, s.labels());
-                g.writeEndArray();
-                g.writeStringField("promLabels", promLabels(s.labels()));
+                seriesStart(g, s);
                 g.writeNumberField("value", s.values().length == 0 ? 0 : s.values()[0]);
                 g.writeEndObject();
             }
@@ -72,6 +58,25 @@ final class TempoMetrics {
             metrics(out, r);
             g.writeEndObject();
         });
+    }
+
+    /** [start, end] in nanoseconds; the last hour by default. */
+    private static long[] range(HttpCall call, Clock clock) {
+        long end = TempoParams.time(call, "end", clock.millis() * 1_000_000L);
+        long start = TempoParams.time(call, "start", end - TempoEndpoints.SEARCH_LOOKBACK);
+        if (end < start) {
+            throw LokiParams.invalid("end", call.param("end"), "must not be before start");
+        }
+        return new long[] {start, end};
+    }
+
+    /** Opens a series object with its {@code labels} and {@code promLabels}. */
+    private static void seriesStart(JsonGenerator g, TraceMetricsResult.Series s) throws IOException {
+        g.writeStartObject();
+        g.writeArrayFieldStart("labels");
+        TraceJson.attributeEntries(g, s.labels());
+        g.writeEndArray();
+        g.writeStringField("promLabels", promLabels(s.labels()));
     }
 
     private static String query(HttpCall call) {
@@ -103,11 +108,7 @@ final class TempoMetrics {
         g.writeStartObject();
         g.writeArrayFieldStart("series");
         for (TraceMetricsResult.Series s : r.series()) {
-            g.writeStartObject();
-            g.writeArrayFieldStart("labels");
-            TraceJson.attributeEntries(g, s.labels());
-            g.writeEndArray();
-            g.writeStringField("promLabels", promLabels(s.labels()));
+            seriesStart(g, s);
             g.writeArrayFieldStart("samples");
             for (int i = 0; i < s.timestampsMs().length; i++) {
                 g.writeStartObject();
@@ -151,14 +152,20 @@ final class TempoMetrics {
     static byte[] queryInstantResponse(TraceMetricsResult r) {
         ProtoWriter w = new ProtoWriter();
         for (TraceMetricsResult.Series s : r.series()) {
-            ProtoWriter series = new ProtoWriter();
-            for (KeyValue kv : TraceProto.keyValues(s.labels())) {
-                series.message(1, kv.toByteArray());
-            }
+            ProtoWriter series = labels(s.labels());
             series.float64(2, s.values().length == 0 ? 0 : s.values()[0]).string(3, promLabels(s.labels()));
             w.message(1, series.toByteArray());
         }
         return withMetrics(w, r);
+    }
+
+    /** A series message begun with its labels as field 1 (OTLP KeyValue on the wire). */
+    private static ProtoWriter labels(Attributes labels) {
+        ProtoWriter series = new ProtoWriter();
+        for (KeyValue kv : TraceProto.keyValues(labels)) {
+            series.message(1, kv.toByteArray());
+        }
+        return series;
     }
 
     private static byte[] withMetrics(ProtoWriter w, TraceMetricsResult r) {
@@ -172,10 +179,7 @@ final class TempoMetrics {
     static byte[] queryRangeResponse(TraceMetricsResult r) {
         ProtoWriter w = new ProtoWriter();
         for (TraceMetricsResult.Series s : r.series()) {
-            ProtoWriter series = new ProtoWriter();
-            for (KeyValue kv : TraceProto.keyValues(s.labels())) {
-                series.message(1, kv.toByteArray());
-            }
+            ProtoWriter series = labels(s.labels());
             for (int i = 0; i < s.timestampsMs().length; i++) {
                 series.message(2, new ProtoWriter().float64(1, s.values()[i]).uint64(2, s.timestampsMs()[i]).toByteArray());
             }
