@@ -121,20 +121,25 @@ final class TempoProto {
      * durationMs = 5, spanSet = 6 (deprecated, still read by older clients), spanSets = 7.
      */
     private static byte[] traceMetadata(TraceSearchResult.Trace t) {
-        byte[] spanSet = spanSet(t);
-        return new ProtoWriter()
+        List<TraceSearchResult.SpanSet> sets = TraceJson.spanSets(t);
+        ProtoWriter w = new ProtoWriter()
                 .string(1, t.traceId())
                 .string(2, t.rootServiceName().isEmpty() ? TraceJson.ROOT_NOT_RECEIVED : t.rootServiceName())
                 .string(3, t.rootTraceName())
                 .uint64(4, t.startNanos())
                 .uint32(5, ProtoWriter.clampUint32(t.durationNanos() / 1_000_000))
-                .message(6, spanSet)
-                .message(7, spanSet)
-                .toByteArray();
+                .message(6, spanSet(sets.getFirst()));
+        for (TraceSearchResult.SpanSet s : sets) {
+            w.message(7, spanSet(s));
+        }
+        return w.toByteArray();
     }
 
-    /** {@code SpanSet}: spans = 1, matched = 2; {@code Span}: spanID = 1, name = 2, startTimeUnixNano = 3, durationNanos = 4, attributes = 5. */
-    private static byte[] spanSet(TraceSearchResult.Trace t) {
+    /**
+     * {@code SpanSet}: spans = 1, matched = 2, attributes = 3; {@code Span}: spanID = 1, name = 2,
+     * startTimeUnixNano = 3, durationNanos = 4, attributes = 5.
+     */
+    private static byte[] spanSet(TraceSearchResult.SpanSet t) {
         ProtoWriter set = new ProtoWriter();
         for (TraceSearchResult.MatchedSpan s : t.spans()) {
             ProtoWriter span = new ProtoWriter()
@@ -147,7 +152,11 @@ final class TempoProto {
             }
             set.message(1, span.toByteArray());
         }
-        return set.uint32(2, t.matched()).toByteArray();
+        set.uint32(2, t.matched());
+        for (KeyValue kv : TraceProto.keyValues(t.attributes())) {
+            set.message(3, kv.toByteArray());
+        }
+        return set.toByteArray();
     }
 
     /** {@code SearchTagsResponse { repeated string tagNames = 1; }}. */

@@ -177,11 +177,14 @@ final class TraceJson {
             }
             g.writeStringField("startTimeUnixNano", Long.toString(t.startNanos()));
             g.writeNumberField("durationMs", t.durationNanos() / 1_000_000);
-            // Grafana reads spanSets (Tempo 2.2+); older clients read spanSet. Both carry the one spanset.
+            // Grafana reads spanSets (Tempo 2.2+); older clients read spanSet (the first).
+            List<TraceSearchResult.SpanSet> sets = spanSets(t);
             g.writeFieldName("spanSet");
-            spanSet(g, t);
+            spanSet(g, sets.getFirst());
             g.writeArrayFieldStart("spanSets");
-            spanSet(g, t);
+            for (TraceSearchResult.SpanSet s : sets) {
+                spanSet(g, s);
+            }
             g.writeEndArray();
             g.writeEndObject();
         }
@@ -199,7 +202,14 @@ final class TraceJson {
         g.writeEndObject();
     }
 
-    private static void spanSet(JsonGenerator g, TraceSearchResult.Trace t) throws IOException {
+    /** A trace's spansets: those of a {@code by()}, else the one of all its matches. */
+    static List<TraceSearchResult.SpanSet> spanSets(TraceSearchResult.Trace t) {
+        return t.spanSets().isEmpty()
+                ? List.of(new TraceSearchResult.SpanSet(t.spans(), t.matched(), Attributes.builder().build()))
+                : t.spanSets();
+    }
+
+    private static void spanSet(JsonGenerator g, TraceSearchResult.SpanSet t) throws IOException {
         g.writeStartObject();
         g.writeArrayFieldStart("spans");
         for (TraceSearchResult.MatchedSpan s : t.spans()) {
@@ -213,6 +223,7 @@ final class TraceJson {
         }
         g.writeEndArray();
         g.writeNumberField("matched", t.matched());
+        attributes(g, "attributes", t.attributes());
         g.writeEndObject();
     }
 }

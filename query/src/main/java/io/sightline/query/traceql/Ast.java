@@ -126,7 +126,15 @@ final class Ast {
     }
 
     /** Pipeline stages after the spanset expression. */
-    sealed interface Stage permits FilterStage, AggregateStage, SelectStage, MetricsStage {
+    sealed interface Stage permits FilterStage, AggregateStage, SelectStage, MetricsStage, ByStage, CoalesceStage {
+    }
+
+    /** {@code | by(x)}: splits each trace's spanset into one spanset per value of {@code operand}. */
+    record ByStage(Operand operand) implements Stage {
+    }
+
+    /** {@code | coalesce()}: joins the spansets of a {@code by()} back into one. */
+    record CoalesceStage() implements Stage {
     }
 
     /**

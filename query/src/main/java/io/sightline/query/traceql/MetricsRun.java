@@ -86,6 +86,10 @@ final class MetricsRun {
                         "metrics over spansets filtered by " + a.fn().name().toLowerCase() + "() are not supported");
                 case SelectStage sel -> {
                 }
+                case ByStage b -> throw new QueryException(QueryException.ErrorType.BAD_DATA,
+                        "by() before a metrics function is not supported; group with the function's by (...)");
+                case CoalesceStage c -> {
+                }
                 case MetricsStage ms -> {
                 }
             }

@@ -199,6 +199,17 @@ final class Parser {
             case "count", "avg", "min", "max", "sum" -> {
                 return aggregate(t);
             }
+            case "by" -> {
+                expect(LPAREN, "'(' after by");
+                Operand o = selected();
+                expect(RPAREN, "')' after the by() attribute");
+                return new ByStage(o);
+            }
+            case "coalesce" -> {
+                expect(LPAREN, "'(' after coalesce");
+                expect(RPAREN, "')': coalesce() takes no arguments");
+                return new CoalesceStage();
+            }
             default -> {
             }
         }

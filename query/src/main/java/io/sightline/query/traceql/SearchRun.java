@@ -6,6 +6,7 @@ import io.sightline.query.TraceSearchResult;
 import io.sightline.query.traceql.Ast.*;
 import io.sightline.storage.TraceQuerier;
 import io.sightline.storage.TraceStore;
+import io.sightline.storage.model.Attributes;
 import io.sightline.storage.model.Span;
 
 import java.util.ArrayList;
@@ -67,6 +68,8 @@ final class SearchRun {
     private final ShownValues shown;
     /** Whether the spanset expression has structural operators: then only whole traces are evaluated exactly. */
     private final boolean hasStructure;
+    /** The operand of the last {@code | by(x)} not undone by a later {@code | coalesce()}, or null. */
+    private final Operand groupBy;
     private TraceQuerier wide;
     private long inspected;
     private long inspectedTraces = -1;
@@ -89,6 +92,15 @@ final class SearchRun {
         }
         shown = new ShownValues(query);
         hasStructure = hasStructure(query.spanset());
+        Operand by = null;
+        for (Stage s : query.stages()) {
+            if (s instanceof ByStage b) {
+                by = b.operand();
+            } else if (s instanceof CoalesceStage) {
+                by = null;
+            }
+        }
+        groupBy = by;
         Expr stageFilter = stageFilter();
         for (Filter f : query.filters()) {
             filterExprs.add(and(f.expr(), stageFilter));
@@ -220,6 +232,39 @@ final class SearchRun {
     private void accumulate(TraceAccumulator t, int filter, Span span) {
         if (!t.hit(filter, span, spansPerSpanSet)) {
             return;
+        }
+        if (groupBy != null) {
+            matcher.value(groupBy, span, val);
+            Attributes.Builder label = Attributes.builder();
+            String key = "by(" + name(groupBy) + ")";
+            String text = switch (val.type) {
+                case NONE -> "nil";
+                case STRING -> {
+                    label.putString(key, val.s);
+                    yield "s" + val.s;
+                }
+                case INT, DURATION -> {
+                    label.putLong(key, val.l);
+                    yield "i" + val.l;
+                }
+                case DOUBLE -> {
+                    label.putDouble(key, val.d);
+                    yield "d" + val.d;
+                }
+                case BOOL -> {
+                    label.putBool(key, val.l != 0);
+                    yield "b" + val.l;
+                }
+                case STATUS -> {
+                    label.putString(key, Enums.statusName((int) val.l));
+                    yield "t" + val.l;
+                }
+                case KIND -> {
+                    label.putString(key, Enums.kindName((int) val.l));
+                    yield "k" + val.l;
+                }
+            };
+            t.group(text, label.build(), span, spansPerSpanSet);
         }
         for (int k = 0; k < aggregates.size(); k++) {
             Operand o = aggregates.get(k).operand();
@@ -472,12 +517,31 @@ final class SearchRun {
 
     private TraceSearchResult.Trace describe(TraceAccumulator t) {
         TraceInfo info = info(t.traceId);
-        List<TraceSearchResult.MatchedSpan> spans = new ArrayList<>(t.kept.size());
-        for (Span s : t.kept) {
+        List<TraceSearchResult.SpanSet> sets = new ArrayList<>();
+        if (t.groups != null) {
+            for (TraceAccumulator.Group g : t.groups.values()) {
+                sets.add(new TraceSearchResult.SpanSet(matchedSpans(g.kept), g.matched, g.label));
+            }
+        }
+        return new TraceSearchResult.Trace(t.traceId, info.rootService(), info.rootName(), info.startNanos(),
+                info.durationNanos(), matchedSpans(t.kept), t.matched, List.copyOf(sets));
+    }
+
+    private List<TraceSearchResult.MatchedSpan> matchedSpans(List<Span> kept) {
+        List<TraceSearchResult.MatchedSpan> spans = new ArrayList<>(kept.size());
+        for (Span s : kept) {
             spans.add(new TraceSearchResult.MatchedSpan(s.spanId(), s.name(), s.startNanos(), s.durationNanos(),
                     shown.of(s)));
         }
-        return new TraceSearchResult.Trace(t.traceId, info.rootService(), info.rootName(), info.startNanos(),
-                info.durationNanos(), List.copyOf(spans), t.matched);
+        return List.copyOf(spans);
+    }
+
+    /** An operand as the query names it: {@code resource.service.name}, {@code .x}, {@code name}. */
+    private static String name(Operand o) {
+        return switch (o) {
+            case Attribute a -> a.text();
+            case IntrinsicRef i -> i.intrinsic().traceQlName();
+            case Literal l -> "literal";
+        };
     }
 }

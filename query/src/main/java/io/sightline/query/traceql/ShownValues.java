@@ -31,6 +31,9 @@ final class ShownValues {
                 }
                 case MetricsStage m -> {
                 }
+                case ByStage b -> set.add(b.operand());
+                case CoalesceStage c -> {
+                }
             }
         }
         operands = List.copyOf(set);

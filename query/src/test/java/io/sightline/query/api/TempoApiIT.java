@@ -193,6 +193,18 @@ class TempoApiIT {
     }
 
     @Test
+    void aSearchGroupedByServiceAnswersOneSpansetPerService() throws Exception {
+        JsonNode r = json("/api/search", "q", "{ trace:id = \"" + CHECKOUT + "\" } | by(resource.service.name)",
+                "start", range(0), "end", range(1));
+        JsonNode sets = r.get("traces").get(0).get("spanSets");
+        List<String> groups = new ArrayList<>();
+        sets.forEach(s -> groups.add(s.get("attributes").get(0).get("key").asText() + "="
+                + s.get("attributes").get(0).get("value").get("stringValue").asText() + ":" + s.get("matched").asInt()));
+        assertThat(groups).containsExactlyInAnyOrder("by(resource.service.name)=frontend:1",
+                "by(resource.service.name)=checkout:2");
+    }
+
+    @Test
     void traceByIdV1AsProtobufIsTracesData() throws Exception {
         HttpResponse<byte[]> r = get("/api/traces/" + BROWSE, "application/protobuf");
         assertThat(r.statusCode()).isEqualTo(200);

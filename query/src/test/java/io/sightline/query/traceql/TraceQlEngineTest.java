@@ -209,6 +209,24 @@ class TraceQlEngineTest {
     }
 
     @Test
+    void byAndCoalesceSplitAndJoinTheSpansets() {
+        List<TraceSearchResult.Trace> traces = engine.search("{ } | by(resource.service.name)", FROM, TO, 20, 3).traces();
+        TraceSearchResult.Trace web = traces.stream().filter(t -> t.traceId().equals(WEB)).findFirst().orElseThrow();
+        assertThat(web.spanSets()).extracting(s -> s.attributes().get("by(resource.service.name)") + ":" + s.matched())
+                .containsExactlyInAnyOrder("web:1", "cart:1");
+        TraceSearchResult.Trace pay = traces.stream().filter(t -> t.traceId().equals(PAY)).findFirst().orElseThrow();
+        assertThat(pay.spanSets()).singleElement().satisfies(s -> {
+            assertThat(s.matched()).isEqualTo(4);
+            assertThat(s.spans()).hasSize(3);
+        });
+        assertThat(engine.search("{ } | by(resource.service.name) | coalesce()", FROM, TO, 20, 3).traces())
+                .allSatisfy(t -> assertThat(t.spanSets()).isEmpty());
+        assertThat(engine.search("{ status = error } | by(status)", FROM, TO, 20, 3).traces())
+                .flatExtracting(TraceSearchResult.Trace::spanSets)
+                .extracting(s -> s.attributes().get("by(status)")).containsOnly("error");
+    }
+
+    @Test
     void unionStructuralOperatorsReturnBothEnds() {
         TraceSearchResult r = engine.search("{ kind = server } &> { name = \"charge\" }", FROM, TO, 20, 10);
         assertThat(r.traces()).extracting(TraceSearchResult.Trace::traceId).containsExactly(PAY);
