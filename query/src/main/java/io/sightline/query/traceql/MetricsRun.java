@@ -171,7 +171,7 @@ final class MetricsRun {
         for (Operand o : metrics.by()) {
             matcher.value(o, span, val);
             String name = o instanceof Attribute a ? a.text() : ((IntrinsicRef) o).intrinsic().traceQlName();
-            key.append(label(labels, name, val)).append('\u0000');
+            key.append(val.putLabel(labels, name)).append('\u0000');
         }
         if (metrics.fn() == MetricsFn.HISTOGRAM_OVER_TIME) {
             double bucket = v <= 0 ? 0 : Math.pow(2, Math.ceil(Math.log(v) / Math.log(2)));
@@ -189,23 +189,6 @@ final class MetricsRun {
             series.put(k, acc);
         }
         acc.add(interval, v);
-    }
-
-    /** Puts a by() value as a typed label; returns its key text. A missing value is left out of the labels. */
-    private static String label(Attributes.Builder labels, String name, Val v) {
-        switch (v.type) {
-            case NONE -> {
-                return "";
-            }
-            case STRING -> labels.putString(name, v.s);
-            case INT, DURATION -> labels.putLong(name, v.l);
-            case DOUBLE -> labels.putDouble(name, v.d);
-            case BOOL -> labels.putBool(name, v.l != 0);
-            case STATUS -> labels.putString(name, Enums.statusName((int) v.l));
-            case KIND -> labels.putString(name, Enums.kindName((int) v.l));
-        }
-        return v.type.ordinal() + ":" + (v.type == Type.STRING ? v.s : v.type == Type.DOUBLE ? Double.toString(v.d)
-                : Long.toString(v.l));
     }
 
     /** {@code labels} plus {@code p = q}, as Tempo labels each quantile's series. */

@@ -237,33 +237,7 @@ final class SearchRun {
             matcher.value(groupBy, span, val);
             Attributes.Builder label = Attributes.builder();
             String key = "by(" + name(groupBy) + ")";
-            String text = switch (val.type) {
-                case NONE -> "nil";
-                case STRING -> {
-                    label.putString(key, val.s);
-                    yield "s" + val.s;
-                }
-                case INT, DURATION -> {
-                    label.putLong(key, val.l);
-                    yield "i" + val.l;
-                }
-                case DOUBLE -> {
-                    label.putDouble(key, val.d);
-                    yield "d" + val.d;
-                }
-                case BOOL -> {
-                    label.putBool(key, val.l != 0);
-                    yield "b" + val.l;
-                }
-                case STATUS -> {
-                    label.putString(key, Enums.statusName((int) val.l));
-                    yield "t" + val.l;
-                }
-                case KIND -> {
-                    label.putString(key, Enums.kindName((int) val.l));
-                    yield "k" + val.l;
-                }
-            };
+            String text = val.putLabel(label, key);
             t.group(text, label.build(), span, spansPerSpanSet);
         }
         for (int k = 0; k < aggregates.size(); k++) {
