@@ -5,6 +5,7 @@ import io.sightline.storage.model.Span;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,7 +15,7 @@ import java.util.Map;
  * completes alone as a {@code database} edge. Halves wait at most {@code wait}; at expiry a root server span
  * becomes an edge from {@code user}, a client span with a peer attribute an edge to that peer (both
  * {@code virtual_node}); the rest are dropped. At most {@code maxItems} halves wait; more are dropped and counted.
- * Thread-safe (one lock: the work per span is a map operation).
+ * Thread-safe (one lock, taken once per committed batch: taking it per span made the write threads queue on it).
  */
 final class EdgeStore {
     /** Receives completed edges, under the store's lock. */
@@ -50,6 +51,17 @@ final class EdgeStore {
     }
 
     synchronized void offer(Span s, long nowMillis) {
+        offerOne(s, nowMillis);
+    }
+
+    /** {@link #offer} for each span of a committed batch, under one lock. */
+    synchronized void offerAll(List<Span> spans, long nowMillis) {
+        for (int i = 0, n = spans.size(); i < n; i++) {
+            offerOne(spans.get(i), nowMillis);
+        }
+    }
+
+    private void offerOne(Span s, long nowMillis) {
         String service = s.service();
         if (service.isEmpty()) {
             return; // as Tempo: a span without service.name is no node
@@ -73,6 +85,19 @@ final class EdgeStore {
         }
         String key = s.traceId() + (clientSide ? s.spanId() : s.parentSpanId());
         Half h = waiting.get(key);
+        if (h == null && clientSide && isDatabaseCall(s)) {
+            // a named database completes the edge alone: no need to park it in the map only to take it out again
+            Half alone = new Half();
+            alone.client = service;
+            alone.clientSeconds = s.durationNanos() / 1e9;
+            alone.failed = s.statusCode() == Span.STATUS_ERROR;
+            database(alone, s, alone.clientSeconds);
+            if (!alone.server.isEmpty()) {
+                sink.complete(new EdgeKey(alone.client, alone.server, alone.connectionType), alone.failed,
+                        alone.serverSeconds, alone.clientSeconds);
+                return;
+            }
+        }
         if (h == null) {
             if (waiting.size() >= maxItems) {
                 dropped++;
@@ -102,11 +127,15 @@ final class EdgeStore {
     }
 
     /** A client span of a database call names the database as its server (Tempo's order of attributes). */
+    private static boolean isDatabaseCall(Span s) {
+        return !attribute(s, "db.name").isEmpty() || !attribute(s, "db.system").isEmpty();
+    }
+
     private static void database(Half h, Span s, double seconds) {
-        String dbName = attribute(s, "db.name");
-        if (dbName.isEmpty() && attribute(s, "db.system").isEmpty()) {
+        if (!isDatabaseCall(s)) {
             return;
         }
+        String dbName = attribute(s, "db.name");
         h.connectionType = EdgeKey.DATABASE;
         h.serverSeconds = seconds;
         String server = attribute(s, "peer.service");

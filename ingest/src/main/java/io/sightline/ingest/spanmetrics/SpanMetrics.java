@@ -134,8 +134,8 @@ public final class SpanMetrics implements TracesWriter.Committer, AutoCloseable 
             } else {
                 cell.observe(s.durationNanos() / 1e9);
             }
-            graph.offer(s, now);
         }
+        graph.offerAll(spans, now);
     }
 
     /** Called by the edge store under its lock, from a commit (read lock) or an expiry (write lock). */

@@ -56,6 +56,35 @@ class EdgeStoreTest {
     }
 
     @Test
+    void namedDatabaseCallsNeverWaitSoTheyNeitherFillTheStoreNorGetDropped() {
+        for (int i = 0; i < 10; i++) { // the store holds 3 halves
+            store.offer(span("checkout", String.format("%016x", i + 1), "", Span.KIND_CLIENT, 20, Span.STATUS_UNSET,
+                    "db.system", "redis", "server.address", "cache-1"), 0);
+        }
+        assertThat(edges).hasSize(10).extracting(Edge::key).containsOnly(new EdgeKey("checkout", "cache-1", "database"));
+        assertThat(store.waiting()).isZero();
+        assertThat(store.dropped()).isZero();
+    }
+
+    @Test
+    void aCommittedBatchMakesTheSameEdgesAsItsSpansOfferedOneByOne() {
+        List<Span> batch = List.of(
+                span("frontend", "000000000000000a", "", Span.KIND_CLIENT, 300, Span.STATUS_UNSET),
+                span("checkout", "000000000000000c", "000000000000000b", Span.KIND_CLIENT, 20, Span.STATUS_UNSET,
+                        "db.name", "orders"),
+                span("checkout", "000000000000000b", "000000000000000a", Span.KIND_SERVER, 200, Span.STATUS_ERROR),
+                span("checkout", "000000000000000d", "000000000000000b", Span.KIND_INTERNAL, 5, Span.STATUS_UNSET));
+        batch.forEach(s -> store.offer(s, 0));
+        List<Edge> oneByOne = List.copyOf(edges);
+        edges.clear();
+
+        store.offerAll(batch, 0);
+
+        assertThat(edges).containsExactlyElementsOf(oneByOne).hasSize(2);
+        assertThat(store.waiting()).isZero();
+    }
+
+    @Test
     void expiredHalvesBecomeUserAndPeerVirtualNodesOrAreDropped() {
         store.offer(span("frontend", "000000000000000a", "", Span.KIND_SERVER, 10, Span.STATUS_UNSET), 0);
         store.offer(span("checkout", "000000000000000b", "", Span.KIND_CLIENT, 10, Span.STATUS_UNSET, "peer.service", "stripe"), 0);
