@@ -42,8 +42,10 @@ public final class HeadChunk {
         if (expectedSamples < 1) {
             throw new IllegalArgumentException("expectedSamples must be >= 1, got " + expectedSamples);
         }
-        // ~1 byte per sample is typical for 15 s scrapes; 16 bytes of slack for the first raw value.
-        timestamps = new BitWriter(expectedSamples / 4 + 16);
+        // Values: ~1 byte per sample is typical for 15 s scrapes; 16 bytes of slack for the first raw value.
+        // Timestamps: a regular interval costs 1 bit per sample after the first delta (~3 bytes), plus the
+        // writer's 8 bytes of read-modify-write slack; jittered ones grow the array (by half) as needed.
+        timestamps = new BitWriter(expectedSamples / 8 + 16);
         values = new BitWriter(expectedSamples + 16);
         xor.reset();
     }
