@@ -84,6 +84,18 @@ final class BitWriter {
         return (int) ((bitLength + 7) >>> 3);
     }
 
+    /** Length of the backing array; a write needs 8 bytes of it past {@link #byteLength()}. */
+    int capacity() {
+        return buf.length;
+    }
+
+    /** Grows the backing array to at least {@code bytes} (and by at least half); no-op when it is that long. */
+    void growTo(int bytes) {
+        if (bytes > buf.length) {
+            grow(bytes);
+        }
+    }
+
     /** The backing array, valid for the writer's own thread; bytes past {@link #byteLength()} are zero. */
     byte[] array() {
         return buf;
