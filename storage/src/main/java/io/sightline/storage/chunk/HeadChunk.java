@@ -29,6 +29,12 @@ public final class HeadChunk {
         }
     }
 
+    /** Most bytes one value can add to the XOR column (13 + 64 bits), plus the writer's 8 bytes of slack. */
+    private static final int VALUE_SPARE_BYTES = 18;
+    /** Fewest samples whose bytes predict the rest of the chunk's; with fewer, the column grows by half. */
+    private static final int MIN_SAMPLES_TO_PROJECT = 8;
+
+    private final int expectedSamples;
     private final BitWriter timestamps;
     private final BitWriter values;
     private final XorWriter xor = new XorWriter();
@@ -42,8 +48,11 @@ public final class HeadChunk {
         if (expectedSamples < 1) {
             throw new IllegalArgumentException("expectedSamples must be >= 1, got " + expectedSamples);
         }
-        // ~1 byte per sample is typical for 15 s scrapes; 16 bytes of slack for the first raw value.
-        timestamps = new BitWriter(expectedSamples / 4 + 16);
+        // Values: ~1 byte per sample is typical for 15 s scrapes; 16 bytes of slack for the first raw value.
+        // Timestamps: a regular interval costs 1 bit per sample after the first delta (~3 bytes), plus the
+        // writer's 8 bytes of read-modify-write slack; jittered ones grow the array (by half) as needed.
+        this.expectedSamples = expectedSamples;
+        timestamps = new BitWriter(expectedSamples / 8 + 16);
         values = new BitWriter(expectedSamples + 16);
         xor.reset();
     }
@@ -73,9 +82,26 @@ public final class HeadChunk {
             DodBuckets.write(timestamps, delta - lastDelta);
             lastDelta = delta;
         }
+        if (values.capacity() - values.byteLength() < VALUE_SPARE_BYTES) {
+            reserveValues(n);
+        }
         xor.append(values, v);
         maxTime = t;
         COUNT.setRelease(this, n + 1);
+    }
+
+    /**
+     * Grows the values column before it runs out to what {@code expectedSamples} samples need at the rate so
+     * far (+10 %): one step where growing by half takes three or four. Most series of a head are promoted to
+     * the old generation before their first chunk fills, so every outgrown array stays there as garbage until
+     * a full collection (~45 MB at 100k series with growth by half alone).
+     */
+    private void reserveValues(int n) {
+        int used = values.byteLength();
+        // The first value is stored raw (8 bytes); the rate is that of the XORed ones after it.
+        long projected = n >= MIN_SAMPLES_TO_PROJECT && n < expectedSamples
+                ? 8 + (long) (used - 8) * (expectedSamples - 1) / (n - 1) * 11 / 10 + VALUE_SPARE_BYTES : 0;
+        values.growTo((int) Math.min(Math.max(projected, used + VALUE_SPARE_BYTES), Integer.MAX_VALUE - 16));
     }
 
     /** Number of samples, as published to readers on any thread. */
@@ -129,6 +155,11 @@ public final class HeadChunk {
 
     int valueByteLength() {
         return values.byteLength();
+    }
+
+    /** Length of the values column's array: what the column costs in memory. */
+    int valueCapacity() {
+        return values.capacity();
     }
 
     byte[] valueBytesAcquire() {

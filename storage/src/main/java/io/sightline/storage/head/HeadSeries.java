@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * One series in the head: sealed chunks plus an open chunk that takes appends. Thread-safety: every
- * method takes the series lock; {@link #maxTime()} is also readable without it (volatile) for the
+ * method takes the series lock (the instance's monitor, not a lock object of its own: 16 bytes per series); {@link #maxTime()} is also readable without it (volatile) for the
  * appender's fast pre-check, which commit repeats under the lock.
  *
  * <p>The open chunk is cut after {@link #CHUNK_SAMPLES} samples or when a sample crosses a block
@@ -34,7 +34,6 @@ final class HeadSeries {
     /** Set under the head's commit lock when truncation dropped the series; commits re-resolve it. */
     volatile boolean isRemoved;
 
-    private final Object lock = new Object();
     private volatile long maxTime = Long.MIN_VALUE;
     private long lastValueBits;
     private SealedChunk[] sealed = NO_CHUNKS;
@@ -59,14 +58,14 @@ final class HeadSeries {
 
     /** Whether {@code (t, v)} would be accepted, without storing it: {@link #ACCEPTED}, {@link #IDEMPOTENT} or a reject code. */
     long check(long t, double v, long outOfOrderWindowMillis) {
-        synchronized (lock) {
+        synchronized (this) {
             return classify(t, Double.doubleToRawLongBits(v), outOfOrderWindowMillis);
         }
     }
 
     /** Stores one sample; returns what {@link #check} would. */
     long apply(long t, double v, long outOfOrderWindowMillis, long blockDurationMillis) {
-        synchronized (lock) {
+        synchronized (this) {
             return applyLocked(t, v, outOfOrderWindowMillis, blockDurationMillis);
         }
     }
@@ -78,7 +77,7 @@ final class HeadSeries {
      */
     void applyAll(long[] ts, double[] vs, int from, int count, long minValidTime, long outOfOrderWindowMillis,
                   long blockDurationMillis, long[] rejected, long[] bounds) {
-        synchronized (lock) {
+        synchronized (this) {
             for (int i = from, end = from + count; i < end; i++) {
                 long t = ts[i];
                 long r = t < minValidTime ? RejectReason.OUT_OF_BOUNDS.code()
@@ -242,7 +241,7 @@ final class HeadSeries {
      * block boundary, and {@code maxt} is one).
      */
     List<SealedChunk> chunksBefore(long maxt) {
-        synchronized (lock) {
+        synchronized (this) {
             if (open.count() > 0 && open.minTime() < maxt) {
                 seal();
             }
@@ -261,7 +260,7 @@ final class HeadSeries {
      * open chunk is encoded into a sealed copy (as {@link #seal} would) and stays open. For snapshots.
      */
     List<SealedChunk> chunksIn(long mint, long maxt) {
-        synchronized (lock) {
+        synchronized (this) {
             List<SealedChunk> out = new ArrayList<>();
             for (SealedChunk c : sealed) {
                 if (c.minTime >= mint && c.minTime < maxt) {
@@ -280,7 +279,7 @@ final class HeadSeries {
 
     /** Drops the chunks before {@code t} (a block boundary); returns whether nothing is left. */
     boolean dropBefore(long t) {
-        synchronized (lock) {
+        synchronized (this) {
             int keep = 0;
             while (keep < sealed.length && sealed[keep].minTime < t) {
                 keep++;
@@ -294,7 +293,7 @@ final class HeadSeries {
 
     /** The oldest sample time, {@code Long.MAX_VALUE} when empty. */
     long minTime() {
-        synchronized (lock) {
+        synchronized (this) {
             if (sealed.length > 0) {
                 return sealed[0].minTime;
             }
@@ -307,7 +306,7 @@ final class HeadSeries {
      * the series lies in that range. The open chunk is copied, so later appends do not show.
      */
     SeriesChunks snapshot(long mint, long maxt) {
-        synchronized (lock) {
+        synchronized (this) {
             int first = 0;
             while (first < sealed.length && sealed[first].maxTime < mint) {
                 first++;
