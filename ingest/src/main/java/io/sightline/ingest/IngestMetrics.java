@@ -21,6 +21,8 @@ import java.util.function.LongSupplier;
  *       {@code sightline_ingest_requests_in_flight} pinned at {@code ingest.max_concurrent_requests}: the
  *       write path cannot keep up;</li>
  *   <li>{@code sightline_ingest_delta_series_evicted_total} rising: raise {@code ingest.max_delta_series}.</li>
+ *   <li>{@code sightline_ingest_connections_refused_total} rising: clients open more connections than
+ *       {@code ingest.max_connections} allows per OTLP port (a connection leak, or a flood).</li>
  * </ul>
  * Counting happens once per request (no per-sample calls into the Meter). Thread-safe.
  */
@@ -34,6 +36,7 @@ public final class IngestMetrics {
     private final LongCounter pointsRejected;
     private final LongCounter exemplarsDropped;
     private final LongCounter requests;
+    private final LongCounter connectionsRefused;
     private final DoubleHistogram duration;
     private final AutoCloseable inFlightGauge;
     private final AutoCloseable evictedCounter;
@@ -56,6 +59,9 @@ public final class IngestMetrics {
                 .setDescription("Exemplars received and dropped (not stored yet).").build();
         requests = meter.counterBuilder("sightline_ingest_requests_total")
                 .setDescription("OTLP export requests by protocol and response status.").build();
+        connectionsRefused = meter.counterBuilder("sightline_ingest_connections_refused_total")
+                .setDescription("OTLP connections closed at once because ingest.max_connections were open on that port.")
+                .build();
         duration = meter.histogramBuilder("sightline_ingest_request_duration_seconds")
                 .setDescription("Time to decode, translate and commit one export request.").setUnit("s").build();
         inFlightGauge = meter.gaugeBuilder("sightline_ingest_requests_in_flight").ofLongs()
@@ -67,6 +73,9 @@ public final class IngestMetrics {
         for (RejectCause c : RejectCause.values()) {
             reasons[c.ordinal()] = Attributes.of(REASON, c.label());
         }
+        // Both ports' series exist from start-up at 0, so increase() in the self-alert sees the first refusal.
+        connectionRefused("grpc", 0);
+        connectionRefused("http", 0);
     }
 
     /** Unregisters the callbacks, so a stopped service is not kept alive by the Meter. */
@@ -130,5 +139,18 @@ public final class IngestMetrics {
                 k -> Attributes.of(PROTOCOL, protocol, STATUS, status)));
         duration.record((System.nanoTime() - startNanos) / 1e9,
                 protocolAttributes.computeIfAbsent(protocol, k -> Attributes.of(PROTOCOL, protocol)));
+    }
+
+    /**
+     * Counts one connection closed because {@code ingest.max_connections} were open on its port.
+     *
+     * @param protocol {@code grpc} or {@code http}
+     */
+    public void connectionRefused(String protocol) {
+        connectionRefused(protocol, 1);
+    }
+
+    private void connectionRefused(String protocol, long n) {
+        connectionsRefused.add(n, protocolAttributes.computeIfAbsent(protocol, k -> Attributes.of(PROTOCOL, protocol)));
     }
 }

@@ -72,15 +72,16 @@ public record IngestSecurity(Tls grpcTls, Tls httpTls, Gate gate, Limits limits)
     }
 
     /**
-     * @param maxConnections     open OTLP/HTTP connections at once; one more is closed at once
+     * @param maxConnections     open connections at once on each OTLP port (gRPC and HTTP counted apart); one more
+     *                           is closed at once and counted in {@code sightline_ingest_connections_refused_total}
      *                           ({@code ingest.max_connections}, 1024)
      * @param maxHeaderBytes     largest request line and header block (HTTP, answered 431/400) and metadata (gRPC)
      *                           ({@code ingest.max_header_bytes}, 64 KiB)
      * @param idleTimeoutMillis  a connection with no traffic for this long is closed
      *                           ({@code ingest.idle_timeout}, 5m)
-     * @param readTimeoutMillis  a request must arrive completely within this long after its first byte, so a
-     *                           client trickling bytes cannot hold a connection and its buffer
-     *                           ({@code ingest.read_timeout}, 1m)
+     * @param readTimeoutMillis  a request must arrive completely within this long after its first byte (HTTP) or
+     *                           the call's start (gRPC, until the client half-closes), so a client trickling bytes
+     *                           cannot hold a connection and its buffer ({@code ingest.read_timeout}, 1m)
      */
     public record Limits(int maxConnections, int maxHeaderBytes, long idleTimeoutMillis, long readTimeoutMillis) {
         public static final int DEFAULT_MAX_CONNECTIONS = 1024;

@@ -157,7 +157,8 @@ public final class IngestService implements AutoCloseable {
                     writer, logsGrpc, tracesGrpc, metrics, limiter, config.retryAfterSeconds(), security);
             int ioThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
             service.http = OtlpHttpServer.start(config.listenAddress(), config.httpPort(), ioThreads,
-                    config.maxRequestBytes(), httpEndpoint, logsHttp, tracesHttp, limiter, security);
+                    config.maxRequestBytes(), httpEndpoint, logsHttp, tracesHttp, limiter, security,
+                    () -> metrics.connectionRefused("http"));
         } catch (IOException | RuntimeException e) {
             service.close();
             throw e;

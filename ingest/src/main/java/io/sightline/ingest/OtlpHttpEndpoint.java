@@ -21,9 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * OTLP/HTTP for one signal without Netty: content type and encoding, bounded gzip, protobuf or OTLP/JSON
  * decoding, the write, and the answer in the request's encoding (an {@code Export*ServiceResponse}
  * with partial success, or a {@code google.rpc.Status} for errors), as the OTLP specification says.
- * Subclasses say how to parse and write their request type. Thread-safe.
+ * Subclasses say how to parse and write their request type: the request message itself, or (traces) a decoded
+ * form made from the protobuf bytes and, for JSON, from the parsed message by {@link #jsonRequest}. Thread-safe.
+ *
+ * @param <R> what {@link #write} takes
  */
-abstract class OtlpHttpEndpoint<R extends Message> implements MetricsEndpoint {
+abstract class OtlpHttpEndpoint<R> implements MetricsEndpoint {
     static final String PROTOBUF = "application/x-protobuf";
     static final String JSON = "application/json";
     private static final Logger log = LoggerFactory.getLogger(OtlpHttpEndpoint.class);
@@ -137,11 +140,16 @@ abstract class OtlpHttpEndpoint<R extends Message> implements MetricsEndpoint {
      */
     abstract Message write(R request);
 
-    @SuppressWarnings("unchecked")
     private R parseJson(byte[] raw) throws InvalidProtocolBufferException {
         Message.Builder b = newBuilder();
         jsonParser.merge(new String(raw, StandardCharsets.UTF_8), b);
-        return fromJson((R) b.build());
+        return jsonRequest(b.build());
+    }
+
+    /** What {@link #write} takes from a request parsed from OTLP/JSON: {@link #fromJson} of the message by default. */
+    @SuppressWarnings("unchecked")
+    R jsonRequest(Message parsed) {
+        return fromJson((R) parsed);
     }
 
     private OtlpHttpReply error(boolean json, int status, Code code, String message, boolean retryable) {

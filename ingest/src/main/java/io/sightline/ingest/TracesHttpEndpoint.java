@@ -6,13 +6,16 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.sightline.ingest.otlp.SpanBatch;
+import io.sightline.ingest.otlp.TracesDecoder;
 import io.sightline.ingest.otlp.TracesWriter;
 
 /**
- * OTLP/HTTP for traces ({@code POST /v1/traces}); hex trace, span, parent and link ids of OTLP/JSON are
- * converted by {@link HexIds}. Thread-safe.
+ * OTLP/HTTP for traces ({@code POST /v1/traces}): protobuf bodies are read by {@link TracesDecoder} (no protobuf
+ * object tree); OTLP/JSON is parsed to the message, its hex trace, span, parent and link ids converted by
+ * {@link HexIds}, then translated. Thread-safe.
  */
-final class TracesHttpEndpoint extends OtlpHttpEndpoint<ExportTraceServiceRequest> {
+final class TracesHttpEndpoint extends OtlpHttpEndpoint<SpanBatch> {
     private final TracesWriter writer;
 
     TracesHttpEndpoint(TracesWriter writer, IngestMetrics metrics, String protocol, int maxRequestBytes, int retryAfterSeconds) {
@@ -26,8 +29,8 @@ final class TracesHttpEndpoint extends OtlpHttpEndpoint<ExportTraceServiceReques
     }
 
     @Override
-    ExportTraceServiceRequest parseProtobuf(byte[] raw) throws InvalidProtocolBufferException {
-        return ExportTraceServiceRequest.parseFrom(raw);
+    SpanBatch parseProtobuf(byte[] raw) throws InvalidProtocolBufferException {
+        return TracesDecoder.decode(raw);
     }
 
     @Override
@@ -36,8 +39,8 @@ final class TracesHttpEndpoint extends OtlpHttpEndpoint<ExportTraceServiceReques
     }
 
     @Override
-    ExportTraceServiceRequest fromJson(ExportTraceServiceRequest parsed) {
-        ExportTraceServiceRequest.Builder b = parsed.toBuilder();
+    SpanBatch jsonRequest(Message parsed) {
+        ExportTraceServiceRequest.Builder b = ((ExportTraceServiceRequest) parsed).toBuilder();
         for (ResourceSpans.Builder rs : b.getResourceSpansBuilderList()) {
             for (ScopeSpans.Builder ss : rs.getScopeSpansBuilderList()) {
                 for (Span.Builder s : ss.getSpansBuilderList()) {
@@ -51,11 +54,11 @@ final class TracesHttpEndpoint extends OtlpHttpEndpoint<ExportTraceServiceReques
                 }
             }
         }
-        return b.build();
+        return writer.translate(b.build());
     }
 
     @Override
-    Message write(ExportTraceServiceRequest request) {
+    Message write(SpanBatch request) {
         return writer.write(request).toResponse();
     }
 }

@@ -21,7 +21,7 @@ final class IngestFixture implements AutoCloseable {
     final IngestService service;
 
     IngestFixture(Path dataDir, IngestConfig config) throws IOException {
-        this(dataDir, config, null);
+        this(dataDir, config, (java.util.function.UnaryOperator<Appendable>) null);
     }
 
     /** @param wrap decorates the real storage's Appendable (e.g. to hold a request in flight), or null */
@@ -47,6 +47,15 @@ final class IngestFixture implements AutoCloseable {
                 StorageConfig.DEFAULT_RETENTION_MILLIS, WalSyncMode.NEVER, 1_000, 1 << 20, 0, 100_000),
                 meterProvider.get("test"));
         service = IngestService.start(config, storage, null, null, traces, tracesConfig, meterProvider.get("io.sightline.ingest"));
+    }
+
+    /** Real metrics storage behind listeners protected by {@code security} (credentials, connection limits). */
+    IngestFixture(Path dataDir, IngestConfig config, IngestSecurity security) throws IOException {
+        storage = Storage.open(new StorageConfig(dataDir, StorageConfig.DEFAULT_BLOCK_DURATION_MILLIS,
+                StorageConfig.DEFAULT_RETENTION_MILLIS, WalSyncMode.NEVER, 1_000, 1 << 20, 0, 100_000),
+                meterProvider.get("test"));
+        service = IngestService.start(config, storage, storage, null, null, null, null,
+                meterProvider.get("io.sightline.ingest"), java.time.InstantSource.system(), security);
     }
 
     static IngestConfig localConfig() {

@@ -46,7 +46,9 @@ public interface ApiServer extends AutoCloseable {
      * Tempo API ({@code /api/traces/<id>}, {@code /api/v2/traces/<id>}, {@code /api/search},
      * {@code /api/search/tags}, {@code /api/v2/search/tags}, {@code /api/search/tag/<name>/values},
      * {@code /api/v2/search/tag/<name>/values}, {@code /api/echo}, {@code /api/status/buildinfo}) from
-     * {@code traces} over {@code traceStore}. {@code logs} and {@code logStore} may be null (no Loki API).
+     * {@code traces} over {@code traceStore}, and Tempo's gRPC streaming service ({@code tempopb.StreamingQuerier})
+     * over HTTP/2 on the same port (cleartext prior knowledge, or ALPN {@code h2} with TLS). {@code logs} and
+     * {@code logStore} may be null (no Loki API).
      */
     static ApiServer start(ApiConfig config, QueryEngine engine, Storage storage, LogQueryEngine logs, LogStore logStore,
                            TraceQueryEngine traces, TraceStore traceStore, List<Route> extraRoutes, Meter meter) {

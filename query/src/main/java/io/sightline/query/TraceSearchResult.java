@@ -23,9 +23,25 @@ public record TraceSearchResult(List<Trace> traces, long inspectedSpans, long in
      * @param durationNanos   latest span end minus {@code startNanos}
      * @param spans           up to spans-per-spanset of the matched spans
      * @param matched         how many spans matched in all
+     * @param spanSets        with {@code | by(x)}: the matches split by value; empty otherwise
      */
     public record Trace(String traceId, String rootServiceName, String rootTraceName, long startNanos,
-                        long durationNanos, List<MatchedSpan> spans, int matched) {
+                        long durationNanos, List<MatchedSpan> spans, int matched, List<SpanSet> spanSets) {
+        /** One spanset: {@code spans} and {@code matched}. */
+        public Trace(String traceId, String rootServiceName, String rootTraceName, long startNanos, long durationNanos,
+                     List<MatchedSpan> spans, int matched) {
+            this(traceId, rootServiceName, rootTraceName, startNanos, durationNanos, spans, matched, List.of());
+        }
+    }
+
+    /**
+     * One of the spansets a {@code | by(x)} split a trace's matches into.
+     *
+     * @param spans      up to spans-per-spanset of its spans
+     * @param matched    how many spans it has in all
+     * @param attributes the grouping value, keyed {@code by(x)}
+     */
+    public record SpanSet(List<MatchedSpan> spans, int matched, Attributes attributes) {
     }
 
     /**

@@ -37,6 +37,23 @@ public interface LogQuerier extends AutoCloseable {
      */
     void volume(List<Matcher> matchers, VolumeVisitor visitor);
 
+    /** Tells the store which spans of time it may count as one (see {@link #count}). */
+    interface SpanSplitter {
+        /** Whether rows at {@code minNanos} and at {@code maxNanos} may belong to different buckets of the caller. */
+        boolean splits(long minNanos, long maxNanos);
+    }
+
+    /**
+     * Counts the entries and body bytes (UTF-8) of the streams matching every matcher within the querier's range,
+     * exactly and without decoding bodies: one span per segment page that lies wholly in range and that
+     * {@code splitter} does not split (its time bounds, rows and body bytes from the page index); otherwise one span
+     * per row ({@code minNanos == maxNanos}), read from the page's timestamp and body-length columns; one span per
+     * head record. For {@code count_over_time}, {@code bytes_over_time} and their rates without a pipeline.
+     *
+     * @throws StorageException when no matcher excludes the empty string (as in Loki)
+     */
+    void count(List<Matcher> matchers, SpanSplitter splitter, VolumeVisitor visitor);
+
     /** Streams matching every matcher with records in range, sorted. */
     List<Labels> streams(List<Matcher> matchers);
 

@@ -96,4 +96,20 @@ class SightlineSelfRulesTest {
         }
     }
 
+    @Test
+    void connectionsRefusedFiresForTheOtlpPortWhoseRefusalsKeepRising() {
+        try (RuleTestSupport s = new RuleTestSupport(dir)) {
+            s.manager.load(List.of(selfRules().toString()));
+            double refused = 0;
+            for (long t = T0; t <= T0 + 1_800_000; t += 15_000) {
+                refused += 3; // a client leaking connections on the gRPC port; none refused on HTTP
+                s.write("sightline_ingest_connections_refused_total", t, refused, with(SELF, "protocol", "grpc"));
+                s.write("sightline_ingest_connections_refused_total", t, 0, with(SELF, "protocol", "http"));
+                s.evaluateAll(t);
+            }
+            assertThat(s.alertStatesOfHealthyRules()).containsEntry("SightlineIngestConnectionsRefused", AlertState.FIRING);
+            assertThat(s.query("ALERTS{alertname=\"SightlineIngestConnectionsRefused\",alertstate=\"firing\"}", T0 + 1_800_000))
+                    .extracting(x -> x.labels().get("protocol")).containsExactly("grpc");
+        }
+    }
 }

@@ -61,6 +61,13 @@ public class RangeQueryBenchmark {
             "sum by (job) (rate(http_requests_total{path=\"/api/v1\"}[5m])) / sum by (job) (rate(http_requests_total[5m]))"})
     public String query;
 
+    /**
+     * Where the data is read from: {@code head} (memory), or {@code blocks}: the store is snapshotted, closed,
+     * and the snapshot opened as the data directory, so every chunk is read from a mapped block.
+     */
+    @Param({"head"})
+    public String source;
+
     private Path dir;
     private Storage storage;
     private QueryEngine engine;
@@ -71,6 +78,7 @@ public class RangeQueryBenchmark {
         storage = Storage.open(new StorageConfig(dir, 2 * 3_600_000L, 15 * 24 * 3_600_000L, WalSyncMode.NEVER, 1_000,
                 128L << 20, 0, Math.max(100_000, series * 2L)), OpenTelemetry.noop().getMeter("bench"));
         fill(storage, series);
+        storage = from(source, storage, dir);
         engine = QueryEngines.promql(storage, QueryConfig.defaults(), OpenTelemetry.noop().getMeter("bench"));
         QueryResult r = run();
         System.out.printf("%nquery %s: %d result series%n", query, ((Value.Matrix) r.value()).series().size());
@@ -93,6 +101,22 @@ public class RangeQueryBenchmark {
             }
             a.commit();
         }
+    }
+
+    /**
+     * The store to query for {@code source}: {@code head} keeps {@code storage}; {@code blocks} snapshots it,
+     * closes it and opens the snapshot (in {@code dir}) as the data directory, so every chunk is read from a block.
+     */
+    static Storage from(String source, Storage storage, Path dir) {
+        if (source.equals("head")) {
+            return storage;
+        }
+        if (!source.equals("blocks")) {
+            throw new IllegalArgumentException("source must be head or blocks, got " + source);
+        }
+        String snapshot = storage.snapshot();
+        storage.close();
+        return Storage.open(StorageConfig.defaults(dir.resolve("snapshots").resolve(snapshot)), OpenTelemetry.noop().getMeter("bench"));
     }
 
     @Benchmark

@@ -19,7 +19,8 @@ import java.util.Arrays;
 /**
  * The data and queries of {@link RangeQueryBenchmark}, measured as the querying thread's CPU time rather than
  * wall time: on a shared, overloaded machine wall time mostly measures the wait for a core, CPU time does not.
- * Run two builds one after the other and compare the medians. Argument: measured runs per query (default 12).
+ * Run two builds one after the other and compare the medians. Arguments: measured runs per query (default 12),
+ * then {@code head} (default) or {@code blocks} (queries read a snapshot of the data opened as the data directory).
  */
 public final class RangeQueryCpuTime {
     private static final int SERIES = 10_000;
@@ -38,10 +39,12 @@ public final class RangeQueryCpuTime {
 
     public static void main(String[] args) throws IOException {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 12;
+        String source = args.length > 1 ? args[1] : "head";
         Path dir = Files.createTempDirectory("range-query-cpu");
-        try (Storage storage = Storage.open(new StorageConfig(dir, 2 * 3_600_000L, 15 * 24 * 3_600_000L,
-                WalSyncMode.NEVER, 1_000, 128L << 20, 0, 100_000), OpenTelemetry.noop().getMeter("bench"))) {
-            RangeQueryBenchmark.fill(storage, SERIES);
+        Storage filled = Storage.open(new StorageConfig(dir, 2 * 3_600_000L, 15 * 24 * 3_600_000L,
+                WalSyncMode.NEVER, 1_000, 128L << 20, 0, 100_000), OpenTelemetry.noop().getMeter("bench"));
+        RangeQueryBenchmark.fill(filled, SERIES);
+        try (Storage storage = RangeQueryBenchmark.from(source, filled, dir)) {
             QueryEngine engine = QueryEngines.promql(storage, QueryConfig.defaults(), OpenTelemetry.noop().getMeter("bench"));
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             for (String q : QUERIES) {

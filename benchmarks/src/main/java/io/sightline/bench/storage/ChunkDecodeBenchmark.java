@@ -1,6 +1,7 @@
 package io.sightline.bench.storage;
 
 import com.github.luben.zstd.Zstd;
+import io.sightline.storage.chunk.BlockChunkHeader;
 import io.sightline.storage.chunk.ChunkBuffer;
 import io.sightline.storage.chunk.ChunkEncoder;
 import io.sightline.storage.chunk.ChunkIterator;
@@ -58,6 +59,11 @@ public class ChunkDecodeBenchmark {
     private byte[] decompressed;
     private Arena arena;
     private MemorySegment mapped;
+    /** The same chunks as a version-2 block holds them: header without times, which come from the index. */
+    private MemorySegment blockChunks;
+    private final int[] blockOffsets = new int[SERIES + 1];
+    private final long[] minTimes = new long[SERIES];
+    private final long[] maxTimes = new long[SERIES];
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -81,6 +87,20 @@ public class ChunkDecodeBenchmark {
         arena = Arena.ofShared();
         mapped = arena.allocate(block.length + 64L);
         MemorySegment.copy(block, 0, mapped, ValueLayout.JAVA_BYTE, 0, block.length);
+        BlockChunkHeader header = new BlockChunkHeader();
+        java.io.ByteArrayOutputStream v2 = new java.io.ByteArrayOutputStream(block.length);
+        for (int s = 0; s < SERIES; s++) {
+            minTimes[s] = data.timestamps[s][0];
+            maxTimes[s] = data.timestamps[s][SAMPLES_PER_CHUNK - 1];
+            int length = offsets[s + 1] - offsets[s];
+            header.of(mapped, offsets[s], length, minTimes[s], maxTimes[s]);
+            blockOffsets[s] = v2.size();
+            v2.write(header.bytes(), 0, header.length());
+            v2.write(block, offsets[s] + header.replaced(), length - header.replaced());
+        }
+        blockOffsets[SERIES] = v2.size();
+        blockChunks = arena.allocate(v2.size() + 64L);
+        MemorySegment.copy(v2.toByteArray(), 0, blockChunks, ValueLayout.JAVA_BYTE, 0, v2.size());
         System.out.printf("%n[chunk size] kind=%s jitter=%dms samples=%d sealed=%.3f B/sample zstd-%d=%.3f B/sample%n",
                 kind, jitterMillis, TOTAL, block.length / (double) TOTAL, zstdLevel,
                 compressed.length / (double) TOTAL);
@@ -110,6 +130,19 @@ public class ChunkDecodeBenchmark {
         double sum = 0;
         for (int s = 0; s < SERIES; s++) {
             it.reset(mapped, offsets[s], offsets[s + 1] - offsets[s]);
+            while (it.next()) {
+                sum += it.value() + it.timestamp();
+            }
+        }
+        return sum;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(TOTAL)
+    public double blockChunksFromSegment() {
+        double sum = 0;
+        for (int s = 0; s < SERIES; s++) {
+            it.reset(blockChunks, blockOffsets[s], blockOffsets[s + 1] - blockOffsets[s], minTimes[s], maxTimes[s]);
             while (it.next()) {
                 sum += it.value() + it.timestamp();
             }

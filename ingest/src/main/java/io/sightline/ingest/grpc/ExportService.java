@@ -13,6 +13,7 @@ import io.sightline.ingest.limit.WriteLimiter;
 import io.sightline.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One OTLP/gRPC {@code Export} method. The call arrives on a gRPC event loop (the server runs with a direct
@@ -61,7 +62,9 @@ abstract class ExportService<Q, R> {
                     .asRuntimeException());
             return;
         }
-        if (!limiter.trySubmit(() -> write(request, observer, start))) {
+        // Set on this thread by RequestIdInterceptor; the write pool's lines (here and in storage) carry it too.
+        String requestId = MDC.get(RequestIdInterceptor.MDC_KEY);
+        if (!limiter.trySubmit(() -> write(request, observer, start, requestId))) {
             metrics.request(protocol, Status.Code.RESOURCE_EXHAUSTED.name(), start);
             com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
                     .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
@@ -74,11 +77,26 @@ abstract class ExportService<Q, R> {
         }
     }
 
+    private void write(Q request, StreamObserver<R> observer, long start, String requestId) {
+        if (requestId == null) {
+            write(request, observer, start);
+            return;
+        }
+        MDC.put(RequestIdInterceptor.MDC_KEY, requestId);
+        try {
+            write(request, observer, start);
+        } finally {
+            MDC.remove(RequestIdInterceptor.MDC_KEY);
+        }
+    }
+
     private void write(Q request, StreamObserver<R> observer, long start) {
         R response;
         try {
             response = write(request);
         } catch (StorageException e) {
+            // WARN as OTLP/HTTP does: data was refused; the line carries the call's request_id.
+            log.warn("storage commit failed, answering UNAVAILABLE [protocol={}, request={}]", protocol, requestName, e);
             metrics.request(protocol, Status.Code.UNAVAILABLE.name(), start);
             observer.onError(Status.UNAVAILABLE.withDescription("storage could not commit the request: " + e.getMessage())
                     .withCause(e).asRuntimeException());

@@ -6,6 +6,16 @@ import io.grpc.ServerCredentials;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.IoHandlerFactory;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
@@ -30,9 +40,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class OtlpGrpcServer implements AutoCloseable {
     private final Server server;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
 
-    private OtlpGrpcServer(Server server) {
+    private OtlpGrpcServer(Server server, EventLoopGroup boss, EventLoopGroup workers) {
         this.server = server;
+        this.boss = boss;
+        this.workers = workers;
     }
 
     /** Binds and starts serving; {@link IOException} when the address cannot be bound. */
@@ -54,21 +68,43 @@ public final class OtlpGrpcServer implements AutoCloseable {
 
     /**
      * As above, protected by {@code security}: TLS (and client certificates) when {@link IngestSecurity#grpcTls()}
-     * is set, the gate asked for every call before its message is read, bounded metadata and idle connections.
+     * is set, the gate asked for every call before its message is read, bounded metadata, idle connections, open
+     * connections ({@link ConnectionLimit}) and the time a request may take to arrive
+     * ({@link ReadDeadlineInterceptor}), and a request id on every call ({@link RequestIdInterceptor}).
      */
     public static OtlpGrpcServer start(String host, int port, int maxRequestBytes, MetricsWriter writer, LogsGrpcService logs,
                                        TracesGrpcService traces, IngestMetrics metrics, WriteLimiter limiter,
                                        int retryAfterSeconds, IngestSecurity security) throws IOException {
         InetSocketAddress address = new InetSocketAddress(host, port);
         IngestSecurity.Limits limits = security.limits();
+        // The connection limit needs the listening channel's pipeline, which grpc-java only exposes through a
+        // channel factory; with one, it wants the event loops too. Epoll where grpc-java would pick it by default.
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sightline-grpc-boss", true), io);
+        // 0: Netty's default of twice the cores, as grpc-java's shared worker group has.
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("sightline-grpc-worker", true), io);
+        ConnectionLimit connections = new ConnectionLimit(limits.maxConnections(), metrics);
         NettyServerBuilder builder = (security.grpcTls() == null ? NettyServerBuilder.forAddress(address)
                 : NettyServerBuilder.forAddress(address, credentials(security.grpcTls())))
+                .bossEventLoopGroup(boss)
+                .workerEventLoopGroup(workers)
+                .channelFactory(() -> {
+                    ServerChannel ch = epoll ? new EpollServerSocketChannel() : new NioServerSocketChannel();
+                    // Added before the bootstrap adds its acceptor, so every new connection passes the limit first.
+                    ch.pipeline().addLast("connections", connections);
+                    return ch;
+                })
                 // The service only hands the call to the write pool, so running it on the event loop is cheap.
                 .directExecutor()
                 .maxInboundMessageSize(maxRequestBytes)
                 .maxInboundMetadataSize(limits.maxHeaderBytes())
                 .maxConnectionIdle(limits.idleTimeoutMillis(), TimeUnit.MILLISECONDS)
+                // The last interceptor added runs first: the request id is set before the gate may refuse the call,
+                // and the read deadline starts for admitted calls only (its close passes the request id's wrapper).
+                .intercept(new ReadDeadlineInterceptor(limits.readTimeoutMillis(), workers, metrics))
                 .intercept(new GateInterceptor(security.gate(), metrics))
+                .intercept(new RequestIdInterceptor())
                 .addService(metricsService(new MetricsGrpcService(writer, metrics, limiter, retryAfterSeconds)));
         if (logs != null) {
             builder.addService(logsService(logs));
@@ -80,9 +116,15 @@ public final class OtlpGrpcServer implements AutoCloseable {
         try {
             server.start();
         } catch (IOException e) {
+            shutdown(boss, workers);
             throw new IOException("cannot start OTLP/gRPC on " + host + ":" + port + ": " + e.getMessage(), e);
         }
-        return new OtlpGrpcServer(server);
+        return new OtlpGrpcServer(server, boss, workers);
+    }
+
+    private static void shutdown(EventLoopGroup boss, EventLoopGroup workers) {
+        boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
     }
 
     private static ServerCredentials credentials(IngestSecurity.Tls tls) {
@@ -133,7 +175,10 @@ public final class OtlpGrpcServer implements AutoCloseable {
         server.shutdown();
     }
 
-    /** Waits up to {@code timeoutMillis} for calls to finish, then cancels the rest. Idempotent. */
+    /**
+     * Waits up to {@code timeoutMillis} for calls to finish, then cancels the rest and stops the event loops.
+     * Idempotent.
+     */
     public void close(long timeoutMillis) {
         server.shutdown();
         try {
@@ -143,6 +188,9 @@ public final class OtlpGrpcServer implements AutoCloseable {
         } catch (InterruptedException e) {
             server.shutdownNow();
             Thread.currentThread().interrupt();
+        } finally {
+            // The groups are ours (see start), so grpc-java leaves them running after the server terminates.
+            shutdown(boss, workers);
         }
     }
 

@@ -55,16 +55,19 @@ public final class OtlpHttpServer implements AutoCloseable {
      */
     public static OtlpHttpServer start(String host, int port, int ioThreads, int maxBodyBytes, MetricsEndpoint endpoint,
                                        MetricsEndpoint logs, MetricsEndpoint traces, WriteLimiter limiter) throws IOException {
-        return start(host, port, ioThreads, maxBodyBytes, endpoint, logs, traces, limiter, IngestSecurity.none());
+        return start(host, port, ioThreads, maxBodyBytes, endpoint, logs, traces, limiter, IngestSecurity.none(), () -> {
+        });
     }
 
     /**
      * As above, protected by {@code security}: TLS when {@link IngestSecurity#httpTls()} is set, the gate asked
      * before a body is read, and the connection limits.
+     *
+     * @param connectionRefused called (on an event loop) for every connection closed over {@code ingest.max_connections}
      */
     public static OtlpHttpServer start(String host, int port, int ioThreads, int maxBodyBytes, MetricsEndpoint endpoint,
                                        MetricsEndpoint logs, MetricsEndpoint traces, WriteLimiter limiter,
-                                       IngestSecurity security) throws IOException {
+                                       IngestSecurity security, Runnable connectionRefused) throws IOException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
         PendingResponses pending = new PendingResponses();
         IngestSecurity.Limits limits = security.limits();
@@ -83,6 +86,7 @@ public final class OtlpHttpServer implements AutoCloseable {
                             // treat that as retryable and back off.
                             if (open.incrementAndGet() > limits.maxConnections()) {
                                 open.decrementAndGet();
+                                connectionRefused.run();
                                 ch.close();
                                 return;
                             }

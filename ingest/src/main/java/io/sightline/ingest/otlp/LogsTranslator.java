@@ -100,7 +100,9 @@ public final class LogsTranslator {
 
     private String problem(LogRecord r, Labels stream) {
         String body = body(r.getBody());
-        int bytes = utf8Length(body);
+        // A UTF-16 char is at most 3 UTF-8 bytes: most lines are far below the limit and need no exact count (the
+        // count was a tenth of the write threads' time on the 1 GB corpus).
+        int bytes = (long) body.length() * 3 <= maxLineBytes ? 0 : utf8Length(body);
         if (bytes > maxLineBytes) {
             return "log record body of " + bytes + " bytes exceeds logs.max_line_bytes=" + maxLineBytes + " (stream " + stream + ")";
         }

@@ -47,13 +47,28 @@ public final class TracesWriter {
     }
 
     /**
-     * Translates and commits {@code request}.
+     * Translates and commits {@code request} (protobuf bodies go through {@link TracesDecoder} instead).
      *
      * @throws io.sightline.storage.StorageException when the commit failed; nothing of the request is stored
      */
     public TracesTranslator.Result write(ExportTraceServiceRequest request) {
+        return write(translate(request));
+    }
+
+    /** The storable spans of a parsed {@code request} (the OTLP/JSON path), not yet committed. */
+    public SpanBatch translate(ExportTraceServiceRequest request) {
         List<Span> spans = new ArrayList<>();
         TracesTranslator.Result result = translator.translate(request, spans::add);
+        return new SpanBatch(spans, result);
+    }
+
+    /**
+     * Commits the spans of {@code batch} as one batch and counts the request.
+     *
+     * @throws io.sightline.storage.StorageException when the commit failed; nothing of the request is stored
+     */
+    public TracesTranslator.Result write(SpanBatch batch) {
+        List<Span> spans = batch.spans();
         if (!spans.isEmpty()) {
             SpanAppender appender = store.appender();
             boolean committed = false;
@@ -69,6 +84,7 @@ public final class TracesWriter {
                 }
             }
         }
+        TracesTranslator.Result result = batch.result();
         accepted.accept(result.accepted());
         rejected.accept(result.rejected());
         return result;

@@ -33,7 +33,7 @@ final class TypedAttributes {
         return builder.build();
     }
 
-    private static void put(Attributes.Builder b, String key, AnyValue v) {
+    static void put(Attributes.Builder b, String key, AnyValue v) {
         switch (v.getValueCase()) {
             case STRING_VALUE -> b.putString(key, v.getStringValue());
             case BOOL_VALUE -> b.putBool(key, v.getBoolValue());

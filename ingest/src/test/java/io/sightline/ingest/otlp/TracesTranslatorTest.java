@@ -64,13 +64,13 @@ class TracesTranslatorTest {
         return out;
     }
 
-    @Test
-    void everyFieldOfASpanArrivesWithHexIdsTypedAttributesEventsLinksAndScope() {
+    /** A span with every field set: each attribute type, an event, a link, state and status. */
+    static io.opentelemetry.proto.trace.v1.Span everyField() {
         AnyValue array = AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder()
                 .addValues(AnyValue.newBuilder().setStringValue("a")).addValues(AnyValue.newBuilder().setIntValue(2))).build();
         AnyValue kvlist = AnyValue.newBuilder().setKvlistValue(KeyValueList.newBuilder()
                 .addValues(KeyValue.newBuilder().setKey("k").setValue(AnyValue.newBuilder().setBoolValue(true)))).build();
-        io.opentelemetry.proto.trace.v1.Span s = span()
+        return span()
                 .setTraceState("vendor=x")
                 .setStatus(Status.newBuilder().setCodeValue(2).setMessage("payment declined"))
                 .addAttributes(attr("http.route", "/cart"))
@@ -86,6 +86,11 @@ class TracesTranslatorTest {
                 .addLinks(io.opentelemetry.proto.trace.v1.Span.Link.newBuilder().setTraceId(id("0af7651916cd43dd8448eb211c80319c"))
                         .setSpanId(id("b7ad6b7169203331")).setTraceState("t=1").addAttributes(attr("link.kind", "follows")))
                 .build();
+    }
+
+    @Test
+    void everyFieldOfASpanArrivesWithHexIdsTypedAttributesEventsLinksAndScope() {
+        io.opentelemetry.proto.trace.v1.Span s = everyField();
         TracesTranslator.Result[] r = new TracesTranslator.Result[1];
         List<Span> got = translate(request(s), r);
 

@@ -18,6 +18,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.opentelemetry.api.metrics.Meter;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -111,9 +113,11 @@ public final class HttpApiServer implements ApiServer {
         if (logs != null) {
             endpoints.addAll(LokiEndpoints.endpoints(logs, Objects.requireNonNull(logStore, "logStore"), Clock.systemUTC()));
         }
+        GrpcServices grpc = GrpcServices.none();
         if (traces != null) {
             endpoints.addAll(TempoEndpoints.endpoints(traces, Objects.requireNonNull(traceStore, "traceStore"),
                     Clock.systemUTC()));
+            grpc = TempoGrpc.services(traces, traceStore, Clock.systemUTC());
         }
         extraRoutes.forEach(r -> endpoints.add(PrometheusApi.adapt(r)));
         Router router = new Router(endpoints);
@@ -122,7 +126,7 @@ public final class HttpApiServer implements ApiServer {
         InFlight inFlight = new InFlight();
         AtomicBoolean closing = new AtomicBoolean();
         ServerContext server = new ServerContext(router, workers, metrics, inFlight, closing, overloadHint(config),
-                config.maxBodyBytes(), new ConnectionLimit(config.maxConnections()));
+                config.maxBodyBytes(), new ConnectionLimit(config.maxConnections()), grpc);
 
         SslContext tls = tlsContext(security.tls());
         boolean epoll = Epoll.isAvailable();
@@ -166,7 +170,13 @@ public final class HttpApiServer implements ApiServer {
             return null;
         }
         try {
-            SslContextBuilder b = SslContextBuilder.forServer(tls.keys());
+            // ALPN: the server picks the first of its protocols the client offers. HTTP/1.1 first keeps browsers and
+            // HTTP clients on the HTTP/1.1 API; gRPC clients offer only h2 and get it.
+            SslContextBuilder b = SslContextBuilder.forServer(tls.keys())
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            ApplicationProtocolNames.HTTP_1_1, ApplicationProtocolNames.HTTP_2));
             if (tls.clientCa() != null) {
                 b.trustManager(tls.clientCa()).clientAuth(ClientAuth.REQUIRE);
             }

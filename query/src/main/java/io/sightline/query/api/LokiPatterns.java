@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code /loki/api/v1/patterns}: the patterns ({@link LinePattern}) of the newest lines of the selected streams,
+ * {@code /loki/api/v1/patterns}: the patterns ({@link Drain} clusters) of the newest lines of the selected streams,
  * with how many lines had each per {@code step}, for Logs Drilldown's patterns tab. Reads at most
  * {@value #MAX_LINES} lines (newest first), so over a long busy range the counts cover the newest part only.
  * Answers {@code {"status":"success","data":[{"pattern":"...","samples":[[seconds,count],...]}]}}, the most
@@ -22,6 +22,8 @@ import java.util.Map;
 final class LokiPatterns {
     static final int MAX_LINES = 200_000;
     static final int MAX_PATTERNS = 300;
+    /** Lines that would open a cluster past this many are left out of the counts. */
+    static final int MAX_CLUSTERS = 5_000;
     private static final int MAX_POINTS = 11_000;
 
     private LokiPatterns() {
@@ -39,15 +41,28 @@ final class LokiPatterns {
             throw LokiParams.invalid("step", call.param("step"), "must be > 0 and give at most " + MAX_POINTS + " points");
         }
         int n = (int) ((end - start) / step + 1);
-        Map<String, long[]> counts = new HashMap<>();
+        Drain drain = new Drain(MAX_CLUSTERS);
         int[] read = {0};
         try (LogQuerier q = store.querier(start, end)) {
             q.select(matchers, List.of(), false, r -> {
-                long[] c = counts.computeIfAbsent(LinePattern.of(r.body()), k -> new long[n + 1]);
-                c[(int) ((r.timestampNanos() - start) / step)]++;
-                c[n]++;
+                Drain.Cluster cluster = drain.add(r.body());
+                if (cluster != null) {
+                    if (cluster.counts == null) {
+                        cluster.counts = new long[n + 1];
+                    }
+                    cluster.counts[(int) ((r.timestampNanos() - start) / step)]++;
+                    cluster.counts[n]++;
+                }
                 return ++read[0] < MAX_LINES;
             });
+        }
+        // Clusters whose templates became equal as they generalised count as one pattern.
+        Map<String, long[]> counts = new HashMap<>();
+        for (Drain.Cluster c : drain.clusters()) {
+            long[] sum = counts.computeIfAbsent(c.pattern(), k -> new long[n + 1]);
+            for (int k = 0; k <= n; k++) {
+                sum[k] += c.counts[k];
+            }
         }
         List<Map.Entry<String, long[]>> top = counts.entrySet().stream()
                 .sorted(Comparator.<Map.Entry<String, long[]>>comparingLong(e -> -e.getValue()[n]).thenComparing(Map.Entry::getKey))

@@ -17,8 +17,8 @@ import io.sightline.query.ApiSecurity;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The handlers of one connection (after the connection limit), in order: TLS when configured, idle timeout, the
- * whole-request deadline, HTTP codec with bounded request line and headers, the access gate (credentials, rate),
+ * The handlers of one connection (after the connection limit), in order: TLS when configured, idle timeout, then
+ * by the first bytes either HTTP/2 for gRPC ({@link Http2Pipeline}) or HTTP/1.1: the whole-request deadline, HTTP codec with bounded request line and headers, the access gate (credentials, rate),
  * gzip/deflate of responses (Grafana asks for gzip), keep-alive, bounded decompression of request bodies, the
  * body-size limit (413), WebSocket upgrades
  * (live tail), then the dispatcher.
@@ -53,8 +53,14 @@ final class Pipeline {
                 return;
             }
         }
-        RequestDeadline deadline = new RequestDeadline(security.readTimeoutMillis());
         p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
+        p.addLast("sniff", new ProtocolSniffer(ctx -> http1(ctx.pipeline(), config, server, security),
+                ctx -> Http2Pipeline.configure(ctx.pipeline(), config, server, security)));
+    }
+
+    /** The HTTP/1.1 handlers, after the idle timeout. */
+    private static void http1(ChannelPipeline p, ApiConfig config, ServerContext server, ApiSecurity security) {
+        RequestDeadline deadline = new RequestDeadline(security.readTimeoutMillis());
         p.addLast("deadline", deadline);
         p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(config.maxHeaderBytes())

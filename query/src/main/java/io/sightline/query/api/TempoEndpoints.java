@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The Tempo HTTP API with Tempo's JSON shapes: trace by id (OTLP JSON, or protobuf when asked), TraceQL and tag
@@ -29,25 +28,23 @@ final class TempoEndpoints {
     static final String TAG_VALUES_V2 = "/api/v2/search/tag/";
     static final int DEFAULT_LIMIT = 20;
     static final int DEFAULT_SPSS = 3;
-    /** Most tag names or values in one answer unless {@code limit} asks for fewer. */
-    static final int MAX_TAG_VALUES = 5_000;
-    static final List<String> INTRINSICS = List.of("duration", "kind", "name", "rootName", "rootServiceName",
-            "span:duration", "span:kind", "span:name", "span:status", "span:statusMessage", "status", "statusMessage",
-            "trace:duration", "trace:rootName", "trace:rootService", "traceDuration");
+    static final int MAX_TAG_VALUES = TempoTags.MAX_TAG_VALUES;
     private static final Set<String> GET = Set.of("GET");
     private static final long HOUR = 3_600L * TempoParams.SECOND;
     /** Without start/end a search covers the last hour and a tag listing the last six (Tempo: recent data). */
-    private static final long SEARCH_LOOKBACK = HOUR;
-    private static final long TAGS_LOOKBACK = 6 * HOUR;
+    static final long SEARCH_LOOKBACK = HOUR;
+    static final long TAGS_LOOKBACK = 6 * HOUR;
     private static final String PROTOBUF = "application/protobuf";
 
     private final TraceQueryEngine engine;
     private final TraceStore store;
+    private final TempoTags tags;
     private final Clock clock;
 
     TempoEndpoints(TraceQueryEngine engine, TraceStore store, Clock clock) {
         this.engine = engine;
         this.store = store;
+        this.tags = new TempoTags(store);
         this.clock = clock;
     }
 
@@ -61,6 +58,8 @@ final class TempoEndpoints {
         list.add(exact("/api/v2/search/tags", t::tagsV2));
         list.add(new Endpoint(TAG_VALUES + ":name/values", GET, TAG_VALUES, true, c -> t.tagValues(c, TAG_VALUES, false)));
         list.add(new Endpoint(TAG_VALUES_V2 + ":name/values", GET, TAG_VALUES_V2, true, c -> t.tagValues(c, TAG_VALUES_V2, true)));
+        list.add(exact(TempoMetrics.QUERY_RANGE, c -> TempoMetrics.queryRange(engine, clock, c)));
+        list.add(exact(TempoMetrics.QUERY_INSTANT, c -> TempoMetrics.queryInstant(engine, clock, c)));
         list.add(exact("/api/echo", c -> PlainText.reply(200, "echo")));
         // The Tempo version whose API this implements; Grafana reads it to pick request forms.
         list.add(exact("/api/status/buildinfo", c -> PlainText.buildInfo("2.9.0")));
@@ -95,9 +94,24 @@ final class TempoEndpoints {
         if (spans.isEmpty()) {
             return PlainText.reply(404, "trace not found");
         }
+        int max = engine.maxSpansPerTrace();
+        String partial = null;
+        if (spans.size() > max) {
+            // As Tempo past max_bytes_per_trace: v2 answers the part under the limit and says so, v1 refuses.
+            if (!isV2) {
+                return PlainText.reply(422, "trace " + id + " has " + spans.size() + " spans, more than "
+                        + "traces.query.max_spans_per_trace=" + max + "; /api/v2/traces/" + id + " answers its first "
+                        + max + " spans, or raise the limit");
+            }
+            partial = "trace " + id + " has " + spans.size() + " spans; only its first " + max + " by start time are "
+                    + "returned (traces.query.max_spans_per_trace=" + max + ")";
+            spans = spans.subList(0, max);
+        }
+        List<Span> shown = spans;
+        String message = partial;
         String accept = call.header("accept");
         if (accept != null && accept.toLowerCase(Locale.ROOT).contains(PROTOBUF)) {
-            byte[] body = isV2 ? TraceProto.traceByIdResponse(spans) : TraceProto.tracesData(spans);
+            byte[] body = isV2 ? TraceProto.traceByIdResponse(shown, message) : TraceProto.tracesData(shown);
             return new Reply(200, PROTOBUF, Map.of(), body, null);
         }
         return Reply.json(200, Map.of(), out -> {
@@ -106,11 +120,15 @@ final class TempoEndpoints {
             if (isV2) {
                 g.writeObjectFieldStart("trace");
                 g.writeFieldName("resourceSpans");
-                TraceJson.resourceSpans(out, spans);
+                TraceJson.resourceSpans(out, shown);
                 g.writeEndObject();
+                if (message != null) {
+                    g.writeStringField("status", "PARTIAL");
+                    g.writeStringField("message", message);
+                }
             } else {
                 g.writeFieldName("batches");
-                TraceJson.resourceSpans(out, spans);
+                TraceJson.resourceSpans(out, shown);
             }
             g.writeEndObject();
         });
@@ -149,35 +167,10 @@ final class TempoEndpoints {
         return new long[] {start, end};
     }
 
-    /** {@code scope} of the tag APIs: null for all, else span, resource, intrinsic (others hold nothing here). */
-    private static String scope(HttpCall call) {
-        String s = call.param("scope");
-        if (s == null || s.isEmpty() || s.equals("all")) {
-            return null;
-        }
-        return switch (s) {
-            case "span", "resource", "intrinsic", "event", "link", "instrumentation" -> s;
-            default -> throw LokiParams.invalid("scope", s, "must be one of all, resource, span, intrinsic, event, link, instrumentation");
-        };
-    }
-
     private Reply tagsV1(HttpCall call) {
         long[] range = tagsRange(call);
-        String scope = scope(call);
-        int limit = Math.min(TempoParams.positive(call, "limit", MAX_TAG_VALUES), MAX_TAG_VALUES);
-        TreeSet<String> names = new TreeSet<>();
-        try (TraceQuerier q = store.querier(range[0], range[1])) {
-            if (scope == null || scope.equals("span")) {
-                names.addAll(q.attributeNames(TraceQuerier.Scope.SPAN));
-            }
-            if (scope == null || scope.equals("resource")) {
-                names.addAll(q.attributeNames(TraceQuerier.Scope.RESOURCE));
-            }
-        }
-        if ("intrinsic".equals(scope)) {
-            names.addAll(INTRINSICS);
-        }
-        List<String> list = names.stream().limit(limit).toList();
+        List<String> list = tags.names(TempoTags.scope(call.param("scope")), range[0], range[1],
+                TempoTags.limit(TempoParams.positive(call, "limit", MAX_TAG_VALUES)));
         return Reply.json(200, Map.of(), out -> {
             out.gen().writeStartObject();
             out.gen().writeFieldName("tagNames");
@@ -189,33 +182,14 @@ final class TempoEndpoints {
 
     private Reply tagsV2(HttpCall call) {
         long[] range = tagsRange(call);
-        String scope = scope(call);
-        int limit = Math.min(TempoParams.positive(call, "limit", MAX_TAG_VALUES), MAX_TAG_VALUES);
-        List<String> resource = List.of();
-        List<String> span = List.of();
-        try (TraceQuerier q = store.querier(range[0], range[1])) {
-            if (scope == null || scope.equals("resource")) {
-                resource = q.attributeNames(TraceQuerier.Scope.RESOURCE);
-            }
-            if (scope == null || scope.equals("span")) {
-                span = q.attributeNames(TraceQuerier.Scope.SPAN);
-            }
-        }
-        List<String> r = resource.stream().limit(limit).toList();
-        List<String> s = span.stream().limit(limit).toList();
-        boolean hasIntrinsics = scope == null || scope.equals("intrinsic");
+        List<TempoTags.ScopeTags> scopes = tags.scopes(TempoTags.scope(call.param("scope")), range[0], range[1],
+                TempoTags.limit(TempoParams.positive(call, "limit", MAX_TAG_VALUES)));
         return Reply.json(200, Map.of(), out -> {
             var g = out.gen();
             g.writeStartObject();
             g.writeArrayFieldStart("scopes");
-            if (scope == null || scope.equals("resource")) {
-                scopeEntry(out, "resource", r);
-            }
-            if (scope == null || scope.equals("span")) {
-                scopeEntry(out, "span", s);
-            }
-            if (hasIntrinsics) {
-                scopeEntry(out, "intrinsic", INTRINSICS);
+            for (TempoTags.ScopeTags s : scopes) {
+                scopeEntry(out, s.name(), s.tags());
             }
             g.writeEndArray();
             writeEmptyMetrics(out);

@@ -20,6 +20,8 @@ final class TraceJson {
     private static final String[] KINDS = {"SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL", "SPAN_KIND_SERVER",
             "SPAN_KIND_CLIENT", "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER"};
     private static final String[] STATUS = {"STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"};
+    /** Tempo's wording when the root span is missing; Grafana shows it in the table. */
+    static final String ROOT_NOT_RECEIVED = "<root span not yet received>";
 
     private TraceJson() {
     }
@@ -114,6 +116,12 @@ final class TraceJson {
             return;
         }
         g.writeArrayFieldStart(field);
+        attributeEntries(g, a);
+        g.writeEndArray();
+    }
+
+    /** The {@code {"key":..,"value":{AnyValue}}} entries of an open array. */
+    static void attributeEntries(JsonGenerator g, Attributes a) throws IOException {
         for (int i = 0; i < a.size(); i++) {
             g.writeStartObject();
             g.writeStringField("key", a.key(i));
@@ -153,7 +161,6 @@ final class TraceJson {
             }
             g.writeEndObject();
         }
-        g.writeEndArray();
     }
 
     /** Tempo's search response. */
@@ -164,18 +171,20 @@ final class TraceJson {
         for (TraceSearchResult.Trace t : r.traces()) {
             g.writeStartObject();
             g.writeStringField("traceID", t.traceId());
-            // Tempo's wording when the root span is missing; Grafana shows it in the table.
-            g.writeStringField("rootServiceName", t.rootServiceName().isEmpty() ? "<root span not yet received>" : t.rootServiceName());
+            g.writeStringField("rootServiceName", t.rootServiceName().isEmpty() ? ROOT_NOT_RECEIVED : t.rootServiceName());
             if (!t.rootTraceName().isEmpty()) {
                 g.writeStringField("rootTraceName", t.rootTraceName());
             }
             g.writeStringField("startTimeUnixNano", Long.toString(t.startNanos()));
             g.writeNumberField("durationMs", t.durationNanos() / 1_000_000);
-            // Grafana reads spanSets (Tempo 2.2+); older clients read spanSet. Both carry the one spanset.
+            // Grafana reads spanSets (Tempo 2.2+); older clients read spanSet (the first).
+            List<TraceSearchResult.SpanSet> sets = spanSets(t);
             g.writeFieldName("spanSet");
-            spanSet(g, t);
+            spanSet(g, sets.getFirst());
             g.writeArrayFieldStart("spanSets");
-            spanSet(g, t);
+            for (TraceSearchResult.SpanSet s : sets) {
+                spanSet(g, s);
+            }
             g.writeEndArray();
             g.writeEndObject();
         }
@@ -193,7 +202,14 @@ final class TraceJson {
         g.writeEndObject();
     }
 
-    private static void spanSet(JsonGenerator g, TraceSearchResult.Trace t) throws IOException {
+    /** A trace's spansets: those of a {@code by()}, else the one of all its matches. */
+    static List<TraceSearchResult.SpanSet> spanSets(TraceSearchResult.Trace t) {
+        return t.spanSets().isEmpty()
+                ? List.of(new TraceSearchResult.SpanSet(t.spans(), t.matched(), Attributes.builder().build()))
+                : t.spanSets();
+    }
+
+    private static void spanSet(JsonGenerator g, TraceSearchResult.SpanSet t) throws IOException {
         g.writeStartObject();
         g.writeArrayFieldStart("spans");
         for (TraceSearchResult.MatchedSpan s : t.spans()) {
@@ -207,6 +223,7 @@ final class TraceJson {
         }
         g.writeEndArray();
         g.writeNumberField("matched", t.matched());
+        attributes(g, "attributes", t.attributes());
         g.writeEndObject();
     }
 }

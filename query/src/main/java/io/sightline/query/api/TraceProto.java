@@ -1,7 +1,6 @@
 package io.sightline.query.api;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -17,7 +16,6 @@ import io.sightline.storage.model.Span;
 import io.sightline.storage.model.SpanEvent;
 import io.sightline.storage.model.SpanLink;
 
-import java.io.IOException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -39,16 +37,19 @@ final class TraceProto {
 
     /** {@code TraceByIDResponse { Trace trace = 1; }}, written by hand: the message is not in opentelemetry-proto. */
     static byte[] traceByIdResponse(List<Span> spans) {
-        byte[] trace = tracesData(spans);
-        byte[] out = new byte[CodedOutputStream.computeByteArraySize(1, trace)];
-        CodedOutputStream coded = CodedOutputStream.newInstance(out);
-        try {
-            coded.writeByteArray(1, trace);
-        } catch (IOException e) {
-            throw new IllegalStateException("BUG: writing into an array of the computed size failed", e);
+        return traceByIdResponse(spans, null);
+    }
+
+    /**
+     * {@code TraceByIDResponse { Trace trace = 1; TraceByIDMetrics metrics = 2; PartialStatus status = 3; string
+     * message = 4; }}: with a {@code partialMessage}, status PARTIAL (1) and that message.
+     */
+    static byte[] traceByIdResponse(List<Span> spans, String partialMessage) {
+        ProtoWriter w = new ProtoWriter().message(1, tracesData(spans));
+        if (partialMessage != null) {
+            w.uint32(3, 1).string(4, partialMessage);
         }
-        coded.checkNoSpaceLeft();
-        return out;
+        return w.toByteArray();
     }
 
     static TracesData build(List<Span> spans) {

@@ -16,6 +16,12 @@
  *       {@code PromDuration}, {@code Parser.parseSelector} (for match[]) read parameters with Prometheus's error messages.</li>
  *   <li>{@code JsonOut}, {@code NumberText}, {@code ValueJson}, {@code Reply}: streamed JSON exactly as
  *       Prometheus writes it.</li>
+ *   <li>{@code ProtocolSniffer}: HTTP/2 prior knowledge (the connection preface) or HTTP/1.1 by the first bytes;
+ *       {@code Http2Pipeline} and {@code GrpcStreamHandler} serve gRPC on HTTP/2 (one stream per call, the same
+ *       access policy, body limit and worker pool as HTTP); {@code GrpcServices} is the method table.</li>
+ *   <li>Tempo: {@code TempoEndpoints} (HTTP), {@code TempoGrpc} ({@code tempopb.StreamingQuerier}),
+ *       {@code TempoMetrics} (TraceQL metrics answers), {@code TempoProto}/{@code ProtoWriter} (tempopb messages by
+ *       hand), {@code TraceJson}/{@code TraceProto} (traces), {@code TempoTags} (tag names).</li>
  * </ul>
  *
  * <h2>Gotchas</h2>
@@ -27,6 +33,9 @@
  *   <li>Handlers must not run on the event loop: a slow query would stall every connection of that loop.
  *       Responses are rendered on the worker too; only the write is handed back to the loop.</li>
  *   <li>Pipelined requests are queued per connection and answered in order; reading pauses meanwhile.</li>
+ *   <li>With TLS, ALPN lists HTTP/1.1 before h2 and the server picks its first the client offers: browsers and
+ *       HTTP clients stay on HTTP/1.1 (HTTP/2 here serves gRPC only and answers other requests 415), gRPC clients
+ *       offer only h2.</li>
  *   <li>The body limit sits behind the decompressor, so it bounds decompressed bytes; the decompressor's own
  *       allocation bound stops a gzip bomb inside one chunk.</li>
  * </ul>

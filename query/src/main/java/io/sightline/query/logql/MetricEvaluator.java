@@ -59,7 +59,10 @@ final class MetricEvaluator {
                 yield new StepSeries(false, s.series);
             }
             case Expr.RangeAggregation r -> rangeAggregation(r);
-            case Expr.VectorAggregation a -> Aggregations.apply(a, eval(a.inner()), steps);
+            case Expr.VectorAggregation a -> {
+                StepSeries fast = CountFastPath.fits(a) ? new CountFastPath(store, config, start, end, step, steps).eval(a) : null;
+                yield fast != null ? fast : Aggregations.apply(a, eval(a.inner()), steps);
+            }
             case Expr.Binary b -> Binaries.apply(b, eval(b.left()), eval(b.right()), steps);
             case Expr.LogSelector s -> throw new QueryException(QueryException.ErrorType.BAD_DATA,
                     "a log query cannot be part of a metric expression");

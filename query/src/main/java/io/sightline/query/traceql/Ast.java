@@ -13,7 +13,7 @@ final class Ast {
     }
 
     /** Spanset-level expressions: a filter {@code { ... }} or two spansets joined. */
-    sealed interface Spanset permits FilterRef, SpansetOp {
+    sealed interface Spanset permits FilterRef, SpansetOp, Structural {
     }
 
     /** The filter number {@code index} of {@link Query#filters()}. */
@@ -22,6 +22,29 @@ final class Ast {
 
     /** Trace-level {@code &&} (both spansets in the trace) or {@code ||} (either). */
     record SpansetOp(boolean isAnd, Spanset left, Spanset right) implements Spanset {
+    }
+
+    /**
+     * A structural operation: the spans of {@code right} that stand in {@code relation} to some span of
+     * {@code left} ({@code {A} > {B}}: B spans whose parent is an A span), or with {@code isNot} to none of them;
+     * with {@code isUnion} ({@code &>} etc.) also the spans of {@code left} those right-hand spans relate to.
+     */
+    record Structural(Relation relation, boolean isNot, boolean isUnion, Spanset left, Spanset right)
+            implements Spanset {
+        Structural(Relation relation, boolean isNot, Spanset left, Spanset right) {
+            this(relation, isNot, false, left, right);
+        }
+    }
+
+    /** How a right-hand span relates to a left-hand one. */
+    enum Relation {
+        CHILD(">"), DESCENDANT(">>"), PARENT("<"), ANCESTOR("<<"), SIBLING("~");
+
+        final String text;
+
+        Relation(String text) {
+            this.text = text;
+        }
     }
 
     /** One spanset filter {@code { expr }}; {@code expr} is null for {@code {}} (every span). */
@@ -103,7 +126,48 @@ final class Ast {
     }
 
     /** Pipeline stages after the spanset expression. */
-    sealed interface Stage permits FilterStage, AggregateStage, SelectStage {
+    sealed interface Stage permits FilterStage, AggregateStage, SelectStage, MetricsStage, ByStage, CoalesceStage {
+    }
+
+    /** {@code | by(x)}: splits each trace's spanset into one spanset per value of {@code operand}. */
+    record ByStage(Operand operand) implements Stage {
+    }
+
+    /** {@code | coalesce()}: joins the spansets of a {@code by()} back into one. */
+    record CoalesceStage() implements Stage {
+    }
+
+    /**
+     * The last stage of a TraceQL metrics query, such as {@code | rate() by (resource.service.name)}: turns the
+     * matching spans into time series.
+     *
+     * @param operand   the attribute or intrinsic of the {@code *_over_time} functions, null for rate and count
+     * @param quantiles the quantiles of {@code quantile_over_time}, else empty
+     * @param by        the grouping of {@code by (...)}, empty for one series
+     */
+    record MetricsStage(MetricsFn fn, Operand operand, List<Double> quantiles, List<Operand> by) implements Stage {
+    }
+
+    /** TraceQL's metrics functions, by their names. */
+    enum MetricsFn {
+        RATE("rate"), COUNT_OVER_TIME("count_over_time"), MIN_OVER_TIME("min_over_time"),
+        MAX_OVER_TIME("max_over_time"), AVG_OVER_TIME("avg_over_time"), SUM_OVER_TIME("sum_over_time"),
+        QUANTILE_OVER_TIME("quantile_over_time"), HISTOGRAM_OVER_TIME("histogram_over_time");
+
+        final String text;
+
+        MetricsFn(String text) {
+            this.text = text;
+        }
+
+        static MetricsFn of(String name) {
+            for (MetricsFn f : values()) {
+                if (f.text.equals(name)) {
+                    return f;
+                }
+            }
+            return null;
+        }
     }
 
     /** {@code | { expr }}: keeps only the spans of each spanset that satisfy {@code expr}. */

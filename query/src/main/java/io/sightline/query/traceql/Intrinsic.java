@@ -65,4 +65,14 @@ enum Intrinsic {
             case TRACE_DURATION -> "traceDuration";
         };
     }
+
+    /** The name a query writes it with (the old, unscoped one where there is one). */
+    String traceQlName() {
+        for (Map.Entry<String, Intrinsic> e : BY_NAME.entrySet()) {
+            if (e.getValue() == this) {
+                return e.getKey();
+            }
+        }
+        throw new IllegalStateException("BUG: intrinsic " + this + " has no name");
+    }
 }

@@ -69,8 +69,12 @@ final class Lexer {
                     at += 2;
                     return new Token(AND, "&&", start);
                 }
-                if (n == '>' || n == '<' || n == '~') { // &>>, &<<, &~ and friends: Tempo's union structural operators
-                    throw unsupported("structural operator '&" + n + "...'", start);
+                if (n == '>' || n == '<' || n == '~') { // &>, &>>, &<, &<<, &~: structural operators returning both sides
+                    boolean isDouble = n != '~' && at + 2 < src.length() && src.charAt(at + 2) == n;
+                    at += isDouble ? 3 : 2;
+                    Token.Kind k = n == '~' ? UNION_SIBLING : n == '>' ? (isDouble ? UNION_DESC : UNION_CHILD)
+                            : (isDouble ? UNION_ANC : UNION_PARENT);
+                    return new Token(k, "&" + n + (isDouble ? String.valueOf(n) : ""), start);
                 }
                 throw error("unexpected '&', did you mean '&&'?", start);
             case '|':
@@ -99,8 +103,11 @@ final class Lexer {
                     at += 2;
                     return new Token(NRE, "!~", start);
                 }
-                if (n == '<' || n == '>') {
-                    throw unsupported("structural operator '!" + n + "'", start);
+                if (n == '>' || n == '<') { // !>, !>>, !<, !<<: negated structural operators
+                    boolean isDouble = at + 2 < src.length() && src.charAt(at + 2) == n;
+                    at += isDouble ? 3 : 2;
+                    Token.Kind k = n == '>' ? (isDouble ? NOT_DESC : NOT_CHILD) : (isDouble ? NOT_ANC : NOT_PARENT);
+                    return new Token(k, "!" + n + (isDouble ? String.valueOf(n) : ""), start);
                 }
                 at++;
                 return new Token(NOT, "!", start);
@@ -110,7 +117,8 @@ final class Lexer {
                     return new Token(GTE, ">=", start);
                 }
                 if (n == '>') {
-                    throw unsupported("structural operator '>>'", start);
+                    at += 2;
+                    return new Token(DESC, ">>", start);
                 }
                 at++;
                 return new Token(GT, ">", start);
@@ -120,12 +128,14 @@ final class Lexer {
                     return new Token(LTE, "<=", start);
                 }
                 if (n == '<') {
-                    throw unsupported("structural operator '<<'", start);
+                    at += 2;
+                    return new Token(ANC, "<<", start);
                 }
                 at++;
                 return new Token(LT, "<", start);
             case '~':
-                throw unsupported("structural operator '~'", start);
+                at++;
+                return new Token(SIBLING, "~", start);
             case '+', '*', '/', '%', '^':
                 throw unsupported("arithmetic operator '" + c + "'", start);
             default:

@@ -17,7 +17,8 @@ import static io.sightline.query.traceql.Token.Kind.*;
  *
  * <pre>
  * query    := spanset ('|' stage)*
- * spanset  := spAnd ('||' spAnd)*            spAnd := spPrim ('&&' spPrim)*
+ * spanset  := spAnd ('||' spAnd)*            spAnd := spStruct ('&&' spStruct)*
+ * spStruct := spPrim (structOp spPrim)*      structOp := ['!' | '&'] ('>' | '>>' | '<' | '<<' | '~')
  * spPrim   := '{' [expr] '}' | '(' spanset ')'
  * expr     := and ('||' and)*                and := unary ('&&' unary)*
  * unary    := '!' unary | '(' expr ')' | operand [cmp operand]
@@ -47,6 +48,10 @@ final class Parser {
         List<Stage> stages = new ArrayList<>();
         boolean sawAggregate = false;
         while (p.peek().is(PIPE)) {
+            if (!stages.isEmpty() && stages.getLast() instanceof MetricsStage) {
+                throw Lexer.error("stages after a metrics function (topk(), bottomk(), comparisons) are not supported",
+                        p.peek().pos());
+            }
             p.at++;
             int stageStart = p.peek().pos();
             Stage s = p.stage();
@@ -57,6 +62,7 @@ final class Parser {
             sawAggregate |= s instanceof AggregateStage;
             stages.add(s);
         }
+        p.hints();
         Token t = p.peek();
         if (!t.is(EOF)) {
             throw Lexer.error("unexpected " + t.describe() + (t.is(AND) || t.is(OR) ? "" : "; expected '|', '&&', '||' or the end"), t.pos());
@@ -97,12 +103,41 @@ final class Parser {
     }
 
     private Spanset spansetAnd() {
-        Spanset left = spansetPrimary();
+        Spanset left = spansetStructural();
         while (peek().is(AND)) {
             at++;
-            left = new SpansetOp(true, left, spansetPrimary());
+            left = new SpansetOp(true, left, spansetStructural());
         }
         return left;
+    }
+
+    /** Structural operators bind tighter than the spanset {@code &&} and {@code ||}, left to right. */
+    private Spanset spansetStructural() {
+        Spanset left = spansetPrimary();
+        while (true) {
+            Token t = peek();
+            Relation r = switch (t.kind()) {
+                case GT, NOT_CHILD, UNION_CHILD -> Relation.CHILD;
+                case DESC, NOT_DESC, UNION_DESC -> Relation.DESCENDANT;
+                case LT, NOT_PARENT, UNION_PARENT -> Relation.PARENT;
+                case ANC, NOT_ANC, UNION_ANC -> Relation.ANCESTOR;
+                case SIBLING, NRE, UNION_SIBLING -> Relation.SIBLING;
+                default -> null;
+            };
+            if (r == null) {
+                return left;
+            }
+            at++;
+            boolean isNot = switch (t.kind()) {
+                case NOT_CHILD, NOT_DESC, NOT_PARENT, NOT_ANC, NRE -> true;
+                default -> false;
+            };
+            boolean isUnion = switch (t.kind()) {
+                case UNION_CHILD, UNION_DESC, UNION_PARENT, UNION_ANC, UNION_SIBLING -> true;
+                default -> false;
+            };
+            left = new Structural(r, isNot, isUnion, left, spansetPrimary());
+        }
     }
 
     private Spanset spansetPrimary() {
@@ -164,8 +199,93 @@ final class Parser {
             case "count", "avg", "min", "max", "sum" -> {
                 return aggregate(t);
             }
+            case "by" -> {
+                expect(LPAREN, "'(' after by");
+                Operand o = selected();
+                expect(RPAREN, "')' after the by() attribute");
+                return new ByStage(o);
+            }
+            case "coalesce" -> {
+                expect(LPAREN, "'(' after coalesce");
+                expect(RPAREN, "')': coalesce() takes no arguments");
+                return new CoalesceStage();
+            }
+            default -> {
+            }
+        }
+        MetricsFn fn = MetricsFn.of(t.text());
+        if (fn != null) {
+            return metrics(t, fn);
+        }
+        switch (t.text()) {
             default -> throw Lexer.error("pipeline function '" + t.text() + "' is not supported; use count(), avg(), min(), max(), sum() or select()", t.pos());
         }
+    }
+
+    /** {@code rate()}, {@code count_over_time()}, {@code f_over_time(x)}, {@code quantile_over_time(x, q...)}, then {@code by (...)}. */
+    private Stage metrics(Token name, MetricsFn fn) {
+        expect(LPAREN, "'(' after " + fn.text);
+        Operand operand = null;
+        List<Double> quantiles = new ArrayList<>();
+        if (fn != MetricsFn.RATE && fn != MetricsFn.COUNT_OVER_TIME) {
+            Token o = peek();
+            operand = operand();
+            if (operand instanceof Literal || !isNumericCapable(operand)) {
+                throw Lexer.error(fn.text + "() needs a numeric attribute or duration, not " + o.describe(), o.pos());
+            }
+            if (fn == MetricsFn.QUANTILE_OVER_TIME) {
+                if (!peek().is(COMMA)) {
+                    throw Lexer.error("quantile_over_time() needs quantiles after the attribute, e.g. "
+                            + "quantile_over_time(duration, 0.9, 0.99)", peek().pos());
+                }
+                while (peek().is(COMMA)) {
+                    at++;
+                    Token q = peek();
+                    Operand v = operand();
+                    double d = v instanceof Literal lit && (lit.type() == Type.DOUBLE || lit.type() == Type.INT)
+                            ? (lit.type() == Type.DOUBLE ? lit.d() : lit.l()) : Double.NaN;
+                    if (!(d >= 0 && d <= 1)) {
+                        throw Lexer.error("a quantile must be a number between 0 and 1, not " + q.describe(), q.pos());
+                    }
+                    quantiles.add(d);
+                }
+            }
+        }
+        expect(RPAREN, "')'");
+        List<Operand> by = new ArrayList<>();
+        if (peek().is(IDENT) && peek().text().equals("by")) {
+            at++;
+            expect(LPAREN, "'(' after by");
+            by.add(selected());
+            while (peek().is(COMMA)) {
+                at++;
+                by.add(selected());
+            }
+            expect(RPAREN, "')' or ',' in by()");
+        }
+        return new MetricsStage(fn, operand, List.copyOf(quantiles), List.copyOf(by));
+    }
+
+    /** Query hints {@code with(key=value, ...)}, as Grafana appends them ({@code with(sample=true)}); ignored. */
+    private void hints() {
+        if (!peek().is(IDENT) || !peek().text().equals("with")) {
+            return;
+        }
+        at++;
+        expect(LPAREN, "'(' after with");
+        while (!peek().is(RPAREN)) {
+            Token k = expect(IDENT, "a hint name");
+            expect(EQ, "'=' after hint " + k.text());
+            Token v = take();
+            if (v.is(EOF)) {
+                throw Lexer.error("unexpected end of query; expected a hint value", v.pos());
+            }
+            if (!peek().is(COMMA)) {
+                break;
+            }
+            at++;
+        }
+        expect(RPAREN, "')' after the hints");
     }
 
     private Operand selected() {

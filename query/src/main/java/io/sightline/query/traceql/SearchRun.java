@@ -1,13 +1,17 @@
 package io.sightline.query.traceql;
 
 import io.sightline.query.QueryException;
+import io.sightline.query.TraceQueryEngine;
 import io.sightline.query.TraceSearchResult;
 import io.sightline.query.traceql.Ast.*;
 import io.sightline.storage.TraceQuerier;
 import io.sightline.storage.TraceStore;
+import io.sightline.storage.model.Attributes;
 import io.sightline.storage.model.Span;
 
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,6 +54,8 @@ final class SearchRun {
     private final int spansPerSpanSet;
     private final long maxSpans;
     private final long deadlineNanos;
+    /** Told after each window; null when nobody listens. */
+    private final TraceQueryEngine.SearchProgress progress;
     private final List<AggregateStage> aggregates = new ArrayList<>();
     /** Each filter joined with the filter stages, by filter number. */
     private final List<Expr> filterExprs = new ArrayList<>();
@@ -60,13 +66,18 @@ final class SearchRun {
     private final Val aggregateValue = new Val();
     private final Val aggregateBound = new Val();
     private final ShownValues shown;
+    /** Whether the spanset expression has structural operators: then only whole traces are evaluated exactly. */
+    private final boolean hasStructure;
+    /** The operand of the last {@code | by(x)} not undone by a later {@code | coalesce()}, or null. */
+    private final Operand groupBy;
     private TraceQuerier wide;
     private long inspected;
     private long inspectedTraces = -1;
     private boolean isPartial;
 
     SearchRun(Query query, TraceStore store, long startNanos, long endNanos, int spansPerSpanSet, long maxSpans,
-              long deadlineNanos) {
+              long deadlineNanos, TraceQueryEngine.SearchProgress progress) {
+        this.progress = progress;
         this.query = query;
         this.store = store;
         this.startNanos = startNanos;
@@ -80,6 +91,16 @@ final class SearchRun {
             }
         }
         shown = new ShownValues(query);
+        hasStructure = hasStructure(query.spanset());
+        Operand by = null;
+        for (Stage s : query.stages()) {
+            if (s instanceof ByStage b) {
+                by = b.operand();
+            } else if (s instanceof CoalesceStage) {
+                by = null;
+            }
+        }
+        groupBy = by;
         Expr stageFilter = stageFilter();
         for (Filter f : query.filters()) {
             filterExprs.add(and(f.expr(), stageFilter));
@@ -97,6 +118,7 @@ final class SearchRun {
                     if (lo == startNanos || traces.size() >= limit) {
                         break;
                     }
+                    report(traces.values(), limit);
                     hi = lo - 1;
                     width = grow(width);
                 }
@@ -105,26 +127,38 @@ final class SearchRun {
                 inspectedTraces = -1;
                 scanWindowsConfirmed(limit);
             }
-            List<TraceAccumulator> found = new ArrayList<>();
-            for (TraceAccumulator t : traces.values()) {
-                if (qualifies(t)) {
-                    found.add(t);
-                }
-            }
-            // Newest first by the earliest matched span, then described from the whole trace and re-sorted by its start.
-            found.sort(NEWEST_FIRST);
-            List<TraceSearchResult.Trace> out = new ArrayList<>();
-            for (TraceAccumulator t : found.subList(0, Math.min(limit, found.size()))) {
-                out.add(describe(t));
-            }
-            out.sort(Comparator.comparingLong(TraceSearchResult.Trace::startNanos).reversed()
-                    .thenComparing(TraceSearchResult.Trace::traceId));
-            return new TraceSearchResult(List.copyOf(out), inspected,
-                    inspectedTraces >= 0 ? inspectedTraces : traces.size(), isPartial);
+            return result(traces.values(), limit, inspectedTraces >= 0 ? inspectedTraces : traces.size());
         } finally {
             if (wide != null) {
                 wide.close();
             }
+        }
+    }
+
+    /** The newest {@code limit} qualifying traces among {@code candidates}, described. */
+    private TraceSearchResult result(Collection<TraceAccumulator> candidates, int limit, long tracesInspected) {
+        List<TraceAccumulator> found = new ArrayList<>();
+        for (TraceAccumulator t : candidates) {
+            if (qualifies(t)) {
+                found.add(t);
+            }
+        }
+        // Newest first by the earliest matched span, then described from the whole trace and re-sorted by its start.
+        found.sort(NEWEST_FIRST);
+        List<TraceSearchResult.Trace> out = new ArrayList<>();
+        for (TraceAccumulator t : found.subList(0, Math.min(limit, found.size()))) {
+            out.add(describe(t));
+        }
+        out.sort(Comparator.comparingLong(TraceSearchResult.Trace::startNanos).reversed()
+                .thenComparing(TraceSearchResult.Trace::traceId));
+        return new TraceSearchResult(List.copyOf(out), inspected, tracesInspected, isPartial);
+    }
+
+    /** Tells the listener what qualifies so far; stops the search when it asks to. */
+    private void report(Collection<TraceAccumulator> candidates, int limit) {
+        if (progress != null && !progress.found(result(candidates, limit, candidates.size()))) {
+            throw new QueryException(QueryException.ErrorType.CANCELED,
+                    "search canceled by the client after reading " + inspected + " spans");
         }
     }
 
@@ -137,6 +171,15 @@ final class SearchRun {
         return switch (s) {
             case FilterRef f -> true;
             case SpansetOp op -> !op.isAnd() && isOrOnly(op.left()) && isOrOnly(op.right());
+            case Structural st -> false;
+        };
+    }
+
+    private static boolean hasStructure(Spanset s) {
+        return switch (s) {
+            case FilterRef f -> false;
+            case SpansetOp op -> hasStructure(op.left()) || hasStructure(op.right());
+            case Structural st -> true;
         };
     }
 
@@ -156,7 +199,7 @@ final class SearchRun {
             for (int i = 0; i < filterExprs.size() && !isPartial; i++) {
                 int filter = i;
                 Expr expr = filterExprs.get(i);
-                querier.select(Pushdown.terms(expr), span -> {
+                Pushdown.select(querier, expr, span -> {
                     if (matcher.matches(expr, span)) {
                         TraceAccumulator t = traces.get(span.traceId());
                         if (t == null) {
@@ -190,6 +233,13 @@ final class SearchRun {
         if (!t.hit(filter, span, spansPerSpanSet)) {
             return;
         }
+        if (groupBy != null) {
+            matcher.value(groupBy, span, val);
+            Attributes.Builder label = Attributes.builder();
+            String key = "by(" + name(groupBy) + ")";
+            String text = val.putLabel(label, key);
+            t.group(text, label.build(), span, spansPerSpanSet);
+        }
         for (int k = 0; k < aggregates.size(); k++) {
             Operand o = aggregates.get(k).operand();
             if (o != null) {
@@ -219,7 +269,7 @@ final class SearchRun {
                 try (TraceQuerier window = store.querier(lo, hi)) {
                     for (int d : drivers) {
                         Expr expr = filterExprs.get(d);
-                        window.select(Pushdown.terms(expr), span -> {
+                        Pushdown.select(window, expr, span -> {
                             if (matcher.matches(expr, span) && seen.add(span.traceId())) {
                                 candidates.add(span.traceId());
                             }
@@ -236,6 +286,7 @@ final class SearchRun {
                 if (lo == startNanos || traces.size() >= limit) {
                     break;
                 }
+                report(traces.values(), limit);
                 hi = lo - 1;
                 width = grow(width);
             }
@@ -255,6 +306,14 @@ final class SearchRun {
     private TraceAccumulator wholeTrace(String traceId, List<Span> spans) {
         counted(spans.size());
         TraceAccumulator t = new TraceAccumulator(traceId, aggregates.size(), filterExprs.size() > 1);
+        if (hasStructure) {
+            // The spans the expression returns; bit 0 marks "returned some" (qualifies() reads matched instead).
+            BitSet returned = new TraceStructure(spans).eval(query.spanset(), filterExprs, matcher);
+            for (int i = returned.nextSetBit(0); i >= 0; i = returned.nextSetBit(i + 1)) {
+                accumulate(t, 0, spans.get(i));
+            }
+            return t;
+        }
         for (int i = 0; i < filterExprs.size(); i++) {
             Expr expr = filterExprs.get(i);
             for (Span s : spans) {
@@ -266,8 +325,14 @@ final class SearchRun {
         return t;
     }
 
+    /** Exact for traces evaluated whole; for structural queries only such traces may be asked. */
     private boolean qualifies(TraceAccumulator t) {
-        return holds(query.spanset(), t.filterHits) && aggregatesHold(t);
+        return (hasStructure ? t.matched > 0 : holds(query.spanset(), t.filterHits)) && aggregatesHold(t);
+    }
+
+    /** Whether a trace read in part may qualify: {@link #qualifies}, or for structural queries its filters' hits. */
+    private boolean mayQualify(TraceAccumulator t) {
+        return hasStructure ? holds(query.spanset(), t.filterHits) : qualifies(t);
     }
 
     /**
@@ -286,7 +351,7 @@ final class SearchRun {
                 scanAll(lo, hi);
                 List<TraceAccumulator> qualifying = new ArrayList<>();
                 for (TraceAccumulator t : traces.values()) {
-                    if (!confirmed.containsKey(t.traceId) && !refuted.contains(t.traceId) && qualifies(t)) {
+                    if (!confirmed.containsKey(t.traceId) && !refuted.contains(t.traceId) && mayQualify(t)) {
                         qualifying.add(t);
                     }
                 }
@@ -295,7 +360,11 @@ final class SearchRun {
                     if (confirmed.size() >= limit) {
                         break;
                     }
-                    if (lo == startNanos || confirmed.size() + refuted.size() >= MAX_LOOKUPS) {
+                    if (hasStructure && confirmed.size() + refuted.size() >= MAX_LOOKUPS) {
+                        isPartial = true; // parent links need the whole trace: unconfirmed ones cannot be kept
+                        break;
+                    }
+                    if (!hasStructure && (lo == startNanos || confirmed.size() + refuted.size() >= MAX_LOOKUPS)) {
                         confirmed.put(t.traceId, t); // every span in range was read, or out of loads: as read
                         continue;
                     }
@@ -309,6 +378,7 @@ final class SearchRun {
                 if (lo == startNanos || confirmed.size() >= limit) {
                     break;
                 }
+                report(confirmed.values(), limit);
                 hi = lo - 1;
                 width = grow(width);
             }
@@ -334,6 +404,15 @@ final class SearchRun {
                     yield both;
                 }
                 yield selectivity(right) > selectivity(left) ? right : left;
+            }
+            case Structural st -> {
+                // The returned spans are right-hand spans; a non-negated relation needs left-hand ones too.
+                List<Integer> right = drivers(st.right());
+                if (st.isNot()) {
+                    yield right;
+                }
+                List<Integer> left = drivers(st.left());
+                yield selectivity(left) > selectivity(right) ? left : right;
             }
         };
     }
@@ -361,11 +440,13 @@ final class SearchRun {
         return a == null ? b : b == null ? a : new Logical(true, a, b);
     }
 
+    /** Whether the filters hit allow the spanset; exact without structural operators, necessary with them. */
     private static boolean holds(Spanset s, long hits) {
         return switch (s) {
             case FilterRef f -> (hits & (1L << f.index())) != 0;
             case SpansetOp op -> op.isAnd() ? holds(op.left(), hits) && holds(op.right(), hits)
                     : holds(op.left(), hits) || holds(op.right(), hits);
+            case Structural st -> st.isNot() ? holds(st.right(), hits) : holds(st.left(), hits) && holds(st.right(), hits);
         };
     }
 
@@ -410,12 +491,31 @@ final class SearchRun {
 
     private TraceSearchResult.Trace describe(TraceAccumulator t) {
         TraceInfo info = info(t.traceId);
-        List<TraceSearchResult.MatchedSpan> spans = new ArrayList<>(t.kept.size());
-        for (Span s : t.kept) {
+        List<TraceSearchResult.SpanSet> sets = new ArrayList<>();
+        if (t.groups != null) {
+            for (TraceAccumulator.Group g : t.groups.values()) {
+                sets.add(new TraceSearchResult.SpanSet(matchedSpans(g.kept), g.matched, g.label));
+            }
+        }
+        return new TraceSearchResult.Trace(t.traceId, info.rootService(), info.rootName(), info.startNanos(),
+                info.durationNanos(), matchedSpans(t.kept), t.matched, List.copyOf(sets));
+    }
+
+    private List<TraceSearchResult.MatchedSpan> matchedSpans(List<Span> kept) {
+        List<TraceSearchResult.MatchedSpan> spans = new ArrayList<>(kept.size());
+        for (Span s : kept) {
             spans.add(new TraceSearchResult.MatchedSpan(s.spanId(), s.name(), s.startNanos(), s.durationNanos(),
                     shown.of(s)));
         }
-        return new TraceSearchResult.Trace(t.traceId, info.rootService(), info.rootName(), info.startNanos(),
-                info.durationNanos(), List.copyOf(spans), t.matched);
+        return List.copyOf(spans);
+    }
+
+    /** An operand as the query names it: {@code resource.service.name}, {@code .x}, {@code name}. */
+    private static String name(Operand o) {
+        return switch (o) {
+            case Attribute a -> a.text();
+            case IntrinsicRef i -> i.intrinsic().traceQlName();
+            case Literal l -> "literal";
+        };
     }
 }

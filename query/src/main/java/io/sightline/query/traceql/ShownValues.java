@@ -29,6 +29,11 @@ final class ShownValues {
                         set.add(a.operand());
                     }
                 }
+                case MetricsStage m -> {
+                }
+                case ByStage b -> set.add(b.operand());
+                case CoalesceStage c -> {
+                }
             }
         }
         operands = List.copyOf(set);

@@ -98,16 +98,63 @@ final class TagValueSearch {
                 values.addAll(q.attributeValues(TraceQuerier.Scope.RESOURCE, a.name(), limit));
             }
         }
+        TypeProbe probe = new TypeProbe(q, a);
         for (String v : values) {
             if (out.size() >= limit) {
                 break;
             }
-            out.add(new TagValue(inferType(v), v));
+            out.add(new TagValue(probe.type(v), v));
         }
         return out;
     }
 
-    /** The store lists values as text; Tempo's types are guessed back from it. */
+    /**
+     * Types of listed values, read from a span that has the value: the store lists values as text, and the text
+     * "200" may be an int or a string. Values whose text only a string can have need no span. Each probe selects
+     * by the value (postings answer it where the attribute has them) and stops at the first span; all probes of a
+     * listing together read at most {@link #MAX_SPANS} spans, past which the type is inferred from the text.
+     * Pitfall: a value stored with two types (string "200" and int 200) is listed once, with the first span's type.
+     */
+    private static final class TypeProbe {
+        private final TraceQuerier q;
+        private final Attribute attribute;
+        private final Val val = new Val();
+        private long read;
+
+        TypeProbe(TraceQuerier q, Attribute attribute) {
+            this.q = q;
+            this.attribute = attribute;
+        }
+
+        String type(String text) {
+            String guess = inferType(text);
+            if (guess.equals("string") || read >= MAX_SPANS) {
+                return guess;
+            }
+            String[] found = {null};
+            if (!attribute.scope().equals("resource")) {
+                probe(SpanTerm.spanAttribute(attribute.name(), text), text, found, true);
+            }
+            if (found[0] == null && !attribute.scope().equals("span")) {
+                probe(SpanTerm.resourceAttribute(attribute.name(), text), text, found, false);
+            }
+            return found[0] == null ? guess : found[0];
+        }
+
+        private void probe(SpanTerm term, String text, String[] found, boolean isSpanScope) {
+            q.select(List.of(term), span -> {
+                read++;
+                if (SpanMatcher.read(isSpanScope ? span.attributes() : span.resource(), attribute.name(), val)
+                        && text(val).equals(text)) {
+                    found[0] = typeName(val.type);
+                    return false;
+                }
+                return read < MAX_SPANS;
+            });
+        }
+    }
+
+    /** A value's type guessed from its text, for when no span tells. */
     static String inferType(String v) {
         if (v.equals("true") || v.equals("false")) {
             return "bool";
@@ -126,7 +173,7 @@ final class TagValueSearch {
         SpanMatcher matcher = new SpanMatcher(id -> TraceInfo.of(q.trace(id)));
         Val v = new Val();
         int[] read = {0};
-        q.select(Pushdown.terms(expr), span -> {
+        Pushdown.select(q, expr, span -> {
             if (matcher.matches(expr, span)) {
                 matcher.value(operand, span, v);
                 if (v.type != Type.NONE) {

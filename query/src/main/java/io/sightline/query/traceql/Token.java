@@ -11,6 +11,9 @@ record Token(Kind kind, String text, String scope, int pos) {
     enum Kind {
         LBRACE, RBRACE, LPAREN, RPAREN, COMMA, PIPE, AND, OR, NOT,
         EQ, NEQ, GT, GTE, LT, LTE, RE, NRE,
+        /** Structural operators; {@code >}, {@code <} and {@code !~} between spansets are GT, LT and NRE. */
+        DESC, ANC, SIBLING, NOT_DESC, NOT_ANC, NOT_CHILD, NOT_PARENT,
+        UNION_CHILD, UNION_DESC, UNION_PARENT, UNION_ANC, UNION_SIBLING,
         IDENT, ATTRIBUTE, STRING, INTEGER, FLOAT, DURATION, EOF
     }
 

@@ -1,11 +1,14 @@
 package io.sightline.query.traceql;
 
+import io.sightline.storage.model.Attributes;
 import io.sightline.storage.model.Span;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -25,6 +28,19 @@ final class TraceAccumulator {
     final int[] counts;
     /** Span ids seen; only when several filters may match the same span (their spansets are united). */
     private final Set<String> seen;
+    /** With {@code | by(x)}: the matches by grouping value (key: typed text), in order of first match. */
+    Map<String, Group> groups;
+
+    /** One {@code by()} spanset. */
+    static final class Group {
+        final Attributes label;
+        final List<Span> kept = new ArrayList<>(4);
+        int matched;
+
+        Group(Attributes label) {
+            this.label = label;
+        }
+    }
 
     TraceAccumulator(String traceId, int aggregates, boolean isDeduplicating) {
         this.traceId = traceId;
@@ -49,6 +65,18 @@ final class TraceAccumulator {
             kept.add(span);
         }
         return true;
+    }
+
+    /** Records a counted span in its {@code by()} group. */
+    void group(String key, Attributes label, Span span, int spansPerSpanSet) {
+        if (groups == null) {
+            groups = new LinkedHashMap<>();
+        }
+        Group g = groups.computeIfAbsent(key, k -> new Group(label));
+        g.matched++;
+        if (g.kept.size() < spansPerSpanSet) {
+            g.kept.add(span);
+        }
     }
 
     void aggregate(int k, double v) {

@@ -1,6 +1,7 @@
 package io.sightline.query.traceql;
 
 import io.sightline.query.QueryException;
+import io.sightline.query.TraceMetricsResult;
 import io.sightline.query.TraceQueryConfig;
 import io.sightline.query.TraceQueryEngine;
 import io.sightline.query.TraceSearchResult;
@@ -34,6 +35,12 @@ public final class TraceQlEngine implements TraceQueryEngine {
 
     @Override
     public TraceSearchResult search(String query, long startNanos, long endNanos, int limit, int spansPerSpanSet) {
+        return search(query, startNanos, endNanos, limit, spansPerSpanSet, null);
+    }
+
+    @Override
+    public TraceSearchResult search(String query, long startNanos, long endNanos, int limit, int spansPerSpanSet,
+                                    SearchProgress progress) {
         bounded("limit", limit, config.maxLimit(), "traces.query.max_limit");
         bounded("spss", spansPerSpanSet, config.maxSpansPerSpanSet(), "traces.query.max_spans_per_span_set");
         if (endNanos < startNanos) {
@@ -41,9 +48,13 @@ public final class TraceQlEngine implements TraceQueryEngine {
                     "invalid time range: end " + endNanos + " is before start " + startNanos);
         }
         Ast.Query q = Parser.parse(query);
+        if (!q.stages().isEmpty() && q.stages().getLast() instanceof Ast.MetricsStage) {
+            throw new QueryException(QueryException.ErrorType.BAD_DATA, "a TraceQL metrics query (" + query
+                    + ") answers time series: ask /api/metrics/query_range, not a search");
+        }
         long deadline = System.nanoTime() + config.timeoutMillis() * 1_000_000L;
-        return new SearchRun(q, store, startNanos, endNanos, spansPerSpanSet, config.maxSpansInspected(), deadline)
-                .run(limit);
+        return new SearchRun(q, store, startNanos, endNanos, spansPerSpanSet, config.maxSpansInspected(), deadline,
+                progress).run(limit);
     }
 
     private static void bounded(String param, int v, int max, String key) {
@@ -51,6 +62,34 @@ public final class TraceQlEngine implements TraceQueryEngine {
             throw new QueryException(QueryException.ErrorType.BAD_DATA,
                     "invalid " + param + " " + v + ": must be between 1 and " + max + " (" + key + ")");
         }
+    }
+
+    @Override
+    public TraceMetricsResult queryRange(String query, long startNanos, long endNanos, long stepNanos) {
+        if (endNanos < startNanos) {
+            throw new QueryException(QueryException.ErrorType.BAD_DATA,
+                    "invalid time range: end " + endNanos + " is before start " + startNanos);
+        }
+        Ast.Query q = Parser.parse(query);
+        long deadline = System.nanoTime() + config.timeoutMillis() * 1_000_000L;
+        return new MetricsRun(q, store, startNanos, endNanos, stepNanos, false, config.maxSpansInspected(), deadline)
+                .run();
+    }
+
+    @Override
+    public TraceMetricsResult queryInstant(String query, long startNanos, long endNanos) {
+        if (endNanos < startNanos) {
+            throw new QueryException(QueryException.ErrorType.BAD_DATA,
+                    "invalid time range: end " + endNanos + " is before start " + startNanos);
+        }
+        Ast.Query q = Parser.parse(query);
+        long deadline = System.nanoTime() + config.timeoutMillis() * 1_000_000L;
+        return new MetricsRun(q, store, startNanos, endNanos, 0, true, config.maxSpansInspected(), deadline).run();
+    }
+
+    @Override
+    public int maxSpansPerTrace() {
+        return config.maxSpansPerTrace();
     }
 
     @Override

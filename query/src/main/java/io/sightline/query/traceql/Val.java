@@ -1,5 +1,7 @@
 package io.sightline.query.traceql;
 
+import io.sightline.storage.model.Attributes;
+
 /**
  * A mutable value holder that the evaluator fills per span and operand, so that evaluating a span allocates
  * nothing. Not thread-safe; owned by one {@link SpanMatcher}.
@@ -39,5 +41,24 @@ final class Val {
     /** The number a numeric value stands for (nanoseconds for durations). */
     double number() {
         return type == Type.DOUBLE ? d : l;
+    }
+
+    /**
+     * Puts this value as a typed label (status and kind by name); a missing value puts nothing. Returns a text that
+     * tells values of different types apart, for grouping.
+     */
+    String putLabel(Attributes.Builder labels, String name) {
+        switch (type) {
+            case NONE -> {
+                return "";
+            }
+            case STRING -> labels.putString(name, s);
+            case INT, DURATION -> labels.putLong(name, l);
+            case DOUBLE -> labels.putDouble(name, d);
+            case BOOL -> labels.putBool(name, l != 0);
+            case STATUS -> labels.putString(name, Enums.statusName((int) l));
+            case KIND -> labels.putString(name, Enums.kindName((int) l));
+        }
+        return type.ordinal() + ":" + (type == Type.STRING ? s : type == Type.DOUBLE ? Double.toString(d) : Long.toString(l));
     }
 }

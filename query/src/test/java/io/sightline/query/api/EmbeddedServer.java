@@ -28,10 +28,21 @@ final class EmbeddedServer implements AutoCloseable {
     private final List<Connection> connections = new ArrayList<>();
 
     EmbeddedServer(ApiConfig config, Executor executor, List<Endpoint> endpoints) {
+        this(config, executor, endpoints, GrpcServices.none());
+    }
+
+    EmbeddedServer(ApiConfig config, Executor executor, List<Endpoint> endpoints, GrpcServices grpc) {
         this.config = config;
         this.context = new ServerContext(new Router(endpoints), executor, new ApiMetrics(meters.get("test")),
                 new InFlight(), new AtomicBoolean(), HttpApiServer.overloadHint(config), config.maxBodyBytes(),
-                new ConnectionLimit(config.maxConnections()));
+                new ConnectionLimit(config.maxConnections()), grpc);
+    }
+
+    /** A bare server-side channel with the real pipeline, for clients other than HTTP/1.1. */
+    EmbeddedChannel serverChannel() {
+        EmbeddedChannel server = new EmbeddedChannel();
+        Pipeline.configure(server, config, context, null, ApiSecurity.none());
+        return server;
     }
 
     Connection connect() {

@@ -52,6 +52,8 @@ class TempoApiIT {
     private static Storage storage;
     private static TraceStore traces;
     private static ApiServer server;
+    /** The same store with at most two spans per trace by id. */
+    private static ApiServer capped;
     private static long base;
     private static long startSec;
     private static long endSec;
@@ -82,6 +84,10 @@ class TempoApiIT {
         server = ApiServer.start(ApiConfig.defaults().withListen("127.0.0.1", 0),
                 QueryEngines.promql(storage, QueryConfig.defaults(), OpenTelemetry.noop().getMeter("q")), storage, null, null,
                 TraceQueryEngine.create(traces, TraceQueryConfig.defaults()), traces, List.of(), OpenTelemetry.noop().getMeter("h"));
+        capped = ApiServer.start(ApiConfig.defaults().withListen("127.0.0.1", 0),
+                QueryEngines.promql(storage, QueryConfig.defaults(), OpenTelemetry.noop().getMeter("q")), storage, null, null,
+                TraceQueryEngine.create(traces, new TraceQueryConfig(60_000, 1_000, 100, 20_000_000, 2)), traces, List.of(),
+                OpenTelemetry.noop().getMeter("h"));
     }
 
     private static Span span(String trace, String id, String parent, String service, String name, int kind, long start,
@@ -93,6 +99,7 @@ class TempoApiIT {
     @AfterAll
     static void stop() {
         server.close();
+        capped.close();
         traces.close();
         storage.close();
     }
@@ -151,6 +158,50 @@ class TempoApiIT {
                 .containsExactlyInAnyOrder("", "1000000000000001", "1000000000000002");
         assertThat(trace.getResourceSpansList()).extracting(rs -> rs.getResource().getAttributes(0).getValue().getStringValue())
                 .containsExactly("frontend", "checkout");
+    }
+
+    @Test
+    void aTracePastTheSpanCapIsPartialOnV2AndRefusedOnV1() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + capped.port();
+        HttpResponse<byte[]> proto = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v2/traces/" + CHECKOUT))
+                .header("Accept", "application/protobuf").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(proto.statusCode()).isEqualTo(200);
+        var fields = com.google.protobuf.UnknownFieldSet.parseFrom(proto.body());
+        TracesData trace = TracesData.parseFrom(fields.getField(1).getLengthDelimitedList().getFirst());
+        List<io.opentelemetry.proto.trace.v1.Span> spans = new ArrayList<>();
+        trace.getResourceSpansList().forEach(rs -> rs.getScopeSpansList().forEach(ss -> spans.addAll(ss.getSpansList())));
+        assertThat(spans).extracting(io.opentelemetry.proto.trace.v1.Span::getName).containsExactlyInAnyOrder("POST /checkout", "PlaceOrder");
+        assertThat(fields.getField(3).getVarintList()).as("status PARTIAL").containsExactly(1L);
+        assertThat(fields.getField(4).getLengthDelimitedList().getFirst().toStringUtf8())
+                .contains("3 spans", "first 2", "traces.query.max_spans_per_trace=2");
+
+        HttpResponse<String> json = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v2/traces/" + CHECKOUT)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode v2 = JSON.readTree(json.body());
+        assertThat(v2.get("status").asText()).isEqualTo("PARTIAL");
+        assertThat(v2.get("message").asText()).contains("traces.query.max_spans_per_trace=2");
+
+        HttpResponse<String> v1 = client.send(HttpRequest.newBuilder(URI.create(base + "/api/traces/" + CHECKOUT)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(v1.statusCode()).isEqualTo(422);
+        assertThat(v1.body()).contains("3 spans", "traces.query.max_spans_per_trace=2", "/api/v2/traces/" + CHECKOUT);
+
+        HttpResponse<String> small = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v2/traces/" + BROWSE)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(JSON.readTree(small.body()).has("status")).as("a trace under the cap is complete").isFalse();
+    }
+
+    @Test
+    void aSearchGroupedByServiceAnswersOneSpansetPerService() throws Exception {
+        JsonNode r = json("/api/search", "q", "{ trace:id = \"" + CHECKOUT + "\" } | by(resource.service.name)",
+                "start", range(0), "end", range(1));
+        JsonNode sets = r.get("traces").get(0).get("spanSets");
+        List<String> groups = new ArrayList<>();
+        sets.forEach(s -> groups.add(s.get("attributes").get(0).get("key").asText() + "="
+                + s.get("attributes").get(0).get("value").get("stringValue").asText() + ":" + s.get("matched").asInt()));
+        assertThat(groups).containsExactlyInAnyOrder("by(resource.service.name)=frontend:1",
+                "by(resource.service.name)=checkout:2");
     }
 
     @Test

@@ -26,7 +26,13 @@ class ParserTest {
             "{ } | select(span.a, resource.b, status)", "{ .a = 1 } | { .b = 2 } | count() >= 1",
             "{ span:name = \"x\" && span:status = error && trace:rootService = \"api\" && span:duration > 1ms }",
             "{ span.\"weird key\" = \"v\" }", "{ name = `raw \\ string` }", "{ .a = \"esc \\\" \\n \\u0041\" }",
-            "{ status = \"error\" }", "{ kind = \"client\" }", "{ 1 = 1 }", "{ .n > 1e3 }"})
+            "{ status = \"error\" }", "{ kind = \"client\" }", "{ 1 = 1 }", "{ .n > 1e3 }",
+            // Grafana Traces Drilldown's metrics and structure queries.
+            "{nestedSetParent<0 && true} | rate()  with(sample=true)",
+            "{nestedSetParent<0 && true && status=error && resource.service.name != nil} | rate() by(resource.service.name)",
+            "{nestedSetParent<0 && true} | histogram_over_time(duration) with(sample=true)",
+            "{nestedSetParent<0 && true && span.http.route != nil} | quantile_over_time(duration, 0.9) by(span.http.route)",
+            "({nestedSetParent<0 && true  && status = error} &>> { status = error }) || ({nestedSetParent<0 && true  && status = error}) | select(status, resource.service.name, name, nestedSetParent)"})
     void validQueriesParse(String query) {
         Query q = Parser.parse(query);
         assertThat(q.filters()).isNotEmpty();
@@ -48,6 +54,37 @@ class ParserTest {
         assertThat(or.left()).isEqualTo(new FilterRef(0));
         assertThat(((SpansetOp) or.right()).isAnd()).isTrue();
         assertThat(q.filters()).hasSize(3);
+    }
+
+    @Test
+    void structuralOperatorsBindTighterThanSpansetAndAndRunLeftToRight() {
+        Query q = Parser.parse("{ .a = 1 } > { .b = 2 } >> { } && { .c = 3 } !~ { .d = 4 }");
+        SpansetOp and = (SpansetOp) q.spanset();
+        assertThat(and.isAnd()).isTrue();
+        Structural left = (Structural) and.left();
+        assertThat(left.relation()).isEqualTo(Relation.DESCENDANT);
+        assertThat(left.isNot()).isFalse();
+        assertThat(((Structural) left.left()).relation()).isEqualTo(Relation.CHILD);
+        assertThat(left.right()).isEqualTo(new FilterRef(2));
+        Structural right = (Structural) and.right();
+        assertThat(right.relation()).isEqualTo(Relation.SIBLING);
+        assertThat(right.isNot()).isTrue();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"'>',CHILD,false", "'>>',DESCENDANT,false", "'<',PARENT,false", "'<<',ANCESTOR,false", "'~',SIBLING,false",
+            "'!>',CHILD,true", "'!>>',DESCENDANT,true", "'!<',PARENT,true", "'!<<',ANCESTOR,true", "'!~',SIBLING,true"})
+    void everyStructuralOperatorParses(String op, Relation relation, boolean isNot) {
+        Structural s = (Structural) Parser.parse("{ .a = 1 } " + op + " { .b = 2 }").spanset();
+        assertThat(s.relation()).isEqualTo(relation);
+        assertThat(s.isNot()).isEqualTo(isNot);
+        assertThat(s.isUnion()).isFalse();
+        assertThat(Parser.parse("{.a=1}" + op + "{.b=2}").spanset()).isEqualTo(s);
+        if (!isNot) {
+            Structural union = (Structural) Parser.parse("{ .a = 1 } &" + op + " { .b = 2 }").spanset();
+            assertThat(union.relation()).isEqualTo(relation);
+            assertThat(union.isUnion()).isTrue();
+        }
     }
 
     @Test
@@ -101,11 +138,13 @@ class ParserTest {
             "{ name = 3 } # 10 # must be compared with a string",
             "{ .a =~ 3 } # 9 # must be a string holding a regular expression",
             "{ .a =~ \"(\" } # 9 # invalid regular expression",
-            "{ .a = 1 } >> { .b = 2 } # 12 # structural operator '>>' is not supported",
-            "{ .a = 1 } ~ { .b = 2 } # 12 # structural operator '~' is not supported",
+            "{ .a = 1 } >> .b # 15 # a spanset filter starts with '{'",
+            "{ .a >> 1 } # 6 # unexpected '>>'",
             "{ .a = 1 + 2 } # 10 # arithmetic operator '+' is not supported",
             "{ event.name = \"x\" } # 3 # attribute scope 'event.' is not supported",
-            "{ } | rate() # 7 # pipeline function 'rate' is not supported",
+            "{ } | rate() | topk(2) # 14 # stages after a metrics function",
+            "{ } | quantile_over_time(duration) # 34 # needs quantiles",
+            "{ } | rate() with(sample) # 25 # expected '=' after hint sample",
             "{ } | count() # 14 # must be compared",
             "{ } | avg(name) > 1 # 11 # needs a numeric attribute",
             "{ } | count() > \"x\" # 17 # must be compared with a number",
@@ -117,7 +156,6 @@ class ParserTest {
             "{ name } # 3 # is not a condition",
             "{ .a = 1 } & { .b = 1 } # 12 # did you mean '&&'",
             "{ nil = .a } # 3 # nil must be on the right side",
-            "{ .a = 1 } &>> { .b = 2 } # 12 # structural operator '&>...' is not supported",
             "{ .a > nil } # 8 # nil can only be compared with = or !=",
             "{ nestedSetParent = \"x\" } # 21 # must be compared with a number"})
     void invalidQueriesFailWithThePositionAndACause(String query, int column, String cause) {

@@ -2,6 +2,7 @@ package io.sightline.query.traceql;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.sightline.query.QueryException;
+import io.sightline.query.TraceMetricsResult;
 import io.sightline.query.TraceQueryConfig;
 import io.sightline.query.TraceQueryEngine;
 import io.sightline.query.TraceSearchResult;
@@ -184,6 +185,192 @@ class TraceQlEngineTest {
         // A filter that does not parse is ignored, as Tempo does for autocomplete of a half-typed query.
         assertThat(engine.tagValues("resource.service.name", "{ resource.service.name = ", FROM, TO, 100)).hasSize(3);
         assertThat(engine.tagValues("resource.service.name", null, FROM, TO, 2)).hasSize(2);
+    }
+
+    @Test
+    void structuralOperatorsFollowParentLinks() {
+        assertThat(ids("{ name = \"POST /pay\" } > { name = \"charge\" }")).containsExactly(PAY);
+        assertThat(engine.search("{ name = \"POST /pay\" } > { name = \"charge\" }", FROM, TO, 20, 5).traces()
+                .getFirst()).satisfies(t -> {
+                    assertThat(t.matched()).isEqualTo(3);
+                    assertThat(t.spans()).extracting(TraceSearchResult.MatchedSpan::name).containsOnly("charge");
+                });
+        assertThat(ids("{ resource.service.name = \"web\" } >> { status = error }")).containsExactly(WEB);
+        assertThat(ids("{ resource.service.name = \"cart\" } >> { status = error }")).isEmpty();
+        assertThat(ids("{ kind = client } < { kind = server }")).containsExactly(CART, PAY);
+        assertThat(ids("{ name = \"SELECT\" } << { }")).containsExactly(CART);
+        assertThat(ids("{ name = \"charge\" } ~ { name = \"charge\" }")).containsExactly(PAY);
+        assertThat(ids("{ kind = server } !> { kind = client }")).isEmpty();
+        assertThat(ids("{ kind = client } !< { kind = server }")).containsExactly(WEB);
+        assertThat(ids("{ name = \"charge\" } !~ { kind = client }")).containsExactly(CART);
+        assertThat(ids("{ } !>> { status = error }")).containsExactly(CART);
+        assertThat(ids("{ name = \"POST /pay\" } > { name = \"charge\" } && { duration > 1s }")).containsExactly(PAY);
+        assertThat(ids("{ } > { } | count() > 2")).containsExactly(PAY);
+    }
+
+    @Test
+    void byAndCoalesceSplitAndJoinTheSpansets() {
+        List<TraceSearchResult.Trace> traces = engine.search("{ } | by(resource.service.name)", FROM, TO, 20, 3).traces();
+        TraceSearchResult.Trace web = traces.stream().filter(t -> t.traceId().equals(WEB)).findFirst().orElseThrow();
+        assertThat(web.spanSets()).extracting(s -> s.attributes().get("by(resource.service.name)") + ":" + s.matched())
+                .containsExactlyInAnyOrder("web:1", "cart:1");
+        TraceSearchResult.Trace pay = traces.stream().filter(t -> t.traceId().equals(PAY)).findFirst().orElseThrow();
+        assertThat(pay.spanSets()).singleElement().satisfies(s -> {
+            assertThat(s.matched()).isEqualTo(4);
+            assertThat(s.spans()).hasSize(3);
+        });
+        assertThat(engine.search("{ } | by(resource.service.name) | coalesce()", FROM, TO, 20, 3).traces())
+                .allSatisfy(t -> assertThat(t.spanSets()).isEmpty());
+        assertThat(engine.search("{ status = error } | by(status)", FROM, TO, 20, 3).traces())
+                .flatExtracting(TraceSearchResult.Trace::spanSets)
+                .extracting(s -> s.attributes().get("by(status)")).containsOnly("error");
+    }
+
+    @Test
+    void unionStructuralOperatorsReturnBothEnds() {
+        TraceSearchResult r = engine.search("{ kind = server } &> { name = \"charge\" }", FROM, TO, 20, 10);
+        assertThat(r.traces()).extracting(TraceSearchResult.Trace::traceId).containsExactly(PAY);
+        assertThat(r.traces().getFirst().matched()).isEqualTo(4);
+        assertThat(r.traces().getFirst().spans()).extracting(TraceSearchResult.MatchedSpan::name)
+                .containsExactlyInAnyOrder("POST /pay", "charge", "charge", "charge");
+        // Grafana Traces Drilldown's structure tab.
+        assertThat(ids("({ status = error } &>> { status = error }) || ({ status = error })")).containsExactly(CART, WEB);
+        assertThat(ids("{ status = error } &>> { status = error }")).isEmpty();
+        assertThat(engine.search("{ status = error } &>> { }", FROM, TO, 20, 10).traces())
+                .singleElement().satisfies(t -> {
+                    assertThat(t.traceId()).isEqualTo(CART);
+                    assertThat(t.spans()).extracting(TraceSearchResult.MatchedSpan::name)
+                            .containsExactlyInAnyOrder("GET /cart", "SELECT");
+                });
+        assertThat(engine.search("{ resource.service.name = \"web\" } &>> { status = error }", FROM, TO, 20, 10)
+                .traces().getFirst().matched()).isEqualTo(2);
+    }
+
+    /** Service "m": five spans in the first minute of {@code t0}, two in the second; t0 is one second past a minute. */
+    private long writeMetricsSpans() {
+        long t0 = Math.floorDiv(BASE, 60 * S) * 60 * S + S;
+        SpanAppender a = store.appender();
+        long[][] spans = {{0, 100, 'a'}, {1, 200, 'a'}, {2, 300, 'a'}, {3, 400, 'b'}, {4, 1000, 'b'}, {61, 50, 'b'}, {62, 150, 'b'}};
+        for (int i = 0; i < spans.length; i++) {
+            long start = t0 + spans[i][0] * S;
+            a.append(new io.sightline.storage.model.Span(String.format("%032x", 0xf00L + i), "f00000000000000" + i, "", "",
+                    "op", io.sightline.storage.model.Span.KIND_SERVER, start, start + spans[i][1] * MS,
+                    io.sightline.storage.model.Span.STATUS_UNSET, "",
+                    Attributes.ofStrings("route", String.valueOf((char) spans[i][2])), Attributes.ofStrings("service.name", "m"),
+                    "t", "1", List.of(), List.of()));
+        }
+        a.commit();
+        return t0;
+    }
+
+    private List<TraceMetricsResult.Series> series(String q, long t0) {
+        return engine.queryRange(q, t0, t0 + 119 * S, 60 * S).series();
+    }
+
+    private static List<Double> values(TraceMetricsResult.Series s) {
+        return java.util.Arrays.stream(s.values()).boxed().toList();
+    }
+
+    @Test
+    void metricsQueriesCountRateAndAggregateSpansPerStepInterval() {
+        long t0 = writeMetricsSpans();
+        String m = "{ resource.service.name = \"m\" }";
+        List<TraceMetricsResult.Series> count = series(m + " | count_over_time()", t0);
+        assertThat(count).hasSize(1);
+        assertThat(count.getFirst().timestampsMs()).containsExactly((t0 - S) / MS, (t0 + 59 * S) / MS, (t0 + 119 * S) / MS);
+        assertThat(values(count.getFirst())).containsExactly(5.0, 2.0, 0.0);
+        assertThat(values(series(m + " | rate() with(sample=true)", t0).getFirst())).containsExactly(5 / 60.0, 2 / 60.0, 0.0);
+
+        List<TraceMetricsResult.Series> byRoute = series(m + " | count_over_time() by (span.route)", t0);
+        assertThat(byRoute).extracting(s -> s.labels().get("span.route")).containsExactly("a", "b");
+        assertThat(values(byRoute.get(0))).containsExactly(3.0, 0.0, 0.0);
+        assertThat(values(byRoute.get(1))).containsExactly(2.0, 2.0, 0.0);
+
+        List<TraceMetricsResult.Series> q = series(m + " | quantile_over_time(duration, 0.5, 1)", t0);
+        assertThat(q).extracting(s -> s.labels().get("p")).containsExactly("0.5", "1.0");
+        assertThat(values(q.get(0))).containsExactly(0.3, 0.1);
+        assertThat(values(q.get(1))).containsExactly(1.0, 0.15);
+        assertThat(values(series(m + " | avg_over_time(duration)", t0).getFirst())).containsExactly(0.4, 0.1);
+        assertThat(values(series(m + " | max_over_time(duration) by (resource.service.name)", t0).getFirst()))
+                .containsExactly(1.0, 0.15);
+
+        List<TraceMetricsResult.Series> h = series(m + " | histogram_over_time(duration)", t0);
+        assertThat(h).extracting(s -> s.labels().get("__bucket")).containsExactly("0.0625", "0.125", "0.25", "0.5", "1.0");
+        assertThat(h.stream().mapToDouble(s -> java.util.Arrays.stream(s.values()).sum()).sum()).isEqualTo(7.0);
+    }
+
+    @Test
+    void anInstantMetricsQueryIsOneUnalignedIntervalOverTheRange() {
+        long t0 = writeMetricsSpans();
+        String m = "{ resource.service.name = \"m\" }";
+        List<TraceMetricsResult.Series> byRoute = engine.queryInstant(m + " | count_over_time() by (span.route)",
+                t0, t0 + 119 * S).series();
+        assertThat(byRoute).extracting(s -> s.labels().get("span.route") + "=" + s.values()[0]).containsExactly("a=3.0", "b=4.0");
+        assertThat(byRoute.getFirst().timestampsMs()).containsExactly(t0 / MS);
+        assertThat(engine.queryInstant(m + " | rate()", t0, t0 + 120 * S - 1).series().getFirst().values())
+                .containsExactly(7 / 120.0);
+        assertThat(engine.queryInstant(m + " | rate()", t0 + S, t0 + 121 * S - 1).series().getFirst().values())
+                .as("the span at t0 is outside").containsExactly(6 / 120.0);
+    }
+
+    @Test
+    void metricsQueriesRefuseWhatTheyCannotAnswerNamingIt() {
+        assertThatThrownBy(() -> engine.search("{ } | rate()", FROM, TO, 20, 3)).isInstanceOf(QueryException.class)
+                .hasMessageContaining("/api/metrics/query_range");
+        assertThatThrownBy(() -> engine.queryRange("{ }", FROM, TO, S)).isInstanceOf(QueryException.class)
+                .hasMessageContaining("not a TraceQL metrics query");
+        assertThatThrownBy(() -> engine.queryRange("{ .a = 1 } && { .b = 2 } | rate()", FROM, TO, S))
+                .isInstanceOf(QueryException.class).hasMessageContaining("joined by || only");
+        assertThatThrownBy(() -> engine.queryRange("{ } | rate()", FROM, FROM + 20_000 * S, S))
+                .isInstanceOf(QueryException.class).hasMessageContaining("more than 11000");
+        assertThatThrownBy(() -> engine.queryRange("{ } | rate() | topk(2)", FROM, TO, S))
+                .isInstanceOf(QueryException.class).hasMessageContaining("topk()");
+        assertThatThrownBy(() -> engine.queryRange("{ } | quantile_over_time(duration, 2)", FROM, TO, S))
+                .isInstanceOf(QueryException.class).hasMessageContaining("between 0 and 1");
+    }
+
+    /** Traces whose one span holds {@code attrs}; one in a segment (postings), one in the head. */
+    private void writeNumbers(String segmentTrace, Attributes inSegment, String headTrace, Attributes inHead) {
+        SpanAppender a = store.appender();
+        a.append(span(segmentTrace, "d000000000000001", "", "num", "n", io.sightline.storage.model.Span.KIND_SERVER,
+                30 * S, 30 * S + MS, io.sightline.storage.model.Span.STATUS_UNSET, inSegment));
+        a.commit();
+        store.cutSegment();
+        a.append(span(headTrace, "e000000000000001", "", "num", "n", io.sightline.storage.model.Span.KIND_SERVER,
+                31 * S, 31 * S + MS, io.sightline.storage.model.Span.STATUS_UNSET, inHead));
+        a.commit();
+    }
+
+    @Test
+    void anIntLiteralEqualsAFloatAttributeOfTheSameValueAndTheOtherWayRound() {
+        String floats = "44444444444444444444444444444444";
+        String ints = "55555555555555555555555555555555";
+        // http.response.status_code has postings (indexed by default), retry.count has none.
+        writeNumbers(floats, Attributes.builder().putDouble("http.response.status_code", 500.0).putDouble("retry.count", 3.0).build(),
+                ints, Attributes.builder().putLong("http.response.status_code", 500).putLong("retry.count", 3).build());
+        assertThat(ids("{ span.http.response.status_code = 500 && resource.service.name = \"num\" }"))
+                .containsExactly(ints, floats);
+        assertThat(ids("{ span.http.response.status_code = 500.0 && resource.service.name = \"num\" }"))
+                .containsExactly(ints, floats);
+        assertThat(ids("{ span.retry.count = 3 }")).containsExactly(ints, floats);
+        assertThat(ids("{ span.retry.count = 3.0 }")).containsExactly(ints, floats);
+        assertThat(ids("{ span.retry.count = 3 && span.http.response.status_code = 500 }")).containsExactly(ints, floats);
+        assertThat(ids("{ span.retry.count = 3.5 }")).isEmpty();
+        assertThat(ids("{ span.http.response.status_code = 500 }")).containsExactly(ints, floats, CART);
+    }
+
+    @Test
+    void tagValuesWithoutAFilterAreTypedFromTheStoredAttribute() {
+        String a = "66666666666666666666666666666666";
+        String b = "77777777777777777777777777777777";
+        writeNumbers(a, Attributes.builder().putString("code", "200").putDouble("ratio", 1.0).putString("flag", "true").build(),
+                b, Attributes.builder().putLong("code", 7).putString("ratio", "2.5").putBool("flag", false).build());
+        assertThat(engine.tagValues("span.code", null, FROM, TO, 100)).containsExactly(
+                new TraceQueryEngine.TagValue("string", "200"), new TraceQueryEngine.TagValue("int", "7"));
+        assertThat(engine.tagValues(".ratio", null, FROM, TO, 100)).containsExactly(
+                new TraceQueryEngine.TagValue("float", "1.0"), new TraceQueryEngine.TagValue("string", "2.5"));
+        assertThat(engine.tagValues("span.flag", null, FROM, TO, 100)).containsExactly(
+                new TraceQueryEngine.TagValue("bool", "false"), new TraceQueryEngine.TagValue("string", "true"));
     }
 
     @Test

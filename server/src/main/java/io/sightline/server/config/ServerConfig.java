@@ -39,10 +39,10 @@ public record ServerConfig(Path dataDir, String listenAddress, StorageConfig sto
             QueryConfig query = query(src);
             IngestConfig ingest = ingest(src, listen);
             ApiConfig api = api(src, listen, httpPort, query, storage);
-            AlertingConfig alerting = alerting(src, dataDir, listen, httpPort);
+            SecurityConfig security = SecurityConfig.from(src, configDir(src), env);
+            AlertingConfig alerting = alerting(src, dataDir, listen, httpPort, security.apiTls() != null);
             LogsConfig logs = LogsConfig.from(src, dataDir, storage.walSyncMode(), storage.walSyncIntervalMillis());
             TracesConfig traces = TracesConfig.from(src, dataDir, storage.walSyncMode(), storage.walSyncIntervalMillis());
-            SecurityConfig security = SecurityConfig.from(src, configDir(src), env);
             TelemetryConfig telemetry = TelemetryConfig.from(src);
             src.rejectUnknownKeys();
             return new ServerConfig(dataDir, listen, storage, query, ingest, api, alerting, logs, traces, security, telemetry);
@@ -123,10 +123,14 @@ public record ServerConfig(Path dataDir, String listenAddress, StorageConfig sto
                 query, status);
     }
 
-    /** Prometheus's keys ({@code rule_files}, {@code global.*}) plus Sightline's {@code alerting.*}. */
-    private static AlertingConfig alerting(ConfigSource src, Path dataDir, String listen, int httpPort) {
+    /**
+     * Prometheus's keys ({@code rule_files}, {@code global.*}) plus Sightline's {@code alerting.*}. Without
+     * {@code alerting.external_url}, links in notifications point at the API listener itself, over https when it
+     * serves TLS (an http link to a TLS port would fail in every reader's browser).
+     */
+    private static AlertingConfig alerting(ConfigSource src, Path dataDir, String listen, int httpPort, boolean apiTls) {
         String host = listen.equals("0.0.0.0") || listen.equals("::") ? "localhost" : listen.contains(":") ? "[" + listen + "]" : listen;
-        AlertingConfig d = AlertingConfig.defaults(dataDir, "http://" + host + ":" + httpPort);
+        AlertingConfig d = AlertingConfig.defaults(dataDir, (apiTls ? "https://" : "http://") + host + ":" + httpPort);
         // As in Prometheus, relative paths are relative to the config file's directory.
         Path base = configDir(src);
         String notifyFile = relativeTo(base, src.string("alerting.config_file", null));

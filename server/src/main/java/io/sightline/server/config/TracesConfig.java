@@ -38,7 +38,8 @@ public record TracesConfig(TraceStoreConfig store, TracesIngestConfig ingest, Tr
                 src.durationMillis("traces.query.timeout", dq.timeoutMillis()),
                 (int) Math.min(Integer.MAX_VALUE, src.integer("traces.query.max_limit", dq.maxLimit())),
                 (int) Math.min(Integer.MAX_VALUE, src.integer("traces.query.max_spans_per_span_set", dq.maxSpansPerSpanSet())),
-                src.integer("traces.query.max_spans_inspected", dq.maxSpansInspected()));
+                src.integer("traces.query.max_spans_inspected", dq.maxSpansInspected()),
+                (int) Math.min(Integer.MAX_VALUE, src.integer("traces.query.max_spans_per_trace", dq.maxSpansPerTrace())));
         return new TracesConfig(store, ingest, query);
     }
 

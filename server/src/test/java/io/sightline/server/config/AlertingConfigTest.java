@@ -1,5 +1,6 @@
 package io.sightline.server.config;
 
+import io.sightline.server.security.TestCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,5 +46,25 @@ class AlertingConfigTest {
         Path file2 = Files.writeString(dir.resolve("s2.yml"), "alerting:\n  retry_max_backoff: 10ms\n");
         assertThatThrownBy(() -> ServerConfig.from(ConfigSource.fromYaml(file2)))
                 .hasMessageContaining("alerting.retry_max_backoff (10 ms) must not be below alerting.retry_initial_backoff");
+    }
+
+    @Test
+    void externalUrlDefaultsToTheApiListenerWithHttpsWhenItServesTls() throws Exception {
+        new TestCertificates(dir);
+        assertThat(externalUrl("listen_address: 0.0.0.0\nhttp_port: 9443\n")).isEqualTo("http://localhost:9443");
+        assertThat(externalUrl("tls: {cert_file: server.pem, key_file: server-key.pem}\n"))
+                .isEqualTo("https://127.0.0.1:9090");
+        assertThat(externalUrl("http_port: 9443\nhttp:\n  tls: {cert_file: server.pem, key_file: server-key.pem}\n"))
+                .isEqualTo("https://127.0.0.1:9443");
+        assertThat(externalUrl("otlp:\n  grpc_tls: {cert_file: server.pem, key_file: server-key.pem}\n"))
+                .as("TLS on an OTLP port alone leaves the API plain").isEqualTo("http://127.0.0.1:9090");
+        assertThat(externalUrl("tls: {cert_file: server.pem, key_file: server-key.pem}\n"
+                + "alerting: {external_url: 'http://proxy.example:8080'}\n"))
+                .as("an explicit URL is kept as it is").isEqualTo("http://proxy.example:8080");
+    }
+
+    private String externalUrl(String yaml) throws Exception {
+        Path file = Files.writeString(dir.resolve("sightline.yml"), yaml);
+        return ServerConfig.from(ConfigSource.fromYaml(file), k -> null).alerting().externalUrl();
     }
 }

@@ -158,6 +158,7 @@ class DeployedServerIT {
         }
         assertThat(used).hasSizeGreaterThan(20);
         sendOneGoodAndOneRejectedSample();
+        sendOneGoodAndOneRejectedLogRecordAndSpan();
         assertThat(get("/api/v1/query?query=" + enc("vector(1) + on() (vector(1) or label_replace(vector(2), \"a\", \"b\", \"\", \"\"))"))
                 .statusCode()).as("a query failing in execution").isEqualTo(422);
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
@@ -250,6 +251,33 @@ class DeployedServerIT {
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sightline.otlpHttpPort() + "/v1/metrics"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
         assertThat(r.statusCode()).as("OTLP/HTTP export: %s", r.body()).isEqualTo(200);
+    }
+
+    /**
+     * One stored and one rejected log record (an attribute over ingest.max_label_value_length) and span (an all-zero
+     * trace id), so that the logs' and spans' accepted and rejected counters exist.
+     */
+    private void sendOneGoodAndOneRejectedLogRecordAndSpan() {
+        long nowNanos = System.currentTimeMillis() * 1_000_000L;
+        String resource = "{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"deploy-test\"}}]}";
+        String logs = """
+                {"resourceLogs":[{"resource":%s,"scopeLogs":[{"logRecords":[
+                  {"timeUnixNano":"%d","body":{"stringValue":"ok"}},
+                  {"timeUnixNano":"%d","body":{"stringValue":"bad"},"attributes":[{"key":"big","value":{"stringValue":"%s"}}]}]}]}]}
+                """.formatted(resource, nowNanos, nowNanos, "x".repeat(5000));
+        String spans = """
+                {"resourceSpans":[{"resource":%s,"scopeSpans":[{"spans":[
+                  {"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"ok","kind":2,
+                   "startTimeUnixNano":"%d","endTimeUnixNano":"%d"},
+                  {"traceId":"00000000000000000000000000000000","spanId":"b7ad6b7169203332","name":"bad","kind":2,
+                   "startTimeUnixNano":"%d","endTimeUnixNano":"%d"}]}]}]}
+                """.formatted(resource, nowNanos, nowNanos + 1_000_000, nowNanos, nowNanos + 1_000_000);
+        for (String[] post : List.of(new String[]{"/v1/logs", logs, "rejectedLogRecords"}, new String[]{"/v1/traces", spans, "rejectedSpans"})) {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sightline.otlpHttpPort() + post[0]))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(post[1])).build());
+            assertThat(r.statusCode()).as("OTLP/HTTP %s: %s", post[0], r.body()).isEqualTo(200);
+            assertThat(r.body()).as(post[0]).contains("\"" + post[2] + "\":\"1\"");
+        }
     }
 
     private Set<String> servedMetricNames() {

@@ -38,7 +38,7 @@ final class BlockChunks implements SeriesChunks {
 
     @Override
     public void decode(int chunk, SampleBuffer into) {
-        block.decode(refs[chunk], lengths[chunk], into);
+        block.decode(refs[chunk], lengths[chunk], minTimes[chunk], maxTimes[chunk], into);
     }
 
     /** Whether a sample lies in {@code [mint, maxt]}: only a chunk straddling the whole range needs decoding. */

@@ -13,10 +13,19 @@ final class BlockFormat {
 
     static final int INDEX_MAGIC = 0x58444953; // "SIDX" little-endian
     static final int CHUNKS_MAGIC = 0x4B484353; // "SCHK" little-endian
-    static final int VERSION = 1;
+    /**
+     * Version of the index and chunks files a block is written with. 2: series table without ids (a
+     * series' position is its rank among the block's ids), chunk times relative to the block's minTime,
+     * chunks without their time range ({@link io.sightline.storage.chunk.ChunkFormat#BLOCK_VERSION}).
+     */
+    static final int VERSION = 2;
+    /** The oldest version still read (blocks written before version 2). */
+    static final int OLDEST_VERSION = 1;
 
-    /** Bytes of one series table entry: u32 id, u64 entry offset. */
-    static final int SERIES_TABLE_ENTRY = 12;
+    /** Bytes of one series table entry: u32 offset of the series entry from the series section's start. */
+    static final int SERIES_TABLE_ENTRY = 4;
+    /** Bytes of one series table entry of version 1: u32 id, u64 entry offset. */
+    static final int SERIES_TABLE_ENTRY_V1 = 12;
     /** Bytes of one postings table entry: u32 name symbol, u32 value symbol, u64 offset, u32 length. */
     static final int POSTINGS_TABLE_ENTRY = 20;
     /** Bytes of the table of contents at the end of the index file. */

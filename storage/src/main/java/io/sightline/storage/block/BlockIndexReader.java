@@ -82,7 +82,19 @@ final class BlockIndexReader implements IndexReader {
     }
 
     String symbol(int id) {
+        if (id < 0 || id >= symbols.length) {
+            throw BlockReader.corrupt(file, 0, "symbol " + id + " referenced by a series is not among the " + symbols.length + " symbols");
+        }
         return symbols[id];
+    }
+
+    /** The {@code index}-th label name of the block, in the postings table's (sorted) order. */
+    String labelName(int index) {
+        if (index < 0 || index >= names.size()) {
+            throw BlockReader.corrupt(file, 0, "label name " + index + " referenced by a series is not among the block's "
+                    + names.size() + " names");
+        }
+        return names.get(index);
     }
 
     @Override

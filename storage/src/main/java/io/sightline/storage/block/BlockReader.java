@@ -13,6 +13,7 @@ import io.sightline.storage.io.MemoryTag;
 import io.sightline.storage.io.RefCount;
 import io.sightline.storage.io.TaggedAllocator;
 import io.sightline.storage.model.Labels;
+import org.roaringbitmap.buffer.ImmutableRoaringBitmap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,20 +48,29 @@ public final class BlockReader implements PartReader {
     private final MappedFile index;
     private final MappedFile chunks;
     private final BlockIndexReader indexReader;
+    /** Version of the index and chunks files (see {@link BlockFormat#VERSION}). */
+    private final int version;
+    /** Every series id of the block; in version 2 a series' rank among them is its place in the series table. */
+    private final ImmutableRoaringBitmap ids;
+    private final long seriesSectionAt;
     private final long seriesTableAt;
     private final int seriesCount;
     private final long seriesSectionEnd;
     private final RefCount refs = new RefCount();
     private volatile boolean isDeleteOnRelease;
 
-    private BlockReader(Path dir, BlockMeta meta, FileFacade files, MappedFile index, MappedFile chunks,
-                        BlockIndexReader indexReader, long seriesTableAt, int seriesCount, long seriesSectionEnd) {
+    private BlockReader(Path dir, BlockMeta meta, FileFacade files, MappedFile index, MappedFile chunks, int version,
+                        BlockIndexReader indexReader, long seriesSectionAt, long seriesTableAt, int seriesCount,
+                        long seriesSectionEnd) {
         this.dir = dir;
         this.meta = meta;
         this.files = files;
         this.index = index;
         this.chunks = chunks;
+        this.version = version;
         this.indexReader = indexReader;
+        this.ids = indexReader.allPostings();
+        this.seriesSectionAt = seriesSectionAt;
         this.seriesTableAt = seriesTableAt;
         this.seriesCount = seriesCount;
         this.seriesSectionEnd = seriesSectionEnd;
@@ -80,6 +90,11 @@ public final class BlockReader implements PartReader {
             chunks = allocator.map(dir.resolve(BlockFormat.CHUNKS), MemoryTag.CHUNK);
             checkHeader(index, BlockFormat.INDEX_MAGIC);
             checkHeader(chunks, BlockFormat.CHUNKS_MAGIC);
+            int version = index.segment().get(ValueLayout.JAVA_BYTE, 4);
+            int chunksVersion = chunks.segment().get(ValueLayout.JAVA_BYTE, 4);
+            if (chunksVersion != version) {
+                throw corrupt(chunks, 4, "chunks file version " + chunksVersion + " does not match index version " + version);
+            }
             MemorySegment seg = index.segment();
             long toc = seg.byteSize() - BlockFormat.TOC_BYTES;
             if (toc < FileHeader.BYTES) {
@@ -110,7 +125,12 @@ public final class BlockReader implements PartReader {
             String[] symbols = readSymbols(seg, offsets[0]);
             BlockIndexReader ir = BlockIndexReader.load(index, symbols, offsets[4], offsets[5], allLength);
             int seriesCount = seg.get(INT_LE, offsets[2]);
-            return new BlockReader(dir, meta, allocator.files(), index, chunks, ir, offsets[2] + 4, seriesCount, offsets[2]);
+            long tableBytes = 4 + (long) seriesCount * (version == 1 ? BlockFormat.SERIES_TABLE_ENTRY_V1 : BlockFormat.SERIES_TABLE_ENTRY);
+            if (seriesCount < 0 || offsets[2] + tableBytes > offsets[3]) {
+                throw corrupt(index, offsets[2], "series table of " + seriesCount + " series overruns its section");
+            }
+            return new BlockReader(dir, meta, allocator.files(), index, chunks, version, ir, offsets[1], offsets[2] + 4,
+                    seriesCount, offsets[2]);
         } catch (IOException | RuntimeException e) {
             if (index != null) {
                 index.close();
@@ -139,7 +159,7 @@ public final class BlockReader implements PartReader {
     }
 
     private static void checkHeader(MappedFile f, int magic) {
-        String problem = FileHeader.problem(f.segment(), magic, BlockFormat.VERSION);
+        String problem = FileHeader.problem(f.segment(), magic, BlockFormat.OLDEST_VERSION, BlockFormat.VERSION);
         if (problem != null) {
             throw corrupt(f, 0, problem);
         }
@@ -203,17 +223,28 @@ public final class BlockReader implements PartReader {
     /** Offset of the series entry of {@code id}, or -1. */
     private long entryOffset(int id) {
         MemorySegment seg = index.segment();
+        if (version >= 2) {
+            if (!ids.contains(id)) {
+                return -1;
+            }
+            long rank = ids.rankLong(id) - 1;
+            if (rank >= seriesCount) {
+                throw corrupt(index, seriesTableAt, "series " + id + " has rank " + rank + " past the series table's "
+                        + seriesCount + " entries");
+            }
+            return seriesSectionAt + Integer.toUnsignedLong(seg.get(INT_LE, seriesTableAt + rank * BlockFormat.SERIES_TABLE_ENTRY));
+        }
         int lo = 0;
         int hi = seriesCount - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int at = seg.get(INT_LE, seriesTableAt + (long) mid * BlockFormat.SERIES_TABLE_ENTRY);
+            int at = seg.get(INT_LE, seriesTableAt + (long) mid * BlockFormat.SERIES_TABLE_ENTRY_V1);
             if (at < id) {
                 lo = mid + 1;
             } else if (at > id) {
                 hi = mid - 1;
             } else {
-                return seg.get(LONG_LE, seriesTableAt + (long) mid * BlockFormat.SERIES_TABLE_ENTRY + 4);
+                return seg.get(LONG_LE, seriesTableAt + (long) mid * BlockFormat.SERIES_TABLE_ENTRY_V1 + 4);
             }
         }
         return -1;
@@ -233,7 +264,9 @@ public final class BlockReader implements PartReader {
         int n = ByteReader.count(in, 1 << 16);
         String[] pairs = new String[2 * n];
         for (int i = 0; i < pairs.length; i++) {
-            pairs[i] = indexReader.symbol(ByteReader.count(in, Integer.MAX_VALUE));
+            int ref = ByteReader.count(in, Integer.MAX_VALUE);
+            // Version 2 names a label by its index among the block's label names, version 1 by its symbol.
+            pairs[i] = version >= 2 && (i & 1) == 0 ? indexReader.labelName(ref) : indexReader.symbol(ref);
         }
         return Labels.of(pairs);
     }
@@ -285,7 +318,7 @@ public final class BlockReader implements PartReader {
         int n = ByteReader.count(in, 1 << 24);
         long ref = ByteReader.uvarint(in);
         ChunkMetas m = new ChunkMetas(new long[n], new long[n], new long[n], new int[n]);
-        long prevMax = 0;
+        long prevMax = version >= 2 ? meta.minTime() : 0;
         for (int i = 0; i < n; i++) {
             m.mins[i] = prevMax + ByteReader.varint(in);
             m.maxs[i] = m.mins[i] + ByteReader.uvarint(in);
@@ -297,11 +330,11 @@ public final class BlockReader implements PartReader {
         return m;
     }
 
-    /** Checks the chunk's CRC, then decodes it. */
-    void decode(long ref, int length, SampleBuffer into) {
+    /** Checks the chunk's CRC, then decodes it; {@code minTime} and {@code maxTime} are its range from the index. */
+    void decode(long ref, int length, long minTime, long maxTime, SampleBuffer into) {
         MemorySegment seg = chunks.segment();
         checkChunk(seg, ref, length, into.crc);
-        into.decode(seg, ref + BlockFormat.CHUNK_CRC_BYTES, length);
+        into.decode(seg, ref + BlockFormat.CHUNK_CRC_BYTES, length, minTime, maxTime);
     }
 
     /**

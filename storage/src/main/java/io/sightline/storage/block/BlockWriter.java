@@ -1,6 +1,7 @@
 package io.sightline.storage.block;
 
 import io.sightline.storage.StorageException;
+import io.sightline.storage.chunk.BlockChunkHeader;
 import io.sightline.storage.chunk.ChunkFormat;
 import io.sightline.storage.io.ByteSink;
 import io.sightline.storage.io.FileFacade;
@@ -41,8 +42,13 @@ public final class BlockWriter {
         try {
             files.createDirectories(tmp);
             long[] firstRefs = new long[series.size()];
-            long[] counts = writeChunks(tmp.resolve(BlockFormat.CHUNKS), allocator, series, firstRefs);
-            IndexWriter.write(tmp.resolve(BlockFormat.INDEX), allocator, series, firstRefs);
+            int chunkCount = 0;
+            for (BlockSeries s : series) {
+                chunkCount += s.chunks().size();
+            }
+            int[] lengths = new int[chunkCount];
+            long[] counts = writeChunks(tmp.resolve(BlockFormat.CHUNKS), allocator, series, firstRefs, lengths);
+            IndexWriter.write(tmp.resolve(BlockFormat.INDEX), allocator, minTime, series, firstRefs, lengths);
             BlockMeta meta = new BlockMeta(ulid, minTime, maxTime, series.size(), counts[1], counts[0], level,
                     sources.isEmpty() ? List.of(ulid) : sources);
             writeMeta(tmp.resolve(BlockFormat.META), files, meta);
@@ -60,11 +66,16 @@ public final class BlockWriter {
         }
     }
 
-    /** Returns {chunks, samples}; samples are counted from the chunk headers. */
-    private static long[] writeChunks(Path file, TaggedAllocator allocator, List<BlockSeries> series, long[] firstRefs)
-            throws IOException {
+    /**
+     * Writes each chunk with the header of a block chunk ({@link BlockChunkHeader}) and fills in the offset
+     * of each series' first chunk and the length of every chunk as written. Returns {chunks, samples};
+     * samples are counted from the chunk headers.
+     */
+    private static long[] writeChunks(Path file, TaggedAllocator allocator, List<BlockSeries> series, long[] firstRefs,
+                                      int[] lengths) throws IOException {
         CRC32C crc = new CRC32C();
-        long chunks = 0;
+        BlockChunkHeader header = new BlockChunkHeader();
+        int chunks = 0;
         long samples = 0;
         try (FileSink f = new FileSink(file, allocator, MemoryTag.CHUNK)) {
             ByteSink out = f.out();
@@ -72,11 +83,18 @@ public final class BlockWriter {
             for (int i = 0; i < series.size(); i++) {
                 firstRefs[i] = f.position();
                 for (ChunkSlice c : series.get(i).chunks()) {
+                    header.of(c.data(), c.offset(), c.length(), c.minTime(), c.maxTime());
+                    long columnsAt = c.offset() + header.replaced();
+                    int columns = c.length() - header.replaced();
                     crc.reset();
-                    crc.update(c.data().asSlice(c.offset(), c.length()).asByteBuffer());
+                    crc.update(header.bytes(), 0, header.length());
+                    crc.update(c.data().asSlice(columnsAt, columns).asByteBuffer());
                     out.putInt((int) crc.getValue());
-                    f.write(c.data(), c.offset(), c.length());
-                    chunks++;
+                    for (int b = 0; b < header.length(); b++) {
+                        out.putByte(header.bytes()[b]);
+                    }
+                    f.write(c.data(), columnsAt, columns);
+                    lengths[chunks++] = header.length() + columns;
                     samples += ChunkFormat.sampleCount(c.data(), c.offset(), c.length());
                 }
             }

@@ -27,10 +27,13 @@ final class IndexWriter {
     }
 
     /**
-     * @param series     sorted by id
-     * @param firstRefs  offset in the chunks file of each series' first chunk, parallel to {@code series}
+     * @param blockMinTime the block's minTime, which chunk times are stored relative to
+     * @param series       sorted by id
+     * @param firstRefs    offset in the chunks file of each series' first chunk, parallel to {@code series}
+     * @param lengths      length of every chunk as written to the chunks file, series after series
      */
-    static void write(Path file, TaggedAllocator allocator, List<BlockSeries> series, long[] firstRefs) throws IOException {
+    static void write(Path file, TaggedAllocator allocator, long blockMinTime, List<BlockSeries> series, long[] firstRefs,
+                      int[] lengths) throws IOException {
         TreeSet<String> symbolSet = new TreeSet<>();
         TreeMap<String, TreeMap<String, MutableRoaringBitmap>> postings = new TreeMap<>();
         MutableRoaringBitmap all = new MutableRoaringBitmap();
@@ -48,6 +51,12 @@ final class IndexWriter {
         Map<String, Integer> symbolIds = new HashMap<>(symbols.length * 2);
         for (int i = 0; i < symbols.length; i++) {
             symbolIds.put(symbols[i], i);
+        }
+        // Series entries name a label by its place among the block's few label names (the postings table's
+        // order), not by its symbol: one byte where names sort among thousands of values.
+        Map<String, Integer> nameIndexes = new HashMap<>();
+        for (String name : postings.keySet()) {
+            nameIndexes.put(name, nameIndexes.size());
         }
 
         try (FileSink f = new FileSink(file, allocator, MemoryTag.INDEX)) {
@@ -78,21 +87,28 @@ final class IndexWriter {
             // series entries
             f.startSection();
             offsets[1] = f.position();
-            long[] entryOffsets = new long[series.size()];
+            int[] entryOffsets = new int[series.size()];
+            int chunk = 0;
             for (int i = 0; i < series.size(); i++) {
-                entryOffsets[i] = f.position();
-                writeSeries(out, series.get(i), firstRefs[i], symbolIds);
+                long relative = f.position() - offsets[1];
+                if (relative > 0xFFFF_FFFFL) {
+                    throw new IllegalStateException("series section of the block index passed 4 GiB at series " + i
+                            + " of " + series.size() + "; write fewer series per block (a shorter storage.block_duration)");
+                }
+                entryOffsets[i] = (int) relative;
+                writeSeries(out, series.get(i), blockMinTime, firstRefs[i], lengths, chunk, nameIndexes, symbolIds);
+                chunk += series.get(i).chunks().size();
                 f.maybeFlush();
             }
             crcs[1] = f.sectionCrc();
 
-            // series table: u32 count, then (u32 id, u64 entry offset) by ascending id
+            // series table: u32 count, then per series (ascending id) u32 offset of its entry in the series section;
+            // the i-th series is the one of rank i among the block's ids (the postings of all series).
             f.startSection();
             offsets[2] = f.position();
             out.putInt(series.size());
             for (int i = 0; i < series.size(); i++) {
-                out.putInt(series.get(i).id());
-                out.putLong(entryOffsets[i]);
+                out.putInt(entryOffsets[i]);
                 f.maybeFlush();
             }
             crcs[2] = f.sectionCrc();
@@ -151,20 +167,21 @@ final class IndexWriter {
         }
     }
 
-    private static void writeSeries(ByteSink out, BlockSeries s, long firstRef, Map<String, Integer> symbolIds) {
+    private static void writeSeries(ByteSink out, BlockSeries s, long blockMinTime, long firstRef, int[] lengths, int chunk,
+                                    Map<String, Integer> nameIndexes, Map<String, Integer> symbolIds) {
         Labels l = s.labels();
         out.putUvarint(l.size());
         for (int i = 0; i < l.size(); i++) {
-            out.putUvarint(symbolIds.get(l.name(i)));
+            out.putUvarint(nameIndexes.get(l.name(i)));
             out.putUvarint(symbolIds.get(l.value(i)));
         }
         out.putUvarint(s.chunks().size());
         out.putUvarint(firstRef);
-        long prevMax = 0;
+        long prevMax = blockMinTime;
         for (ChunkSlice c : s.chunks()) {
             out.putVarint(c.minTime() - prevMax);
             out.putUvarint(c.maxTime() - c.minTime());
-            out.putUvarint(c.length());
+            out.putUvarint(lengths[chunk++]);
             prevMax = c.maxTime();
         }
     }

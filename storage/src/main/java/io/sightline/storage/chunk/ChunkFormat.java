@@ -11,6 +11,12 @@ import java.lang.foreign.ValueLayout;
 public final class ChunkFormat {
     /** Format version, the first byte of every chunk. */
     public static final int VERSION = 1;
+    /**
+     * Version of the chunks in a block's chunks file (version 2 of that file): the header leaves out the
+     * time range, which the block index holds next to the chunk's offset, so the reader passes it in
+     * ({@link ChunkIterator#reset(MemorySegment, long, long, long, long)}). Columns are as in version 1.
+     */
+    public static final int BLOCK_VERSION = 2;
 
     /** Timestamp column: delta-of-delta in fixed Gorilla-style buckets (appendable; head chunks). */
     public static final int TIMESTAMP_DOD_BUCKETED = 1;
@@ -64,14 +70,16 @@ public final class ChunkFormat {
             int b = segment.get(ValueLayout.JAVA_BYTE, at);
             n |= (long) (b & 0x7F) << shift;
             if ((b & 0x80) == 0) {
-                if (segment.get(ValueLayout.JAVA_BYTE, offset) != VERSION || n < 1 || n > MAX_SAMPLES) {
+                int version = segment.get(ValueLayout.JAVA_BYTE, offset);
+                if ((version != VERSION && version != BLOCK_VERSION) || n < 1 || n > MAX_SAMPLES) {
                     break;
                 }
                 return (int) n;
             }
         }
         throw new StorageException("corrupt chunk at offset " + offset
-                + ": no valid version-" + VERSION + " header with a sample count in [1, " + MAX_SAMPLES + "]");
+                + ": no valid version-" + VERSION + " or -" + BLOCK_VERSION + " header with a sample count in [1, "
+                + MAX_SAMPLES + "]");
     }
 
     /** The grid step of {@link #TIMESTAMP_GRID_PACKED}: the span divided (unsigned) by count - 1. */

@@ -42,6 +42,8 @@ public final class ChunkIterator implements SampleIterator {
     private int valueStart;
     private int valueEnd;
     private boolean isDecoded;
+    /** The timestamp encoding of a version-2 chunk while it waits for its time range. */
+    private int pendingTimestampEncoding;
     /** Index of the current sample: -1 before the first, {@code count} once exhausted. */
     private int current;
 
@@ -60,6 +62,24 @@ public final class ChunkIterator implements SampleIterator {
         byte[] s = scratchFor((int) length);
         MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset, s, 0, (int) length);
         return readHeader(offset, length);
+    }
+
+    /**
+     * As {@link #reset(MemorySegment, long, long)} for a chunk of a block, whose header may leave the time
+     * range to the block index ({@link ChunkFormat#BLOCK_VERSION}): {@code minTime} and {@code maxTime} are
+     * its first and last timestamps as the index records them. A version-1 chunk uses its own header's.
+     */
+    public ChunkIterator reset(MemorySegment segment, long offset, long length, long minTime, long maxTime) {
+        reset(segment, offset, length);
+        if (timestampEncoding == 0) { // version 2: the header stopped after count and column length
+            if (maxTime < minTime) {
+                throw corrupt("time range [" + minTime + ", " + maxTime + "] from the block index is empty");
+            }
+            this.minTime = minTime;
+            this.maxTime = maxTime;
+            timestampEncoding = pendingTimestampEncoding;
+        }
+        return this;
     }
 
     /**
@@ -195,8 +215,9 @@ public final class ChunkIterator implements SampleIterator {
         try {
             ByteCursor in = cursor.of(s, 0, (int) length);
             int version = in.readByte();
-            if (version != ChunkFormat.VERSION) {
-                throw corrupt("version " + version + " is not the supported " + ChunkFormat.VERSION);
+            if (version != ChunkFormat.VERSION && version != ChunkFormat.BLOCK_VERSION) {
+                throw corrupt("version " + version + " is not one of the supported " + ChunkFormat.VERSION + " and "
+                        + ChunkFormat.BLOCK_VERSION);
             }
             int encodings = in.readByte();
             timestampEncoding = encodings & 0x0F;
@@ -213,8 +234,14 @@ public final class ChunkIterator implements SampleIterator {
                 throw corrupt("sample count " + n + " is not in [1, " + ChunkFormat.MAX_SAMPLES + "]");
             }
             count = (int) n;
-            minTime = Zigzag.decode(in.readUvarint());
-            maxTime = minTime + in.readUvarint();
+            if (version == ChunkFormat.VERSION) {
+                minTime = Zigzag.decode(in.readUvarint());
+                maxTime = minTime + in.readUvarint();
+            } else {
+                // Only the block reader knows the time range; until it passes it in, the chunk cannot decode.
+                pendingTimestampEncoding = timestampEncoding;
+                timestampEncoding = 0;
+            }
             long timestampBytes = in.readUvarint();
             int headerBytes = in.position();
             if (headerBytes + timestampBytes > length) {
@@ -238,6 +265,10 @@ public final class ChunkIterator implements SampleIterator {
         if (n == 0) {
             isDecoded = true; // an empty head chunk
             return;
+        }
+        if (timestampEncoding == 0) {
+            throw corrupt("a version-" + ChunkFormat.BLOCK_VERSION + " chunk holds no time range; read it through its block"
+                    + " index, which does");
         }
         if (timestamps.length < n) {
             int capacity = Math.max(n, timestamps.length * 2);

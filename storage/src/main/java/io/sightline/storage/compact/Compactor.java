@@ -115,7 +115,7 @@ public final class Compactor {
      */
     public int snapshot(Path target, Path labelsFile) {
         synchronized (lock) {
-            return Snapshot.write(target, head, blocks, labelsFile, blockDurationMillis);
+            return Snapshot.write(target, head, blocks, labelsFile);
         }
     }
 

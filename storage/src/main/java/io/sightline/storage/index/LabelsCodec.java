@@ -54,7 +54,7 @@ public final class LabelsCodec {
         out.writeBytes(b);
     }
 
-    private static void uvarint(ByteArrayOutputStream out, long v) {
+    static void uvarint(ByteArrayOutputStream out, long v) {
         while ((v & ~0x7FL) != 0) {
             out.write((int) ((v & 0x7F) | 0x80));
             v >>>= 7;

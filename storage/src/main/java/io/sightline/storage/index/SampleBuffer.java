@@ -33,6 +33,16 @@ public final class SampleBuffer {
         fill(chunk.reset(segment, offset, length));
     }
 
+    /**
+     * Decodes the chunk of a block at {@code segment[offset, offset + length)} whose first and last
+     * timestamps, from the block index, are {@code minTime} and {@code maxTime}.
+     *
+     * @throws io.sightline.storage.StorageException when the bytes are not a chunk; the message names the offset
+     */
+    public void decode(MemorySegment segment, long offset, int length, long minTime, long maxTime) {
+        fill(chunk.reset(segment, offset, length, minTime, maxTime));
+    }
+
     /** Points at the iterator's decoded columns instead of copying them; valid until the next decode. */
     private void fill(ChunkIterator it) {
         timestamps = it.decodedTimestamps();

@@ -53,16 +53,32 @@ final class EngineQuerier implements LogQuerier {
         Segment.PageScratch scratch = new Segment.PageScratch();
         // mustContain holds for every line the caller keeps, so rows without it need not become records at all.
         byte[][] needles = mustContain.stream().map(m -> m.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        List<ParallelPageScan.Task> tasks = new ArrayList<>();
+        int candidatePages = 0;
+        boolean isNarrowed = !mustContain.isEmpty();
         for (Segment s : segments) {
             RoaringBitmap candidates = mustContain.isEmpty() ? null : s.candidatePages(mustContain);
             if (candidates != null && candidates.isEmpty()) {
                 continue;
             }
+            isNarrowed &= candidates != null;
             for (int i = 0; i < s.streamCount(); i++) {
                 if (matches(s.stream(i), matchers) && s.streamOverlaps(i, min, max)) {
                     cursors.add(new SegmentCursor(s, i, min, max, forward, candidates, scratch, needles));
+                    if (isNarrowed && candidatePages <= ParallelPageScan.MAX_PAGES) {
+                        int[] pages = ParallelPageScan.pages(s, i, min, max, candidates);
+                        candidatePages += pages.length;
+                        if (pages.length > 0) {
+                            tasks.add(new ParallelPageScan.Task(s, i, pages));
+                        }
+                    }
                 }
             }
+        }
+        if (isNarrowed && candidatePages <= ParallelPageScan.MAX_PAGES && candidatePages > 1) {
+            // Few pages can hold the text: read them all now on two threads instead of page by page in the merge.
+            cursors.clear();
+            cursors.addAll(engine.pageScan().scan(tasks, min, max, needles, forward));
         }
         engine.readHeads(head -> {
             for (Labels stream : head.streams().keySet()) {
@@ -122,6 +138,57 @@ final class EngineQuerier implements LogQuerier {
                 }
             }
         });
+    }
+
+    @Override
+    public void count(List<Matcher> matchers, SpanSplitter splitter, VolumeVisitor visitor) {
+        requireSelective(matchers);
+        Segment.PageScratch scratch = new Segment.PageScratch();
+        for (Segment s : segments) {
+            for (int i = 0; i < s.streamCount(); i++) {
+                if (matches(s.stream(i), matchers)) {
+                    countPages(s, i, splitter, visitor, scratch);
+                }
+            }
+        }
+        List<LogRecord[]> slices = new ArrayList<>();
+        engine.readHeads(head -> {
+            for (Labels stream : head.streams().keySet()) {
+                if (matches(stream, matchers)) {
+                    slices.add(head.slice(stream, min, max));
+                }
+            }
+        });
+        // Outside the heads' lock: encoding every body to count its bytes must not hold up commits.
+        for (LogRecord[] slice : slices) {
+            for (LogRecord r : slice) {
+                visitor.span(r.stream(), r.timestampNanos(), r.timestampNanos(), 1,
+                        r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+            }
+        }
+    }
+
+    private void countPages(Segment s, int stream, SpanSplitter splitter, VolumeVisitor visitor, Segment.PageScratch scratch) {
+        Labels labels = s.stream(stream);
+        for (int p = s.firstPage(stream); p < s.endPage(stream); p++) {
+            long lo = s.pageMinTime(p);
+            long hi = s.pageMaxTime(p);
+            if (lo > max || hi < min) {
+                continue;
+            }
+            if (lo >= min && hi <= max && !splitter.splits(lo, hi)) {
+                visitor.span(labels, lo, hi, s.pageRows(p), s.pageBodyBytes(p, scratch));
+                continue;
+            }
+            // A page across a bucket edge or the range's edge: its rows one by one, from two columns only.
+            int n = s.timesAndLengths(p, scratch);
+            for (int r = 0; r < n; r++) {
+                long t = scratch.times[r];
+                if (t >= min && t <= max) {
+                    visitor.span(labels, t, t, 1, scratch.lengths[r]);
+                }
+            }
+        }
     }
 
     private static LogRecord[] withAll(LogRecord[] records, List<String> mustContain) {

@@ -54,6 +54,11 @@ final class LogCompactor {
      * {@code maxRawBytes} uncompressed (a merge holds them all in memory, as a head does), or an empty list.
      */
     static List<Segment> pickRun(List<Segment> byAge, long maxRawBytes) {
+        return pickRun(byAge, maxRawBytes, MIN_RUN);
+    }
+
+    /** As {@link #pickRun(List, long)} with runs of at least {@code minRun} segments. */
+    static List<Segment> pickRun(List<Segment> byAge, long maxRawBytes, int minRun) {
         List<Segment> run = new ArrayList<>();
         long raw = 0;
         for (Segment s : byAge) {
@@ -63,7 +68,7 @@ final class LogCompactor {
                 raw += s.rawBytes();
                 continue;
             }
-            if (run.size() >= MIN_RUN) {
+            if (run.size() >= minRun) {
                 return run;
             }
             run.clear();
@@ -73,7 +78,7 @@ final class LogCompactor {
                 raw = s.rawBytes();
             }
         }
-        return run.size() >= MIN_RUN ? run : List.of();
+        return run.size() >= minRun ? run : List.of();
     }
 
     /** Writes the merged segment, deletes the run's directories and opens the result. The run must be held. */

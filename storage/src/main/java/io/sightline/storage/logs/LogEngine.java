@@ -46,9 +46,14 @@ public final class LogEngine implements LogStore {
     /** Signalled under the write lock when a cut publishes its segment (see {@link #awaitRoom}). */
     private final java.util.concurrent.locks.Condition cutDone = lock.writeLock().newCondition();
     private static final long MAX_WAIT_NANOS = 5_000_000_000L;
+    /** How many times {@code logs.max_head_bytes} the head may hold while the previous one is being written. */
+    static final int HEAD_LIMITS_WHILE_CUTTING = 2;
     private final Object cutLock = new Object();
     private final CopyOnWriteArrayList<Segment> segments = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService jobs;
+    /** The second thread of a narrowed line search ({@link ParallelPageScan}); the query's own thread is the first. */
+    private final java.util.concurrent.ExecutorService scanner;
+    private final ParallelPageScan pageScan;
     private final LongCounter appended;
     private final LongCounter throttled;
     private final LogCompactor compactor;
@@ -75,6 +80,12 @@ public final class LogEngine implements LogStore {
         meter.gaugeBuilder("sightline_storage_log_segment_bytes").ofLongs().setUnit("By")
                 .setDescription("Bytes of log segments on disk")
                 .buildWithCallback(m -> m.record(segments.stream().mapToLong(Segment::bytes).sum()));
+        this.scanner = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sightline-log-scan");
+            t.setDaemon(true);
+            return t;
+        });
+        this.pageScan = new ParallelPageScan(scanner);
         this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sightline-log-store");
             t.setDaemon(true);
@@ -168,18 +179,22 @@ public final class LogEngine implements LogStore {
     }
 
     /**
-     * Back-pressure: while a segment is being written and the new head is full too, a commit waits up to
-     * {@link #MAX_WAIT_NANOS} for the cut to finish, then fails (ingest answers 503 with a retry hint), so that
-     * memory stays near twice {@code logs.max_head_bytes} however fast records arrive. Under the write lock.
+     * Back-pressure, only when the store is truly behind: while a segment is being written, the new head may grow to
+     * {@link #HEAD_LIMITS_WHILE_CUTTING} times {@code logs.max_head_bytes} (it is cut as soon as the running cut ends);
+     * past that a commit waits up to {@link #MAX_WAIT_NANOS} for the cut to finish, then fails (ingest answers 503
+     * with a retry hint), so that memory stays near three times {@code logs.max_head_bytes} however fast records
+     * arrive. Stopping the commits at one full head made every commit wait for most of each cut on a fast stream
+     * (JFR: the ingest threads parked a third of a 1 GB run). Under the write lock.
      */
     private void awaitRoom(io.sightline.storage.io.ByteSink encoded) {
         long left = MAX_WAIT_NANOS;
         try {
-            while (flushing != null && head.bytes() >= config.maxHeadBytes()) {
+            while (flushing != null && head.bytes() >= HEAD_LIMITS_WHILE_CUTTING * config.maxHeadBytes()) {
                 if (left <= 0) {
                     throttled.add(1);
-                    throw new StorageException("the log store is writing a segment and its new head is full too (logs.max_head_bytes="
-                            + config.maxHeadBytes() + "); retry shortly");
+                    throw new StorageException("the log store is writing a segment and its new head holds " + head.bytes()
+                            + " bytes, " + HEAD_LIMITS_WHILE_CUTTING + " x logs.max_head_bytes=" + config.maxHeadBytes()
+                            + "; retry shortly, or raise logs.max_head_bytes if this happens often");
                 }
                 left = cutDone.awaitNanos(left);
             }
@@ -331,11 +346,16 @@ public final class LogEngine implements LogStore {
      * segment per hour for its whole retention. Runs on the maintenance thread, never beside a cut.
      */
     void compact() {
+        compact(LogCompactor.MIN_RUN);
+    }
+
+    /** As {@link #compact()}, merging runs of at least {@code minRun} small segments (tests merge any two). */
+    void compact(int minRun) {
         synchronized (cutLock) {
             if (isClosed) {
                 return;
             }
-            List<Segment> run = LogCompactor.pickRun(List.copyOf(segments), config.maxHeadBytes());
+            List<Segment> run = LogCompactor.pickRun(List.copyOf(segments), config.maxHeadBytes(), minRun);
             if (run.isEmpty()) {
                 return;
             }
@@ -383,6 +403,14 @@ public final class LogEngine implements LogStore {
         return new EngineQuerier(this, held, minNanos, maxNanos);
     }
 
+    int segmentCount() {
+        return segments.size();
+    }
+
+    ParallelPageScan pageScan() {
+        return pageScan;
+    }
+
     /** Runs {@code reader} over the heads (active and being flushed) under the read lock. */
     void readHeads(java.util.function.Consumer<LogHead> reader) {
         lock.readLock().lock();
@@ -403,6 +431,7 @@ public final class LogEngine implements LogStore {
         }
         isClosed = true;
         jobs.shutdown();
+        scanner.shutdown();
         try {
             jobs.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

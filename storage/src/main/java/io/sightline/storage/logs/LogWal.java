@@ -95,8 +95,9 @@ final class LogWal implements AutoCloseable {
         }
         out.clear();
         out.putUvarint(records.size());
+        java.util.Map<io.sightline.storage.model.Labels, byte[]> labels = new java.util.IdentityHashMap<>();
         for (LogRecord r : records) {
-            RecordCodec.write(r, out);
+            RecordCodec.write(r, out, labels);
         }
         return out;
     }

@@ -146,6 +146,15 @@ final class PageCodec {
      * objects, which is most of a line search's cost once the trigram postings have picked the pages.
      */
     static LogRecord[] decode(ByteBuffer in, Labels stream, byte[][] needles) {
+        return decode(in, stream, needles, null, null);
+    }
+
+    /**
+     * As {@link #decode(ByteBuffer, Labels, byte[][])}; {@code text} is the page as Latin-1 (one char per byte, from
+     * the buffer's index 0) and {@code first} the first needle likewise: the rows to keep are found from the first
+     * needle's occurrences in the body area, so rows without it are never searched one by one.
+     */
+    static LogRecord[] decode(ByteBuffer in, Labels stream, byte[][] needles, String text, String first) {
         int n = ByteReader.count(in, MAX_ROWS);
         long[] ts = new long[n];
         long prev = 0;
@@ -197,11 +206,12 @@ final class PageCodec {
         LogRecord[] out = new LogRecord[n];
         int kept = 0;
         int bodyAt = in.position();
+        boolean[] hasFirst = text == null ? null : rowsHolding(text, first, bodyAt, lengths, n);
         for (int i = 0; i < n; i++) {
             if (in.limit() - bodyAt < lengths[i]) {
                 throw new CorruptDataException("body runs past the page", bodyAt);
             }
-            if (containsAll(in, bodyAt, lengths[i], needles)) {
+            if ((hasFirst == null || hasFirst[i]) && containsAll(in, bodyAt, lengths[i], needles)) {
                 byte[] b = new byte[lengths[i]];
                 in.get(bodyAt, b);
                 String body = new String(b, StandardCharsets.UTF_8);
@@ -212,6 +222,72 @@ final class PageCodec {
         }
         in.position(bodyAt);
         return kept == n ? out : java.util.Arrays.copyOf(out, kept);
+    }
+
+    /**
+     * Reads only the timestamps and body lengths of a page into {@code ts} and {@code lengths} (at least
+     * {@link #MAX_ROWS} long each) and returns the row count: every other column is stepped over without
+     * making objects, for counting rows and bytes per time window.
+     */
+    static int timesAndLengths(ByteBuffer in, long[] ts, int[] lengths) {
+        int n = ByteReader.count(in, MAX_ROWS);
+        long prev = 0;
+        for (int i = 0; i < n; i++) {
+            prev += ByteReader.varint(in);
+            ts[i] = prev;
+        }
+        for (int i = 0; i < n; i++) {
+            ByteReader.uvarint(in); // observed timestamps
+        }
+        in.position(in.position() + n); // severity numbers
+        int dictSize = ByteReader.count(in, in.remaining());
+        for (int i = 0; i < dictSize; i++) {
+            int len = ByteReader.count(in, in.remaining());
+            in.position(in.position() + len);
+        }
+        for (int i = 0; i < n; i++) {
+            ByteReader.uvarint(in); // severity text indexes
+        }
+        for (int i = 0; i < n; i++) {
+            int pairs = ByteReader.count(in, in.remaining());
+            for (int k = 0; k < pairs * 2; k++) {
+                ByteReader.uvarint(in);
+            }
+        }
+        for (int i = 0; i < 2 * n; i++) {
+            skipId(in);
+        }
+        for (int i = 0; i < n; i++) {
+            lengths[i] = ByteReader.count(in, in.remaining());
+        }
+        return n;
+    }
+
+    /** Which of the {@code n} bodies laid out from {@code bodyAt} hold {@code needle}, from its occurrences in {@code text}. */
+    private static boolean[] rowsHolding(String text, String needle, int bodyAt, int[] lengths, int n) {
+        if (needle.isEmpty()) {
+            return null; // every body holds it, the empty ones too
+        }
+        boolean[] hit = new boolean[n];
+        int row = 0;
+        long rowEnd = n == 0 ? bodyAt : bodyAt + (long) lengths[0];
+        int at = text.indexOf(needle, bodyAt);
+        while (at >= 0 && row < n) {
+            while (row < n && at >= rowEnd) {
+                row++;
+                rowEnd += row < n ? lengths[row] : 0;
+            }
+            if (row == n) {
+                break;
+            }
+            if (at + needle.length() <= rowEnd) {
+                hit[row] = true;
+                at = rowEnd >= text.length() ? -1 : text.indexOf(needle, (int) rowEnd); // the next row's first
+            } else {
+                at = text.indexOf(needle, at + 1); // this one runs into the next body
+            }
+        }
+        return hit;
     }
 
     private static Labels metadata(ByteBuffer in, int at, String[] dict) {

@@ -3,7 +3,10 @@ package io.sightline.storage.logs;
 /** Constants of the log segment format (storage/docs/format/logs.md). */
 final class SegmentFormat {
     static final int MAGIC = 0x474C4C53; // "SLLG" little-endian
-    static final int VERSION = 1;
+    /** Version 2 added each page's body bytes to the page index (for counting bytes without reading pages). */
+    static final int VERSION = 2;
+    /** Version-1 segments are still read; their body bytes come from the pages when asked for. */
+    static final int OLDEST_READABLE_VERSION = 1;
     static final String FILE = "segment";
     static final String TMP_SUFFIX = ".tmp";
     /** metaOffset u64, postingsOffset u64, metaCrc u32, postingsCrc u32, magic u32, reserved u32. */

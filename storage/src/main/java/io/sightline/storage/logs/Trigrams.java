@@ -14,18 +14,30 @@ final class Trigrams {
     private int count;
 
     void add(byte[] line) {
-        for (int i = 0; i + 2 < line.length; i++) {
-            int key = (line[i] & 0xFF) << 16 | (line[i + 1] & 0xFF) << 8 | line[i + 2] & 0xFF;
-            long bit = 1L << key;
+        if (line.length < 3) {
+            return;
+        }
+        if (touched.length - count < line.length) {
+            // At most one new key per byte: grown once here, so the loop below has no capacity check.
+            touched = java.util.Arrays.copyOf(touched, Math.max(touched.length * 2, count + line.length));
+        }
+        long[] seen = this.seen;
+        int[] touched = this.touched;
+        int n = count;
+        // A rolling key (one byte load per position instead of three); most windows repeat within a page, so the
+        // branch below is rarely taken and predicts well.
+        int key = (line[0] & 0xFF) << 8 | line[1] & 0xFF;
+        for (int i = 2; i < line.length; i++) {
+            key = (key << 8 | line[i] & 0xFF) & 0xFFFFFF;
             int word = key >>> 6;
-            if ((seen[word] & bit) == 0) {
-                seen[word] |= bit;
-                if (count == touched.length) {
-                    touched = java.util.Arrays.copyOf(touched, count * 2);
-                }
-                touched[count++] = key;
+            long bit = 1L << key;
+            long w = seen[word];
+            if ((w & bit) == 0) {
+                seen[word] = w | bit;
+                touched[n++] = key;
             }
         }
+        count = n;
     }
 
     /** Distinct keys since the last {@link #clear()}, in {@code [0, count())} of {@link #keys()}. */

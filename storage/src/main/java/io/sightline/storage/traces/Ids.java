@@ -4,6 +4,7 @@ import io.sightline.storage.io.ByteSink;
 import io.sightline.storage.io.CorruptDataException;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Trace and span ids: lower-case hex in the model, raw bytes on disk (16 and 8 bytes), which halves them and
@@ -57,6 +58,46 @@ final class Ids {
 
     private static int nibble(char c) {
         return c <= '9' ? c - '0' : c - 'a' + 10;
+    }
+
+    /**
+     * Sorts checked lower-case hex trace ids into byte (= string) order. A primitive sort of each id's leading
+     * 64 bits with its position packed into the low bits, then a string sort of the rare runs whose kept leading
+     * bits are equal: the head's trace-id sort was 15% of a cut's samples as {@code Arrays.sort(String[])} (JFR).
+     */
+    static void sortHex(String[] ids) {
+        int n = ids.length;
+        int bits = Math.max(1, 32 - Integer.numberOfLeadingZeros(n)); // 2^bits > n: room for the position
+        long high = -1L << bits;
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = ((leading64(ids[i]) & high) | i) ^ Long.MIN_VALUE; // sign flipped: unsigned order
+        }
+        Arrays.sort(keys);
+        String[] sorted = new String[n];
+        for (int i = 0; i < n; i++) {
+            sorted[i] = ids[(int) (keys[i] & ~high)];
+        }
+        for (int i = 0; i < n; ) { // ties on the kept bits are in position order: sort them by the whole id
+            int j = i + 1;
+            while (j < n && ((keys[j] ^ keys[i]) & high) == 0) {
+                j++;
+            }
+            if (j - i > 1) {
+                Arrays.sort(sorted, i, j);
+            }
+            i = j;
+        }
+        System.arraycopy(sorted, 0, ids, 0, n);
+    }
+
+    /** The value of the first 16 hex digits of checked id {@code id}. */
+    private static long leading64(String id) {
+        long v = 0;
+        for (int i = 0; i < 16; i++) {
+            v = v << 4 | nibble(id.charAt(i));
+        }
+        return v;
     }
 
     /** Reads {@code bytes} raw bytes as lower-case hex. */

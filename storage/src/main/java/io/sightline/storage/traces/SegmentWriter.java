@@ -274,7 +274,7 @@ final class SegmentWriter {
     private record Rows(Span[] spans, long[] seqs, long minSeq, long maxSeq) {
         static Rows sorted(TraceHead head) {
             String[] ids = head.traces().keySet().toArray(new String[0]);
-            Arrays.sort(ids);
+            Ids.sortHex(ids);
             Span[] spans = new Span[(int) head.spans()];
             long[] seqs = new long[spans.length];
             int row = 0;

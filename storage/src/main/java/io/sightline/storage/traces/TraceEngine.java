@@ -25,8 +25,11 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
@@ -38,6 +41,11 @@ import java.util.function.Consumer;
 public final class TraceEngine implements TraceStore {
     private static final Logger log = LoggerFactory.getLogger(TraceEngine.class);
     static final String WAL_DIR = "wal";
+    /**
+     * How long a commit waits for room when the head is at twice its limit before it fails (nothing stored): long
+     * enough for a cut of a full head on a starved machine, short of a client's usual export timeout.
+     */
+    private static final long ROOM_WAIT_NANOS = TimeUnit.SECONDS.toNanos(20);
 
     private final TraceStoreConfig config;
     private final InstantSource clock;
@@ -50,6 +58,9 @@ public final class TraceEngine implements TraceStore {
     private final LongCounter cuts;
     private final LongCounter expired;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Signalled (under the write lock) when a cut takes the head, gives it back after a failure, or the store closes. */
+    private final Condition headCut = lock.writeLock().newCondition();
+    private final AtomicBoolean cutRequested = new AtomicBoolean();
     private final Object cutLock = new Object();
     private final ScheduledExecutorService jobs;
     private final LongCounter appended;
@@ -185,7 +196,8 @@ public final class TraceEngine implements TraceStore {
 
     /**
      * Logs and publishes a batch whose WAL records {@code encoded} already holds: the lock covers only the
-     * sequence number, one copy into the WAL and the head's map updates.
+     * sequence number, one copy into the WAL and the head's map updates. The cut runs on the job thread; a commit
+     * waits only when the head is at twice its limit (the cut is truly behind), before anything of it is stored.
      */
     private long commit(List<Span> spans, SpanEncoder encoded, TraceHead.BatchStats stats) {
         if (isClosed) {
@@ -196,6 +208,7 @@ public final class TraceEngine implements TraceStore {
         long headBytes;
         lock.writeLock().lock();
         try {
+            awaitRoom();
             seq = lastSequence + 1;
             wal.log(seq, spans.size(), encoded);
             lastSequence = seq;
@@ -205,14 +218,54 @@ public final class TraceEngine implements TraceStore {
             lock.writeLock().unlock();
         }
         appended.add(spans.size());
-        if (headBytes >= 2 * config.maxHeadBytes()) {
-            // Back-pressure: the job's cut is behind, so this committer waits for it and cuts the head itself,
-            // which keeps the head's memory bounded when spans arrive faster than segments are written.
-            cutIfAtLeast(2 * config.maxHeadBytes());
-        } else if (headBytes >= config.maxHeadBytes()) {
-            jobs.execute(this::cutIfDue);
+        if (headBytes >= config.maxHeadBytes()) {
+            requestCut();
         }
         return seq;
+    }
+
+    /**
+     * Back-pressure, called under the write lock: while the head holds twice {@code traces.max_head_bytes} (spans
+     * arrive faster than segments are written), waits for the job thread's cut to take the head. Gives up after
+     * {@link #ROOM_WAIT_NANOS} with nothing of the batch stored, so the client's retry stores it once.
+     */
+    private void awaitRoom() {
+        long limit = 2 * config.maxHeadBytes();
+        if (head.bytes() < limit) {
+            return;
+        }
+        long left = ROOM_WAIT_NANOS;
+        while (head.bytes() >= limit) {
+            if (isClosed) {
+                throw new StorageException("the trace store is closed");
+            }
+            if (left <= 0) {
+                throw new StorageException("the trace store's head holds " + head.bytes() + " bytes, twice"
+                        + " traces.max_head_bytes (" + config.maxHeadBytes() + "), and writing segments is behind;"
+                        + " nothing of this batch was stored, retry later");
+            }
+            requestCut();
+            try {
+                left = headCut.awaitNanos(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageException("interrupted while waiting for the trace store's cut", e);
+            }
+        }
+    }
+
+    /** Has the job thread cut the head while it is due; one request in the queue at a time. */
+    private void requestCut() {
+        if (cutRequested.compareAndSet(false, true)) {
+            try {
+                jobs.execute(() -> {
+                    cutRequested.set(false);
+                    cutWhileDue();
+                });
+            } catch (RejectedExecutionException e) {
+                cutRequested.set(false); // closing
+            }
+        }
     }
 
     private void maintain() {
@@ -220,39 +273,31 @@ public final class TraceEngine implements TraceStore {
             if (config.walSyncMode() == WalSyncMode.INTERVAL) {
                 wal.sync();
             }
-            cutIfDue();
+            cutWhileDue();
             applyRetention();
         } catch (RuntimeException e) {
             log.error("trace store maintenance failed [error={}]", e.toString());
         }
     }
 
-    private void cutIfDue() {
-        boolean isDue;
-        lock.readLock().lock();
+    /** Cuts until the head is under its limits again (spans keep arriving while a segment is written). */
+    private void cutWhileDue() {
         try {
-            isDue = head.spans() > 0 && (head.bytes() >= config.maxHeadBytes()
-                    || clock.millis() - head.firstAppendMillis() >= config.segmentDurationMillis());
-        } finally {
-            lock.readLock().unlock();
-        }
-        if (isDue) {
-            cutSegment();
+            while (isCutDue()) {
+                cutSegment();
+            }
+        } catch (RuntimeException e) {
+            log.error("trace store cut failed [error={}]", e.toString());
         }
     }
 
-    /** Cuts unless another waiter's cut already shrank the head (so a queue of waiters makes one segment, not many). */
-    private void cutIfAtLeast(long headBytes) {
-        synchronized (cutLock) {
-            lock.readLock().lock();
-            try {
-                if (head.bytes() < headBytes) {
-                    return;
-                }
-            } finally {
-                lock.readLock().unlock();
-            }
-            cutSegment();
+    private boolean isCutDue() {
+        lock.readLock().lock();
+        try {
+            return !isClosed && head.spans() > 0 && (head.bytes() >= config.maxHeadBytes()
+                    || clock.millis() - head.firstAppendMillis() >= config.segmentDurationMillis());
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
@@ -271,6 +316,7 @@ public final class TraceEngine implements TraceStore {
                 head = new TraceHead();
                 walNumber = wal.number() + 1;
                 wal.openFile(walNumber, lastSequence);
+                headCut.signalAll();
             } finally {
                 lock.writeLock().unlock();
             }
@@ -294,6 +340,8 @@ public final class TraceEngine implements TraceStore {
                     head.commits().forEach(c -> restored.add(c.sequence(), c.spans(), now));
                     head = restored;
                     flushing = null;
+                    headCut.signalAll(); // waiters re-check; the next cut retries
+
                 } finally {
                     lock.writeLock().unlock();
                 }
@@ -479,6 +527,12 @@ public final class TraceEngine implements TraceStore {
             return;
         }
         isClosed = true;
+        lock.writeLock().lock();
+        try {
+            headCut.signalAll();
+        } finally {
+            lock.writeLock().unlock();
+        }
         jobs.shutdown();
         try {
             jobs.awaitTermination(30, TimeUnit.SECONDS);

@@ -165,7 +165,7 @@ class ChronicleSeriesIndexTest {
         assertThatThrownBy(() -> ChronicleSeriesIndex.open(dir, 100, allocator))
                 .isInstanceOf(StorageException.class)
                 .hasMessageContaining(dir.resolve(ChronicleSeriesIndex.LABELS_FILE).toString())
-                .hasMessageContaining("unsupported format version 1, this build reads version 2")
+                .hasMessageContaining("unsupported format version 1, this build reads version 2 to 3")
                 .hasMessageContaining("delete the data directory");
         assertThat(dir.resolve(ChronicleSeriesIndex.MAP_FILE)).doesNotExist();
     }

@@ -136,6 +136,60 @@ class LogEngineTest {
     }
 
     @Test
+    void aNarrowedSearchReadsItsPagesOnTwoThreadsAndKeepsTimeOrderLimitAndRange() {
+        Labels db = Labels.of("service_name", "db");
+        try (LogEngine store = open()) {
+            // Two streams over three segments; every 997th line holds the text, so it sits in many pages of each.
+            List<Long> want = new ArrayList<>();
+            for (int seg = 0; seg < 3; seg++) {
+                LogAppender a = store.appender();
+                for (int i = 0; i < 20_000; i++) {
+                    long t = seg * 20_000L + i;
+                    boolean hit = t % 997 == 0;
+                    if (hit && t >= 5_000 && t <= 50_000) {
+                        want.add(t);
+                    }
+                    a.append(LogRecord.line(i % 2 == 0 ? API : db, t, (hit ? "found the needle-q7 here " : "GET /items/") + t));
+                }
+                a.commit();
+                store.cutSegment();
+            }
+            List<Long> forward = new ArrayList<>();
+            List<Long> backward = new ArrayList<>();
+            try (LogQuerier q = store.querier(5_000, 50_000)) {
+                q.select(List.of(Matcher.of(Matcher.Type.RE, "service_name", "api|db")), List.of("needle-q7"), true,
+                        r -> forward.add(r.timestampNanos()));
+                q.select(List.of(Matcher.of(Matcher.Type.RE, "service_name", "api|db")), List.of("needle-q7"), false,
+                        r -> backward.add(r.timestampNanos()) && backward.size() < 10);
+            }
+            assertThat(want).hasSizeGreaterThan(20);
+            assertThat(forward).isEqualTo(want);
+            assertThat(backward).isEqualTo(want.reversed().subList(0, 10));
+        }
+    }
+
+    @Test
+    void aPageSearchFindsTheTextOnlyWithinOneBodyWhereverItSits() throws IOException {
+        List<LogRecord> rows = new ArrayList<>();
+        String[] bodies = {"", "ends with grü", "ße start", "grüße", "", "x grüße y grüße", "grü", "ße", "nothing", "grüßegrüße"};
+        for (int i = 0; i < bodies.length; i++) {
+            rows.add(LogRecord.line(API, i, bodies[i]));
+        }
+        TaggedAllocator allocator = new TaggedAllocator(DefaultFileFacade.INSTANCE);
+        Segment segment = Segment.open(new SegmentWriter(allocator).write(dir, 5, Map.of(API, rows)), allocator);
+        try {
+            byte[][] needle = {"grüße".getBytes(java.nio.charset.StandardCharsets.UTF_8)};
+            assertThat(segment.page(0, 0, new Segment.PageScratch(), needle)).extracting(LogRecord::body)
+                    .containsExactly("grüße", "x grüße y grüße", "grüßegrüße");
+            byte[][] two = {"grü".getBytes(java.nio.charset.StandardCharsets.UTF_8), "y".getBytes(java.nio.charset.StandardCharsets.UTF_8)};
+            assertThat(segment.page(0, 0, new Segment.PageScratch(), two)).extracting(LogRecord::body).containsExactly("x grüße y grüße");
+            assertThat(segment.page(0, 0, new Segment.PageScratch(), new byte[][] {new byte[0]})).hasSize(bodies.length);
+        } finally {
+            segment.release();
+        }
+    }
+
+    @Test
     void aDamagedSegmentFailsOpenNamingTheFile() throws IOException {
         try (LogEngine store = open()) {
             commit(store, LogRecord.line(API, 1, "a"));

@@ -6,6 +6,7 @@ import io.sightline.storage.StorageException;
 import io.sightline.storage.TestSpans;
 import io.sightline.storage.TraceQuerier;
 import io.sightline.storage.TraceStoreConfig;
+import io.sightline.storage.WalSyncMode;
 import io.sightline.storage.io.DefaultFileFacade;
 import io.sightline.storage.io.FileFacade;
 import io.sightline.storage.model.Span;
@@ -22,6 +23,9 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.sightline.storage.TestSpans.T0;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,13 +80,50 @@ class TraceCutFaultTest {
         }
     }
 
+    @Test
+    void commitsPastTwiceTheHeadLimitWaitForTheJobThreadsCutsAndLoseNothing() throws Exception {
+        FailingRename files = new FailingRename();
+        // Retention of a century: the test spans are from 2023 and must not expire while the job thread runs.
+        TraceStoreConfig config = new TraceStoreConfig(dir, 3600_000L, 64 << 10, 100L * 365 * 24 * 3600_000L, WalSyncMode.NEVER, 1_000,
+                TraceStoreConfig.DEFAULT_INDEXED_ATTRIBUTES);
+        List<Span> spans = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (TraceEngine engine = TraceEngine.open(config, OpenTelemetry.noop().getMeter("test"), InstantSource.system(), files)) {
+            TestSpans gen = new TestSpans(12);
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            Thread committer = new Thread(() -> {
+                try {
+                    for (int t = 0; t < 600; t++) { // ~10x the head limit
+                        SpanAppender a = engine.appender();
+                        List<Span> trace = gen.trace(t, T0 + t);
+                        trace.forEach(a::append);
+                        a.commit();
+                        spans.addAll(trace);
+                    }
+                } catch (Throwable e) {
+                    failed.set(e);
+                }
+            }, "test-committer");
+            committer.start();
+            committer.join();
+            assertThat(failed.get()).isNull();
+            assertThat(all(engine)).hasSameElementsAs(spans).hasSize(spans.size());
+        }
+        assertThat(files.publishers).containsExactly("sightline-trace-store"); // never on the committing thread
+        try (TraceEngine engine = open(DefaultFileFacade.INSTANCE)) {
+            assertThat(all(engine)).hasSameElementsAs(spans).hasSize(spans.size());
+        }
+    }
+
     /** The real file system, refusing renames on demand (as a full or read-only disk would fail the cut). */
     private static final class FailingRename implements FileFacade {
         private final FileFacade real = DefaultFileFacade.INSTANCE;
         volatile boolean isFailing;
+        /** The threads that published a segment (renamed its temporary directory). */
+        final Set<String> publishers = ConcurrentHashMap.newKeySet();
 
         @Override
         public void moveAtomically(Path from, Path to) throws IOException {
+            publishers.add(Thread.currentThread().getName());
             if (isFailing) {
                 throw new IOException("rename refused: " + from);
             }
