@@ -24,8 +24,10 @@ import java.util.Arrays;
  * </pre>
  * A series' label fields are only located on the first pass; their bytes are the key of a {@link LabelCache},
  * so a series seen before costs no string decoding and no validation; the entry that followed the previous
- * series last time is tried before the table (see {@link LabelCache}). Samples go into reusable primitive
- * arrays until the series message ends (labels may follow samples on the wire).
+ * series last time is tried before the table (see {@link LabelCache}). The whole request is decoded first,
+ * its samples into reusable request-wide primitive arrays (labels may follow samples on the wire), and
+ * appended after: a malformed body stores nothing, and the appends go {@link #PREFETCH} series at a time
+ * behind an {@link Appender#prefetch} hint.
  *
  * <p>Series with invalid labels and single samples are rejected and counted in the {@link WriteTally}; the
  * rest of the request is still appended. Unknown fields are skipped; exemplars are dropped (counted);
