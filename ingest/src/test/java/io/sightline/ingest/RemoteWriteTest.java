@@ -109,6 +109,30 @@ class RemoteWriteTest {
     }
 
     @Test
+    void manySeriesWithAnInvalidOneAndARepeatedOneAreStoredInOrderAcrossRequests() throws Exception {
+        start(IngestFixture.localConfig());
+        // 70 series: more than one group of appends the decoder hints to storage at a time (32)
+        for (int round = 0; round < 2; round++) {
+            long t = T0 + round * 15_000L;
+            RemoteWritePayload p = new RemoteWritePayload();
+            for (int i = 0; i < 70; i++) {
+                p.series(i == 40 ? labels("instance", "i40") : labels("__name__", "up", "instance", "i" + i), t, i + round);
+            }
+            p.series(labels("__name__", "up", "instance", "i0"), t + 1_000, 1000 + round); // i0 again, later sample
+
+            OtlpHttpReply r = send(p.snappy());
+
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(text(r)).contains("1 samples rejected").contains("without a metric name").contains("i40");
+        }
+        assertThat(StoredSeries.all(fixture.storage)).hasSize(69);
+        assertThat(StoredSeries.values(fixture.storage, "__name__", "up", "instance", "i0")).containsExactly(0.0, 1000.0, 1.0, 1001.0);
+        assertThat(StoredSeries.values(fixture.storage, "__name__", "up", "instance", "i39")).containsExactly(39.0, 40.0);
+        assertThat(StoredSeries.values(fixture.storage, "__name__", "up", "instance", "i69")).containsExactly(69.0, 70.0);
+        assertThat(fixture.counter("sightline_ingest_samples_accepted_total", null)).isEqualTo(2 * 70);
+    }
+
+    @Test
     void bodyThatIsNotSnappyIsAnswered400AndNothingIsStored() throws Exception {
         start(IngestFixture.localConfig());
         byte[] raw = new RemoteWritePayload().series(labels("__name__", "up"), T0, 1).protobuf();

@@ -30,6 +30,15 @@ public interface Appender {
      */
     long append(long seriesRef, Labels labels, long timestampMillis, double value);
 
+    /**
+     * A hint that samples of the series {@code seriesRefs[from, to)} (references returned earlier, or
+     * {@link #NO_REF}) are appended next: the appender may load what those appends read now, for all of them
+     * at once, so that with many series the memory latency of each overlaps the others' instead of stalling
+     * every append in turn. Optional, changes nothing visible; the default does nothing.
+     */
+    default void prefetch(long[] seriesRefs, int from, int to) {
+    }
+
     /** Records the metadata of a metric family (type, help, unit); last write wins. */
     void updateMetadata(String metricFamilyName, MetricMetadata metadata);
 

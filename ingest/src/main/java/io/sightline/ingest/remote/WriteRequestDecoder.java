@@ -24,8 +24,10 @@ import java.util.Arrays;
  * </pre>
  * A series' label fields are only located on the first pass; their bytes are the key of a {@link LabelCache},
  * so a series seen before costs no string decoding and no validation; the entry that followed the previous
- * series last time is tried before the table (see {@link LabelCache}). Samples go into reusable primitive
- * arrays until the series message ends (labels may follow samples on the wire).
+ * series last time is tried before the table (see {@link LabelCache}). The whole request is decoded first,
+ * its samples into reusable request-wide primitive arrays (labels may follow samples on the wire), and
+ * appended after: a malformed body stores nothing, and the appends go {@link #PREFETCH} series at a time
+ * behind an {@link Appender#prefetch} hint.
  *
  * <p>Series with invalid labels and single samples are rejected and counted in the {@link WriteTally}; the
  * rest of the request is still appended. Unknown fields are skipped; exemplars are dropped (counted);
@@ -46,6 +48,8 @@ final class WriteRequestDecoder {
     private static final int META_NAME = 2 << 3 | 2;
     private static final int META_HELP = 4 << 3 | 2;
     private static final int META_UNIT = 5 << 3 | 2;
+    /** Series appended per {@link Appender#prefetch} hint: their lines stay in L1 until appended. */
+    private static final int PREFETCH = 32;
     private static final String[] METRIC_TYPES = {
             "unknown", "counter", "gauge", "histogram", "gaugehistogram", "summary", "info", "stateset"};
 
@@ -56,12 +60,25 @@ final class WriteRequestDecoder {
     private final LabelCache cache;
     private final WriteTally tally = new WriteTally();
     private final Labels.Builder builder = Labels.builder();
-    private long[] timestamps = new long[16];
-    private double[] values = new double[16];
     private int[] labelFrom = new int[16];
     private int[] labelTo = new int[16];
     /** The cache entry of the previous series in this request: its successor hint is tried first. */
     private LabelCache.Entry previous;
+    /** The request's samples, series after series; series {@code i} has {@code [sampleFrom[i], sampleFrom[i + 1])}. */
+    private long[] timestamps = new long[256];
+    private double[] values = new double[256];
+    private int sampleCount;
+    /** The series of the request decoded so far, in order (see {@link #appendAll}). */
+    private int seriesCount;
+    private int[] sampleFrom = new int[65];
+    private Labels[] seriesLabels = new Labels[64];
+    private long[] seriesRefs = new long[64];
+    private LabelCache.Entry[] seriesEntries = new LabelCache.Entry[64];
+    /** Cache key of each series: hash and byte range in the request, {@code keyFrom < 0} when not cacheable. */
+    private int[] keyHash = new int[64];
+    private int[] keyFrom = new int[64];
+    private int[] keyTo = new int[64];
+    private int[] histogramCount = new int[64];
 
     WriteRequestDecoder(IngestConfig config, LabelCache cache) {
         this.maxLabels = config.maxLabelsPerSeries();
@@ -81,33 +98,46 @@ final class WriteRequestDecoder {
     WriteTally decode(byte[] buf, int length, Appender appender, long nowMillis) throws IOException {
         tally.reset();
         previous = null;
-        long maxTime = nowMillis + maxFutureSkewMillis;
-        CodedInputStream in = CodedInputStream.newInstance(buf, 0, length);
-        while (true) {
-            int tag = in.readTag();
-            if (tag == 0) {
-                return tally;
+        seriesCount = 0;
+        sampleCount = 0;
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(buf, 0, length);
+            while (true) {
+                int tag = in.readTag();
+                if (tag == 0) {
+                    break;
+                }
+                if (tag == WRITE_TIMESERIES) {
+                    int old = in.pushLimit(in.readRawVarint32());
+                    series(in, buf);
+                    in.popLimit(old);
+                } else if (tag == WRITE_METADATA) {
+                    int old = in.pushLimit(in.readRawVarint32());
+                    metadata(in, appender);
+                    in.popLimit(old);
+                } else if (!in.skipField(tag)) {
+                    throw new InvalidProtocolBufferException("unexpected end-group tag " + tag + " in WriteRequest");
+                }
             }
-            if (tag == WRITE_TIMESERIES) {
-                int old = in.pushLimit(in.readRawVarint32());
-                series(in, buf, appender, maxTime);
-                in.popLimit(old);
-            } else if (tag == WRITE_METADATA) {
-                int old = in.pushLimit(in.readRawVarint32());
-                metadata(in, appender);
-                in.popLimit(old);
-            } else if (!in.skipField(tag)) {
-                throw new InvalidProtocolBufferException("unexpected end-group tag " + tag + " in WriteRequest");
-            }
+            appendAll(buf, appender, nowMillis + maxFutureSkewMillis);
+            return tally;
+        } finally {
+            // Drop the references to this request's labels and cache entries (the arrays are kept).
+            Arrays.fill(seriesLabels, 0, seriesCount, null);
+            Arrays.fill(seriesEntries, 0, seriesCount, null);
         }
     }
 
-    private void series(CodedInputStream in, byte[] buf, Appender appender, long maxTime) throws IOException {
+    /**
+     * Decodes one TimeSeries and resolves its labels (cache or decoding), recording it for {@link #appendAll};
+     * a series with invalid labels is counted as rejected here and recorded as a break in the cache's chain.
+     */
+    private void series(CodedInputStream in, byte[] buf) throws IOException {
         int labels = 0;
-        int samples = 0;
+        int firstSample = sampleCount;
         int histograms = 0;
-        int keyFrom = -1;
-        int keyTo = -1;
+        int from = -1;
+        int to = -1;
         boolean contiguous = true;
         try {
             while (!in.isAtEnd()) {
@@ -116,20 +146,20 @@ final class WriteRequestDecoder {
                 switch (tag) {
                     case SERIES_LABELS -> {
                         int n = in.readRawVarint32();
-                        int from = in.getTotalBytesRead();
+                        int at = in.getTotalBytesRead();
                         in.skipRawBytes(n); // throws on a negative or overlong length
                         if (labels == labelFrom.length) {
                             labelFrom = Arrays.copyOf(labelFrom, labels * 2);
                             labelTo = Arrays.copyOf(labelTo, labels * 2);
                         }
-                        labelFrom[labels] = from;
-                        labelTo[labels] = from + n;
+                        labelFrom[labels] = at;
+                        labelTo[labels] = at + n;
                         if (labels == 0) {
-                            keyFrom = tagAt;
-                        } else if (tagAt != keyTo) {
+                            from = tagAt;
+                        } else if (tagAt != to) {
                             contiguous = false;
                         }
-                        keyTo = from + n;
+                        to = at + n;
                         labels++;
                     }
                     case SERIES_SAMPLES -> {
@@ -147,13 +177,13 @@ final class WriteRequestDecoder {
                             }
                         }
                         in.popLimit(old);
-                        if (samples == timestamps.length) {
-                            timestamps = Arrays.copyOf(timestamps, samples * 2);
-                            values = Arrays.copyOf(values, samples * 2);
+                        if (sampleCount == timestamps.length) {
+                            timestamps = Arrays.copyOf(timestamps, sampleCount * 2);
+                            values = Arrays.copyOf(values, sampleCount * 2);
                         }
-                        timestamps[samples] = timestamp;
-                        values[samples] = value;
-                        samples++;
+                        timestamps[sampleCount] = timestamp;
+                        values[sampleCount] = value;
+                        sampleCount++;
                     }
                     case SERIES_EXEMPLARS -> {
                         tally.exemplarsDropped++;
@@ -170,6 +200,7 @@ final class WriteRequestDecoder {
             // CodedInputStream reports some malformed lengths this way
             throw new InvalidProtocolBufferException("malformed TimeSeries: " + e.getMessage());
         }
+        int samples = sampleCount - firstSample;
         if (samples == 0 && histograms == 0) {
             return;
         }
@@ -177,62 +208,106 @@ final class WriteRequestDecoder {
         int hash = 0;
         boolean cacheable = contiguous && labels > 0;
         if (cacheable) {
-            entry = previous == null ? null : LabelCache.followerMatching(previous, buf, keyFrom, keyTo);
+            entry = previous == null ? null : LabelCache.followerMatching(previous, buf, from, to);
             if (entry == null) {
-                hash = LabelCache.hash(buf, keyFrom, keyTo);
-                entry = cache.get(hash, buf, keyFrom, keyTo);
+                hash = LabelCache.hash(buf, from, to);
+                entry = cache.get(hash, buf, from, to);
             }
         }
-        LabelCache.Entry before = previous;
-        previous = null; // set again below once this series is in the cache
-        Labels series;
-        long ref;
-        if (entry != null) {
-            series = entry.labels;
-            ref = entry.ref;
-        } else {
-            series = labels(buf, labels, samples + histograms);
-            if (series == null) {
-                return;
-            }
-            ref = Appender.NO_REF;
+        previous = entry; // a series new to the cache has no successor hint yet
+        Labels series = entry != null ? entry.labels : labels(buf, labels, samples + histograms);
+        if (series == null) {
+            sampleCount = firstSample; // rejected whole: keep no samples, and break the chain of hints
         }
+        int i = addSeries(firstSample);
+        seriesLabels[i] = series;
+        seriesEntries[i] = entry;
+        seriesRefs[i] = entry != null ? entry.ref : Appender.NO_REF;
+        keyHash[i] = hash;
+        keyFrom[i] = cacheable ? from : -1;
+        keyTo[i] = to;
+        histogramCount[i] = series == null ? 0 : histograms;
+    }
+
+    private int addSeries(int firstSample) {
+        int i = seriesCount;
+        if (i == seriesLabels.length) {
+            int n = i * 2;
+            sampleFrom = Arrays.copyOf(sampleFrom, n + 1);
+            seriesLabels = Arrays.copyOf(seriesLabels, n);
+            seriesRefs = Arrays.copyOf(seriesRefs, n);
+            seriesEntries = Arrays.copyOf(seriesEntries, n);
+            keyHash = Arrays.copyOf(keyHash, n);
+            keyFrom = Arrays.copyOf(keyFrom, n);
+            keyTo = Arrays.copyOf(keyTo, n);
+            histogramCount = Arrays.copyOf(histogramCount, n);
+        }
+        sampleFrom[i] = firstSample;
+        seriesCount = i + 1;
+        return i;
+    }
+
+    /**
+     * Appends the decoded series in order, {@link #PREFETCH} at a time after a {@link Appender#prefetch}
+     * hint: with one sample per series (what remote-write senders mostly send) each append's first read of its
+     * series is a cache miss, and the hint lets those misses overlap instead of stalling every append.
+     */
+    private void appendAll(byte[] buf, Appender appender, long maxTime) {
+        sampleFrom[seriesCount] = sampleCount;
+        LabelCache.Entry before = null;
+        for (int from = 0; from < seriesCount; from += PREFETCH) {
+            int to = Math.min(seriesCount, from + PREFETCH);
+            appender.prefetch(seriesRefs, from, to);
+            for (int i = from; i < to; i++) {
+                before = append(i, buf, appender, maxTime, before);
+            }
+        }
+    }
+
+    /** Appends series {@code i}'s samples and updates the label cache; returns its cache entry (or null). */
+    private LabelCache.Entry append(int i, byte[] buf, Appender appender, long maxTime, LabelCache.Entry before) {
+        Labels series = seriesLabels[i];
+        if (series == null) {
+            return null;
+        }
+        LabelCache.Entry entry = seriesEntries[i];
+        long ref = seriesRefs[i];
         long firstRef = ref;
-        for (int i = 0; i < samples; i++) {
-            long t = timestamps[i];
+        for (int j = sampleFrom[i], end = sampleFrom[i + 1]; j < end; j++) {
+            long t = timestamps[j];
             if (t > maxTime) {
-                Labels s = series;
-                tally.reject(RejectCause.INVALID_TIMESTAMP, 1, () -> "timestamp " + t + " of series " + s
+                tally.reject(RejectCause.INVALID_TIMESTAMP, 1, () -> "timestamp " + t + " of series " + series
                         + " is more than ingest.max_future_skew=" + maxFutureSkewMillis + "ms ahead of the server clock");
                 continue;
             }
-            long r = appender.append(ref, series, t, values[i]);
+            long r = appender.append(ref, series, t, values[j]);
             if (r < 0) {
                 RejectCause cause = RejectCause.ofStorageCode(r);
-                Labels s = series;
-                tally.reject(cause, 1, () -> "sample at " + t + " of series " + s + " rejected by storage: "
+                tally.reject(cause, 1, () -> "sample at " + t + " of series " + series + " rejected by storage: "
                         + cause.label());
             } else {
                 ref = r;
                 tally.accepted++;
             }
         }
-        if (entry == null && cacheable) {
-            entry = cache.put(hash, buf, keyFrom, keyTo, series, ref);
+        if (entry == null && keyFrom[i] >= 0) {
+            // The same series may come twice in a request: its first copy put it into the cache meanwhile.
+            entry = cache.get(keyHash[i], buf, keyFrom[i], keyTo[i]);
+            if (entry == null) {
+                entry = cache.put(keyHash[i], buf, keyFrom[i], keyTo[i], series, ref);
+            }
         } else if (entry != null && ref != firstRef) {
             entry = cache.updateRef(entry, ref);
         }
-        if (entry != null) {
-            if (before != null) {
-                LabelCache.follows(before, entry);
-            }
-            previous = entry;
+        if (entry != null && before != null) {
+            LabelCache.follows(before, entry);
         }
+        int histograms = histogramCount[i];
         if (histograms > 0) {
-            Labels s = series;
-            tally.reject(RejectCause.INVALID_POINT, histograms, () -> "native histogram samples of series " + s
+            tally.reject(RejectCause.INVALID_POINT, histograms, () -> "native histogram samples of series " + series
                     + " are not supported; send classic histograms (_bucket/_sum/_count)");
         }
+        return entry;
     }
 
     /** Decodes, validates and sorts a series' labels; null (and counted) when they are invalid. */

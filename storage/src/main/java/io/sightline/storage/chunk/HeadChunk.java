@@ -104,6 +104,17 @@ public final class HeadChunk {
         values.growTo((int) Math.min(Math.max(projected, used + VALUE_SPARE_BYTES), Integer.MAX_VALUE - 16));
     }
 
+    /**
+     * Loads what the next {@link #append} reads and writes (this chunk, both bit writers, the bytes at their
+     * ends) and returns a value derived from them, which the caller must use so the loads stay. A commit
+     * touches the next few dozen series this way before appending to them: the loads of different series
+     * are independent, so the CPU overlaps their cache misses instead of waiting for each in turn inside
+     * its append (with thousands of series each sample's chunk is cold).
+     */
+    public int touch() {
+        return count ^ timestamps.touch() ^ values.touch() ^ xor.touch();
+    }
+
     /** Number of samples, as published to readers on any thread. */
     public int count() {
         return (int) COUNT.getAcquire(this);

@@ -22,6 +22,11 @@ final class XorWriter {
         trailing = 0;
     }
 
+    /** Loads this writer's state; see {@link HeadChunk#touch()}. */
+    int touch() {
+        return leading;
+    }
+
     void append(BitWriter w, double v) {
         long bits = Double.doubleToRawLongBits(v);
         if (isFirst) {

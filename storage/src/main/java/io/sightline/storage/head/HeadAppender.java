@@ -45,6 +45,9 @@ final class HeadAppender implements Appender, CommitBatch {
     private long seriesEpoch;
     /** Whether a series of this batch was not yet in the log when appended to. */
     private boolean hasUnloggedSeries;
+    /** Written by {@link #prefetch} so that its loads are not optimised away; never read. */
+    @SuppressWarnings("unused")
+    private int prefetchSink;
 
     HeadAppender(Head head) {
         this.head = head;
@@ -103,6 +106,19 @@ final class HeadAppender implements Appender, CommitBatch {
         values[count] = value;
         count++;
         return s.id;
+    }
+
+    /** Loads the series {@link #append} reads first; see {@link Appender#prefetch}. */
+    @Override
+    public void prefetch(long[] seriesRefs, int from, int to) {
+        int sink = 0;
+        for (int i = from; i < to; i++) {
+            HeadSeries s = head.seriesByRef(seriesRefs[i]);
+            if (s != null) {
+                sink += s.touchForAppend();
+            }
+        }
+        prefetchSink = sink;
     }
 
     private long reject(long code) {

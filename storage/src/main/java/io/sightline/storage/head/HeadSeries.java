@@ -56,6 +56,19 @@ final class HeadSeries {
         return maxTime;
     }
 
+    /**
+     * Loads the lines an append to this series reads and writes (series, lock, open chunk and its buffers);
+     * see {@link HeadChunk#touch()}. The result only keeps the loads from being optimised away.
+     */
+    int touch() {
+        return (int) maxTime ^ open.touch() ^ (lock.getClass() == Object.class ? 1 : 0);
+    }
+
+    /** Loads the fields an append checks (labels, newest time); see {@link io.sightline.storage.Appender#prefetch}. */
+    int touchForAppend() {
+        return (int) maxTime ^ (labels == null ? 0 : 1);
+    }
+
     /** Whether {@code (t, v)} would be accepted, without storing it: {@link #ACCEPTED}, {@link #IDEMPOTENT} or a reject code. */
     long check(long t, double v, long outOfOrderWindowMillis) {
         synchronized (this) {

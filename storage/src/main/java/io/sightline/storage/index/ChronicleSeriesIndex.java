@@ -50,6 +50,8 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
     private final SeriesKeyHash keyHash;
     private final long maxSeries;
     private final Object createLock = new Object();
+    /** Registrations completed (bumped under {@link #createLock} after the map put); see {@link #getOrCreate}. */
+    private volatile long registrations;
 
     private ChronicleSeriesIndex(Path dir, TaggedAllocator allocator, ChronicleMap<byte[], Integer> map,
                                  LabelsFile labelsFile, SeriesKeyHash keyHash, long maxSeries) {
@@ -164,14 +166,19 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
     @Override
     public int getOrCreate(Labels labels) {
         byte[] canonical = LabelsCodec.toBytes(labels);
+        long registeredBefore = registrations;
         int found = find(canonical);
         if (found > 0) {
             return found;
         }
         synchronized (createLock) {
-            found = find(canonical);
-            if (found > 0) {
-                return found;
+            // Look again only when a registration completed since: the map's reads see every finished put,
+            // so an unchanged count means the free salt found above is still free (saves a second map miss).
+            if (registrations != registeredBefore) {
+                found = find(canonical);
+                if (found > 0) {
+                    return found;
+                }
             }
             if (labelsFile.count() >= maxSeries) {
                 return FULL;
@@ -186,6 +193,7 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
                 throw new StorageException("cannot add series " + created + " to the series registry map "
                         + dir.resolve(MAP_FILE) + " (is the disk full?): " + e.getMessage(), e);
             }
+            registrations++;
             return created;
         }
     }

@@ -42,11 +42,14 @@ public final class MemPostings implements IndexReader {
                     byName.put(name, values);
                     names.put(name, name);
                 }
-                // ceilingKey hands back the map's own key instance when an equal value is indexed.
-                String key = values.ceilingKey(value);
+                // ceilingEntry hands back the map's own key instance when an equal value is indexed, and its
+                // bitmap from the same walk (a second lookup was a third of series creation's postings work).
+                Map.Entry<String, MutableRoaringBitmap> indexed = values.ceilingEntry(value);
+                String key;
                 MutableRoaringBitmap b;
-                if (key != null && key.equals(value)) {
-                    b = values.get(key);
+                if (indexed != null && indexed.getKey().equals(value)) {
+                    key = indexed.getKey();
+                    b = indexed.getValue();
                 } else {
                     key = value;
                     b = new MutableRoaringBitmap();

@@ -41,6 +41,41 @@ class ChronicleSeriesIndexTest {
     }
 
     @Test
+    void threadsRegisteringTheSameLabelsAtOnceGetOneIdPerLabelSet() throws Exception {
+        int threads = 8;
+        int labelSets = 2_000;
+        try (ChronicleSeriesIndex index = ChronicleSeriesIndex.open(dir, 10_000, allocator)) {
+            int[][] ids = new int[threads][labelSets];
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+            java.util.List<Thread> workers = new java.util.ArrayList<>();
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                workers.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        start.await();
+                        // every thread walks the label sets in the same order, so they race on each one
+                        for (int n = 0; n < labelSets; n++) {
+                            ids[thread][n] = index.getOrCreate(Labels.of("__name__", "m", "i", Integer.toString(n)));
+                        }
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                }));
+            }
+            for (Thread w : workers) {
+                w.join();
+            }
+            assertThat(failure.get()).isNull();
+            assertThat(index.size()).isEqualTo(labelSets);
+            for (int t = 1; t < threads; t++) {
+                assertThat(ids[t]).isEqualTo(ids[0]);
+            }
+            assertThat(java.util.Arrays.stream(ids[0]).distinct().count()).isEqualTo(labelSets);
+        }
+    }
+
+    @Test
     void registryRefusesSeriesBeyondItsMaximum() {
         try (ChronicleSeriesIndex index = ChronicleSeriesIndex.open(dir, 2, allocator)) {
             index.getOrCreate(Labels.of("n", "1"));
@@ -137,12 +172,13 @@ class ChronicleSeriesIndexTest {
 
     @Test
     void aFailedMapInsertTakesTheLabelsRecordBackSoTheSeriesKeepsOneId() {
-        // A new series' key is computed to look up, to look up again under the lock, then to insert;
-        // failing the insert stands in for Chronicle failing to grow the map file on a full disk.
+        // A new series' key is computed to look up, then to insert (no second look-up under the lock when no
+        // other registration finished meanwhile); failing the insert stands in for Chronicle failing to grow
+        // the map file on a full disk.
         java.util.concurrent.atomic.AtomicBoolean isMapFull = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
         SeriesKeyHash failingInsert = (canonical, salt) -> {
-            if (isMapFull.get() && calls.incrementAndGet() == 3) {
+            if (isMapFull.get() && calls.incrementAndGet() == 2) {
                 throw new IllegalStateException("injected: cannot allocate a tier");
             }
             return SeriesKeyHash.SHA_256.key(canonical, salt);
