@@ -57,11 +57,11 @@ final class HeadSeries {
     }
 
     /**
-     * Loads the lines an append to this series reads and writes (series, lock, open chunk and its buffers);
-     * see {@link HeadChunk#touch()}. The result only keeps the loads from being optimised away.
+     * Loads the lines an append to this series reads and writes (series and its monitor, open chunk and its
+     * buffers); see {@link HeadChunk#touch()}. The result only keeps the loads from being optimised away.
      */
     int touch() {
-        return (int) maxTime ^ open.touch() ^ (lock.getClass() == Object.class ? 1 : 0);
+        return (int) maxTime ^ open.touch();
     }
 
     /** Loads the fields an append checks (labels, newest time); see {@link io.sightline.storage.Appender#prefetch}. */
