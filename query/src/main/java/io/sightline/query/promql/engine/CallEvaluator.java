@@ -133,15 +133,44 @@ final class CallEvaluator {
     }
 
     private List<StepSeries> rangeFunction(RangeFunction f, Expr.Call c, long[] times) {
+        Expr.MatrixSelector extended = extendedRangeArg(c);
+        if (extended != null) {
+            return ExtendedRange.eval(ev, c.function().name(), extended, times);
+        }
+        List<StepSeries> out = new ArrayList<>();
+        streamRange(f, c, times, out::add, false);
+        return out;
+    }
+
+    /** Streams a range function's series into {@code sink} (see {@link Evaluator#stream}); false for other calls. */
+    boolean stream(Expr.Call c, long[] times, SeriesSink sink) {
+        RangeFunction rf = RangeFunctions.get(c.function().name());
+        if (rf == null || extendedRangeArg(c) != null) {
+            return false;
+        }
+        streamRange(rf, c, times, sink, true);
+        return true;
+    }
+
+    /** The argument in an experimental range mode (anchored, smoothed), if any. */
+    private static Expr.MatrixSelector extendedRangeArg(Expr.Call c) {
         for (Expr a : c.args()) {
             Expr u = a;
             while (u instanceof Expr.Paren p) {
                 u = p.expr();
             }
             if (u instanceof Expr.MatrixSelector ms && ms.mode() != Expr.RangeMode.PLAIN) {
-                return ExtendedRange.eval(ev, c.function().name(), ms, times);
+                return ms;
             }
         }
+        return null;
+    }
+
+    /**
+     * The sliding-window loop: each series' result over all steps into {@code sink}, series in matrix order;
+     * with {@code reuse} one buffer serves every series (the sink must not keep it).
+     */
+    private void streamRange(RangeFunction f, Expr.Call c, long[] times, SeriesSink sink, boolean reuse) {
         MatrixValue m = null;
         List<Scalars> scalars = new ArrayList<>();
         for (Expr a : c.args()) {
@@ -171,7 +200,7 @@ final class CallEvaluator {
             argValues[k] = scalars.get(k).values();
         }
         long queryable = 0;
-        List<StepSeries> out = new ArrayList<>();
+        StepSeries shared = reuse ? new StepSeries(Labels.EMPTY, times.length) : null;
         for (RangeSeries rs : m.series()) {
             ev.ctx.tick();
             long[] ts = rs.ts();
@@ -210,20 +239,29 @@ final class CallEvaluator {
                 }
                 if (f.apply(w)) {
                     if (o == null) {
-                        ev.ctx.addSamples(times.length);
-                        o = new StepSeries(rs.labels(), times.length);
+                        o = newColumn(shared, rs.labels(), times.length);
                         o.dropName = rs.dropName() || f.dropsName();
                     }
                     o.set(i, w.result);
                 }
             }
             if (o != null) {
-                out.add(o);
+                sink.accept(o);
             }
         }
         ev.ctx.queryableSamples += queryable;
         m.release(ev.ctx);
-        return out;
+    }
+
+    /** A series' result column: the shared buffer cleared, or a new series accounted as held. */
+    private StepSeries newColumn(StepSeries shared, Labels labels, int steps) {
+        if (shared == null) {
+            ev.ctx.addSamples(steps);
+            return new StepSeries(labels, steps);
+        }
+        java.util.Arrays.fill(shared.present, false);
+        shared.labels = labels;
+        return shared;
     }
 
     /** Prometheus's info for rate/increase over a metric whose name does not look like a counter's. */
