@@ -7,7 +7,6 @@ import io.sightline.query.promql.function.RangeFunction;
 import io.sightline.query.promql.function.RangeFunctions;
 import io.sightline.query.promql.function.RangeSeries;
 import io.sightline.query.promql.function.StepSeries;
-import io.sightline.query.promql.function.Window;
 import io.sightline.query.promql.parser.Expr;
 import io.sightline.query.promql.parser.ValueType;
 import io.sightline.storage.model.Labels;
@@ -18,6 +17,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.function.DoubleUnaryOperator;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -190,78 +190,67 @@ final class CallEvaluator {
         if (fn.equals("rate") || fn.equals("increase")) {
             warnIfNotCounters(m, c.args().get(0));
         }
-        Window w = new Window();
-        w.setRange(m.rangeMillis());
-        w.args = new double[scalars.size()];
-        long[] ends = m.windowEnds();
-        long range = m.rangeMillis();
         double[][] argValues = new double[scalars.size()][];
         for (int k = 0; k < argValues.length; k++) {
             argValues[k] = scalars.get(k).values();
         }
-        long queryable = 0;
-        StepSeries shared = reuse ? new StepSeries(Labels.EMPTY, times.length) : null;
-        for (RangeSeries rs : m.series()) {
-            ev.ctx.tick();
-            long[] ts = rs.ts();
-            int from = rs.from();
-            int to = rs.to();
-            w.ts = ts;
-            w.values = rs.values();
-            f.prepare(w, from, to);
-            int lo = from;
-            int hi = from;
-            StepSeries o = null;
-            for (int i = 0; i < ends.length; i++) {
-                long end = ends[i];
-                long start = end - range;
-                if (i > 0 && end < ends[i - 1]) {
-                    lo = from;
-                    hi = from;
-                }
-                while (hi < to && ts[hi] <= end) {
-                    hi++;
-                }
-                while (lo < hi && ts[lo] <= start) {
-                    lo++;
-                }
-                if (lo >= hi) {
-                    continue;
-                }
-                queryable += hi - lo;
-                w.lo = lo;
-                w.hi = hi;
-                w.start = start;
-                w.end = end;
-                w.evalTime = times[i];
-                for (int k = 0; k < argValues.length; k++) {
-                    w.args[k] = argValues[k][i];
-                }
-                if (f.apply(w)) {
-                    if (o == null) {
-                        o = newColumn(shared, rs.labels(), times.length);
-                        o.dropName = rs.dropName() || f.dropsName();
+        RangeLoop loop = new RangeLoop(f, times, m.windowEnds(), m.rangeMillis(), argValues);
+        List<RangeSeries> series = m.series();
+        int steps = times.length;
+        // An idle helper thread takes the second half of a big matrix; its series join the sink after ours, in order.
+        Future<HelperPart> helper = null;
+        int split = series.size();
+        if (HelperThreads.isWorthSplitting(series.size(), steps)) {
+            int from = split / 2;
+            RangeLoop theirs = loop.copy();
+            helper = ev.ctx.helpers.tryStart(() -> {
+                List<StepSeries> cols = new ArrayList<>();
+                for (int k = from; k < series.size(); k++) {
+                    StepSeries o = theirs.run(series.get(k), null);
+                    if (o != null) {
+                        cols.add(o);
                     }
-                    o.set(i, w.result);
+                }
+                return new HelperPart(cols, theirs.queryable);
+            });
+            split = helper == null ? split : from;
+        }
+        StepSeries shared = reuse ? new StepSeries(Labels.EMPTY, steps) : null;
+        try {
+            for (int k = 0; k < split; k++) {
+                ev.ctx.tick();
+                StepSeries o = loop.run(series.get(k), shared);
+                if (o != null) {
+                    if (!reuse) {
+                        ev.ctx.addSamples(steps);
+                    }
+                    sink.accept(o);
                 }
             }
-            if (o != null) {
-                sink.accept(o);
+            if (helper != null) {
+                HelperPart part = HelperThreads.join(helper);
+                helper = null;
+                long held = (long) part.cols().size() * steps;
+                ev.ctx.addSamples(held);
+                loop.queryable += part.queryable();
+                for (StepSeries o : part.cols()) {
+                    sink.accept(o);
+                }
+                if (reuse) {
+                    ev.ctx.releaseSamples(held);
+                }
+            }
+        } finally {
+            if (helper != null) {
+                helper.cancel(false); // the query failed first; the helper only reads the matrix, never released then
             }
         }
-        ev.ctx.queryableSamples += queryable;
+        ev.ctx.queryableSamples += loop.queryable;
         m.release(ev.ctx);
     }
 
-    /** A series' result column: the shared buffer cleared, or a new series accounted as held. */
-    private StepSeries newColumn(StepSeries shared, Labels labels, int steps) {
-        if (shared == null) {
-            ev.ctx.addSamples(steps);
-            return new StepSeries(labels, steps);
-        }
-        java.util.Arrays.fill(shared.present, false);
-        shared.labels = labels;
-        return shared;
+    /** A helper thread's share of a range function: its series' columns in order, and the samples it covered. */
+    private record HelperPart(List<StepSeries> cols, long queryable) {
     }
 
     /** Prometheus's info for rate/increase over a metric whose name does not look like a counter's. */
