@@ -101,34 +101,65 @@ final class AggregateEvaluator {
      * over the built vector, so the same result). Null when the argument cannot be streamed.
      */
     private List<StepSeries> streamed(Expr.Aggregate a, long[] times) {
-        int steps = times.length;
-        AggregateOp op = a.op();
-        Grouping grouping = new Grouping(a);
-        List<StepSeries> outs = new ArrayList<>();
-        List<double[]> comps = new ArrayList<>();
-        boolean isStreamed = ev.stream(a.expr(), times, s -> {
-            int g = grouping.groupOf(s.labels);
-            if (g == outs.size()) {
-                ev.ctx.addSamples(steps);
-                outs.add(new StepSeries(grouping.labels(g), steps));
-                comps.add(op == AggregateOp.SUM ? new double[steps] : null);
-            }
-            StepSeries o = outs.get(g);
-            o.dropName |= s.dropName && o.labels.has(Labels.METRIC_NAME);
-            fold(op, s, o, comps.get(g), steps);
-        });
-        if (!isStreamed) {
+        GroupFold folds = new GroupFold(a, times.length);
+        if (!ev.stream(a.expr(), times, folds)) {
             return null;
         }
-        List<StepSeries> out = new ArrayList<>(outs.size());
-        for (int g = 0; g < outs.size(); g++) {
-            StepSeries o = outs.get(g);
-            finish(o, comps.get(g), steps);
+        List<StepSeries> out = new ArrayList<>(folds.outs.size());
+        for (int g = 0; g < folds.outs.size(); g++) {
+            StepSeries o = folds.outs.get(g);
+            finish(o, folds.comps.get(g), times.length);
             if (o.any()) {
                 out.add(o);
             }
         }
         return out;
+    }
+
+    /** The groups' per-step accumulators of a streamed aggregation. */
+    private final class GroupFold implements GroupedSink {
+        private final AggregateOp op;
+        private final int steps;
+        private final Grouping grouping;
+        final List<StepSeries> outs = new ArrayList<>();
+        final List<double[]> comps = new ArrayList<>();
+
+        GroupFold(Expr.Aggregate a, int steps) {
+            this.op = a.op();
+            this.steps = steps;
+            this.grouping = new Grouping(a);
+        }
+
+        @Override
+        public void accept(StepSeries s) {
+            fold(group(s.labels), s);
+        }
+
+        @Override
+        public int[] groupsOf(List<Labels> labels) {
+            int[] groups = new int[labels.size()];
+            for (int k = 0; k < groups.length; k++) {
+                groups[k] = group(labels.get(k));
+            }
+            return groups;
+        }
+
+        private int group(Labels l) {
+            int g = grouping.groupOf(l);
+            if (g == outs.size()) {
+                ev.ctx.addSamples(steps);
+                outs.add(new StepSeries(grouping.labels(g), steps));
+                comps.add(op == AggregateOp.SUM ? new double[steps] : null);
+            }
+            return g;
+        }
+
+        @Override
+        public void fold(int group, StepSeries s) {
+            StepSeries o = outs.get(group);
+            o.dropName |= s.dropName && o.labels.has(Labels.METRIC_NAME);
+            AggregateEvaluator.fold(op, s, o, comps.get(group), steps);
+        }
     }
 
     private List<StepSeries> simple(AggregateOp op, Map<Labels, List<StepSeries>> groups, Scalars param, int steps) {

@@ -197,6 +197,12 @@ final class CallEvaluator {
         RangeLoop loop = new RangeLoop(f, times, m.windowEnds(), m.rangeMillis(), argValues);
         List<RangeSeries> series = m.series();
         int steps = times.length;
+        if (reuse && sink instanceof GroupedSink grouped && HelperThreads.isWorthSplitting(series.size(), steps)) {
+            runSplitByGroup(loop, series, grouped, steps);
+            ev.ctx.queryableSamples += loop.queryable;
+            m.release(ev.ctx);
+            return;
+        }
         // An idle helper thread takes the second half of a big matrix; its series join the sink after ours, in order.
         Future<HelperPart> helper = null;
         int split = series.size();
@@ -247,6 +253,69 @@ final class CallEvaluator {
         }
         ev.ctx.queryableSamples += loop.queryable;
         m.release(ev.ctx);
+    }
+
+    /**
+     * Folds each series into its group, an idle helper thread taking the groups that hold the second half of
+     * the series: every group is folded by one thread, its members in order, so the sums are the same doubles.
+     */
+    private void runSplitByGroup(RangeLoop loop, List<RangeSeries> series, GroupedSink sink, int steps) {
+        List<Labels> labels = new ArrayList<>(series.size());
+        for (RangeSeries rs : series) {
+            labels.add(rs.labels());
+        }
+        int[] group = sink.groupsOf(labels);
+        int groups = 0;
+        for (int g : group) {
+            groups = Math.max(groups, g + 1);
+        }
+        int[] members = new int[groups];
+        for (int g : group) {
+            members[g]++;
+        }
+        boolean[] isTheirs = new boolean[groups];
+        int mine = 0;
+        for (int g = 0; g < groups; g++) {
+            isTheirs[g] = mine >= series.size() / 2;
+            mine += isTheirs[g] ? 0 : members[g];
+        }
+        Future<HelperPart> helper = null;
+        if (mine < series.size()) {
+            RangeLoop theirs = loop.copy();
+            helper = ev.ctx.helpers.tryStart(() -> {
+                StepSeries column = new StepSeries(Labels.EMPTY, steps);
+                for (int k = 0; k < series.size(); k++) {
+                    if (isTheirs[group[k]]) {
+                        StepSeries o = theirs.run(series.get(k), column);
+                        if (o != null) {
+                            sink.fold(group[k], o);
+                        }
+                    }
+                }
+                return new HelperPart(List.of(), theirs.queryable);
+            });
+        }
+        StepSeries column = new StepSeries(Labels.EMPTY, steps);
+        try {
+            for (int k = 0; k < series.size(); k++) {
+                if (helper != null && isTheirs[group[k]]) {
+                    continue;
+                }
+                ev.ctx.tick();
+                StepSeries o = loop.run(series.get(k), column);
+                if (o != null) {
+                    sink.fold(group[k], o);
+                }
+            }
+            if (helper != null) {
+                loop.queryable += HelperThreads.join(helper).queryable();
+                helper = null;
+            }
+        } finally {
+            if (helper != null) {
+                helper.cancel(false); // the query failed first; the helper only reads the matrix, never released then
+            }
+        }
     }
 
     /** A helper thread's share of a range function: its series' columns in order, and the samples it covered. */

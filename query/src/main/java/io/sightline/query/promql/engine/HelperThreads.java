@@ -17,8 +17,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * never waits here; one that finds no idle helper does all its work itself, as it would without them.
  */
 final class HelperThreads {
-    /** One helper per core beyond the first, shared by every engine of the process. */
-    static final HelperThreads SHARED = new HelperThreads(Runtime.getRuntime().availableProcessors() - 1);
+    /**
+     * One helper per core beyond the first, shared by every engine of the process; the system property
+     * {@code sightline.query.helper_threads} sets another count (0: every query on its calling thread alone).
+     */
+    static final HelperThreads SHARED = new HelperThreads(
+            Integer.getInteger("sightline.query.helper_threads", Runtime.getRuntime().availableProcessors() - 1));
 
     /** Below these sizes splitting costs more than it saves. */
     static final int MIN_SERIES = 512;
