@@ -72,10 +72,7 @@ final class RemoteWriteWorkload {
 
     List<byte[]> round(int r) {
         long ts = timestamp(r);
-        double[] values = new double[series()];
-        for (int t = 0; t < targets; t++) {
-            scrape(t, values, t * SERIES_PER_TARGET);
-        }
+        double[] values = values();
         List<byte[]> requests = new ArrayList<>(batchesPerRound());
         ByteArrayOutputStream buf = new ByteArrayOutputStream(batch * 160);
         ByteArrayOutputStream one = new ByteArrayOutputStream(256);
@@ -101,6 +98,20 @@ final class RemoteWriteWorkload {
             }
         }
         return requests;
+    }
+
+    /** The next round's value of every series, in series order (advances the simulated values). */
+    double[] values() {
+        double[] values = new double[series()];
+        for (int t = 0; t < targets; t++) {
+            scrape(t, values, t * SERIES_PER_TARGET);
+        }
+        return values;
+    }
+
+    /** Series {@code i}'s labels as name, value pairs (for in-process benchmarks that append directly). */
+    String[] labels(int i) {
+        return seriesLabels(i / SERIES_PER_TARGET).get(i % SERIES_PER_TARGET);
     }
 
     /** One scrape of target {@code t}: updates its state and copies the 100 values to {@code out[at..]}. */

@@ -3,7 +3,6 @@ package io.sightline.query.promql.engine;
 import io.sightline.query.promql.function.LabelFunctions;
 import io.sightline.query.promql.function.MathUtil;
 import io.sightline.query.promql.function.MeanAccumulator;
-import io.sightline.query.promql.function.MetricName;
 import io.sightline.query.promql.function.StepSeries;
 import io.sightline.query.promql.parser.AggregateOp;
 import io.sightline.query.promql.parser.Expr;
@@ -36,6 +35,12 @@ final class AggregateEvaluator {
                 label = (String) p;
             }
         }
+        if (isSeriesMajor(a.op())) {
+            List<StepSeries> streamed = streamed(a, times);
+            if (streamed != null) {
+                return streamed;
+            }
+        }
         List<StepSeries> in = ev.evalVector(a.expr(), times);
         if (a.op() == AggregateOp.QUANTILE) {
             for (double q : param.values()) {
@@ -63,9 +68,18 @@ final class AggregateEvaluator {
             }
         }
         // Group the series once; labels do not change across steps.
-        Map<Labels, List<StepSeries>> groups = new LinkedHashMap<>();
+        Grouping grouping = new Grouping(a);
+        List<List<StepSeries>> members = new ArrayList<>();
         for (StepSeries s : in) {
-            groups.computeIfAbsent(groupLabels(s.labels, a), k -> new ArrayList<>()).add(s);
+            int g = grouping.groupOf(s.labels);
+            if (g == members.size()) {
+                members.add(new ArrayList<>());
+            }
+            members.get(g).add(s);
+        }
+        Map<Labels, List<StepSeries>> groups = new LinkedHashMap<>();
+        for (int g = 0; g < members.size(); g++) {
+            groups.put(grouping.labels(g), members.get(g));
         }
         return switch (a.op()) {
             case TOPK, BOTTOMK -> topk(groups, param, steps, a.op() == AggregateOp.TOPK);
@@ -76,19 +90,76 @@ final class AggregateEvaluator {
         };
     }
 
-    private static Labels groupLabels(Labels l, Expr.Aggregate a) {
-        if (a.without()) {
-            Labels.Builder b = MetricName.drop(l).toBuilder();
-            for (String n : a.grouping()) {
-                b.remove(n);
+    private static boolean isSeriesMajor(AggregateOp op) {
+        return op == AggregateOp.SUM || op == AggregateOp.COUNT || op == AggregateOp.GROUP
+                || op == AggregateOp.MIN || op == AggregateOp.MAX;
+    }
+
+    /**
+     * sum, count, group, min and max of a selector or range function: each series is folded into its group's
+     * accumulator as it is produced, so no per-series step column is held (the same folds in the same order as
+     * over the built vector, so the same result). Null when the argument cannot be streamed.
+     */
+    private List<StepSeries> streamed(Expr.Aggregate a, long[] times) {
+        GroupFold folds = new GroupFold(a, times.length);
+        if (!ev.stream(a.expr(), times, folds)) {
+            return null;
+        }
+        List<StepSeries> out = new ArrayList<>(folds.outs.size());
+        for (int g = 0; g < folds.outs.size(); g++) {
+            StepSeries o = folds.outs.get(g);
+            finish(o, folds.comps.get(g), times.length);
+            if (o.any()) {
+                out.add(o);
             }
-            return b.build();
         }
-        Labels.Builder b = Labels.builder();
-        for (String n : a.grouping()) {
-            b.set(n, l.get(n));
+        return out;
+    }
+
+    /** The groups' per-step accumulators of a streamed aggregation. */
+    private final class GroupFold implements GroupedSink {
+        private final AggregateOp op;
+        private final int steps;
+        private final Grouping grouping;
+        final List<StepSeries> outs = new ArrayList<>();
+        final List<double[]> comps = new ArrayList<>();
+
+        GroupFold(Expr.Aggregate a, int steps) {
+            this.op = a.op();
+            this.steps = steps;
+            this.grouping = new Grouping(a);
         }
-        return b.build();
+
+        @Override
+        public void accept(StepSeries s) {
+            fold(group(s.labels), s);
+        }
+
+        @Override
+        public int[] groupsOf(List<Labels> labels) {
+            int[] groups = new int[labels.size()];
+            for (int k = 0; k < groups.length; k++) {
+                groups[k] = group(labels.get(k));
+            }
+            return groups;
+        }
+
+        private int group(Labels l) {
+            int g = grouping.groupOf(l);
+            if (g == outs.size()) {
+                ev.ctx.addSamples(steps);
+                outs.add(new StepSeries(grouping.labels(g), steps));
+                comps.add(op == AggregateOp.SUM ? new double[steps] : null);
+            }
+            return g;
+        }
+
+        @Override
+        public void fold(int group, StepSeries s) {
+            StepSeries o = outs.get(group);
+            o.dropName |= s.dropName && o.labels.has(Labels.METRIC_NAME);
+            AggregateEvaluator.fold(op, s, o, comps.get(group), steps);
+        }
     }
 
     private List<StepSeries> simple(AggregateOp op, Map<Labels, List<StepSeries>> groups, Scalars param, int steps) {
@@ -170,32 +241,42 @@ final class AggregateEvaluator {
      * accumulating per step; avg, stddev and quantile need a step's values together and go step by step.
      */
     private static void seriesMajor(AggregateOp op, List<StepSeries> members, StepSeries o, int steps) {
-        double[] acc = o.values;
         double[] comp = op == AggregateOp.SUM ? new double[steps] : null;
-        boolean[] seen = o.present;
         for (StepSeries s : members) {
-            double[] v = s.values;
-            boolean[] p = s.present;
-            for (int i = 0; i < steps; i++) {
-                if (!p[i]) {
-                    continue;
-                }
-                double f = v[i];
-                boolean first = !seen[i];
-                seen[i] = true;
-                switch (op) {
-                    case SUM -> acc[i] = first ? f : MathUtil.kahanInc(f, acc[i], comp, i);
-                    case COUNT -> acc[i] = first ? 1 : acc[i] + 1;
-                    case GROUP -> acc[i] = 1;
-                    case MAX -> acc[i] = first || acc[i] < f || Double.isNaN(acc[i]) ? f : acc[i];
-                    case MIN -> acc[i] = first || acc[i] > f || Double.isNaN(acc[i]) ? f : acc[i];
-                    default -> throw new IllegalStateException("BUG: not a series-major aggregation " + op);
-                }
+            fold(op, s, o, comp, steps);
+        }
+        finish(o, comp, steps);
+    }
+
+    /** Folds one member series into its group's per-step accumulator {@code o} (Kahan compensation in comp). */
+    private static void fold(AggregateOp op, StepSeries s, StepSeries o, double[] comp, int steps) {
+        double[] acc = o.values;
+        boolean[] seen = o.present;
+        double[] v = s.values;
+        boolean[] p = s.present;
+        for (int i = 0; i < steps; i++) {
+            if (!p[i]) {
+                continue;
+            }
+            double f = v[i];
+            boolean first = !seen[i];
+            seen[i] = true;
+            switch (op) {
+                case SUM -> acc[i] = first ? f : MathUtil.kahanInc(f, acc[i], comp, i);
+                case COUNT -> acc[i] = first ? 1 : acc[i] + 1;
+                case GROUP -> acc[i] = 1;
+                case MAX -> acc[i] = first || acc[i] < f || Double.isNaN(acc[i]) ? f : acc[i];
+                case MIN -> acc[i] = first || acc[i] > f || Double.isNaN(acc[i]) ? f : acc[i];
+                default -> throw new IllegalStateException("BUG: not a series-major aggregation " + op);
             }
         }
+    }
+
+    /** Adds sum's Kahan compensation into the result. */
+    private static void finish(StepSeries o, double[] comp, int steps) {
         if (comp != null) {
             for (int i = 0; i < steps; i++) {
-                acc[i] += comp[i];
+                o.values[i] += comp[i];
             }
         }
     }
@@ -212,21 +293,7 @@ final class AggregateEvaluator {
                 if (k < 1) {
                     continue;
                 }
-                int n = 0;
-                for (StepSeries s : members) {
-                    if (s.present[i]) {
-                        cand[n++] = s;
-                    }
-                }
-                final int step = i;
-                java.util.Arrays.sort(cand, 0, n, (x, y) -> {
-                    double a = x.values[step];
-                    double b = y.values[step];
-                    if (Double.isNaN(a) || Double.isNaN(b)) {
-                        return Boolean.compare(Double.isNaN(a), Double.isNaN(b));
-                    }
-                    return top ? Double.compare(b, a) : Double.compare(a, b);
-                });
+                int n = k <= SMALL_K ? selectFirst(members, i, (int) k, top, cand) : sortAll(members, i, top, cand);
                 for (int j = 0; j < Math.min(n, k); j++) {
                     StepSeries src = cand[j];
                     StepSeries o = outputs.computeIfAbsent(src, StepSeries::emptyLike);
@@ -238,6 +305,55 @@ final class AggregateEvaluator {
             }
         }
         return steps == 1 ? order : new ArrayList<>(outputs.values());
+    }
+
+    /** Up to this k, topk/bottomk keep a sorted array of the best k instead of sorting every candidate. */
+    private static final int SMALL_K = 16;
+
+    /**
+     * The first {@code k} present members at {@code step} in rank order into {@code out}, as a stable sort
+     * would order them (ties keep member order); returns how many.
+     */
+    static int selectFirst(List<StepSeries> members, int step, int k, boolean top, StepSeries[] out) {
+        int m = 0;
+        for (StepSeries s : members) {
+            if (!s.present[step]) {
+                continue;
+            }
+            double v = s.values[step];
+            int at = m;
+            while (at > 0 && rank(v, out[at - 1].values[step], top) < 0) {
+                at--;
+            }
+            if (at >= k) {
+                continue;
+            }
+            int last = Math.min(m, k - 1);
+            System.arraycopy(out, at, out, at + 1, last - at);
+            out[at] = s;
+            m = Math.min(m + 1, k);
+        }
+        return m;
+    }
+
+    /** Every present member at {@code step} into {@code out}, stably sorted by rank; returns how many. */
+    static int sortAll(List<StepSeries> members, int step, boolean top, StepSeries[] out) {
+        int n = 0;
+        for (StepSeries s : members) {
+            if (s.present[step]) {
+                out[n++] = s;
+            }
+        }
+        java.util.Arrays.sort(out, 0, n, (x, y) -> rank(x.values[step], y.values[step], top));
+        return n;
+    }
+
+    /** topk's order (bottomk's when not top): NaN after every number. */
+    private static int rank(double a, double b, boolean top) {
+        if (Double.isNaN(a) || Double.isNaN(b)) {
+            return Boolean.compare(Double.isNaN(a), Double.isNaN(b));
+        }
+        return top ? Double.compare(b, a) : Double.compare(a, b);
     }
 
     /**

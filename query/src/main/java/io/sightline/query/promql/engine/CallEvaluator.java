@@ -7,7 +7,6 @@ import io.sightline.query.promql.function.RangeFunction;
 import io.sightline.query.promql.function.RangeFunctions;
 import io.sightline.query.promql.function.RangeSeries;
 import io.sightline.query.promql.function.StepSeries;
-import io.sightline.query.promql.function.Window;
 import io.sightline.query.promql.parser.Expr;
 import io.sightline.query.promql.parser.ValueType;
 import io.sightline.storage.model.Labels;
@@ -18,6 +17,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.function.DoubleUnaryOperator;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -133,15 +133,44 @@ final class CallEvaluator {
     }
 
     private List<StepSeries> rangeFunction(RangeFunction f, Expr.Call c, long[] times) {
+        Expr.MatrixSelector extended = extendedRangeArg(c);
+        if (extended != null) {
+            return ExtendedRange.eval(ev, c.function().name(), extended, times);
+        }
+        List<StepSeries> out = new ArrayList<>();
+        streamRange(f, c, times, out::add, false);
+        return out;
+    }
+
+    /** Streams a range function's series into {@code sink} (see {@link Evaluator#stream}); false for other calls. */
+    boolean stream(Expr.Call c, long[] times, SeriesSink sink) {
+        RangeFunction rf = RangeFunctions.get(c.function().name());
+        if (rf == null || extendedRangeArg(c) != null) {
+            return false;
+        }
+        streamRange(rf, c, times, sink, true);
+        return true;
+    }
+
+    /** The argument in an experimental range mode (anchored, smoothed), if any. */
+    private static Expr.MatrixSelector extendedRangeArg(Expr.Call c) {
         for (Expr a : c.args()) {
             Expr u = a;
             while (u instanceof Expr.Paren p) {
                 u = p.expr();
             }
             if (u instanceof Expr.MatrixSelector ms && ms.mode() != Expr.RangeMode.PLAIN) {
-                return ExtendedRange.eval(ev, c.function().name(), ms, times);
+                return ms;
             }
         }
+        return null;
+    }
+
+    /**
+     * The sliding-window loop: each series' result over all steps into {@code sink}, series in matrix order;
+     * with {@code reuse} one buffer serves every series (the sink must not keep it).
+     */
+    private void streamRange(RangeFunction f, Expr.Call c, long[] times, SeriesSink sink, boolean reuse) {
         MatrixValue m = null;
         List<Scalars> scalars = new ArrayList<>();
         for (Expr a : c.args()) {
@@ -161,69 +190,136 @@ final class CallEvaluator {
         if (fn.equals("rate") || fn.equals("increase")) {
             warnIfNotCounters(m, c.args().get(0));
         }
-        Window w = new Window();
-        w.setRange(m.rangeMillis());
-        w.args = new double[scalars.size()];
-        long[] ends = m.windowEnds();
-        long range = m.rangeMillis();
         double[][] argValues = new double[scalars.size()][];
         for (int k = 0; k < argValues.length; k++) {
             argValues[k] = scalars.get(k).values();
         }
-        long queryable = 0;
-        List<StepSeries> out = new ArrayList<>();
-        for (RangeSeries rs : m.series()) {
-            ev.ctx.tick();
-            long[] ts = rs.ts();
-            int from = rs.from();
-            int to = rs.to();
-            w.ts = ts;
-            w.values = rs.values();
-            f.prepare(w, from, to);
-            int lo = from;
-            int hi = from;
-            StepSeries o = null;
-            for (int i = 0; i < ends.length; i++) {
-                long end = ends[i];
-                long start = end - range;
-                if (i > 0 && end < ends[i - 1]) {
-                    lo = from;
-                    hi = from;
-                }
-                while (hi < to && ts[hi] <= end) {
-                    hi++;
-                }
-                while (lo < hi && ts[lo] <= start) {
-                    lo++;
-                }
-                if (lo >= hi) {
-                    continue;
-                }
-                queryable += hi - lo;
-                w.lo = lo;
-                w.hi = hi;
-                w.start = start;
-                w.end = end;
-                w.evalTime = times[i];
-                for (int k = 0; k < argValues.length; k++) {
-                    w.args[k] = argValues[k][i];
-                }
-                if (f.apply(w)) {
-                    if (o == null) {
-                        ev.ctx.addSamples(times.length);
-                        o = new StepSeries(rs.labels(), times.length);
-                        o.dropName = rs.dropName() || f.dropsName();
+        RangeLoop loop = new RangeLoop(f, times, m.windowEnds(), m.rangeMillis(), argValues);
+        List<RangeSeries> series = m.series();
+        int steps = times.length;
+        if (reuse && sink instanceof GroupedSink grouped && HelperThreads.isWorthSplitting(series.size(), steps)) {
+            runSplitByGroup(loop, series, grouped, steps);
+            ev.ctx.queryableSamples += loop.queryable;
+            m.release(ev.ctx);
+            return;
+        }
+        // An idle helper thread takes the second half of a big matrix; its series join the sink after ours, in order.
+        Future<HelperPart> helper = null;
+        int split = series.size();
+        if (HelperThreads.isWorthSplitting(series.size(), steps)) {
+            int from = split / 2;
+            RangeLoop theirs = loop.copy();
+            helper = ev.ctx.helpers.tryStart(() -> {
+                List<StepSeries> cols = new ArrayList<>();
+                for (int k = from; k < series.size(); k++) {
+                    StepSeries o = theirs.run(series.get(k), null);
+                    if (o != null) {
+                        cols.add(o);
                     }
-                    o.set(i, w.result);
+                }
+                return new HelperPart(cols, theirs.queryable);
+            });
+            split = helper == null ? split : from;
+        }
+        StepSeries shared = reuse ? new StepSeries(Labels.EMPTY, steps) : null;
+        try {
+            for (int k = 0; k < split; k++) {
+                ev.ctx.tick();
+                StepSeries o = loop.run(series.get(k), shared);
+                if (o != null) {
+                    if (!reuse) {
+                        ev.ctx.addSamples(steps);
+                    }
+                    sink.accept(o);
                 }
             }
-            if (o != null) {
-                out.add(o);
+            if (helper != null) {
+                HelperPart part = HelperThreads.join(helper);
+                helper = null;
+                long held = (long) part.cols().size() * steps;
+                ev.ctx.addSamples(held);
+                loop.queryable += part.queryable();
+                for (StepSeries o : part.cols()) {
+                    sink.accept(o);
+                }
+                if (reuse) {
+                    ev.ctx.releaseSamples(held);
+                }
+            }
+        } finally {
+            if (helper != null) {
+                helper.cancel(false); // the query failed first; the helper only reads the matrix, never released then
             }
         }
-        ev.ctx.queryableSamples += queryable;
+        ev.ctx.queryableSamples += loop.queryable;
         m.release(ev.ctx);
-        return out;
+    }
+
+    /**
+     * Folds each series into its group, an idle helper thread taking the groups that hold the second half of
+     * the series: every group is folded by one thread, its members in order, so the sums are the same doubles.
+     */
+    private void runSplitByGroup(RangeLoop loop, List<RangeSeries> series, GroupedSink sink, int steps) {
+        List<Labels> labels = new ArrayList<>(series.size());
+        for (RangeSeries rs : series) {
+            labels.add(rs.labels());
+        }
+        int[] group = sink.groupsOf(labels);
+        int groups = 0;
+        for (int g : group) {
+            groups = Math.max(groups, g + 1);
+        }
+        int[] members = new int[groups];
+        for (int g : group) {
+            members[g]++;
+        }
+        boolean[] isTheirs = new boolean[groups];
+        int mine = 0;
+        for (int g = 0; g < groups; g++) {
+            isTheirs[g] = mine >= series.size() / 2;
+            mine += isTheirs[g] ? 0 : members[g];
+        }
+        Future<HelperPart> helper = null;
+        if (mine < series.size()) {
+            RangeLoop theirs = loop.copy();
+            helper = ev.ctx.helpers.tryStart(() -> {
+                StepSeries column = new StepSeries(Labels.EMPTY, steps);
+                for (int k = 0; k < series.size(); k++) {
+                    if (isTheirs[group[k]]) {
+                        StepSeries o = theirs.run(series.get(k), column);
+                        if (o != null) {
+                            sink.fold(group[k], o);
+                        }
+                    }
+                }
+                return new HelperPart(List.of(), theirs.queryable);
+            });
+        }
+        StepSeries column = new StepSeries(Labels.EMPTY, steps);
+        try {
+            for (int k = 0; k < series.size(); k++) {
+                if (helper != null && isTheirs[group[k]]) {
+                    continue;
+                }
+                ev.ctx.tick();
+                StepSeries o = loop.run(series.get(k), column);
+                if (o != null) {
+                    sink.fold(group[k], o);
+                }
+            }
+            if (helper != null) {
+                loop.queryable += HelperThreads.join(helper).queryable();
+                helper = null;
+            }
+        } finally {
+            if (helper != null) {
+                helper.cancel(false); // the query failed first; the helper only reads the matrix, never released then
+            }
+        }
+    }
+
+    /** A helper thread's share of a range function: its series' columns in order, and the samples it covered. */
+    private record HelperPart(List<StepSeries> cols, long queryable) {
     }
 
     /** Prometheus's info for rate/increase over a metric whose name does not look like a counter's. */

@@ -4,9 +4,11 @@ import io.sightline.query.QueryException;
 import io.sightline.query.promql.function.RangeSeries;
 import io.sightline.query.promql.function.StepSeries;
 import io.sightline.query.promql.parser.Expr;
+import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.StaleMarker;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -95,15 +97,49 @@ final class Evaluator {
         if (vs.mod().smoothed()) {
             return selectSmoothed(vs, times);
         }
+        List<StepSeries> out = new ArrayList<>();
+        streamVector(vs, times, withSampleTimes, out::add, false);
+        return out;
+    }
+
+    /**
+     * Evaluates an instant-vector expression into {@code sink} one series at a time, where its kind allows it
+     * (a plain instant selector, a range function call); returns false, having evaluated nothing, otherwise.
+     */
+    boolean stream(Expr e, long[] times, SeriesSink sink) {
+        while (e instanceof Expr.Paren p) {
+            e = p.expr();
+        }
+        ctx.checkDeadline();
+        if (e instanceof Expr.VectorSelector vs && !vs.mod().smoothed()) {
+            streamVector(vs, times, false, sink, true);
+            return true;
+        }
+        return e instanceof Expr.Call c && calls.stream(c, times, sink);
+    }
+
+    /**
+     * The selector's series with a value at some step, in storage order, into {@code sink}; with {@code reuse}
+     * one buffer serves every series (the sink must not keep it) and nothing is held for the result.
+     */
+    private void streamVector(Expr.VectorSelector vs, long[] times, boolean withSampleTimes, SeriesSink sink,
+                              boolean reuse) {
         long[] ends = windowEnds(vs.mod(), times);
         long lookback = ctx.lookbackMillis;
         long minT = min(ends) - lookback + 1;
         long maxT = max(ends);
         SelectorData d = SelectorLoader.load(ctx, vs.matchers(), minT, maxT, false);
-        List<StepSeries> out = new ArrayList<>(d.size());
+        StepSeries shared = reuse ? new StepSeries(Labels.EMPTY, times.length) : null;
         for (int s = 0; s < d.size(); s++) {
             ctx.tick();
-            StepSeries r = new StepSeries(d.labels[s], times.length);
+            StepSeries r;
+            if (shared != null) {
+                r = shared;
+                r.labels = d.labels[s];
+                Arrays.fill(r.present, false);
+            } else {
+                r = new StepSeries(d.labels[s], times.length);
+            }
             if (withSampleTimes) {
                 r.sampleTimes = new long[times.length];
             }
@@ -130,13 +166,14 @@ final class Evaluator {
                 }
             }
             if (any) {
-                ctx.addSamples(times.length); // counted as built, so a huge result fails before it is whole
-                out.add(r);
+                if (shared == null) {
+                    ctx.addSamples(times.length); // counted as built, so a huge result fails before it is whole
+                }
+                sink.accept(r);
             }
         }
         ctx.releaseSamples(d.sampleCount());
         ctx.buffers.release(d.buffer);
-        return out;
     }
 
     /** {@code foo smoothed}: each step's value interpolated between the samples around it (experimental). */

@@ -44,9 +44,16 @@ public final class PromqlEngine implements QueryEngine {
      * at most 256 MiB however large a past query was.
      */
     private final SampleBufferPool buffers;
+    private HelperThreads helpers = HelperThreads.SHARED;
 
     public PromqlEngine(Queryable queryable, QueryConfig config, Meter meter) {
         this(queryable, config, meter, System::nanoTime);
+    }
+
+    /** With its own helper threads (none: every query runs on its calling thread alone), for tests. */
+    PromqlEngine(Queryable queryable, QueryConfig config, Meter meter, HelperThreads helpers) {
+        this(queryable, config, meter, System::nanoTime);
+        this.helpers = helpers;
     }
 
     /** With an injected monotonic clock (nanoseconds), for tests of the deadline. */
@@ -109,6 +116,7 @@ public final class PromqlEngine implements QueryEngine {
         metrics.started();
         QueryContext ctx = new QueryContext(query, queryable, lookback, start, end, step, t0 + TimeUnit.MILLISECONDS.toNanos(timeout),
                 config.maxSamples(), DEFAULT_SUBQUERY_STEP_MILLIS, nanoClock, buffers);
+        ctx.helpers = helpers;
         try {
             long[] times = range ? steps(start, end, step) : new long[]{start};
             Value v = shape(new Evaluator(ctx).eval(e, times), times, range, start, ctx);

@@ -41,6 +41,8 @@ final class QueryContext {
     private int ticks;
     private final LongSupplier nanoClock;
     final SampleBufferPool buffers;
+    /** Where a big selector or step loop may hand half its series; the engine's own by default. */
+    HelperThreads helpers = HelperThreads.SHARED;
 
     QueryContext(String query, Queryable queryable, long lookbackMillis, long queryStart, long queryEnd, long queryStep,
                  long deadlineNanos, long maxSamples, long defaultSubqueryStep, LongSupplier nanoClock,

@@ -13,8 +13,13 @@ import io.sightline.storage.model.StaleMarker;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Future;
 
-/** Reads a selector's series from storage into one {@link SelectorData}, reusing one sample iterator. */
+/**
+ * Reads a selector's series from storage into one {@link SelectorData}, reusing one sample iterator. A
+ * selector with many series has its second half decoded by an idle helper thread, when there is one, into a
+ * buffer of its own that is then appended: the same data in the same order either way.
+ */
 final class SelectorLoader {
     private SelectorLoader() {
     }
@@ -25,21 +30,72 @@ final class SelectorLoader {
      * @param dropStale leave out stale markers (range selectors ignore them)
      */
     static SelectorData load(QueryContext ctx, List<Matcher> matchers, long minT, long maxT, boolean dropStale) {
-        List<Labels> labels = new ArrayList<>();
-        int[] offsets = new int[16];
         SampleBufferPool.Buffer buf = ctx.buffers.acquire();
-        long[] ts = buf.ts;
-        double[] values = buf.values;
-        int n = 0;
         if (minT > maxT) {
             return new SelectorData(new Labels[0], new int[1], buf);
         }
+        Future<Part> helper = null;
         try (Querier q = ctx.queryable.querier(minT, maxT)) {
             SeriesSet set = q.select(false, matchers.toArray(new Matcher[0]));
-            SampleIterator it = null;
+            List<Series> all = new ArrayList<>();
             while (set.next()) {
-                ctx.tick();
-                Series s = set.at();
+                all.add(set.at());
+            }
+            int split = all.size();
+            if (split >= HelperThreads.MIN_SERIES) {
+                SampleBufferPool.Buffer helperBuf = ctx.buffers.acquire();
+                int from = split / 2;
+                helper = ctx.helpers.tryStart(() -> new Part(helperBuf).load(null, all, from, all.size(), minT, maxT, dropStale));
+                if (helper == null) {
+                    ctx.buffers.release(helperBuf);
+                } else {
+                    split = from;
+                }
+            }
+            Part mine = new Part(buf).load(ctx, all, 0, split, minT, maxT, dropStale);
+            if (helper != null) {
+                Part theirs = HelperThreads.join(helper);
+                helper = null;
+                ctx.addSamples(theirs.sampleCount());
+                ctx.samplesLoaded += theirs.sampleCount();
+                mine.append(theirs);
+                ctx.buffers.release(theirs.buf);
+            }
+            return mine.toData();
+        } catch (StorageException e) {
+            throw new QueryException(QueryException.ErrorType.EXECUTION, e.getMessage(), -1, e);
+        } finally {
+            if (helper != null) { // failed before the join: let the helper finish before the querier closes
+                try {
+                    helper.get();
+                } catch (Exception ignored) {
+                    // the query already fails with the first error
+                }
+            }
+        }
+    }
+
+    /** The samples of a run of series in one buffer: series k owns {@code [offsets[k], offsets[k+1])}. */
+    private static final class Part {
+        final SampleBufferPool.Buffer buf;
+        final List<Labels> labels = new ArrayList<>();
+        int[] offsets = new int[16];
+        int n;
+
+        Part(SampleBufferPool.Buffer buf) {
+            this.buf = buf;
+        }
+
+        /** Loads series {@code [from, to)}; accounts and checks the deadline through ctx unless it is null. */
+        Part load(QueryContext ctx, List<Series> series, int from, int to, long minT, long maxT, boolean dropStale) {
+            long[] ts = buf.ts;
+            double[] values = buf.values;
+            SampleIterator it = null;
+            for (int k = from; k < to; k++) {
+                if (ctx != null) {
+                    ctx.tick();
+                }
+                Series s = series.get(k);
                 it = s.iterator(it);
                 int seriesStart = n;
                 if (it.seek(minT)) {
@@ -62,19 +118,44 @@ final class SelectorLoader {
                 if (n == seriesStart) {
                     continue;
                 }
-                ctx.addSamples(n - seriesStart);
-                ctx.samplesLoaded += n - seriesStart;
-                if (labels.size() + 1 >= offsets.length) {
-                    offsets = Arrays.copyOf(offsets, offsets.length * 2);
+                if (ctx != null) {
+                    ctx.addSamples(n - seriesStart);
+                    ctx.samplesLoaded += n - seriesStart;
                 }
-                offsets[labels.size()] = seriesStart;
-                labels.add(s.labels());
-                offsets[labels.size()] = n;
+                add(s.labels(), seriesStart, n);
             }
-        } catch (StorageException e) {
-            throw new QueryException(QueryException.ErrorType.EXECUTION, e.getMessage(), -1, e);
+            return this;
         }
-        return new SelectorData(labels.toArray(new Labels[0]), Arrays.copyOf(offsets, labels.size() + 1), buf);
+
+        private void add(Labels l, int start, int end) {
+            if (labels.size() + 1 >= offsets.length) {
+                offsets = Arrays.copyOf(offsets, offsets.length * 2);
+            }
+            offsets[labels.size()] = start;
+            labels.add(l);
+            offsets[labels.size()] = end;
+        }
+
+        int sampleCount() {
+            return n;
+        }
+
+        /** Appends another part's series and samples after this one's. */
+        void append(Part o) {
+            if (buf.ts.length < n + o.n) {
+                buf.grow(n + o.n);
+            }
+            System.arraycopy(o.buf.ts, 0, buf.ts, n, o.n);
+            System.arraycopy(o.buf.values, 0, buf.values, n, o.n);
+            for (int k = 0; k < o.labels.size(); k++) {
+                add(o.labels.get(k), n + o.offsets[k], n + o.offsets[k + 1]);
+            }
+            n += o.n;
+        }
+
+        SelectorData toData() {
+            return new SelectorData(labels.toArray(new Labels[0]), Arrays.copyOf(offsets, labels.size() + 1), buf);
+        }
     }
 
     /** Removes stale markers from {@code [from, to)} in place, keeping order; returns the new end. */

@@ -105,26 +105,19 @@ public final class RangeFunctions {
             // Sum of pre-reset values inside the window, from the per-series prefix.
             result += w.resetPrefix[w.hi - 1 - w.prefixFrom] - w.resetPrefix[w.lo - w.prefixFrom];
         }
-        double sampled = (w.ts[w.hi - 1] - w.ts[w.lo]) / 1000.0;
-        double avgBetween = sampled / (n - 1);
-        double toStart = (w.ts[w.lo] - w.start) / 1000.0;
-        double toEnd = (w.end - w.ts[w.hi - 1]) / 1000.0;
-        double threshold = avgBetween * 1.1;
-        if (toStart >= threshold) {
-            toStart = avgBetween / 2;
+        long firstT = w.ts[w.lo];
+        long lastT = w.ts[w.hi - 1];
+        WindowShape shape = w.shape;
+        if (!shape.is(n, lastT - firstT, firstT - w.start, w.end - lastT, rate, w.rangeSeconds)) {
+            shape.derive(n, lastT - firstT, firstT - w.start, w.end - lastT, rate, w.rangeSeconds);
         }
-        if (counter && result > 0 && first >= 0 && !zeroFarBeforeWindow(first, sampled, result, toStart)) {
-            double toZero = sampled * (first / result);
-            if (toZero < toStart) {
-                toStart = toZero;
+        double factor = shape.factor;
+        if (counter && result > 0 && first >= 0
+                && !zeroFarBeforeWindow(first, shape.sampled, result, shape.toStart)) {
+            double toZero = shape.sampled * (first / result);
+            if (toZero < shape.toStart) {
+                factor = WindowShape.factor(shape.sampled, toZero, shape.toEnd, rate, w.rangeSeconds);
             }
-        }
-        if (toEnd >= threshold) {
-            toEnd = avgBetween / 2;
-        }
-        double factor = (sampled + toStart + toEnd) / sampled;
-        if (rate) {
-            factor /= w.rangeSeconds;
         }
         w.result = result * factor;
         return true;

@@ -39,9 +39,13 @@ public final class Window {
     public double[] resetPrefix = new double[64];
     public int prefixFrom;
 
+    /** rate/increase/delta's last window shape and the extrapolation derived from it. */
+    final WindowShape shape = new WindowShape();
+
     public void setRange(long millis) {
         rangeMillis = millis;
         rangeSeconds = millis / 1000.0;
+        shape.clear();
     }
 
     public int count() {

@@ -30,4 +30,33 @@ class SampleBufferPoolTest {
         assertThat(pool.acquire()).isSameAs(a);
         assertThat(pool.acquire()).isNotSameAs(b).isNotSameAs(big);
     }
+
+    @Test
+    void handsOutTheLargestIdleBufferSoABigSelectorNeedNotGrowAgain() {
+        SampleBufferPool pool = new SampleBufferPool(3, 1 << 20);
+        SampleBufferPool.Buffer small = pool.acquire();
+        SampleBufferPool.Buffer big = pool.acquire();
+        SampleBufferPool.Buffer middle = pool.acquire();
+        big.grow(200_000);
+        middle.grow(50_000);
+        pool.release(small);
+        pool.release(big);
+        pool.release(middle);
+
+        assertThat(pool.acquire()).isSameAs(big);
+        assertThat(pool.acquire()).isSameAs(middle);
+        assertThat(pool.acquire()).isSameAs(small);
+    }
+
+    @Test
+    void aFullPoolKeepsTheLargerBuffers() {
+        SampleBufferPool pool = new SampleBufferPool(1, 1 << 20);
+        SampleBufferPool.Buffer small = pool.acquire();
+        SampleBufferPool.Buffer big = pool.acquire();
+        big.grow(100_000);
+        pool.release(small);
+        pool.release(big);
+
+        assertThat(pool.acquire()).isSameAs(big);
+    }
 }
