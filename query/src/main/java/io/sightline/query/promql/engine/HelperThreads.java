@@ -18,11 +18,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class HelperThreads {
     /**
-     * One helper per core beyond the first, shared by every engine of the process; the system property
-     * {@code sightline.query.helper_threads} sets another count (0: every query on its calling thread alone).
+     * Shared by every engine of the process; none unless the system property
+     * {@code sightline.query.helper_threads} asks for some. Off by default: four side-by-side compare.sh runs on
+     * the idle 2-core machine showed no wall-clock gain over the same build without helpers (dashboards send
+     * their panels' queries at once, which already fills the cores), and the split costs CPU (RESULTS.md).
      */
-    static final HelperThreads SHARED = new HelperThreads(
-            Integer.getInteger("sightline.query.helper_threads", Runtime.getRuntime().availableProcessors() - 1));
+    static final HelperThreads SHARED = new HelperThreads(Integer.getInteger("sightline.query.helper_threads", 0));
 
     /** Below these sizes splitting costs more than it saves. */
     static final int MIN_SERIES = 512;
