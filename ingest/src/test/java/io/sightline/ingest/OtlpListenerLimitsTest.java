@@ -79,6 +79,31 @@ class OtlpListenerLimitsTest {
     }
 
     @Test
+    void theGrpcPortTellsClientsHowManyCallsOneConnectionMayHaveOpen() throws Exception {
+        start(DEFAULTS);
+        try (Socket raw = new Socket("127.0.0.1", fixture.service.grpcPort())) {
+            raw.setSoTimeout(30_000);
+            raw.getOutputStream().write(PREFACE);
+            raw.getOutputStream().write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // our (empty) SETTINGS frame
+            java.io.DataInputStream in = new java.io.DataInputStream(raw.getInputStream());
+            // The server's first frame is its SETTINGS (RFC 9113 §3.4): 9-byte header, then 6-byte entries.
+            int length = in.readUnsignedShort() << 8 | in.readUnsignedByte();
+            assertThat(in.readUnsignedByte()).as("frame type SETTINGS").isEqualTo(4);
+            in.readUnsignedByte();
+            in.readInt();
+            Long maxStreams = null;
+            for (int i = 0; i < length / 6; i++) {
+                int id = in.readUnsignedShort();
+                long value = in.readInt() & 0xFFFF_FFFFL;
+                if (id == 3) { // SETTINGS_MAX_CONCURRENT_STREAMS
+                    maxStreams = value;
+                }
+            }
+            assertThat(maxStreams).isEqualTo(32L);
+        }
+    }
+
+    @Test
     void aClosedConnectionFreesItsPlaceForTheNextClient() throws Exception {
         start(1);
         ManagedChannel first = channel();

@@ -39,6 +39,9 @@ import java.util.concurrent.TimeUnit;
  * decompression (gRPC enforces it on the decompressed stream).
  */
 public final class OtlpGrpcServer implements AutoCloseable {
+    /** Concurrent calls one connection may have open (grpc-java's default is unlimited). */
+    static final int MAX_CALLS_PER_CONNECTION = 32;
+
     private final Server server;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -98,6 +101,10 @@ public final class OtlpGrpcServer implements AutoCloseable {
                 // The service only hands the call to the write pool, so running it on the event loop is cheap.
                 .directExecutor()
                 .maxInboundMessageSize(maxRequestBytes)
+                // Each open call may buffer up to a whole request before the service sees it: bound the calls per
+                // connection (SETTINGS_MAX_CONCURRENT_STREAMS; clients queue beyond it) so one connection cannot
+                // hold an unbounded number of part-sent requests. A Collector exporter runs ~10 at once.
+                .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
                 .maxInboundMetadataSize(limits.maxHeaderBytes())
                 .maxConnectionIdle(limits.idleTimeoutMillis(), TimeUnit.MILLISECONDS)
                 // The last interceptor added runs first: the request id is set before the gate may refuse the call,
