@@ -1,5 +1,7 @@
 package io.sightline.ingest;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.sightline.ingest.otlp.TracesTranslator;
@@ -13,6 +15,8 @@ import java.time.InstantSource;
 
 /** Builds the traces write path (and span metrics when enabled) with its self-metrics, apart from {@link IngestService}. */
 final class TracesWiring {
+    private static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
+
     private TracesWiring() {
     }
 
@@ -26,16 +30,12 @@ final class TracesWiring {
         LongCounter accepted = meter.counterBuilder("sightline_ingest_spans_accepted_total")
                 .setDescription("OTLP spans stored").build();
         LongCounter rejected = meter.counterBuilder("sightline_ingest_spans_rejected_total")
-                .setDescription("OTLP spans rejected (bad ids, times, kind or status); see partial_success").build();
+                .setDescription("OTLP spans rejected, by reason (invalid_trace_id, invalid_span_id, invalid_parent_span_id, invalid_link, invalid_time, invalid_kind, invalid_status); see partial_success").build();
         return new TracesWriter(traces, new TracesTranslator(),
                 spanMetrics == null ? TracesWriter.Committer.PLAIN : spanMetrics, n -> {
                     if (n > 0) {
                         accepted.add(n);
                     }
-                }, n -> {
-                    if (n > 0) {
-                        rejected.add(n);
-                    }
-                });
+                }, (reason, n) -> rejected.add(n, Attributes.of(REASON, reason)));
     }
 }

@@ -159,6 +159,8 @@ class LogsIngestTest {
         assertThat(response.getPartialSuccess().getErrorMessage()).contains("2000 bytes", "logs.max_line_bytes=1024");
         assertThat(stored(Matcher.eq("service_name", "api"))).extracting(io.sightline.storage.model.LogRecord::body)
                 .containsExactly("short", "also short");
+        assertThat(fixture.counter("sightline_ingest_log_records_rejected_total", "line_too_long")).isEqualTo(1);
+        assertThat(fixture.counter("sightline_ingest_log_records_rejected_total", null)).isEqualTo(1);
     }
 
     @Test

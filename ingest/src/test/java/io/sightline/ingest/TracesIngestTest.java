@@ -204,6 +204,9 @@ class TracesIngestTest {
 
         assertThat(stored()).extracting(Span::spanId).containsExactly("b7ad6b7169203331");
         assertThat(fixture.counter("sightline_ingest_spans_rejected_total", null)).isEqualTo(3);
+        assertThat(fixture.counter("sightline_ingest_spans_rejected_total", "invalid_trace_id")).isEqualTo(1);
+        assertThat(fixture.counter("sightline_ingest_spans_rejected_total", "invalid_span_id")).isEqualTo(1);
+        assertThat(fixture.counter("sightline_ingest_spans_rejected_total", "invalid_time")).isEqualTo(1);
     }
 
     @Test

@@ -96,8 +96,8 @@ public class TraceIngestBenchmark {
                 1_000, TraceStoreConfig.DEFAULT_INDEXED_ATTRIBUTES), OpenTelemetry.noop().getMeter("bench"));
         spanMetrics = SpanMetrics.open(traces, metrics, metrics, TracesIngestConfig.defaults().withFlushInterval(3_600_000),
                 OpenTelemetry.noop().getMeter("bench"), InstantSource.system());
-        writer = new TracesWriter(traces, translator, spanMetrics, n -> { }, n -> { });
-        plainWriter = new TracesWriter(traces, translator, TracesWriter.Committer.PLAIN, n -> { }, n -> { });
+        writer = new TracesWriter(traces, translator, spanMetrics, n -> { }, (reason, n) -> { });
+        plainWriter = new TracesWriter(traces, translator, TracesWriter.Committer.PLAIN, n -> { }, (reason, n) -> { });
         startNanos = (System.currentTimeMillis() - 600_000) * 1_000_000L;
         buildRequests();
     }

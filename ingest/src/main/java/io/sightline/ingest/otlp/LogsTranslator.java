@@ -43,7 +43,11 @@ public final class LogsTranslator {
     }
 
     /** How one request went. */
-    public record Result(long accepted, long rejected, String message) {
+    public record Result(long accepted, long rejected, String message, Map<String, Long> rejectedByReason) {
+        public Result(long accepted, long rejected, String message) {
+            this(accepted, rejected, message, Map.of());
+        }
+
         public ExportLogsServiceResponse toResponse() {
             ExportLogsServiceResponse.Builder b = ExportLogsServiceResponse.newBuilder();
             if (rejected > 0 || message != null) {
@@ -59,6 +63,7 @@ public final class LogsTranslator {
         long accepted = 0;
         long rejected = 0;
         String message = null;
+        RejectReasons reasons = RejectReasons.create();
         for (ResourceLogs rl : request.getResourceLogsList()) {
             Labels.Builder stream = Labels.builder();
             Labels.Builder resourceMeta = Labels.builder();
@@ -85,6 +90,7 @@ public final class LogsTranslator {
                     String problem = problem(r, streamLabels);
                     if (problem != null) {
                         rejected++;
+                        reasons.logRejected(problem);
                         if (message == null) {
                             message = problem;
                         }
@@ -95,7 +101,7 @@ public final class LogsTranslator {
                 }
             }
         }
-        return new Result(accepted, rejected, message);
+        return new Result(accepted, rejected, message, reasons.counts());
     }
 
     private String problem(LogRecord r, Labels stream) {

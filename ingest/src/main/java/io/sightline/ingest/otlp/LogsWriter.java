@@ -6,6 +6,7 @@ import io.sightline.storage.LogStore;
 
 import java.time.InstantSource;
 import java.util.function.LongConsumer;
+import java.util.function.ObjLongConsumer;
 
 /** Translates one logs request and commits it as one batch. Thread-safe. */
 public final class LogsWriter {
@@ -13,13 +14,13 @@ public final class LogsWriter {
     private final LogsTranslator translator;
     private final InstantSource clock;
     private final LongConsumer accepted;
-    private final LongConsumer rejected;
+    private final ObjLongConsumer<String> rejected;
 
     /**
      * @param accepted receives the number of records stored per request (self-metrics)
-     * @param rejected receives the number of records rejected per request
+     * @param rejected receives, per request, the number of records rejected for each reason
      */
-    public LogsWriter(LogStore store, LogsTranslator translator, InstantSource clock, LongConsumer accepted, LongConsumer rejected) {
+    public LogsWriter(LogStore store, LogsTranslator translator, InstantSource clock, LongConsumer accepted, ObjLongConsumer<String> rejected) {
         this.store = store;
         this.translator = translator;
         this.clock = clock;
@@ -43,7 +44,7 @@ public final class LogsWriter {
             throw e;
         }
         accepted.accept(result.accepted());
-        rejected.accept(result.rejected());
+        result.rejectedByReason().forEach(rejected::accept);
         return result;
     }
 }

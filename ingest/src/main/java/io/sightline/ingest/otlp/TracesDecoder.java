@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads an OTLP {@code ExportTraceServiceRequest} from its protobuf bytes straight into {@link Span}s, without
@@ -63,6 +64,8 @@ public final class TracesDecoder {
     // Per request
     private List<Span> spans;
     private long rejected;
+    /** Made at the first rejected span of a request: most requests have none. */
+    private RejectReasons reasons;
     private String firstProblem;
     // Per scope
     private Attributes resource;
@@ -111,6 +114,7 @@ public final class TracesDecoder {
         spans = new ArrayList<>();
         rejected = 0;
         firstProblem = null;
+        reasons = null;
         int end = body.length;
         while (pos < end) {
             int tag = readTag(end);
@@ -123,7 +127,8 @@ public final class TracesDecoder {
         }
         String message = firstProblem == null ? null
                 : rejected == 1 ? firstProblem : firstProblem + " (and " + (rejected - 1) + " more rejected spans)";
-        return new SpanBatch(spans, new TracesTranslator.Result(spans.size(), rejected, message));
+        return new SpanBatch(spans, new TracesTranslator.Result(spans.size(), rejected, message,
+                reasons == null ? Map.of() : reasons.counts()));
     }
 
     /** Two passes: the resource may follow the scope spans on the wire, and every span needs it. */
@@ -263,6 +268,10 @@ public final class TracesDecoder {
                 firstProblem = "span \"" + name + "\" (trace " + hex(traceFrom, traceLength) + "): " + problem;
             }
             rejected++;
+            if (reasons == null) {
+                reasons = RejectReasons.create();
+            }
+            reasons.spanRejected(problem);
             return;
         }
         String spanId = spanId(spanFrom);

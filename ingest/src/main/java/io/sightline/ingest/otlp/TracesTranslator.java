@@ -14,6 +14,7 @@ import io.sightline.storage.model.SpanLink;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -28,7 +29,11 @@ public final class TracesTranslator {
     private static final HexFormat HEX = HexFormat.of();
 
     /** How one request went. */
-    public record Result(long accepted, long rejected, String message) {
+    public record Result(long accepted, long rejected, String message, Map<String, Long> rejectedByReason) {
+        public Result(long accepted, long rejected, String message) {
+            this(accepted, rejected, message, Map.of());
+        }
+
         public ExportTraceServiceResponse toResponse() {
             ExportTraceServiceResponse.Builder b = ExportTraceServiceResponse.newBuilder();
             if (rejected > 0 || message != null) {
@@ -44,6 +49,7 @@ public final class TracesTranslator {
         long accepted = 0;
         long rejected = 0;
         String first = null;
+        RejectReasons reasons = RejectReasons.create();
         for (ResourceSpans rs : request.getResourceSpansList()) {
             Attributes resource = TypedAttributes.of(rs.getResource().getAttributesList());
             for (ScopeSpans ss : rs.getScopeSpansList()) {
@@ -57,6 +63,7 @@ public final class TracesTranslator {
                                     + "): " + problem;
                         }
                         rejected++;
+                        reasons.spanRejected(problem);
                         continue;
                     }
                     out.accept(toSpan(s, resource, scopeName, scopeVersion));
@@ -65,7 +72,7 @@ public final class TracesTranslator {
             }
         }
         String message = first == null ? null : rejected == 1 ? first : first + " (and " + (rejected - 1) + " more rejected spans)";
-        return new Result(accepted, rejected, message);
+        return new Result(accepted, rejected, message, reasons.counts());
     }
 
     /** Why the span cannot be stored, or null. */

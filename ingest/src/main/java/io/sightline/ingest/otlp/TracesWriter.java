@@ -8,6 +8,7 @@ import io.sightline.storage.model.Span;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
+import java.util.function.ObjLongConsumer;
 
 /** Translates one traces request and commits it as one batch. Thread-safe; each call takes its own appender. */
 public final class TracesWriter {
@@ -31,14 +32,14 @@ public final class TracesWriter {
     private final TracesTranslator translator;
     private final Committer committer;
     private final LongConsumer accepted;
-    private final LongConsumer rejected;
+    private final ObjLongConsumer<String> rejected;
 
     /**
      * @param accepted receives the number of spans stored per request (self-metrics)
-     * @param rejected receives the number of spans rejected per request
+     * @param rejected receives, per request, the number of spans rejected for each reason
      */
     public TracesWriter(TraceStore store, TracesTranslator translator, Committer committer, LongConsumer accepted,
-                        LongConsumer rejected) {
+                        ObjLongConsumer<String> rejected) {
         this.store = store;
         this.translator = translator;
         this.committer = committer;
@@ -86,7 +87,7 @@ public final class TracesWriter {
         }
         TracesTranslator.Result result = batch.result();
         accepted.accept(result.accepted());
-        rejected.accept(result.rejected());
+        result.rejectedByReason().forEach(rejected::accept);
         return result;
     }
 }
