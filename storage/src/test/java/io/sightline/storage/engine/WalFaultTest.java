@@ -8,19 +8,16 @@ import io.sightline.storage.SeriesSet;
 import io.sightline.storage.StorageConfig;
 import io.sightline.storage.StorageException;
 import io.sightline.storage.WalSyncMode;
-import io.sightline.storage.io.DefaultFileFacade;
 import io.sightline.storage.io.FileFacade;
+import io.sightline.storage.io.ForwardingFileFacade;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,17 +117,11 @@ class WalFaultTest {
     }
 
     /** The real file system, with a short write or failing fsyncs on demand. */
-    private static final class FaultyFiles implements FileFacade {
-        private final FileFacade real = DefaultFileFacade.INSTANCE;
+    private static final class FaultyFiles extends ForwardingFileFacade {
         volatile int failNextWriteAfterBytes = -1;
         volatile boolean isFsyncFailing;
         /** Every write stores at most half of its bytes, then fails as ENOSPC does. */
         volatile boolean isDiskFull;
-
-        @Override
-        public FileChannel open(Path file, OpenOption... options) throws IOException {
-            return real.open(file, options);
-        }
 
         @Override
         public void writeFully(FileChannel channel, ByteBuffer src) throws IOException {
@@ -152,61 +143,11 @@ class WalFaultTest {
         }
 
         @Override
-        public int read(FileChannel channel, ByteBuffer dst, long position) throws IOException {
-            return real.read(channel, dst, position);
-        }
-
-        @Override
         public void force(FileChannel channel) throws IOException {
             if (isFsyncFailing) {
                 throw new IOException("injected fsync failure");
             }
             real.force(channel);
-        }
-
-        @Override
-        public void truncate(FileChannel channel, long size) throws IOException {
-            real.truncate(channel, size);
-        }
-
-        @Override
-        public MemorySegment mapReadOnly(FileChannel channel, long size, Arena arena) throws IOException {
-            return real.mapReadOnly(channel, size, arena);
-        }
-
-        @Override
-        public void moveAtomically(Path from, Path to) throws IOException {
-            real.moveAtomically(from, to);
-        }
-
-        @Override
-        public void syncDirectory(Path d) throws IOException {
-            real.syncDirectory(d);
-        }
-
-        @Override
-        public void createDirectories(Path d) throws IOException {
-            real.createDirectories(d);
-        }
-
-        @Override
-        public boolean exists(Path path) {
-            return real.exists(path);
-        }
-
-        @Override
-        public long size(Path file) throws IOException {
-            return real.size(file);
-        }
-
-        @Override
-        public void deleteRecursively(Path path) throws IOException {
-            real.deleteRecursively(path);
-        }
-
-        @Override
-        public List<Path> list(Path d) throws IOException {
-            return real.list(d);
         }
     }
 }

@@ -9,16 +9,12 @@ import io.sightline.storage.TraceStoreConfig;
 import io.sightline.storage.WalSyncMode;
 import io.sightline.storage.io.DefaultFileFacade;
 import io.sightline.storage.io.FileFacade;
+import io.sightline.storage.io.ForwardingFileFacade;
 import io.sightline.storage.model.Span;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -115,8 +111,7 @@ class TraceCutFaultTest {
     }
 
     /** The real file system, refusing renames on demand (as a full or read-only disk would fail the cut). */
-    private static final class FailingRename implements FileFacade {
-        private final FileFacade real = DefaultFileFacade.INSTANCE;
+    private static final class FailingRename extends ForwardingFileFacade {
         volatile boolean isFailing;
         /** The threads that published a segment (renamed its temporary directory). */
         final Set<String> publishers = ConcurrentHashMap.newKeySet();
@@ -128,66 +123,6 @@ class TraceCutFaultTest {
                 throw new IOException("rename refused: " + from);
             }
             real.moveAtomically(from, to);
-        }
-
-        @Override
-        public FileChannel open(Path file, OpenOption... options) throws IOException {
-            return real.open(file, options);
-        }
-
-        @Override
-        public void writeFully(FileChannel channel, ByteBuffer src) throws IOException {
-            real.writeFully(channel, src);
-        }
-
-        @Override
-        public int read(FileChannel channel, ByteBuffer dst, long position) throws IOException {
-            return real.read(channel, dst, position);
-        }
-
-        @Override
-        public void force(FileChannel channel) throws IOException {
-            real.force(channel);
-        }
-
-        @Override
-        public void truncate(FileChannel channel, long size) throws IOException {
-            real.truncate(channel, size);
-        }
-
-        @Override
-        public MemorySegment mapReadOnly(FileChannel channel, long size, Arena arena) throws IOException {
-            return real.mapReadOnly(channel, size, arena);
-        }
-
-        @Override
-        public void syncDirectory(Path d) throws IOException {
-            real.syncDirectory(d);
-        }
-
-        @Override
-        public void createDirectories(Path d) throws IOException {
-            real.createDirectories(d);
-        }
-
-        @Override
-        public boolean exists(Path path) {
-            return real.exists(path);
-        }
-
-        @Override
-        public long size(Path file) throws IOException {
-            return real.size(file);
-        }
-
-        @Override
-        public void deleteRecursively(Path path) throws IOException {
-            real.deleteRecursively(path);
-        }
-
-        @Override
-        public List<Path> list(Path d) throws IOException {
-            return real.list(d);
         }
     }
 }
