@@ -7,6 +7,7 @@
 #
 # Usage: benchmarks/compare.sh [--quick (default: 10k series x 1 h) | --full (100k series x 100 rounds = 10M)]
 #          [--connections N] [--systems "sightline prometheus victoriametrics"] [--no-results]
+#          [--port-offset N (added to every port, so that two runs on one machine do not collide)]
 # Prometheus and VictoriaMetrics come from the Debian packages (installed when missing) and run as plain
 # processes on 127.0.0.1 with temporary data dirs; their system services are never touched.
 # SIGHTLINE_JAVA_OPTS is passed to Sightline's JVM (e.g. -XX:StartFlightRecording=filename=/tmp/rw.jfr,settings=profile).
@@ -19,6 +20,7 @@ size=(--quick); size_name="quick (10k series x 240 rounds = 2.4M samples)"; roun
 connections=4
 systems="victoriametrics prometheus sightline"
 write_results=1
+port_offset=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) size=(--quick); rounds=240; shift ;;
@@ -26,7 +28,8 @@ while [ $# -gt 0 ]; do
     --connections) connections="$2"; shift 2 ;;
     --systems) systems="$2"; shift 2 ;;
     --no-results) write_results=0; shift ;;
-    *) echo "unknown flag $1 (known: --quick --full --connections N --systems \"...\" --no-results)" >&2; exit 2 ;;
+    --port-offset) port_offset="$2"; shift 2 ;;
+    *) echo "unknown flag $1 (known: --quick --full --connections N --systems \"...\" --no-results --port-offset N)" >&2; exit 2 ;;
   esac
 done
 
@@ -73,18 +76,18 @@ run_system() { # name
     sightline)
       # As users start it: bin/sightline execs java (same pid) with the heap and GC flags it ships.
       bin/sightline \
-        --data-dir "$dir/data" --http-port 19090 --otlp-http-port 14318 --otlp-grpc-port 14317 >"$dir/log" 2>&1 &
-      pid=$!; query_url=http://127.0.0.1:19090; ready=$query_url/-/ready ;;
+        --data-dir "$dir/data" --http-port $((19090 + port_offset)) --otlp-http-port $((14318 + port_offset)) --otlp-grpc-port $((14317 + port_offset)) >"$dir/log" 2>&1 &
+      pid=$!; query_url=http://127.0.0.1:$((19090 + port_offset)); ready=$query_url/-/ready ;;
     prometheus)
       printf 'global:\n  scrape_interval: 15s\n' >"$dir/prometheus.yml"
       prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" --storage.tsdb.retention.time=30d \
-        --web.listen-address=127.0.0.1:19091 --web.enable-remote-write-receiver --web.enable-admin-api >"$dir/log" 2>&1 &
-      pid=$!; query_url=http://127.0.0.1:19091; ready=$query_url/-/ready ;;
+        --web.listen-address=127.0.0.1:$((19091 + port_offset)) --web.enable-remote-write-receiver --web.enable-admin-api >"$dir/log" 2>&1 &
+      pid=$!; query_url=http://127.0.0.1:$((19091 + port_offset)); ready=$query_url/-/ready ;;
     victoriametrics)
       # -search.disableCache: measure query evaluation (Prometheus and Sightline have no result cache either)
-      victoria-metrics -storageDataPath="$dir/data" -httpListenAddr=127.0.0.1:18428 -retentionPeriod=10y \
+      victoria-metrics -storageDataPath="$dir/data" -httpListenAddr=127.0.0.1:$((18428 + port_offset)) -retentionPeriod=10y \
         -search.disableCache >"$dir/log" 2>&1 &
-      pid=$!; query_url=http://127.0.0.1:18428; ready=$query_url/health ;;
+      pid=$!; query_url=http://127.0.0.1:$((18428 + port_offset)); ready=$query_url/health ;;
   esac
   url=$query_url/api/v1/write
   wait_ready "$ready"
