@@ -91,6 +91,8 @@ run_system() { # name
   esac
   url=$query_url/api/v1/write
   wait_ready "$ready"
+  sleep 2 # start-up work (class loading, JIT) settles before the idle footprint is read
+  R[$name.rss_ready]=$(kb "$pid" VmRSS)
   echo "== $name: ingest" >&2
   bench io.sightline.bench.e2e.RemoteWriteLoadGenerator --url "$url" "${size[@]}" --connections "$connections" \
     --end-ms "$end_ms" | tee "$dir/load.txt" >&2
@@ -105,6 +107,8 @@ run_system() { # name
   R[$name.hwm]=$(kb "$pid" VmHWM)
   R[$name.rss]=$(kb "$pid" VmRSS)
   R[$name.rss_per_series]=$(( R[$name.rss] * 1024 / series ))
+  # What each series adds on top of the process's idle footprint (the fixed floor amortises with more series).
+  R[$name.rss_growth_per_series]=$(( (R[$name.rss] - R[$name.rss_ready]) * 1024 / series ))
   echo "== $name: queries" >&2
   bench io.sightline.bench.e2e.DashboardQueries run --url "$query_url" --end-ms "$end_ms" \
     --start-ms $(( end_ms - (rounds - 1) * 15000 )) --repeat 5 \
@@ -180,6 +184,8 @@ table=$(
   row "peak RSS KiB (VmHWM)" hwm lower
   row "RSS after ingest KiB" rss lower
   row "RSS bytes per active series" rss_per_series lower
+  row "RSS KiB when ready, before any data" rss_ready lower
+  row "RSS growth per active series, bytes (after ingest minus when ready)" rss_growth_per_series lower
   row "disk bytes/sample, flushed (Prometheus, Sightline: snapshot blocks; VM: after force_merge)" bps lower
   row "disk bytes/sample of Sightline's series registry labels file (in its snapshot, not in the row above)" registry_bps lower
   row "disk bytes/sample after graceful stop (all files)" bps_stop lower
