@@ -12,6 +12,7 @@ import io.sightline.storage.io.RefCount;
 import io.sightline.storage.io.TaggedAllocator;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.LogRecord;
+import io.sightline.storage.segment.StoredSegment;
 import org.roaringbitmap.RoaringBitmap;
 import org.roaringbitmap.buffer.ImmutableRoaringBitmap;
 
@@ -28,7 +29,7 @@ import java.util.zip.CRC32C;
  * pages and postings stay in the mapping. Reference-counted: retention closes it only when no querier holds
  * it. Thread-safe for reads.
  */
-final class Segment {
+final class Segment implements StoredSegment {
     private final Path dir;
     private final int walNumber;
     private final MappedFile file;
@@ -164,19 +165,23 @@ final class Segment {
         }
     }
 
-    Path dir() {
+    @Override
+    public Path dir() {
         return dir;
     }
 
-    int walNumber() {
+    @Override
+    public int number() {
         return walNumber;
     }
 
-    long minTime() {
+    @Override
+    public long minTime() {
         return segMinTime;
     }
 
-    long maxTime() {
+    @Override
+    public long maxTime() {
         return segMaxTime;
     }
 
@@ -184,7 +189,8 @@ final class Segment {
         return records;
     }
 
-    long bytes() {
+    @Override
+    public long bytes() {
         return file.size();
     }
 
@@ -382,11 +388,13 @@ final class Segment {
         }
     }
 
-    boolean acquire() {
+    @Override
+    public boolean acquire() {
         return refs.tryAcquire();
     }
 
-    void release() {
+    @Override
+    public void release() {
         if (refs.release()) {
             file.close();
         }

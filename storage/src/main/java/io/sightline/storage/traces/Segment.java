@@ -13,6 +13,7 @@ import io.sightline.storage.io.RefCount;
 import io.sightline.storage.io.TaggedAllocator;
 import io.sightline.storage.model.Attributes;
 import io.sightline.storage.model.Span;
+import io.sightline.storage.segment.StoredSegment;
 import org.roaringbitmap.RoaringBitmap;
 import org.roaringbitmap.buffer.ImmutableRoaringBitmap;
 
@@ -34,7 +35,7 @@ import java.util.zip.CRC32C;
  * open; the dictionary, pages, postings and trace table stay in the mapping. Reference-counted: retention
  * unmaps it only when no querier holds it. Thread-safe for reads.
  */
-final class Segment {
+final class Segment implements StoredSegment {
     private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int POSTING_ENTRY = 16;
@@ -237,19 +238,23 @@ final class Segment {
         }
     }
 
-    Path dir() {
+    @Override
+    public Path dir() {
         return dir;
     }
 
-    int number() {
+    @Override
+    public int number() {
         return number;
     }
 
-    long minTime() {
+    @Override
+    public long minTime() {
         return minTime;
     }
 
-    long maxTime() {
+    @Override
+    public long maxTime() {
         return maxTime;
     }
 
@@ -261,7 +266,8 @@ final class Segment {
         return spans;
     }
 
-    long bytes() {
+    @Override
+    public long bytes() {
         return file.size();
     }
 
@@ -437,11 +443,13 @@ final class Segment {
         return Ids.hex(id, 0, Ids.TRACE_BYTES);
     }
 
-    boolean acquire() {
+    @Override
+    public boolean acquire() {
         return refs.tryAcquire();
     }
 
-    void release() {
+    @Override
+    public void release() {
         if (refs.release()) {
             file.close();
         }
