@@ -1,5 +1,6 @@
 package io.sightline.storage.logs;
 
+import io.sightline.storage.segment.SegmentFile;
 import io.sightline.storage.segment.SegmentNames;
 
 /** Constants of the log segment format (storage/docs/format/logs.md). */
@@ -13,6 +14,7 @@ final class SegmentFormat {
     static final String TMP_SUFFIX = SegmentNames.TMP_SUFFIX;
     /** metaOffset u64, postingsOffset u64, metaCrc u32, postingsCrc u32, magic u32, reserved u32. */
     static final int FOOTER_BYTES = 32;
+    static final SegmentFile.Format FORMAT = new SegmentFile.Format("log", MAGIC, OLDEST_READABLE_VERSION, VERSION, FOOTER_BYTES);
     /** A page closes once its bodies pass this many bytes (or at {@link PageCodec#MAX_ROWS} rows). */
     static final int PAGE_BODY_BYTES = 64 << 10;
     /** Level 1: within 1% of level 3's size on log pages and about 9x faster to write (benchmarks/RESULTS.md). */

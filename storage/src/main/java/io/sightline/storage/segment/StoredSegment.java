@@ -3,18 +3,27 @@ package io.sightline.storage.segment;
 import java.nio.file.Path;
 
 /**
- * A published, immutable segment as {@link SegmentList} sees it. Reference-counted: the list holds one
- * reference, each querier another while it reads. Thread-safe.
+ * A published, immutable segment as {@link SegmentList} sees it. Reference-counted through its {@link SegmentFile}:
+ * the list holds one reference, each querier another while it reads. Thread-safe.
  */
 public interface StoredSegment {
+    /** The segment's mapped, reference-counted data file. */
+    SegmentFile segmentFile();
+
     /** The segment's directory, {@code seg-N}. */
-    Path dir();
+    default Path dir() {
+        return segmentFile().dir();
+    }
 
     /** {@code N} of {@code seg-N}: the segment holds every record of WAL files below it. */
-    int number();
+    default int number() {
+        return segmentFile().number();
+    }
 
     /** Bytes on disk. */
-    long bytes();
+    default long bytes() {
+        return segmentFile().mapped().size();
+    }
 
     /** Earliest record time, unix nanoseconds ({@code Long.MAX_VALUE} when empty). */
     long minTime();
@@ -23,8 +32,12 @@ public interface StoredSegment {
     long maxTime();
 
     /** Takes a reference; false when the segment is already released for good (retention took it). */
-    boolean acquire();
+    default boolean acquire() {
+        return segmentFile().acquire();
+    }
 
     /** Drops a reference; the last one unmaps the file. */
-    void release();
+    default void release() {
+        segmentFile().release();
+    }
 }

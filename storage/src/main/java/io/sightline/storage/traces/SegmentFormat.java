@@ -1,5 +1,6 @@
 package io.sightline.storage.traces;
 
+import io.sightline.storage.segment.SegmentFile;
 import io.sightline.storage.segment.SegmentNames;
 
 /** Constants of the span segment format (storage/docs/format/traces.md). */
@@ -10,6 +11,7 @@ final class SegmentFormat {
     static final String TMP_SUFFIX = SegmentNames.TMP_SUFFIX;
     /** Five u64 section offsets (dictionary, meta, postings, traces, footer start), five u32 CRCs, magic, reserved. */
     static final int FOOTER_BYTES = 5 * 8 + 5 * 4 + 8;
+    static final SegmentFile.Format FORMAT = new SegmentFile.Format("span", MAGIC, VERSION, VERSION, FOOTER_BYTES);
     /**
      * Rows per page: a trace-by-id lookup decodes the one or two pages holding the trace. 256 rather than 1024
      * halved the median lookup for 3 more bytes per span (benchmarks/RESULTS.md).
