@@ -1,7 +1,6 @@
 package io.sightline.storage.segment;
 
 import io.sightline.storage.StorageException;
-import io.sightline.storage.io.ByteSink;
 import io.sightline.storage.io.DefaultFileFacade;
 import io.sightline.storage.io.FileHeader;
 import io.sightline.storage.io.MemoryTag;
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,20 +27,12 @@ class SegmentFileTest {
 
     /** Writes {@code seg-N/segment}: header, {@code payload}, footer; returns the segment directory. */
     private Path write(int number, int version, byte[] payload, int footerMagic) throws IOException {
-        ByteSink out = new ByteSink(allocator, MemoryTag.CHUNK, 64);
-        FileHeader.write(out, MAGIC, version);
-        out.putBytes(payload);
-        out.putLong(payload.length);
-        out.putInt(footerMagic);
-        out.putInt(0);
-        ByteBuffer b = out.buffer().flip();
-        byte[] bytes = new byte[b.remaining()];
-        b.get(bytes);
-        out.release();
-        Path dir = root.resolve(SegmentNames.dirName(number));
-        Files.createDirectories(dir);
-        Files.write(dir.resolve(SegmentNames.FILE), bytes);
-        return dir;
+        return TestSegmentFiles.write(allocator, root.resolve(SegmentNames.dirName(number)), MAGIC, version, out -> {
+            out.putBytes(payload);
+            out.putLong(payload.length);
+            out.putInt(footerMagic);
+            out.putInt(0);
+        });
     }
 
     private static byte[] readPayload(SegmentFile file, ByteBuffer footer) {
@@ -112,15 +102,7 @@ class SegmentFileTest {
 
     @Test
     void rejectsAFileShorterThanHeaderAndFooter() throws IOException {
-        Path dir = root.resolve(SegmentNames.dirName(1));
-        Files.createDirectories(dir);
-        ByteSink header = new ByteSink(allocator, MemoryTag.CHUNK, 16);
-        FileHeader.write(header, MAGIC, 1);
-        ByteBuffer b = header.buffer().flip();
-        byte[] bytes = new byte[b.remaining() + 4];
-        b.get(bytes, 0, b.remaining());
-        header.release();
-        Files.write(dir.resolve(SegmentNames.FILE), bytes);
+        Path dir = TestSegmentFiles.write(allocator, root.resolve(SegmentNames.dirName(1)), MAGIC, 1, out -> out.putInt(0));
 
         assertThatThrownBy(() -> SegmentFile.open(dir, allocator, FORMAT, SegmentFileTest::readPayload))
                 .hasMessageContaining("is damaged: shorter than header and footer");

@@ -3,7 +3,6 @@ package io.sightline.storage.segment;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
-import io.sightline.storage.io.ByteSink;
 import io.sightline.storage.io.DefaultFileFacade;
 import io.sightline.storage.io.FileHeader;
 import io.sightline.storage.io.MemoryTag;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,20 +43,12 @@ class SegmentListTest {
     }
 
     private Path write(String name, long minTime, long maxTime) throws IOException {
-        ByteSink out = new ByteSink(allocator, MemoryTag.CHUNK, 64);
-        FileHeader.write(out, MAGIC, 1);
-        out.putLong(minTime);
-        out.putLong(maxTime);
-        out.putInt(MAGIC);
-        out.putInt(0);
-        ByteBuffer b = out.buffer().flip();
-        byte[] bytes = new byte[b.remaining()];
-        b.get(bytes);
-        out.release();
-        Path dir = root.resolve(name);
-        Files.createDirectories(dir);
-        Files.write(dir.resolve(SegmentNames.FILE), bytes);
-        return dir;
+        return TestSegmentFiles.write(allocator, root.resolve(name), MAGIC, 1, out -> {
+            out.putLong(minTime);
+            out.putLong(maxTime);
+            out.putInt(MAGIC);
+            out.putInt(0);
+        });
     }
 
     private TimeSegment open(Path dir) {
