@@ -15,8 +15,9 @@ import java.util.function.Function;
 /**
  * The published segments of a log or trace store, in cut order (ascending {@code seg-N}); the list holds one
  * reference to each. Reads need no lock (copy-on-write), but the owner changes the list only under its store's
- * write lock and reads it under the read lock wherever a reader must see the segments and the heads together (a
- * cut or compaction publishing in between would otherwise hide or double records). Thread-safe.
+ * write lock (or in {@link #load}, before the store is shared) and reads it under the read lock wherever a reader
+ * must see the segments and the heads together (a cut or compaction publishing in between would otherwise hide or
+ * double records). The list takes no lock of its own. Thread-safe.
  *
  * @param <S> the store's segment type
  */

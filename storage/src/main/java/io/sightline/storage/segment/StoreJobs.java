@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A segmented store's job thread: one named daemon thread runs its maintenance every second and the cuts its
- * commits ask for, so cut, compaction and retention never run beside each other. A failed maintenance run is
- * logged and retried at the next. Thread-safe.
+ * commits ask for, so the store's background cut, compaction and retention run one at a time (a direct call such
+ * as {@code cutSegment()} from another thread is serialised by the store's own cut lock). A failed maintenance run
+ * is logged and retried at the next. Thread-safe.
  */
 public final class StoreJobs {
     /** How long {@link #shutdownAndWait} lets a running job (a cut of a full head) finish. */
