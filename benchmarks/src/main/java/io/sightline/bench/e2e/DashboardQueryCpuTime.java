@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  * answer so that two builds can be shown to give bit-identical results.
  *
  * <p>Run: {@code java <Chronicle flags> -cp benchmarks/target/benchmarks.jar
- * io.sightline.bench.e2e.DashboardQueryCpuTime [--full] [--runs 9]}.
+ * io.sightline.bench.e2e.DashboardQueryCpuTime [--full] [--runs 9] [--warmups 3]}. {@code --warmups 0 --runs 5} measures
+ * as compare.sh does (five runs of each query in a fresh JVM, JIT still compiling).
  */
 public final class DashboardQueryCpuTime {
     private static final long START = 1_700_000_000_000L;
@@ -41,10 +42,12 @@ public final class DashboardQueryCpuTime {
     public static void main(String[] args) throws IOException {
         boolean full = false;
         int runs = 9;
+        int warmups = 3;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--full" -> full = true;
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--warmups" -> warmups = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown flag " + args[i]);
             }
         }
@@ -71,7 +74,7 @@ public final class DashboardQueryCpuTime {
                 }
                 long step = q.stepSeconds() * 1000L;
                 QueryResult r = null;
-                for (int i = 0; i < 3; i++) {
+                for (int i = 0; i < warmups; i++) {
                     r = engine.rangeQuery(q.expr(), startMs, endMs, step, QueryOptions.DEFAULT); // warm-up
                 }
                 long[] cpu = new long[runs];
@@ -81,7 +84,7 @@ public final class DashboardQueryCpuTime {
                     long c = threads.getCurrentThreadCpuTime();
                     long p = os.getProcessCpuTime();
                     long t = System.nanoTime();
-                    engine.rangeQuery(q.expr(), startMs, endMs, step, QueryOptions.DEFAULT);
+                    r = engine.rangeQuery(q.expr(), startMs, endMs, step, QueryOptions.DEFAULT);
                     wall[i] = System.nanoTime() - t;
                     cpu[i] = threads.getCurrentThreadCpuTime() - c;
                     process[i] = os.getProcessCpuTime() - p;

@@ -248,26 +248,67 @@ final class AggregateEvaluator {
         finish(o, comp, steps);
     }
 
-    /** Folds one member series into its group's per-step accumulator {@code o} (Kahan compensation in comp). */
+    /**
+     * Folds one member series into its group's per-step accumulator {@code o} (Kahan compensation in comp). One
+     * loop per operator, each its own method: a loop compiled while only sums ran is not thrown away (deoptimized)
+     * when the first max arrives, as one loop with a switch inside was.
+     */
     private static void fold(AggregateOp op, StepSeries s, StepSeries o, double[] comp, int steps) {
-        double[] acc = o.values;
-        boolean[] seen = o.present;
-        double[] v = s.values;
-        boolean[] p = s.present;
+        switch (op) {
+            case SUM -> foldSum(s.values, s.present, o.values, o.present, comp, steps);
+            case COUNT -> foldCount(s.present, o.values, o.present, steps);
+            case GROUP -> foldGroup(s.present, o.values, o.present, steps);
+            case MAX -> foldMax(s.values, s.present, o.values, o.present, steps);
+            case MIN -> foldMin(s.values, s.present, o.values, o.present, steps);
+            default -> throw new IllegalStateException("BUG: not a series-major aggregation " + op);
+        }
+    }
+
+    private static void foldSum(double[] v, boolean[] p, double[] acc, boolean[] seen, double[] comp, int steps) {
         for (int i = 0; i < steps; i++) {
-            if (!p[i]) {
-                continue;
+            if (p[i]) {
+                acc[i] = seen[i] ? MathUtil.kahanInc(v[i], acc[i], comp, i) : v[i];
+                seen[i] = true;
             }
-            double f = v[i];
-            boolean first = !seen[i];
-            seen[i] = true;
-            switch (op) {
-                case SUM -> acc[i] = first ? f : MathUtil.kahanInc(f, acc[i], comp, i);
-                case COUNT -> acc[i] = first ? 1 : acc[i] + 1;
-                case GROUP -> acc[i] = 1;
-                case MAX -> acc[i] = first || acc[i] < f || Double.isNaN(acc[i]) ? f : acc[i];
-                case MIN -> acc[i] = first || acc[i] > f || Double.isNaN(acc[i]) ? f : acc[i];
-                default -> throw new IllegalStateException("BUG: not a series-major aggregation " + op);
+        }
+    }
+
+    private static void foldCount(boolean[] p, double[] acc, boolean[] seen, int steps) {
+        for (int i = 0; i < steps; i++) {
+            if (p[i]) {
+                acc[i] = seen[i] ? acc[i] + 1 : 1;
+                seen[i] = true;
+            }
+        }
+    }
+
+    private static void foldGroup(boolean[] p, double[] acc, boolean[] seen, int steps) {
+        for (int i = 0; i < steps; i++) {
+            if (p[i]) {
+                acc[i] = 1;
+                seen[i] = true;
+            }
+        }
+    }
+
+    private static void foldMax(double[] v, boolean[] p, double[] acc, boolean[] seen, int steps) {
+        for (int i = 0; i < steps; i++) {
+            if (p[i]) {
+                double f = v[i];
+                double a = acc[i];
+                acc[i] = !seen[i] || a < f || Double.isNaN(a) ? f : a;
+                seen[i] = true;
+            }
+        }
+    }
+
+    private static void foldMin(double[] v, boolean[] p, double[] acc, boolean[] seen, int steps) {
+        for (int i = 0; i < steps; i++) {
+            if (p[i]) {
+                double f = v[i];
+                double a = acc[i];
+                acc[i] = !seen[i] || a > f || Double.isNaN(a) ? f : a;
+                seen[i] = true;
             }
         }
     }

@@ -234,12 +234,15 @@ final class BinaryEvaluator {
                 });
             }
             Map<StepSeries, StepSeries> outByOne = new HashMap<>(2);
+            StepSeries lastOne = null; // the "one" side's series of the previous step and its output: nearly
+            StepSeries lastTarget = null; // always the same, so most steps need no map lookup
             for (int i = 0; i < steps; i++) {
                 if (!ms.present[i]) {
                     continue;
                 }
                 StepSeries os = null;
-                for (StepSeries c : candidates) {
+                for (int k = 0; k < candidates.size(); k++) {
+                    StepSeries c = candidates.get(k);
                     if (c.present[i]) {
                         os = c;
                         break;
@@ -259,10 +262,15 @@ final class BinaryEvaluator {
                 if (!combine(op, swap ? oneValue : ms.values[i], swap ? ms.values[i] : oneValue, returnBool, result)) {
                     continue;
                 }
-                final StepSeries oneSide = os;
-                StepSeries target = outByOne.computeIfAbsent(oneSide == null ? ms : oneSide, k -> target(results,
-                        resultMetric(ms.labels, oneSide == null ? Labels.EMPTY : oneSide.labels, m),
-                        dropName || ms.dropName, steps));
+                StepSeries key = os == null ? ms : os;
+                StepSeries target = key == lastOne ? lastTarget : outByOne.get(key);
+                if (target == null) {
+                    target = target(results, resultMetric(ms.labels, os == null ? Labels.EMPTY : os.labels, m),
+                            dropName || ms.dropName, steps);
+                    outByOne.put(key, target);
+                }
+                lastOne = key;
+                lastTarget = target;
                 if (target.present[i]) {
                     throw Evaluator.execError(m.card() == Cardinality.ONE_TO_ONE
                             ? "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)"

@@ -122,10 +122,7 @@ final class CallEvaluator {
 
     /** The matrix argument of a call: a range selector or a subquery (possibly in parentheses). */
     MatrixValue matrixArg(Expr e, long[] times) {
-        while (e instanceof Expr.Paren p) {
-            e = p.expr();
-        }
-        return switch (e) {
+        return switch (unwrap(e)) {
             case Expr.MatrixSelector ms -> ev.selectMatrix(ms, times);
             case Expr.Subquery sq -> ev.subquery(sq, times);
             default -> throw Evaluator.execError("expected a range vector, got " + e.type());
@@ -155,11 +152,7 @@ final class CallEvaluator {
     /** The argument in an experimental range mode (anchored, smoothed), if any. */
     private static Expr.MatrixSelector extendedRangeArg(Expr.Call c) {
         for (Expr a : c.args()) {
-            Expr u = a;
-            while (u instanceof Expr.Paren p) {
-                u = p.expr();
-            }
-            if (u instanceof Expr.MatrixSelector ms && ms.mode() != Expr.RangeMode.PLAIN) {
+            if (unwrap(a) instanceof Expr.MatrixSelector ms && ms.mode() != Expr.RangeMode.PLAIN) {
                 return ms;
             }
         }
@@ -171,6 +164,11 @@ final class CallEvaluator {
      * with {@code reuse} one buffer serves every series (the sink must not keep it).
      */
     private void streamRange(RangeFunction f, Expr.Call c, long[] times, SeriesSink sink, boolean reuse) {
+        Expr only = c.args().size() == 1 ? unwrap(c.args().get(0)) : null;
+        if (reuse && only instanceof Expr.MatrixSelector ms && !ev.ctx.helpers.enabled()) {
+            streamRangeBySeries(f, c, ms, times, sink);
+            return;
+        }
         MatrixValue m = null;
         List<Scalars> scalars = new ArrayList<>();
         for (Expr a : c.args()) {
@@ -256,6 +254,40 @@ final class CallEvaluator {
     }
 
     /**
+     * A one-argument range function over a selector, streamed: each series is read, windowed and handed to
+     * {@code sink} before the next is read (its samples still in cache, nothing held for the whole selector).
+     * The same series in the same order with the same values as over the loaded matrix.
+     */
+    private void streamRangeBySeries(RangeFunction f, Expr.Call c, Expr.MatrixSelector ms, long[] times,
+                                     SeriesSink sink) {
+        Expr.VectorSelector vs = ms.selector();
+        long[] ends = ev.windowEnds(vs.mod(), times);
+        long minT = Evaluator.min(ends) - ms.rangeMillis() + 1;
+        long maxT = Evaluator.max(ends);
+        RangeLoop loop = new RangeLoop(f, times, ends, ms.rangeMillis(), new double[0][]);
+        String fn = c.function().name();
+        boolean counters = fn.equals("rate") || fn.equals("increase");
+        StepSeries shared = new StepSeries(Labels.EMPTY, times.length);
+        SelectorLoader.forEach(ev.ctx, vs.matchers(), minT, maxT, true, (labels, ts, values, n) -> {
+            if (counters) {
+                warnIfNotCounter(labels, c.args().get(0));
+            }
+            StepSeries o = loop.run(labels, ts, values, 0, n, false, shared);
+            if (o != null) {
+                sink.accept(o);
+            }
+        });
+        ev.ctx.queryableSamples += loop.queryable;
+    }
+
+    private static Expr unwrap(Expr e) {
+        while (e instanceof Expr.Paren p) {
+            e = p.expr();
+        }
+        return e;
+    }
+
+    /**
      * Folds each series into its group, an idle helper thread taking the groups that hold the second half of
      * the series: every group is folded by one thread, its members in order, so the sums are the same doubles.
      */
@@ -325,12 +357,16 @@ final class CallEvaluator {
     /** Prometheus's info for rate/increase over a metric whose name does not look like a counter's. */
     private void warnIfNotCounters(MatrixValue m, Expr arg) {
         for (RangeSeries rs : m.series()) {
-            String name = rs.labels().metricName();
-            if (name != null && !name.endsWith("_total") && !name.endsWith("_sum") && !name.endsWith("_count")
-                    && !name.endsWith("_bucket")) {
-                ev.ctx.info("metric might not be a counter, name does not end in either _total, _sum, _count, or _bucket: \""
-                        + name + "\"", arg.pos());
-            }
+            warnIfNotCounter(rs.labels(), arg);
+        }
+    }
+
+    private void warnIfNotCounter(Labels labels, Expr arg) {
+        String name = labels.metricName();
+        if (name != null && !name.endsWith("_total") && !name.endsWith("_sum") && !name.endsWith("_count")
+                && !name.endsWith("_bucket")) {
+            ev.ctx.info("metric might not be a counter, name does not end in either _total, _sum, _count, or _bucket: \""
+                    + name + "\"", arg.pos());
         }
     }
 

@@ -120,7 +120,8 @@ final class Evaluator {
 
     /**
      * The selector's series with a value at some step, in storage order, into {@code sink}; with {@code reuse}
-     * one buffer serves every series (the sink must not keep it) and nothing is held for the result.
+     * one buffer serves every series (the sink must not keep it) and nothing is held for the result. Reused and
+     * without a helper thread, series are read one at a time ({@link SelectorLoader#forEach}), not all at once.
      */
     private void streamVector(Expr.VectorSelector vs, long[] times, boolean withSampleTimes, SeriesSink sink,
                               boolean reuse) {
@@ -128,6 +129,17 @@ final class Evaluator {
         long lookback = ctx.lookbackMillis;
         long minT = min(ends) - lookback + 1;
         long maxT = max(ends);
+        if (reuse && !withSampleTimes && !ctx.helpers.enabled()) {
+            StepSeries shared = new StepSeries(Labels.EMPTY, times.length);
+            SelectorLoader.forEach(ctx, vs.matchers(), minT, maxT, false, (labels, ts, values, n) -> {
+                shared.labels = labels;
+                Arrays.fill(shared.present, false);
+                if (lookback(shared, ts, values, 0, n, ends, lookback)) {
+                    sink.accept(shared);
+                }
+            });
+            return;
+        }
         SelectorData d = SelectorLoader.load(ctx, vs.matchers(), minT, maxT, false);
         StepSeries shared = reuse ? new StepSeries(Labels.EMPTY, times.length) : null;
         for (int s = 0; s < d.size(); s++) {
@@ -143,29 +155,7 @@ final class Evaluator {
             if (withSampleTimes) {
                 r.sampleTimes = new long[times.length];
             }
-            int from = d.offsets[s];
-            int to = d.offsets[s + 1];
-            int p = from;
-            boolean any = false;
-            for (int i = 0; i < ends.length; i++) {
-                long end = ends[i];
-                if (i > 0 && end < ends[i - 1]) {
-                    p = from;
-                }
-                while (p < to && d.ts[p] <= end) {
-                    p++;
-                }
-                int idx = p - 1;
-                if (idx >= from && d.ts[idx] > end - lookback && !StaleMarker.isStale(d.values[idx])) {
-                    r.set(i, d.values[idx]);
-                    ctx.queryableSamples++;
-                    if (withSampleTimes) {
-                        r.sampleTimes[i] = d.ts[idx];
-                    }
-                    any = true;
-                }
-            }
-            if (any) {
+            if (lookback(r, d.ts, d.values, d.offsets[s], d.offsets[s + 1], ends, lookback)) {
                 if (shared == null) {
                     ctx.addSamples(times.length); // counted as built, so a huge result fails before it is whole
                 }
@@ -174,6 +164,34 @@ final class Evaluator {
         }
         ctx.releaseSamples(d.sampleCount());
         ctx.buffers.release(d.buffer);
+    }
+
+    /**
+     * Sets each step of {@code r} (whose presence the caller cleared) to the newest non-stale sample of
+     * {@code ts/values[from, to)} within the lookback before the step's window end; true when any step has one.
+     */
+    private boolean lookback(StepSeries r, long[] ts, double[] values, int from, int to, long[] ends, long lookback) {
+        int p = from;
+        boolean any = false;
+        for (int i = 0; i < ends.length; i++) {
+            long end = ends[i];
+            if (i > 0 && end < ends[i - 1]) {
+                p = from;
+            }
+            while (p < to && ts[p] <= end) {
+                p++;
+            }
+            int idx = p - 1;
+            if (idx >= from && ts[idx] > end - lookback && !StaleMarker.isStale(values[idx])) {
+                r.set(i, values[idx]);
+                ctx.queryableSamples++;
+                if (r.sampleTimes != null) {
+                    r.sampleTimes[i] = ts[idx];
+                }
+                any = true;
+            }
+        }
+        return any;
     }
 
     /** {@code foo smoothed}: each step's value interpolated between the samples around it (experimental). */

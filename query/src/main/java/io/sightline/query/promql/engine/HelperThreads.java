@@ -48,6 +48,11 @@ final class HelperThreads {
         return series >= MIN_SERIES && series * pointsPerSeries >= MIN_POINTS;
     }
 
+    /** Whether there are helper threads at all (big selectors are then loaded whole, to be split). */
+    boolean enabled() {
+        return pool != null;
+    }
+
     /** Starts {@code task} on an idle helper; null (nothing started) when none is idle. */
     <T> Future<T> tryStart(Callable<T> task) {
         if (pool == null || !idle.tryAcquire()) {

@@ -4,6 +4,7 @@ import io.sightline.query.promql.function.RangeFunction;
 import io.sightline.query.promql.function.RangeSeries;
 import io.sightline.query.promql.function.StepSeries;
 import io.sightline.query.promql.function.Window;
+import io.sightline.storage.model.Labels;
 
 import java.util.Arrays;
 
@@ -41,11 +42,13 @@ final class RangeLoop {
      * first) when given, else into a new series.
      */
     StepSeries run(RangeSeries rs, StepSeries shared) {
-        long[] ts = rs.ts();
-        int from = rs.from();
-        int to = rs.to();
+        return run(rs.labels(), rs.ts(), rs.values(), rs.from(), rs.to(), rs.dropName(), shared);
+    }
+
+    /** As {@link #run(RangeSeries, StepSeries)} over the samples {@code ts/values[from, to)} of a series. */
+    StepSeries run(Labels labels, long[] ts, double[] values, int from, int to, boolean dropName, StepSeries shared) {
         w.ts = ts;
-        w.values = rs.values();
+        w.values = values;
         f.prepare(w, from, to);
         int lo = from;
         int hi = from;
@@ -77,7 +80,7 @@ final class RangeLoop {
             }
             if (f.apply(w)) {
                 if (o == null) {
-                    o = column(shared, rs);
+                    o = column(shared, labels, dropName);
                 }
                 o.set(i, w.result);
             }
@@ -85,16 +88,16 @@ final class RangeLoop {
         return o;
     }
 
-    private StepSeries column(StepSeries shared, RangeSeries rs) {
+    private StepSeries column(StepSeries shared, Labels labels, boolean dropName) {
         StepSeries o;
         if (shared == null) {
-            o = new StepSeries(rs.labels(), times.length);
+            o = new StepSeries(labels, times.length);
         } else {
             o = shared;
             Arrays.fill(o.present, false);
-            o.labels = rs.labels();
+            o.labels = labels;
         }
-        o.dropName = rs.dropName() || f.dropsName();
+        o.dropName = dropName || f.dropsName();
         return o;
     }
 }

@@ -75,6 +75,65 @@ final class SelectorLoader {
         }
     }
 
+    /** Receives one series' samples {@code ts/values[0, n)}; the arrays are reused for the next series. */
+    @FunctionalInterface
+    interface SeriesSamples {
+        void accept(Labels labels, long[] ts, double[] values, int n);
+    }
+
+    /**
+     * Reads the selector's series one at a time into one reused buffer and hands each to {@code sink} while its
+     * samples are still in cache: nothing is held for the whole selector, so memory is one series' samples and
+     * the buffer never grows past the largest series. Series with no sample in range are skipped; the same
+     * series, samples and order as {@link #load}.
+     */
+    static void forEach(QueryContext ctx, List<Matcher> matchers, long minT, long maxT, boolean dropStale,
+                        SeriesSamples sink) {
+        if (minT > maxT) {
+            return;
+        }
+        SampleBufferPool.Buffer buf = ctx.buffers.acquire();
+        try (Querier q = ctx.queryable.querier(minT, maxT)) {
+            SeriesSet set = q.select(false, matchers.toArray(new Matcher[0]));
+            SampleIterator it = null;
+            while (set.next()) {
+                ctx.tick();
+                Series s = set.at();
+                it = s.iterator(it);
+                int n = 0;
+                if (it.seek(minT)) {
+                    do {
+                        if (n == buf.ts.length) {
+                            buf.grow(n + 1);
+                        }
+                        int copied = it.copy(maxT, buf.ts, buf.values, n);
+                        if (copied == 0) {
+                            break;
+                        }
+                        n += copied;
+                    } while (it.next());
+                }
+                if (dropStale) {
+                    n = dropStale(buf.ts, buf.values, 0, n);
+                }
+                if (n == 0) {
+                    continue;
+                }
+                ctx.addSamples(n);
+                ctx.samplesLoaded += n;
+                try {
+                    sink.accept(s.labels(), buf.ts, buf.values, n);
+                } finally {
+                    ctx.releaseSamples(n);
+                }
+            }
+        } catch (StorageException e) {
+            throw new QueryException(QueryException.ErrorType.EXECUTION, e.getMessage(), -1, e);
+        } finally {
+            ctx.buffers.release(buf);
+        }
+    }
+
     /** The samples of a run of series in one buffer: series k owns {@code [offsets[k], offsets[k+1])}. */
     private static final class Part {
         final SampleBufferPool.Buffer buf;

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A big query whose second half of series is loaded and windowed on a helper thread answers bit for bit as
- * the same query on the calling thread alone: same series, same order of folding, same values.
+ * the same query on the calling thread alone: same series, same order of folding, same values; and so does
+ * an aggregation streamed one series at a time as the same aggregation over the whole loaded selector.
  */
 class HelperSplitTest {
     private static final long MINUTE = 60_000;
@@ -84,10 +85,44 @@ class HelperSplitTest {
         QueryResult a = alone.rangeQuery(query, 5 * MINUTE, 30 * MINUTE, 15_000, new QueryOptions(0, 0, true));
         QueryResult b = split.rangeQuery(query, 5 * MINUTE, 30 * MINUTE, 15_000, new QueryOptions(0, 0, true));
 
+        assertThat(((Value.Matrix) a.value()).series()).isNotEmpty();
+
         assertThat(helper.started()).as("tasks the helper took").isPositive();
+        assertSameAnswer(a, b);
+        assertThat(b.stats().totalQueryableSamples()).isEqualTo(a.stats().totalQueryableSamples());
+    }
+
+    /**
+     * Without a helper, an aggregation over a selector or a one-argument range function reads and folds one
+     * series at a time; {@code * 1} stops the streaming, so the right-hand query loads the whole selector first.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "sum by (job) (rate(requests_total[5m])) ; sum by (job) (rate(requests_total[5m]) * 1)",
+            "sum by (code) (increase(requests_total{job=~\"job-[1-3]\"}[2m])) ; sum by (code) (increase(requests_total{job=~\"job-[1-3]\"}[2m]) * 1)",
+            "max by (job) (requests_total) ; max by (job) (requests_total * 1)",
+            "count by (code) (requests_total offset 3m) ; count by (code) (requests_total offset 3m * 1)",
+            "min(delta(requests_total[3m])) ; min(delta(requests_total[3m]) * 1)",
+            "sum(rate(missing_total[5m])) ; sum(rate(missing_total[5m]) * 1)"})
+    void aSeriesAtATimeAggregationAnswersAsTheWholeSelectorOne(String pair) {
+        String[] q = pair.split(" ; ");
+        QueryEngine alone = new PromqlEngine(storage, QueryConfig.defaults(), OpenTelemetry.noop().getMeter("t"),
+                new HelperThreads(0));
+
+        QueryResult streamed = alone.rangeQuery(q[0], 5 * MINUTE, 30 * MINUTE, 15_000, new QueryOptions(0, 0, true));
+        QueryResult whole = alone.rangeQuery(q[1], 5 * MINUTE, 30 * MINUTE, 15_000, new QueryOptions(0, 0, true));
+
+        assertSameAnswer(whole, streamed);
+        assertThat(streamed.stats().totalQueryableSamples()).isEqualTo(whole.stats().totalQueryableSamples());
+        if (!q[0].contains("missing")) {
+            assertThat(((Value.Matrix) whole.value()).series()).isNotEmpty();
+            assertThat(streamed.stats().peakSamples()).as("peak samples held").isLessThan(whole.stats().peakSamples());
+        }
+    }
+
+    private static void assertSameAnswer(QueryResult a, QueryResult b) {
         Value.Matrix ma = (Value.Matrix) a.value();
         Value.Matrix mb = (Value.Matrix) b.value();
-        assertThat(ma.series()).isNotEmpty();
         assertThat(mb.series()).hasSameSizeAs(ma.series());
         for (int s = 0; s < ma.series().size(); s++) {
             Value.SeriesPoints x = ma.series().get(s);
@@ -100,7 +135,6 @@ class HelperSplitTest {
                         .isEqualTo(Double.doubleToRawLongBits(x.values()[i]));
             }
         }
-        assertThat(b.stats().totalQueryableSamples()).isEqualTo(a.stats().totalQueryableSamples());
         assertThat(b.warnings()).isEqualTo(a.warnings());
         assertThat(b.infos()).isEqualTo(a.infos());
     }
