@@ -18,7 +18,8 @@ import java.nio.file.Path;
  * canonical label bytes ({@link SeriesKeyHash}) to series id ({@code series.cm}), and the append-only
  * {@link LabelsFile} from id back to labels ({@code labels}). A map hit is verified against the labels
  * file; a hash collision moves the newer series to the next salt of the hash (open addressing over salts,
- * which works because entries are never removed). Thread-safe: {@link #getOrCreate} takes one lock and
+ * which works because entries are never removed, except the one a failed registration just inserted, under
+ * the same lock). Thread-safe: {@link #getOrCreate} takes one lock and
  * costs one map operation for a new series (and for a known one); {@link #labels} takes none.
  *
  * <p>Sizing: the map starts at {@code maxSeries / 16} entries (at least {@link #MIN_INITIAL_ENTRIES})
