@@ -5,6 +5,8 @@ import io.sightline.storage.io.TaggedAllocator;
 import io.sightline.storage.model.Labels;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,17 +18,23 @@ import java.nio.file.Path;
  * canonical label bytes ({@link SeriesKeyHash}) to series id ({@code series.cm}), and the append-only
  * {@link LabelsFile} from id back to labels ({@code labels}). A map hit is verified against the labels
  * file; a hash collision moves the newer series to the next salt of the hash (open addressing over salts,
- * which works because entries are never removed). Thread-safe: lookups are lock-free, registrations take
- * one lock.
+ * which works because entries are never removed, except the one a failed registration just inserted, under
+ * the same lock). Thread-safe: {@link #getOrCreate} takes one lock and
+ * costs one map operation for a new series (and for a known one); {@link #labels} takes none.
  *
  * <p>Sizing: the map starts at {@code maxSeries / 16} entries (at least {@link #MIN_INITIAL_ENTRIES})
  * and grows by Chronicle segment tiers up to twice {@code maxSeries}, so an empty store is a few MB
  * instead of a file preallocated for every allowed series (494 MB for 2M series with label-byte keys;
  * Chronicle writes all of it at creation).
  *
- * <p>Crash order: a new series is appended to the labels file first and put into the map second, so a
- * crash in between leaves an id the map lacks, which {@link #open} puts back. With an OS crash (not a
- * process kill) the map's pages may reach disk without the labels file's; that case is not repaired.
+ * <p>Crash order: a new series is put into the map first (insert-if-absent, so a new series costs one map
+ * operation, not a look-up and an insert) and appended to the labels file second. A crash in between
+ * leaves a map entry whose id has no labels record: harmless, since every hit is checked against the
+ * labels file, so that key then behaves like a collision and the labels go to the next salt, and the
+ * next series registered takes the id. Labels files written by earlier builds (labels first, map
+ * second) may instead lack a map entry for their newest records, which {@link #open} puts back. With
+ * an OS crash (not a process kill) the map's pages may reach disk without the labels file's or the
+ * other way round; both leave states of these two kinds.
  */
 public final class ChronicleSeriesIndex implements SeriesIndex {
     static final String MAP_FILE = "series.cm";
@@ -50,8 +58,6 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
     private final SeriesKeyHash keyHash;
     private final long maxSeries;
     private final Object createLock = new Object();
-    /** Registrations completed (bumped under {@link #createLock} after the map put); see {@link #getOrCreate}. */
-    private volatile long registrations;
 
     private ChronicleSeriesIndex(Path dir, TaggedAllocator allocator, ChronicleMap<byte[], Integer> map,
                                  LabelsFile labelsFile, SeriesKeyHash keyHash, long maxSeries) {
@@ -130,7 +136,7 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
         return index;
     }
 
-    private static ChronicleMapBuilder<byte[], Integer> mapBuilder(long maxSeries) {
+    static ChronicleMapBuilder<byte[], Integer> mapBuilder(long maxSeries) {
         long initialEntries = Math.min(maxSeries, Math.max(MIN_INITIAL_ENTRIES, maxSeries / GROWTH_FACTOR));
         // Twice maxSeries: segments fill unevenly, and a map that cannot add a tier fails the put.
         double maxBloat = Math.min(1000, Math.max(1, Math.ceil(2.0 * maxSeries / initialEntries)));
@@ -166,35 +172,71 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
     @Override
     public int getOrCreate(Labels labels) {
         byte[] canonical = LabelsCodec.toBytes(labels);
-        long registeredBefore = registrations;
-        int found = find(canonical);
-        if (found > 0) {
-            return found;
-        }
         synchronized (createLock) {
-            // Look again only when a registration completed since: the map's reads see every finished put,
-            // so an unchanged count means the free salt found above is still free (saves a second map miss).
-            if (registrations != registeredBefore) {
-                found = find(canonical);
-                if (found > 0) {
-                    return found;
-                }
-            }
             if (labelsFile.count() >= maxSeries) {
-                return FULL;
+                int found = find(canonical);
+                return found > 0 ? found : FULL;
             }
-            int created = labelsFile.append(canonical);
+            // One map operation per salt: insert the next id unless the key is taken (by these labels, or by
+            // another label set whose key collides, or by a registration a crash cut short; see the class comment).
+            for (int salt = 0; salt < MAX_SALTS; salt++) {
+                int next = labelsFile.count() + 1;
+                byte[] key;
+                Integer taken;
+                try {
+                    key = keyHash.key(canonical, salt);
+                    taken = insertIfAbsent(key, next);
+                } catch (RuntimeException e) {
+                    // E.g. Chronicle cannot fallocate a new tier on a full disk; nothing was recorded.
+                    throw new StorageException("cannot add series " + next + " to the series registry map "
+                            + dir.resolve(MAP_FILE) + " (is the disk full?): " + e.getMessage(), e);
+                }
+                if (taken == null) {
+                    appendLabels(canonical, key, next);
+                    return next;
+                }
+                if (labelsFile.hasLabels(taken, canonical)) {
+                    return taken;
+                }
+                log.debug("series registry: key collision [salt={}, id={}]", salt, taken);
+            }
+            throw tooManyCollisions();
+        }
+    }
+
+    /**
+     * Puts {@code key -> id} unless the key is taken; returns the id it has then, or {@code null} when inserted.
+     * One search under the segment's update lock: {@code ChronicleMap.putIfAbsent} searches a missing key twice
+     * (under the read lock, then again under the update lock), and in a profile of series creation at 100k
+     * series the map was half of the registry's CPU.
+     */
+    private Integer insertIfAbsent(byte[] key, int id) {
+        try (ExternalMapQueryContext<byte[], Integer, ?> c = map.queryContext(key)) {
+            c.updateLock().lock();
+            MapEntry<byte[], Integer> entry = c.entry();
+            if (entry != null) {
+                return entry.value().get();
+            }
+            c.insert(c.absentEntry(), c.wrapValueAsData(id));
+            return null;
+        }
+    }
+
+    /** Writes the labels record of the id just inserted under {@code key}; takes the entry back when that fails. */
+    private void appendLabels(byte[] canonical, byte[] key, int id) {
+        try {
+            int appended = labelsFile.append(canonical);
+            if (appended != id) {
+                throw new IllegalStateException("BUG: labels file gave id " + appended + " for map entry " + id);
+            }
+        } catch (RuntimeException e) {
             try {
-                map.put(keyHash.key(canonical, -found - 1), created);
-            } catch (RuntimeException e) {
-                // E.g. Chronicle cannot fallocate a new tier on a full disk. Take the record back, or the
-                // next attempt would register the labels again under a second id.
-                labelsFile.removeLast(created);
-                throw new StorageException("cannot add series " + created + " to the series registry map "
-                        + dir.resolve(MAP_FILE) + " (is the disk full?): " + e.getMessage(), e);
+                map.remove(key, id);
+            } catch (RuntimeException suppressed) {
+                // A leftover entry is harmless: its id has no labels record, so a hit fails the label check.
+                e.addSuppressed(suppressed);
             }
-            registrations++;
-            return created;
+            throw e;
         }
     }
 
@@ -213,7 +255,11 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
             }
             log.debug("series registry: key collision [salt={}, id={}]", salt, id);
         }
-        throw new StorageException("series registry: " + MAX_SALTS + " colliding keys for one label set in "
+        throw tooManyCollisions();
+    }
+
+    private StorageException tooManyCollisions() {
+        return new StorageException("series registry: " + MAX_SALTS + " colliding keys for one label set in "
                 + dir + "; the hash function is broken");
     }
 

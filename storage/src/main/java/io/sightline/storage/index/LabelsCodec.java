@@ -20,14 +20,38 @@ public final class LabelsCodec {
     private LabelsCodec() {
     }
 
+    /**
+     * The canonical bytes of {@code labels}, sized exactly in a first pass (a series registration encodes its
+     * labels once; this was 40 % of the registry's own CPU with a growing stream).
+     */
     public static byte[] toBytes(Labels labels) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * labels.size() + 8);
-        uvarint(out, labels.size());
-        for (int i = 0; i < labels.size(); i++) {
-            string(out, labels.name(i));
-            string(out, labels.value(i));
+        int n = labels.size();
+        byte[][] strings = new byte[2 * n][];
+        int size = LabelsDelta.uvarintBytes(n);
+        for (int i = 0; i < n; i++) {
+            strings[2 * i] = labels.name(i).getBytes(StandardCharsets.UTF_8);
+            strings[2 * i + 1] = labels.value(i).getBytes(StandardCharsets.UTF_8);
         }
-        return out.toByteArray();
+        for (byte[] b : strings) {
+            size += LabelsDelta.uvarintBytes(b.length) + b.length;
+        }
+        byte[] out = new byte[size];
+        int at = putUvarint(out, 0, n);
+        for (byte[] b : strings) {
+            at = putUvarint(out, at, b.length);
+            System.arraycopy(b, 0, out, at, b.length);
+            at += b.length;
+        }
+        return out;
+    }
+
+    private static int putUvarint(byte[] out, int at, int v) {
+        while ((v & ~0x7F) != 0) {
+            out[at++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        out[at++] = (byte) v;
+        return at;
     }
 
     public static void write(Labels labels, ByteSink sink) {
@@ -46,12 +70,6 @@ public final class LabelsCodec {
             pairs[i] = ByteReader.string(in);
         }
         return Labels.of(pairs);
-    }
-
-    private static void string(ByteArrayOutputStream out, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        uvarint(out, b.length);
-        out.writeBytes(b);
     }
 
     static void uvarint(ByteArrayOutputStream out, long v) {

@@ -171,14 +171,11 @@ class ChronicleSeriesIndexTest {
     }
 
     @Test
-    void aFailedMapInsertTakesTheLabelsRecordBackSoTheSeriesKeepsOneId() {
-        // A new series' key is computed to look up, then to insert (no second look-up under the lock when no
-        // other registration finished meanwhile); failing the insert stands in for Chronicle failing to grow
-        // the map file on a full disk.
+    void aFailedMapInsertRecordsNothingSoTheSeriesGetsItsIdOnTheNextTry() {
+        // Failing the key of the insert stands in for Chronicle failing to grow the map file on a full disk.
         java.util.concurrent.atomic.AtomicBoolean isMapFull = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
         SeriesKeyHash failingInsert = (canonical, salt) -> {
-            if (isMapFull.get() && calls.incrementAndGet() == 2) {
+            if (isMapFull.get()) {
                 throw new IllegalStateException("injected: cannot allocate a tier");
             }
             return SeriesKeyHash.SHA_256.key(canonical, salt);
@@ -194,10 +191,77 @@ class ChronicleSeriesIndexTest {
             assertThat(index.size()).isEqualTo(1);
             assertThat(index.getOrCreate(b)).isEqualTo(2);
         }
+        assertReopenedHoldsTwoSeriesRetriedAsId2(b);
+    }
+
+    @Test
+    void aFailedLabelsWriteTakesTheMapEntryBackSoTheSeriesKeepsOneId() {
+        DiskFullFiles files = new DiskFullFiles();
+        TaggedAllocator failing = new TaggedAllocator(files);
+        Labels a = Labels.of("n", "a");
+        Labels b = Labels.of("n", "b");
+        try (ChronicleSeriesIndex index = ChronicleSeriesIndex.open(dir, 100, failing)) {
+            assertThat(index.getOrCreate(a)).isEqualTo(1);
+            files.isDiskFull = true;
+            assertThatThrownBy(() -> index.getOrCreate(b)).isInstanceOf(StorageException.class)
+                    .hasMessageContaining(dir.resolve(ChronicleSeriesIndex.LABELS_FILE).toString());
+            files.isDiskFull = false;
+            assertThat(index.size()).isEqualTo(1);
+            assertThat(index.getOrCreate(b)).isEqualTo(2);
+            assertThat(index.getOrCreate(a)).isEqualTo(1);
+        }
+        assertReopenedHoldsTwoSeriesRetriedAsId2(b);
+    }
+
+    @Test
+    void aMapEntryWhoseLabelsRecordACrashCutOffNeverMergesTwoSeries() throws IOException {
+        Labels a = Labels.of("n", "a");
+        Labels lost = Labels.of("n", "lost");
+        Labels other = Labels.of("n", "other");
+        try (ChronicleSeriesIndex index = ChronicleSeriesIndex.open(dir, 100, allocator)) {
+            assertThat(index.getOrCreate(a)).isEqualTo(1);
+        }
+        // What a kill between the map insert and the labels append leaves: id 2 in the map, no record 2.
+        try (var map = ChronicleSeriesIndex.mapBuilder(100).createPersistedTo(dir.resolve(ChronicleSeriesIndex.MAP_FILE).toFile())) {
+            map.put(SeriesKeyHash.SHA_256.key(LabelsCodec.toBytes(lost), 0), 2);
+        }
+        Files.delete(dir.resolve(ChronicleSeriesIndex.CLEAN_MARKER));
+
+        try (ChronicleSeriesIndex index = ChronicleSeriesIndex.open(dir, 100, allocator)) {
+            assertThat(index.size()).isEqualTo(1);
+            assertThat(index.getOrCreate(other)).isEqualTo(2);
+            assertThat(index.getOrCreate(lost)).isEqualTo(3);
+            assertThat(index.getOrCreate(other)).isEqualTo(2);
+            assertThat(index.labels(2)).isEqualTo(other);
+            assertThat(index.labels(3)).isEqualTo(lost);
+        }
+        try (ChronicleSeriesIndex index = ChronicleSeriesIndex.open(dir, 100, allocator)) {
+            assertThat(index.getOrCreate(lost)).isEqualTo(3);
+            assertThat(index.getOrCreate(other)).isEqualTo(2);
+            assertThat(index.getOrCreate(a)).isEqualTo(1);
+            assertThat(index.size()).isEqualTo(3);
+        }
+    }
+
+    /** After a failed registration and a retry: two series, the retried one once, as id 2. */
+    private void assertReopenedHoldsTwoSeriesRetriedAsId2(Labels retried) {
         try (ChronicleSeriesIndex index = ChronicleSeriesIndex.open(dir, 100, allocator)) {
             assertThat(index.size()).isEqualTo(2);
-            assertThat(index.labels(2)).isEqualTo(b);
-            assertThat(index.getOrCreate(b)).isEqualTo(2);
+            assertThat(index.labels(2)).isEqualTo(retried);
+            assertThat(index.getOrCreate(retried)).isEqualTo(2);
+        }
+    }
+
+    /** Fails every write with ENOSPC while {@link #isDiskFull}. */
+    private static final class DiskFullFiles extends io.sightline.storage.io.ForwardingFileFacade {
+        volatile boolean isDiskFull;
+
+        @Override
+        public void writeFully(FileChannel channel, java.nio.ByteBuffer src) throws IOException {
+            if (isDiskFull) {
+                throw new IOException("No space left on device");
+            }
+            super.writeFully(channel, src);
         }
     }
 }
