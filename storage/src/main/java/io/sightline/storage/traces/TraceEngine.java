@@ -53,7 +53,12 @@ public final class TraceEngine implements TraceStore {
     private final TraceWal wal;
     private final SegmentWriter writer;
     private final SegmentList<Segment> segments = new SegmentList<>("span", log);
-    private TraceIndex index;
+    /**
+     * Null until the store has a segment or an index file: a fresh Chronicle Map is several MB resident, which a
+     * metrics- or logs-only server should not pay for. Created by the first cut (job thread, under the cut lock).
+     */
+    private volatile TraceIndex index;
+    private static final int[] NO_SEGMENTS = new int[0];
     private final LongCounter cuts;
     private final LongCounter expired;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -121,7 +126,9 @@ public final class TraceEngine implements TraceStore {
         for (Segment s : segments) {
             lastSequence = Math.max(lastSequence, s.maxSeq());
         }
-        openIndex();
+        if (segments.size() > 0 || files.exists(dir.resolve(TraceIndex.FILE))) {
+            openIndex();
+        }
         long now = clock.millis();
         TraceHead h = head;
         int next = TraceWal.replay(dir.resolve(WAL_DIR), allocator, covered, (seq, spans) -> {
@@ -304,6 +311,9 @@ public final class TraceEngine implements TraceStore {
                 Path dir = writer.write(config.dir(), walNumber, frozen);
                 segment = Segment.open(dir, allocator);
                 indexBegan = System.nanoTime();
+                if (index == null) {
+                    openIndex();
+                }
                 indexSegment(segment);
             } catch (IOException | RuntimeException e) {
                 log.error("cutting a span segment failed, spans stay in the head and WAL [error={}]", e.toString());
@@ -467,7 +477,8 @@ public final class TraceEngine implements TraceStore {
 
     /** The segments that the trace-id index names for {@code traceId}. */
     int[] segmentsOf(byte[] traceId) {
-        return index.segments(traceId);
+        TraceIndex i = index;
+        return i == null ? NO_SEGMENTS : i.segments(traceId);
     }
 
     /** Runs {@code reader} over {@code heads} under the read lock (the active head still changes). */
