@@ -28,8 +28,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Commits are serialised by one lock that covers both the log write and the apply, so the log holds
  * batches in exactly the order they were applied and a replay rebuilds the same head. Appends (series
- * lookup, checks, buffering) run in parallel on the callers' threads; the serial part per sample is the
- * WAL encoding and the head chunk append, which bounds ingest with many threads to what one core applies.
+ * lookup, checks, buffering) and the WAL encoding of samples run in parallel on the callers' threads; the
+ * serial part per sample is the head chunk append, which bounds ingest with many threads to what one core
+ * applies.
  */
 public final class Head implements PartReader {
     private final StripeSeries series;
@@ -169,8 +170,23 @@ public final class Head implements PartReader {
         }
     }
 
-    /** Logs then applies one appender's batch. */
+    /**
+     * Logs then applies one appender's batch. The log encodes the samples before the commit lock (their
+     * series ids are final: a series re-created under the lock keeps its id); only the records of series new
+     * to the log, the write and the apply are serial.
+     */
     void commit(HeadAppender batch, long[] rejectedByReason) {
+        HeadLog.Prepared prepared = log.prepare(batch);
+        try {
+            commitLogged(batch, prepared, rejectedByReason);
+        } finally {
+            prepared.release();
+        }
+        countRejected(rejectedByReason);
+        afterCommit.run();
+    }
+
+    private void commitLogged(HeadAppender batch, HeadLog.Prepared prepared, long[] rejectedByReason) {
         commitLock.lock();
         try {
             newSeries.clear();
@@ -193,7 +209,7 @@ public final class Head implements PartReader {
             }
             batch.setNewSeries(newSeries);
             try {
-                log.log(batch);
+                log.log(batch, prepared);
             } catch (RuntimeException e) {
                 for (HeadSeries s : newSeries) {
                     s.isLoggedToWal = false;
@@ -209,8 +225,6 @@ public final class Head implements PartReader {
             newSeries.clear();
             commitLock.unlock();
         }
-        countRejected(rejectedByReason);
-        afterCommit.run();
     }
 
     /** Sets what runs after every commit; it must be cheap and must not block. */
