@@ -3,9 +3,9 @@ package io.sightline.storage.head;
 /**
  * Where the head makes a commit durable before applying it (the WAL). A commit is logged in two steps:
  * {@link #prepare} encodes what depends only on the batch (its samples and metadata) before the head's commit
- * lock, so that concurrent commits encode and compress side by side; {@link #log} then writes it, with the
- * series new to the log, under the commit lock, so calls never overlap and their order is the order in which
- * batches are applied.
+ * locks, so that concurrent commits encode and compress side by side; {@link #log} then writes it, with the
+ * series new to the log, under the head's log lock, so calls never overlap and their order is the order in
+ * which batches are applied.
  */
 public interface HeadLog {
     /** A log that keeps nothing: for a head that needs no durability. */

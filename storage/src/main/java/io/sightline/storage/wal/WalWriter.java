@@ -29,10 +29,11 @@ import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
- * Appends commits to WAL segments: one write per commit from a reused buffer (the samples encoded and
- * compressed by {@link #prepare} before the commit lock, on the committing thread), fsync per {@link WalSyncMode},
- * a new segment when the current one would pass the configured size. Thread-safety: {@link #log} is
- * called under the head's commit lock, {@link #prepare} by any number of threads at once; truncation and the sync job may run concurrently with it.
+ * Appends commits to WAL segments: one write per commit (the samples encoded and compressed by
+ * {@link #prepare} before the head's commit locks, on the committing thread), fsync per {@link WalSyncMode},
+ * a new segment when the current one would pass the configured size. Thread-safety: {@link #log} is called
+ * under the head's log lock, {@link #prepare} by any number of threads at once; truncation and the sync job
+ * may run concurrently with them.
  *
  * <p>After a failed write the segment is cut back to its last complete record, so later records never
  * follow a torn one; when even that fails, or an fsync fails, the writer is <em>distressed</em> and refuses
@@ -337,7 +338,7 @@ public final class WalWriter implements HeadLog, AutoCloseable {
     }
 
     /**
-     * One commit's samples and metadata records, encoded before the commit lock by {@link #prepare}: a sink
+     * One commit's samples and metadata records, encoded before the head's commit locks by {@link #prepare}: a sink
      * and an encoder (zstd context) of its own, returned to the writer's pool on release.
      */
     private final class PreparedRecords implements Prepared {
