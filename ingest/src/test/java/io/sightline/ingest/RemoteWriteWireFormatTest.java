@@ -88,7 +88,7 @@ class RemoteWriteWireFormatTest {
         Random random = new Random(42);
         int refused = 0;
         int mutations = 0;
-        for (int length = 1; length <= good.length + 400; length++) {
+        for (int length = 1; length <= good.length + 200; length++) {
             byte[] body;
             if (length < good.length) {
                 body = Arrays.copyOf(good, length);

@@ -44,15 +44,7 @@ final class WireReader {
 
     /** A varint's low 32 bits (protobuf's int32 and length encoding: a negative int32 takes 10 bytes). */
     int readVarint32(int end) throws InvalidProtocolBufferException {
-        int p = pos;
-        if (p < end) {
-            byte b = buf[p];
-            if (b >= 0) {
-                pos = p + 1;
-                return b;
-            }
-        }
-        return (int) readVarint64Slow(end);
+        return (int) readVarint64(end);
     }
 
     long readVarint64(int end) throws InvalidProtocolBufferException {
