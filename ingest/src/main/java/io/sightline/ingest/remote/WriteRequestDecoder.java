@@ -89,7 +89,9 @@ final class WriteRequestDecoder {
     }
 
     /**
-     * Appends every valid sample of the {@code WriteRequest} in {@code buf[0, length)}.
+     * Appends every valid sample of the {@code WriteRequest} in {@code buf[0, length)}. The request and its
+     * series and samples are read with a {@link WireReader}; label and metadata messages, read only for series
+     * new to the cache, with protobuf's {@code CodedInputStream}.
      *
      * @return the tally, valid until the next call
      * @throws IOException when the bytes are not a well-formed message; the caller must roll
@@ -101,22 +103,18 @@ final class WriteRequestDecoder {
         seriesCount = 0;
         sampleCount = 0;
         try {
-            CodedInputStream in = CodedInputStream.newInstance(buf, 0, length);
-            while (true) {
-                int tag = in.readTag();
-                if (tag == 0) {
-                    break;
-                }
+            WireReader in = new WireReader(buf, 0);
+            while (in.pos < length) {
+                int tag = in.readTag(length);
                 if (tag == WRITE_TIMESERIES) {
-                    int old = in.pushLimit(in.readRawVarint32());
-                    series(in, buf);
-                    in.popLimit(old);
+                    int end = in.readLengthEnd(length);
+                    series(in, end, buf);
                 } else if (tag == WRITE_METADATA) {
-                    int old = in.pushLimit(in.readRawVarint32());
-                    metadata(in, appender);
-                    in.popLimit(old);
-                } else if (!in.skipField(tag)) {
-                    throw new InvalidProtocolBufferException("unexpected end-group tag " + tag + " in WriteRequest");
+                    int end = in.readLengthEnd(length);
+                    metadata(CodedInputStream.newInstance(buf, in.pos, end - in.pos), appender);
+                    in.pos = end;
+                } else {
+                    in.skipField(tag, length, "WriteRequest");
                 }
             }
             appendAll(buf, appender, nowMillis + maxFutureSkewMillis);
@@ -132,73 +130,66 @@ final class WriteRequestDecoder {
      * Decodes one TimeSeries and resolves its labels (cache or decoding), recording it for {@link #appendAll};
      * a series with invalid labels is counted as rejected here and recorded as a break in the cache's chain.
      */
-    private void series(CodedInputStream in, byte[] buf) throws IOException {
+    private void series(WireReader in, int end, byte[] buf) throws IOException {
         int labels = 0;
         int firstSample = sampleCount;
         int histograms = 0;
         int from = -1;
         int to = -1;
         boolean contiguous = true;
-        try {
-            while (!in.isAtEnd()) {
-                int tagAt = in.getTotalBytesRead();
-                int tag = in.readTag();
-                switch (tag) {
-                    case SERIES_LABELS -> {
-                        int n = in.readRawVarint32();
-                        int at = in.getTotalBytesRead();
-                        in.skipRawBytes(n); // throws on a negative or overlong length
-                        if (labels == labelFrom.length) {
-                            labelFrom = Arrays.copyOf(labelFrom, labels * 2);
-                            labelTo = Arrays.copyOf(labelTo, labels * 2);
-                        }
-                        labelFrom[labels] = at;
-                        labelTo[labels] = at + n;
-                        if (labels == 0) {
-                            from = tagAt;
-                        } else if (tagAt != to) {
-                            contiguous = false;
-                        }
-                        to = at + n;
-                        labels++;
+        while (in.pos < end) {
+            int tagAt = in.pos;
+            int tag = in.readTag(end);
+            switch (tag) {
+                case SERIES_LABELS -> {
+                    int labelEnd = in.readLengthEnd(end);
+                    if (labels == labelFrom.length) {
+                        labelFrom = Arrays.copyOf(labelFrom, labels * 2);
+                        labelTo = Arrays.copyOf(labelTo, labels * 2);
                     }
-                    case SERIES_SAMPLES -> {
-                        int old = in.pushLimit(in.readRawVarint32());
-                        double value = 0;
-                        long timestamp = 0;
-                        while (!in.isAtEnd()) {
-                            int t = in.readTag();
-                            if (t == SAMPLE_VALUE) {
-                                value = in.readDouble();
-                            } else if (t == SAMPLE_TIMESTAMP) {
-                                timestamp = in.readInt64();
-                            } else {
-                                skip(in, t, "Sample");
-                            }
-                        }
-                        in.popLimit(old);
-                        if (sampleCount == timestamps.length) {
-                            timestamps = Arrays.copyOf(timestamps, sampleCount * 2);
-                            values = Arrays.copyOf(values, sampleCount * 2);
-                        }
-                        timestamps[sampleCount] = timestamp;
-                        values[sampleCount] = value;
-                        sampleCount++;
+                    labelFrom[labels] = in.pos;
+                    labelTo[labels] = labelEnd;
+                    if (labels == 0) {
+                        from = tagAt;
+                    } else if (tagAt != to) {
+                        contiguous = false;
                     }
-                    case SERIES_EXEMPLARS -> {
-                        tally.exemplarsDropped++;
-                        in.skipField(tag);
-                    }
-                    case SERIES_HISTOGRAMS -> {
-                        histograms++;
-                        in.skipField(tag);
-                    }
-                    default -> skip(in, tag, "TimeSeries");
+                    to = labelEnd;
+                    labels++;
+                    in.pos = labelEnd;
                 }
+                case SERIES_SAMPLES -> {
+                    int sampleEnd = in.readLengthEnd(end);
+                    double value = 0;
+                    long timestamp = 0;
+                    while (in.pos < sampleEnd) {
+                        int t = in.readTag(sampleEnd);
+                        if (t == SAMPLE_VALUE) {
+                            value = Double.longBitsToDouble(in.readFixed64(sampleEnd));
+                        } else if (t == SAMPLE_TIMESTAMP) {
+                            timestamp = in.readVarint64(sampleEnd);
+                        } else {
+                            in.skipField(t, sampleEnd, "Sample");
+                        }
+                    }
+                    if (sampleCount == timestamps.length) {
+                        timestamps = Arrays.copyOf(timestamps, sampleCount * 2);
+                        values = Arrays.copyOf(values, sampleCount * 2);
+                    }
+                    timestamps[sampleCount] = timestamp;
+                    values[sampleCount] = value;
+                    sampleCount++;
+                }
+                case SERIES_EXEMPLARS -> {
+                    tally.exemplarsDropped++;
+                    in.skipField(tag, end, "TimeSeries");
+                }
+                case SERIES_HISTOGRAMS -> {
+                    histograms++;
+                    in.skipField(tag, end, "TimeSeries");
+                }
+                default -> in.skipField(tag, end, "TimeSeries");
             }
-        } catch (IllegalArgumentException e) {
-            // CodedInputStream reports some malformed lengths this way
-            throw new InvalidProtocolBufferException("malformed TimeSeries: " + e.getMessage());
         }
         int samples = sampleCount - firstSample;
         if (samples == 0 && histograms == 0) {

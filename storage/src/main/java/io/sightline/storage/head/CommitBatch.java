@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * What one commit writes to the log: series new to the log, samples, metadata. A read-only view of an
- * appender's buffers, valid only during {@link HeadLog#log(CommitBatch)}.
+ * appender's buffers, valid only during {@link HeadLog#prepare} and {@link HeadLog#log}; the new series are
+ * known only in {@code log} (under the head's log lock).
  */
 public interface CommitBatch {
     int newSeriesCount();

@@ -26,10 +26,11 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The in-memory head: the newest samples of every series, with postings, taking appends. Thread-safe.
  *
- * <p>Commits are serialised by one lock that covers both the log write and the apply, so the log holds
- * batches in exactly the order they were applied and a replay rebuilds the same head. Appends (series
- * lookup, checks, buffering) run in parallel on the callers' threads; the serial part per sample is the
- * WAL encoding and the head chunk append, which bounds ingest with many threads to what one core applies.
+ * <p>Commits go through two serial stages, the log write and then the apply, handed over so that the log
+ * holds batches in exactly the order they were applied and a replay rebuilds the same head (one batch may
+ * write while the one before it applies). Appends (series lookup, checks, buffering) and the WAL encoding
+ * of samples run in parallel on the callers' threads; the serial part per sample is the head chunk append,
+ * which bounds ingest with many threads to what one core applies.
  */
 public final class Head implements PartReader {
     private final StripeSeries series;
@@ -39,7 +40,10 @@ public final class Head implements PartReader {
     private final long blockDurationMillis;
     private final long retentionMillis;
     private final long outOfOrderWindowMillis;
-    private final ReentrantLock commitLock = new ReentrantLock();
+    /** Serialises the log stage of commits; see {@link #commitLogged}. Taken before {@link #applyLock}. */
+    private final ReentrantLock logLock = new ReentrantLock();
+    /** Serialises the apply stage of commits; see {@link #commitLogged}. */
+    private final ReentrantLock applyLock = new ReentrantLock();
     private final Map<String, MetricMetadata> metadata = new ConcurrentHashMap<>();
     private final AtomicLongArray rejected = new AtomicLongArray(RejectReason.values().length);
     private final List<HeadSeries> newSeries = new ArrayList<>();
@@ -49,12 +53,12 @@ public final class Head implements PartReader {
     /** Written by {@link #apply} so that its touch loads are not optimised away; never read. */
     @SuppressWarnings("unused")
     private int touchSink;
-    /** Scratch of {@link #apply}, which runs under the commit lock. */
+    /** Scratch of {@link #apply}, which runs under the apply lock. */
     private final long[] applyBounds = new long[2];
     private final ThreadLocal<HeadAppender> idleAppender = ThreadLocal.withInitial(() -> new HeadAppender(this));
     private volatile long minTime = Long.MAX_VALUE;
     private volatile long maxTime = Long.MIN_VALUE;
-    /** Runs after every commit, outside the commit lock; the engine uses it to wake the block cutter. */
+    /** Runs after every commit, outside the commit locks; the engine uses it to wake the block cutter. */
     private volatile Runnable afterCommit = () -> { };
     /**
      * Samples older than this belong to blocks being or already cut: appenders that start now refuse them.
@@ -169,9 +173,31 @@ public final class Head implements PartReader {
         }
     }
 
-    /** Logs then applies one appender's batch. */
+    /**
+     * Logs then applies one appender's batch. The log encodes the samples before the commit locks (their
+     * series ids are final: a series re-created under the lock keeps its id); only the records of series new
+     * to the log, the write and the apply are serial.
+     */
     void commit(HeadAppender batch, long[] rejectedByReason) {
-        commitLock.lock();
+        HeadLog.Prepared prepared = log.prepare(batch);
+        try {
+            commitLogged(batch, prepared, rejectedByReason);
+        } finally {
+            prepared.release();
+        }
+        countRejected(rejectedByReason);
+        afterCommit.run();
+    }
+
+    /**
+     * The two serial stages of a commit, as a pipeline: the log stage (series scan, new-series records, the
+     * write) under {@link #logLock}, then the apply under {@link #applyLock}, taken before the log lock is
+     * let go. Only the log lock's holder ever waits for the apply lock, so batches are applied in exactly
+     * the order they were logged, while the next batch's write overlaps this one's apply.
+     */
+    private void commitLogged(HeadAppender batch, HeadLog.Prepared prepared, long[] rejectedByReason) {
+        logLock.lock();
+        boolean isLogLocked = true;
         try {
             newSeries.clear();
             int scanned = batch.needsSeriesScan(seriesEpoch) ? batch.sampleCount() : 0;
@@ -193,7 +219,7 @@ public final class Head implements PartReader {
             }
             batch.setNewSeries(newSeries);
             try {
-                log.log(batch);
+                log.log(batch, prepared);
             } catch (RuntimeException e) {
                 for (HeadSeries s : newSeries) {
                     s.isLoggedToWal = false;
@@ -201,16 +227,24 @@ public final class Head implements PartReader {
                 seriesEpoch++; // after the writes above: a batch that reads the new epoch sees them
                 throw e instanceof StorageException se ? se : new StorageException("commit failed: " + e.getMessage(), e);
             }
-            long rejectedBefore = sum(rejectedByReason);
-            apply(batch, rejectedByReason);
-            appended.add(batch.sampleCount() - (sum(rejectedByReason) - rejectedBefore));
-            metadata.putAll(batch.metadata());
-        } finally {
             newSeries.clear();
-            commitLock.unlock();
+            applyLock.lock();
+            logLock.unlock();
+            isLogLocked = false;
+            try {
+                long rejectedBefore = sum(rejectedByReason);
+                apply(batch, rejectedByReason);
+                appended.add(batch.sampleCount() - (sum(rejectedByReason) - rejectedBefore));
+                metadata.putAll(batch.metadata());
+            } finally {
+                applyLock.unlock();
+            }
+        } finally {
+            if (isLogLocked) {
+                newSeries.clear();
+                logLock.unlock();
+            }
         }
-        countRejected(rejectedByReason);
-        afterCommit.run();
     }
 
     /** Sets what runs after every commit; it must be cheap and must not block. */
@@ -310,13 +344,13 @@ public final class Head implements PartReader {
                 }
             }
         }
-        commitLock.lock();
+        applyLock.lock(); // between two applies: a batch checks one bound for all its samples
         try {
             if (t > enforcedMinValidTime) {
                 enforcedMinValidTime = t;
             }
         } finally {
-            commitLock.unlock();
+            applyLock.unlock();
         }
         return isDrained;
     }
@@ -359,11 +393,12 @@ public final class Head implements PartReader {
     }
 
     /**
-     * Drops every chunk before {@code t} (now in a block) and the series left without samples. Holds the
-     * commit lock so that no commit applies to a series while it is being removed.
+     * Drops every chunk before {@code t} (now in a block) and the series left without samples. Holds both
+     * commit locks so that no commit logs or applies to a series while it is being removed.
      */
     public void truncateBefore(long t) {
-        commitLock.lock();
+        logLock.lock();
+        applyLock.lock();
         try {
             long[] oldest = {Long.MAX_VALUE};
             series.forEach(s -> {
@@ -381,7 +416,8 @@ public final class Head implements PartReader {
                 maxTime = Long.MIN_VALUE;
             }
         } finally {
-            commitLock.unlock();
+            applyLock.unlock();
+            logLock.unlock();
         }
     }
 

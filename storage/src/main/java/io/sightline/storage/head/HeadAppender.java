@@ -27,7 +27,7 @@ final class HeadAppender implements Appender, CommitBatch {
     private HeadSeries[] series = new HeadSeries[INITIAL_CAPACITY];
     /**
      * The ids of {@link #series}, so the WAL encoder reads them from one array instead of dereferencing
-     * every series again under the commit lock (a cache miss per sample with thousands of series).
+     * every series again under the log lock (a cache miss per sample with thousands of series).
      */
     private int[] ids = new int[INITIAL_CAPACITY];
     private long[] timestamps = new long[INITIAL_CAPACITY];
@@ -180,7 +180,7 @@ final class HeadAppender implements Appender, CommitBatch {
         newSeries = List.of();
     }
 
-    // ---- CommitBatch, read by the log under the head's commit lock ----
+    // ---- CommitBatch, read by the log (samples before the commit locks, new series under the log lock) ----
 
     /**
      * Whether commit must check every series for removal and for a missing series record: unless all were

@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
- * Encodes one commit into framed WAL records in a reused sink: a series record for series new to the log,
- * a samples record, a metadata record, each only when non-empty; a record of at least
+ * Encodes one commit into framed WAL records in a reused sink: a series record for series new to the log
+ * ({@link #encodeNewSeries}), a samples record and a metadata record ({@link #encodeSamples}), each only when
+ * non-empty; a record of at least
  * {@link WalFormat#MIN_COMPRESSED_PAYLOAD} bytes is written zstd-compressed when that is smaller. Not
  * thread-safe. {@link #close()} frees the compression context and buffer.
  */
@@ -37,7 +38,8 @@ final class WalEncoder implements AutoCloseable {
         return maxTime;
     }
 
-    void encode(CommitBatch batch, ByteSink sink) {
+    /** Encodes the series record of the batch's series new to the log (none when there are none). */
+    void encodeNewSeries(CommitBatch batch, ByteSink sink) {
         sink.clear();
         maxTime = Long.MIN_VALUE;
         if (batch.newSeriesCount() > 0) {
@@ -50,6 +52,15 @@ final class WalEncoder implements AutoCloseable {
             }
             finish(sink, start);
         }
+    }
+
+    /**
+     * Encodes the batch's samples record and metadata record (each when non-empty): what follows the series
+     * record of {@link #encodeNewSeries} in the log.
+     */
+    void encodeSamples(CommitBatch batch, ByteSink sink) {
+        sink.clear();
+        maxTime = Long.MIN_VALUE;
         int n = batch.sampleCount();
         if (n > 0) {
             int start = RecordFrames.begin(sink);

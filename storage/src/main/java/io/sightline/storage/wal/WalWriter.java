@@ -21,6 +21,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,9 +29,11 @@ import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
- * Appends commits to WAL segments: one write per commit from a reused buffer, fsync per {@link WalSyncMode},
- * a new segment when the current one would pass the configured size. Thread-safety: {@link #log} is
- * called under the head's commit lock; truncation and the sync job may run concurrently with it.
+ * Appends commits to WAL segments: one write per commit (the samples encoded and compressed by
+ * {@link #prepare} before the head's commit locks, on the committing thread), fsync per {@link WalSyncMode},
+ * a new segment when the current one would pass the configured size. Thread-safety: {@link #log} is called
+ * under the head's log lock, {@link #prepare} by any number of threads at once; truncation and the sync job
+ * may run concurrently with them.
  *
  * <p>After a failed write the segment is cut back to its last complete record, so later records never
  * follow a torn one; when even that fails, or an fsync fails, the writer is <em>distressed</em> and refuses
@@ -52,6 +55,9 @@ public final class WalWriter implements HeadLog, AutoCloseable {
     private final WalEncoder encoder;
     private final ByteSink sink;
     private final Object lock = new Object();
+    /** Encoders of {@link #prepare} not in use; see {@link PreparedRecords}. */
+    private final ConcurrentLinkedDeque<PreparedRecords> idle = new ConcurrentLinkedDeque<>();
+    private volatile boolean isClosed;
     /** Newest sample time per closed segment, for truncation once blocks hold those samples. */
     private final TreeMap<Integer, Long> closedSegments = new TreeMap<>();
     private ScheduledExecutorService syncJob;
@@ -98,11 +104,34 @@ public final class WalWriter implements HeadLog, AutoCloseable {
         }
     }
 
+    /**
+     * Encodes (and compresses) the samples and metadata with an encoder from the pool, or a new one when every
+     * pooled one is in use: as many exist as commits were ever prepared at once.
+     */
     @Override
-    public void log(CommitBatch batch) {
+    public Prepared prepare(CommitBatch batch) {
+        PreparedRecords p = idle.poll();
+        if (p == null) {
+            p = new PreparedRecords(allocator);
+        }
+        p.encoder.encodeSamples(batch, p.sink);
+        return p;
+    }
+
+    @Override
+    public void log(CommitBatch batch, Prepared prepared) {
+        PreparedRecords p = (PreparedRecords) prepared;
         synchronized (lock) {
-            encoder.encode(batch, sink);
-            write(encoder.maxTime());
+            if (batch.newSeriesCount() == 0) {
+                write(p.sink.buffer(), p.encoder.maxTime());
+                return;
+            }
+            // The series record goes first: a replay meets a series before its samples.
+            encoder.encodeNewSeries(batch, sink);
+            ByteBuffer records = p.sink.buffer().duplicate().flip();
+            sink.ensure(records.remaining());
+            sink.buffer().put(records);
+            write(sink.buffer(), p.encoder.maxTime());
         }
     }
 
@@ -114,19 +143,19 @@ public final class WalWriter implements HeadLog, AutoCloseable {
         int[] ids = checkpoint.seriesIds();
         for (int from = 0; from < ids.length; from += CHECKPOINT_SERIES_PER_RECORD) {
             encoder.encodeSeries(ids, checkpoint.seriesLabels(), from, Math.min(ids.length, from + CHECKPOINT_SERIES_PER_RECORD), sink);
-            write(Long.MIN_VALUE);
+            write(sink.buffer(), Long.MIN_VALUE);
         }
         encoder.encodeMetadata(checkpoint.metadata(), sink);
         if (sink.position() > 0) {
-            write(Long.MIN_VALUE);
+            write(sink.buffer(), Long.MIN_VALUE);
         }
     }
 
-    private void write(long maxTime) {
+    /** Writes {@code buf}'s content (up to its position) as the next records of the current segment. */
+    private void write(ByteBuffer buf, long maxTime) {
         if (distress != null) {
             throw new StorageException("the WAL refuses writes after an earlier I/O failure (" + distress + "); reopen the store");
         }
-        ByteBuffer buf = sink.buffer();
         int length = buf.position();
         if (segmentBytes + length > segmentSizeBytes && segmentBytes > FileHeader.BYTES) {
             cutSegment();
@@ -299,6 +328,42 @@ public final class WalWriter implements HeadLog, AutoCloseable {
                 log.error("final WAL fsync failed [dir={}]", dir, e);
             }
             closeQuietly(ch);
+            sink.release();
+            encoder.close();
+            isClosed = true;
+        }
+        for (PreparedRecords p; (p = idle.poll()) != null; ) {
+            p.free();
+        }
+    }
+
+    /**
+     * One commit's samples and metadata records, encoded before the head's commit locks by {@link #prepare}: a sink
+     * and an encoder (zstd context) of its own, returned to the writer's pool on release.
+     */
+    private final class PreparedRecords implements Prepared {
+        final WalEncoder encoder;
+        final ByteSink sink;
+
+        PreparedRecords(TaggedAllocator allocator) {
+            this.encoder = new WalEncoder(allocator);
+            this.sink = new ByteSink(allocator, MemoryTag.WAL, 1 << 16);
+        }
+
+        @Override
+        public void release() {
+            if (isClosed) {
+                free();
+                return;
+            }
+            idle.push(this);
+            // close() may have drained the pool between the check and the push
+            if (isClosed && idle.remove(this)) {
+                free();
+            }
+        }
+
+        void free() {
             sink.release();
             encoder.close();
         }
