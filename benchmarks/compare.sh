@@ -5,7 +5,8 @@
 # flush, and the median latency of a fixed set of dashboard query_range queries with an answer-agreement check.
 # Prints one markdown table and appends it (with date, machine, JDK, versions) to benchmarks/RESULTS.md.
 #
-# Usage: benchmarks/compare.sh [--quick (default: 10k series x 1 h) | --full (100k series x 100 rounds = 10M)]
+# Usage: benchmarks/compare.sh [--quick (default: 10k series x 1 h) | --full (100k series x 100 rounds = 10M)
+#          | --series N --rounds R]
 #          [--connections N] [--systems "sightline prometheus victoriametrics"] [--no-results]
 #          [--port-offset N (added to every port, so that two runs on one machine do not collide)]
 # Prometheus and VictoriaMetrics come from the Debian packages (installed when missing) and run as plain
@@ -25,13 +26,21 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) size=(--quick); rounds=240; shift ;;
     --full) size=(--full); size_name="full (100k series x 100 rounds = 10M samples)"; rounds=100; shift ;;
+    --series) custom_series="$2"; shift 2 ;;
+    --rounds) rounds="$2"; custom_rounds=1; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
     --systems) systems="$2"; shift 2 ;;
     --no-results) write_results=0; shift ;;
     --port-offset) port_offset="$2"; shift 2 ;;
-    *) echo "unknown flag $1 (known: --quick --full --connections N --systems \"...\" --no-results --port-offset N)" >&2; exit 2 ;;
+    *) echo "unknown flag $1 (known: --quick --full --series N --rounds R --connections N --systems \"...\" --no-results --port-offset N)" >&2; exit 2 ;;
   esac
 done
+
+if [ -n "${custom_series:-}" ]; then
+  [ -n "${custom_rounds:-}" ] || { echo "--series needs --rounds" >&2; exit 2; }
+  size=(--series "$custom_series" --rounds "$rounds")
+  size_name="custom ($custom_series series x $rounds rounds = $(( custom_series * rounds )) samples)"
+fi
 
 # --- install the peers from Debian packages (only what is missing) ---
 missing=()
@@ -91,6 +100,8 @@ run_system() { # name
   esac
   url=$query_url/api/v1/write
   wait_ready "$ready"
+  sleep 2 # start-up work (class loading, JIT) settles before the idle footprint is read
+  R[$name.rss_ready]=$(kb "$pid" VmRSS)
   echo "== $name: ingest" >&2
   bench io.sightline.bench.e2e.RemoteWriteLoadGenerator --url "$url" "${size[@]}" --connections "$connections" \
     --end-ms "$end_ms" | tee "$dir/load.txt" >&2
@@ -105,6 +116,8 @@ run_system() { # name
   R[$name.hwm]=$(kb "$pid" VmHWM)
   R[$name.rss]=$(kb "$pid" VmRSS)
   R[$name.rss_per_series]=$(( R[$name.rss] * 1024 / series ))
+  # What each series adds on top of the process's idle footprint (the fixed floor amortises with more series).
+  R[$name.rss_growth_per_series]=$(( (R[$name.rss] - R[$name.rss_ready]) * 1024 / series ))
   echo "== $name: queries" >&2
   bench io.sightline.bench.e2e.DashboardQueries run --url "$query_url" --end-ms "$end_ms" \
     --start-ms $(( end_ms - (rounds - 1) * 15000 )) --repeat 5 \
@@ -180,6 +193,8 @@ table=$(
   row "peak RSS KiB (VmHWM)" hwm lower
   row "RSS after ingest KiB" rss lower
   row "RSS bytes per active series" rss_per_series lower
+  row "RSS KiB when ready, before any data" rss_ready lower
+  row "RSS growth per active series, bytes (after ingest minus when ready)" rss_growth_per_series lower
   row "disk bytes/sample, flushed (Prometheus, Sightline: snapshot blocks; VM: after force_merge)" bps lower
   row "disk bytes/sample of Sightline's series registry labels file (in its snapshot, not in the row above)" registry_bps lower
   row "disk bytes/sample after graceful stop (all files)" bps_stop lower

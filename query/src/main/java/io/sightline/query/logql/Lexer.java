@@ -1,8 +1,8 @@
 package io.sightline.query.logql;
 
 import io.sightline.query.QueryException;
+import io.sightline.query.lexer.Lexing;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static io.sightline.query.logql.Token.Kind.*;
@@ -17,14 +17,7 @@ final class Lexer {
     }
 
     static List<Token> tokens(String src) {
-        Lexer l = new Lexer(src);
-        List<Token> out = new ArrayList<>();
-        Token t;
-        do {
-            t = l.next();
-            out.add(t);
-        } while (!t.is(EOF));
-        return out;
+        return Lexing.tokens(new Lexer(src)::next, t -> t.is(EOF));
     }
 
     static QueryException error(String message, int pos) {
@@ -32,9 +25,7 @@ final class Lexer {
     }
 
     private Token next() {
-        while (at < src.length() && Character.isWhitespace(src.charAt(at))) {
-            at++;
-        }
+        at = Lexing.skipWhitespace(src, at);
         if (at < src.length() && src.charAt(at) == '#') { // comment to end of line
             while (at < src.length() && src.charAt(at) != '\n') {
                 at++;
@@ -60,7 +51,7 @@ final class Lexer {
             case '/': at++; return new Token(DIV, "/", start);
             case '%': at++; return new Token(MOD, "%", start);
             case '^': at++; return new Token(POW, "^", start);
-            case '"', '`': return string(c);
+            case '"', '`': return string();
             default:
         }
         if (c == '|') {
@@ -127,46 +118,31 @@ final class Lexer {
         return new Token(NUMBER, src.substring(start, at), start);
     }
 
-    private Token string(char quote) {
-        int start = at++;
-        StringBuilder sb = new StringBuilder();
-        while (at < src.length()) {
-            char c = src.charAt(at++);
-            if (c == quote) {
-                return new Token(STRING, sb.toString(), start);
-            }
-            if (c == '\\' && quote == '"') {
-                if (at >= src.length()) {
-                    break;
-                }
-                char e = src.charAt(at++);
-                switch (e) {
-                    case 'n' -> sb.append('\n');
-                    case 't' -> sb.append('\t');
-                    case 'r' -> sb.append('\r');
-                    case '\\' -> sb.append('\\');
-                    case '"' -> sb.append('"');
-                    case 'u' -> {
-                        if (at + 4 > src.length()) {
-                            throw error("short \\u escape", at);
-                        }
-                        int code = 0;
-                        for (int k = 0; k < 4; k++) {
-                            int digit = Character.digit(src.charAt(at + k), 16);
-                            if (digit < 0) {
-                                throw error("invalid \\u escape: \"" + src.substring(at, at + 4) + "\" is not 4 hex digits", at);
-                            }
-                            code = code * 16 + digit;
-                        }
-                        sb.append((char) code);
-                        at += 4;
-                    }
-                    default -> sb.append('\\').append(e); // keep regex escapes such as \d and \.
-                }
-            } else {
-                sb.append(c);
-            }
+    private Token string() {
+        int start = at;
+        Lexing.Quoted s = Lexing.quoted(src, start, Lexer::escape, Lexer::error);
+        at = s.end();
+        return new Token(STRING, s.text(), start);
+    }
+
+    /** A {@code u} escape takes four hex digits; any other stays as written (backslash kept), so regex escapes survive. */
+    private static int escape(char e, String src, int at, StringBuilder sb) {
+        if (e != 'u') {
+            sb.append('\\').append(e);
+            return at;
         }
-        throw error("unterminated string", start);
+        if (at + 4 > src.length()) {
+            throw error("short \\u escape", at);
+        }
+        int code = 0;
+        for (int k = 0; k < 4; k++) {
+            int digit = Character.digit(src.charAt(at + k), 16);
+            if (digit < 0) {
+                throw error("invalid \\u escape: \"" + src.substring(at, at + 4) + "\" is not 4 hex digits", at);
+            }
+            code = code * 16 + digit;
+        }
+        sb.append((char) code);
+        return at + 4;
     }
 }

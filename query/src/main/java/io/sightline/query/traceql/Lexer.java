@@ -1,8 +1,8 @@
 package io.sightline.query.traceql;
 
 import io.sightline.query.QueryException;
+import io.sightline.query.lexer.Lexing;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static io.sightline.query.traceql.Token.Kind.*;
@@ -26,14 +26,7 @@ final class Lexer {
     }
 
     static List<Token> tokens(String src) {
-        Lexer l = new Lexer(src);
-        List<Token> out = new ArrayList<>();
-        Token t;
-        do {
-            t = l.next();
-            out.add(t);
-        } while (!t.is(EOF));
-        return out;
+        return Lexing.tokens(new Lexer(src)::next, t -> t.is(EOF));
     }
 
     static QueryException error(String message, int pos) {
@@ -42,9 +35,7 @@ final class Lexer {
     }
 
     private Token next() {
-        while (at < src.length() && Character.isWhitespace(src.charAt(at))) {
-            at++;
-        }
+        at = Lexing.skipWhitespace(src, at);
         int start = at;
         if (at >= src.length()) {
             return new Token(EOF, "", start);
@@ -192,46 +183,36 @@ final class Lexer {
         return new Token(ATTRIBUTE, src.substring(from, at), scope, start);
     }
 
+    /** The string whose opening quote is at {@code start} ({@code at} is there too). */
     private Token string(int start, char quote) {
-        at++;
-        StringBuilder sb = new StringBuilder();
-        while (at < src.length()) {
-            char c = src.charAt(at);
-            if (c == quote) {
-                at++;
-                return new Token(STRING, sb.toString(), start);
-            }
-            if (c == '\\' && quote == '"') {
-                if (at + 1 >= src.length()) {
-                    break;
-                }
-                char e = src.charAt(at + 1);
-                at += 2;
-                switch (e) {
-                    case 'n' -> sb.append('\n');
-                    case 't' -> sb.append('\t');
-                    case 'r' -> sb.append('\r');
-                    case '\\' -> sb.append('\\');
-                    case '"' -> sb.append('"');
-                    case '\'' -> sb.append('\'');
-                    case 'a' -> sb.append('\u0007');
-                    case 'b' -> sb.append('\b');
-                    case 'f' -> sb.append('\f');
-                    case 'v' -> sb.append('\u000b');
-                    case 'x' -> sb.append(hex(at - 2, 2));
-                    case 'u' -> sb.append(hex(at - 2, 4));
-                    default -> throw error("unknown escape sequence '\\" + e + "' in string", at - 2);
-                }
-                continue;
-            }
-            sb.append(c);
-            at++;
-        }
-        throw error("unterminated string", start);
+        assert src.charAt(start) == quote && at == start;
+        Lexing.Quoted s = Lexing.quoted(src, start, Lexer::escape, Lexer::error);
+        at = s.end();
+        return new Token(STRING, s.text(), start);
     }
 
-    /** The {@code digits} hex digits of a {@code \\x} or {@code \\u} escape. */
-    private char hex(int escapeStart, int digits) {
+    /** Go's other escapes; an unknown one is an error, as in Tempo. */
+    private static int escape(char e, String src, int at, StringBuilder sb) {
+        switch (e) {
+            case '\'' -> sb.append('\'');
+            case 'a' -> sb.append('\u0007');
+            case 'b' -> sb.append('\b');
+            case 'f' -> sb.append('\f');
+            case 'v' -> sb.append('\u000b');
+            case 'x' -> {
+                return hex(src, at, 2, sb);
+            }
+            case 'u' -> {
+                return hex(src, at, 4, sb);
+            }
+            default -> throw error("unknown escape sequence '\\" + e + "' in string", at - 2);
+        }
+        return at;
+    }
+
+    /** Appends the character of an {@code x} (2 hex digits) or {@code u} (4) escape whose digits start at {@code at}; returns the index after them. */
+    private static int hex(String src, int at, int digits, StringBuilder sb) {
+        int escapeStart = at - 2;
         String kind = digits == 2 ? "\\x" : "\\u";
         if (at + digits > src.length()) {
             throw error("truncated " + kind + " escape in string", escapeStart);
@@ -240,8 +221,8 @@ final class Lexer {
         if (!text.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
             throw error("invalid " + kind + " escape in string", escapeStart);
         }
-        at += digits;
-        return (char) Integer.parseInt(text, 16);
+        sb.append((char) Integer.parseInt(text, 16));
+        return at + digits;
     }
 
     /** An integer, a float or a duration such as {@code 1.5s} or {@code 1h30m}. */

@@ -11,6 +11,8 @@ import io.sightline.storage.WalSyncMode;
 import io.sightline.storage.io.DefaultFileFacade;
 import io.sightline.storage.io.FileFacade;
 import io.sightline.storage.io.TaggedAllocator;
+import io.sightline.storage.segment.SegmentList;
+import io.sightline.storage.segment.StoreJobs;
 import io.sightline.storage.model.LogRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
@@ -49,8 +49,8 @@ public final class LogEngine implements LogStore {
     /** How many times {@code logs.max_head_bytes} the head may hold while the previous one is being written. */
     static final int HEAD_LIMITS_WHILE_CUTTING = 2;
     private final Object cutLock = new Object();
-    private final CopyOnWriteArrayList<Segment> segments = new CopyOnWriteArrayList<>();
-    private final ScheduledExecutorService jobs;
+    private final SegmentList<Segment> segments = new SegmentList<>("log", log);
+    private final StoreJobs jobs = new StoreJobs("sightline-log-store", "log store", log);
     /** The second thread of a narrowed line search ({@link ParallelPageScan}); the query's own thread is the first. */
     private final java.util.concurrent.ExecutorService scanner;
     private final ParallelPageScan pageScan;
@@ -75,22 +75,10 @@ public final class LogEngine implements LogStore {
         this.throttled = meter.counterBuilder("sightline_storage_log_commits_throttled_total")
                 .setDescription("Log commits refused because the head was full while a segment was written").build();
         this.compactor = new LogCompactor(config.dir(), allocator, writer);
-        meter.gaugeBuilder("sightline_storage_log_segments").ofLongs().setDescription("Log segments on disk")
-                .buildWithCallback(m -> m.record(segments.size()));
-        meter.gaugeBuilder("sightline_storage_log_segment_bytes").ofLongs().setUnit("By")
-                .setDescription("Bytes of log segments on disk")
-                .buildWithCallback(m -> m.record(segments.stream().mapToLong(Segment::bytes).sum()));
-        this.scanner = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "sightline-log-scan");
-            t.setDaemon(true);
-            return t;
-        });
+        segments.registerGauges(meter, "sightline_storage_log_segments", "Log segments on disk",
+                "sightline_storage_log_segment_bytes", "Bytes of log segments on disk");
+        this.scanner = Executors.newSingleThreadExecutor(StoreJobs.daemon("sightline-log-scan"));
         this.pageScan = new ParallelPageScan(scanner);
-        this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sightline-log-store");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     public static LogStore open(LogStoreConfig config, Meter meter) {
@@ -112,7 +100,7 @@ public final class LogEngine implements LogStore {
             throw e;
         }
         if (maintenance) {
-            engine.jobs.scheduleWithFixedDelay(engine::maintain, 1, 1, TimeUnit.SECONDS);
+            engine.jobs.everySecond(engine::maintain);
         }
         return engine;
     }
@@ -123,23 +111,10 @@ public final class LogEngine implements LogStore {
         try {
             files.createDirectories(dir);
             LogCompactor.recover(dir, files);
-            for (Path p : files.list(dir)) {
-                String name = p.getFileName().toString();
-                if (name.endsWith(SegmentFormat.TMP_SUFFIX)) {
-                    files.deleteRecursively(p); // a cut that did not finish; its records are still in the WAL
-                    continue;
-                }
-                if (SegmentFormat.walNumber(name) < 0) {
-                    continue;
-                }
-                Segment s = Segment.open(p, allocator);
-                segments.add(s);
-                covered = Math.max(covered, s.walNumber());
-            }
+            covered = segments.load(dir, files, p -> Segment.open(p, allocator));
         } catch (IOException e) {
             throw new StorageException("cannot open the log store under " + dir + ": " + e.getMessage(), e);
         }
-        segments.sort(java.util.Comparator.comparingInt(Segment::walNumber)); // cut order: retention by size drops the oldest
         long now = clock.millis();
         LogHead h = head;
         int next = LogWal.replay(dir.resolve(WAL_DIR), allocator, covered, r -> h.add(r, now));
@@ -225,16 +200,12 @@ public final class LogEngine implements LogStore {
     }
 
     private void maintain() {
-        try {
-            if (config.walSyncMode() == WalSyncMode.INTERVAL) {
-                wal.sync();
-            }
-            cutIfDue();
-            applyRetention();
-            compact();
-        } catch (RuntimeException e) {
-            log.error("log store maintenance failed [error={}]", e.toString());
+        if (config.walSyncMode() == WalSyncMode.INTERVAL) {
+            wal.sync();
         }
+        cutIfDue();
+        applyRetention();
+        compact();
     }
 
     private void cutIfDue() {
@@ -309,9 +280,9 @@ public final class LogEngine implements LogStore {
             }
         }
         if (config.retentionBytes() > 0) {
-            long total = segments.stream().mapToLong(Segment::bytes).sum();
+            long total = segments.bytes();
             // Oldest first: segments are in cut order, and a compacted one stands where its newest source stood.
-            for (Segment s : List.copyOf(segments)) {
+            for (Segment s : segments.snapshot()) {
                 if (total <= config.retentionBytes()) {
                     break;
                 }
@@ -331,12 +302,7 @@ public final class LogEngine implements LogStore {
         } finally {
             lock.writeLock().unlock();
         }
-        try {
-            files.deleteRecursively(s.dir());
-        } catch (IOException e) {
-            log.warn("cannot delete expired log segment [dir={}, error={}]", s.dir(), e.getMessage());
-        }
-        s.release(); // unmaps once the last querier lets go; the open mapping survives the unlink
+        segments.deleteUnlisted(s, files);
         log.info("log segment deleted by retention [dir={}, reason={}, bytes={}]", s.dir(), why, s.bytes());
         return 1;
     }
@@ -355,7 +321,7 @@ public final class LogEngine implements LogStore {
             if (isClosed) {
                 return;
             }
-            List<Segment> run = LogCompactor.pickRun(List.copyOf(segments), config.maxHeadBytes(), minRun);
+            List<Segment> run = LogCompactor.pickRun(segments.snapshot(), config.maxHeadBytes(), minRun);
             if (run.isEmpty()) {
                 return;
             }
@@ -375,9 +341,7 @@ public final class LogEngine implements LogStore {
             }
             lock.writeLock().lock();
             try {
-                segments.removeAll(run);
-                segments.add(merged);
-                segments.sort(java.util.Comparator.comparingInt(Segment::walNumber));
+                segments.replace(run, merged);
             } finally {
                 lock.writeLock().unlock();
             }
@@ -389,14 +353,10 @@ public final class LogEngine implements LogStore {
 
     @Override
     public LogQuerier querier(long minNanos, long maxNanos) {
-        List<Segment> held = new ArrayList<>();
+        List<Segment> held;
         lock.readLock().lock(); // a compaction swaps segments under the write lock: no querier sees both or neither
         try {
-            for (Segment s : segments) {
-                if (s.minTime() <= maxNanos && s.maxTime() >= minNanos && s.acquire()) {
-                    held.add(s);
-                }
-            }
+            held = segments.acquireOverlapping(minNanos, maxNanos, new ArrayList<>());
         } finally {
             lock.readLock().unlock();
         }
@@ -430,21 +390,13 @@ public final class LogEngine implements LogStore {
             return;
         }
         isClosed = true;
-        jobs.shutdown();
         scanner.shutdown();
-        try {
-            jobs.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        jobs.shutdownAndWait();
         synchronized (cutLock) {
             lock.writeLock().lock();
             try {
                 wal.close();
-                for (Segment s : segments) {
-                    s.release();
-                }
-                segments.clear();
+                segments.releaseAll();
             } finally {
                 lock.writeLock().unlock();
             }

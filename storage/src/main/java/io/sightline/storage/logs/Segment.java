@@ -7,30 +7,28 @@ import io.sightline.storage.io.ByteReader;
 import io.sightline.storage.io.CorruptDataException;
 import io.sightline.storage.io.FileHeader;
 import io.sightline.storage.io.MappedFile;
-import io.sightline.storage.io.MemoryTag;
-import io.sightline.storage.io.RefCount;
 import io.sightline.storage.io.TaggedAllocator;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.LogRecord;
+import io.sightline.storage.segment.SegmentFile;
+import io.sightline.storage.segment.StoredSegment;
 import org.roaringbitmap.RoaringBitmap;
 import org.roaringbitmap.buffer.ImmutableRoaringBitmap;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 /**
  * One immutable mapped segment. The stream table and page index are read onto the heap at open (small);
  * pages and postings stay in the mapping. Reference-counted: retention closes it only when no querier holds
  * it. Thread-safe for reads.
  */
-final class Segment {
-    private final Path dir;
-    private final int walNumber;
+final class Segment implements StoredSegment {
+    private final SegmentFile segmentFile;
+    /** {@code segmentFile}'s mapping, read by every page access. */
     private final MappedFile file;
     private final Labels[] streams;
     /** Per stream, its first page; pages of one stream are contiguous. {@code streams.length + 1} entries. */
@@ -48,14 +46,12 @@ final class Segment {
     private final long segMinTime;
     private final long segMaxTime;
     private final long records;
-    private final RefCount refs = new RefCount();
 
-    private Segment(Path dir, int walNumber, MappedFile file, Labels[] streams, int[] streamPages, int[] rows,
+    private Segment(SegmentFile segmentFile, Labels[] streams, int[] streamPages, int[] rows,
                     long[] minTime, long[] maxTime, long[] offset, int[] packedLength, int[] rawLength,
                     long[] bodyBytes, long postingsOffset, int postingsCount) {
-        this.dir = dir;
-        this.walNumber = walNumber;
-        this.file = file;
+        this.segmentFile = segmentFile;
+        this.file = segmentFile.mapped();
         this.streams = streams;
         this.streamPages = streamPages;
         this.rows = rows;
@@ -74,118 +70,88 @@ final class Segment {
 
     /** Maps and checks segment {@code dir}; a damaged segment fails with a message naming the file. */
     static Segment open(Path dir, TaggedAllocator allocator) {
-        Path path = dir.resolve(SegmentFormat.FILE);
-        MappedFile file;
-        try {
-            file = allocator.map(path, MemoryTag.CHUNK);
-        } catch (IOException e) {
-            throw new StorageException("cannot map log segment " + path + ": " + e.getMessage(), e);
+        return SegmentFile.open(dir, allocator, SegmentFormat.FORMAT, Segment::read);
+    }
+
+    /** Reads the stream table, page index and postings header of a file whose header and footer magic are checked. */
+    private static Segment read(SegmentFile segmentFile, ByteBuffer footer) {
+        MappedFile file = segmentFile.mapped();
+        boolean hasBodyBytes = segmentFile.version() >= 2;
+        long size = file.size();
+        long metaOffset = footer.getLong();
+        long postingsOffset = footer.getLong();
+        int metaCrc = footer.getInt();
+        int postingsCrc = footer.getInt();
+        if (metaOffset < FileHeader.BYTES || postingsOffset < metaOffset || postingsOffset > size - SegmentFormat.FOOTER_BYTES) {
+            throw SegmentFile.badFooter(size, SegmentFormat.FORMAT);
         }
-        try {
-            String problem = FileHeader.problem(file.segment(), SegmentFormat.MAGIC, SegmentFormat.OLDEST_READABLE_VERSION,
-                    SegmentFormat.VERSION);
-            if (problem != null) {
-                throw new CorruptDataException(problem, 0);
-            }
-            boolean hasBodyBytes = file.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 4) >= 2;
-            long size = file.size();
-            if (size < FileHeader.BYTES + SegmentFormat.FOOTER_BYTES) {
-                throw new CorruptDataException("shorter than header and footer", 0);
-            }
-            ByteBuffer footer = file.slice(size - SegmentFormat.FOOTER_BYTES, SegmentFormat.FOOTER_BYTES);
-            long metaOffset = footer.getLong();
-            long postingsOffset = footer.getLong();
-            int metaCrc = footer.getInt();
-            int postingsCrc = footer.getInt();
-            if (footer.getInt() != SegmentFormat.MAGIC || metaOffset < FileHeader.BYTES || postingsOffset < metaOffset
-                    || postingsOffset > size - SegmentFormat.FOOTER_BYTES) {
-                throw new CorruptDataException("bad footer", size - SegmentFormat.FOOTER_BYTES);
-            }
-            ByteBuffer meta = file.slice(metaOffset, (int) (postingsOffset - metaOffset));
-            ByteBuffer postings = file.slice(postingsOffset, (int) (size - SegmentFormat.FOOTER_BYTES - postingsOffset));
-            checkCrc(meta, metaCrc, "stream table and page index", metaOffset);
-            checkCrc(postings, postingsCrc, "postings", postingsOffset);
-            int streamCount = ByteReader.count(meta, meta.remaining());
-            Labels[] streams = new Labels[streamCount];
-            for (int i = 0; i < streamCount; i++) {
-                streams[i] = LabelsCodec.read(meta);
-            }
-            int pageCount = ByteReader.count(meta, meta.remaining());
-            int[] streamPages = new int[streamCount + 1];
-            int[] rows = new int[pageCount];
-            long[] minTime = new long[pageCount];
-            long[] maxTime = new long[pageCount];
-            long[] offset = new long[pageCount];
-            int[] packed = new int[pageCount];
-            int[] raw = new int[pageCount];
-            long[] body = new long[pageCount];
-            int prevStream = -1;
-            for (int p = 0; p < pageCount; p++) {
-                int s = ByteReader.count(meta, streamCount - 1);
-                if (s < prevStream) {
-                    throw new CorruptDataException("page " + p + " goes back to stream " + s, metaOffset);
-                }
-                while (prevStream < s) {
-                    streamPages[++prevStream] = p;
-                }
-                rows[p] = ByteReader.count(meta, PageCodec.MAX_ROWS);
-                minTime[p] = ByteReader.varint(meta);
-                maxTime[p] = ByteReader.varint(meta);
-                offset[p] = ByteReader.uvarint(meta);
-                packed[p] = ByteReader.count(meta, Integer.MAX_VALUE);
-                raw[p] = ByteReader.count(meta, Integer.MAX_VALUE);
-                body[p] = hasBodyBytes ? ByteReader.count(meta, raw[p]) : -1;
-                if (offset[p] < FileHeader.BYTES || offset[p] + packed[p] > metaOffset) {
-                    throw new CorruptDataException("page " + p + " lies outside the page area", metaOffset);
-                }
-            }
-            while (prevStream < streamCount) {
-                streamPages[++prevStream] = pageCount;
-            }
-            postings.rewind();
-            int postingsCount = postings.getInt();
-            if ((long) postingsCount * 12 > postings.remaining()) {
-                throw new CorruptDataException("postings count " + postingsCount + " too large", postingsOffset);
-            }
-            int walNumber = SegmentFormat.walNumber(dir.getFileName().toString());
-            return new Segment(dir, walNumber, file, streams, streamPages, rows, minTime, maxTime, offset, packed, raw,
-                    body, postingsOffset, postingsCount);
-        } catch (CorruptDataException | IndexOutOfBoundsException | java.nio.BufferUnderflowException e) {
-            file.close();
-            throw new StorageException("log segment " + path + " is damaged: " + e.getMessage(), e);
+        ByteBuffer meta = file.slice(metaOffset, (int) (postingsOffset - metaOffset));
+        ByteBuffer postings = file.slice(postingsOffset, (int) (size - SegmentFormat.FOOTER_BYTES - postingsOffset));
+        SegmentFile.checkCrc(meta, metaCrc, "stream table and page index", metaOffset);
+        SegmentFile.checkCrc(postings, postingsCrc, "postings", postingsOffset);
+        int streamCount = ByteReader.count(meta, meta.remaining());
+        Labels[] streams = new Labels[streamCount];
+        for (int i = 0; i < streamCount; i++) {
+            streams[i] = LabelsCodec.read(meta);
         }
-    }
-
-    private static void checkCrc(ByteBuffer section, int expected, String what, long at) {
-        CRC32C crc = new CRC32C();
-        crc.update(section.duplicate());
-        if ((int) crc.getValue() != expected) {
-            throw new CorruptDataException(what + " checksum mismatch", at);
+        int pageCount = ByteReader.count(meta, meta.remaining());
+        int[] streamPages = new int[streamCount + 1];
+        int[] rows = new int[pageCount];
+        long[] minTime = new long[pageCount];
+        long[] maxTime = new long[pageCount];
+        long[] offset = new long[pageCount];
+        int[] packed = new int[pageCount];
+        int[] raw = new int[pageCount];
+        long[] body = new long[pageCount];
+        int prevStream = -1;
+        for (int p = 0; p < pageCount; p++) {
+            int s = ByteReader.count(meta, streamCount - 1);
+            if (s < prevStream) {
+                throw new CorruptDataException("page " + p + " goes back to stream " + s, metaOffset);
+            }
+            while (prevStream < s) {
+                streamPages[++prevStream] = p;
+            }
+            rows[p] = ByteReader.count(meta, PageCodec.MAX_ROWS);
+            minTime[p] = ByteReader.varint(meta);
+            maxTime[p] = ByteReader.varint(meta);
+            offset[p] = ByteReader.uvarint(meta);
+            packed[p] = ByteReader.count(meta, Integer.MAX_VALUE);
+            raw[p] = ByteReader.count(meta, Integer.MAX_VALUE);
+            body[p] = hasBodyBytes ? ByteReader.count(meta, raw[p]) : -1;
+            if (offset[p] < FileHeader.BYTES || offset[p] + packed[p] > metaOffset) {
+                throw new CorruptDataException("page " + p + " lies outside the page area", metaOffset);
+            }
         }
+        while (prevStream < streamCount) {
+            streamPages[++prevStream] = pageCount;
+        }
+        postings.rewind();
+        int postingsCount = postings.getInt();
+        if ((long) postingsCount * 12 > postings.remaining()) {
+            throw new CorruptDataException("postings count " + postingsCount + " too large", postingsOffset);
+        }
+        return new Segment(segmentFile, streams, streamPages, rows, minTime, maxTime, offset, packed, raw,
+                body, postingsOffset, postingsCount);
     }
 
-    Path dir() {
-        return dir;
+    @Override
+    public SegmentFile segmentFile() {
+        return segmentFile;
     }
 
-    int walNumber() {
-        return walNumber;
-    }
-
-    long minTime() {
+    @Override
+    public long minTime() {
         return segMinTime;
     }
 
-    long maxTime() {
+    @Override
+    public long maxTime() {
         return segMaxTime;
     }
 
     long records() {
         return records;
-    }
-
-    long bytes() {
-        return file.size();
     }
 
     /** Uncompressed bytes of all pages. */
@@ -299,7 +265,7 @@ final class Segment {
         try {
             return PageCodec.timesAndLengths(plain, scratch.times, scratch.lengths);
         } catch (CorruptDataException | java.nio.BufferUnderflowException | IllegalArgumentException e) {
-            throw new StorageException("log segment " + dir + " page " + page + " is damaged: " + e.getMessage(), e);
+            throw new StorageException("log segment " + dir() + " page " + page + " is damaged: " + e.getMessage(), e);
         }
     }
 
@@ -308,7 +274,7 @@ final class Segment {
         ByteBuffer plain = scratch.take(rawLength[page]);
         long n = Zstd.decompress(plain, packed);
         if (n != rawLength[page]) {
-            throw new StorageException("log segment " + dir + " page " + page + " decompressed to " + n + " bytes, expected " + rawLength[page]);
+            throw new StorageException("log segment " + dir() + " page " + page + " decompressed to " + n + " bytes, expected " + rawLength[page]);
         }
         return plain.flip();
     }
@@ -372,23 +338,13 @@ final class Segment {
             try {
                 return PageCodec.decode(plain, streams[stream], needles, text, needleText[0]);
             } catch (CorruptDataException e) {
-                throw new StorageException("log segment " + dir + " page " + page + " is damaged: " + e.getMessage(), e);
+                throw new StorageException("log segment " + dir() + " page " + page + " is damaged: " + e.getMessage(), e);
             }
         }
         try {
             return PageCodec.decode(plain, streams[stream], needles);
         } catch (CorruptDataException e) {
-            throw new StorageException("log segment " + dir + " page " + page + " is damaged: " + e.getMessage(), e);
-        }
-    }
-
-    boolean acquire() {
-        return refs.tryAcquire();
-    }
-
-    void release() {
-        if (refs.release()) {
-            file.close();
+            throw new StorageException("log segment " + dir() + " page " + page + " is damaged: " + e.getMessage(), e);
         }
     }
 }

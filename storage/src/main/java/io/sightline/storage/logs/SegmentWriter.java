@@ -10,6 +10,8 @@ import io.sightline.storage.io.MemoryTag;
 import io.sightline.storage.io.TaggedAllocator;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.LogRecord;
+import io.sightline.storage.segment.SegmentDirs;
+import io.sightline.storage.segment.SegmentSections;
 import org.roaringbitmap.RoaringBitmap;
 
 import java.io.IOException;
@@ -50,10 +52,7 @@ final class SegmentWriter {
 
     /** Writes {@code streams} as the segment directory {@code dir/name} (through {@code name.tmp}). */
     Path write(Path dir, String name, Map<Labels, List<LogRecord>> streams) throws IOException {
-        Path target = dir.resolve(name);
-        Path tmp = dir.resolve(name + SegmentFormat.TMP_SUFFIX);
-        files.deleteRecursively(tmp);
-        files.createDirectories(tmp);
+        Path tmp = SegmentDirs.createTmp(files, dir, name);
         TreeMap<Labels, List<LogRecord>> sorted = new TreeMap<>(streams);
         postings.clear();
         ByteSink raw = new ByteSink(allocator, MemoryTag.CHUNK, 1 << 17);
@@ -108,10 +107,7 @@ final class SegmentWriter {
                 meta.putUvarint(p[6]);
                 meta.putUvarint(p[7]);
             }
-            out.startSection();
-            ByteBuffer mb = meta.buffer().flip();
-            out.out().ensure(mb.remaining());
-            out.out().buffer().put(mb);
+            SegmentSections.copy(out, meta);
             int metaCrc = out.sectionCrc();
             long postingsOffset = out.position();
             writePostings(postings.toBitmaps(), out);
@@ -121,18 +117,14 @@ final class SegmentWriter {
             o.putLong(postingsOffset);
             o.putInt(metaCrc);
             o.putInt(postingsCrc);
-            o.putInt(SegmentFormat.MAGIC);
-            o.putInt(0);
+            SegmentSections.endFooter(o, SegmentFormat.MAGIC);
             out.finish();
         } finally {
             postings.clear();
             raw.release();
             meta.release();
         }
-        files.syncDirectory(tmp);
-        files.moveAtomically(tmp, target);
-        files.syncDirectory(dir);
-        return target;
+        return SegmentDirs.publish(files, dir, tmp, name);
     }
 
     /**
@@ -153,24 +145,15 @@ final class SegmentWriter {
         return (int) n;
     }
 
-    /** {@code u32 count, count x (u32 key, u32 offset, u32 length)}, then the serialised bitmaps. */
+    /** Trigram postings with u32 keys (page numbers in the bitmaps), in key order. */
     private static void writePostings(Map<Integer, RoaringBitmap> postings, FileSink out) throws IOException {
-        out.startSection();
-        ByteSink o = out.out();
-        o.putInt(postings.size());
-        int offset = 0;
+        int[] keys = new int[postings.size()];
         List<RoaringBitmap> bitmaps = new ArrayList<>(postings.size());
         for (Map.Entry<Integer, RoaringBitmap> e : postings.entrySet()) {
-            RoaringBitmap b = e.getValue();
-            b.runOptimize();
-            int len = b.serializedSizeInBytes();
-            o.putInt(e.getKey());
-            o.putInt(offset);
-            o.putInt(len);
-            offset += len;
-            bitmaps.add(b);
-            out.maybeFlush();
+            e.getValue().runOptimize();
+            keys[bitmaps.size()] = e.getKey();
+            bitmaps.add(e.getValue());
         }
-        out.writeBitmaps(bitmaps);
+        SegmentSections.writePostings(out, bitmaps, (i, o) -> o.putInt(keys[i]));
     }
 }

@@ -1,22 +1,19 @@
 package io.sightline.storage.traces;
 
 import com.github.luben.zstd.Zstd;
-import io.sightline.storage.SpanTerm;
 import io.sightline.storage.StorageException;
 import io.sightline.storage.TraceQuerier;
 import io.sightline.storage.io.ByteReader;
 import io.sightline.storage.io.CorruptDataException;
 import io.sightline.storage.io.FileHeader;
 import io.sightline.storage.io.MappedFile;
-import io.sightline.storage.io.MemoryTag;
-import io.sightline.storage.io.RefCount;
 import io.sightline.storage.io.TaggedAllocator;
 import io.sightline.storage.model.Attributes;
-import io.sightline.storage.model.Span;
+import io.sightline.storage.segment.SegmentFile;
+import io.sightline.storage.segment.StoredSegment;
 import org.roaringbitmap.RoaringBitmap;
 import org.roaringbitmap.buffer.ImmutableRoaringBitmap;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -27,20 +24,19 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.CRC32C;
 
 /**
  * One immutable mapped span segment. The meta section (tables, page index, tag table) is read onto the heap at
  * open; the dictionary, pages, postings and trace table stay in the mapping. Reference-counted: retention
  * unmaps it only when no querier holds it. Thread-safe for reads.
  */
-final class Segment {
+final class Segment implements StoredSegment {
     private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int POSTING_ENTRY = 16;
 
-    private final Path dir;
-    private final int number;
+    private final SegmentFile segmentFile;
+    /** {@code segmentFile}'s mapping, read by every page, postings and trace table access. */
     private final MappedFile file;
     private final SegmentTables tables;
     private final long spans;
@@ -63,12 +59,10 @@ final class Segment {
     private final int postingsCount;
     private final long tracesAt;
     private final int traceCount;
-    private final RefCount refs = new RefCount();
 
-    private Segment(Path dir, MappedFile file, SegmentTables tables, ByteBuffer meta, long postingsAt, long tracesAt) {
-        this.dir = dir;
-        this.number = SegmentFormat.walNumber(dir.getFileName().toString());
-        this.file = file;
+    private Segment(SegmentFile segmentFile, SegmentTables tables, ByteBuffer meta, long postingsAt, long tracesAt) {
+        this.segmentFile = segmentFile;
+        this.file = segmentFile.mapped();
         this.tables = tables;
         this.spans = ByteReader.uvarint(meta);
         this.minSeq = ByteReader.uvarint(meta);
@@ -130,58 +124,35 @@ final class Segment {
 
     /** Maps and checks segment {@code dir}; a damaged segment fails with a message naming the file. */
     static Segment open(Path dir, TaggedAllocator allocator) {
-        Path path = dir.resolve(SegmentFormat.FILE);
-        MappedFile file;
-        try {
-            file = allocator.map(path, MemoryTag.CHUNK);
-        } catch (IOException e) {
-            throw new StorageException("cannot map span segment " + path + ": " + e.getMessage(), e);
-        }
-        try {
-            String problem = FileHeader.problem(file.segment(), SegmentFormat.MAGIC, SegmentFormat.VERSION);
-            if (problem != null) {
-                throw new CorruptDataException(problem, 0);
-            }
-            long size = file.size();
-            if (size < FileHeader.BYTES + SegmentFormat.FOOTER_BYTES) {
-                throw new CorruptDataException("shorter than header and footer", 0);
-            }
-            ByteBuffer footer = file.slice(size - SegmentFormat.FOOTER_BYTES, SegmentFormat.FOOTER_BYTES);
-            long[] at = new long[5];
-            for (int i = 0; i < 5; i++) {
-                at[i] = footer.getLong();
-            }
-            int[] crc = new int[4];
-            for (int i = 0; i < 4; i++) {
-                crc[i] = footer.getInt();
-            }
-            footer.getInt();
-            if (footer.getInt() != SegmentFormat.MAGIC || at[0] < FileHeader.BYTES || at[4] != size - SegmentFormat.FOOTER_BYTES) {
-                throw new CorruptDataException("bad footer", size - SegmentFormat.FOOTER_BYTES);
-            }
-            String[] names = {"dictionary", "meta", "postings", "trace table"};
-            for (int i = 0; i < 4; i++) {
-                if (at[i + 1] < at[i] || at[i + 1] - at[i] > Integer.MAX_VALUE) {
-                    throw new CorruptDataException("bad " + names[i] + " section bounds", at[i]);
-                }
-                checkCrc(file.slice(at[i], (int) (at[i + 1] - at[i])), crc[i], names[i], at[i]);
-            }
-            Dictionary dict = new Dictionary(file, at[0], at[1] - at[0]);
-            ByteBuffer meta = file.slice(at[1], (int) (at[2] - at[1]));
-            SegmentTables tables = readTables(meta.duplicate().order(ByteOrder.LITTLE_ENDIAN), dict);
-            return new Segment(dir, file, tables, meta, at[2], at[3]);
-        } catch (CorruptDataException | IndexOutOfBoundsException | java.nio.BufferUnderflowException e) {
-            file.close();
-            throw new StorageException("span segment " + path + " is damaged: " + e.getMessage(), e);
-        }
+        return SegmentFile.open(dir, allocator, SegmentFormat.FORMAT, Segment::read);
     }
 
-    private static void checkCrc(ByteBuffer section, int expected, String what, long at) {
-        CRC32C crc = new CRC32C();
-        crc.update(section.duplicate());
-        if ((int) crc.getValue() != expected) {
-            throw new CorruptDataException(what + " checksum mismatch", at);
+    /** Reads the section bounds and checks their CRCs, then the tables, of a file whose header and footer magic are checked. */
+    private static Segment read(SegmentFile segmentFile, ByteBuffer footer) {
+        MappedFile file = segmentFile.mapped();
+        long size = file.size();
+        long[] at = new long[5];
+        for (int i = 0; i < 5; i++) {
+            at[i] = footer.getLong();
         }
+        int[] crc = new int[4];
+        for (int i = 0; i < 4; i++) {
+            crc[i] = footer.getInt();
+        }
+        if (at[0] < FileHeader.BYTES || at[4] != size - SegmentFormat.FOOTER_BYTES) {
+            throw SegmentFile.badFooter(size, SegmentFormat.FORMAT);
+        }
+        String[] names = {"dictionary", "meta", "postings", "trace table"};
+        for (int i = 0; i < 4; i++) {
+            if (at[i + 1] < at[i] || at[i + 1] - at[i] > Integer.MAX_VALUE) {
+                throw new CorruptDataException("bad " + names[i] + " section bounds", at[i]);
+            }
+            SegmentFile.checkCrc(file.slice(at[i], (int) (at[i + 1] - at[i])), crc[i], names[i], at[i]);
+        }
+        Dictionary dict = new Dictionary(file, at[0], at[1] - at[0]);
+        ByteBuffer meta = file.slice(at[1], (int) (at[2] - at[1]));
+        SegmentTables tables = readTables(meta.duplicate().order(ByteOrder.LITTLE_ENDIAN), dict);
+        return new Segment(segmentFile, tables, meta, at[2], at[3]);
     }
 
     private static SegmentTables readTables(ByteBuffer meta, Dictionary dict) {
@@ -237,19 +208,18 @@ final class Segment {
         }
     }
 
-    Path dir() {
-        return dir;
+    @Override
+    public SegmentFile segmentFile() {
+        return segmentFile;
     }
 
-    int number() {
-        return number;
-    }
-
-    long minTime() {
+    @Override
+    public long minTime() {
         return minTime;
     }
 
-    long maxTime() {
+    @Override
+    public long maxTime() {
         return maxTime;
     }
 
@@ -259,10 +229,6 @@ final class Segment {
 
     long spans() {
         return spans;
-    }
-
-    long bytes() {
-        return file.size();
     }
 
     int pages() {
@@ -417,7 +383,7 @@ final class Segment {
         ByteBuffer plain = scratch(rawLength[page]);
         long n = Zstd.decompress(plain, packed);
         if (n != rawLength[page]) {
-            throw new StorageException("span segment " + dir + " page " + page + " decompressed to " + n
+            throw new StorageException("span segment " + dir() + " page " + page + " decompressed to " + n
                     + " bytes, expected " + rawLength[page]);
         }
         plain.flip();
@@ -426,7 +392,7 @@ final class Segment {
         try {
             return new DecodedPage(ByteBuffer.wrap(heap), tables, minSeq);
         } catch (CorruptDataException | IndexOutOfBoundsException | java.nio.BufferUnderflowException e) {
-            throw new StorageException("span segment " + dir + " page " + page + " is damaged: " + e.getMessage(), e);
+            throw new StorageException("span segment " + dir() + " page " + page + " is damaged: " + e.getMessage(), e);
         }
     }
 
@@ -435,15 +401,5 @@ final class Segment {
         byte[] id = new byte[Ids.TRACE_BYTES];
         traceId(trace, id);
         return Ids.hex(id, 0, Ids.TRACE_BYTES);
-    }
-
-    boolean acquire() {
-        return refs.tryAcquire();
-    }
-
-    void release() {
-        if (refs.release()) {
-            file.close();
-        }
     }
 }

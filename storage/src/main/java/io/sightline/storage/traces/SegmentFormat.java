@@ -1,13 +1,17 @@
 package io.sightline.storage.traces;
 
+import io.sightline.storage.segment.SegmentFile;
+import io.sightline.storage.segment.SegmentNames;
+
 /** Constants of the span segment format (storage/docs/format/traces.md). */
 final class SegmentFormat {
     static final int MAGIC = 0x53545453; // "STTS" little-endian
     static final int VERSION = 1;
-    static final String FILE = "segment";
-    static final String TMP_SUFFIX = ".tmp";
+    static final String FILE = SegmentNames.FILE;
+    static final String TMP_SUFFIX = SegmentNames.TMP_SUFFIX;
     /** Five u64 section offsets (dictionary, meta, postings, traces, footer start), five u32 CRCs, magic, reserved. */
     static final int FOOTER_BYTES = 5 * 8 + 5 * 4 + 8;
+    static final SegmentFile.Format FORMAT = new SegmentFile.Format("span", MAGIC, VERSION, VERSION, FOOTER_BYTES);
     /**
      * Rows per page: a trace-by-id lookup decodes the one or two pages holding the trace. 256 rather than 1024
      * halved the median lookup for 3 more bytes per span (benchmarks/RESULTS.md).
@@ -22,21 +26,13 @@ final class SegmentFormat {
     private SegmentFormat() {
     }
 
-    /** Segment directories are named by the WAL file that followed the cut, so names sort in cut order. */
+    /** See {@link SegmentNames#dirName}. */
     static String dirName(int walNumber) {
-        return String.format("seg-%08d", walNumber);
+        return SegmentNames.dirName(walNumber);
     }
 
-    /** The WAL number a segment directory name carries, or -1 when it is not a segment. */
+    /** See {@link SegmentNames#walNumber}. */
     static int walNumber(String dirName) {
-        if (dirName.length() != 12 || !dirName.startsWith("seg-")) {
-            return -1;
-        }
-        for (int i = 4; i < 12; i++) {
-            if (!Character.isDigit(dirName.charAt(i))) {
-                return -1;
-            }
-        }
-        return Integer.parseInt(dirName.substring(4));
+        return SegmentNames.walNumber(dirName);
     }
 }

@@ -12,10 +12,11 @@ import io.sightline.storage.model.Attributes;
 import io.sightline.storage.model.Span;
 import io.sightline.storage.model.SpanEvent;
 import io.sightline.storage.model.SpanLink;
+import io.sightline.storage.segment.SegmentDirs;
+import io.sightline.storage.segment.SegmentSections;
 import org.roaringbitmap.RoaringBitmap;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,10 +47,8 @@ final class SegmentWriter {
 
     /** Writes the spans of frozen {@code head} as segment {@code walNumber} under {@code dir}; returns its directory. */
     Path write(Path dir, int walNumber, TraceHead head) throws IOException {
-        Path target = dir.resolve(SegmentFormat.dirName(walNumber));
-        Path tmp = dir.resolve(SegmentFormat.dirName(walNumber) + SegmentFormat.TMP_SUFFIX);
-        files.deleteRecursively(tmp);
-        files.createDirectories(tmp);
+        String name = SegmentFormat.dirName(walNumber);
+        Path tmp = SegmentDirs.createTmp(files, dir, name);
         Rows rows = Rows.sorted(head);
         Tables tables = new Tables();
         for (Span s : rows.spans) {
@@ -83,10 +82,10 @@ final class SegmentWriter {
             }
             long[] offsets = new long[5];
             int[] crcs = new int[5];
-            offsets[0] = section(out, dictBytes);
+            offsets[0] = SegmentSections.copy(out, dictBytes);
             crcs[0] = out.sectionCrc();
             writeMeta(meta, rows, tables, pages);
-            offsets[1] = section(out, meta);
+            offsets[1] = SegmentSections.copy(out, meta);
             crcs[1] = out.sectionCrc();
             offsets[2] = out.position();
             writePostings(postings(rows, tables), out);
@@ -102,29 +101,14 @@ final class SegmentWriter {
             for (int crc : crcs) {
                 o.putInt(crc);
             }
-            o.putInt(SegmentFormat.MAGIC);
-            o.putInt(0);
+            SegmentSections.endFooter(o, SegmentFormat.MAGIC);
             out.finish();
         } finally {
             dictBytes.release();
             raw.release();
             meta.release();
         }
-        files.syncDirectory(tmp);
-        files.moveAtomically(tmp, target);
-        files.syncDirectory(dir);
-        return target;
-    }
-
-    /** Copies {@code bytes} as a new checksummed section; returns its offset. */
-    private static long section(FileSink out, ByteSink bytes) throws IOException {
-        out.startSection();
-        long at = out.position();
-        ByteBuffer b = bytes.buffer().flip();
-        out.out().ensure(b.remaining());
-        out.out().buffer().put(b);
-        out.maybeFlush();
-        return at;
+        return SegmentDirs.publish(files, dir, tmp, name);
     }
 
     private void writeMeta(ByteSink meta, Rows rows, Tables tables, List<long[]> pages) {
@@ -222,25 +206,14 @@ final class SegmentWriter {
         return keys.stream().mapToLong(Long::longValue).toArray();
     }
 
-    /** {@code u32 count, count x (u64 key, u32 offset, u32 length)}, then the serialised bitmaps. */
+    /** Term postings with u64 keys (row numbers in the bitmaps), in the order {@link RowLists#keys} gives. */
     private static void writePostings(RowLists lists, FileSink out) throws IOException {
-        out.startSection();
-        ByteSink o = out.out();
         long[] keys = lists.keys();
-        o.putInt(keys.length);
         List<RoaringBitmap> bitmaps = new ArrayList<>(keys.length);
-        int offset = 0;
         for (long key : keys) {
-            RoaringBitmap b = lists.bitmap(key);
-            int len = b.serializedSizeInBytes();
-            o.putLong(key);
-            o.putInt(offset);
-            o.putInt(len);
-            offset += len;
-            bitmaps.add(b);
-            out.maybeFlush();
+            bitmaps.add(lists.bitmap(key));
         }
-        out.writeBitmaps(bitmaps);
+        SegmentSections.writePostings(out, bitmaps, (i, o) -> o.putLong(keys[i]));
     }
 
     /** {@code u32 count, count x 16-byte trace id (ascending), (count + 1) x u32 first row}. */

@@ -12,6 +12,8 @@ import io.sightline.storage.io.DefaultFileFacade;
 import io.sightline.storage.io.FileFacade;
 import io.sightline.storage.io.TaggedAllocator;
 import io.sightline.storage.model.Span;
+import io.sightline.storage.segment.SegmentList;
+import io.sightline.storage.segment.StoreJobs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +25,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
@@ -53,7 +52,7 @@ public final class TraceEngine implements TraceStore {
     private final FileFacade files;
     private final TraceWal wal;
     private final SegmentWriter writer;
-    private final CopyOnWriteArrayList<Segment> segments = new CopyOnWriteArrayList<>();
+    private final SegmentList<Segment> segments = new SegmentList<>("span", log);
     private TraceIndex index;
     private final LongCounter cuts;
     private final LongCounter expired;
@@ -62,7 +61,7 @@ public final class TraceEngine implements TraceStore {
     private final Condition headCut = lock.writeLock().newCondition();
     private final AtomicBoolean cutRequested = new AtomicBoolean();
     private final Object cutLock = new Object();
-    private final ScheduledExecutorService jobs;
+    private final StoreJobs jobs = new StoreJobs("sightline-trace-store", "trace store", log);
     private final LongCounter appended;
     private TraceHead head = new TraceHead();
     /** The head being written into a segment; still read by queries until the segment is published. */
@@ -84,21 +83,13 @@ public final class TraceEngine implements TraceStore {
                 .setDescription("Span segments written from the head").build();
         this.expired = meter.counterBuilder("sightline_traces_segments_expired_total")
                 .setDescription("Span segments deleted by retention").build();
-        meter.gaugeBuilder("sightline_traces_segments").ofLongs().setDescription("Span segments on disk")
-                .buildWithCallback(m -> m.record(segments.size()));
-        meter.gaugeBuilder("sightline_traces_segment_bytes").ofLongs().setUnit("By")
-                .setDescription("Bytes of span segments on disk")
-                .buildWithCallback(m -> m.record(segments.stream().mapToLong(Segment::bytes).sum()));
+        segments.registerGauges(meter, "sightline_traces_segments", "Span segments on disk",
+                "sightline_traces_segment_bytes", "Bytes of span segments on disk");
         meter.gaugeBuilder("sightline_traces_segment_spans").ofLongs()
                 .setDescription("Spans in span segments on disk")
-                .buildWithCallback(m -> m.record(segments.stream().mapToLong(Segment::spans).sum()));
+                .buildWithCallback(m -> m.record(segments.snapshot().stream().mapToLong(Segment::spans).sum()));
         meter.gaugeBuilder("sightline_traces_head_spans").ofLongs().setDescription("Spans in the trace store's head")
                 .buildWithCallback(m -> m.record(headSpans()));
-        this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sightline-trace-store");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     public static TraceStore open(TraceStoreConfig config, Meter meter) {
@@ -114,7 +105,7 @@ public final class TraceEngine implements TraceStore {
             engine.close();
             throw e;
         }
-        engine.jobs.scheduleWithFixedDelay(engine::maintain, 1, 1, TimeUnit.SECONDS);
+        engine.jobs.everySecond(engine::maintain);
         return engine;
     }
 
@@ -123,22 +114,12 @@ public final class TraceEngine implements TraceStore {
         int covered = 0;
         try {
             files.createDirectories(dir);
-            for (Path p : files.list(dir)) {
-                String name = p.getFileName().toString();
-                if (name.endsWith(SegmentFormat.TMP_SUFFIX)) {
-                    files.deleteRecursively(p); // a cut that did not finish; its spans are still in the WAL
-                    continue;
-                }
-                if (SegmentFormat.walNumber(name) < 0) {
-                    continue;
-                }
-                Segment s = Segment.open(p, allocator);
-                segments.add(s);
-                covered = Math.max(covered, s.number());
-                lastSequence = Math.max(lastSequence, s.maxSeq());
-            }
+            covered = segments.load(dir, files, p -> Segment.open(p, allocator));
         } catch (IOException e) {
             throw new StorageException("cannot open the trace store under " + dir + ": " + e.getMessage(), e);
+        }
+        for (Segment s : segments) {
+            lastSequence = Math.max(lastSequence, s.maxSeq());
         }
         openIndex();
         long now = clock.millis();
@@ -269,15 +250,11 @@ public final class TraceEngine implements TraceStore {
     }
 
     private void maintain() {
-        try {
-            if (config.walSyncMode() == WalSyncMode.INTERVAL) {
-                wal.sync();
-            }
-            cutWhileDue();
-            applyRetention();
-        } catch (RuntimeException e) {
-            log.error("trace store maintenance failed [error={}]", e.toString());
+        if (config.walSyncMode() == WalSyncMode.INTERVAL) {
+            wal.sync();
         }
+        cutWhileDue();
+        applyRetention();
     }
 
     /** Cuts until the head is under its limits again (spans keep arriving while a segment is written). */
@@ -397,12 +374,7 @@ public final class TraceEngine implements TraceStore {
                     s.traceId(t, id);
                     index.remove(id, s.number());
                 }
-                try {
-                    files.deleteRecursively(s.dir());
-                } catch (IOException e) {
-                    log.warn("cannot delete expired span segment [dir={}, error={}]", s.dir(), e.getMessage());
-                }
-                s.release(); // unmaps once the last querier lets go; the open mapping survives the unlink
+                segments.deleteUnlisted(s, files);
                 removed++;
             }
         }
@@ -476,16 +448,12 @@ public final class TraceEngine implements TraceStore {
         if (minNanos > maxNanos) {
             throw new IllegalArgumentException("trace querier range is empty: min " + minNanos + " > max " + maxNanos);
         }
-        List<Segment> held = new ArrayList<>();
+        List<Segment> held;
         List<TraceHead> heads = new ArrayList<>(2);
         // Taken under one lock, so a cut finishing meanwhile neither hides nor doubles spans.
         lock.readLock().lock();
         try {
-            for (Segment s : segments) {
-                if (s.minTime() <= maxNanos && s.maxTime() >= minNanos && s.acquire()) {
-                    held.add(s);
-                }
-            }
+            held = segments.acquireOverlapping(minNanos, maxNanos, new ArrayList<>());
             heads.add(head); // newest first
             if (flushing != null) {
                 heads.add(flushing);
@@ -533,20 +501,12 @@ public final class TraceEngine implements TraceStore {
         } finally {
             lock.writeLock().unlock();
         }
-        jobs.shutdown();
-        try {
-            jobs.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        jobs.shutdownAndWait();
         synchronized (cutLock) {
             lock.writeLock().lock();
             try {
                 wal.close();
-                for (Segment s : segments) {
-                    s.release();
-                }
-                segments.clear();
+                segments.releaseAll();
                 if (index != null) {
                     index.close();
                 }
