@@ -21,6 +21,17 @@ public final class Main implements Callable<Integer> {
         // network and writes into the home directory (STACK.md).
         System.setProperty("chronicle.analytics.disable", "true");
         System.setProperty("chronicle.announcer.disable", "true");
+        // Netty 4.2's allocators declare JFR events; the first buffer allocated loads them, which starts the
+        // JDK's event registry (~110 jdk.jfr classes, metaspace and heap) in a process that records nothing.
+        // Set only when absent, so a profiling run can turn them back on with -D.
+        defaultProperty("io.netty.jfr.enabled", "false");
+        defaultProperty("io.grpc.netty.shaded.io.netty.jfr.enabled", "false");
+    }
+
+    private static void defaultProperty(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
     }
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file.")

@@ -39,7 +39,11 @@ public final class Notifier implements AutoCloseable {
     private final Outbox outbox;
     private final Silences silences;
     private final Dispatcher dispatcher;
-    private final HttpClient http;
+    /**
+     * The client the receivers without {@code http_config} of their own share; built by the first such receiver
+     * (building one loads the JDK's TLS stack, ~600 classes, and starts a selector thread). Guarded by workersLock.
+     */
+    private HttpClient http;
     private final Object workersLock = new Object();
     private final Map<String, DeliveryWorker> workers = new HashMap<>();
     private final Map<String, Integration> integrations = new HashMap<>();
@@ -53,7 +57,6 @@ public final class Notifier implements AutoCloseable {
         this.nflog = new NotificationLog(settings.stateDir().resolve("nflog.json"));
         this.outbox = new Outbox(settings.stateDir().resolve("outbox.json"));
         this.silences = new Silences(settings.stateDir().resolve("silences.json"));
-        this.http = HttpClients.shared();
         this.dispatcher = new Dispatcher(clock, nflog, outbox, silences, settings.externalUrl(), this::wake);
         // Alert when this stays above zero: some receiver has been unreachable for a while.
         meter.gaugeBuilder("sightline_alerting_notifications_pending").ofLongs()
@@ -100,7 +103,8 @@ public final class Notifier implements AutoCloseable {
             }
             next.forEach((k, i) -> {
                 if (!workers.containsKey(k)) {
-                    workers.put(k, new DeliveryWorker(receiverOf.get(k), i, outbox, nflog, http, clock, metrics,
+                    HttpClient shared = i.http().needsOwnClient() ? null : sharedHttp();
+                    workers.put(k, new DeliveryWorker(receiverOf.get(k), i, outbox, nflog, shared, clock, metrics,
                             settings.initialBackoffMillis(), settings.maxBackoffMillis()));
                     integrations.put(k, i);
                 }
@@ -178,7 +182,16 @@ public final class Notifier implements AutoCloseable {
         synchronized (workersLock) {
             workers.values().forEach(DeliveryWorker::close);
             workers.clear();
+            if (http != null) {
+                http.close();
+            }
         }
-        http.close();
+    }
+
+    private HttpClient sharedHttp() {
+        if (http == null) {
+            http = HttpClients.shared();
+        }
+        return http;
     }
 }

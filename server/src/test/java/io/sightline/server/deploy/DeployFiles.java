@@ -10,7 +10,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -142,6 +144,16 @@ final class DeployFiles {
         }
         return all.subList(lastFrom, all.size()).stream().filter(s -> s.startsWith(keyword + " "))
                 .map(s -> s.substring(keyword.length() + 1).strip()).toList();
+    }
+
+    /** The variables the runtime stage's ENV sets ({@code KEY="value"} or {@code KEY=value}, space separated). */
+    Map<String, String> runtimeEnv() {
+        Map<String, String> env = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("(\\w+)=(?:\"([^\"]*)\"|(\\S*))").matcher(String.join(" ", runtimeStage("ENV")));
+        while (m.find()) {
+            env.put(m.group(1), m.group(2) != null ? m.group(2) : m.group(3));
+        }
+        return env;
     }
 
     /** A JSON-array (exec form) argument of an instruction, e.g. CMD ["--config", "/etc/..."]. */

@@ -216,6 +216,21 @@ class DeployFilesTest {
     }
 
     @Test
+    void imageComposeAndKubernetesStartTheJvmWithTheSameOptionsAndTwoMallocArenas() {
+        Map<String, String> image = deploy.runtimeEnv();
+        assertThat(image).containsKey("JAVA_OPTS").containsEntry("MALLOC_ARENA_MAX", "2");
+
+        JsonNode compose = deploy.yaml("deploy/compose/compose.yaml").path("services").path("sightline").path("environment");
+        assertThat(compose.path("JAVA_OPTS").asText()).isEqualTo(image.get("JAVA_OPTS"));
+        assertThat(compose.path("MALLOC_ARENA_MAX").asText()).isEqualTo("2");
+
+        Map<String, String> k8s = new HashMap<>();
+        deploy.kubernetesObject("statefulset.yaml", "StatefulSet").path("spec").path("template").path("spec")
+                .path("containers").get(0).path("env").forEach(e -> k8s.put(e.path("name").asText(), e.path("value").asText()));
+        assertThat(k8s).containsEntry("JAVA_OPTS", image.get("JAVA_OPTS")).containsEntry("MALLOC_ARENA_MAX", "2");
+    }
+
+    @Test
     void composeRunsTheImageAndMountsWhatGrafanaAndTheCollectorRead() {
         JsonNode compose = deploy.yaml("deploy/compose/compose.yaml");
         Path dir = deploy.path("deploy/compose");

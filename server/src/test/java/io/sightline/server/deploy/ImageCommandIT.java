@@ -80,8 +80,8 @@ class ImageCommandIT {
                 "--otlp-http-port", Integer.toString(otlpHttpPort)));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("out.log").toFile()));
-        // The image's JAVA_OPTS, and its `java` first on the PATH (this JDK stands in for the image's Temurin 25).
-        pb.environment().put("JAVA_OPTS", javaOpts());
+        // The image's ENV (JAVA_OPTS, MALLOC_ARENA_MAX), and its `java` first on the PATH (this JDK stands in for the image's Temurin 25).
+        pb.environment().putAll(deploy.runtimeEnv());
         pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
         Process p = pb.start();
         try {
@@ -121,13 +121,6 @@ class ImageCommandIT {
         }
         assertThat(p.exitValue()).as(log()).isIn(0, 143);
         assertThat(log()).contains("Sightline stopped");
-    }
-
-    /** The value of the runtime stage's {@code ENV JAVA_OPTS="..."}. */
-    private String javaOpts() {
-        String env = deploy.runtimeStage("ENV").getFirst();
-        assertThat(env).startsWith("JAVA_OPTS=\"").endsWith("\"");
-        return env.substring("JAVA_OPTS=\"".length(), env.length() - 1);
     }
 
     private void exportOverGrpc(int port) throws InterruptedException {

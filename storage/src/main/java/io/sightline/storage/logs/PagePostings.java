@@ -17,13 +17,15 @@ final class PagePostings {
     private static final int RADIX_BITS = 12;
     private static final int BUCKETS = 1 << RADIX_BITS;
 
-    /** {@code key << 32 | page}. */
-    private long[] pairs = new long[1 << 16];
+    private static final int INITIAL_PAIRS = 1 << 16;
+
+    /** {@code key << 32 | page}; empty until the first segment (a server that receives no logs does not hold it). */
+    private long[] pairs = new long[0];
     private int n;
 
     void add(int key, int page) {
         if (n == pairs.length) {
-            pairs = Arrays.copyOf(pairs, n * 2);
+            pairs = Arrays.copyOf(pairs, Math.max(INITIAL_PAIRS, n * 2));
         }
         pairs[n++] = (long) key << 32 | page;
     }
@@ -75,7 +77,7 @@ final class PagePostings {
     void clear() {
         n = 0;
         if (pairs.length > 1 << 22) {
-            pairs = new long[1 << 16];
+            pairs = new long[INITIAL_PAIRS];
         }
     }
 }

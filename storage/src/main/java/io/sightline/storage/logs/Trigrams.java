@@ -5,11 +5,11 @@ import java.nio.charset.StandardCharsets;
 /**
  * Body-token keys: every 3-byte window of a line's UTF-8 bytes, as a 24-bit int. A substring of at least
  * three bytes can only occur in a page that holds all of its trigrams, so whole-word and mid-word searches
- * alike skip pages without false negatives. Collects one page at a time into a reused 2 MiB bit set.
- * Not thread-safe.
+ * alike skip pages without false negatives. Collects one page at a time into a reused 2 MiB bit set, allocated by
+ * the first line (a server that receives no logs does not hold it). Not thread-safe.
  */
 final class Trigrams {
-    private final long[] seen = new long[1 << 18];
+    private long[] seen;
     private int[] touched = new int[1 << 12];
     private int count;
 
@@ -22,6 +22,9 @@ final class Trigrams {
             touched = java.util.Arrays.copyOf(touched, Math.max(touched.length * 2, count + line.length));
         }
         long[] seen = this.seen;
+        if (seen == null) {
+            seen = this.seen = new long[1 << 18];
+        }
         int[] touched = this.touched;
         int n = count;
         // A rolling key (one byte load per position instead of three); most windows repeat within a page, so the
