@@ -122,6 +122,8 @@ run_system() { # name
   bench io.sightline.bench.e2e.DashboardQueries run --url "$query_url" --end-ms "$end_ms" \
     --start-ms $(( end_ms - (rounds - 1) * 15000 )) --repeat 5 \
     --out "$work/$name.answers.json" | tee "$dir/queries.txt" >&2
+  # After the dashboard queries: what the query path leaves resident (the heap grown for it and not given back).
+  R[$name.rss_after_queries]=$(kb "$pid" VmRSS)
   R[$name.qtotal]=0
   while read -r _ q med _; do
     R[$name.q.$q]=${med#median_ms=}
@@ -195,6 +197,7 @@ table=$(
   row "RSS bytes per active series" rss_per_series lower
   row "RSS KiB when ready, before any data" rss_ready lower
   row "RSS growth per active series, bytes (after ingest minus when ready)" rss_growth_per_series lower
+  row "RSS KiB after the query set" rss_after_queries lower
   row "disk bytes/sample, flushed (Prometheus, Sightline: snapshot blocks; VM: after force_merge)" bps lower
   row "disk bytes/sample of Sightline's series registry labels file (in its snapshot, not in the row above)" registry_bps lower
   row "disk bytes/sample after graceful stop (all files)" bps_stop lower
