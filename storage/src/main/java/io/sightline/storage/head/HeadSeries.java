@@ -1,6 +1,7 @@
 package io.sightline.storage.head;
 
 import io.sightline.storage.RejectReason;
+import io.sightline.storage.chunk.ChunkEncoder;
 import io.sightline.storage.chunk.HeadChunk;
 import io.sightline.storage.index.SampleBuffer;
 import io.sightline.storage.index.SeriesChunks;
@@ -17,9 +18,21 @@ import java.util.List;
  *
  * <p>The open chunk is cut after {@link #CHUNK_SAMPLES} samples or when a sample crosses a block
  * boundary, so that a block cut never splits a chunk.
+ *
+ * <p>The open chunk is two parts: an encoded prefix in the smallest codec ({@link ChunkEncoder}, ~1-1.5
+ * bytes per sample) and an appendable XOR tail ({@link HeadChunk}, ~2-7 bytes per sample) of at most
+ * {@link #TAIL_SAMPLES} samples. When the tail is full, prefix and tail are re-encoded into a new prefix
+ * and the tail starts over: the open chunk was most of a young series' heap. The prefix is immutable (a
+ * compaction makes a new one), so snapshots share it with readers instead of copying it.
  */
 final class HeadSeries {
     static final int CHUNK_SAMPLES = 120;
+    /**
+     * Most samples the open chunk's XOR tail holds before it is compacted into the prefix. Each compaction
+     * re-encodes the prefix too, so a smaller tail saves memory for more encoding work per sample: at 40,
+     * a 120-sample chunk is encoded at 40, 80 and 120 samples instead of once at 120.
+     */
+    static final int TAIL_SAMPLES = Integer.getInteger("sightline.head.tail_samples", 40);
     /** {@link #check} and {@link #apply} result: stored. */
     static final long ACCEPTED = 0;
     /** {@link #check} and {@link #apply} result: the very sample already exists; nothing to store. */
@@ -37,8 +50,13 @@ final class HeadSeries {
     private volatile long maxTime = Long.MIN_VALUE;
     private long lastValueBits;
     private SealedChunk[] sealed = NO_CHUNKS;
-    /** Takes in-order appends, compressed as they come; readers copy it under the lock, never share it. */
-    private final HeadChunk open = new HeadChunk(CHUNK_SAMPLES);
+    /** The open chunk's oldest samples, re-encoded in the smallest codec; {@code null} when none. Immutable. */
+    private SealedChunk openPrefix;
+    /**
+     * The open chunk's samples after the prefix: takes in-order appends, compressed as they come; readers
+     * copy it under the lock, never share it.
+     */
+    private final HeadChunk tail = new HeadChunk(TAIL_SAMPLES);
     /**
      * End (exclusive) of the block window of the open chunk's samples, set when it takes its first sample:
      * saves two 64-bit divisions per appended sample. Out-of-order inserts into the open chunk stay in
@@ -61,7 +79,7 @@ final class HeadSeries {
      * buffers); see {@link HeadChunk#touch()}. The result only keeps the loads from being optimised away.
      */
     int touch() {
-        return (int) maxTime ^ open.touch();
+        return (int) maxTime ^ tail.touch();
     }
 
     /** Loads the fields an append checks (labels, newest time); see {@link io.sightline.storage.Appender#prefetch}. */
@@ -112,7 +130,7 @@ final class HeadSeries {
             return r;
         }
         if (t > maxTime) {
-            int n = open.count();
+            int n = openCount();
             if (n > 0 && (n >= CHUNK_SAMPLES || t >= openWindowEnd)) {
                 seal();
                 n = 0;
@@ -120,7 +138,11 @@ final class HeadSeries {
             if (n == 0) {
                 openWindowEnd = (Math.floorDiv(t, blockDuration) + 1) * blockDuration;
             }
-            open.append(t, v);
+            if (tail.count() >= TAIL_SAMPLES) {
+                openPrefix = encodeOpen();
+                tail.reset();
+            }
+            tail.append(t, v);
             maxTime = t;
             lastValueBits = bits;
         } else {
@@ -149,7 +171,7 @@ final class HeadSeries {
     /** 0 when no sample at {@code t}, 1 when one with the same value bits, -1 when one with other bits. */
     private int compareExisting(long t, long bits) {
         SampleBuffer b = ChunkScratch.get().samples; // rare path: out-of-order samples only
-        if (open.count() > 0 && t >= open.minTime()) {
+        if (openCount() > 0 && t >= openMinTime()) {
             decodeOpen(b);
             int i = Arrays.binarySearch(b.timestamps, 0, b.count, t);
             return i < 0 ? 0 : (Double.doubleToRawLongBits(b.values[i]) == bits ? 1 : -1);
@@ -164,37 +186,91 @@ final class HeadSeries {
         return 0;
     }
 
-    private void seal() {
+    /** Samples in the open chunk: prefix and tail. */
+    private int openCount() {
+        return (openPrefix == null ? 0 : openPrefix.count) + tail.count();
+    }
+
+    /** The open chunk's first timestamp; undefined while it is empty. */
+    private long openMinTime() {
+        return openPrefix != null ? openPrefix.minTime : tail.minTime();
+    }
+
+    /** The open chunk's last timestamp; undefined while it is empty. */
+    private long openMaxTime() {
+        return tail.count() > 0 ? tail.maxTime() : openPrefix.maxTime;
+    }
+
+    /**
+     * The open chunk (non-empty) as one chunk in the smallest codec, leaving it as it is: the prefix itself
+     * when the tail is empty, else prefix and tail re-encoded together.
+     */
+    private SealedChunk encodeOpen() {
+        if (tail.count() == 0) {
+            return openPrefix;
+        }
         ChunkScratch scratch = ChunkScratch.get();
+        fillEncoder(scratch);
+        return new SealedChunk(openMinTime(), openMaxTime(), openCount(), scratch.encode());
+    }
+
+    /** Gives the open chunk's samples, prefix then tail, to the scratch encoder (reset first). */
+    private void fillEncoder(ChunkScratch scratch) {
         scratch.encoder.reset();
-        scratch.encoder.appendAll(scratch.iterator.reset(open));
-        SealedChunk chunk = new SealedChunk(open.minTime(), open.maxTime(), open.count(), scratch.encode());
+        if (openPrefix != null) {
+            byte[] bytes = openPrefix.bytes();
+            scratch.encoder.appendAll(scratch.iterator.reset(bytes, 0, bytes.length));
+        }
+        if (tail.count() > 0) {
+            scratch.encoder.appendAll(scratch.iterator.reset(tail));
+        }
+    }
+
+    private void seal() {
+        SealedChunk chunk = encodeOpen();
         SealedChunk[] next = Arrays.copyOf(sealed, sealed.length + 1);
         next[sealed.length] = chunk;
         sealed = next;
-        open.reset();
+        openPrefix = null;
+        tail.reset();
     }
 
+    /** Decodes the (non-empty) open chunk into {@code into}, which must not be the scratch iterator's. */
     private void decodeOpen(SampleBuffer into) {
         ChunkScratch scratch = ChunkScratch.get();
         scratch.buffer.clear();
-        int length = open.encodeTo(scratch.buffer);
+        int length;
+        if (openPrefix == null) {
+            length = tail.encodeTo(scratch.buffer);
+        } else {
+            fillEncoder(scratch);
+            length = scratch.encoder.encode(scratch.buffer);
+        }
         into.decode(scratch.buffer.array(), length);
     }
 
-    /** Inserts an older sample into the open chunk by rebuilding it; rare (out-of-order only). */
+    /**
+     * Inserts an older sample into the open chunk by rebuilding it as a prefix with an empty tail; rare
+     * (out-of-order only).
+     */
     private void insertOpen(long t, double v) {
         SampleBuffer b = ChunkScratch.get().samples;
         decodeOpen(b);
-        int at = -Arrays.binarySearch(b.timestamps, 0, b.count, t) - 1;
-        open.reset();
-        for (int i = 0; i < at; i++) {
-            open.append(b.timestamps[i], b.values[i]);
-        }
-        open.append(t, v);
-        for (int i = at; i < b.count; i++) {
-            open.append(b.timestamps[i], b.values[i]);
-        }
+        openPrefix = withSample(b, t, v);
+        tail.reset();
+    }
+
+    /** The samples of {@code b} with {@code (t, v)} inserted in time order, as a new chunk. */
+    private static SealedChunk withSample(SampleBuffer b, long t, double v) {
+        int n = b.count;
+        long[] ts = Arrays.copyOf(b.timestamps, n + 1);
+        double[] vs = Arrays.copyOf(b.values, n + 1);
+        int at = -Arrays.binarySearch(ts, 0, n, t) - 1;
+        System.arraycopy(ts, at, ts, at + 1, n - at);
+        System.arraycopy(vs, at, vs, at + 1, n - at);
+        ts[at] = t;
+        vs[at] = v;
+        return SealedChunk.of(ts, vs, n + 1);
     }
 
     /**
@@ -204,7 +280,7 @@ final class HeadSeries {
      */
     private void insertOutOfOrder(long t, double v, long blockDuration) {
         long window = Math.floorDiv(t, blockDuration);
-        if (open.count() > 0 && t >= open.minTime()) {
+        if (openCount() > 0 && t >= openMinTime()) {
             insertOpen(t, v);
             return;
         }
@@ -222,7 +298,7 @@ final class HeadSeries {
                 replaceSealed(after, t, v);
                 return;
             }
-        } else if (open.count() > 0 && Math.floorDiv(open.minTime(), blockDuration) == window) {
+        } else if (openCount() > 0 && Math.floorDiv(openMinTime(), blockDuration) == window) {
             insertOpen(t, v);
             return;
         }
@@ -236,16 +312,8 @@ final class HeadSeries {
     private void replaceSealed(int index, long t, double v) {
         SampleBuffer b = ChunkScratch.get().samples;
         sealed[index].decodeInto(b);
-        int n = b.count;
-        long[] ts = Arrays.copyOf(b.timestamps, n + 1);
-        double[] vs = Arrays.copyOf(b.values, n + 1);
-        int at = -Arrays.binarySearch(ts, 0, n, t) - 1;
-        System.arraycopy(ts, at, ts, at + 1, n - at);
-        System.arraycopy(vs, at, vs, at + 1, n - at);
-        ts[at] = t;
-        vs[at] = v;
         SealedChunk[] next = sealed.clone();
-        next[index] = SealedChunk.of(ts, vs, n + 1);
+        next[index] = withSample(b, t, v);
         sealed = next;
     }
 
@@ -255,7 +323,7 @@ final class HeadSeries {
      */
     List<SealedChunk> chunksBefore(long maxt) {
         synchronized (this) {
-            if (open.count() > 0 && open.minTime() < maxt) {
+            if (openCount() > 0 && openMinTime() < maxt) {
                 seal();
             }
             List<SealedChunk> out = new ArrayList<>();
@@ -280,11 +348,8 @@ final class HeadSeries {
                     out.add(c);
                 }
             }
-            if (open.count() > 0 && open.minTime() >= mint && open.minTime() < maxt) {
-                ChunkScratch scratch = ChunkScratch.get();
-                scratch.encoder.reset();
-                scratch.encoder.appendAll(scratch.iterator.reset(open));
-                out.add(new SealedChunk(open.minTime(), open.maxTime(), open.count(), scratch.encode()));
+            if (openCount() > 0 && openMinTime() >= mint && openMinTime() < maxt) {
+                out.add(encodeOpen());
             }
             return out;
         }
@@ -300,7 +365,7 @@ final class HeadSeries {
             if (keep > 0) {
                 sealed = Arrays.copyOfRange(sealed, keep, sealed.length);
             }
-            return sealed.length == 0 && open.count() == 0;
+            return sealed.length == 0 && openCount() == 0;
         }
     }
 
@@ -310,13 +375,14 @@ final class HeadSeries {
             if (sealed.length > 0) {
                 return sealed[0].minTime;
             }
-            return open.count() > 0 ? open.minTime() : Long.MAX_VALUE;
+            return openCount() > 0 ? openMinTime() : Long.MAX_VALUE;
         }
     }
 
     /**
      * An immutable view of the chunks overlapping {@code [mint, maxt]}, or {@code null} when no sample of
-     * the series lies in that range. The open chunk is copied, so later appends do not show.
+     * the series lies in that range. The open chunk's prefix is shared (immutable) and its tail copied, so
+     * later appends do not show.
      */
     SeriesChunks snapshot(long mint, long maxt) {
         synchronized (this) {
@@ -328,21 +394,27 @@ final class HeadSeries {
             while (end < sealed.length && sealed[end].minTime <= maxt) {
                 end++;
             }
-            SealedChunk openCopy = null;
-            if (open.count() > 0 && open.minTime() <= maxt && open.maxTime() >= mint) {
+            SealedChunk prefix = openPrefix != null && openPrefix.minTime <= maxt && openPrefix.maxTime >= mint
+                    ? openPrefix : null;
+            SealedChunk tailCopy = null;
+            if (tail.count() > 0 && tail.minTime() <= maxt && tail.maxTime() >= mint) {
                 ChunkScratch scratch = ChunkScratch.get();
                 scratch.buffer.clear();
-                open.encodeTo(scratch.buffer);
-                openCopy = new SealedChunk(open.minTime(), open.maxTime(), open.count(), scratch.buffer.toByteArray());
+                tail.encodeTo(scratch.buffer);
+                tailCopy = new SealedChunk(tail.minTime(), tail.maxTime(), tail.count(), scratch.buffer.toByteArray());
             }
-            int n = end - first + (openCopy == null ? 0 : 1);
+            int sealedCount = end - first;
+            int n = sealedCount + (prefix == null ? 0 : 1) + (tailCopy == null ? 0 : 1);
             if (n == 0) {
                 return null;
             }
             SealedChunk[] chunks = new SealedChunk[n];
-            System.arraycopy(sealed, first, chunks, 0, end - first);
-            if (openCopy != null) {
-                chunks[n - 1] = openCopy;
+            System.arraycopy(sealed, first, chunks, 0, sealedCount);
+            if (prefix != null) {
+                chunks[sealedCount] = prefix;
+            }
+            if (tailCopy != null) {
+                chunks[n - 1] = tailCopy;
             }
             if (!hasSampleIn(chunks, mint, maxt)) {
                 return null;
