@@ -85,7 +85,8 @@ final class HeadSeries {
      * buffers); see {@link HeadChunk#touch()}. The result only keeps the loads from being optimised away.
      */
     int touch() {
-        return (int) maxTime ^ tail.touch();
+        SealedChunk prefix = openPrefix; // the append reads its count
+        return (int) maxTime ^ tail.touch() ^ (prefix == null ? 0 : prefix.count);
     }
 
     /** Loads the fields an append checks (labels, newest time); see {@link io.sightline.storage.Appender#prefetch}. */
