@@ -85,8 +85,7 @@ final class HeadSeries {
      * buffers); see {@link HeadChunk#touch()}. The result only keeps the loads from being optimised away.
      */
     int touch() {
-        SealedChunk prefix = openPrefix; // the append reads its count
-        return (int) maxTime ^ tail.touch() ^ (prefix == null ? 0 : prefix.count);
+        return (int) maxTime ^ tail.touch();
     }
 
     /** Loads the fields an append checks (labels, newest time); see {@link io.sightline.storage.Appender#prefetch}. */
