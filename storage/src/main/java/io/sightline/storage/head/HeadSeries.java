@@ -32,13 +32,7 @@ final class HeadSeries {
      * re-encodes the prefix too, so a smaller tail saves memory for more encoding work per sample: at 40,
      * a 120-sample chunk is encoded at 40, 80 and 120 samples instead of once at 120.
      */
-    static final int TAIL_SAMPLES = 40;
-    /**
-     * A full tail is compacted only when it takes at least this many bytes per sample: below, the sealed
-     * codecs save too little to pay for the encoding (flat histogram buckets, constant gauges: the XOR
-     * code is then a bit or two per sample), and the tail simply grows until the chunk is cut.
-     */
-    static final int MIN_TAIL_BYTES_PER_SAMPLE = 2;
+    static final int TAIL_SAMPLES = Integer.getInteger("sightline.head.tail_samples", 40);
     /** {@link #check} and {@link #apply} result: stored. */
     static final long ACCEPTED = 0;
     /** {@link #check} and {@link #apply} result: the very sample already exists; nothing to store. */
@@ -144,8 +138,7 @@ final class HeadSeries {
             if (n == 0) {
                 openWindowEnd = (Math.floorDiv(t, blockDuration) + 1) * blockDuration;
             }
-            int tailCount = tail.count();
-            if (tailCount >= TAIL_SAMPLES && tail.sizeBytes() >= tailCount * MIN_TAIL_BYTES_PER_SAMPLE) {
+            if (tail.count() >= TAIL_SAMPLES) {
                 openPrefix = encodeOpen();
                 tail.reset();
             }
