@@ -1,7 +1,6 @@
 package io.sightline.storage.head;
 
 import io.sightline.storage.RejectReason;
-import io.sightline.storage.chunk.ChunkEncoder;
 import io.sightline.storage.chunk.HeadChunk;
 import io.sightline.storage.index.SampleBuffer;
 import io.sightline.storage.index.SeriesChunks;
@@ -18,21 +17,9 @@ import java.util.List;
  *
  * <p>The open chunk is cut after {@link #CHUNK_SAMPLES} samples or when a sample crosses a block
  * boundary, so that a block cut never splits a chunk.
- *
- * <p>The open chunk is two parts: an encoded prefix in the smallest codec ({@link ChunkEncoder}, ~1-1.5
- * bytes per sample) and an appendable XOR tail ({@link HeadChunk}, ~2-7 bytes per sample) of at most
- * {@link #TAIL_SAMPLES} samples. When the tail is full, prefix and tail are re-encoded into a new prefix
- * and the tail starts over: the open chunk was most of a young series' heap. The prefix is immutable (a
- * compaction makes a new one), so snapshots share it with readers instead of copying it.
  */
 final class HeadSeries {
     static final int CHUNK_SAMPLES = 120;
-    /**
-     * Most samples the open chunk's XOR tail holds before it is compacted into the prefix. Each compaction
-     * re-encodes the prefix too, so a smaller tail saves memory for more encoding work per sample: at 40,
-     * a 120-sample chunk is encoded at 40, 80 and 120 samples instead of once at 120.
-     */
-    static final int TAIL_SAMPLES = Integer.getInteger("sightline.head.tail_samples", 40);
     /** {@link #check} and {@link #apply} result: stored. */
     static final long ACCEPTED = 0;
     /** {@link #check} and {@link #apply} result: the very sample already exists; nothing to store. */
@@ -50,13 +37,8 @@ final class HeadSeries {
     private volatile long maxTime = Long.MIN_VALUE;
     private long lastValueBits;
     private SealedChunk[] sealed = NO_CHUNKS;
-    /** The open chunk's oldest samples, re-encoded in the smallest codec; {@code null} when none. Immutable. */
-    private SealedChunk openPrefix;
-    /**
-     * The open chunk's samples after the prefix: takes in-order appends, compressed as they come; readers
-     * copy it under the lock, never share it.
-     */
-    private final HeadChunk tail = new HeadChunk(TAIL_SAMPLES);
+    /** Takes in-order appends, compressed as they come; readers copy it under the lock, never share it. */
+    private final HeadChunk open = new HeadChunk(CHUNK_SAMPLES);
     /**
      * End (exclusive) of the block window of the open chunk's samples, set when it takes its first sample:
      * saves two 64-bit divisions per appended sample. Out-of-order inserts into the open chunk stay in
@@ -79,7 +61,7 @@ final class HeadSeries {
      * buffers); see {@link HeadChunk#touch()}. The result only keeps the loads from being optimised away.
      */
     int touch() {
-        return (int) maxTime ^ tail.touch();
+        return (int) maxTime ^ open.touch();
     }
 
     /** Loads the fields an append checks (labels, newest time); see {@link io.sightline.storage.Appender#prefetch}. */
@@ -130,7 +112,7 @@ final class HeadSeries {
             return r;
         }
         if (t > maxTime) {
-            int n = openCount();
+            int n = open.count();
             if (n > 0 && (n >= CHUNK_SAMPLES || t >= openWindowEnd)) {
                 seal();
                 n = 0;
@@ -138,11 +120,7 @@ final class HeadSeries {
             if (n == 0) {
                 openWindowEnd = (Math.floorDiv(t, blockDuration) + 1) * blockDuration;
             }
-            if (tail.count() >= TAIL_SAMPLES) {
-                openPrefix = encodeOpen();
-                tail.reset();
-            }
-            tail.append(t, v);
+            open.append(t, v);
             maxTime = t;
             lastValueBits = bits;
         } else {
@@ -171,7 +149,7 @@ final class HeadSeries {
     /** 0 when no sample at {@code t}, 1 when one with the same value bits, -1 when one with other bits. */
     private int compareExisting(long t, long bits) {
         SampleBuffer b = ChunkScratch.get().samples; // rare path: out-of-order samples only
-        if (openCount() > 0 && t >= openMinTime()) {
+        if (open.count() > 0 && t >= open.minTime()) {
             decodeOpen(b);
             int i = Arrays.binarySearch(b.timestamps, 0, b.count, t);
             return i < 0 ? 0 : (Double.doubleToRawLongBits(b.values[i]) == bits ? 1 : -1);
@@ -186,91 +164,37 @@ final class HeadSeries {
         return 0;
     }
 
-    /** Samples in the open chunk: prefix and tail. */
-    private int openCount() {
-        return (openPrefix == null ? 0 : openPrefix.count) + tail.count();
-    }
-
-    /** The open chunk's first timestamp; undefined while it is empty. */
-    private long openMinTime() {
-        return openPrefix != null ? openPrefix.minTime : tail.minTime();
-    }
-
-    /** The open chunk's last timestamp; undefined while it is empty. */
-    private long openMaxTime() {
-        return tail.count() > 0 ? tail.maxTime() : openPrefix.maxTime;
-    }
-
-    /**
-     * The open chunk (non-empty) as one chunk in the smallest codec, leaving it as it is: the prefix itself
-     * when the tail is empty, else prefix and tail re-encoded together.
-     */
-    private SealedChunk encodeOpen() {
-        if (tail.count() == 0) {
-            return openPrefix;
-        }
-        ChunkScratch scratch = ChunkScratch.get();
-        fillEncoder(scratch);
-        return new SealedChunk(openMinTime(), openMaxTime(), openCount(), scratch.encode());
-    }
-
-    /** Gives the open chunk's samples, prefix then tail, to the scratch encoder (reset first). */
-    private void fillEncoder(ChunkScratch scratch) {
-        scratch.encoder.reset();
-        if (openPrefix != null) {
-            byte[] bytes = openPrefix.bytes();
-            scratch.encoder.appendAll(scratch.iterator.reset(bytes, 0, bytes.length));
-        }
-        if (tail.count() > 0) {
-            scratch.encoder.appendAll(scratch.iterator.reset(tail));
-        }
-    }
-
     private void seal() {
-        SealedChunk chunk = encodeOpen();
+        ChunkScratch scratch = ChunkScratch.get();
+        scratch.encoder.reset();
+        scratch.encoder.appendAll(scratch.iterator.reset(open));
+        SealedChunk chunk = new SealedChunk(open.minTime(), open.maxTime(), open.count(), scratch.encode());
         SealedChunk[] next = Arrays.copyOf(sealed, sealed.length + 1);
         next[sealed.length] = chunk;
         sealed = next;
-        openPrefix = null;
-        tail.reset();
+        open.reset();
     }
 
-    /** Decodes the (non-empty) open chunk into {@code into}, which must not be the scratch iterator's. */
     private void decodeOpen(SampleBuffer into) {
         ChunkScratch scratch = ChunkScratch.get();
         scratch.buffer.clear();
-        int length;
-        if (openPrefix == null) {
-            length = tail.encodeTo(scratch.buffer);
-        } else {
-            fillEncoder(scratch);
-            length = scratch.encoder.encode(scratch.buffer);
-        }
+        int length = open.encodeTo(scratch.buffer);
         into.decode(scratch.buffer.array(), length);
     }
 
-    /**
-     * Inserts an older sample into the open chunk by rebuilding it as a prefix with an empty tail; rare
-     * (out-of-order only).
-     */
+    /** Inserts an older sample into the open chunk by rebuilding it; rare (out-of-order only). */
     private void insertOpen(long t, double v) {
         SampleBuffer b = ChunkScratch.get().samples;
         decodeOpen(b);
-        openPrefix = withSample(b, t, v);
-        tail.reset();
-    }
-
-    /** The samples of {@code b} with {@code (t, v)} inserted in time order, as a new chunk. */
-    private static SealedChunk withSample(SampleBuffer b, long t, double v) {
-        int n = b.count;
-        long[] ts = Arrays.copyOf(b.timestamps, n + 1);
-        double[] vs = Arrays.copyOf(b.values, n + 1);
-        int at = -Arrays.binarySearch(ts, 0, n, t) - 1;
-        System.arraycopy(ts, at, ts, at + 1, n - at);
-        System.arraycopy(vs, at, vs, at + 1, n - at);
-        ts[at] = t;
-        vs[at] = v;
-        return SealedChunk.of(ts, vs, n + 1);
+        int at = -Arrays.binarySearch(b.timestamps, 0, b.count, t) - 1;
+        open.reset();
+        for (int i = 0; i < at; i++) {
+            open.append(b.timestamps[i], b.values[i]);
+        }
+        open.append(t, v);
+        for (int i = at; i < b.count; i++) {
+            open.append(b.timestamps[i], b.values[i]);
+        }
     }
 
     /**
@@ -280,7 +204,7 @@ final class HeadSeries {
      */
     private void insertOutOfOrder(long t, double v, long blockDuration) {
         long window = Math.floorDiv(t, blockDuration);
-        if (openCount() > 0 && t >= openMinTime()) {
+        if (open.count() > 0 && t >= open.minTime()) {
             insertOpen(t, v);
             return;
         }
@@ -298,7 +222,7 @@ final class HeadSeries {
                 replaceSealed(after, t, v);
                 return;
             }
-        } else if (openCount() > 0 && Math.floorDiv(openMinTime(), blockDuration) == window) {
+        } else if (open.count() > 0 && Math.floorDiv(open.minTime(), blockDuration) == window) {
             insertOpen(t, v);
             return;
         }
@@ -312,8 +236,16 @@ final class HeadSeries {
     private void replaceSealed(int index, long t, double v) {
         SampleBuffer b = ChunkScratch.get().samples;
         sealed[index].decodeInto(b);
+        int n = b.count;
+        long[] ts = Arrays.copyOf(b.timestamps, n + 1);
+        double[] vs = Arrays.copyOf(b.values, n + 1);
+        int at = -Arrays.binarySearch(ts, 0, n, t) - 1;
+        System.arraycopy(ts, at, ts, at + 1, n - at);
+        System.arraycopy(vs, at, vs, at + 1, n - at);
+        ts[at] = t;
+        vs[at] = v;
         SealedChunk[] next = sealed.clone();
-        next[index] = withSample(b, t, v);
+        next[index] = SealedChunk.of(ts, vs, n + 1);
         sealed = next;
     }
 
@@ -323,7 +255,7 @@ final class HeadSeries {
      */
     List<SealedChunk> chunksBefore(long maxt) {
         synchronized (this) {
-            if (openCount() > 0 && openMinTime() < maxt) {
+            if (open.count() > 0 && open.minTime() < maxt) {
                 seal();
             }
             List<SealedChunk> out = new ArrayList<>();
@@ -348,8 +280,11 @@ final class HeadSeries {
                     out.add(c);
                 }
             }
-            if (openCount() > 0 && openMinTime() >= mint && openMinTime() < maxt) {
-                out.add(encodeOpen());
+            if (open.count() > 0 && open.minTime() >= mint && open.minTime() < maxt) {
+                ChunkScratch scratch = ChunkScratch.get();
+                scratch.encoder.reset();
+                scratch.encoder.appendAll(scratch.iterator.reset(open));
+                out.add(new SealedChunk(open.minTime(), open.maxTime(), open.count(), scratch.encode()));
             }
             return out;
         }
@@ -365,7 +300,7 @@ final class HeadSeries {
             if (keep > 0) {
                 sealed = Arrays.copyOfRange(sealed, keep, sealed.length);
             }
-            return sealed.length == 0 && openCount() == 0;
+            return sealed.length == 0 && open.count() == 0;
         }
     }
 
@@ -375,14 +310,13 @@ final class HeadSeries {
             if (sealed.length > 0) {
                 return sealed[0].minTime;
             }
-            return openCount() > 0 ? openMinTime() : Long.MAX_VALUE;
+            return open.count() > 0 ? open.minTime() : Long.MAX_VALUE;
         }
     }
 
     /**
      * An immutable view of the chunks overlapping {@code [mint, maxt]}, or {@code null} when no sample of
-     * the series lies in that range. The open chunk's prefix is shared (immutable) and its tail copied, so
-     * later appends do not show.
+     * the series lies in that range. The open chunk is copied, so later appends do not show.
      */
     SeriesChunks snapshot(long mint, long maxt) {
         synchronized (this) {
@@ -394,27 +328,21 @@ final class HeadSeries {
             while (end < sealed.length && sealed[end].minTime <= maxt) {
                 end++;
             }
-            SealedChunk prefix = openPrefix != null && openPrefix.minTime <= maxt && openPrefix.maxTime >= mint
-                    ? openPrefix : null;
-            SealedChunk tailCopy = null;
-            if (tail.count() > 0 && tail.minTime() <= maxt && tail.maxTime() >= mint) {
+            SealedChunk openCopy = null;
+            if (open.count() > 0 && open.minTime() <= maxt && open.maxTime() >= mint) {
                 ChunkScratch scratch = ChunkScratch.get();
                 scratch.buffer.clear();
-                tail.encodeTo(scratch.buffer);
-                tailCopy = new SealedChunk(tail.minTime(), tail.maxTime(), tail.count(), scratch.buffer.toByteArray());
+                open.encodeTo(scratch.buffer);
+                openCopy = new SealedChunk(open.minTime(), open.maxTime(), open.count(), scratch.buffer.toByteArray());
             }
-            int sealedCount = end - first;
-            int n = sealedCount + (prefix == null ? 0 : 1) + (tailCopy == null ? 0 : 1);
+            int n = end - first + (openCopy == null ? 0 : 1);
             if (n == 0) {
                 return null;
             }
             SealedChunk[] chunks = new SealedChunk[n];
-            System.arraycopy(sealed, first, chunks, 0, sealedCount);
-            if (prefix != null) {
-                chunks[sealedCount] = prefix;
-            }
-            if (tailCopy != null) {
-                chunks[n - 1] = tailCopy;
+            System.arraycopy(sealed, first, chunks, 0, end - first);
+            if (openCopy != null) {
+                chunks[n - 1] = openCopy;
             }
             if (!hasSampleIn(chunks, mint, maxt)) {
                 return null;
