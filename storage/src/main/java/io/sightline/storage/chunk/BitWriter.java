@@ -26,6 +26,13 @@ final class BitWriter {
         }
     }
 
+    /**
+     * Bytes one code may touch from the byte it starts in: up to 77 bits (an XOR value's 13-bit window and
+     * 64 meaningful bits, a timestamp's 4-bit escape and 64 bits) written as unaligned 64-bit words reach
+     * 13 bytes; 16 leaves room.
+     */
+    static final int SPARE_BYTES = 16;
+
     private byte[] buf;
     private long bitLength;
 
@@ -47,22 +54,42 @@ final class BitWriter {
 
     /** Writes the low {@code n} bits of {@code value}, {@code 0 <= n <= 64}; higher bits are ignored. */
     void writeBits(long value, int n) {
+        ensureSpare();
+        bitLength = put(buf, bitLength, value, n);
+    }
+
+    /** Writes the XOR code of {@code v} with {@code xor}'s running state (see {@link XorWriter}). */
+    void writeXor(XorWriter xor, double v) {
+        ensureSpare();
+        bitLength = xor.append(buf, bitLength, v);
+    }
+
+    /**
+     * Writes the low {@code n} bits of {@code value}, {@code 0 <= n <= 64}, at bit {@code bitPos} of
+     * {@code buf} and returns the bit position after them. The array must hold {@link #SPARE_BYTES} bytes
+     * from the byte of {@code bitPos} on, all zero past {@code bitPos}. For writers that keep their
+     * position and array in fields of their own ({@link HeadChunk}: no writer object per column).
+     */
+    static long put(byte[] buf, long bitPos, long value, int n) {
         if (n > 56) {
-            writeBits(value >>> 32, n - 32);
-            writeBits(value, 32);
-            return;
+            bitPos = put(buf, bitPos, value >>> 32, n - 32);
+            n = 32;
         }
         if (n == 0) {
-            return;
+            return bitPos;
         }
-        int byteIndex = (int) (bitLength >>> 3);
-        if (byteIndex + 8 > buf.length) {
-            grow(byteIndex + 8);
-        }
-        long shifted = (value << (64 - n)) >>> (bitLength & 7);
+        int byteIndex = (int) (bitPos >>> 3);
+        long shifted = (value << (64 - n)) >>> (bitPos & 7);
         long word = (long) LONG_BE.get(buf, byteIndex);
         LONG_BE.set(buf, byteIndex, word | shifted);
-        bitLength += n;
+        return bitPos + n;
+    }
+
+    private void ensureSpare() {
+        int byteIndex = (int) (bitLength >>> 3);
+        if (byteIndex + SPARE_BYTES > buf.length) {
+            grow(byteIndex + SPARE_BYTES);
+        }
     }
 
     /** Writes one byte; the writer must be byte-aligned (only column preambles use this). */
@@ -91,7 +118,7 @@ final class BitWriter {
         return (int) ((bitLength + 7) >>> 3);
     }
 
-    /** Length of the backing array; a write needs 8 bytes of it past {@link #byteLength()}. */
+    /** Length of the backing array; a write needs {@link #SPARE_BYTES} of it past {@link #byteLength()}. */
     int capacity() {
         return buf.length;
     }

@@ -160,7 +160,7 @@ public final class ChunkEncoder {
         w.reset();
         xor.reset();
         for (int i = 0; i < size; i++) {
-            xor.append(w, values[i]);
+            w.writeXor(xor, values[i]);
             if ((i & 15) == 15 && w.bitLength() >= limitBits) {
                 return false;
             }

@@ -90,15 +90,22 @@ public final class ChunkFormat {
     /** Writes header and both columns; returns the chunk's length in bytes. */
     static int write(ChunkBuffer out, int timestampEncoding, int valueEncoding, int count, long minTime,
                      long maxTime, BitWriter timestamps, BitWriter values) {
+        return write(out, timestampEncoding, valueEncoding, count, minTime, maxTime, timestamps.array(),
+                timestamps.byteLength(), values.array(), values.byteLength());
+    }
+
+    /** As above, with each column as the first {@code length} bytes of an array. */
+    static int write(ChunkBuffer out, int timestampEncoding, int valueEncoding, int count, long minTime,
+                     long maxTime, byte[] timestamps, int timestampLength, byte[] values, int valueLength) {
         int start = out.length();
         out.writeByte(VERSION);
         out.writeByte((valueEncoding << 4) | timestampEncoding);
         out.writeUvarint(count);
         out.writeUvarint(Zigzag.encode(minTime));
         out.writeUvarint(maxTime - minTime);
-        out.writeUvarint(timestamps.byteLength());
-        out.writeBytes(timestamps.array(), 0, timestamps.byteLength());
-        out.writeBytes(values.array(), 0, values.byteLength());
+        out.writeUvarint(timestampLength);
+        out.writeBytes(timestamps, 0, timestampLength);
+        out.writeBytes(values, 0, valueLength);
         return out.length() - start;
     }
 }

@@ -17,19 +17,22 @@ final class DodBuckets {
     private DodBuckets() {
     }
 
-    static void write(BitWriter w, long dod) {
+    /**
+     * Writes the code of {@code dod} at bit {@code bitPos} of {@code buf} (which must hold
+     * {@link BitWriter#SPARE_BYTES} from there on) and returns the bit position after it.
+     */
+    static long write(byte[] buf, long bitPos, long dod) {
         if (dod == 0) {
-            w.writeBits(0, 1);
+            return bitPos + 1; // a 0 bit: the array is zero past bitPos
         } else if (fits(dod, 10)) {
-            w.writeBits((0b10L << 10) | (dod & 0x3FFL), 12);
+            return BitWriter.put(buf, bitPos, (0b10L << 10) | (dod & 0x3FFL), 12);
         } else if (fits(dod, 16)) {
-            w.writeBits((0b110L << 16) | (dod & 0xFFFFL), 19);
+            return BitWriter.put(buf, bitPos, (0b110L << 16) | (dod & 0xFFFFL), 19);
         } else if (fits(dod, 24)) {
-            w.writeBits((0b1110L << 24) | (dod & 0xFFFFFFL), 28);
-        } else {
-            w.writeBits(0b1111, 4);
-            w.writeBits(dod, 64);
+            return BitWriter.put(buf, bitPos, (0b1110L << 24) | (dod & 0xFFFFFFL), 28);
         }
+        bitPos = BitWriter.put(buf, bitPos, 0b1111, 4);
+        return BitWriter.put(buf, bitPos, dod, 64);
     }
 
     private static boolean fits(long v, int bits) {

@@ -27,37 +27,37 @@ final class XorWriter {
         return leading;
     }
 
-    void append(BitWriter w, double v) {
+    /**
+     * Writes the code of {@code v} at bit {@code bitPos} of {@code buf} (which must hold
+     * {@link BitWriter#SPARE_BYTES} from there on) and returns the bit position after it.
+     */
+    long append(byte[] buf, long bitPos, double v) {
         long bits = Double.doubleToRawLongBits(v);
         if (isFirst) {
             isFirst = false;
             leading = -1;
             previous = bits;
-            w.writeBits(bits, 64);
-            return;
+            return BitWriter.put(buf, bitPos, bits, 64);
         }
         long xor = bits ^ previous;
         previous = bits;
         if (xor == 0) {
-            w.writeBits(0, 1);
-            return;
+            return bitPos + 1; // a 0 bit: the array is zero past bitPos
         }
         int lz = Math.min(Long.numberOfLeadingZeros(xor), 31);
         int tz = Long.numberOfTrailingZeros(xor);
         if (leading >= 0 && lz >= leading && tz >= trailing) {
             int significant = 64 - leading - trailing;
             if (significant <= 54) {
-                w.writeBits((0b10L << significant) | (xor >>> trailing), 2 + significant);
-            } else {
-                w.writeBits(0b10, 2);
-                w.writeBits(xor >>> trailing, significant);
+                return BitWriter.put(buf, bitPos, (0b10L << significant) | (xor >>> trailing), 2 + significant);
             }
-            return;
+            bitPos = BitWriter.put(buf, bitPos, 0b10, 2);
+            return BitWriter.put(buf, bitPos, xor >>> trailing, significant);
         }
         leading = lz;
         trailing = tz;
         int significant = 64 - lz - tz;
-        w.writeBits((0b11L << 11) | ((long) lz << 6) | (significant & 63), 13);
-        w.writeBits(xor >>> tz, significant);
+        bitPos = BitWriter.put(buf, bitPos, (0b11L << 11) | ((long) lz << 6) | (significant & 63), 13);
+        return BitWriter.put(buf, bitPos, xor >>> tz, significant);
     }
 }
