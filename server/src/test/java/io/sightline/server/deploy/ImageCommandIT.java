@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -64,9 +63,9 @@ class ImageCommandIT {
                 ruleFiles.add(r.getFileName().toString());
             }
         }
-        int httpPort = freePort();
-        int grpcPort = freePort();
-        int otlpHttpPort = freePort();
+        int httpPort = LocalProcesses.freePort();
+        int grpcPort = LocalProcesses.freePort();
+        int otlpHttpPort = LocalProcesses.freePort();
 
         List<String> entrypoint = DeployFiles.execForm(deploy.runtimeStage("ENTRYPOINT").getFirst());
         List<String> cmdArgs = DeployFiles.execForm(deploy.runtimeStage("CMD").getFirst());
@@ -88,11 +87,11 @@ class ImageCommandIT {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                     .untilAsserted(() -> {
                         assertThat(p.isAlive()).as("process alive; log:\n%s", log()).isTrue();
-                        assertThat(get(httpPort, "/-/ready").statusCode()).isEqualTo(200);
+                        assertThat(LocalProcesses.get(http, httpPort, "/-/ready").statusCode()).isEqualTo(200);
                     });
 
             // The rule files the config names relatively (rules/*.yml) are the ones loaded.
-            JsonNode groups = DeployFiles.JSON.readTree(get(httpPort, "/api/v1/rules").body()).path("data").path("groups");
+            JsonNode groups = DeployFiles.JSON.readTree(LocalProcesses.get(http, httpPort, "/api/v1/rules").body()).path("data").path("groups");
             List<String> loadedFiles = new ArrayList<>();
             groups.forEach(g -> loadedFiles.add(Path.of(g.path("file").asText()).getFileName().toString()));
             assertThat(loadedFiles).containsAll(List.of("sightline-self.yml"));
@@ -108,16 +107,13 @@ class ImageCommandIT {
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
-            String result = get(httpPort, "/api/v1/query?query="
+            String result = LocalProcesses.get(http, httpPort, "/api/v1/query?query="
                     + URLEncoder.encode("sum(image_test_grpc) + sum(image_test_http)", StandardCharsets.UTF_8)).body();
             assertThat(DeployFiles.JSON.readTree(result).path("data").path("result").get(0).path("value").get(1).asText())
                     .as(result).isEqualTo("3");
         } finally {
             // exec in the ENTRYPOINT makes java the process sh started, so SIGTERM reaches its shutdown hook.
-            p.destroy();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+            LocalProcesses.stop(p);
         }
         assertThat(p.exitValue()).as(log()).isIn(0, 143);
         assertThat(log()).contains("Sightline stopped");
@@ -139,18 +135,7 @@ class ImageCommandIT {
         }
     }
 
-    private HttpResponse<String> get(int port, String pathAndQuery) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
     private String log() throws IOException {
         return Files.readString(tmp.resolve("out.log"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

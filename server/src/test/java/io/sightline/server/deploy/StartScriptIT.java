@@ -4,16 +4,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,11 +26,11 @@ class StartScriptIT {
     @Test
     void aCollectorNamedInSightlineJavaOptsReplacesTheDefaultOneInsteadOfStoppingTheJvm() throws Exception {
         assertThat(Path.of("target", "sightline.jar")).as("built by the package phase").isRegularFile();
-        int httpPort = freePort();
+        int httpPort = LocalProcesses.freePort();
         ProcessBuilder pb = new ProcessBuilder(deploy.path("bin/sightline").toString(),
                 "--data-dir", tmp.resolve("data").toString(), "--listen-address", "127.0.0.1",
-                "--http-port", Integer.toString(httpPort), "--otlp-grpc-port", Integer.toString(freePort()),
-                "--otlp-http-port", Integer.toString(freePort()))
+                "--http-port", Integer.toString(httpPort), "--otlp-grpc-port", Integer.toString(LocalProcesses.freePort()),
+                "--otlp-http-port", Integer.toString(LocalProcesses.freePort()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("out.log").toFile()));
         pb.environment().put("SIGHTLINE_JAVA_OPTS", "-XX:+UseSerialGC -Xmx256m");
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -44,31 +39,17 @@ class StartScriptIT {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                     .untilAsserted(() -> {
                         assertThat(p.isAlive()).as("process alive; log:\n%s", log()).isTrue();
-                        assertThat(get(httpPort, "/-/ready").statusCode()).isEqualTo(200);
+                        assertThat(LocalProcesses.get(http, httpPort, "/-/ready").statusCode()).isEqualTo(200);
                     });
             // The script execs java, so the process started is the JVM and its arguments are the flags it got.
             List<String> args = List.of(p.info().arguments().orElseThrow());
             assertThat(args).contains("-XX:+UseSerialGC", "-Xmx256m").doesNotContain("-XX:+UseParallelGC");
         } finally {
-            p.destroy();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+            LocalProcesses.stop(p);
         }
-    }
-
-    private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 
     private String log() throws IOException {
         return Files.readString(tmp.resolve("out.log"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
