@@ -39,6 +39,18 @@ public interface Appender {
     default void prefetch(long[] seriesRefs, int from, int to) {
     }
 
+    /**
+     * A hint that the series {@code labels[from, to)} are appended next, those with {@code seriesRefs[i] ==}
+     * {@link #NO_REF} perhaps new: the appender may look them up and register the new ones together (one
+     * registry lock hold and one labels-file write for all of them instead of one per series), writing each
+     * one's reference into {@code seriesRefs[i]}. Null label sets are skipped; a series left at {@code NO_REF}
+     * (e.g. no room for it) is handled by {@link #append} as before. Optional, changes nothing visible but the
+     * references; the default does nothing. A new series registered here stays registered even if the batch
+     * is rolled back, as one registered by {@code append} does.
+     */
+    default void resolveSeries(Labels[] labels, long[] seriesRefs, int from, int to) {
+    }
+
     /** Records the metadata of a metric family (type, help, unit); last write wins. */
     void updateMetadata(String metricFamilyName, MetricMetadata metadata);
 

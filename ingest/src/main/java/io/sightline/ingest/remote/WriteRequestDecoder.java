@@ -79,6 +79,8 @@ final class WriteRequestDecoder {
     private int[] keyFrom = new int[64];
     private int[] keyTo = new int[64];
     private int[] histogramCount = new int[64];
+    /** Whether a series of the request decoded so far missed the label cache (see {@link Appender#resolveSeries}). */
+    private boolean hasNewSeries;
 
     WriteRequestDecoder(IngestConfig config, LabelCache cache) {
         this.maxLabels = config.maxLabelsPerSeries();
@@ -102,6 +104,7 @@ final class WriteRequestDecoder {
         previous = null;
         seriesCount = 0;
         sampleCount = 0;
+        hasNewSeries = false;
         try {
             WireReader in = new WireReader(buf, 0);
             while (in.pos < length) {
@@ -214,6 +217,7 @@ final class WriteRequestDecoder {
         seriesLabels[i] = series;
         seriesEntries[i] = entry;
         seriesRefs[i] = entry != null ? entry.ref : Appender.NO_REF;
+        hasNewSeries |= entry == null && series != null;
         keyHash[i] = hash;
         keyFrom[i] = cacheable ? from : -1;
         keyTo[i] = to;
@@ -245,6 +249,10 @@ final class WriteRequestDecoder {
      */
     private void appendAll(byte[] buf, Appender appender, long maxTime) {
         sampleFrom[seriesCount] = sampleCount;
+        if (hasNewSeries) {
+            // Series new to the label cache (all of them in a sender's first round): registered as one batch.
+            appender.resolveSeries(seriesLabels, seriesRefs, 0, seriesCount);
+        }
         LabelCache.Entry before = null;
         for (int from = 0; from < seriesCount; from += PREFETCH) {
             int to = Math.min(seriesCount, from + PREFETCH);

@@ -121,6 +121,13 @@ final class HeadAppender implements Appender, CommitBatch {
         prefetchSink = sink;
     }
 
+    /** Registers the batch's new series together; see {@link Appender#resolveSeries}. */
+    @Override
+    public void resolveSeries(Labels[] labels, long[] seriesRefs, int from, int to) {
+        isInUse = true;
+        head.resolveSeries(labels, seriesRefs, from, to);
+    }
+
     private long reject(long code) {
         rejectedByReason[RejectReason.ofCode(code).ordinal()]++;
         return code;
