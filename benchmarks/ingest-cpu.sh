@@ -6,7 +6,8 @@
 # builds by running their jars alternately (A B A B).
 #
 # Usage: benchmarks/ingest-cpu.sh [--jar server.jar (default server/target/sightline.jar)] [--quick | --full]
-#          [--rounds N (after --quick/--full: overrides its rounds)] [--connections N] [--port-offset N] [--runs N]
+#          [--rounds N (after --quick/--full: overrides its rounds)] [--series N (likewise)] [--connections N]
+#          [--port-offset N] [--runs N]
 # SIGHTLINE_JAVA_OPTS is passed to the server's JVM.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,7 +28,8 @@ while [ $# -gt 0 ]; do
     --port-offset) port_offset="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --rounds) size+=(--rounds "$2"); shift 2 ;;
-    *) echo "unknown flag $1 (known: --jar --quick --full --rounds N --connections --port-offset --runs)" >&2; exit 2 ;;
+    --series) size+=(--series "$2"); shift 2 ;;
+    *) echo "unknown flag $1 (known: --jar --quick --full --rounds N --series N --connections --port-offset --runs)" >&2; exit 2 ;;
   esac
 done
 
