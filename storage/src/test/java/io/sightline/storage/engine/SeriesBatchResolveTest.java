@@ -112,7 +112,8 @@ class SeriesBatchResolveTest {
                         a.resolveSeries(labels, refs, from, from + 500);
                     }
                     for (int i = 0; i < perThread; i++) {
-                        assertThat(a.append(refs[i], labels[i], 1_000, i)).isEqualTo(refs[i]);
+                        // the value of the series, not of the thread: a series two threads share gets one sample
+                        assertThat(a.append(refs[i], labels[i], 1_000, offset + i)).isEqualTo(refs[i]);
                     }
                     a.commit();
                     return refs;
