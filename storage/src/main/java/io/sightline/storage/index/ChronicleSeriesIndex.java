@@ -182,10 +182,11 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
     }
 
     /**
-     * Registers a batch under one lock hold: the canonical bytes and salt-0 keys are computed before the lock;
-     * under it, one map operation per series, then one labels-file write of all the batch's new records (map
-     * entries first, records second, as in {@link #getOrCreate}). All or nothing for the new ones: when an
-     * insert or the write fails, the batch's map entries are taken back and nothing is recorded.
+     * Registers up to {@link #MAX_BATCH} series per lock hold: the canonical bytes and salt-0 keys are computed
+     * before the lock; under it, one map operation per series, then one labels-file write of all the new records
+     * of that part (map entries first, records second, as in {@link #getOrCreate}). All or nothing per part:
+     * when an insert or the write fails, the part's new map entries are taken back and none of its series is
+     * recorded (parts before it stay registered, as with a loop of {@code getOrCreate}).
      */
     @Override
     public void getOrCreateAll(Labels[] labels, int from, int to, int[] ids) {
@@ -243,9 +244,9 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
 
     /**
      * The id of {@code canonical}: found in the map, or inserted as the next id {@code recorded + pending + 1}
-     * (a new series, its key left in {@link #insertedKey}; the caller records it). One map operation per salt: insert the next id unless the key is
-     * taken (by these labels, by another label set whose key collides, or by a registration a crash cut short;
-     * see the class comment).
+     * (a new series, its key left in {@link #insertedKey}; the caller records it). One map operation per salt:
+     * insert the next id unless the key is taken (by these labels, by another label set whose key collides, or
+     * by a registration a crash cut short; see the class comment).
      */
     private int register(byte[] canonical, byte[] firstKey, int recorded, byte[][] newCanonical, int pending) {
         int next = recorded + pending + 1;
