@@ -7,7 +7,9 @@
 #
 # Usage: benchmarks/ingest-cpu.sh [--jar server.jar (default server/target/sightline.jar)] [--quick | --full]
 #          [--rounds N (after --quick/--full: overrides its rounds)] [--connections N] [--port-offset N] [--runs N]
-# SIGHTLINE_JAVA_OPTS is passed to the server's JVM.
+# SIGHTLINE_JAVA_OPTS is passed to the server's JVM. Unlike bin/sightline this never adds the JDK AOT cache by itself
+# (two builds compared alternately would otherwise differ by whether each has one): pass
+# SIGHTLINE_JAVA_OPTS=-XX:AOTCache=server/target/sightline.aot to measure with it (bin/sightline-train-aot).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/bin/jdk.sh"
