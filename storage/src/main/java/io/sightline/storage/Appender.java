@@ -39,6 +39,16 @@ public interface Appender {
     default void prefetch(long[] seriesRefs, int from, int to) {
     }
 
+    /**
+     * The labels storage keeps for the series of {@code seriesRef} (a reference {@link #append} returned), or
+     * {@code null} when it does not know the reference (the default). A caller that remembers labels per series
+     * (a label cache) keeps this instance rather than its own equal copy: storage shares its strings with every
+     * other series, and passing the same instance back makes the append's label check an identity check.
+     */
+    default Labels seriesLabels(long seriesRef) {
+        return null;
+    }
+
     /** Records the metadata of a metric family (type, help, unit); last write wins. */
     void updateMetadata(String metricFamilyName, MetricMetadata metadata);
 

@@ -121,6 +121,12 @@ final class HeadAppender implements Appender, CommitBatch {
         prefetchSink = sink;
     }
 
+    @Override
+    public Labels seriesLabels(long seriesRef) {
+        HeadSeries s = head.seriesByRef(seriesRef);
+        return s == null ? null : s.labels;
+    }
+
     private long reject(long code) {
         rejectedByReason[RejectReason.ofCode(code).ordinal()]++;
         return code;
