@@ -1,24 +1,14 @@
 package io.sightline.bench.e2e;
 
-import io.opentelemetry.api.OpenTelemetry;
-import io.sightline.ingest.IngestConfig;
 import io.sightline.ingest.IngestService;
-import io.sightline.ingest.OtlpHttpReply;
-import io.sightline.storage.Storage;
-import io.sightline.storage.StorageConfig;
-import io.sightline.storage.WalSyncMode;
 
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The live heap each active series costs, by class: the load generator's remote-write payloads through
@@ -38,12 +28,7 @@ public final class SeriesHeapPerClass {
     public static void main(String[] args) throws Exception {
         int series = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        Path dir = Files.createTempDirectory("series-heap");
-        try (Storage storage = Storage.open(new StorageConfig(dir, StorageConfig.DEFAULT_BLOCK_DURATION_MILLIS,
-                StorageConfig.DEFAULT_RETENTION_MILLIS, WalSyncMode.INTERVAL, 1_000, 128L << 20, 0, 2_000_000),
-                OpenTelemetry.noop().getMeter("bench"));
-             IngestService ingest = IngestService.start(IngestConfig.defaults().withListen("127.0.0.1", 0, 0), storage,
-                     OpenTelemetry.noop().getMeter("bench"))) {
+        try (InProcessRemoteWrite server = InProcessRemoteWrite.open("series-heap", 2_000_000)) {
             RemoteWriteWorkload workload = new RemoteWriteWorkload(series, BATCH,
                     System.currentTimeMillis() / 15_000 * 15_000 - 15_000L * (rounds + 240));
             List<List<byte[]>> payloads = new ArrayList<>();
@@ -53,11 +38,7 @@ public final class SeriesHeapPerClass {
             Map<String, long[]> before = histogram();
             for (int r = 0; r < rounds; r++) {
                 for (byte[] body : payloads.get(r)) {
-                    OtlpHttpReply reply = ingest.handleRemoteWrite("application/x-protobuf", "snappy", body);
-                    if (reply.status() != 204) {
-                        throw new IllegalStateException("round " + r + ": HTTP " + reply.status() + " "
-                                + new String(reply.body(), StandardCharsets.UTF_8));
-                    }
+                    server.send(body, r);
                 }
             }
             payloads.clear();
@@ -78,12 +59,6 @@ public final class SeriesHeapPerClass {
             for (Map.Entry<String, long[]> e : grown) {
                 System.out.printf("  %-60s %6.2f objects %7.1f B per series%n", e.getKey(),
                         e.getValue()[0] / (double) series, e.getValue()[1] / (double) series);
-            }
-        } finally {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
             }
         }
     }
