@@ -31,6 +31,16 @@ public interface Appender {
     long append(long seriesRef, Labels labels, long timestampMillis, double value);
 
     /**
+     * The labels storage keeps for the series of {@code seriesRef} (a reference {@link #append} returned), or
+     * {@code null} when it does not know the reference (the default). A caller that remembers labels per series
+     * (a label cache) keeps this instance rather than its own equal copy: storage shares its strings with every
+     * other series, and passing the same instance back makes the append's label check an identity check.
+     */
+    default Labels seriesLabels(long seriesRef) {
+        return null;
+    }
+
+    /**
      * A hint that samples of the series {@code seriesRefs[from, to)} (references returned earlier, or
      * {@link #NO_REF}) are appended next: the appender may load what those appends read now, for all of them
      * at once, so that with many series the memory latency of each overlaps the others' instead of stalling

@@ -108,6 +108,12 @@ final class HeadAppender implements Appender, CommitBatch {
         return s.id;
     }
 
+    @Override
+    public Labels seriesLabels(long seriesRef) {
+        HeadSeries s = head.seriesByRef(seriesRef);
+        return s == null ? null : s.labels;
+    }
+
     /** Loads the series {@link #append} reads first; see {@link Appender#prefetch}. */
     @Override
     public void prefetch(long[] seriesRefs, int from, int to) {
