@@ -25,7 +25,6 @@ public final class Main implements Callable<Integer> {
         // JDK's event registry (~110 jdk.jfr classes, metaspace and heap) in a process that records nothing.
         // Set only when absent, so a profiling run can turn them back on with -D.
         defaultProperty("io.netty.jfr.enabled", "false");
-        defaultProperty("io.grpc.netty.shaded.io.netty.jfr.enabled", "false");
     }
 
     private static void defaultProperty(String key, String value) {
