@@ -114,21 +114,18 @@ public final class AlertingService implements AutoCloseable {
      * API v2), and {@code /-/reload}.
      */
     public List<Route> routes() {
-        RulesApi rulesApi = new RulesApi(rules::groups);
-        SilencesApi silencesApi = new SilencesApi(notifier.silences(), clock);
-        String version = AlertingService.class.getPackage().getImplementationVersion();
-        AlertmanagerApi amApi = new AlertmanagerApi(notifier, clock, version == null ? "dev" : version);
+        Apis apis = new Apis();
         Set<String> get = Set.of("GET");
         return List.of(
-                new Route(get, "/api/v1/rules", false, rulesApi::rules),
-                new Route(get, "/api/v1/alerts", false, rulesApi::alerts),
-                new Route(get, "/api/v2/alerts", false, amApi::alerts),
-                new Route(get, "/api/v2/alerts/groups", false, amApi::groups),
-                new Route(get, "/api/v2/status", false, amApi::status),
-                new Route(get, "/api/v2/receivers", false, amApi::receivers),
+                new Route(get, "/api/v1/rules", false, call -> apis.rules().rules(call)),
+                new Route(get, "/api/v1/alerts", false, call -> apis.rules().alerts(call)),
+                new Route(get, "/api/v2/alerts", false, call -> apis.alertmanager().alerts(call)),
+                new Route(get, "/api/v2/alerts/groups", false, call -> apis.alertmanager().groups(call)),
+                new Route(get, "/api/v2/status", false, call -> apis.alertmanager().status(call)),
+                new Route(get, "/api/v2/receivers", false, call -> apis.alertmanager().receivers(call)),
                 new Route(Set.of("GET", "POST"), "/api/v2/silences", false,
-                        call -> call.method().equals("POST") ? silencesApi.post(call) : silencesApi.list(call)),
-                new Route(Set.of("GET", "DELETE"), SilencesApi.SILENCE_PREFIX, true, silencesApi::one),
+                        call -> call.method().equals("POST") ? apis.silences().post(call) : apis.silences().list(call)),
+                new Route(Set.of("GET", "DELETE"), SilencesApi.SILENCE_PREFIX, true, call -> apis.silences().one(call)),
                 new Route(Set.of("POST", "PUT"), "/-/reload", false, call -> {
                     String err = reload();
                     return err == null ? HttpResult.text(200, "")
@@ -149,5 +146,47 @@ public final class AlertingService implements AutoCloseable {
         isClosed = true;
         rules.close();
         notifier.close();
+    }
+
+    /**
+     * The HTTP APIs, built by the first request to one of them: loading them loads Jackson's databind (~300 classes,
+     * metaspace a server never gets back), which a server nobody asks about rules, alerts or silences never needs.
+     */
+    private final class Apis {
+        private final long startedAtMillis = clock.millis();
+        private final Object lock = new Object();
+        private RulesApi rules; // the three guarded by lock
+        private SilencesApi silences;
+        private AlertmanagerApi alertmanager;
+
+        RulesApi rules() {
+            synchronized (lock) {
+                build();
+                return rules;
+            }
+        }
+
+        SilencesApi silences() {
+            synchronized (lock) {
+                build();
+                return silences;
+            }
+        }
+
+        AlertmanagerApi alertmanager() {
+            synchronized (lock) {
+                build();
+                return alertmanager;
+            }
+        }
+
+        private void build() {
+            if (rules == null) {
+                String version = AlertingService.class.getPackage().getImplementationVersion();
+                rules = new RulesApi(AlertingService.this.rules::groups);
+                silences = new SilencesApi(notifier.silences(), clock);
+                alertmanager = new AlertmanagerApi(notifier, clock, version == null ? "dev" : version, startedAtMillis);
+            }
+        }
     }
 }

@@ -1,7 +1,5 @@
 package io.sightline.server;
 
-import picocli.CommandLine;
-
 /** Version and build facts, from the jar manifest when packaged. */
 public final class BuildInfo {
     private BuildInfo() {
@@ -16,12 +14,5 @@ public final class BuildInfo {
     public static String revision() {
         String r = BuildInfo.class.getPackage().getSpecificationVersion();
         return r == null ? "unknown" : r;
-    }
-
-    static final class VersionProvider implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[]{"sightline " + version() + " (java " + Runtime.version() + ")"};
-        }
     }
 }

@@ -47,9 +47,14 @@ public final class AlertmanagerApi {
     private final String version;
 
     public AlertmanagerApi(Notifier notifier, Clock clock, String version) {
+        this(notifier, clock, version, clock.millis());
+    }
+
+    /** As above, with the time the server started (the uptime {@code /api/v2/status} reports counts from it). */
+    public AlertmanagerApi(Notifier notifier, Clock clock, String version, long startedAtMillis) {
         this.notifier = notifier;
         this.clock = clock;
-        this.startedAtMillis = clock.millis();
+        this.startedAtMillis = startedAtMillis;
         this.version = version;
     }
 

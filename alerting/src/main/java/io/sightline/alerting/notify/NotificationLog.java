@@ -1,7 +1,5 @@
 package io.sightline.alerting.notify;
 
-import com.fasterxml.jackson.databind.JavaType;
-
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,8 +21,7 @@ public final class NotificationLog {
 
     public NotificationLog(Path file) {
         this.file = file;
-        JavaType t = Json.MAPPER.getTypeFactory().constructMapType(HashMap.class, String.class, Entry.class);
-        this.entries = new HashMap<>(DurableJson.read(file, t, Map.of()));
+        this.entries = new HashMap<>(DurableJson.readMap(file, Entry.class));
     }
 
     public Entry get(String groupKey, String integrationKey) {

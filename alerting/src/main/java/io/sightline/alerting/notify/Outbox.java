@@ -1,7 +1,5 @@
 package io.sightline.alerting.notify;
 
-import com.fasterxml.jackson.databind.JavaType;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,8 +33,7 @@ public final class Outbox {
 
     public Outbox(Path file) {
         this.file = file;
-        JavaType t = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Entry.class);
-        for (Entry e : DurableJson.<List<Entry>>read(file, t, List.of())) {
+        for (Entry e : DurableJson.readList(file, Entry.class)) {
             entries.put(e.key(), e);
             nextVersion = Math.max(nextVersion, e.version() + 1);
         }

@@ -1,6 +1,5 @@
 package io.sightline.alerting.notify;
 
-import com.fasterxml.jackson.databind.JavaType;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.Matcher;
 
@@ -58,8 +57,7 @@ public final class Silences {
 
     public Silences(Path file) {
         this.file = file;
-        JavaType t = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Silence.class);
-        for (Silence s : DurableJson.<List<Silence>>read(file, t, List.of())) {
+        for (Silence s : DurableJson.readList(file, Silence.class)) {
             silences.put(s.id(), s);
         }
     }

@@ -24,7 +24,6 @@ import java.util.regex.Pattern;
  * Errors are collected (not just the first) and name file, group, rule index and rule name.
  */
 public final class RuleFileParser {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Set<String> GROUP_FIELDS = Set.of("name", "interval", "limit", "rules", "query_offset", "labels");
@@ -58,7 +57,7 @@ public final class RuleFileParser {
         String text;
         try {
             text = Files.readString(file);
-            root = YAML.readTree(text);
+            root = Yaml.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             errors.add(name + ": " + e.getOriginalMessage() + locationOf(e));
             return List.of();
@@ -266,5 +265,13 @@ public final class RuleFileParser {
 
     private static String locationOf(JsonProcessingException e) {
         return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+
+    /**
+     * Built by the first rule file read: Jackson's databind and YAML parser (~400 classes) stay unloaded in a server
+     * without rule files.
+     */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
     }
 }

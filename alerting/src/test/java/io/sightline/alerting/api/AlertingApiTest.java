@@ -20,8 +20,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,6 +36,24 @@ class AlertingApiTest {
     private Storage storage;
     private AlertingService alerting;
     private List<Route> routes;
+    /** Added to the system clock: lets a test move time on after the routes were made. */
+    private final AtomicLong offsetMillis = new AtomicLong();
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plusMillis(offsetMillis.get());
+        }
+    };
 
     @BeforeEach
     void start() throws Exception {
@@ -54,7 +76,7 @@ class AlertingApiTest {
                 d.stateDir(), d.resendDelayMillis(), d.forGracePeriodMillis(), d.outageToleranceMillis(),
                 d.notifyTickMillis(), d.notifyTimeoutMillis(), d.retryInitialBackoffMillis(), d.retryMaxBackoffMillis());
         alerting = AlertingService.start(cfg, QueryEngines.promql(storage, QueryConfig.defaults(), OpenTelemetry.noop().getMeter("t")),
-                storage, storage, OpenTelemetry.noop().getMeter("t"), Clock.systemUTC(), k -> null);
+                storage, storage, OpenTelemetry.noop().getMeter("t"), clock, k -> null);
         routes = alerting.routes();
     }
 
@@ -124,6 +146,14 @@ class AlertingApiTest {
         assertThat(res.status()).isEqualTo(500);
         assertThat(new String(res.body(), StandardCharsets.UTF_8)).contains("group \"g\", rule 1, \"X\": could not parse expression");
         assertThat(call("GET", "/api/v1/rules", "", 200).path("data").path("groups").get(0).path("rules")).hasSize(2);
+    }
+
+    @Test
+    void statusReportsWhenTheRoutesWereMadeThoughTheApiIsBuiltByTheFirstRequest() throws Exception {
+        offsetMillis.set(86_400_000);
+        JsonNode status = call("GET", "/api/v2/status", "", 200);
+        assertThat(Instant.parse(status.path("uptime").asText())).isBefore(Instant.now().plusSeconds(3_600));
+        assertThat(status.path("versionInfo").path("version").asText()).isNotEmpty();
     }
 
     @Test

@@ -50,6 +50,9 @@ public final class RemoteWriteEndpoint {
     private final int maxRequestBytes;
     private final int retryAfterSeconds;
     private final ThreadLocal<PerThread> perThread;
+    private final int labelCacheCapacity;
+    private final Object labelCacheLock = new Object();
+    private volatile LabelCache labelCache; // see labelCache()
     private final AtomicLong lastWarnNanos = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     public RemoteWriteEndpoint(Appendable storage, IngestConfig config, IngestMetrics metrics, InstantSource clock) {
@@ -61,8 +64,26 @@ public final class RemoteWriteEndpoint {
         // Sized beyond ingest.series_cache_entries (a per-thread figure for OTLP): this one cache serves every thread.
         // 8 slots per entry (2 MiB at the default): at 4, 100k series overflowed 4 % of the two-way sets, and
         // their series evicted each other every round, paying label decoding and a storage lookup by labels.
-        LabelCache cache = new LabelCache((int) Math.min(1 << 24, 8L * config.seriesCacheEntries()));
-        this.perThread = ThreadLocal.withInitial(() -> new PerThread(new WriteRequestDecoder(config, cache)));
+        this.labelCacheCapacity = (int) Math.min(1 << 24, 8L * config.seriesCacheEntries());
+        this.perThread = ThreadLocal.withInitial(() -> new PerThread(new WriteRequestDecoder(config, labelCache())));
+    }
+
+    /**
+     * The shared label cache, made by the first remote-write request: a server that is never sent remote write
+     * (OTLP only, or idle) does not hold its table (2 MiB at the default size).
+     */
+    private LabelCache labelCache() {
+        LabelCache c = labelCache;
+        if (c == null) {
+            synchronized (labelCacheLock) {
+                c = labelCache;
+                if (c == null) {
+                    c = new LabelCache(labelCacheCapacity);
+                    labelCache = c;
+                }
+            }
+        }
+        return c;
     }
 
     /**

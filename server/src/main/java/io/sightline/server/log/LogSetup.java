@@ -4,11 +4,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -26,8 +26,6 @@ import java.util.Properties;
  */
 public final class LogSetup {
     static final String LEVELS_RESOURCE = "sightline-logging.properties";
-    static final String TEXT_PATTERN =
-            "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} [%thread] [%level] %logger{0} - %msg%replace( %X){'^ $', ''}%n";
 
     private LogSetup() {
     }
@@ -89,9 +87,12 @@ public final class LogSetup {
     }
 
     private static Encoder<ILoggingEvent> textEncoder(LoggerContext ctx) {
-        PatternLayoutEncoder e = new PatternLayoutEncoder();
+        TextLayout layout = new TextLayout();
+        layout.setContext(ctx);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> e = new LayoutWrappingEncoder<>();
         e.setContext(ctx);
-        e.setPattern(TEXT_PATTERN);
+        e.setLayout(layout);
         e.start();
         return e;
     }

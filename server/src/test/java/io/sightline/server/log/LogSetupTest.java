@@ -79,6 +79,16 @@ class LogSetupTest {
     }
 
     @Test
+    void textLineIsFollowedByTheStackTraceOfItsException() {
+        Logger log = configured(false);
+        log.error("failed [x=1]", new IllegalStateException("boom", new java.io.IOException("disk")));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text).matches("(?s)\\S+ \\[\\S+\\] \\[ERROR\\] Dispatcher - failed \\[x=1\\]\n"
+                + "java\\.lang\\.IllegalStateException: boom\n\tat io\\.sightline\\.server\\.log\\.LogSetupTest\\..*"
+                + "Caused by: java\\.io\\.IOException: disk\n.*\n");
+    }
+
+    @Test
     void levelsFromTheResourceApplyPerPrefix() {
         configured(false);
         assertThat(ctx.getLogger("io.netty.buffer.PoolArena").isInfoEnabled()).isFalse();
