@@ -39,7 +39,8 @@ import java.util.Objects;
  * @param seriesCacheEntries       series remembered per write thread (labels and storage reference), so a
  *                                 resent series skips building labels and the storage lookup
  *                                 ({@code ingest.series_cache_entries}, 65536, about 100 bytes each; 0 = off);
- *                                 remote write keeps one cache shared by all threads, of 4x this many slots
+ *                                 remote write keeps one cache shared by all threads, starting at 8x this many
+ *                                 slots and doubling while a quarter of its lookups miss
  */
 public record IngestConfig(
         String listenAddress,

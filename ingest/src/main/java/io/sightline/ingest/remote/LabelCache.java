@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Remembers the {@link Labels} and storage reference of recently seen series, keyed by the raw protobuf bytes
@@ -51,41 +52,96 @@ final class LabelCache {
     /** {@link Entry#next} of an entry no longer in the table (a flag of its own made every entry 8 bytes larger). */
     static final Entry DROPPED = new Entry(0, new byte[0][], Labels.EMPTY, 0);
 
-    private final Entry[] slots;
-    private final int mask;
-    /** Direct-mapped label fields by hash, so entries share equal ones; written and read racily (release/acquire). */
-    private final byte[][] parts;
-    private final int partMask;
+    /**
+     * Grow when at least this share of the lookups since the last resize missed (1/4): a table too small for the
+     * active series makes them evict each other every round (at 1M series in the default 524k slots, half of
+     * every round missed and server CPU per sample was 2.2x that of a table sized for them), while series churn
+     * in a table that fits (a few new series among many hits) never grows it.
+     */
+    private static final int MISS_SHARE_TO_GROW = 4;
 
-    /** @param capacity rounded up to a power of two, at least 16 */
+    private volatile Table table;
+    private final int maxSize;
+    /** Lookups and misses since the last resize (or since a check found too few misses to grow). */
+    private final AtomicLong lookups = new AtomicLong();
+    private final AtomicLong misses = new AtomicLong();
+
+    /** A table of {@code capacity} slots that never grows (the part table's size follows it). */
     LabelCache(int capacity) {
-        int size = Integer.highestOneBit(Math.max(16, capacity - 1)) << 1;
-        slots = new Entry[size];
-        mask = size - 2; // the even slot of a two-slot set
-        parts = new byte[Math.max(16, size / SLOTS_PER_PART)][];
-        partMask = parts.length - 1;
+        this(capacity, capacity);
+    }
+
+    /**
+     * @param capacity    initial slots, rounded up to a power of two, at least 16
+     * @param maxCapacity slots it may grow to (doubling) when the series it sees do not fit
+     */
+    LabelCache(int capacity, int maxCapacity) {
+        table = new Table(sizeFor(capacity));
+        maxSize = Math.max(table.slots.length, sizeFor(maxCapacity));
+    }
+
+    private static int sizeFor(int capacity) {
+        return Integer.highestOneBit(Math.max(16, Math.min(1 << 30, capacity) - 1)) << 1;
+    }
+
+    /** Slots of the entry table now (grows under misses, see {@link #MISS_SHARE_TO_GROW}). */
+    int capacity() {
+        return table.slots.length;
+    }
+
+    /**
+     * Counts a request's lookups and how many of them missed, once per request (not per series: the counters
+     * are shared by every thread); the table doubles when misses reach a quarter of its slots and of the lookups.
+     */
+    void counted(int requestLookups, int requestMisses) {
+        Table t = table;
+        if (t.slots.length >= maxSize) {
+            return;
+        }
+        long l = lookups.addAndGet(requestLookups);
+        if (requestMisses == 0) {
+            return;
+        }
+        long m = misses.addAndGet(requestMisses);
+        if (m >= t.slots.length >>> 2) {
+            maybeGrow(t, m, l);
+        }
     }
 
     /** The entry whose key equals {@code buf[from, to)}, or null. */
     Entry get(int hash, byte[] buf, int from, int to) {
-        int set = hash & mask;
-        Entry e = slots[set];
+        Table t = table;
+        int set = hash & t.mask;
+        Entry e = t.slots[set];
         if (matches(e, hash, buf, from, to)) {
             return e;
         }
-        e = slots[set + 1];
+        e = t.slots[set + 1];
         return matches(e, hash, buf, from, to) ? e : null;
     }
 
     /** Adds an entry and returns it. */
     Entry put(int hash, byte[] buf, int from, int to, Labels labels, long ref) {
-        int set = hash & mask;
-        // The newer entry goes first; the one it displaces moves to the second slot, whose entry is dropped.
-        drop(slots[set + 1]);
-        slots[set + 1] = slots[set];
-        Entry e = new Entry(hash, split(buf, from, to), labels, ref);
-        slots[set] = e;
+        Table t = table;
+        Entry e = new Entry(hash, split(t, buf, from, to), labels, ref);
+        t.insertFirst(e);
         return e;
+    }
+
+    /**
+     * Doubles the table when at least 1/{@link #MISS_SHARE_TO_GROW} of the lookups since the last check missed;
+     * either way the counts start over. Entries other threads insert into the old table meanwhile are lost
+     * (a later miss puts them again): it is a cache, and every hit is checked byte for byte.
+     */
+    private synchronized void maybeGrow(Table t, long m, long l) {
+        if (table != t) {
+            return;
+        }
+        if (m * MISS_SHARE_TO_GROW >= l) {
+            table = t.doubled();
+        }
+        misses.set(0);
+        lookups.set(0);
     }
 
     /**
@@ -93,12 +149,12 @@ final class LabelCache {
      * each, the part table's array when it has an equal one. Bytes that are not a sequence of length-delimited fields (never the
      * case for the decoder's keys) are one part.
      */
-    private byte[][] split(byte[] buf, int from, int to) {
+    private static byte[][] split(Table t, byte[] buf, int from, int to) {
         int fields = 0;
         for (int pos = from; pos < to; fields++) {
             pos = fieldEnd(buf, pos, to);
             if (pos < 0) {
-                return new byte[][]{intern(buf, from, to)};
+                return new byte[][]{intern(t, buf, from, to)};
             }
         }
         byte[][] key = new byte[(fields + FIELDS_PER_PART - 1) / FIELDS_PER_PART][];
@@ -107,7 +163,7 @@ final class LabelCache {
             for (int f = 0; f < FIELDS_PER_PART && end < to; f++) {
                 end = fieldEnd(buf, end, to);
             }
-            key[i] = intern(buf, pos, end);
+            key[i] = intern(t, buf, pos, end);
             pos = end;
         }
         return key;
@@ -138,20 +194,21 @@ final class LabelCache {
      * The table's array equal to {@code buf[from, to)}, or a copy that replaces whatever the table held in its
      * slot. The acquire/release pair makes a racily read array's bytes visible, as the comparison needs.
      */
-    private byte[] intern(byte[] buf, int from, int to) {
-        int slot = hash(buf, from, to) & partMask;
-        byte[] p = (byte[]) PART.getAcquire(parts, slot);
+    private static byte[] intern(Table t, byte[] buf, int from, int to) {
+        int slot = hash(buf, from, to) & t.partMask;
+        byte[] p = (byte[]) PART.getAcquire(t.parts, slot);
         if (p != null && Arrays.equals(p, 0, p.length, buf, from, to)) {
             return p;
         }
         p = Arrays.copyOfRange(buf, from, to);
-        PART.setRelease(parts, slot, p);
+        PART.setRelease(t.parts, slot, p);
         return p;
     }
 
     /** Records that storage now knows {@code e}'s series under {@code ref}; returns the entry that does. */
     Entry updateRef(Entry e, long ref) {
-        int set = e.hash & mask;
+        Entry[] slots = table.slots;
+        int set = e.hash & (slots.length - 2);
         Entry updated = new Entry(e.hash, e.key, e.labels, ref);
         updated.next = e.next == DROPPED ? null : e.next;
         for (int slot = set; slot <= set + 1; slot++) {
@@ -240,6 +297,60 @@ final class LabelCache {
         h ^= h >>> 13;
         h *= 0xc2b2ae35;
         return h ^ (h >>> 16);
+    }
+
+    /** Two-way sets of entries, plus the direct-mapped table of label fields that entries share. */
+    private static final class Table {
+        final Entry[] slots;
+        final int mask;
+        /** Direct-mapped label fields by hash, so entries share equal ones; written and read racily (release/acquire). */
+        final byte[][] parts;
+        final int partMask;
+
+        Table(int size) {
+            slots = new Entry[size];
+            mask = size - 2; // the even slot of a two-slot set
+            parts = new byte[Math.max(16, size / SLOTS_PER_PART)][];
+            partMask = parts.length - 1;
+        }
+
+        /** Puts {@code e} first in its set; the entry it displaces moves second, whose entry is dropped. */
+        void insertFirst(Entry e) {
+            int set = e.hash & mask;
+            drop(slots[set + 1]);
+            slots[set + 1] = slots[set];
+            slots[set] = e;
+        }
+
+        /** A table twice this size with this one's entries (newer first in each set) and label fields. */
+        Table doubled() {
+            Table t = new Table(slots.length * 2);
+            for (int set = 0; set < slots.length; set += 2) {
+                t.insertOld(slots[set]);
+                t.insertOld(slots[set + 1]);
+            }
+            for (byte[] p : parts) {
+                if (p != null) {
+                    t.parts[hash(p, 0, p.length) & t.partMask] = p;
+                }
+            }
+            return t;
+        }
+
+        /** Appends {@code e} to its set, behind any newer entry placed there before; dropped when the set is full. */
+        private void insertOld(Entry e) {
+            if (e == null || e.next == DROPPED) {
+                return;
+            }
+            int set = e.hash & mask;
+            if (slots[set] == null) {
+                slots[set] = e;
+            } else if (slots[set + 1] == null) {
+                slots[set + 1] = e;
+            } else {
+                drop(e);
+            }
+        }
     }
 
     static final class Entry {

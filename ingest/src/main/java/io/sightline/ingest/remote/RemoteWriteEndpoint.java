@@ -52,6 +52,11 @@ public final class RemoteWriteEndpoint {
     private final ThreadLocal<PerThread> perThread;
     private final int labelCacheCapacity;
     private final Object labelCacheLock = new Object();
+    /**
+     * The label cache grows to this when the series sent do not fit (64 MiB of slots, room for 4M series at the
+     * four slots per series it grows to keep; entries ~56 B each come on top, as the series do).
+     */
+    private static final int MAX_LABEL_CACHE_SLOTS = 1 << 24;
     private volatile LabelCache labelCache; // see labelCache()
     private final AtomicLong lastWarnNanos = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
@@ -64,6 +69,7 @@ public final class RemoteWriteEndpoint {
         // Sized beyond ingest.series_cache_entries (a per-thread figure for OTLP): this one cache serves every thread.
         // 8 slots per entry (2 MiB at the default): at 4, 100k series overflowed 4 % of the two-way sets, and
         // their series evicted each other every round, paying label decoding and a storage lookup by labels.
+        // That is its starting size: it doubles when a quarter of its lookups miss (more series than fit).
         this.labelCacheCapacity = (int) Math.min(1 << 24, 8L * config.seriesCacheEntries());
         this.perThread = ThreadLocal.withInitial(() -> new PerThread(new WriteRequestDecoder(config, labelCache())));
     }
@@ -78,7 +84,7 @@ public final class RemoteWriteEndpoint {
             synchronized (labelCacheLock) {
                 c = labelCache;
                 if (c == null) {
-                    c = new LabelCache(labelCacheCapacity);
+                    c = new LabelCache(labelCacheCapacity, MAX_LABEL_CACHE_SLOTS);
                     labelCache = c;
                 }
             }

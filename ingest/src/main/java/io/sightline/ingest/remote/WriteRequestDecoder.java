@@ -74,6 +74,8 @@ final class WriteRequestDecoder {
     private Labels[] seriesLabels = new Labels[64];
     private long[] seriesRefs = new long[64];
     private LabelCache.Entry[] seriesEntries = new LabelCache.Entry[64];
+    /** Series of this request not found in the label cache (it grows when they are many, see LabelCache). */
+    private int cacheMisses;
     /** Cache key of each series: hash and byte range in the request, {@code keyFrom < 0} when not cacheable. */
     private int[] keyHash = new int[64];
     private int[] keyFrom = new int[64];
@@ -105,6 +107,7 @@ final class WriteRequestDecoder {
         seriesCount = 0;
         sampleCount = 0;
         hasNewSeries = false;
+        cacheMisses = 0;
         try {
             WireReader in = new WireReader(buf, 0);
             while (in.pos < length) {
@@ -120,6 +123,7 @@ final class WriteRequestDecoder {
                     in.skipField(tag, length, "WriteRequest");
                 }
             }
+            cache.counted(seriesCount, cacheMisses);
             appendAll(buf, appender, nowMillis + maxFutureSkewMillis);
             return tally;
         } finally {
@@ -218,6 +222,9 @@ final class WriteRequestDecoder {
         seriesEntries[i] = entry;
         seriesRefs[i] = entry != null ? entry.ref : Appender.NO_REF;
         hasNewSeries |= entry == null && series != null;
+        if (entry == null && cacheable) {
+            cacheMisses++;
+        }
         keyHash[i] = hash;
         keyFrom[i] = cacheable ? from : -1;
         keyTo[i] = to;

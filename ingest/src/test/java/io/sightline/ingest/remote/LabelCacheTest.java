@@ -310,4 +310,97 @@ class LabelCacheTest {
         assertThat(b.follower(updated)).isSameAs(eb);
         assertThat(b.follower(ea)).isNull();
     }
+
+    /** One request's lookups as the decoder makes them: a miss is put, then the request's counts reported. */
+    private static int request(LabelCache cache, List<Key> keys, int from, int to) {
+        int misses = 0;
+        for (int i = from; i < to; i++) {
+            Key k = keys.get(i);
+            LabelCache.Entry e = k.get(cache, k.hash());
+            if (e == null) {
+                misses++;
+                e = k.put(cache, k.hash(), Labels.of("id", "" + i), i + 1);
+            }
+            assertThat(e.ref).isEqualTo(i + 1);
+            assertThat(e.labels).isEqualTo(Labels.of("id", "" + i));
+        }
+        cache.counted(to - from, misses);
+        return misses;
+    }
+
+    private static List<Key> seriesKeys(String prefix, int n) {
+        List<Key> keys = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            keys.add(key("__name__=m", prefix + i));
+        }
+        return keys;
+    }
+
+    @Test
+    void growsWhileTheSeriesSentDoNotFitThenHitsThem() {
+        LabelCache cache = new LabelCache(64, 1 << 16);
+        List<Key> keys = seriesKeys("id=", 2000);
+        int misses = 0;
+        for (int round = 0; round < 4; round++) {
+            misses = 0;
+            for (int from = 0; from < keys.size(); from += 100) {
+                misses += request(cache, keys, from, from + 100);
+            }
+        }
+        // 2,000 series: grown from 64 slots (32 two-way sets, ~1,950 misses a round) to about four slots per
+        // series; what still misses is the overflow of full sets, which the decoder's follower hints mostly catch.
+        assertThat(cache.capacity()).isGreaterThanOrEqualTo(4096);
+        assertThat(misses).isLessThan(300);
+    }
+
+    @Test
+    void doesNotGrowWhenFewLookupsMiss() {
+        LabelCache cache = new LabelCache(256, 1 << 16);
+        List<Key> resent = seriesKeys("old=", 30);
+        for (int round = 0; round < 200; round++) {
+            request(cache, resent, 0, resent.size()); // resent every round: hits
+            for (int r = 0; r < 10; r++) {
+                request(cache, resent, 0, resent.size());
+            }
+            List<Key> fresh = seriesKeys("round" + round + "-", 2); // a few new series now and then
+            request(cache, fresh, 0, fresh.size());
+        }
+        assertThat(cache.capacity()).isEqualTo(256); // 400 new series in all, but never a quarter of the lookups
+    }
+
+    @Test
+    void aTableMadeWithoutRoomToGrowKeepsItsSize() {
+        LabelCache cache = new LabelCache(64);
+        List<Key> keys = seriesKeys("id=", 500);
+        for (int round = 0; round < 3; round++) {
+            request(cache, keys, 0, keys.size());
+        }
+        assertThat(cache.capacity()).isEqualTo(64);
+    }
+
+    @Test
+    void aGrowingTableServesConcurrentThreadsWithoutMixingSeries() throws Exception {
+        LabelCache cache = new LabelCache(16, 1 << 16);
+        List<Key> keys = seriesKeys("id=", 8000);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int first = t * 2000;
+                done.add(pool.submit(() -> {
+                    for (int round = 0; round < 3; round++) {
+                        for (int from = first; from < first + 2000; from += 50) {
+                            request(cache, keys, from, from + 50);
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(cache.capacity()).isGreaterThanOrEqualTo(1 << 14);
+    }
 }
