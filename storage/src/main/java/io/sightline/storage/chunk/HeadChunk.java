@@ -57,7 +57,7 @@ public final class HeadChunk {
     /** The values column's first byte when the rest is {@link ChunkFormat#VALUE_XOR}; exponents are <= 0. */
     private static final byte XOR_MARKER = 0x7F;
     /** {@link #digits} while the column is XOR. */
-    private static final int XOR = -1;
+    private static final byte XOR = -1;
     /** Bytes a timestamp code may touch (4 + 64 bits), with the same slack. */
     private static final int TIMESTAMP_SPARE_BYTES = 18;
     /** Fewest samples whose bytes predict the rest of the chunk's; with fewer, the column grows by half. */
@@ -68,23 +68,24 @@ public final class HeadChunk {
     private byte[] timestamps;
     /** Value column; every byte past {@link #valueBits} is zero. */
     private byte[] values;
-    private long timestampBits;
-    private long valueBits;
+    /** Bit lengths of the columns: ints, as a chunk of {@link ChunkFormat#MAX_SAMPLES} takes < 2^27 bits. */
+    private int timestampBits;
+    private int valueBits;
     /** Fraction digits of the decimal column (its exponent negated), or {@link #XOR}. */
-    private int digits;
+    private byte digits;
     /** Decimal column: the last mantissa. */
     private long lastMantissa;
     /** Decimal column: the Rice code's adaptive state ({@link DecimalRice}). */
     private long riceState;
     /** Decimal column: the OR of its mantissas' low bits; all even means the exponent may be finer than needed. */
-    private int mantissaLowBits;
+    private byte mantissaLowBits;
     /**
      * Fraction digits the next chunk starts with at least: the last decimal chunk's, unless all its mantissas
      * were even (then its values may not need them). Series keep their precision from chunk to chunk, and
      * starting at it spares the re-encode each chunk would otherwise make when a value with more digits than
      * its first one comes.
      */
-    private int hintDigits;
+    private byte hintDigits;
     /** XOR column's running state; made when a chunk first falls back to XOR (most never do). */
     private XorWriter xor;
     private int count;
@@ -131,7 +132,7 @@ public final class HeadChunk {
             if (timestamps.length - timestampByteLength() < TIMESTAMP_SPARE_BYTES) {
                 growTimestamps();
             }
-            timestampBits = DodBuckets.write(timestamps, timestampBits, delta - lastDelta);
+            timestampBits = (int) DodBuckets.write(timestamps, timestampBits, delta - lastDelta);
             lastDelta = delta;
         }
         if (values.length - valueByteLength() < VALUE_SPARE_BYTES) {
@@ -144,15 +145,15 @@ public final class HeadChunk {
             if (m != Long.MIN_VALUE) {
                 long z = Zigzag.encode(m - lastMantissa);
                 int k = DecimalRice.parameter(riceState);
-                valueBits = DecimalRice.write(values, valueBits, z, k);
+                valueBits = (int) DecimalRice.write(values, valueBits, z, k);
                 riceState = DecimalRice.adapt(riceState, z, k);
                 lastMantissa = m;
-                mantissaLowBits |= (int) m;
+                mantissaLowBits |= (byte) m;
             } else {
                 reencode(n, v);
             }
         } else {
-            valueBits = xor.append(values, valueBits, v);
+            valueBits = (int) xor.append(values, valueBits, v);
         }
         maxTime = t;
         COUNT.setRelease(this, n + 1);
@@ -163,7 +164,7 @@ public final class HeadChunk {
         int d = DecimalRice.digitsOf(v, 0);
         if (d < 0) {
             startXor(values);
-            valueBits = xor.append(values, 8, v);
+            valueBits = (int) xor.append(values, 8, v);
             return;
         }
         long m = DecimalRice.mantissa(v, d);
@@ -173,11 +174,11 @@ public final class HeadChunk {
             m = hinted;
         }
         values[0] = (byte) -d;
-        digits = d;
+        digits = (byte) d;
         riceState = 0;
         lastMantissa = m;
-        mantissaLowBits = (int) m;
-        valueBits = DecimalRice.writeFirst(values, 8, m);
+        mantissaLowBits = (byte) m;
+        valueBits = (int) DecimalRice.writeFirst(values, 8, m);
     }
 
     private void startXor(byte[] column) {
@@ -211,9 +212,9 @@ public final class HeadChunk {
             bits = DecimalRice.write(column, bits, z, k);
             riceState = DecimalRice.adapt(riceState, z, k);
             lastMantissa = m;
-            mantissaLowBits |= (int) m;
+            mantissaLowBits |= (byte) m;
         }
-        valueBits = bits;
+        valueBits = (int) bits;
         int used = (int) ((bits + 7) >>> 3);
         VALUES.setRelease(this, Arrays.copyOf(column, Math.max(values.length, used + VALUE_SPARE_BYTES)));
     }
@@ -246,12 +247,12 @@ public final class HeadChunk {
             s = DecimalRice.adapt(s, z, k);
             last = m;
         }
-        digits = d;
+        digits = (byte) d;
         riceState = s;
         lastMantissa = last;
-        mantissaLowBits = (int) last;
+        mantissaLowBits = (byte) last;
         for (int i = 0; i < n - 1; i++) {
-            mantissaLowBits |= (int) (mantissas[i] * scale);
+            mantissaLowBits |= (byte) (mantissas[i] * scale);
         }
         return bits;
     }
@@ -305,8 +306,8 @@ public final class HeadChunk {
     public int touch() {
         byte[] ts = timestamps;
         byte[] vs = values;
-        int t = (int) (timestampBits >>> 3);
-        int v = (int) (valueBits >>> 3);
+        int t = timestampBits >>> 3;
+        int v = valueBits >>> 3;
         return count ^ (t < ts.length ? ts[t] : 0) ^ (v < vs.length ? vs[v] : 0) ^ (int) lastMantissa;
     }
 
@@ -367,11 +368,11 @@ public final class HeadChunk {
     }
 
     int timestampByteLength() {
-        return (int) ((timestampBits + 7) >>> 3);
+        return (timestampBits + 7) >>> 3;
     }
 
     int valueByteLength() {
-        return (int) ((valueBits + 7) >>> 3);
+        return (valueBits + 7) >>> 3;
     }
 
     /** Length of the values column's array: what the column costs in memory. */
