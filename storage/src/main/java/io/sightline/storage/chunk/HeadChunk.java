@@ -270,14 +270,15 @@ public final class HeadChunk {
 
     /**
      * Grows the values column before it runs out to what {@code expectedSamples} samples need at the rate so
-     * far (+10 %): one step where growing by half takes three or four. Most series of a head are promoted to
-     * the old generation before their first chunk fills, so every outgrown array stays there as garbage until
-     * a full collection (~45 MB at 100k series with growth by half alone).
+     * far (+5 %: decimal columns grow at a steady rate): one step where growing by half takes three or four.
+     * Most series of a head are promoted to the old generation before their first chunk fills, so every
+     * outgrown array stays there as garbage until a full collection (~45 MB at 100k series with growth by
+     * half alone).
      */
     private void reserveValues(int n) {
         int used = valueByteLength();
         long projected = n >= MIN_SAMPLES_TO_PROJECT && n < expectedSamples
-                ? (long) used * expectedSamples / n * 11 / 10 + VALUE_SPARE_BYTES : grownByHalf(values.length);
+                ? (long) used * expectedSamples / n * 21 / 20 + VALUE_SPARE_BYTES : grownByHalf(values.length);
         int wanted = (int) Math.min(Math.max(projected, used + VALUE_SPARE_BYTES), Integer.MAX_VALUE - 16);
         VALUES.setRelease(this, Arrays.copyOf(values, wanted));
     }
