@@ -46,6 +46,8 @@ public final class ChunkIterator implements SampleIterator {
     private int pendingTimestampEncoding;
     /** Index of the current sample: -1 before the first, {@code count} once exhausted. */
     private int current;
+    /** After decoding a decimal column: its exponent, with the mantissas in {@link #work}; else NOT_DECIMAL. */
+    private int decimalExponent;
 
     /** Positions the iterator before the first sample of the chunk at {@code chunk[offset, offset + length)}. */
     public ChunkIterator reset(byte[] chunk, int offset, int length) {
@@ -146,6 +148,24 @@ public final class ChunkIterator implements SampleIterator {
             decode();
         }
         return timestamps;
+    }
+
+    /**
+     * After {@link #decodedValues()}: the decimal exponent of the chunk's value column, with the mantissas
+     * in {@link #decodedMantissas()}; {@link DecimalConverter#NOT_DECIMAL} for an XOR column.
+     */
+    int decimalExponent() {
+        return decimalExponent;
+    }
+
+    /** The mantissas of a decimal column; valid as {@link #decodedValues()} when {@link #decimalExponent()} is. */
+    long[] decodedMantissas() {
+        return work;
+    }
+
+    /** Whether no sample was consumed since the last reset. */
+    boolean isAtStart() {
+        return current == -1;
     }
 
     /** The values counterpart of {@link #decodedTimestamps()}, with the same lifetime and ownership. */
@@ -265,6 +285,7 @@ public final class ChunkIterator implements SampleIterator {
     }
 
     private void decode() {
+        decimalExponent = DecimalConverter.NOT_DECIMAL;
         int n = count;
         if (n == 0) {
             isDecoded = true; // an empty head chunk
@@ -320,6 +341,7 @@ public final class ChunkIterator implements SampleIterator {
     }
 
     private void decodeValues(int n) {
+        decimalExponent = DecimalConverter.NOT_DECIMAL;
         byte[] s = scratch;
         long end = (long) valueEnd * 8;
         if (valueEncoding == ChunkFormat.VALUE_XOR) {
@@ -346,6 +368,7 @@ public final class ChunkIterator implements SampleIterator {
             }
             ColumnDecoder.riceMantissas(s, (long) (valueStart + 1) * 8, end, work, n);
             ColumnDecoder.scaledValues(work, exponent, values, n);
+            decimalExponent = exponent;
             return;
         }
         ByteCursor in = cursor.of(s, valueStart, valueEnd);
@@ -369,6 +392,7 @@ public final class ChunkIterator implements SampleIterator {
             valueLayout.decode(s, (long) at * 8, end, m, packedFrom, n);
         }
         ColumnDecoder.decimalValues(m, isDeltaOfDelta, exponent, values, n);
+        decimalExponent = exponent;
     }
 
     private StorageException corrupt(String what) {

@@ -75,6 +75,47 @@ final class DecimalConverter {
         return common;
     }
 
+    /**
+     * What {@link #convert} returns for values already known as {@code mantissas[0, n)} at {@code exponent}
+     * (a decimal chunk's): the common trailing zeros of the non-zero mantissas move into the exponent (up to
+     * {@link #MAX_EXPONENT}). Every value is checked against its decoded form; {@link #NOT_DECIMAL} (and the
+     * mantissas unchanged) when one differs, so the caller can fall back to {@link #convert}.
+     */
+    static int normalize(double[] values, int n, long[] mantissas, int exponent) {
+        long all = 0;
+        for (int i = 0; i < n; i++) {
+            all |= mantissas[i];
+        }
+        if (all == 0) {
+            exponent = 0; // all zeros, as convert
+        }
+        int zeros = 0;
+        boolean isDivisible = all != 0;
+        while (isDivisible && exponent + zeros < MAX_EXPONENT) {
+            long scale = POW10_LONG[zeros + 1];
+            for (int i = 0; i < n && isDivisible; i++) {
+                isDivisible = mantissas[i] % scale == 0;
+            }
+            if (isDivisible) {
+                zeros++;
+            }
+        }
+        int common = exponent + zeros;
+        long scale = POW10_LONG[zeros];
+        for (int i = 0; i < n; i++) {
+            if (Double.doubleToRawLongBits(decode(mantissas[i] / scale, common))
+                    != Double.doubleToRawLongBits(values[i])) {
+                return NOT_DECIMAL;
+            }
+        }
+        if (zeros > 0) {
+            for (int i = 0; i < n; i++) {
+                mantissas[i] /= scale;
+            }
+        }
+        return common;
+    }
+
     static double decode(long mantissa, int exponent) {
         return exponent >= 0 ? mantissa * POW10[exponent] : mantissa / POW10[-exponent];
     }

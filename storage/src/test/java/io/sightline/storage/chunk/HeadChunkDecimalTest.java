@@ -126,6 +126,34 @@ class HeadChunkDecimalTest {
     }
 
     @Test
+    void sealingFromTheHeadsMantissasGivesTheBytesSealingFromItsValuesGave() {
+        long seed = ChunkFuzzTest.seed("sealingFromTheHeadsMantissasGivesTheBytesSealingFromItsValuesGave");
+        Random random = new Random(seed);
+        HeadChunk head = new HeadChunk(120);
+        ChunkEncoder fromIterator = new ChunkEncoder();
+        ChunkEncoder fromValues = new ChunkEncoder();
+        ChunkIterator it = new ChunkIterator();
+        double[][] fixed = {{0, 0, 0}, {1000, 2000, 3000}, {1e18, 2e18}, {2.5, 2.25, 2.75}, {-0.0, 1}, {0.1, 0.1}};
+        for (int round = 0; round < 1_500; round++) {
+            double[] vs = round < fixed.length ? fixed[round] : randomValues(random, 1 + random.nextInt(200));
+            head.reset();
+            append(head, vs);
+            fromIterator.reset();
+            fromIterator.appendAll(it.reset(head));
+            assertThat(it.next()).as("the iterator is consumed").isFalse();
+            fromValues.reset();
+            for (int i = 0; i < vs.length; i++) {
+                fromValues.append(T0 + i * 15_000L, vs[i]);
+            }
+            byte[] sealed = fromValues.encode();
+            assertThat(fromIterator.encode()).as("seed %d round %d", seed, round).isEqualTo(sealed);
+            fromIterator.reset();
+            fromIterator.appendAll(it.reset(sealed, 0, sealed.length)); // a sealed decimal chunk's mantissas too
+            assertThat(fromIterator.encode()).as("seed %d round %d, sealed again", seed, round).isEqualTo(sealed);
+        }
+    }
+
+    @Test
     void readersSeeAConsistentPrefixWhileTheWriterReencodes() throws InterruptedException {
         int samples = 120_000;
         HeadChunk head = new HeadChunk(120);
