@@ -146,17 +146,20 @@ final class ColumnDecoder {
         pos += 6 + firstWidth;
         mantissas[0] = m;
         long s = 0;
+        int next = 0;
         for (int i = 1; i < n; i++) {
             checkNotPast(pos, end, i);
             long w = Bits.window(b, pos);
             int q = Long.numberOfLeadingZeros(~w);
+            int k = next;
+            // The parameter lags a value behind the state, so computing it overlaps this value's decode.
+            next = DecimalRice.parameter(s);
             long z;
             if (q < DecimalRice.ESCAPE) {
-                int k = DecimalRice.parameter(s);
                 int length = q + 1 + k;
                 // Prefix and payload from the same window when they fit in its 57 data bits: one load.
-                long low = length <= 57 ? ((w << (q + 1)) >>> 1) >>> (63 - k) : Bits.read(b, pos + q + 1, k);
-                z = ((long) q << k) | low;
+                long low = length <= 57 ? w >>> (64 - length) : Bits.read(b, pos + q + 1, k);
+                z = ((long) q << k) | (low & ((1L << k) - 1));
                 pos += length;
                 s = s + z - (s >>> 4);
             } else {

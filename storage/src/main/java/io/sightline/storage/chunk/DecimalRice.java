@@ -8,14 +8,16 @@ package io.sightline.storage.chunk;
  * <pre>
  *   column   = exponent (1 signed byte), then a bit stream:
  *   first    6 bits width w, then zigzag(m0) in w bits
- *   each     z = zigzag(m[i] - m[i-1]), k = parameter(s), q = z >>> k:
+ *   each     z = zigzag(m[i] - m[i-1]), k = parameter(s before the previous value's update), q = z >>> k:
  *            q < 20:  q one bits, a zero bit, the low k bits of z
  *            else:    20 one bits, 6 bits width w, z in w bits
- *            then s = escaped ? z << 4 : s + z - (s >>> 4)   (s starts at 0)
+ *            then s = escaped ? z << 4 : s + z - (s >>> 4)   (s starts at 0, and k at 0 for values 1 and 2)
  * </pre>
  * {@code s} is sixteen times a running mean of z, and {@code k = min(56, bitLength(s >>> 5))} is about
  * {@code log2(mean)}, near the best Rice parameter for the geometric-like deltas of gauges and counters; an
- * escape (a counter reset, a first delta) resets the mean to the outlier so the next code is not long too.
+ * escape (a counter reset, a first delta) resets the mean to the outlier so later codes are not long too.
+ * The parameter lags one value behind the state, so that a decoder computes it while the previous value's
+ * code is still being read instead of waiting for it (the two chains would otherwise serialise).
  * A constant series costs 1 bit per sample, a temperature in hundredths ~10, where Gorilla XOR needs ~50.
  * Writer ({@link HeadChunk}) and reader ({@link ColumnDecoder#riceMantissas}) share these functions.
  */

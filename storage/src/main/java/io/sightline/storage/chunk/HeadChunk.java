@@ -77,6 +77,8 @@ public final class HeadChunk {
     private long lastMantissa;
     /** Decimal column: the Rice code's adaptive state ({@link DecimalRice}). */
     private long riceState;
+    /** Decimal column: the Rice parameter of the next value, from the state before the last update. */
+    private byte nextParameter;
     /** Decimal column: the OR of its mantissas' low bits; all even means the exponent may be finer than needed. */
     private byte mantissaLowBits;
     /**
@@ -144,8 +146,9 @@ public final class HeadChunk {
             long m = DecimalRice.mantissa(v, digits);
             if (m != Long.MIN_VALUE) {
                 long z = Zigzag.encode(m - lastMantissa);
-                int k = DecimalRice.parameter(riceState);
+                int k = nextParameter;
                 valueBits = (int) DecimalRice.write(values, valueBits, z, k);
+                nextParameter = (byte) DecimalRice.parameter(riceState);
                 riceState = DecimalRice.adapt(riceState, z, k);
                 lastMantissa = m;
                 mantissaLowBits |= (byte) m;
@@ -176,6 +179,7 @@ public final class HeadChunk {
         values[0] = (byte) -d;
         digits = (byte) d;
         riceState = 0;
+        nextParameter = 0;
         lastMantissa = m;
         mantissaLowBits = (byte) m;
         valueBits = (int) DecimalRice.writeFirst(values, 8, m);
@@ -208,8 +212,9 @@ public final class HeadChunk {
         } else {
             long m = DecimalRice.mantissa(v, d);
             long z = Zigzag.encode(m - lastMantissa);
-            int k = DecimalRice.parameter(riceState);
+            int k = nextParameter;
             bits = DecimalRice.write(column, bits, z, k);
+            nextParameter = (byte) DecimalRice.parameter(riceState);
             riceState = DecimalRice.adapt(riceState, z, k);
             lastMantissa = m;
             mantissaLowBits |= (byte) m;
@@ -237,18 +242,21 @@ public final class HeadChunk {
         }
         column[0] = (byte) -d;
         long s = 0;
+        int next = 0;
         long last = mantissas[0] * scale;
         long bits = DecimalRice.writeFirst(column, 8, last);
         for (int i = 1; i < n; i++) {
             long m = mantissas[i] * scale;
             long z = Zigzag.encode(m - last);
-            int k = DecimalRice.parameter(s);
+            int k = next;
             bits = DecimalRice.write(column, bits, z, k);
+            next = DecimalRice.parameter(s);
             s = DecimalRice.adapt(s, z, k);
             last = m;
         }
         digits = (byte) d;
         riceState = s;
+        nextParameter = (byte) next;
         lastMantissa = last;
         mantissaLowBits = (byte) last;
         for (int i = 0; i < n - 1; i++) {
