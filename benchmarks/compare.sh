@@ -64,6 +64,7 @@ if [ ! -f server/target/sightline.jar ] || [ ! -f benchmarks/target/benchmarks.j
 fi
 work=$(mktemp -d /tmp/sightline-compare.XXXXXX)
 pid=""
+aot_cache=""
 cleanup() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi; rm -rf "$work"; }
 trap cleanup EXIT
 bench() { java --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar "$@"; }
@@ -102,6 +103,10 @@ run_system() { # name
   wait_ready "$ready"
   sleep 2 # start-up work (class loading, JIT) settles before the idle footprint is read
   R[$name.rss_ready]=$(kb "$pid" VmRSS)
+  if [ "$name" = sightline ]; then
+    # bin/sightline adds the JDK AOT cache when server/target/sightline.aot matches the jar: it changes start-up and warm-up.
+    aot_cache=$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n 's/^-XX:AOTCache=//p')
+  fi
   echo "== $name: ingest" >&2
   bench io.sightline.bench.e2e.RemoteWriteLoadGenerator --url "$url" "${size[@]}" --connections "$connections" \
     --end-ms "$end_ms" | tee "$dir/load.txt" >&2
@@ -217,7 +222,7 @@ report=$(cat <<EOT
 ## Remote-write comparison, $(date -u '+%Y-%m-%d %H:%M UTC'), size $size_name
 
 Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GiB RAM; load average $load_start at start, $load_end at end.
-JDK: $jdk. Sightline $(git rev-parse --short HEAD) (started by bin/sightline with its JVM flags: $(grep -m1 '^default_jvm_opts=' bin/sightline | cut -d'"' -f2)). Prometheus $prom_v, VictoriaMetrics $vm_v (Debian packages; VM with -search.disableCache).
+JDK: $jdk. Sightline $(git rev-parse --short HEAD) (started by bin/sightline with its JVM flags: $(grep -m1 '^default_jvm_opts=' bin/sightline | cut -d'"' -f2); -XX:AOTCache=${aot_cache:-(none)}). Prometheus $prom_v, VictoriaMetrics $vm_v (Debian packages; VM with -search.disableCache).
 Disk bytes are allocated blocks (du -B1), not apparent sizes (Chronicle Map files are sparse).
 Workload: RemoteWriteLoadGenerator ${size[*]} --connections $connections (2000 samples per request, identical bytes to all three), systems run one after another.
 

@@ -6,8 +6,11 @@
 # builds by running their jars alternately (A B A B).
 #
 # Usage: benchmarks/ingest-cpu.sh [--jar server.jar (default server/target/sightline.jar)] [--quick | --full]
-#          [--rounds N (after --quick/--full: overrides its rounds)] [--connections N] [--port-offset N] [--runs N]
-# SIGHTLINE_JAVA_OPTS is passed to the server's JVM.
+#          [--rounds N (after --quick/--full: overrides its rounds)] [--series N (likewise)] [--connections N]
+#          [--port-offset N] [--runs N]
+# SIGHTLINE_JAVA_OPTS is passed to the server's JVM. Unlike bin/sightline this never adds the JDK AOT cache by itself
+# (two builds compared alternately would otherwise differ by whether each has one): pass
+# SIGHTLINE_JAVA_OPTS=-XX:AOTCache=server/target/sightline.aot to measure with it (bin/sightline-train-aot).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/bin/jdk.sh"
@@ -27,7 +30,8 @@ while [ $# -gt 0 ]; do
     --port-offset) port_offset="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --rounds) size+=(--rounds "$2"); shift 2 ;;
-    *) echo "unknown flag $1 (known: --jar --quick --full --rounds N --connections --port-offset --runs)" >&2; exit 2 ;;
+    --series) size+=(--series "$2"); shift 2 ;;
+    *) echo "unknown flag $1 (known: --jar --quick --full --rounds N --series N --connections --port-offset --runs)" >&2; exit 2 ;;
   esac
 done
 
@@ -63,14 +67,19 @@ for run in $(seq 1 "$runs"); do
   end_ms=$(( ($(date +%s) - 60) / 15 * 15 * 1000 ))
   # Requests are built before the send (the server idles meanwhile), so the window is the whole generator run.
   threads_cpu "$pid" >"$work/before"
+  rss_ready=$(awk '/VmRSS/ {print $2}' /proc/"$pid"/status)
   java --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
     io.sightline.bench.e2e.RemoteWriteLoadGenerator --url "http://127.0.0.1:$http_port/api/v1/write" "${size[@]}" \
     --connections "$connections" --end-ms "$end_ms" >"$work/load.txt"
   threads_cpu "$pid" >"$work/after"
+  # Whole process from its start (start-up, class loading and the JIT before the send included) to the send's end.
+  process_cpu=$(awk -v hz="$hz" '{printf "%.1f", ($14 + $15) / hz}' /proc/"$pid"/stat)
+  rss_after=$(awk '/VmRSS/ {print $2}' /proc/"$pid"/status)
   result=$(grep '^RESULT' "$work/load.txt")
   samples=$(sed -E 's/.*samples=([0-9]+) .*/\1/' <<<"$result")
   sps=$(sed -E 's/.*samples_per_s=([0-9.]+).*/\1/' <<<"$result")
   echo "run $run: $(basename "$jar") samples=$samples samples_per_s=$sps load=$(cut -d' ' -f1 /proc/loadavg)"
+  echo "  process CPU from start to the end of the send: $process_cpu s; RSS when ready $((rss_ready / 1024)) MiB, after the send $((rss_after / 1024)) MiB"
   # ns per sample by thread group (threads that ended meanwhile are lost; pools keep theirs alive)
   awk -v hz="$hz" -v samples="$samples" '
     NR == FNR { before[$2] = $3; next }

@@ -31,12 +31,34 @@ public interface Appender {
     long append(long seriesRef, Labels labels, long timestampMillis, double value);
 
     /**
+     * The labels storage keeps for the series of {@code seriesRef} (a reference {@link #append} returned), or
+     * {@code null} when it does not know the reference (the default). A caller that remembers labels per series
+     * (a label cache) keeps this instance rather than its own equal copy: storage shares its strings with every
+     * other series, and passing the same instance back makes the append's label check an identity check.
+     */
+    default Labels seriesLabels(long seriesRef) {
+        return null;
+    }
+
+    /**
      * A hint that samples of the series {@code seriesRefs[from, to)} (references returned earlier, or
      * {@link #NO_REF}) are appended next: the appender may load what those appends read now, for all of them
      * at once, so that with many series the memory latency of each overlaps the others' instead of stalling
      * every append in turn. Optional, changes nothing visible; the default does nothing.
      */
     default void prefetch(long[] seriesRefs, int from, int to) {
+    }
+
+    /**
+     * A hint that the series {@code labels[from, to)} are appended next, those with {@code seriesRefs[i] ==}
+     * {@link #NO_REF} perhaps new: the appender may look them up and register the new ones together (one
+     * registry lock hold and one labels-file write for all of them instead of one per series), writing each
+     * one's reference into {@code seriesRefs[i]}. Null label sets are skipped; a series left at {@code NO_REF}
+     * (e.g. no room for it) is handled by {@link #append} as before. Optional, changes nothing visible but the
+     * references; the default does nothing. A new series registered here stays registered even if the batch
+     * is rolled back, as one registered by {@code append} does.
+     */
+    default void resolveSeries(Labels[] labels, long[] seriesRefs, int from, int to) {
     }
 
     /** Records the metadata of a metric family (type, help, unit); last write wins. */

@@ -1,23 +1,12 @@
 package io.sightline.bench.e2e;
 
-import io.opentelemetry.api.OpenTelemetry;
-import io.sightline.ingest.IngestConfig;
 import io.sightline.ingest.IngestService;
-import io.sightline.ingest.OtlpHttpReply;
-import io.sightline.storage.Storage;
-import io.sightline.storage.StorageConfig;
-import io.sightline.storage.WalSyncMode;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The workload of {@link RemoteWriteIngestBenchmark} (the load generator's payloads through
@@ -41,12 +30,7 @@ public final class RemoteWriteCpuTime {
         if (rounds <= WARM_ROUNDS) {
             throw new IllegalArgumentException("rounds must be more than " + WARM_ROUNDS + ", got " + rounds);
         }
-        Path dir = Files.createTempDirectory("remote-write-cpu");
-        try (Storage storage = Storage.open(new StorageConfig(dir, StorageConfig.DEFAULT_BLOCK_DURATION_MILLIS,
-                StorageConfig.DEFAULT_RETENTION_MILLIS, WalSyncMode.INTERVAL, 1_000, 128L << 20, 0, 1_000_000),
-                OpenTelemetry.noop().getMeter("bench"));
-             IngestService ingest = IngestService.start(IngestConfig.defaults().withListen("127.0.0.1", 0, 0), storage,
-                     OpenTelemetry.noop().getMeter("bench"))) {
+        try (InProcessRemoteWrite server = InProcessRemoteWrite.open("remote-write-cpu", 1_000_000)) {
             // Old enough that every round stays within ingest.max_future_skew of the clock.
             RemoteWriteWorkload workload = new RemoteWriteWorkload(series, BATCH,
                     System.currentTimeMillis() / 15_000 * 15_000 - 15_000L * (rounds + 240));
@@ -56,11 +40,7 @@ public final class RemoteWriteCpuTime {
                 List<byte[]> requests = workload.round(r);
                 long before = threads.getCurrentThreadCpuTime();
                 for (byte[] body : requests) {
-                    OtlpHttpReply reply = ingest.handleRemoteWrite("application/x-protobuf", "snappy", body);
-                    if (reply.status() != 204) {
-                        throw new IllegalStateException("round " + r + ": HTTP " + reply.status() + " "
-                                + new String(reply.body(), StandardCharsets.UTF_8));
-                    }
+                    server.send(body, r);
                 }
                 nanosPerSample[r] = (threads.getCurrentThreadCpuTime() - before) / (double) series;
             }
@@ -69,12 +49,6 @@ public final class RemoteWriteCpuTime {
             System.out.printf("series=%d create_round_ns_per_sample=%.0f steady_median_ns_per_sample=%.0f "
                             + "steady_p25_ns_per_sample=%.0f rounds=%d%n", series, nanosPerSample[0],
                     steady[steady.length / 2], steady[steady.length / 4], steady.length);
-        } finally {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
         }
     }
 }

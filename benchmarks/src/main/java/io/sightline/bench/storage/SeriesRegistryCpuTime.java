@@ -21,7 +21,9 @@ import java.util.stream.Stream;
  * per 1,000 series: counters, histogram buckets, gauges), then looks every one up again in a reopened registry
  * (the path after a restart, when the head is empty but the registry is not). Prints the first round apart
  * (code not yet compiled: what a server pays when its series arrive right after start) and the medians of the
- * later ones. Arguments: series (default 100,000), rounds (default 7).
+ * later ones. Arguments: series (default 100,000), rounds (default 7), batch (default 1: one
+ * {@code getOrCreate} per series; N: {@code getOrCreateAll} over N series at a time, as a remote-write request's
+ * new series are registered).
  */
 public final class SeriesRegistryCpuTime {
     private static final long MAX_SERIES = 2_000_000;
@@ -32,6 +34,8 @@ public final class SeriesRegistryCpuTime {
     public static void main(String[] args) throws IOException {
         int series = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        int batch = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        int[] ids = new int[series];
         Labels[] labels = new Labels[series];
         for (int i = 0; i < series; i++) {
             labels[i] = labels(i);
@@ -48,8 +52,14 @@ public final class SeriesRegistryCpuTime {
             try {
                 try (ChronicleSeriesIndex index = ChronicleSeriesIndex.open(dir, MAX_SERIES, allocator)) {
                     long began = threads.getCurrentThreadCpuTime();
-                    for (Labels l : labels) {
-                        index.getOrCreate(l);
+                    if (batch == 1) {
+                        for (Labels l : labels) {
+                            index.getOrCreate(l);
+                        }
+                    } else {
+                        for (int from = 0; from < series; from += batch) {
+                            index.getOrCreateAll(labels, from, Math.min(series, from + batch), ids);
+                        }
                     }
                     create[r] = (threads.getCurrentThreadCpuTime() - began) / (double) series;
                 }
@@ -68,8 +78,8 @@ public final class SeriesRegistryCpuTime {
                 delete(dir);
             }
         }
-        System.out.printf("registry CPU ns/series (%d series): first round create %.0f, lookup after reopen %.0f;"
-                        + " later %d rounds: create median %.0f min %.0f, lookup median %.0f min %.0f%n", series,
+        System.out.printf("registry CPU ns/series (%d series, batch %d): first round create %.0f, lookup after reopen %.0f;"
+                        + " later %d rounds: create median %.0f min %.0f, lookup median %.0f min %.0f%n", series, batch,
                 create[0], lookup[0], rounds - 1, median(create), min(create), median(lookup), min(lookup));
     }
 

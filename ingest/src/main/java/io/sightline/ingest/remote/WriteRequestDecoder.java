@@ -79,6 +79,8 @@ final class WriteRequestDecoder {
     private int[] keyFrom = new int[64];
     private int[] keyTo = new int[64];
     private int[] histogramCount = new int[64];
+    /** Whether a series of the request decoded so far missed the label cache (see {@link Appender#resolveSeries}). */
+    private boolean hasNewSeries;
 
     WriteRequestDecoder(IngestConfig config, LabelCache cache) {
         this.maxLabels = config.maxLabelsPerSeries();
@@ -102,6 +104,7 @@ final class WriteRequestDecoder {
         previous = null;
         seriesCount = 0;
         sampleCount = 0;
+        hasNewSeries = false;
         try {
             WireReader in = new WireReader(buf, 0);
             while (in.pos < length) {
@@ -214,6 +217,7 @@ final class WriteRequestDecoder {
         seriesLabels[i] = series;
         seriesEntries[i] = entry;
         seriesRefs[i] = entry != null ? entry.ref : Appender.NO_REF;
+        hasNewSeries |= entry == null && series != null;
         keyHash[i] = hash;
         keyFrom[i] = cacheable ? from : -1;
         keyTo[i] = to;
@@ -245,6 +249,10 @@ final class WriteRequestDecoder {
      */
     private void appendAll(byte[] buf, Appender appender, long maxTime) {
         sampleFrom[seriesCount] = sampleCount;
+        if (hasNewSeries) {
+            // Series new to the label cache (all of them in a sender's first round): registered as one batch.
+            appender.resolveSeries(seriesLabels, seriesRefs, 0, seriesCount);
+        }
         LabelCache.Entry before = null;
         for (int from = 0; from < seriesCount; from += PREFETCH) {
             int to = Math.min(seriesCount, from + PREFETCH);
@@ -285,7 +293,7 @@ final class WriteRequestDecoder {
             // The same series may come twice in a request: its first copy put it into the cache meanwhile.
             entry = cache.get(keyHash[i], buf, keyFrom[i], keyTo[i]);
             if (entry == null) {
-                entry = cache.put(keyHash[i], buf, keyFrom[i], keyTo[i], series, ref);
+                entry = cache.put(keyHash[i], buf, keyFrom[i], keyTo[i], storedLabels(appender, ref, series), ref);
             }
         } else if (entry != null && ref != firstRef) {
             entry = cache.updateRef(entry, ref);
@@ -299,6 +307,16 @@ final class WriteRequestDecoder {
                     + " are not supported; send classic histograms (_bucket/_sum/_count)");
         }
         return entry;
+    }
+
+    /**
+     * The labels storage keeps for the series, when it has them, else {@code decoded}: a series that left the
+     * cache (evicted, or displaced in a full set) and came back would otherwise keep a second copy of its labels
+     * and their strings in the cache for as long as it stays there (at 1M series, 4.7 strings per series).
+     */
+    private static Labels storedLabels(Appender appender, long ref, Labels decoded) {
+        Labels stored = ref > 0 ? appender.seriesLabels(ref) : null;
+        return stored != null && stored.equals(decoded) ? stored : decoded;
     }
 
     /** Decodes, validates and sorts a series' labels; null (and counted) when they are invalid. */

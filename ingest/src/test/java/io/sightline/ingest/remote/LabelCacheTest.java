@@ -3,62 +3,249 @@ package io.sightline.ingest.remote;
 import io.sightline.storage.model.Labels;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LabelCacheTest {
-    private static byte[] key(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+    /**
+     * A series' label bytes as the decoder passes them: each part a length-delimited field (tag 1), laid out in a
+     * request buffer after {@code at} unrelated bytes.
+     */
+    private record Key(byte[] buf, int from, int to) {
+        int hash() {
+            return LabelCache.hash(buf, from, to);
+        }
+
+        LabelCache.Entry get(LabelCache cache, int hash) {
+            return cache.get(hash, buf, from, to);
+        }
+
+        LabelCache.Entry put(LabelCache cache, int hash, Labels labels, long ref) {
+            return cache.put(hash, buf, from, to, labels, ref);
+        }
+
+        LabelCache.Entry follower(LabelCache.Entry previous) {
+            return LabelCache.followerMatching(previous, buf, from, to);
+        }
+
+        byte[] bytes() {
+            return Arrays.copyOfRange(buf, from, to);
+        }
+    }
+
+    private static Key key(String... parts) {
+        return keyAt(3, parts);
+    }
+
+    private static Key keyAt(int at, String... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[at]);
+        for (String p : parts) {
+            byte[] b = p.getBytes(StandardCharsets.UTF_8);
+            out.write(0x0a);
+            for (int n = b.length; ; n >>>= 7) { // varint length
+                if (n < 0x80) {
+                    out.write(n);
+                    break;
+                }
+                out.write((n & 0x7F) | 0x80);
+            }
+            out.writeBytes(b);
+        }
+        int to = out.size();
+        out.writeBytes(new byte[]{0x0a, 0x01});
+        return new Key(out.toByteArray(), at, to);
     }
 
     @Test
     void twoKeysOfTheSameSetAreBothKeptAndAThirdDisplacesTheOlder() {
         LabelCache cache = new LabelCache(16);
-        byte[] a = key("a");
-        byte[] b = key("b");
-        byte[] c = key("c");
+        Key a = key("a");
+        Key b = key("b");
+        Key c = key("c");
         int set = 6; // same hash for all three: the worst collision
-        cache.put(set, a, 0, a.length, Labels.of("__name__", "a"), 1);
-        cache.put(set, b, 0, b.length, Labels.of("__name__", "b"), 2);
+        a.put(cache, set, Labels.of("__name__", "a"), 1);
+        b.put(cache, set, Labels.of("__name__", "b"), 2);
 
-        assertThat(cache.get(set, a, 0, a.length).ref).isEqualTo(1);
-        assertThat(cache.get(set, b, 0, b.length).ref).isEqualTo(2);
+        assertThat(a.get(cache, set).ref).isEqualTo(1);
+        assertThat(b.get(cache, set).ref).isEqualTo(2);
 
-        cache.put(set, c, 0, c.length, Labels.of("__name__", "c"), 3);
-        assertThat(cache.get(set, a, 0, a.length)).isNull();
-        assertThat(cache.get(set, b, 0, b.length).labels).isEqualTo(Labels.of("__name__", "b"));
-        assertThat(cache.get(set, c, 0, c.length).labels).isEqualTo(Labels.of("__name__", "c"));
+        c.put(cache, set, Labels.of("__name__", "c"), 3);
+        assertThat(a.get(cache, set)).isNull();
+        assertThat(b.get(cache, set).labels).isEqualTo(Labels.of("__name__", "b"));
+        assertThat(c.get(cache, set).labels).isEqualTo(Labels.of("__name__", "c"));
     }
 
     @Test
     void aHashCollisionNeverReturnsAnotherSeries() {
         LabelCache cache = new LabelCache(16);
-        byte[] buf = key("xxjob=apiyy");
-        cache.put(42, buf, 2, 9, Labels.of("__name__", "up", "job", "api"), 7);
-        byte[] other = key("job=apx");
+        Key stored = key("__name__=up", "job=api");
+        stored.put(cache, 42, Labels.of("__name__", "up", "job", "api"), 7);
 
-        assertThat(cache.get(42, other, 0, other.length)).isNull();
-        assertThat(cache.get(42, buf, 2, 9).ref).isEqualTo(7);
-        assertThat(cache.get(43, buf, 2, 9)).isNull();
+        assertThat(key("__name__=up", "job=apx").get(cache, 42)).isNull();
+        assertThat(key("__name__=up").get(cache, 42)).isNull();
+        assertThat(key("__name__=up", "job=api", "x=y").get(cache, 42)).isNull();
+        assertThat(key("__name__=u", "pjob=api").get(cache, 42)).as("other field boundaries").isNull();
+        assertThat(key("job=api", "__name__=up").get(cache, 42)).isNull();
+        assertThat(stored.get(cache, 42).ref).isEqualTo(7);
+        assertThat(key("__name__=up", "job=api").get(cache, 42).ref).isEqualTo(7);
+        assertThat(stored.get(cache, 43)).isNull();
+    }
+
+    @Test
+    void keysAreFoundWhereverTheyLieInTheRequest() {
+        LabelCache cache = new LabelCache(16);
+        keyAt(0, "__name__=up", "job=api").put(cache, 5, Labels.of("__name__", "up", "job", "api"), 7);
+
+        assertThat(keyAt(40, "__name__=up", "job=api").get(cache, 5).ref).isEqualTo(7);
+    }
+
+    @Test
+    void entriesShareEqualLabelFieldsInsteadOfCopyingThem() {
+        LabelCache cache = new LabelCache(1 << 10);
+        Key a = key("__name__=up", "job=api", "instance=host-1", "zone=a", "x=1");
+        Key b = key("__name__=up", "job=api", "instance=host-2", "zone=a", "x=1");
+        LabelCache.Entry ea = a.put(cache, a.hash(), Labels.of("__name__", "up", "instance", "host-1"), 1);
+        LabelCache.Entry eb = b.put(cache, b.hash(), Labels.of("__name__", "up", "instance", "host-2"), 2);
+
+        assertThat(eb.key).hasNumberOfRows(3);
+        assertThat(eb.key[0]).isSameAs(ea.key[0]);
+        assertThat(eb.key[1]).isNotSameAs(ea.key[1]);
+        assertThat(eb.key[2]).isSameAs(ea.key[2]);
+        assertThat(joined(ea)).isEqualTo(a.bytes());
+        assertThat(joined(eb)).isEqualTo(b.bytes());
+    }
+
+    private static byte[] joined(LabelCache.Entry e) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : e.key) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void aLabelFieldTheSharedTableLostIsCopiedAndStillCompared() {
+        LabelCache cache = new LabelCache(16); // a part table of 16 slots: 80 distinct parts must evict each other
+        List<Key> keys = new ArrayList<>();
+        List<LabelCache.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            Key k = key("__name__=m", "v=" + i, "w=" + (i * 7));
+            keys.add(k);
+            entries.add(k.put(cache, 1000 + i, Labels.of("__name__", "m", "v", "" + i, "w", "" + (i * 7)), i));
+        }
+        for (int i = 0; i < 40; i++) {
+            Key k = keys.get(i);
+            LabelCache.Entry e = entries.get(i);
+            assertThat(joined(e)).isEqualTo(k.bytes());
+            LabelCache.Entry previous = new LabelCache.Entry(0, new byte[0][], Labels.EMPTY, 0);
+            LabelCache.follows(previous, e);
+            assertThat(k.follower(previous)).isSameAs(e);
+            assertThat(key("__name__=m", "v=" + i, "w=" + (i * 7 + 1)).follower(previous)).isNull();
+        }
+    }
+
+    @Test
+    void unicodeEmptyAndManyLabelFieldsCompareByteForByte() {
+        LabelCache cache = new LabelCache(1 << 8);
+        String[] many = new String[70];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = "label_" + i + "=value_" + i + "x".repeat(i * 3); // fields past 127 bytes: 2-byte lengths
+        }
+        Key unicode = key("__name__=température", "city=東京", "emoji=🙂");
+        Key empty = key("__name__=up", "", "job=");
+        Key manyKey = key(many);
+        unicode.put(cache, unicode.hash(), Labels.of("__name__", "température"), 1);
+        empty.put(cache, empty.hash(), Labels.of("__name__", "up"), 2);
+        manyKey.put(cache, manyKey.hash(), Labels.of("__name__", "many"), 3);
+
+        assertThat(key("__name__=température", "city=東京", "emoji=🙂").get(cache, unicode.hash()).ref).isEqualTo(1);
+        assertThat(key("__name__=temperature", "city=東京", "emoji=🙂").get(cache, unicode.hash())).isNull();
+        assertThat(key("__name__=up", "", "job=").get(cache, empty.hash()).ref).isEqualTo(2);
+        assertThat(key("__name__=up", "job=").get(cache, empty.hash())).isNull();
+        assertThat(key(many).get(cache, manyKey.hash()).ref).isEqualTo(3);
+        String[] oneOff = many.clone();
+        oneOff[69] = oneOff[69].replace("value_69", "value_70");
+        assertThat(key(oneOff).get(cache, manyKey.hash())).isNull();
+    }
+
+    @Test
+    void threadsPuttingAndGettingAtOnceEachFindOnlyTheirOwnSeries() throws Exception {
+        LabelCache cache = new LabelCache(1 << 12);
+        int threads = 4;
+        int series = 3_000; // more than the cache keeps: entries are displaced while others read them
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> hits = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int seed = t;
+                hits.add(pool.submit(() -> {
+                    int found = 0;
+                    for (int round = 0; round < 5; round++) {
+                        for (int j = 0; j < series; j++) {
+                            int s = (j * 7 + seed * 13 + round) % series;
+                            Key k = key("__name__=m" + (s % 10), "instance=host-" + (s / 10), "job=api");
+                            // A weak hash, so that many series share a set and the comparison decides.
+                            int hash = s % 64;
+                            LabelCache.Entry e = k.get(cache, hash);
+                            if (e == null) {
+                                k.put(cache, hash, Labels.of("__name__", "m" + (s % 10), "instance", "host-" + (s / 10),
+                                        "job", "api"), s);
+                            } else {
+                                assertThat(e.ref).isEqualTo(s);
+                                assertThat(e.labels.get("instance")).isEqualTo("host-" + (s / 10));
+                                found++;
+                            }
+                        }
+                    }
+                    return found;
+                }));
+            }
+            for (Future<Integer> f : hits) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(0);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void bytesThatAreNotLabelFieldsAreKeptAsOnePart() {
+        LabelCache cache = new LabelCache(16);
+        byte[] buf = "..not protobuf..".getBytes(StandardCharsets.UTF_8);
+        LabelCache.Entry e = cache.put(9, buf, 2, 14, Labels.of("__name__", "x"), 4);
+
+        assertThat(e.key).hasNumberOfRows(1);
+        assertThat(cache.get(9, "not protobuf".getBytes(StandardCharsets.UTF_8), 0, 12).ref).isEqualTo(4);
+        assertThat(cache.get(9, "not protobug".getBytes(StandardCharsets.UTF_8), 0, 12)).isNull();
+        assertThat(cache.get(9, "not protobu".getBytes(StandardCharsets.UTF_8), 0, 11)).isNull();
     }
 
     @Test
     void updatedReferenceReplacesTheEntryInItsSlot() {
         LabelCache cache = new LabelCache(16);
-        byte[] a = key("a");
-        cache.put(LabelCache.hash(a, 0, 1), a, 0, 1, Labels.of("__name__", "a"), 1);
-        LabelCache.Entry e = cache.get(LabelCache.hash(a, 0, 1), a, 0, 1);
+        Key a = key("a");
+        a.put(cache, a.hash(), Labels.of("__name__", "a"), 1);
+        LabelCache.Entry e = a.get(cache, a.hash());
 
         cache.updateRef(e, 9);
 
-        assertThat(cache.get(LabelCache.hash(a, 0, 1), a, 0, 1).ref).isEqualTo(9);
+        assertThat(a.get(cache, a.hash()).ref).isEqualTo(9);
     }
 
     @Test
     void hashDependsOnTheBytesNotOnWhereTheyLie() {
-        byte[] x = key("__name__up_job_api");
-        byte[] y = key("..__name__up_job_api..");
+        byte[] x = "__name__up_job_api".getBytes(StandardCharsets.UTF_8);
+        byte[] y = "..__name__up_job_api..".getBytes(StandardCharsets.UTF_8);
 
         assertThat(LabelCache.hash(x, 0, x.length)).isEqualTo(LabelCache.hash(y, 2, y.length - 2));
         assertThat(LabelCache.hash(x, 0, x.length)).isNotEqualTo(LabelCache.hash(x, 0, x.length - 1));
@@ -67,59 +254,60 @@ class LabelCacheTest {
     @Test
     void theFollowerHintHitsOnlyOnEqualBytes() {
         LabelCache cache = new LabelCache(16);
-        byte[] a = key("a");
-        byte[] b = key("bb");
-        LabelCache.Entry ea = cache.put(1, a, 0, a.length, Labels.of("__name__", "a"), 1);
-        LabelCache.Entry eb = cache.put(2, b, 0, b.length, Labels.of("__name__", "bb"), 2);
+        Key a = key("a");
+        Key b = key("bb");
+        LabelCache.Entry ea = a.put(cache, 1, Labels.of("__name__", "a"), 1);
+        LabelCache.Entry eb = b.put(cache, 2, Labels.of("__name__", "bb"), 2);
 
-        assertThat(LabelCache.followerMatching(ea, b, 0, b.length)).isNull();
+        assertThat(b.follower(ea)).isNull();
         LabelCache.follows(ea, eb);
 
-        assertThat(LabelCache.followerMatching(ea, b, 0, b.length)).isSameAs(eb);
-        byte[] other = key("bc");
-        assertThat(LabelCache.followerMatching(ea, other, 0, other.length)).isNull();
-        assertThat(LabelCache.followerMatching(ea, b, 0, 1)).isNull();
+        assertThat(b.follower(ea)).isSameAs(eb);
+        assertThat(key("bc").follower(ea)).isNull();
+        assertThat(key("b").follower(ea)).isNull();
+        assertThat(key("b", "b").follower(ea)).isNull();
     }
 
     @Test
     void aDisplacedEntryIsStillFoundThroughItsPredecessorButKeepsNoFollower() {
         LabelCache cache = new LabelCache(16);
-        byte[] a = key("a");
-        byte[] b = key("b");
-        byte[] c = key("c");
-        byte[] d = key("d");
-        LabelCache.Entry first = cache.put(4, d, 0, d.length, Labels.of("__name__", "d"), 4);
-        LabelCache.Entry ea = cache.put(6, a, 0, a.length, Labels.of("__name__", "a"), 1);
-        LabelCache.Entry eb = cache.put(8, b, 0, b.length, Labels.of("__name__", "b"), 2);
+        Key a = key("a");
+        Key b = key("b");
+        Key c = key("c");
+        Key d = key("d");
+        LabelCache.Entry first = d.put(cache, 4, Labels.of("__name__", "d"), 4);
+        LabelCache.Entry ea = a.put(cache, 6, Labels.of("__name__", "a"), 1);
+        LabelCache.Entry eb = b.put(cache, 8, Labels.of("__name__", "b"), 2);
         LabelCache.follows(first, ea);
         LabelCache.follows(ea, eb);
 
-        cache.put(6, c, 0, c.length, Labels.of("__name__", "c"), 3);
-        cache.put(6, c, 0, c.length, Labels.of("__name__", "c"), 3); // a's set is full: a is displaced
+        c.put(cache, 6, Labels.of("__name__", "c"), 3);
+        c.put(cache, 6, Labels.of("__name__", "c"), 3); // a's set is full: a is displaced
 
-        assertThat(cache.get(6, a, 0, a.length)).isNull();
-        assertThat(LabelCache.followerMatching(first, a, 0, a.length)).isSameAs(ea);
-        assertThat(ea.next).isNull();
+        assertThat(a.get(cache, 6)).isNull();
+        assertThat(a.follower(first)).isSameAs(ea);
+        assertThat(ea.next).isSameAs(LabelCache.DROPPED);
         LabelCache.follows(ea, eb);
-        assertThat(ea.next).isNull();
+        assertThat(b.follower(ea)).isNull();
         LabelCache.Entry updated = cache.updateRef(ea, 5);
-        assertThat(updated.isDropped).isTrue();
-        assertThat(cache.get(6, a, 0, a.length)).isNull();
+        assertThat(updated.next).isSameAs(LabelCache.DROPPED);
+        assertThat(b.follower(updated)).isNull();
+        assertThat(a.get(cache, 6)).isNull();
     }
 
     @Test
     void anUpdatedReferenceKeepsTheFollowerHint() {
         LabelCache cache = new LabelCache(16);
-        byte[] a = key("a");
-        byte[] b = key("b");
-        LabelCache.Entry ea = cache.put(1, a, 0, a.length, Labels.of("__name__", "a"), 1);
-        LabelCache.Entry eb = cache.put(2, b, 0, b.length, Labels.of("__name__", "b"), 2);
+        Key a = key("a");
+        Key b = key("b");
+        LabelCache.Entry ea = a.put(cache, 1, Labels.of("__name__", "a"), 1);
+        LabelCache.Entry eb = b.put(cache, 2, Labels.of("__name__", "b"), 2);
         LabelCache.follows(ea, eb);
 
         LabelCache.Entry updated = cache.updateRef(ea, 9);
 
         assertThat(updated.ref).isEqualTo(9);
-        assertThat(LabelCache.followerMatching(updated, b, 0, b.length)).isSameAs(eb);
-        assertThat(LabelCache.followerMatching(ea, b, 0, b.length)).isNull();
+        assertThat(b.follower(updated)).isSameAs(eb);
+        assertThat(b.follower(ea)).isNull();
     }
 }

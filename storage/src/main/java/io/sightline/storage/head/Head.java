@@ -115,6 +115,46 @@ public final class Head implements PartReader {
         });
     }
 
+    /**
+     * Finds or creates the series of {@code labels[from, to)} whose {@code refs[i]} is {@link Appender#NO_REF},
+     * writing their ids into {@code refs}; a null label set is skipped, and a series the full registry has no
+     * room for keeps {@code NO_REF}. The series new to the registry are registered as one batch, outside the
+     * stripe locks; a series another thread creates meanwhile gets the same id from the registry, and whichever
+     * thread reaches its stripe first indexes it.
+     */
+    void resolveSeries(Labels[] labels, long[] refs, int from, int to) {
+        int missing = 0;
+        Labels[] toCreate = null;
+        int[] at = null;
+        for (int i = from; i < to; i++) {
+            if (refs[i] != Appender.NO_REF || labels[i] == null) {
+                continue;
+            }
+            HeadSeries s = series.byLabels(labels[i]);
+            if (s != null) {
+                refs[i] = s.id;
+                continue;
+            }
+            if (toCreate == null) {
+                toCreate = new Labels[to - i];
+                at = new int[to - i];
+            }
+            toCreate[missing] = labels[i];
+            at[missing++] = i;
+        }
+        if (missing == 0) {
+            return;
+        }
+        int[] ids = new int[missing];
+        registry.getOrCreateAll(toCreate, 0, missing, ids);
+        for (int k = 0; k < missing; k++) {
+            int id = ids[k];
+            if (id != SeriesIndex.FULL) {
+                refs[at[k]] = series.getOrCreate(toCreate[k], l -> newSeries(id, l)).id;
+            }
+        }
+    }
+
     private HeadSeries newSeries(int id, Labels labels) {
         HeadSeries s = new HeadSeries(id, labels);
         postings.add(id, labels);

@@ -108,6 +108,12 @@ final class HeadAppender implements Appender, CommitBatch {
         return s.id;
     }
 
+    @Override
+    public Labels seriesLabels(long seriesRef) {
+        HeadSeries s = head.seriesByRef(seriesRef);
+        return s == null ? null : s.labels;
+    }
+
     /** Loads the series {@link #append} reads first; see {@link Appender#prefetch}. */
     @Override
     public void prefetch(long[] seriesRefs, int from, int to) {
@@ -119,6 +125,13 @@ final class HeadAppender implements Appender, CommitBatch {
             }
         }
         prefetchSink = sink;
+    }
+
+    /** Registers the batch's new series together; see {@link Appender#resolveSeries}. */
+    @Override
+    public void resolveSeries(Labels[] labels, long[] seriesRefs, int from, int to) {
+        isInUse = true;
+        head.resolveSeries(labels, seriesRefs, from, to);
     }
 
     private long reject(long code) {

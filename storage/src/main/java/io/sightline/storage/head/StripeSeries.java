@@ -56,18 +56,16 @@ final class StripeSeries {
     HeadSeries getOrCreate(Labels labels, SeriesFactory factory) {
         int s = labels.hashCode() & (STRIPES - 1);
         synchronized (locks[s]) {
-            HeadSeries series = byLabels[s].get(labels);
-            if (series != null) {
+            // One hash walk for a miss and the insert (a get then a put walked the bin twice, and for a new series
+            // both miss the cache); the factory returns null to insert nothing.
+            HeadSeries series = byLabels[s].computeIfAbsent(labels, factory::create);
+            if (series == null || byId(series.id) == series) {
                 return series;
             }
-            series = factory.create(labels);
-            if (series == null) {
-                return null;
-            }
             if ((series.id >>> PAGE_BITS) >= pages.length()) {
+                byLabels[s].remove(labels);
                 throw new IllegalStateException("BUG: series id " + series.id + " beyond the configured maximum");
             }
-            byLabels[s].put(labels, series);
             AtomicReferenceArray<HeadSeries> page = pages.get(series.id >>> PAGE_BITS);
             if (page == null) {
                 pages.compareAndSet(series.id >>> PAGE_BITS, null, new AtomicReferenceArray<>(PAGE_SIZE));

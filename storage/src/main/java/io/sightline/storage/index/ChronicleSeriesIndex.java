@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * The persistent series registry in {@code index/}: a Chronicle Map from a fixed 16-byte hash of the
@@ -48,6 +49,8 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
     static final long MIN_INITIAL_ENTRIES = 1 << 16;
     /** Salts tried before giving up; SHA-256 makes even a second salt practically unreachable. */
     private static final int MAX_SALTS = 64;
+    /** New series registered per lock hold and labels-file write, at most: bounds the hold and the write buffer. */
+    static final int MAX_BATCH = 1024;
 
     private static final Logger log = LoggerFactory.getLogger(ChronicleSeriesIndex.class);
 
@@ -58,6 +61,8 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
     private final SeriesKeyHash keyHash;
     private final long maxSeries;
     private final Object createLock = new Object();
+    /** Under {@link #createLock}: the key {@link #register} inserted its new id under, last time it did. */
+    private byte[] insertedKey;
 
     private ChronicleSeriesIndex(Path dir, TaggedAllocator allocator, ChronicleMap<byte[], Integer> map,
                                  LabelsFile labelsFile, SeriesKeyHash keyHash, long maxSeries) {
@@ -171,37 +176,137 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
 
     @Override
     public int getOrCreate(Labels labels) {
-        byte[] canonical = LabelsCodec.toBytes(labels);
-        synchronized (createLock) {
-            if (labelsFile.count() >= maxSeries) {
-                int found = find(canonical);
-                return found > 0 ? found : FULL;
-            }
-            // One map operation per salt: insert the next id unless the key is taken (by these labels, or by
-            // another label set whose key collides, or by a registration a crash cut short; see the class comment).
-            for (int salt = 0; salt < MAX_SALTS; salt++) {
-                int next = labelsFile.count() + 1;
-                byte[] key;
-                Integer taken;
-                try {
-                    key = keyHash.key(canonical, salt);
-                    taken = insertIfAbsent(key, next);
-                } catch (RuntimeException e) {
-                    // E.g. Chronicle cannot fallocate a new tier on a full disk; nothing was recorded.
-                    throw new StorageException("cannot add series " + next + " to the series registry map "
-                            + dir.resolve(MAP_FILE) + " (is the disk full?): " + e.getMessage(), e);
-                }
-                if (taken == null) {
-                    appendLabels(canonical, key, next);
-                    return next;
-                }
-                if (labelsFile.hasLabels(taken, canonical)) {
-                    return taken;
-                }
-                log.debug("series registry: key collision [salt={}, id={}]", salt, taken);
-            }
-            throw tooManyCollisions();
+        int[] id = new int[1];
+        getOrCreateAll(new Labels[]{labels}, 0, 1, id);
+        return id[0];
+    }
+
+    /**
+     * Registers up to {@link #MAX_BATCH} series per lock hold: the canonical bytes and salt-0 keys are computed
+     * before the lock; under it, one map operation per series, then one labels-file write of all the new records
+     * of that part (map entries first, records second, as in {@link #getOrCreate}). All or nothing per part:
+     * when an insert or the write fails, the part's new map entries are taken back and none of its series is
+     * recorded (parts before it stay registered, as with a loop of {@code getOrCreate}).
+     */
+    @Override
+    public void getOrCreateAll(Labels[] labels, int from, int to, int[] ids) {
+        for (int start = from; start < to; start += MAX_BATCH) {
+            registerBatch(labels, start, Math.min(to, start + MAX_BATCH), ids);
         }
+    }
+
+    private void registerBatch(Labels[] labels, int from, int to, int[] ids) {
+        int n = to - from;
+        byte[][] canonical = new byte[n][];
+        byte[][] firstKey = new byte[n][];
+        for (int k = 0; k < n; k++) {
+            if (labels[from + k] != null) {
+                canonical[k] = LabelsCodec.toBytes(labels[from + k]);
+                firstKey[k] = key(canonical[k], 0, -1);
+            }
+        }
+        // The batch's new series, in id order: canonical bytes and map key.
+        byte[][] newCanonical = new byte[n][];
+        byte[][] newKey = new byte[n][];
+        synchronized (createLock) {
+            int recorded = labelsFile.count();
+            int pending = 0;
+            try {
+                for (int k = 0; k < n; k++) {
+                    if (canonical[k] == null) {
+                        continue;
+                    }
+                    if (recorded + pending >= maxSeries) {
+                        int found = find(canonical[k], firstKey[k], recorded, newCanonical, pending);
+                        ids[from + k] = found > 0 ? found : FULL;
+                        continue;
+                    }
+                    int id = register(canonical[k], firstKey[k], recorded, newCanonical, pending);
+                    if (id > recorded + pending) {
+                        newCanonical[pending] = canonical[k];
+                        newKey[pending] = insertedKey;
+                        pending++;
+                    }
+                    ids[from + k] = id;
+                }
+                if (pending > 0) {
+                    int first = labelsFile.appendAll(newCanonical, pending);
+                    if (first != recorded + 1) {
+                        throw new IllegalStateException("BUG: labels file gave id " + first + " for map entry " + (recorded + 1));
+                    }
+                }
+            } catch (RuntimeException e) {
+                takeBack(newKey, pending, recorded, e);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The id of {@code canonical}: found in the map, or inserted as the next id {@code recorded + pending + 1}
+     * (a new series, its key left in {@link #insertedKey}; the caller records it). One map operation per salt:
+     * insert the next id unless the key is taken (by these labels, by another label set whose key collides, or
+     * by a registration a crash cut short; see the class comment).
+     */
+    private int register(byte[] canonical, byte[] firstKey, int recorded, byte[][] newCanonical, int pending) {
+        int next = recorded + pending + 1;
+        for (int salt = 0; salt < MAX_SALTS; salt++) {
+            byte[] key = salt == 0 ? firstKey : key(canonical, salt, next);
+            Integer taken;
+            try {
+                taken = insertIfAbsent(key, next);
+            } catch (RuntimeException e) {
+                // E.g. Chronicle cannot fallocate a new tier on a full disk; the caller takes the batch back.
+                throw mapFailure(next, e);
+            }
+            if (taken == null) {
+                insertedKey = key;
+                return next;
+            }
+            if (isRecordOf(taken, canonical, recorded, newCanonical, pending)) {
+                return taken;
+            }
+            log.debug("series registry: key collision [salt={}, id={}]", salt, taken);
+        }
+        throw tooManyCollisions();
+    }
+
+    /** Whether {@code id} is the series {@code canonical}: a record in the file or one of this batch's. */
+    private boolean isRecordOf(int id, byte[] canonical, int recorded, byte[][] newCanonical, int pending) {
+        if (id > recorded) {
+            // A record of this batch, or an id a crash left in the map without a record (no series yet).
+            return id <= recorded + pending && Arrays.equals(newCanonical[id - recorded - 1], canonical);
+        }
+        return labelsFile.hasLabels(id, canonical);
+    }
+
+    /** Removes the map entries of a failed batch's new series (ids {@code recorded + 1..}); nothing was recorded. */
+    private void takeBack(byte[][] newKey, int pending, int recorded, RuntimeException failure) {
+        for (int k = 0; k < pending; k++) {
+            try {
+                map.remove(newKey[k], recorded + 1 + k);
+            } catch (RuntimeException suppressed) {
+                // A leftover entry is harmless: its id has no labels record, so a hit fails the label check.
+                failure.addSuppressed(suppressed);
+            }
+        }
+    }
+
+    /** The key of {@code canonical} under {@code salt}; a failure is the map's ({@code id}: the series it was for). */
+    private byte[] key(byte[] canonical, int salt, int id) {
+        try {
+            return keyHash.key(canonical, salt);
+        } catch (RuntimeException e) {
+            throw mapFailure(id, e);
+        }
+    }
+
+    private StorageException mapFailure(int id, RuntimeException e) {
+        if (e instanceof StorageException se) {
+            return se;
+        }
+        return new StorageException("cannot add series " + (id > 0 ? id + " " : "") + "to the series registry map "
+                + dir.resolve(MAP_FILE) + " (is the disk full?): " + e.getMessage(), e);
     }
 
     /**
@@ -222,35 +327,22 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
         }
     }
 
-    /** Writes the labels record of the id just inserted under {@code key}; takes the entry back when that fails. */
-    private void appendLabels(byte[] canonical, byte[] key, int id) {
-        try {
-            int appended = labelsFile.append(canonical);
-            if (appended != id) {
-                throw new IllegalStateException("BUG: labels file gave id " + appended + " for map entry " + id);
-            }
-        } catch (RuntimeException e) {
-            try {
-                map.remove(key, id);
-            } catch (RuntimeException suppressed) {
-                // A leftover entry is harmless: its id has no labels record, so a hit fails the label check.
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-    }
-
     /**
      * The id of these canonical labels, or {@code -(salt + 1)} for the first salt whose key is free,
      * where they belong when registered.
      */
     private int find(byte[] canonical) {
+        return find(canonical, keyHash.key(canonical, 0), labelsFile.count(), null, 0);
+    }
+
+    /** As {@link #find(byte[])}, also seeing the {@code pending} new records of a batch being registered. */
+    private int find(byte[] canonical, byte[] firstKey, int recorded, byte[][] newCanonical, int pending) {
         for (int salt = 0; salt < MAX_SALTS; salt++) {
-            Integer id = map.get(keyHash.key(canonical, salt));
+            Integer id = map.get(salt == 0 ? firstKey : keyHash.key(canonical, salt));
             if (id == null) {
                 return -(salt + 1);
             }
-            if (labelsFile.hasLabels(id, canonical)) {
+            if (isRecordOf(id, canonical, recorded, newCanonical, pending)) {
                 return id;
             }
             log.debug("series registry: key collision [salt={}, id={}]", salt, id);

@@ -47,13 +47,22 @@ final class LabelsFile implements AutoCloseable {
      * workload against 106 plain; a reader decodes ~0.4 KB per uncached lookup.
      */
     static final int GROUP = 16;
+    /** A sink grown past this by a large batch is dropped after it, so one huge request does not pin memory. */
+    private static final int MAX_RETAINED_SINK_BYTES = 256 << 10;
 
     private static final Logger log = LoggerFactory.getLogger(LabelsFile.class);
 
     private final Path path;
     private final TaggedAllocator allocator;
     private final FileChannel channel;
-    private final ByteSink sink;
+    private ByteSink sink;
+    /** Where each record of {@link #appendAll}'s batch starts in the sink. */
+    private int[] recordStarts = new int[16];
+    /**
+     * The channel's write position when known, else -1: appends write at the end, where the last one left
+     * the position, so they skip the seek ({@code lseek}, a syscall per batch).
+     */
+    private long channelPosition = -1;
     private final CRC32C crc = new CRC32C();
     private final Object lock = new Object();
     /** offsets[id] is where the record of series id starts; index 0 unused. */
@@ -175,35 +184,66 @@ final class LabelsFile implements AutoCloseable {
 
     /** Appends the record of the next id and returns that id. */
     int append(byte[] canonicalLabels) {
+        return appendAll(new byte[][]{canonicalLabels}, 1);
+    }
+
+    /**
+     * Appends the records of the next {@code n} ids, {@code canonicalLabels[0, n)} in order, with one write,
+     * and returns the first of those ids. All or nothing: when the write fails, no id is taken (a partly
+     * written tail is overwritten by the next append, or fails its CRC and is cut at open).
+     */
+    int appendAll(byte[][] canonicalLabels, int n) {
         synchronized (lock) {
-            int id = count + 1;
+            int first = count + 1;
             sink.clear();
-            int start = RecordFrames.begin(sink);
-            LabelsDelta.Parsed parsed = null;
-            if (version == 2) {
-                sink.putInt(id);
-                sink.putBytes(canonicalLabels);
-            } else {
-                parsed = LabelsDelta.Parsed.of(canonicalLabels);
-                writeCoded(id, parsed);
+            // The newest group as it was, to put back if the write fails: records of this batch become bases
+            // of the ones after them as they are coded.
+            LabelsDelta.Parsed[] tailBefore = version == 3 ? tail.clone() : null;
+            int tailGroupBefore = tailGroup;
+            if (recordStarts.length < n) {
+                recordStarts = new int[Math.max(n, recordStarts.length * 2)];
             }
-            RecordFrames.end(sink, start, crc);
+            for (int k = 0; k < n; k++) {
+                int id = first + k;
+                recordStarts[k] = sink.position();
+                int start = RecordFrames.begin(sink);
+                if (version == 2) {
+                    sink.putInt(id);
+                    sink.putBytes(canonicalLabels[k]);
+                } else {
+                    LabelsDelta.Parsed parsed = LabelsDelta.Parsed.of(canonicalLabels[k]);
+                    writeCoded(id, parsed);
+                    int group = (id - 1) / GROUP;
+                    if (group != tailGroup) {
+                        Arrays.fill(tail, null);
+                        tailGroup = group;
+                    }
+                    tail[(id - 1) % GROUP] = parsed;
+                }
+                RecordFrames.end(sink, start, crc);
+            }
             try {
                 flushSink(size);
-            } catch (IOException e) {
-                throw new StorageException("cannot append to series labels file " + path + " at offset " + size + ": " + e.getMessage(), e);
-            }
-            addOffset(id, size);
-            size += sink.position();
-            if (parsed != null) {
-                int group = (id - 1) / GROUP;
-                if (group != tailGroup) {
-                    Arrays.fill(tail, null);
-                    tailGroup = group;
+            } catch (IOException | RuntimeException e) {
+                if (tailBefore != null) {
+                    System.arraycopy(tailBefore, 0, tail, 0, GROUP);
+                    tailGroup = tailGroupBefore;
                 }
-                tail[(id - 1) % GROUP] = parsed;
+                if (e instanceof StorageException se) {
+                    throw se;
+                }
+                throw new StorageException("cannot append " + n + " series records to series labels file " + path
+                        + " at offset " + size + ": " + e.getMessage(), e);
             }
-            return id;
+            for (int k = 0; k < n; k++) {
+                addOffset(first + k, size + recordStarts[k]);
+            }
+            size += sink.position();
+            if (sink.buffer().capacity() > MAX_RETAINED_SINK_BYTES) {
+                sink.release();
+                sink = new ByteSink(allocator, MemoryTag.INDEX, 512);
+            }
+            return first;
         }
     }
 
@@ -240,6 +280,7 @@ final class LabelsFile implements AutoCloseable {
             if (version == 3) {
                 tail[(id - 1) % GROUP] = null;
             }
+            channelPosition = -1;
             try {
                 allocator.files().truncate(channel, size);
             } catch (IOException e) {
@@ -252,8 +293,12 @@ final class LabelsFile implements AutoCloseable {
     private void flushSink(long position) throws IOException {
         ByteBuffer b = sink.buffer();
         b.flip();
-        channel.position(position);
+        if (channelPosition != position) {
+            channel.position(position);
+        }
+        channelPosition = -1; // unknown until the write is complete (a short write may have moved it)
         allocator.files().writeFully(channel, b);
+        channelPosition = position + b.limit();
     }
 
     /** The labels of {@code id}, or {@code null} when unknown. */
@@ -356,6 +401,13 @@ final class LabelsFile implements AutoCloseable {
             return record;
         } catch (IOException e) {
             throw new StorageException("cannot read series labels file " + path + " at offset " + from + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Where the record of {@code id} starts in the file (for tests that cut it). */
+    long offsetOf(int id) {
+        synchronized (lock) {
+            return offsets[id];
         }
     }
 
