@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sightline.storage.model.StaleMarker;
 import java.util.Random;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -155,37 +153,8 @@ class HeadChunkDecimalTest {
 
     @Test
     void readersSeeAConsistentPrefixWhileTheWriterReencodes() throws InterruptedException {
-        int samples = 120_000;
         HeadChunk head = new HeadChunk(120);
-        AtomicBoolean isDone = new AtomicBoolean();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        int[] snapshots = new int[1];
-        Thread reader = Thread.ofPlatform().name("head-chunk-decimal-reader").start(() -> {
-            ChunkIterator it = new ChunkIterator();
-            try {
-                while (!isDone.get() || snapshots[0] == 0) {
-                    it.reset(head);
-                    int n = 0;
-                    while (it.next()) {
-                        assertThat(it.timestamp()).isEqualTo(T0 + n * 15_000L);
-                        assertThat(Double.doubleToRawLongBits(it.value())).as("value %d", n)
-                                .isEqualTo(Double.doubleToRawLongBits(growingPrecision(n)));
-                        n++;
-                    }
-                    assertThat(n).isEqualTo(it.count());
-                    snapshots[0]++;
-                }
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        });
-        for (int i = 0; i < samples; i++) {
-            head.append(T0 + i * 15_000L, growingPrecision(i));
-        }
-        isDone.set(true);
-        reader.join();
-        assertThat(failure.get()).isNull();
-        assertThat(snapshots[0]).isPositive();
+        HeadChunkReaders.appendWhileReading(head, 120_000, i -> T0 + i * 15_000L, HeadChunkDecimalTest::growingPrecision);
         assertThat(valueEncoding(head)).isEqualTo(ChunkFormat.VALUE_XOR);
     }
 
