@@ -33,10 +33,13 @@ public final class ChunkEncoder {
     private long[] timestampGrid = new long[128];
     private int[] exponents = new int[128];
     private int size;
+    /** The exponent of {@link #mantissas} when {@link #appendAll(ChunkIterator)} took them from a decimal chunk. */
+    private int knownExponent = DecimalConverter.NOT_DECIMAL;
 
     /** Forgets all appended samples. */
     public void reset() {
         size = 0;
+        knownExponent = DecimalConverter.NOT_DECIMAL;
     }
 
     /**
@@ -60,12 +63,51 @@ public final class ChunkEncoder {
         timestamps[size] = t;
         values[size] = v;
         size++;
+        knownExponent = DecimalConverter.NOT_DECIMAL;
     }
 
     /** Appends every remaining sample of {@code it}, e.g. a {@link ChunkIterator} over a head chunk. */
     public void appendAll(SampleIterator it) {
         while (it.next()) {
             append(it.timestamp(), it.value());
+        }
+    }
+
+    /**
+     * Appends the chunk {@code it} was just reset to, in bulk: a chunk's decoded arrays are copied, and a
+     * decimal chunk's mantissas too, so sealing a head chunk does not search every value's decimal form
+     * again. Falls back to {@link #appendAll(SampleIterator)} when samples were appended before or {@code it}
+     * has been advanced.
+     *
+     * @throws IllegalArgumentException when the timestamps are not strictly increasing
+     */
+    public void appendAll(ChunkIterator it) {
+        if (size != 0 || !it.isAtStart()) {
+            appendAll((SampleIterator) it);
+            return;
+        }
+        int n = it.count();
+        long[] ts = it.decodedTimestamps();
+        double[] vs = it.decodedValues();
+        while (timestamps.length < n) {
+            grow();
+        }
+        for (int i = 1; i < n; i++) {
+            if (ts[i] <= ts[i - 1]) {
+                throw new IllegalArgumentException("timestamp " + ts[i] + " is not after the previous timestamp "
+                        + ts[i - 1] + "; chunks need strictly increasing timestamps");
+            }
+        }
+        System.arraycopy(ts, 0, timestamps, 0, n);
+        System.arraycopy(vs, 0, values, 0, n);
+        size = n;
+        int exponent = it.decimalExponent();
+        if (exponent != DecimalConverter.NOT_DECIMAL) {
+            System.arraycopy(it.decodedMantissas(), 0, mantissas, 0, n);
+        }
+        knownExponent = exponent;
+        while (it.next()) {
+            // consumed, as the other appendAll leaves it
         }
     }
 
@@ -246,7 +288,11 @@ public final class ChunkEncoder {
 
     /** Writes the best decimal column into {@link #decimalColumn}; returns its encoding or 0 if not decimal. */
     private int encodeDecimal(int forced) {
-        int exponent = DecimalConverter.convert(values, size, mantissas, exponents);
+        int exponent = knownExponent != DecimalConverter.NOT_DECIMAL
+                ? DecimalConverter.normalize(values, size, mantissas, knownExponent) : DecimalConverter.NOT_DECIMAL;
+        if (exponent == DecimalConverter.NOT_DECIMAL) {
+            exponent = DecimalConverter.convert(values, size, mantissas, exponents);
+        }
         if (exponent == DecimalConverter.NOT_DECIMAL) {
             return 0;
         }

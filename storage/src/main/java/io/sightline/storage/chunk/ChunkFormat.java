@@ -51,6 +51,13 @@ public final class ChunkFormat {
      */
     public static final int VALUE_XOR_PACKED = 4;
 
+    /**
+     * Value column: scaled decimal mantissas with the chunk's exponent in the first byte, then the first
+     * mantissa and the deltas in an adaptive Rice code ({@link DecimalRice}). Appendable: the head's open
+     * chunk writes it; sealed chunks are re-encoded into the smallest codec.
+     */
+    public static final int VALUE_DECIMAL_RICE = 5;
+
     /** Largest header: version, encodings, count, min time, time span, timestamp column length. */
     static final int MAX_HEADER_BYTES = 2 + 5 + 10 + 10 + 5;
 
@@ -97,6 +104,14 @@ public final class ChunkFormat {
     /** As above, with each column as the first {@code length} bytes of an array. */
     static int write(ChunkBuffer out, int timestampEncoding, int valueEncoding, int count, long minTime,
                      long maxTime, byte[] timestamps, int timestampLength, byte[] values, int valueLength) {
+        return write(out, timestampEncoding, valueEncoding, count, minTime, maxTime, timestamps, timestampLength,
+                values, 0, valueLength);
+    }
+
+    /** As above, with the value column at {@code values[valueOffset, valueOffset + valueLength)}. */
+    static int write(ChunkBuffer out, int timestampEncoding, int valueEncoding, int count, long minTime,
+                     long maxTime, byte[] timestamps, int timestampLength, byte[] values, int valueOffset,
+                     int valueLength) {
         int start = out.length();
         out.writeByte(VERSION);
         out.writeByte((valueEncoding << 4) | timestampEncoding);
@@ -105,7 +120,7 @@ public final class ChunkFormat {
         out.writeUvarint(maxTime - minTime);
         out.writeUvarint(timestampLength);
         out.writeBytes(timestamps, 0, timestampLength);
-        out.writeBytes(values, 0, valueLength);
+        out.writeBytes(values, valueOffset, valueLength);
         return out.length() - start;
     }
 }

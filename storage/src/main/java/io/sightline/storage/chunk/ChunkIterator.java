@@ -46,6 +46,8 @@ public final class ChunkIterator implements SampleIterator {
     private int pendingTimestampEncoding;
     /** Index of the current sample: -1 before the first, {@code count} once exhausted. */
     private int current;
+    /** After decoding a decimal column: its exponent, with the mantissas in {@link #work}; else NOT_DECIMAL. */
+    private int decimalExponent;
 
     /** Positions the iterator before the first sample of the chunk at {@code chunk[offset, offset + length)}. */
     public ChunkIterator reset(byte[] chunk, int offset, int length) {
@@ -92,7 +94,9 @@ public final class ChunkIterator implements SampleIterator {
         byte[] ts = head.timestampBytesAcquire();
         byte[] vs = head.valueBytesAcquire();
         int tsLength = Math.min(ts.length, head.timestampByteLength());
-        int vsLength = Math.min(vs.length, head.valueByteLength());
+        // The whole values array: a column the appender re-encoded since the count was read (a finer exponent,
+        // XOR) is a new array that may need more bytes for those samples than the length read now says.
+        int vsLength = vs.length;
         byte[] s = scratchFor(tsLength + Bits.PADDING_BYTES + vsLength);
         System.arraycopy(ts, 0, s, 0, tsLength);
         Arrays.fill(s, tsLength, tsLength + Bits.PADDING_BYTES, (byte) 0);
@@ -102,10 +106,12 @@ public final class ChunkIterator implements SampleIterator {
         minTime = head.minTime();
         maxTime = n == 0 ? Long.MIN_VALUE : head.maxTime();
         timestampEncoding = ChunkFormat.TIMESTAMP_DOD_BUCKETED;
-        valueEncoding = ChunkFormat.VALUE_XOR;
+        // The array says its own encoding (an XOR marker or a decimal exponent), so it always matches its bits.
+        boolean isXor = n > 0 && HeadChunk.isXorColumn(vs);
+        valueEncoding = isXor ? ChunkFormat.VALUE_XOR : ChunkFormat.VALUE_DECIMAL_RICE;
         timestampStart = 0;
         timestampEnd = tsLength;
-        valueStart = tsLength + Bits.PADDING_BYTES;
+        valueStart = tsLength + Bits.PADDING_BYTES + (isXor ? 1 : 0);
         valueEnd = valueStart + vsLength;
         isDecoded = false;
         current = -1;
@@ -142,6 +148,24 @@ public final class ChunkIterator implements SampleIterator {
             decode();
         }
         return timestamps;
+    }
+
+    /**
+     * After {@link #decodedValues()}: the decimal exponent of the chunk's value column, with the mantissas
+     * in {@link #decodedMantissas()}; {@link DecimalConverter#NOT_DECIMAL} for an XOR column.
+     */
+    int decimalExponent() {
+        return decimalExponent;
+    }
+
+    /** The mantissas of a decimal column; valid as {@link #decodedValues()} when {@link #decimalExponent()} is. */
+    long[] decodedMantissas() {
+        return work;
+    }
+
+    /** Whether no sample was consumed since the last reset. */
+    boolean isAtStart() {
+        return current == -1;
     }
 
     /** The values counterpart of {@link #decodedTimestamps()}, with the same lifetime and ownership. */
@@ -226,7 +250,7 @@ public final class ChunkIterator implements SampleIterator {
                     || timestampEncoding > ChunkFormat.TIMESTAMP_GRID_PACKED) {
                 throw corrupt("unknown timestamp encoding " + timestampEncoding);
             }
-            if (valueEncoding < ChunkFormat.VALUE_XOR || valueEncoding > ChunkFormat.VALUE_XOR_PACKED) {
+            if (valueEncoding < ChunkFormat.VALUE_XOR || valueEncoding > ChunkFormat.VALUE_DECIMAL_RICE) {
                 throw corrupt("unknown value encoding " + valueEncoding);
             }
             long n = in.readUvarint();
@@ -261,6 +285,7 @@ public final class ChunkIterator implements SampleIterator {
     }
 
     private void decode() {
+        decimalExponent = DecimalConverter.NOT_DECIMAL;
         int n = count;
         if (n == 0) {
             isDecoded = true; // an empty head chunk
@@ -316,6 +341,7 @@ public final class ChunkIterator implements SampleIterator {
     }
 
     private void decodeValues(int n) {
+        decimalExponent = DecimalConverter.NOT_DECIMAL;
         byte[] s = scratch;
         long end = (long) valueEnd * 8;
         if (valueEncoding == ChunkFormat.VALUE_XOR) {
@@ -331,6 +357,18 @@ public final class ChunkIterator implements SampleIterator {
                 valueLayout.decode(s, (long) at * 8, end, work, 1, n);
             }
             ColumnDecoder.packedXorValues(firstBits, work, values, n);
+            return;
+        }
+        if (valueEncoding == ChunkFormat.VALUE_DECIMAL_RICE) {
+            ColumnDecoder.checkNotPast(valueStart + 1, valueEnd, 0);
+            int exponent = s[valueStart];
+            if (exponent < -DecimalRice.MAX_FRACTION_DIGITS || exponent > 0) {
+                throw new IllegalArgumentException("decimal exponent " + exponent + " is out of range [-"
+                        + DecimalRice.MAX_FRACTION_DIGITS + ", 0]");
+            }
+            ColumnDecoder.riceMantissas(s, (long) (valueStart + 1) * 8, end, work, n);
+            ColumnDecoder.scaledValues(work, exponent, values, n);
+            decimalExponent = exponent;
             return;
         }
         ByteCursor in = cursor.of(s, valueStart, valueEnd);
@@ -354,6 +392,7 @@ public final class ChunkIterator implements SampleIterator {
             valueLayout.decode(s, (long) at * 8, end, m, packedFrom, n);
         }
         ColumnDecoder.decimalValues(m, isDeltaOfDelta, exponent, values, n);
+        decimalExponent = exponent;
     }
 
     private StorageException corrupt(String what) {

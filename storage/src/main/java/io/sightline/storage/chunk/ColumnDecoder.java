@@ -136,6 +136,46 @@ final class ColumnDecoder {
     }
 
     /**
+     * {@link ChunkFormat#VALUE_DECIMAL_RICE} after its exponent byte: fills {@code mantissas[0, n)} with the
+     * absolute mantissas ({@link DecimalRice} has the code); returns the end bit.
+     */
+    static long riceMantissas(byte[] b, long pos, long end, long[] mantissas, int n) {
+        checkNotPast(pos + 6, end, 0);
+        int firstWidth = (int) Bits.read(b, pos, 6);
+        long m = Zigzag.decode(Bits.read(b, pos + 6, firstWidth));
+        pos += 6 + firstWidth;
+        mantissas[0] = m;
+        long s = 0;
+        int next = 0;
+        for (int i = 1; i < n; i++) {
+            checkNotPast(pos, end, i);
+            long w = Bits.window(b, pos);
+            int q = Long.numberOfLeadingZeros(~w);
+            int k = next;
+            // The parameter lags a value behind the state, so computing it overlaps this value's decode.
+            next = DecimalRice.parameter(s);
+            long z;
+            if (q < DecimalRice.ESCAPE) {
+                int length = q + 1 + k;
+                // Prefix and payload from the same window when they fit in its 57 data bits: one load.
+                long low = length <= 57 ? w >>> (64 - length) : Bits.read(b, pos + q + 1, k);
+                z = ((long) q << k) | (low & ((1L << k) - 1));
+                pos += length;
+                s = s + z - (s >>> 4);
+            } else {
+                int width = (int) ((w << DecimalRice.ESCAPE) >>> 58);
+                z = Bits.read(b, pos + DecimalRice.ESCAPE + 6, width);
+                pos += DecimalRice.ESCAPE + 6 + width;
+                s = z << 4;
+            }
+            m += Zigzag.decode(z);
+            mantissas[i] = m;
+        }
+        checkNotPast(pos, end, n);
+        return pos;
+    }
+
+    /**
      * Turns decoded residuals into values: {@code mantissas[0]} and, for delta-of-delta, {@code mantissas[1]}
      * are already absolute; the rest hold zigzagged deltas (or delta-of-deltas) accumulated in place.
      */
@@ -151,6 +191,11 @@ final class ColumnDecoder {
                 mantissas[i] = mantissas[i - 1] + Zigzag.decode(mantissas[i]);
             }
         }
+        scaledValues(mantissas, exponent, out, n);
+    }
+
+    /** {@code out[i] = decode(mantissas[i], exponent)} for {@code i < n}, as {@link DecimalConverter#decode}. */
+    static void scaledValues(long[] mantissas, int exponent, double[] out, int n) {
         double scale = DecimalConverter.scale(exponent);
         // Separate loops keep the divide (or multiply) free of the carried dependency above.
         if (exponent < 0) {

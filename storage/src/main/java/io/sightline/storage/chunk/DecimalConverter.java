@@ -22,7 +22,7 @@ final class DecimalConverter {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
     };
-    private static final long[] POW10_LONG = {
+    static final long[] POW10_LONG = {
         1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L, 1_000_000_000L,
         10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L, 100_000_000_000_000L,
         1_000_000_000_000_000L, 10_000_000_000_000_000L, 100_000_000_000_000_000L, 1_000_000_000_000_000_000L
@@ -70,6 +70,47 @@ final class DecimalConverter {
             }
             if (Double.doubleToRawLongBits(decode(m, common)) != Double.doubleToRawLongBits(values[i])) {
                 return NOT_DECIMAL;
+            }
+        }
+        return common;
+    }
+
+    /**
+     * What {@link #convert} returns for values already known as {@code mantissas[0, n)} at {@code exponent}
+     * (a decimal chunk's): the common trailing zeros of the non-zero mantissas move into the exponent (up to
+     * {@link #MAX_EXPONENT}). Every value is checked against its decoded form; {@link #NOT_DECIMAL} (and the
+     * mantissas unchanged) when one differs, so the caller can fall back to {@link #convert}.
+     */
+    static int normalize(double[] values, int n, long[] mantissas, int exponent) {
+        long all = 0;
+        for (int i = 0; i < n; i++) {
+            all |= mantissas[i];
+        }
+        if (all == 0) {
+            exponent = 0; // all zeros, as convert
+        }
+        int zeros = 0;
+        boolean isDivisible = all != 0;
+        while (isDivisible && exponent + zeros < MAX_EXPONENT) {
+            long scale = POW10_LONG[zeros + 1];
+            for (int i = 0; i < n && isDivisible; i++) {
+                isDivisible = mantissas[i] % scale == 0;
+            }
+            if (isDivisible) {
+                zeros++;
+            }
+        }
+        int common = exponent + zeros;
+        long scale = POW10_LONG[zeros];
+        for (int i = 0; i < n; i++) {
+            if (Double.doubleToRawLongBits(decode(mantissas[i] / scale, common))
+                    != Double.doubleToRawLongBits(values[i])) {
+                return NOT_DECIMAL;
+            }
+        }
+        if (zeros > 0) {
+            for (int i = 0; i < n; i++) {
+                mantissas[i] /= scale;
             }
         }
         return common;

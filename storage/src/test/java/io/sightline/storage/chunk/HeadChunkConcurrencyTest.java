@@ -2,8 +2,6 @@ package io.sightline.storage.chunk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,35 +14,8 @@ class HeadChunkConcurrencyTest {
     @Test
     void readersSeeAConsistentPrefixWhileTheWriterAppends() throws InterruptedException {
         HeadChunk head = new HeadChunk(1);
-        AtomicBoolean isDone = new AtomicBoolean();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        int[] snapshots = new int[1];
-        Thread reader = Thread.ofPlatform().name("head-chunk-reader").start(() -> {
-            ChunkIterator it = new ChunkIterator();
-            try {
-                while (!isDone.get() || snapshots[0] == 0) {
-                    it.reset(head);
-                    int n = 0;
-                    while (it.next()) {
-                        assertThat(it.timestamp()).isEqualTo(timestamp(n));
-                        assertThat(Double.doubleToRawLongBits(it.value()))
-                                .isEqualTo(Double.doubleToRawLongBits(value(n)));
-                        n++;
-                    }
-                    assertThat(n).isEqualTo(it.count());
-                    snapshots[0]++;
-                }
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        });
-        for (int i = 0; i < SAMPLES; i++) {
-            head.append(timestamp(i), value(i));
-        }
-        isDone.set(true);
-        reader.join();
-        assertThat(failure.get()).isNull();
-        assertThat(snapshots[0]).isPositive();
+        HeadChunkReaders.appendWhileReading(head, SAMPLES, HeadChunkConcurrencyTest::timestamp,
+                HeadChunkConcurrencyTest::value);
         assertThat(new ChunkIterator().reset(head).count()).isEqualTo(SAMPLES);
     }
 
