@@ -1,0 +1,160 @@
+package io.sightline.server;
+
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps a Parallel or Serial collector's old generation near its live data. Both collectors grow the old
+ * generation when a young collection's survivors do not fit, rather than collect it, so garbage promoted while
+ * series are created (and outgrown column arrays) fills committed memory that no collection ever visits: at 1M
+ * series 2 GB of old generation held 940 MB live (benchmarks/RESULTS.md, "Where 1M series' memory goes"). Once a
+ * second this checks the old generation; when it holds {@link #GROWTH} times what the last full collection left
+ * plus {@link #SLACK_BYTES}, or, once no collection has run for {@link #IDLE_CHECKS} seconds (the load has
+ * stopped), when it holds an eighth more than that, it asks for a full collection, after which the collector
+ * shrinks the old generation to the JVM's {@code MaxHeapFreeRatio} (Parallel only with
+ * {@code -XX:+UseAdaptiveSizePolicyWithSystemGC}, which bin/sightline sets). Full collections it asks for take at
+ * most 1/{@link #PAUSE_FACTOR} of the time.
+ *
+ * <p>Not started for G1, ZGC or Shenandoah (they collect the old generation concurrently and uncommit on their
+ * own), nor when the JVM ignores {@code System.gc()}. Thread-safe; one daemon thread, stopped by {@link #close()}.
+ */
+final class HeapGovernor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HeapGovernor.class);
+    /** Old generation in use, as a multiple of what the last full collection left, that triggers one. */
+    static final double GROWTH = 1.5;
+    /** Added to the trigger so that a small heap (an idle server) is never collected for a few MiB. */
+    static final long SLACK_BYTES = 32L << 20;
+    /** The wait after a requested full collection, in multiples of its duration: at most 1/20 of the time. */
+    static final long PAUSE_FACTOR = 20;
+    /** Seconds without any collection after which the heap counts as idle. */
+    static final int IDLE_CHECKS = 3;
+    private static final long IDLE_SLACK_BYTES = 8L << 20;
+    private static final long MIN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long CHECK_MILLIS = 1000;
+
+    private final MemoryPoolMXBean oldGen;
+    private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
+    private final LongCounter collections;
+    private final Thread thread;
+    private volatile boolean closed;
+    /** Old generation in use after the last full collection, or when this started if none has run. */
+    private long live;
+    private long earliestNext;
+    private long lastCollectionCount;
+    private int quietChecks;
+
+    private HeapGovernor(MemoryPoolMXBean oldGen, Meter meter) {
+        this.oldGen = oldGen;
+        this.collections = meter.counterBuilder("sightline_server_heap_collections_total")
+                .setDescription("Full collections the heap governor requested because the old generation had grown "
+                        + "well beyond its live data.")
+                .build();
+        this.live = oldGen.getUsage().getUsed();
+        this.thread = Thread.ofPlatform().daemon().name("sightline-heap-governor").unstarted(this::run);
+    }
+
+    /**
+     * Starts the governor when the JVM runs the Parallel or Serial collector and honours {@code System.gc()};
+     * otherwise returns null.
+     */
+    static HeapGovernor startIfUseful(Meter meter) {
+        if (ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+DisableExplicitGC")) {
+            return null;
+        }
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && governs(pool.getName())) {
+                HeapGovernor g = new HeapGovernor(pool, meter);
+                g.thread.start();
+                log.info("heap governor on [pool={}, growth={}, slack_mib={}]", pool.getName(), GROWTH, SLACK_BYTES >> 20);
+                return g;
+            }
+        }
+        return null;
+    }
+
+    /** True for the old-generation pools of the collectors that never shrink it without a full collection. */
+    static boolean governs(String heapPoolName) {
+        return heapPoolName.equals("PS Old Gen") || heapPoolName.equals("Tenured Gen");
+    }
+
+    /** True when {@code oldUsed} has grown past the trigger set by {@code liveAfterLastFull}. */
+    static boolean overgrown(long oldUsed, long liveAfterLastFull) {
+        return oldUsed > liveAfterLastFull * GROWTH + SLACK_BYTES;
+    }
+
+    /** True when an idle heap's {@code oldUsed} holds enough garbage for a full collection to be worth it. */
+    static boolean worthCollectingWhenIdle(long oldUsed, long liveAfterLastFull) {
+        return oldUsed > liveAfterLastFull + Math.max(IDLE_SLACK_BYTES, liveAfterLastFull / 8);
+    }
+
+    /** Nanoseconds to wait after a requested full collection that took {@code gcNanos}. */
+    static long waitAfter(long gcNanos) {
+        return Math.max(MIN_INTERVAL_NANOS, gcNanos * PAUSE_FACTOR);
+    }
+
+    private void run() {
+        earliestNext = System.nanoTime();
+        while (!closed) {
+            try {
+                Thread.sleep(CHECK_MILLIS);
+                check();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.error("heap governor check failed; stopping it", e);
+                return;
+            }
+        }
+    }
+
+    private void check() {
+        // The pool's collection usage is what the last full collection left (young collections do not set it for
+        // the old generation); a collection the JVM ran on its own counts too.
+        long afterFull = oldGen.getCollectionUsage() == null ? 0 : oldGen.getCollectionUsage().getUsed();
+        if (afterFull > 0) {
+            live = afterFull;
+        }
+        long count = collectionCount();
+        quietChecks = count == lastCollectionCount ? quietChecks + 1 : 0;
+        lastCollectionCount = count;
+        long now = System.nanoTime();
+        long used = oldGen.getUsage().getUsed();
+        boolean idle = quietChecks >= IDLE_CHECKS;
+        if (now - earliestNext < 0 || !(overgrown(used, live) || idle && worthCollectingWhenIdle(used, live))) {
+            return;
+        }
+        System.gc();
+        long took = System.nanoTime() - now;
+        collections.add(1);
+        // Its own collection is not activity: the heap stays idle, and the old generation is now at its live data.
+        lastCollectionCount = collectionCount();
+        earliestNext = System.nanoTime() + waitAfter(took);
+        if (log.isDebugEnabled()) {
+            log.debug("heap governor collected [took_ms={}, old_used_mib={}, old_committed_mib={}]",
+                    took / 1_000_000, oldGen.getUsage().getUsed() >> 20, oldGen.getUsage().getCommitted() >> 20);
+        }
+    }
+
+    private long collectionCount() {
+        long n = 0;
+        for (GarbageCollectorMXBean c : collectors) {
+            n += Math.max(0, c.getCollectionCount());
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+    }
+}

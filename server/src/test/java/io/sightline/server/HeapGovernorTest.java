@@ -1,0 +1,51 @@
+package io.sightline.server;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** When the heap governor asks for a full collection, and for which collectors. */
+class HeapGovernorTest {
+    private static final long MIB = 1L << 20;
+
+    @Test
+    void governsTheOldGenerationsOfParallelAndSerialOnly() {
+        assertThat(HeapGovernor.governs("PS Old Gen")).isTrue();
+        assertThat(HeapGovernor.governs("Tenured Gen")).isTrue();
+        assertThat(HeapGovernor.governs("G1 Old Gen")).isFalse();
+        assertThat(HeapGovernor.governs("ZGC Old Generation")).isFalse();
+        assertThat(HeapGovernor.governs("Shenandoah")).isFalse();
+        assertThat(HeapGovernor.governs("PS Eden Space")).isFalse();
+    }
+
+    @Test
+    void anOldGenerationOneAndAHalfTimesItsLiveDataPlusTheSlackIsOvergrown() {
+        long live = 940 * MIB;
+        long trigger = (long) (live * 1.5) + 32 * MIB;
+        assertThat(HeapGovernor.overgrown(trigger, live)).isFalse();
+        assertThat(HeapGovernor.overgrown(trigger + 1, live)).isTrue();
+        assertThat(HeapGovernor.overgrown(2030 * MIB, live)).isTrue();
+    }
+
+    @Test
+    void aSmallHeapIsNeverCollectedForAFewMebibytes() {
+        assertThat(HeapGovernor.overgrown(50 * MIB, 20 * MIB)).isFalse();
+        assertThat(HeapGovernor.overgrown(63 * MIB, 20 * MIB)).isTrue();
+    }
+
+    @Test
+    void anIdleHeapIsCollectedOnceItsOldGenerationHoldsAnEighthMoreThanItsLiveData() {
+        assertThat(HeapGovernor.worthCollectingWhenIdle(112 * MIB, 100 * MIB)).isFalse();
+        assertThat(HeapGovernor.worthCollectingWhenIdle(113 * MIB, 100 * MIB)).isTrue();
+        assertThat(HeapGovernor.worthCollectingWhenIdle(28 * MIB, 21 * MIB)).isFalse();
+        assertThat(HeapGovernor.worthCollectingWhenIdle(30 * MIB, 21 * MIB)).isTrue();
+    }
+
+    @Test
+    void requestedCollectionsTakeAtMostOneTwentiethOfTheTimeAndComeAtMostEveryFiveSeconds() {
+        assertThat(HeapGovernor.waitAfter(TimeUnit.MILLISECONDS.toNanos(50))).isEqualTo(TimeUnit.SECONDS.toNanos(5));
+        assertThat(HeapGovernor.waitAfter(TimeUnit.SECONDS.toNanos(1))).isEqualTo(TimeUnit.SECONDS.toNanos(20));
+    }
+}
