@@ -31,8 +31,8 @@ final class HeapGovernor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HeapGovernor.class);
     /** Old generation in use, as a multiple of what the last full collection left, that triggers one. */
     static final double GROWTH = 1.5;
-    /** Added to the trigger so that a small heap (an idle server) is never collected for a few MiB. */
-    static final long SLACK_BYTES = 32L << 20;
+    /** Added to the trigger so that a small, growing heap (the first 100k series) is not collected every few MiB. */
+    static final long SLACK_BYTES = 64L << 20;
     /** The wait after a requested full collection, in multiples of its duration: at most 1/20 of the time. */
     static final long PAUSE_FACTOR = 20;
     /** Seconds without any collection after which the heap counts as idle. */
