@@ -1,5 +1,6 @@
 package io.sightline.server;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import org.slf4j.Logger;
@@ -21,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * plus {@link #SLACK_BYTES}, or, once no collection has run for {@link #IDLE_CHECKS} seconds (the load has
  * stopped), when it holds an eighth more than that, it asks for a full collection, after which the collector
  * shrinks the old generation to the JVM's {@code MaxHeapFreeRatio} (Parallel only with
- * {@code -XX:+UseAdaptiveSizePolicyWithSystemGC}, which bin/sightline sets). Full collections it asks for take at
- * most 1/{@link #PAUSE_FACTOR} of the time.
+ * {@code -XX:+UseAdaptiveSizePolicyWithSystemGC}, which bin/sightline sets). Full collections it asks for use at
+ * most 1/{@link #PAUSE_FACTOR} of the machine's CPU.
  *
  * <p>Not started for G1, ZGC or Shenandoah (they collect the old generation concurrently and uncommit on their
  * own), nor when the JVM ignores {@code System.gc()}. Thread-safe; one daemon thread, stopped by {@link #close()}.
@@ -33,7 +34,13 @@ final class HeapGovernor implements AutoCloseable {
     static final double GROWTH = 1.5;
     /** Added to the trigger so that a small, growing heap (the first 100k series) is not collected every few MiB. */
     static final long SLACK_BYTES = 64L << 20;
-    /** The wait after a requested full collection, in multiples of its duration: at most 1/20 of the time. */
+    /**
+     * After a requested full collection the process must spend this many times its CPU time before the next one:
+     * its collections cost the process at most 1/20 more CPU. An idle process instead waits as many times the
+     * collection's CPU time per core of wall time (1/20 of the machine). Measured in CPU, not wall time: on a loaded
+     * machine a collection's wall time is several times its work, and a wall-time budget let a 1M-series ingest
+     * outgrow the governor between two collections, while a machine-wide budget cost that ingest +25 % CPU.
+     */
     static final long PAUSE_FACTOR = 20;
     /** Seconds without any collection after which the heap counts as idle. */
     static final int IDLE_CHECKS = 3;
@@ -43,12 +50,16 @@ final class HeapGovernor implements AutoCloseable {
 
     private final MemoryPoolMXBean oldGen;
     private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
+    private final OperatingSystemMXBean os = ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
     private final LongCounter collections;
     private final Thread thread;
     private volatile boolean closed;
     /** Old generation in use after the last full collection, or when this started if none has run. */
     private long live;
-    private long earliestNext;
+    private long lastEnd = System.nanoTime();
+    private long cpuAtLastEnd;
+    /** CPU time of the last requested collection (0: none yet). */
+    private long lastCpu;
     private long lastCollectionCount;
     private int quietChecks;
 
@@ -96,13 +107,18 @@ final class HeapGovernor implements AutoCloseable {
         return oldUsed > liveAfterLastFull + Math.max(IDLE_SLACK_BYTES, liveAfterLastFull / 8);
     }
 
-    /** Nanoseconds to wait after a requested full collection that took {@code gcNanos}. */
-    static long waitAfter(long gcNanos) {
-        return Math.max(MIN_INTERVAL_NANOS, gcNanos * PAUSE_FACTOR);
+    /**
+     * True when, {@code wallSince} and {@code processCpuSince} nanoseconds after a requested collection that took
+     * {@code gcCpu} nanoseconds of CPU, another one is within the budget of {@link #PAUSE_FACTOR}.
+     */
+    static boolean mayCollect(long wallSince, long processCpuSince, long gcCpu, int cores, boolean idle) {
+        if (wallSince < MIN_INTERVAL_NANOS) {
+            return false;
+        }
+        return processCpuSince >= gcCpu * PAUSE_FACTOR || idle && wallSince >= gcCpu * PAUSE_FACTOR / Math.max(1, cores);
     }
 
     private void run() {
-        earliestNext = System.nanoTime();
         while (!closed) {
             try {
                 Thread.sleep(CHECK_MILLIS);
@@ -129,18 +145,25 @@ final class HeapGovernor implements AutoCloseable {
         long now = System.nanoTime();
         long used = oldGen.getUsage().getUsed();
         boolean idle = quietChecks >= IDLE_CHECKS;
-        if (now - earliestNext < 0 || !(overgrown(used, live) || idle && worthCollectingWhenIdle(used, live))) {
+        if (!(overgrown(used, live) || idle && worthCollectingWhenIdle(used, live))
+                || !mayCollect(now - lastEnd, os.getProcessCpuTime() - cpuAtLastEnd, lastCpu, os.getAvailableProcessors(), idle)) {
             return;
         }
+        // Application threads stand still during the collection: the process's CPU time then is the collector's.
+        long cpu0 = os.getProcessCpuTime();
         System.gc();
         long took = System.nanoTime() - now;
+        long cpu = os.getProcessCpuTime() - cpu0;
         collections.add(1);
         // Its own collection is not activity: the heap stays idle, and the old generation is now at its live data.
         lastCollectionCount = collectionCount();
-        earliestNext = System.nanoTime() + waitAfter(took);
+        lastEnd = System.nanoTime();
+        cpuAtLastEnd = os.getProcessCpuTime();
+        lastCpu = cpu0 < 0 ? took : cpu;
         if (log.isDebugEnabled()) {
-            log.debug("heap governor collected [took_ms={}, old_used_mib={}, old_committed_mib={}]",
-                    took / 1_000_000, oldGen.getUsage().getUsed() >> 20, oldGen.getUsage().getCommitted() >> 20);
+            log.debug("heap governor collected [took_ms={}, cpu_ms={}, old_used_mib={}, old_committed_mib={}]",
+                    took / 1_000_000, cpu / 1_000_000, oldGen.getUsage().getUsed() >> 20,
+                    oldGen.getUsage().getCommitted() >> 20);
         }
     }
 

@@ -44,8 +44,19 @@ class HeapGovernorTest {
     }
 
     @Test
-    void requestedCollectionsTakeAtMostOneTwentiethOfTheTimeAndComeAtMostEveryFiveSeconds() {
-        assertThat(HeapGovernor.waitAfter(TimeUnit.MILLISECONDS.toNanos(50))).isEqualTo(TimeUnit.SECONDS.toNanos(5));
-        assertThat(HeapGovernor.waitAfter(TimeUnit.SECONDS.toNanos(1))).isEqualTo(TimeUnit.SECONDS.toNanos(20));
+    void aBusyProcessMaySpendATwentiethOfItsCpuOnRequestedCollections() {
+        long second = TimeUnit.SECONDS.toNanos(1);
+        assertThat(HeapGovernor.mayCollect(60 * second, 39 * second, 2 * second, 2, false)).isFalse();
+        assertThat(HeapGovernor.mayCollect(60 * second, 40 * second, 2 * second, 2, false)).isTrue();
+    }
+
+    @Test
+    void anIdleProcessMaySpendATwentiethOfTheMachineAndNoCollectionFollowsAnotherWithinFiveSeconds() {
+        long second = TimeUnit.SECONDS.toNanos(1);
+        assertThat(HeapGovernor.mayCollect(19 * second, second, 2 * second, 2, true)).isFalse();
+        assertThat(HeapGovernor.mayCollect(20 * second, second, 2 * second, 2, true)).isTrue();
+        assertThat(HeapGovernor.mayCollect(20 * second, second, 2 * second, 2, false)).isFalse();
+        assertThat(HeapGovernor.mayCollect(4 * second, 100 * second, 0, 2, true)).isFalse();
+        assertThat(HeapGovernor.mayCollect(5 * second, 0, 0, 2, true)).isTrue();
     }
 }
