@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * series 2 GB of old generation held 940 MB live (benchmarks/RESULTS.md, "Where 1M series' memory goes"). Once a
  * second this checks the old generation; when it holds {@link #GROWTH} times what the last full collection left
  * plus {@link #SLACK_BYTES}, or, once no collection has run for {@link #IDLE_CHECKS} seconds (the load has
- * stopped), when it holds an eighth more than that, it asks for a full collection, after which the collector
+ * stopped), when 8 MiB more than that were promoted, it asks for a full collection, after which the collector
  * shrinks the old generation to the JVM's {@code MaxHeapFreeRatio} (Parallel only with
  * {@code -XX:+UseAdaptiveSizePolicyWithSystemGC}, which bin/sightline sets). Full collections it asks for use at
  * most 1/{@link #PAUSE_FACTOR} of the machine's CPU.
@@ -104,7 +104,7 @@ final class HeapGovernor implements AutoCloseable {
 
     /** True when an idle heap's {@code oldUsed} holds enough garbage for a full collection to be worth it. */
     static boolean worthCollectingWhenIdle(long oldUsed, long liveAfterLastFull) {
-        return oldUsed > liveAfterLastFull + Math.max(IDLE_SLACK_BYTES, liveAfterLastFull / 8);
+        return oldUsed > liveAfterLastFull + IDLE_SLACK_BYTES;
     }
 
     /**

@@ -36,11 +36,9 @@ class HeapGovernorTest {
     }
 
     @Test
-    void anIdleHeapIsCollectedOnceItsOldGenerationHoldsAnEighthMoreThanItsLiveData() {
-        assertThat(HeapGovernor.worthCollectingWhenIdle(112 * MIB, 100 * MIB)).isFalse();
-        assertThat(HeapGovernor.worthCollectingWhenIdle(113 * MIB, 100 * MIB)).isTrue();
-        assertThat(HeapGovernor.worthCollectingWhenIdle(28 * MIB, 21 * MIB)).isFalse();
-        assertThat(HeapGovernor.worthCollectingWhenIdle(30 * MIB, 21 * MIB)).isTrue();
+    void anIdleHeapIsCollectedOnceEightMebibytesWerePromotedSinceTheLastFullCollection() {
+        assertThat(HeapGovernor.worthCollectingWhenIdle(108 * MIB, 100 * MIB)).isFalse();
+        assertThat(HeapGovernor.worthCollectingWhenIdle(109 * MIB, 100 * MIB)).isTrue();
     }
 
     @Test
