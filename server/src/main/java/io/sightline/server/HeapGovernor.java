@@ -32,8 +32,8 @@ final class HeapGovernor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HeapGovernor.class);
     /** Old generation in use, as a multiple of what the last full collection left, that triggers one. */
     static final double GROWTH = 1.5;
-    /** Added to the trigger so that a small, growing heap (the first 100k series) is not collected every few MiB. */
-    static final long SLACK_BYTES = 64L << 20;
+    /** Added to the trigger so that a small, growing heap (up to ~100k series) is left to the idle rule. */
+    static final long SLACK_BYTES = 128L << 20;
     /**
      * After a requested full collection the process must spend this many times its CPU time before the next one:
      * its collections cost the process at most 1/20 more CPU. An idle process instead waits as many times the

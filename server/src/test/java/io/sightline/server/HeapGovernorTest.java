@@ -23,7 +23,7 @@ class HeapGovernorTest {
     @Test
     void anOldGenerationOneAndAHalfTimesItsLiveDataPlusTheSlackIsOvergrown() {
         long live = 940 * MIB;
-        long trigger = (long) (live * 1.5) + 64 * MIB;
+        long trigger = (long) (live * 1.5) + 128 * MIB;
         assertThat(HeapGovernor.overgrown(trigger, live)).isFalse();
         assertThat(HeapGovernor.overgrown(trigger + 1, live)).isTrue();
         assertThat(HeapGovernor.overgrown(2030 * MIB, live)).isTrue();
@@ -31,8 +31,8 @@ class HeapGovernorTest {
 
     @Test
     void aSmallHeapIsNeverCollectedForAFewMebibytes() {
-        assertThat(HeapGovernor.overgrown(94 * MIB, 20 * MIB)).isFalse();
-        assertThat(HeapGovernor.overgrown(95 * MIB, 20 * MIB)).isTrue();
+        assertThat(HeapGovernor.overgrown(158 * MIB, 20 * MIB)).isFalse();
+        assertThat(HeapGovernor.overgrown(159 * MIB, 20 * MIB)).isTrue();
     }
 
     @Test
