@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * plus {@link #SLACK_BYTES}, or, once no collection has run for {@link #IDLE_CHECKS} seconds (the load has
  * stopped), when 8 MiB more than that were promoted, it asks for a full collection, after which the collector
  * shrinks the old generation to the JVM's {@code MaxHeapFreeRatio} (Parallel only with
- * {@code -XX:+UseAdaptiveSizePolicyWithSystemGC}, which bin/sightline sets). Full collections it asks for use at
- * most 1/{@link #PAUSE_FACTOR} of the machine's CPU.
+ * {@code -XX:+UseAdaptiveSizePolicyWithSystemGC}, which bin/sightline sets). Full collections it asks for cost about
+ * 1/{@link #PAUSE_FACTOR} of the process's CPU at most (of the machine's while the process is idle).
  *
  * <p>Not started for G1, ZGC or Shenandoah (they collect the old generation concurrently and uncommit on their
  * own), nor when the JVM ignores {@code System.gc()}. Thread-safe; one daemon thread, stopped by {@link #close()}.
