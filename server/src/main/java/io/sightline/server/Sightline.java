@@ -44,6 +44,7 @@ public final class Sightline implements AutoCloseable {
     private IngestService ingest;
     private AlertingService alerting;
     private SelfScraper selfScraper;
+    private HeapGovernor heapGovernor;
 
     private Sightline(ServerConfig config) {
         this.config = config;
@@ -91,6 +92,7 @@ public final class Sightline implements AutoCloseable {
             selfScraper = SelfScraper.start(telemetry.reader(), storage, hostPort(api.port()),
                     config.telemetry().selfScrapeIntervalMillis());
         }
+        heapGovernor = HeapGovernor.startIfUseful(telemetry.meter("server"));
         ready.set(true);
         String apiUrl = (config.security().apiTls() == null ? "http://" : "https://") + hostPort(api.port());
         log.info("Sightline {} started in {} ms [data_dir={}, api={}, otlp_grpc={}{}, otlp_http={}{}/v1/metrics, /v1/logs and /v1/traces, loki={}/loki/api/v1, tempo={}]",
@@ -160,6 +162,7 @@ public final class Sightline implements AutoCloseable {
         }
         ready.set(false);
         log.info("Sightline stopping");
+        closeQuietly("heap governor", heapGovernor);
         closeQuietly("self-monitoring", selfScraper);
         closeQuietly("ingest", ingest);
         closeQuietly("http api", api);

@@ -25,6 +25,31 @@ class StartScriptIT {
 
     @Test
     void aCollectorNamedInSightlineJavaOptsReplacesTheDefaultOneInsteadOfStoppingTheJvm() throws Exception {
+        Process p = startReady("-XX:+UseSerialGC -Xmx256m");
+        try {
+            // The script execs java, so the process started is the JVM and its arguments are the flags it got.
+            List<String> args = List.of(p.info().arguments().orElseThrow());
+            assertThat(args).contains("-XX:+UseSerialGC", "-Xmx256m").doesNotContain("-XX:+UseParallelGC");
+            assertThat(log()).contains("heap governor on [pool=Tenured Gen");
+        } finally {
+            LocalProcesses.stop(p);
+        }
+    }
+
+    @Test
+    void theDefaultFlagsLetTheHeapGovernorShrinkParallelsOldGeneration() throws Exception {
+        Process p = startReady(null);
+        try {
+            List<String> args = List.of(p.info().arguments().orElseThrow());
+            assertThat(args).contains("-XX:+UseParallelGC", "-XX:+UseAdaptiveSizePolicyWithSystemGC");
+            assertThat(log()).contains("heap governor on [pool=PS Old Gen");
+        } finally {
+            LocalProcesses.stop(p);
+        }
+    }
+
+    /** Starts bin/sightline (with {@code javaOpts} as SIGHTLINE_JAVA_OPTS unless null) and waits until it is ready. */
+    private Process startReady(String javaOpts) throws IOException, InterruptedException {
         assertThat(Path.of("target", "sightline.jar")).as("built by the package phase").isRegularFile();
         int httpPort = LocalProcesses.freePort();
         ProcessBuilder pb = new ProcessBuilder(deploy.path("bin/sightline").toString(),
@@ -32,7 +57,10 @@ class StartScriptIT {
                 "--http-port", Integer.toString(httpPort), "--otlp-grpc-port", Integer.toString(LocalProcesses.freePort()),
                 "--otlp-http-port", Integer.toString(LocalProcesses.freePort()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("out.log").toFile()));
-        pb.environment().put("SIGHTLINE_JAVA_OPTS", "-XX:+UseSerialGC -Xmx256m");
+        pb.environment().remove("SIGHTLINE_JAVA_OPTS");
+        if (javaOpts != null) {
+            pb.environment().put("SIGHTLINE_JAVA_OPTS", javaOpts);
+        }
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process p = pb.start();
         try {
@@ -41,12 +69,11 @@ class StartScriptIT {
                         assertThat(p.isAlive()).as("process alive; log:\n%s", log()).isTrue();
                         assertThat(LocalProcesses.get(http, httpPort, "/-/ready").statusCode()).isEqualTo(200);
                     });
-            // The script execs java, so the process started is the JVM and its arguments are the flags it got.
-            List<String> args = List.of(p.info().arguments().orElseThrow());
-            assertThat(args).contains("-XX:+UseSerialGC", "-Xmx256m").doesNotContain("-XX:+UseParallelGC");
-        } finally {
+        } catch (RuntimeException | Error e) {
             LocalProcesses.stop(p);
+            throw e;
         }
+        return p;
     }
 
     private String log() throws IOException {
