@@ -240,6 +240,36 @@ class RemoteWriteTest {
     }
 
     @Test
+    void bodiesCopiedByTheServerIntoTheThreadsBufferAreStoredAndOversizedOnesAreNeverCopied() throws Exception {
+        start(IngestFixture.localConfig().withLimits(4096, 64, 256, 4096));
+        List<Integer> copies = new java.util.ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            // growing bodies: the thread's buffer is reused, then grown; the bytes past the body are never read
+            RemoteWritePayload payload = new RemoteWritePayload();
+            for (int i = 0; i <= round * 20; i++) {
+                payload.series(labels("__name__", "m", "i", Integer.toString(i)), T0 + round * 15_000L, round);
+            }
+            byte[] body = payload.snappy();
+            OtlpHttpReply r = fixture.service.handleRemoteWrite(PROTOBUF, "snappy", body.length, (dst, offset) -> {
+                copies.add(body.length);
+                Arrays.fill(dst, (byte) 0x7f); // what a previous, longer request may have left there
+                System.arraycopy(body, 0, dst, offset, body.length);
+            });
+            assertThat(r.status()).as(text(r)).isEqualTo(204);
+        }
+        assertThat(StoredSeries.values(fixture.storage, "__name__", "m", "i", "0")).containsExactly(0.0, 1.0, 2.0);
+        assertThat(StoredSeries.values(fixture.storage, "__name__", "m", "i", "40")).containsExactly(2.0);
+
+        OtlpHttpReply tooLarge = fixture.service.handleRemoteWrite(PROTOBUF, "snappy", 4097, (dst, offset) -> {
+            throw new AssertionError("an oversized body must not be copied");
+        });
+
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(text(tooLarge)).isEqualTo("request body of 4097 bytes exceeds 4096 bytes (ingest.max_request_bytes)\n");
+        assertThat(copies).hasSize(3);
+    }
+
+    @Test
     void otherContentTypesEncodingsAndRemoteWrite2AreAnswered415() throws Exception {
         start(IngestFixture.localConfig());
         byte[] body = new RemoteWritePayload().series(labels("__name__", "up"), T0, 1).snappy();
