@@ -10,7 +10,6 @@ import io.sightline.query.HttpCall;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,10 +51,7 @@ final class Calls {
             merge(params, decoder(false).build(new String(copy, StandardCharsets.UTF_8)).parameters());
         }
         merge(params, uri.parameters());
-        Map<String, String> headers = new HashMap<>();
-        for (Map.Entry<String, String> h : req.headers()) {
-            headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
-        }
+        Map<String, String> headers = new HeaderView(req.headers());
         if (copy == null && !borrow) {
             copy = ByteBufUtil.getBytes(req.content());
         }
