@@ -285,6 +285,47 @@ class RemoteWriteTest {
     }
 
     @Test
+    void concurrentRequestsEachDecodeWithTheirOwnBuffersAndLaterOnesReuseThem() throws Exception {
+        start(IngestFixture.localConfig());
+        int threads = 4;
+        int rounds = 30;
+        List<Thread> senders = new java.util.ArrayList<>();
+        List<String> problems = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        for (int t = 0; t < threads; t++) {
+            String sender = "s" + t;
+            senders.add(Thread.ofPlatform().start(() -> {
+                for (int round = 0; round < rounds; round++) {
+                    RemoteWritePayload payload = new RemoteWritePayload();
+                    // a different size per sender and round, so a shared buffer would mix bodies
+                    for (int i = 0; i < 5 + (round * 7 + sender.hashCode()) % 40; i++) {
+                        payload.series(labels("__name__", "m", "sender", sender, "i", Integer.toString(i)),
+                                T0 + round * 15_000L, round);
+                    }
+                    byte[] body = payload.snappy();
+                    OtlpHttpReply r = fixture.service.handleRemoteWrite(PROTOBUF, "snappy", body.length,
+                            (dst, offset) -> System.arraycopy(body, 0, dst, offset, body.length));
+                    if (r.status() != 204) {
+                        problems.add(sender + " round " + round + ": " + r.status() + " " + text(r));
+                    }
+                }
+            }));
+        }
+        for (Thread t : senders) {
+            t.join();
+        }
+
+        assertThat(problems).isEmpty();
+        for (int t = 0; t < threads; t++) {
+            List<Double> expected = new java.util.ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                expected.add((double) round);
+            }
+            assertThat(StoredSeries.values(fixture.storage, "__name__", "m", "sender", "s" + t, "i", "0"))
+                    .containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
     void overloadIsAnswered429WithRetryAfter() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

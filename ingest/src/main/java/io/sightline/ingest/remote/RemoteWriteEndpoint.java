@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * 429 with Retry-After when {@code ingest.max_concurrent_requests} is reached (see {@code IngestService}),
  * 503 with Retry-After when storage cannot commit (nothing stored; senders retry).
  *
- * <p>Thread-safe: each thread keeps its own decoder and decompression buffer; the label cache is shared.
+ * <p>Thread-safe: each request in flight has a decoder and buffers of its own, reused by later requests; the
+ * label cache is shared.
  */
 public final class RemoteWriteEndpoint {
     static final String PROTOBUF = "application/x-protobuf";
@@ -52,7 +54,14 @@ public final class RemoteWriteEndpoint {
     private final InstantSource clock;
     private final int maxRequestBytes;
     private final int retryAfterSeconds;
-    private final ThreadLocal<PerThread> perThread;
+    private final IngestConfig config;
+    /**
+     * Decoders with their buffers not in use, most recently used first. A request takes one and gives it back, so
+     * there are only as many as requests ever ran at once (at most {@code ingest.max_concurrent_requests}), not
+     * one per API worker thread that ever decoded a request (each holds ~0.5 MiB at 2,000 samples per request).
+     */
+    private final ArrayDeque<Scratch> idle = new ArrayDeque<>();
+    private final int maxIdle;
     private final int labelCacheCapacity;
     private final Object labelCacheLock = new Object();
     /**
@@ -74,7 +83,8 @@ public final class RemoteWriteEndpoint {
         // their series evicted each other every round, paying label decoding and a storage lookup by labels.
         // That is its starting size: it doubles when a quarter of its lookups miss (more series than fit).
         this.labelCacheCapacity = (int) Math.min(1 << 24, 8L * config.seriesCacheEntries());
-        this.perThread = ThreadLocal.withInitial(() -> new PerThread(new WriteRequestDecoder(config, labelCache())));
+        this.config = config;
+        this.maxIdle = config.maxConcurrentRequests();
     }
 
     /**
@@ -112,7 +122,7 @@ public final class RemoteWriteEndpoint {
 
     /**
      * As {@link #handle(String, String, byte[])} for a body of {@code length} bytes that {@code body} copies into
-     * this thread's reused buffer once the size is checked: no array per request.
+     * a reused buffer once the size is checked: no array per request.
      */
     public OtlpHttpReply handle(String contentType, String contentEncoding, int length, RequestBody body) {
         long start = System.nanoTime();
@@ -148,7 +158,7 @@ public final class RemoteWriteEndpoint {
             return text(413, "request body of " + length + " bytes exceeds " + maxRequestBytes
                     + " bytes (ingest.max_request_bytes)", false);
         }
-        PerThread local = perThread.get();
+        Scratch local = take();
         try {
             byte[] body = array;
             if (body == null) {
@@ -169,10 +179,29 @@ public final class RemoteWriteEndpoint {
             return write(local, raw, rawLength);
         } finally {
             local.release();
+            giveBack(local);
         }
     }
 
-    private OtlpHttpReply write(PerThread local, byte[] raw, int length) {
+    private Scratch take() {
+        synchronized (idle) {
+            Scratch s = idle.pollFirst();
+            if (s != null) {
+                return s;
+            }
+        }
+        return new Scratch(new WriteRequestDecoder(config, labelCache()));
+    }
+
+    private void giveBack(Scratch s) {
+        synchronized (idle) {
+            if (idle.size() < maxIdle) {
+                idle.addFirst(s);
+            }
+        }
+    }
+
+    private OtlpHttpReply write(Scratch local, byte[] raw, int length) {
         Appender appender = storage.appender();
         boolean committed = false;
         try {
@@ -234,15 +263,15 @@ public final class RemoteWriteEndpoint {
     }
 
     /**
-     * One thread's decoder and its buffers for the compressed and the decompressed body, each kept up to 4 MiB
-     * (typical requests reuse them; a larger one gets an array of its own, dropped after the request).
+     * A decoder and its buffers for the compressed and the decompressed body, each kept up to 4 MiB (typical
+     * requests reuse them; a larger one gets an array of its own, dropped after the request). One request at a time.
      */
-    private static final class PerThread {
+    private static final class Scratch {
         final WriteRequestDecoder decoder;
         private final Buffer compressed = new Buffer(16 << 10);
         private final Buffer decompressed = new Buffer(64 << 10);
 
-        PerThread(WriteRequestDecoder decoder) {
+        Scratch(WriteRequestDecoder decoder) {
             this.decoder = decoder;
         }
 

@@ -32,7 +32,7 @@ import java.util.Arrays;
  *
  * <p>Series with invalid labels and single samples are rejected and counted in the {@link WriteTally}; the
  * rest of the request is still appended. Unknown fields are skipped; exemplars are dropped (counted);
- * native histograms are rejected as unsupported. Not thread-safe: one per thread (the label cache is shared).
+ * native histograms are rejected as unsupported. Not thread-safe: one request at a time (the label cache is shared).
  */
 final class WriteRequestDecoder {
     private static final int WRITE_TIMESERIES = 1 << 3 | 2;
@@ -342,7 +342,7 @@ final class WriteRequestDecoder {
         builder.reset();
         for (int i = 0; i < count; i++) {
             // Read in place (a CodedInputStream per label was ~90 B each of a new series' garbage), strings from
-            // the per-thread table: names and most values repeat from series to series.
+            // the decoder's string table: names and most values repeat from series to series.
             int labelEnd = labelTo[i];
             in.pos = labelFrom[i];
             String name = "";

@@ -6,7 +6,7 @@ import io.sightline.query.HttpCall;
 
 /**
  * A request body read straight from the aggregated request's buffer: a handler that copies it into a buffer of its
- * own (remote write does, into a per-thread one) costs no allocation, where an array copy per request was the
+ * own (remote write does, into one it reuses) costs no allocation, where an array copy per request was the
  * largest allocation of remote-write ingest (the compressed body, ~14 B per sample). Does not own the buffer: the
  * dispatcher holds a reference until the handler has returned.
  */
