@@ -240,7 +240,7 @@ class RemoteWriteTest {
     }
 
     @Test
-    void bodiesCopiedByTheServerIntoTheThreadsBufferAreStoredAndOversizedOnesAreNeverCopied() throws Exception {
+    void bodiesCopiedByTheServerIntoAReusedBufferAreStoredAndOversizedOnesAreNeverCopied() throws Exception {
         start(IngestFixture.localConfig().withLimits(4096, 64, 256, 4096));
         List<Integer> copies = new java.util.ArrayList<>();
         for (int round = 0; round < 3; round++) {
