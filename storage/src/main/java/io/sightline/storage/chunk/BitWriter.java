@@ -45,13 +45,6 @@ final class BitWriter {
         bitLength = 0;
     }
 
-    /** Loads this writer and the array line the next write goes to; see {@link HeadChunk#touch()}. */
-    int touch() {
-        byte[] b = buf;
-        int i = (int) (bitLength >>> 3);
-        return i < b.length ? b[i] : b.length;
-    }
-
     /** Writes the low {@code n} bits of {@code value}, {@code 0 <= n <= 64}; higher bits are ignored. */
     void writeBits(long value, int n) {
         ensureSpare();

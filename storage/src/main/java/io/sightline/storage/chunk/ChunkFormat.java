@@ -104,14 +104,14 @@ public final class ChunkFormat {
     /** As above, with each column as the first {@code length} bytes of an array. */
     static int write(ChunkBuffer out, int timestampEncoding, int valueEncoding, int count, long minTime,
                      long maxTime, byte[] timestamps, int timestampLength, byte[] values, int valueLength) {
-        return write(out, timestampEncoding, valueEncoding, count, minTime, maxTime, timestamps, timestampLength,
+        return write(out, timestampEncoding, valueEncoding, count, minTime, maxTime, timestamps, 0, timestampLength,
                 values, 0, valueLength);
     }
 
-    /** As above, with the value column at {@code values[valueOffset, valueOffset + valueLength)}. */
+    /** As above, with each column at {@code array[offset, offset + length)}. */
     static int write(ChunkBuffer out, int timestampEncoding, int valueEncoding, int count, long minTime,
-                     long maxTime, byte[] timestamps, int timestampLength, byte[] values, int valueOffset,
-                     int valueLength) {
+                     long maxTime, byte[] timestamps, int timestampOffset, int timestampLength, byte[] values,
+                     int valueOffset, int valueLength) {
         int start = out.length();
         out.writeByte(VERSION);
         out.writeByte((valueEncoding << 4) | timestampEncoding);
@@ -119,7 +119,7 @@ public final class ChunkFormat {
         out.writeUvarint(Zigzag.encode(minTime));
         out.writeUvarint(maxTime - minTime);
         out.writeUvarint(timestampLength);
-        out.writeBytes(timestamps, 0, timestampLength);
+        out.writeBytes(timestamps, timestampOffset, timestampLength);
         out.writeBytes(values, valueOffset, valueLength);
         return out.length() - start;
     }

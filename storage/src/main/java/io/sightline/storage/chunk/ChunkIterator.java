@@ -91,23 +91,24 @@ public final class ChunkIterator implements SampleIterator {
      */
     public ChunkIterator reset(HeadChunk head) {
         int n = head.count();
-        byte[] ts = head.timestampBytesAcquire();
-        byte[] vs = head.valueBytesAcquire();
-        int tsLength = Math.min(ts.length, head.timestampByteLength());
-        // The whole values array: a column the appender re-encoded since the count was read (a finer exponent,
+        byte[] c = head.columnAcquire();
+        int vsStart = HeadChunk.valueStart(c);
+        int tsStart = HeadChunk.timestampStart();
+        int tsLength = Math.min(vsStart - tsStart, head.timestampByteLength());
+        // The whole values column: a column the appender re-encoded since the count was read (a finer exponent,
         // XOR) is a new array that may need more bytes for those samples than the length read now says.
-        int vsLength = vs.length;
+        int vsLength = c.length - vsStart;
         byte[] s = scratchFor(tsLength + Bits.PADDING_BYTES + vsLength);
-        System.arraycopy(ts, 0, s, 0, tsLength);
+        System.arraycopy(c, tsStart, s, 0, tsLength);
         Arrays.fill(s, tsLength, tsLength + Bits.PADDING_BYTES, (byte) 0);
-        System.arraycopy(vs, 0, s, tsLength + Bits.PADDING_BYTES, vsLength);
+        System.arraycopy(c, vsStart, s, tsLength + Bits.PADDING_BYTES, vsLength);
         chunkOffset = 0;
         count = n;
         minTime = head.minTime();
         maxTime = n == 0 ? Long.MIN_VALUE : head.maxTime();
         timestampEncoding = ChunkFormat.TIMESTAMP_DOD_BUCKETED;
         // The array says its own encoding (an XOR marker or a decimal exponent), so it always matches its bits.
-        boolean isXor = n > 0 && HeadChunk.isXorColumn(vs);
+        boolean isXor = n > 0 && HeadChunk.isXorColumn(c);
         valueEncoding = isXor ? ChunkFormat.VALUE_XOR : ChunkFormat.VALUE_DECIMAL_RICE;
         timestampStart = 0;
         timestampEnd = tsLength;

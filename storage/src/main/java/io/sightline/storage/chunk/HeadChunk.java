@@ -2,6 +2,7 @@ package io.sightline.storage.chunk;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -18,9 +19,14 @@ import java.util.Arrays;
  * rest of the chunk: both into a new array, so a reader's array never changes its bits. Both happen at most
  * a few times per chunk, mostly within its first samples.
  *
- * <p>The columns are arrays with bit positions in this object's own fields, not {@link BitWriter}s: a head
- * holds one open chunk per series, and two writer objects per chunk cost 48 bytes and two more pointer
- * hops on every append.
+ * <p>Both columns share one array, {@code [valueStart (4 bytes)][timestamp column ...][values column ...]},
+ * with bit positions and the XOR state in this object's own fields, not {@link BitWriter}s or an
+ * {@link XorWriter}: a head holds one open chunk per series, and every object or array per chunk costs a
+ * header, alignment and a pointer hop on every append. The values column's offset lives in the array itself,
+ * so a reader that acquired an array always splits it as it was written.
+ *
+ * <p>Not final so that a head series can be its own open chunk (one object per series instead of two, see
+ * {@code HeadSeries}); a subclass adds identity and locking, never behaviour: every method here is final.
  *
  * <p>When the storage engine cuts the chunk it either copies it as is ({@link #encodeTo}, cheap) or
  * re-encodes it into the smallest codec: {@code encoder.reset(); encoder.appendAll(it.reset(head));
@@ -33,17 +39,18 @@ import java.util.Arrays;
  * must not race with readers; the storage engine retires a chunk before reusing it. A re-encoded column
  * is a new array published like a grown one; its first byte tells the reader how to decode it.
  */
-public final class HeadChunk {
+public class HeadChunk {
     private static final VarHandle COUNT;
-    private static final VarHandle TIMESTAMPS;
-    private static final VarHandle VALUES;
+    private static final VarHandle COLUMN;
+    private static final VarHandle MAX_TIME;
+    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             COUNT = lookup.findVarHandle(HeadChunk.class, "count", int.class);
-            TIMESTAMPS = lookup.findVarHandle(HeadChunk.class, "timestamps", byte[].class);
-            VALUES = lookup.findVarHandle(HeadChunk.class, "values", byte[].class);
+            COLUMN = lookup.findVarHandle(HeadChunk.class, "column", byte[].class);
+            MAX_TIME = lookup.findVarHandle(HeadChunk.class, "maxTime", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -62,21 +69,22 @@ public final class HeadChunk {
     private static final int TIMESTAMP_SPARE_BYTES = 18;
     /** Fewest samples whose bytes predict the rest of the chunk's; with fewer, the column grows by half. */
     private static final int MIN_SAMPLES_TO_PROJECT = 8;
+    /** The array's first bytes: the values column's offset (big-endian int); the timestamp column follows. */
+    private static final int HEADER_BYTES = 4;
+    private static final long TIMESTAMP_BASE_BIT = HEADER_BYTES * 8L;
 
     private final int expectedSamples;
-    /** Timestamp column; every byte past {@link #timestampBits} is zero. */
-    private byte[] timestamps;
-    /** Value column; every byte past {@link #valueBits} is zero. */
-    private byte[] values;
+    /**
+     * Both columns (see the class comment); every byte past either column's bits up to the next column (or
+     * the end) is zero. Written with release semantics whenever it is replaced.
+     */
+    private byte[] column;
     /** Bit lengths of the columns: ints, as a chunk of {@link ChunkFormat#MAX_SAMPLES} takes < 2^27 bits. */
     private int timestampBits;
     private int valueBits;
+    private int count;
     /** Fraction digits of the decimal column (its exponent negated), or {@link #XOR}. */
     private byte digits;
-    /** Decimal column: the last mantissa. */
-    private long lastMantissa;
-    /** Decimal column: the Rice code's adaptive state ({@link DecimalRice}). */
-    private long riceState;
     /** Decimal column: the Rice parameter of the next value, from the state before the last update. */
     private byte nextParameter;
     /** Decimal column: the OR of its mantissas' low bits; all even means the exponent may be finer than needed. */
@@ -88,11 +96,16 @@ public final class HeadChunk {
      * its first one comes.
      */
     private byte hintDigits;
-    /** XOR column's running state; made when a chunk first falls back to XOR (most never do). */
-    private XorWriter xor;
-    private int count;
+    /** XOR column: the window's leading zeros, -1 before the first window; and its trailing zeros. */
+    private byte xorLeading;
+    private byte xorTrailing;
+    /** Decimal column: the last mantissa. XOR column: the last value's raw bits. Kept by {@link #reset()}. */
+    private long last;
+    /** Decimal column: the Rice code's adaptive state ({@link DecimalRice}). */
+    private long riceState;
     private long minTime;
-    private long maxTime;
+    /** The last appended timestamp, {@code Long.MIN_VALUE} before the first; kept by {@link #reset()}. */
+    private long maxTime = Long.MIN_VALUE;
     private long lastDelta;
 
     /** Creates an empty chunk sized for about {@code expectedSamples} samples (it grows past that). */
@@ -102,11 +115,14 @@ public final class HeadChunk {
         }
         // Values: ~1 byte per sample is typical for decimal gauges and counters; 16 bytes of slack for the
         // exponent, the first mantissa and the writes.
-        // Timestamps: a regular interval costs 1 bit per sample after the first delta (~3 bytes), plus the
-        // writes' slack; jittered ones grow the array (by half) as needed.
+        // Timestamps: a regular interval costs 1 bit per sample after the first delta (~3 bytes, 3 more for a
+        // few jittered codes), plus the writes' slack: sized so that a regular series never grows the region
+        // (a growth copies both columns into a new array and leaves the old one as garbage, in the old
+        // generation once the series is promoted; in OpenChunkCpuTime the scattered regrown arrays also made
+        // appends ~40 % slower); jittered ones grow it (by half) as needed.
         this.expectedSamples = expectedSamples;
-        timestamps = new byte[Math.max(TIMESTAMP_SPARE_BYTES, expectedSamples / 8 + 16)];
-        values = new byte[Math.max(VALUE_SPARE_BYTES + 1, expectedSamples + 16)];
+        column = newColumn(expectedSamples / 8 + 6 + TIMESTAMP_SPARE_BYTES,
+                Math.max(VALUE_SPARE_BYTES + 1, expectedSamples + 16));
     }
 
     /**
@@ -116,8 +132,10 @@ public final class HeadChunk {
      * @throws IllegalArgumentException when {@code t} is not after the last timestamp
      * @throws IllegalStateException when the chunk already holds {@link ChunkFormat#MAX_SAMPLES} samples
      */
-    public void append(long t, double v) {
+    public final void append(long t, double v) {
         int n = count;
+        byte[] c = column;
+        int valueStart = valueStart(c);
         if (n == 0) {
             minTime = t;
             lastDelta = 0;
@@ -131,43 +149,47 @@ public final class HeadChunk {
                         + maxTime + "; chunks need strictly increasing timestamps");
             }
             long delta = t - maxTime;
-            if (timestamps.length - timestampByteLength() < TIMESTAMP_SPARE_BYTES) {
-                growTimestamps();
+            if (valueStart - HEADER_BYTES - timestampByteLength() < TIMESTAMP_SPARE_BYTES) {
+                c = growTimestamps();
+                valueStart = valueStart(c);
             }
-            timestampBits = (int) DodBuckets.write(timestamps, timestampBits, delta - lastDelta);
+            timestampBits = (int) (DodBuckets.write(c, TIMESTAMP_BASE_BIT + timestampBits, delta - lastDelta)
+                    - TIMESTAMP_BASE_BIT);
             lastDelta = delta;
         }
-        if (values.length - valueByteLength() < VALUE_SPARE_BYTES) {
-            reserveValues(n);
+        if (c.length - valueStart - valueByteLength() < VALUE_SPARE_BYTES) {
+            c = reserveValues(n);
+            valueStart = valueStart(c);
         }
+        long base = (long) valueStart << 3;
         if (n == 0) {
-            startValues(v);
+            startValues(c, valueStart, v);
         } else if (digits != XOR) {
             long m = DecimalRice.mantissa(v, digits);
             if (m != Long.MIN_VALUE) {
-                long z = Zigzag.encode(m - lastMantissa);
+                long z = Zigzag.encode(m - last);
                 int k = nextParameter;
-                valueBits = (int) DecimalRice.write(values, valueBits, z, k);
+                valueBits = (int) (DecimalRice.write(c, base + valueBits, z, k) - base);
                 nextParameter = (byte) DecimalRice.parameter(riceState);
                 riceState = DecimalRice.adapt(riceState, z, k);
-                lastMantissa = m;
+                last = m;
                 mantissaLowBits |= (byte) m;
             } else {
                 reencode(n, v);
             }
         } else {
-            valueBits = (int) xor.append(values, valueBits, v);
+            valueBits = (int) (appendXor(c, base + valueBits, v) - base);
         }
-        maxTime = t;
+        MAX_TIME.setRelease(this, t);
         COUNT.setRelease(this, n + 1);
     }
 
-    /** Codes the first value: decimal with its own fraction digits, else XOR. The array is zero (reset). */
-    private void startValues(double v) {
+    /** Codes the first value: decimal with its own fraction digits, else XOR. The region is zero (reset). */
+    private void startValues(byte[] c, int valueStart, double v) {
+        long base = (long) valueStart << 3;
         int d = DecimalRice.digitsOf(v, 0);
         if (d < 0) {
-            startXor(values);
-            valueBits = (int) xor.append(values, 8, v);
+            valueBits = (int) (startXor(c, valueStart, v) - base);
             return;
         }
         long m = DecimalRice.mantissa(v, d);
@@ -176,22 +198,40 @@ public final class HeadChunk {
             d = hintDigits;
             m = hinted;
         }
-        values[0] = (byte) -d;
+        c[valueStart] = (byte) -d;
         digits = (byte) d;
         riceState = 0;
         nextParameter = 0;
-        lastMantissa = m;
+        last = m;
         mantissaLowBits = (byte) m;
-        valueBits = (int) DecimalRice.writeFirst(values, 8, m);
+        valueBits = (int) (DecimalRice.writeFirst(c, base + 8, m) - base);
     }
 
-    private void startXor(byte[] column) {
-        column[0] = XOR_MARKER;
+    /** Marks the values column at {@code valueStart} of {@code c} as XOR, and writes {@code v} as its first value. */
+    private long startXor(byte[] c, int valueStart, double v) {
+        c[valueStart] = XOR_MARKER;
         digits = XOR;
-        if (xor == null) {
-            xor = new XorWriter();
+        xorLeading = -1;
+        last = Double.doubleToRawLongBits(v);
+        return BitWriter.put(c, ((long) valueStart << 3) + 8, last, 64);
+    }
+
+    /** Writes the XOR code of {@code v} at {@code bitPos}; as {@link XorWriter#append}, with the state in this chunk's fields. */
+    private long appendXor(byte[] c, long bitPos, double v) {
+        long bits = Double.doubleToRawLongBits(v);
+        long xor = bits ^ last;
+        last = bits;
+        if (xor == 0) {
+            return bitPos + 1; // a 0 bit: the array is zero past bitPos
         }
-        xor.reset();
+        int lz = XorWriter.leadingOf(xor);
+        int tz = Long.numberOfTrailingZeros(xor);
+        if (XorWriter.isInWindow(lz, tz, xorLeading, xorTrailing)) {
+            return XorWriter.putInWindow(c, bitPos, xor, xorLeading, xorTrailing);
+        }
+        xorLeading = (byte) lz;
+        xorTrailing = (byte) tz;
+        return XorWriter.putNewWindow(c, bitPos, xor, lz, tz);
     }
 
     /**
@@ -200,36 +240,42 @@ public final class HeadChunk {
      * {@code v} appended, into a new array and publishes it; readers keep the old one.
      */
     private void reencode(int n, double v) {
+        byte[] c = column;
+        int valueStart = valueStart(c);
         long[] mantissas = new long[n];
-        ColumnDecoder.riceMantissas(values, 8, (long) values.length * 8, mantissas, n);
+        ColumnDecoder.riceMantissas(c, ((long) valueStart << 3) + 8, (long) c.length * 8, mantissas, n);
         int d = DecimalRice.digitsOf(v, digits + 1);
         // Each code takes at most 11 bytes, the exponent 1, the first value 9; then the usual spare room.
-        byte[] column = new byte[(n + 2) * 11 + VALUE_SPARE_BYTES];
-        long bits = d < 0 ? -1 : rescaled(mantissas, n, d, column);
+        byte[] values = new byte[(n + 2) * 11 + VALUE_SPARE_BYTES];
+        long bits = d < 0 ? -1 : rescaled(mantissas, n, d, values);
         if (bits < 0) {
-            bits = xorOf(mantissas, n, column);
-            bits = xor.append(column, bits, v);
+            bits = xorOf(mantissas, n, values);
+            bits = appendXor(values, bits, v);
         } else {
             long m = DecimalRice.mantissa(v, d);
-            long z = Zigzag.encode(m - lastMantissa);
+            long z = Zigzag.encode(m - last);
             int k = nextParameter;
-            bits = DecimalRice.write(column, bits, z, k);
+            bits = DecimalRice.write(values, bits, z, k);
             nextParameter = (byte) DecimalRice.parameter(riceState);
             riceState = DecimalRice.adapt(riceState, z, k);
-            lastMantissa = m;
+            last = m;
             mantissaLowBits |= (byte) m;
         }
         valueBits = (int) bits;
         int used = (int) ((bits + 7) >>> 3);
-        VALUES.setRelease(this, Arrays.copyOf(column, Math.max(values.length, used + VALUE_SPARE_BYTES)));
+        int valueCapacity = Math.max(c.length - valueStart, used + VALUE_SPARE_BYTES);
+        byte[] next = newColumn(valueStart - HEADER_BYTES, valueCapacity);
+        System.arraycopy(c, HEADER_BYTES, next, HEADER_BYTES, timestampByteLength());
+        System.arraycopy(values, 0, next, valueStart, used);
+        COLUMN.setRelease(this, next);
     }
 
     /**
-     * Writes the {@code n} mantissas at {@code d} fraction digits into {@code column} and returns the bit
+     * Writes the {@code n} mantissas at {@code d} fraction digits into {@code values} and returns the bit
      * length, or -1 when one of them would leave {@link DecimalRice#MAX_MANTISSA} or not decode to the same
      * bits (it always does within the bound; checked because a wrong value is never acceptable).
      */
-    private long rescaled(long[] mantissas, int n, int d, byte[] column) {
+    private long rescaled(long[] mantissas, int n, int d, byte[] values) {
         long scale = DecimalConverter.POW10_LONG[d - digits];
         double oldScale = DecimalConverter.scale(-digits);
         double newScale = DecimalConverter.scale(-d);
@@ -240,38 +286,37 @@ public final class HeadChunk {
                 return -1;
             }
         }
-        column[0] = (byte) -d;
+        values[0] = (byte) -d;
         long s = 0;
         int next = 0;
-        long last = mantissas[0] * scale;
-        long bits = DecimalRice.writeFirst(column, 8, last);
+        long previous = mantissas[0] * scale;
+        long bits = DecimalRice.writeFirst(values, 8, previous);
         for (int i = 1; i < n; i++) {
             long m = mantissas[i] * scale;
-            long z = Zigzag.encode(m - last);
+            long z = Zigzag.encode(m - previous);
             int k = next;
-            bits = DecimalRice.write(column, bits, z, k);
+            bits = DecimalRice.write(values, bits, z, k);
             next = DecimalRice.parameter(s);
             s = DecimalRice.adapt(s, z, k);
-            last = m;
+            previous = m;
         }
         digits = (byte) d;
         riceState = s;
         nextParameter = (byte) next;
-        lastMantissa = last;
-        mantissaLowBits = (byte) last;
+        last = previous;
+        mantissaLowBits = (byte) previous;
         for (int i = 0; i < n - 1; i++) {
             mantissaLowBits |= (byte) (mantissas[i] * scale);
         }
         return bits;
     }
 
-    /** Writes the {@code n} decimal values as an XOR column into {@code column}; returns the bit length. */
-    private long xorOf(long[] mantissas, int n, byte[] column) {
+    /** Writes the {@code n} decimal values as an XOR column into {@code values}; returns the bit length. */
+    private long xorOf(long[] mantissas, int n, byte[] values) {
         double scale = DecimalConverter.scale(-digits);
-        startXor(column);
-        long bits = 8;
-        for (int i = 0; i < n; i++) {
-            bits = xor.append(column, bits, mantissas[i] / scale);
+        long bits = startXor(values, 0, mantissas[0] / scale);
+        for (int i = 1; i < n; i++) {
+            bits = appendXor(values, bits, mantissas[i] / scale);
         }
         return bits;
     }
@@ -281,20 +326,40 @@ public final class HeadChunk {
      * far (+5 %: decimal columns grow at a steady rate): one step where growing by half takes three or four.
      * Most series of a head are promoted to the old generation before their first chunk fills, so every
      * outgrown array stays there as garbage until a full collection (~45 MB at 100k series with growth by
-     * half alone).
+     * half alone). Returns the new array.
      */
-    private void reserveValues(int n) {
+    private byte[] reserveValues(int n) {
         int used = valueByteLength();
+        int valueStart = valueStart(column);
         long projected = n >= MIN_SAMPLES_TO_PROJECT && n < expectedSamples
-                ? (long) used * expectedSamples / n * 21 / 20 + VALUE_SPARE_BYTES : grownByHalf(values.length);
-        int wanted = (int) Math.min(Math.max(projected, used + VALUE_SPARE_BYTES), Integer.MAX_VALUE - 16);
-        VALUES.setRelease(this, Arrays.copyOf(values, wanted));
+                ? (long) used * expectedSamples / n * 21 / 20 + VALUE_SPARE_BYTES
+                : grownByHalf(column.length - valueStart);
+        int wanted = (int) Math.min(Math.max(projected, used + VALUE_SPARE_BYTES), Integer.MAX_VALUE - 64);
+        return regrow(valueStart - HEADER_BYTES, wanted);
     }
 
-    /** Timestamps grow by half: a regular interval rarely needs it at all. */
-    private void growTimestamps() {
+    /** Timestamps grow by half: a regular interval rarely needs it at all. Returns the new array. */
+    private byte[] growTimestamps() {
+        byte[] c = column;
+        int valueStart = valueStart(c);
         int wanted = timestampByteLength() + TIMESTAMP_SPARE_BYTES;
-        TIMESTAMPS.setRelease(this, Arrays.copyOf(timestamps, Math.max(wanted, grownByHalf(timestamps.length))));
+        return regrow(Math.max(wanted, grownByHalf(valueStart - HEADER_BYTES)), c.length - valueStart);
+    }
+
+    /** Copies both columns into a new array with these capacities and publishes it; returns it. */
+    private byte[] regrow(int timestampCapacity, int valueCapacity) {
+        byte[] c = column;
+        byte[] next = newColumn(timestampCapacity, valueCapacity);
+        System.arraycopy(c, HEADER_BYTES, next, HEADER_BYTES, timestampByteLength());
+        System.arraycopy(c, valueStart(c), next, valueStart(next), valueByteLength());
+        COLUMN.setRelease(this, next);
+        return next;
+    }
+
+    private static byte[] newColumn(int timestampCapacity, int valueCapacity) {
+        byte[] c = new byte[HEADER_BYTES + timestampCapacity + valueCapacity];
+        INT_BE.set(c, 0, HEADER_BYTES + timestampCapacity);
+        return c;
     }
 
     /**
@@ -312,41 +377,54 @@ public final class HeadChunk {
      * independent, so the CPU overlaps their cache misses instead of waiting for each in turn inside its
      * append (with thousands of series each sample's chunk is cold).
      */
-    public int touch() {
-        byte[] ts = timestamps;
-        byte[] vs = values;
-        int t = timestampBits >>> 3;
-        int v = valueBits >>> 3;
-        return count ^ (t < ts.length ? ts[t] : 0) ^ (v < vs.length ? vs[v] : 0) ^ (int) lastMantissa;
+    public final int touch() {
+        byte[] c = column;
+        int t = HEADER_BYTES + (timestampBits >>> 3);
+        int v = valueStart(c) + (valueBits >>> 3);
+        return count ^ (t < c.length ? c[t] : 0) ^ (v < c.length ? c[v] : 0) ^ (int) last;
     }
 
     /** Number of samples, as published to readers on any thread. */
-    public int count() {
+    public final int count() {
         return (int) COUNT.getAcquire(this);
     }
 
     /** Timestamp of the first sample; undefined while empty. */
-    public long minTime() {
+    public final long minTime() {
         return minTime;
     }
 
-    /** Timestamp of the last appended sample; undefined while empty. */
-    public long maxTime() {
-        return maxTime;
+    /**
+     * Timestamp of the last appended sample, also after {@link #reset()} (until the next append), and
+     * {@code Long.MIN_VALUE} before the first append. Readable on any thread (published with release
+     * semantics, no lock needed for a hint).
+     */
+    public final long maxTime() {
+        return (long) MAX_TIME.getAcquire(this);
+    }
+
+    /**
+     * The raw bits of the last appended value, also after {@link #reset()} (until the next append); undefined
+     * before the first append. The appender's duplicate check compares with it.
+     */
+    public final long lastValueBits() {
+        return digits == XOR ? last : Double.doubleToRawLongBits(last / DecimalConverter.scale(-digits));
     }
 
     /** Encoded size so far in bytes, header excluded: the memory the samples take. */
-    public int sizeBytes() {
+    public final int sizeBytes() {
         return timestampByteLength() + valueByteLength();
     }
 
-    /** Empties the chunk for reuse, keeping its arrays (re-zeroing what was written). */
-    public void reset() {
+    /** Empties the chunk for reuse, keeping its array (re-zeroing what was written). */
+    public final void reset() {
         if (count > 0 && digits != XOR) {
             hintDigits = (mantissaLowBits & 1) != 0 ? digits : 0;
         }
-        Arrays.fill(timestamps, 0, Math.min(timestamps.length, timestampByteLength() + 8), (byte) 0);
-        Arrays.fill(values, 0, Math.min(values.length, valueByteLength() + 8), (byte) 0);
+        byte[] c = column;
+        int valueStart = valueStart(c);
+        Arrays.fill(c, HEADER_BYTES, Math.min(valueStart, HEADER_BYTES + timestampByteLength() + 8), (byte) 0);
+        Arrays.fill(c, valueStart, Math.min(c.length, valueStart + valueByteLength() + 8), (byte) 0);
         timestampBits = 0;
         valueBits = 0;
         COUNT.setRelease(this, 0);
@@ -357,23 +435,35 @@ public final class HeadChunk {
      *
      * @throws IllegalStateException when the chunk is empty
      */
-    public int encodeTo(ChunkBuffer out) {
+    public final int encodeTo(ChunkBuffer out) {
         if (count == 0) {
             throw new IllegalStateException("cannot encode an empty head chunk");
         }
         boolean isXor = digits == XOR;
+        byte[] c = column;
+        int skip = isXor ? 1 : 0;
         return ChunkFormat.write(out, ChunkFormat.TIMESTAMP_DOD_BUCKETED,
-                isXor ? ChunkFormat.VALUE_XOR : ChunkFormat.VALUE_DECIMAL_RICE, count, minTime, maxTime, timestamps,
-                timestampByteLength(), values, isXor ? 1 : 0, valueByteLength() - (isXor ? 1 : 0));
+                isXor ? ChunkFormat.VALUE_XOR : ChunkFormat.VALUE_DECIMAL_RICE, count, minTime, maxTime, c,
+                HEADER_BYTES, timestampByteLength(), c, valueStart(c) + skip, valueByteLength() - skip);
     }
 
-    /** Whether a (non-empty) values column of a head chunk is XOR from its second byte on, not decimal. */
+    /** Whether the (non-empty) values column of a head chunk's array is XOR from its second byte on, not decimal. */
     static boolean isXorColumn(byte[] column) {
-        return column[0] == XOR_MARKER;
+        return column[valueStart(column)] == XOR_MARKER;
     }
 
-    byte[] timestampBytesAcquire() {
-        return (byte[]) TIMESTAMPS.getAcquire(this);
+    /** Offset of the values column in a head chunk's array; the timestamp column is {@code [HEADER_BYTES, this)}. */
+    static int valueStart(byte[] column) {
+        return (int) INT_BE.get(column, 0);
+    }
+
+    static int timestampStart() {
+        return HEADER_BYTES;
+    }
+
+    /** The array of both columns, for a reader on another thread after it acquired the published count. */
+    byte[] columnAcquire() {
+        return (byte[]) COLUMN.getAcquire(this);
     }
 
     int timestampByteLength() {
@@ -384,12 +474,15 @@ public final class HeadChunk {
         return (valueBits + 7) >>> 3;
     }
 
-    /** Length of the values column's array: what the column costs in memory. */
+    /** Room of the values column in the array: what the column costs in memory. */
     int valueCapacity() {
-        return values.length;
+        byte[] c = column;
+        return c.length - valueStart(c);
     }
 
-    byte[] valueBytesAcquire() {
-        return (byte[]) VALUES.getAcquire(this);
+    /** The values column's first byte: the decimal exponent or the XOR marker. */
+    byte valueColumnHead() {
+        byte[] c = columnAcquire();
+        return c[valueStart(c)];
     }
 }

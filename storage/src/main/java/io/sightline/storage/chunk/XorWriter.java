@@ -22,11 +22,6 @@ final class XorWriter {
         trailing = 0;
     }
 
-    /** Loads this writer's state; see {@link HeadChunk#touch()}. */
-    int touch() {
-        return leading;
-    }
-
     /**
      * Writes the code of {@code v} at bit {@code bitPos} of {@code buf} (which must hold
      * {@link BitWriter#SPARE_BYTES} from there on) and returns the bit position after it.
@@ -44,18 +39,41 @@ final class XorWriter {
         if (xor == 0) {
             return bitPos + 1; // a 0 bit: the array is zero past bitPos
         }
-        int lz = Math.min(Long.numberOfLeadingZeros(xor), 31);
+        int lz = leadingOf(xor);
         int tz = Long.numberOfTrailingZeros(xor);
-        if (leading >= 0 && lz >= leading && tz >= trailing) {
-            int significant = 64 - leading - trailing;
-            if (significant <= 54) {
-                return BitWriter.put(buf, bitPos, (0b10L << significant) | (xor >>> trailing), 2 + significant);
-            }
-            bitPos = BitWriter.put(buf, bitPos, 0b10, 2);
-            return BitWriter.put(buf, bitPos, xor >>> trailing, significant);
+        if (isInWindow(lz, tz, leading, trailing)) {
+            return putInWindow(buf, bitPos, xor, leading, trailing);
         }
         leading = lz;
         trailing = tz;
+        return putNewWindow(buf, bitPos, xor, lz, tz);
+    }
+
+    /** Leading zeros of a non-zero xor as the code stores them (5 bits). */
+    static int leadingOf(long xor) {
+        return Math.min(Long.numberOfLeadingZeros(xor), 31);
+    }
+
+    /** Whether an xor with {@code lz} and {@code tz} fits the window {@code leading, trailing} (none: leading < 0). */
+    static boolean isInWindow(int lz, int tz, int leading, int trailing) {
+        return leading >= 0 && lz >= leading && tz >= trailing;
+    }
+
+    /**
+     * Writes the code of a non-zero {@code xor} that fits the previous window; the writers that keep their
+     * state in fields of their own ({@link HeadChunk}) share this and {@link #putNewWindow} with this class.
+     */
+    static long putInWindow(byte[] buf, long bitPos, long xor, int leading, int trailing) {
+        int significant = 64 - leading - trailing;
+        if (significant <= 54) {
+            return BitWriter.put(buf, bitPos, (0b10L << significant) | (xor >>> trailing), 2 + significant);
+        }
+        bitPos = BitWriter.put(buf, bitPos, 0b10, 2);
+        return BitWriter.put(buf, bitPos, xor >>> trailing, significant);
+    }
+
+    /** Writes the code of a non-zero {@code xor} with a new window of {@code lz} leading and {@code tz} trailing zeros. */
+    static long putNewWindow(byte[] buf, long bitPos, long xor, int lz, int tz) {
         int significant = 64 - lz - tz;
         bitPos = BitWriter.put(buf, bitPos, (0b11L << 11) | ((long) lz << 6) | (significant & 63), 13);
         return BitWriter.put(buf, bitPos, xor >>> tz, significant);

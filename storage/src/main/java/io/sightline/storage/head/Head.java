@@ -447,7 +447,7 @@ public final class Head implements PartReader {
                     postings.remove(s.id, s.labels);
                     seriesEpoch++;
                 } else {
-                    oldest[0] = Math.min(oldest[0], s.minTime());
+                    oldest[0] = Math.min(oldest[0], s.oldestTime());
                 }
             });
             // Exact, not just t: after a gap in the data the next cut starts at the data, not at t.

@@ -11,14 +11,17 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One series in the head: sealed chunks plus an open chunk that takes appends. Thread-safety: every
- * method takes the series lock (the instance's monitor, not a lock object of its own: 16 bytes per series); {@link #maxTime()} is also readable without it (volatile) for the
- * appender's fast pre-check, which commit repeats under the lock.
+ * One series in the head: sealed chunks plus an open chunk that takes appends. The series is its own open
+ * chunk (it extends {@link HeadChunk}): one object per series instead of two, whose newest time and value
+ * are the chunk's last ones rather than copies (at 100k series the separate chunk object, its pointer and the
+ * copies cost ~40 B per series). Thread-safety: every method takes the series lock (the instance's monitor,
+ * not a lock object of its own: 16 bytes per series); {@link #maxTime()} is also readable without it
+ * (published with release semantics) for the appender's fast pre-check, which commit repeats under the lock.
  *
  * <p>The open chunk is cut after {@link #CHUNK_SAMPLES} samples or when a sample crosses a block
  * boundary, so that a block cut never splits a chunk.
  */
-final class HeadSeries {
+final class HeadSeries extends HeadChunk {
     static final int CHUNK_SAMPLES = 120;
     /** {@link #check} and {@link #apply} result: stored. */
     static final long ACCEPTED = 0;
@@ -34,11 +37,7 @@ final class HeadSeries {
     /** Set under the head's commit lock when truncation dropped the series; commits re-resolve it. */
     volatile boolean isRemoved;
 
-    private volatile long maxTime = Long.MIN_VALUE;
-    private long lastValueBits;
     private SealedChunk[] sealed = NO_CHUNKS;
-    /** Takes in-order appends, compressed as they come; readers copy it under the lock, never share it. */
-    private final HeadChunk open = new HeadChunk(CHUNK_SAMPLES);
     /**
      * End (exclusive) of the block window of the open chunk's samples, set when it takes its first sample:
      * saves two 64-bit divisions per appended sample. Out-of-order inserts into the open chunk stay in
@@ -47,26 +46,20 @@ final class HeadSeries {
     private long openWindowEnd;
 
     HeadSeries(int id, Labels labels) {
+        // The open chunk (this) takes in-order appends, compressed as they come; readers copy it under the
+        // lock, never share it.
+        super(CHUNK_SAMPLES);
         this.id = id;
         this.labels = labels;
     }
 
-    /** The newest sample time, {@code Long.MIN_VALUE} when empty. */
-    long maxTime() {
-        return maxTime;
-    }
-
-    /**
-     * Loads the lines an append to this series reads and writes (series and its monitor, open chunk and its
-     * buffers); see {@link HeadChunk#touch()}. The result only keeps the loads from being optimised away.
-     */
-    int touch() {
-        return (int) maxTime ^ open.touch();
-    }
+    // maxTime(): the newest sample time, Long.MIN_VALUE when empty (the open chunk's last timestamp: it takes
+    // every sample newer than the series had, and sealing keeps it). touch(): the lines an append reads and
+    // writes, see HeadChunk.touch().
 
     /** Loads the fields an append checks (labels, newest time); see {@link io.sightline.storage.Appender#prefetch}. */
     int touchForAppend() {
-        return (int) maxTime ^ (labels == null ? 0 : 1);
+        return (int) maxTime() ^ (labels == null ? 0 : 1);
     }
 
     /** Whether {@code (t, v)} would be accepted, without storing it: {@link #ACCEPTED}, {@link #IDEMPOTENT} or a reject code. */
@@ -111,8 +104,8 @@ final class HeadSeries {
         if (r != ACCEPTED) {
             return r;
         }
-        if (t > maxTime) {
-            int n = open.count();
+        if (t > maxTime()) {
+            int n = count();
             if (n > 0 && (n >= CHUNK_SAMPLES || t >= openWindowEnd)) {
                 seal();
                 n = 0;
@@ -120,9 +113,7 @@ final class HeadSeries {
             if (n == 0) {
                 openWindowEnd = (Math.floorDiv(t, blockDuration) + 1) * blockDuration;
             }
-            open.append(t, v);
-            maxTime = t;
-            lastValueBits = bits;
+            append(t, v);
         } else {
             insertOutOfOrder(t, v, blockDuration);
         }
@@ -130,11 +121,12 @@ final class HeadSeries {
     }
 
     private long classify(long t, long bits, long window) {
+        long maxTime = maxTime();
         if (maxTime == Long.MIN_VALUE || t > maxTime) {
             return ACCEPTED;
         }
         if (t == maxTime) {
-            return bits == lastValueBits ? IDEMPOTENT : RejectReason.DUPLICATE.code();
+            return bits == lastValueBits() ? IDEMPOTENT : RejectReason.DUPLICATE.code();
         }
         if (window == 0 || t < maxTime - window) {
             return RejectReason.OUT_OF_ORDER.code();
@@ -149,7 +141,7 @@ final class HeadSeries {
     /** 0 when no sample at {@code t}, 1 when one with the same value bits, -1 when one with other bits. */
     private int compareExisting(long t, long bits) {
         SampleBuffer b = ChunkScratch.get().samples; // rare path: out-of-order samples only
-        if (open.count() > 0 && t >= open.minTime()) {
+        if (count() > 0 && t >= minTime()) {
             decodeOpen(b);
             int i = Arrays.binarySearch(b.timestamps, 0, b.count, t);
             return i < 0 ? 0 : (Double.doubleToRawLongBits(b.values[i]) == bits ? 1 : -1);
@@ -167,18 +159,18 @@ final class HeadSeries {
     private void seal() {
         ChunkScratch scratch = ChunkScratch.get();
         scratch.encoder.reset();
-        scratch.encoder.appendAll(scratch.iterator.reset(open));
-        SealedChunk chunk = new SealedChunk(open.minTime(), open.maxTime(), open.count(), scratch.encode());
+        scratch.encoder.appendAll(scratch.iterator.reset(this));
+        SealedChunk chunk = new SealedChunk(minTime(), maxTime(), count(), scratch.encode());
         SealedChunk[] next = Arrays.copyOf(sealed, sealed.length + 1);
         next[sealed.length] = chunk;
         sealed = next;
-        open.reset();
+        reset();
     }
 
     private void decodeOpen(SampleBuffer into) {
         ChunkScratch scratch = ChunkScratch.get();
         scratch.buffer.clear();
-        int length = open.encodeTo(scratch.buffer);
+        int length = encodeTo(scratch.buffer);
         into.decode(scratch.buffer.array(), length);
     }
 
@@ -187,13 +179,13 @@ final class HeadSeries {
         SampleBuffer b = ChunkScratch.get().samples;
         decodeOpen(b);
         int at = -Arrays.binarySearch(b.timestamps, 0, b.count, t) - 1;
-        open.reset();
+        reset();
         for (int i = 0; i < at; i++) {
-            open.append(b.timestamps[i], b.values[i]);
+            append(b.timestamps[i], b.values[i]);
         }
-        open.append(t, v);
+        append(t, v);
         for (int i = at; i < b.count; i++) {
-            open.append(b.timestamps[i], b.values[i]);
+            append(b.timestamps[i], b.values[i]);
         }
     }
 
@@ -204,7 +196,7 @@ final class HeadSeries {
      */
     private void insertOutOfOrder(long t, double v, long blockDuration) {
         long window = Math.floorDiv(t, blockDuration);
-        if (open.count() > 0 && t >= open.minTime()) {
+        if (count() > 0 && t >= minTime()) {
             insertOpen(t, v);
             return;
         }
@@ -222,7 +214,7 @@ final class HeadSeries {
                 replaceSealed(after, t, v);
                 return;
             }
-        } else if (open.count() > 0 && Math.floorDiv(open.minTime(), blockDuration) == window) {
+        } else if (count() > 0 && Math.floorDiv(minTime(), blockDuration) == window) {
             insertOpen(t, v);
             return;
         }
@@ -255,7 +247,7 @@ final class HeadSeries {
      */
     List<SealedChunk> chunksBefore(long maxt) {
         synchronized (this) {
-            if (open.count() > 0 && open.minTime() < maxt) {
+            if (count() > 0 && minTime() < maxt) {
                 seal();
             }
             List<SealedChunk> out = new ArrayList<>();
@@ -280,11 +272,11 @@ final class HeadSeries {
                     out.add(c);
                 }
             }
-            if (open.count() > 0 && open.minTime() >= mint && open.minTime() < maxt) {
+            if (count() > 0 && minTime() >= mint && minTime() < maxt) {
                 ChunkScratch scratch = ChunkScratch.get();
                 scratch.encoder.reset();
-                scratch.encoder.appendAll(scratch.iterator.reset(open));
-                out.add(new SealedChunk(open.minTime(), open.maxTime(), open.count(), scratch.encode()));
+                scratch.encoder.appendAll(scratch.iterator.reset(this));
+                out.add(new SealedChunk(minTime(), maxTime(), count(), scratch.encode()));
             }
             return out;
         }
@@ -300,17 +292,17 @@ final class HeadSeries {
             if (keep > 0) {
                 sealed = Arrays.copyOfRange(sealed, keep, sealed.length);
             }
-            return sealed.length == 0 && open.count() == 0;
+            return sealed.length == 0 && count() == 0;
         }
     }
 
     /** The oldest sample time, {@code Long.MAX_VALUE} when empty. */
-    long minTime() {
+    long oldestTime() {
         synchronized (this) {
             if (sealed.length > 0) {
                 return sealed[0].minTime;
             }
-            return open.count() > 0 ? open.minTime() : Long.MAX_VALUE;
+            return count() > 0 ? minTime() : Long.MAX_VALUE;
         }
     }
 
@@ -329,11 +321,11 @@ final class HeadSeries {
                 end++;
             }
             SealedChunk openCopy = null;
-            if (open.count() > 0 && open.minTime() <= maxt && open.maxTime() >= mint) {
+            if (count() > 0 && minTime() <= maxt && maxTime() >= mint) {
                 ChunkScratch scratch = ChunkScratch.get();
                 scratch.buffer.clear();
-                open.encodeTo(scratch.buffer);
-                openCopy = new SealedChunk(open.minTime(), open.maxTime(), open.count(), scratch.buffer.toByteArray());
+                encodeTo(scratch.buffer);
+                openCopy = new SealedChunk(minTime(), maxTime(), count(), scratch.buffer.toByteArray());
             }
             int n = end - first + (openCopy == null ? 0 : 1);
             if (n == 0) {

@@ -2,8 +2,7 @@ package io.sightline.storage.head;
 
 import io.sightline.storage.model.Labels;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
@@ -12,22 +11,34 @@ import java.util.function.Consumer;
  * The head's series, by labels and by id. Lookups by labels lock one of {@link #STRIPES} stripes chosen by
  * hash (as Prometheus's {@code stripeSeries}) so appenders on different series rarely contend; lookups by
  * id read a paged array without locks. Thread-safe.
+ *
+ * <p>Each stripe is an open-addressing table of the series themselves (linear probing) with their labels'
+ * hashes in a parallel array, not a {@code HashMap}: a map node per series cost 24 B and its table slot ~8; a
+ * slot here costs 8 B (~15 B per series at a load between 3/8 and 3/4). The hashes keep a probe from loading
+ * the series and its labels (two cache misses each) for every slot it passes: without them, creating a series
+ * (two lookups that miss) took ~6 % more CPU at 100k series.
  */
 final class StripeSeries {
     private static final int STRIPES = 1 << 10;
     private static final int PAGE_BITS = 12;
     private static final int PAGE_SIZE = 1 << PAGE_BITS;
+    private static final int INITIAL_SLOTS = 8;
 
     private final Object[] locks = new Object[STRIPES];
-    @SuppressWarnings("unchecked")
-    private final Map<Labels, HeadSeries>[] byLabels = new Map[STRIPES];
+    /** Per stripe, guarded by its lock: a power-of-two table of series (null: free), at most 3/4 full. */
+    private final HeadSeries[][] tables = new HeadSeries[STRIPES][];
+    /** Per stripe, guarded by its lock: the labels' hash of each series in {@link #tables}, slot for slot. */
+    private final int[][] hashes = new int[STRIPES][];
+    /** Per stripe, guarded by its lock: the series in its table. */
+    private final int[] sizes = new int[STRIPES];
     private final AtomicReferenceArray<AtomicReferenceArray<HeadSeries>> pages;
     private final AtomicInteger count = new AtomicInteger();
 
     StripeSeries(long maxSeries) {
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new Object();
-            byLabels[i] = new HashMap<>();
+            tables[i] = new HeadSeries[INITIAL_SLOTS];
+            hashes[i] = new int[INITIAL_SLOTS];
         }
         pages = new AtomicReferenceArray<>((int) ((maxSeries + 1) >>> PAGE_BITS) + 1);
     }
@@ -43,9 +54,12 @@ final class StripeSeries {
 
     /** The series with these labels, or {@code null}. */
     HeadSeries byLabels(Labels labels) {
-        int s = labels.hashCode() & (STRIPES - 1);
+        int hash = labels.hashCode();
+        int s = hash & (STRIPES - 1);
         synchronized (locks[s]) {
-            return byLabels[s].get(labels);
+            HeadSeries[] table = tables[s];
+            int i = find(table, hashes[s], labels, hash);
+            return i < 0 ? null : table[i];
         }
     }
 
@@ -54,17 +68,25 @@ final class StripeSeries {
      * returns null (no room). The factory runs under the stripe lock, so it runs once per new series.
      */
     HeadSeries getOrCreate(Labels labels, SeriesFactory factory) {
-        int s = labels.hashCode() & (STRIPES - 1);
+        int hash = labels.hashCode();
+        int s = hash & (STRIPES - 1);
         synchronized (locks[s]) {
-            // One hash walk for a miss and the insert (a get then a put walked the bin twice, and for a new series
-            // both miss the cache); the factory returns null to insert nothing.
-            HeadSeries series = byLabels[s].computeIfAbsent(labels, factory::create);
-            if (series == null || byId(series.id) == series) {
-                return series;
+            HeadSeries[] table = tables[s];
+            int i = find(table, hashes[s], labels, hash);
+            if (i >= 0) {
+                return table[i];
+            }
+            HeadSeries series = factory.create(labels);
+            if (series == null) {
+                return null;
             }
             if ((series.id >>> PAGE_BITS) >= pages.length()) {
-                byLabels[s].remove(labels);
                 throw new IllegalStateException("BUG: series id " + series.id + " beyond the configured maximum");
+            }
+            table[-i - 1] = series;
+            hashes[s][-i - 1] = hash;
+            if (++sizes[s] > table.length - (table.length >>> 2)) {
+                resize(s, table.length * 2);
             }
             AtomicReferenceArray<HeadSeries> page = pages.get(series.id >>> PAGE_BITS);
             if (page == null) {
@@ -79,12 +101,18 @@ final class StripeSeries {
 
     /** Removes a series (it left the head); a no-op when it is not the one registered. */
     boolean remove(HeadSeries series) {
-        int s = series.labels.hashCode() & (STRIPES - 1);
+        int hash = series.labels.hashCode();
+        int s = hash & (STRIPES - 1);
         synchronized (locks[s]) {
-            if (byLabels[s].get(series.labels) != series) {
+            HeadSeries[] table = tables[s];
+            int i = find(table, hashes[s], series.labels, hash);
+            if (i < 0 || table[i] != series) {
                 return false;
             }
-            byLabels[s].remove(series.labels);
+            deleteAt(table, hashes[s], i);
+            if (--sizes[s] < table.length >>> 3 && table.length > INITIAL_SLOTS) {
+                resize(s, table.length >>> 1); // a truncated head gives its slots back
+            }
             pages.get(series.id >>> PAGE_BITS).set(series.id & (PAGE_SIZE - 1), null);
             count.decrementAndGet();
             return true;
@@ -93,19 +121,100 @@ final class StripeSeries {
 
     /** Visits every series, stripe by stripe; a series created meanwhile may or may not be seen. */
     void forEach(Consumer<HeadSeries> action) {
+        HeadSeries[] copy = new HeadSeries[INITIAL_SLOTS];
         for (int s = 0; s < STRIPES; s++) {
-            HeadSeries[] copy;
+            int n = 0;
             synchronized (locks[s]) {
-                copy = byLabels[s].values().toArray(new HeadSeries[0]);
+                if (copy.length < sizes[s]) {
+                    copy = new HeadSeries[tables[s].length];
+                }
+                for (HeadSeries series : tables[s]) {
+                    if (series != null) {
+                        copy[n++] = series;
+                    }
+                }
             }
-            for (HeadSeries series : copy) {
-                action.accept(series);
+            for (int i = 0; i < n; i++) {
+                action.accept(copy[i]);
             }
+            Arrays.fill(copy, 0, n, null);
         }
     }
 
     int size() {
         return count.get();
+    }
+
+    /**
+     * The slot of the series with {@code labels} in {@code table}, or {@code -slot - 1} of the free slot where
+     * it would go. The table always has a free slot (it is at most 3/4 full).
+     */
+    private static int find(HeadSeries[] table, int[] hashes, Labels labels, int hash) {
+        int mask = table.length - 1;
+        for (int i = home(hash, mask); ; i = (i + 1) & mask) {
+            HeadSeries e = table[i];
+            if (e == null) {
+                return -i - 1;
+            }
+            if (hashes[i] == hash && (e.labels == labels || e.labels.equals(labels))) {
+                return i;
+            }
+        }
+    }
+
+    /**
+     * The first slot probed for a hash: its bits mixed (murmur3's finaliser), as the stripe already took the
+     * low bits and a table of one stripe would otherwise see only hashes with equal low bits.
+     */
+    private static int home(int hash, int mask) {
+        int h = hash;
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        h ^= h >>> 16;
+        return h & mask;
+    }
+
+    /** Rehashes stripe {@code s} into {@code slots} slots. */
+    private void resize(int s, int slots) {
+        HeadSeries[] table = tables[s];
+        int[] hashOf = hashes[s];
+        HeadSeries[] next = new HeadSeries[slots];
+        int[] nextHashes = new int[slots];
+        int mask = slots - 1;
+        for (int j = 0; j < table.length; j++) {
+            if (table[j] != null) {
+                int i = home(hashOf[j], mask);
+                while (next[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                next[i] = table[j];
+                nextHashes[i] = hashOf[j];
+            }
+        }
+        tables[s] = next;
+        hashes[s] = nextHashes;
+    }
+
+    /**
+     * Empties slot {@code i} and shifts later entries of its probe run back (no tombstones, so lookups of
+     * absent labels stay short after many removals).
+     */
+    private static void deleteAt(HeadSeries[] table, int[] hashes, int i) {
+        int mask = table.length - 1;
+        table[i] = null;
+        for (int j = (i + 1) & mask; table[j] != null; j = (j + 1) & mask) {
+            int home = home(hashes[j], mask);
+            // Move slot j into the hole unless its home lies cyclically in (i, j].
+            boolean isHomeAfterHole = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+            if (!isHomeAfterHole) {
+                table[i] = table[j];
+                hashes[i] = hashes[j];
+                table[j] = null;
+                i = j;
+            }
+        }
     }
 
     /** Makes a series for new labels under the stripe lock. */

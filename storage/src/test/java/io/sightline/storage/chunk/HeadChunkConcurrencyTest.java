@@ -19,6 +19,34 @@ class HeadChunkConcurrencyTest {
         assertThat(new ChunkIterator().reset(head).count()).isEqualTo(SAMPLES);
     }
 
+    @Test
+    void readersSeeAConsistentPrefixWhileBothColumnsOfTheSharedArrayGrowAndTheValuesReencode() throws InterruptedException {
+        // Both columns live in one array: jittered timestamps grow the timestamp region (moving the values
+        // column), decimals with more and more digits re-encode the values column, and a NaN late in the chunk
+        // turns it to XOR; every step publishes a new array that readers must split as it was written.
+        HeadChunk head = new HeadChunk(1);
+        int samples = 50_000;
+        HeadChunkReaders.appendWhileReading(head, samples, i -> 1_764_000_000_000L + i * 15_000L + (i * 7919L) % 977,
+                HeadChunkConcurrencyTest::decimalThenXor);
+        ChunkIterator it = new ChunkIterator().reset(head);
+        assertThat(it.count()).isEqualTo(samples);
+        for (int i = 0; i < samples; i++) {
+            assertThat(it.next()).isTrue();
+            assertThat(Double.doubleToRawLongBits(it.value())).isEqualTo(Double.doubleToRawLongBits(decimalThenXor(i)));
+        }
+    }
+
+    /** Whole numbers, then 1, 2 and 3 fraction digits, then a NaN, then anything. */
+    private static double decimalThenXor(int i) {
+        if (i < 10_000) {
+            return i;
+        } else if (i < 40_000) {
+            int digits = 1 + (i - 10_000) / 10_000;
+            return Math.round(i * 1.37 * Math.pow(10, digits)) / Math.pow(10, digits);
+        }
+        return i == 40_000 ? Double.NaN : Math.sqrt(i);
+    }
+
     private static long timestamp(int i) {
         return 1_764_000_000_000L + i * 15_000L + (i % 7 == 0 ? i % 1000 : 0);
     }

@@ -82,11 +82,11 @@ class HeadChunkDecimalTest {
         HeadChunk head = new HeadChunk(120);
         double[] first = {40.25, 40.5, 40.13};
         append(head, first);
-        byte[] before = head.valueBytesAcquire();
+        byte[] before = head.columnAcquire();
         head.reset();
         double[] second = {41, 40.5, 40.13}; // 41 alone would start at exponent 0
         append(head, second);
-        assertThat(head.valueBytesAcquire()).as("same array: no re-encode").isSameAs(before);
+        assertThat(head.columnAcquire()).as("same array: no re-encode").isSameAs(before);
         assertRoundTrips(head, second);
     }
 
@@ -101,7 +101,7 @@ class HeadChunkDecimalTest {
         append(head, third);
         ChunkBuffer out = new ChunkBuffer(0);
         head.encodeTo(out);
-        assertThat(head.valueBytesAcquire()[0]).as("exponent byte").isEqualTo((byte) 0);
+        assertThat(head.valueColumnHead()).as("exponent byte").isEqualTo((byte) 0);
         assertRoundTrips(head, third);
     }
 
