@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  */
 public final class AotTraining {
     private static final String USAGE = "usage: AotTraining --output FILE (--script bin/sightline | --jar JAR [--java-options \"...\"])"
-            + " [--timeout-seconds N] [--series N] [--rounds N] [--warn-on-failure] [-- server arguments...]";
+            + " [--timeout-seconds N] [--series N] [--rounds N] [--keep-if-newer-than FILE]... [--warn-on-failure]"
+            + " [-- server arguments...]";
 
     private AotTraining() {
     }
@@ -50,6 +51,10 @@ public final class AotTraining {
             return;
         }
         try {
+            if (isUpToDate(o)) {
+                System.err.printf("sightline-aot: %s is newer than %s: kept (delete it to train again)%n", o.output, o.keepIfNewerThan);
+                return;
+            }
             Path written = train(o);
             System.err.printf("sightline-aot: AOT cache written: %s (%d MB); bin/sightline uses it while the jar is unchanged%n",
                     written, Files.size(written) / 1_000_000);
@@ -63,6 +68,23 @@ public final class AotTraining {
             System.err.println("sightline-aot: training failed: " + why);
             System.exit(1);
         }
+    }
+
+    /**
+     * Whether the cache is newer than every file it depends on (the jar, the start script): a build that re-packaged
+     * nothing need not train again. A JDK changed since is not seen here; the JVM refuses that cache with a warning.
+     */
+    static boolean isUpToDate(Options o) throws IOException {
+        if (o.keepIfNewerThan.isEmpty() || !Files.isRegularFile(o.output)) {
+            return false;
+        }
+        for (Path input : o.keepIfNewerThan) {
+            if (!Files.exists(input)
+                    || Files.getLastModifiedTime(input).compareTo(Files.getLastModifiedTime(o.output)) >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static Path train(Options o) throws IOException, InterruptedException {
@@ -119,6 +141,7 @@ public final class AotTraining {
         int series = 10_000;
         int rounds = 120;
         boolean warnOnFailure;
+        final List<Path> keepIfNewerThan = new ArrayList<>();
         final List<String> serverArgs = new ArrayList<>();
 
         static Options parse(String[] args) {
@@ -142,6 +165,7 @@ public final class AotTraining {
                     case "--script" -> o.script = Path.of(v);
                     case "--jar" -> o.jar = Path.of(v);
                     case "--java-options" -> o.javaOptions = v;
+                    case "--keep-if-newer-than" -> o.keepIfNewerThan.add(Path.of(v));
                     case "--timeout-seconds" -> o.timeoutSeconds = positive(a, v, 100_000);
                     case "--series" -> o.series = (int) positive(a, v, 10_000_000);
                     case "--rounds" -> o.rounds = (int) positive(a, v, 100_000);
