@@ -99,6 +99,9 @@ public final class AotTraining {
         try {
             Files.deleteIfExists(partial);
             TrainingServer server = TrainingServer.start(o, partial, work);
+            // Ctrl-C on the build stops this JVM; the training server must not outlive it.
+            Thread killOnExit = new Thread(server::kill, "aot-training-cleanup");
+            Runtime.getRuntime().addShutdownHook(killOnExit);
             try {
                 server.awaitReady(deadlineNanos);
                 System.err.printf("sightline-aot: training the JDK AOT cache: remote write (%d series x %d rounds), OTLP metrics,"
@@ -108,6 +111,11 @@ public final class AotTraining {
                 server.stopAndAwaitCache(deadlineNanos);
             } finally {
                 server.kill();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(killOnExit);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or has run: nothing left to undo
+                }
             }
             if (!Files.isRegularFile(partial) || Files.size(partial) == 0) {
                 throw new TrainingException("the JVM wrote no cache; the training server's log ends:\n" + server.logTail());
