@@ -99,8 +99,12 @@ public final class AotTraining {
         try {
             Files.deleteIfExists(partial);
             TrainingServer server = TrainingServer.start(o, partial, work);
-            // Ctrl-C on the build stops this JVM; the training server must not outlive it.
-            Thread killOnExit = new Thread(server::kill, "aot-training-cleanup");
+            // A stopped build (SIGTERM, Ctrl-C) ends this JVM without the finally blocks: the training server must not
+            // outlive it, nor its files.
+            Thread killOnExit = new Thread(() -> {
+                server.kill();
+                deleteLeftovers(partial, work);
+            }, "aot-training-cleanup");
             Runtime.getRuntime().addShutdownHook(killOnExit);
             try {
                 server.awaitReady(deadlineNanos);
@@ -123,19 +127,22 @@ public final class AotTraining {
             Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return output;
         } finally {
-            Files.deleteIfExists(partial);
-            Files.deleteIfExists(partial.resolveSibling(partial.getFileName() + ".config"));
-            deleteTree(work);
+            deleteLeftovers(partial, work);
         }
     }
 
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+    /** The half-written cache, the JVM's temporary AOT configuration next to it, and the temporary directory. */
+    private static void deleteLeftovers(Path partial, Path work) {
+        try {
+            Files.deleteIfExists(partial);
+            Files.deleteIfExists(partial.resolveSibling(partial.getFileName() + ".config"));
+            try (Stream<Path> s = Files.walk(work)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete the training's temporary directory " + dir, e);
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("sightline-aot: could not delete all of " + work + " and " + partial + ": " + e);
         }
     }
 
