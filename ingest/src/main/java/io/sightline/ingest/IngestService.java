@@ -232,6 +232,26 @@ public final class IngestService implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #handleRemoteWrite(String, String, byte[])}, for a body of {@code bodyLength} bytes that is copied
+     * (once its size is found within {@code ingest.max_request_bytes}) into a buffer that later requests reuse, so
+     * the request costs no array of its size.
+     *
+     * @param body copies the raw (snappy-compressed) body; called at most once, on this thread, before this returns
+     */
+    public OtlpHttpReply handleRemoteWrite(String contentType, String contentEncoding, int bodyLength,
+                                           RequestBody body) {
+        long start = System.nanoTime();
+        if (!limiter.tryAcquire()) {
+            return remoteWrite.overloaded(start);
+        }
+        try {
+            return remoteWrite.handle(contentType, contentEncoding, bodyLength, body);
+        } finally {
+            limiter.release();
+        }
+    }
+
     /** Stops gracefully; idempotent. */
     @Override
     public void close() {

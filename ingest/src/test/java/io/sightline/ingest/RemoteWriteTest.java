@@ -240,6 +240,36 @@ class RemoteWriteTest {
     }
 
     @Test
+    void bodiesCopiedByTheServerIntoAReusedBufferAreStoredAndOversizedOnesAreNeverCopied() throws Exception {
+        start(IngestFixture.localConfig().withLimits(4096, 64, 256, 4096));
+        List<Integer> copies = new java.util.ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            // growing bodies: the thread's buffer is reused, then grown; the bytes past the body are never read
+            RemoteWritePayload payload = new RemoteWritePayload();
+            for (int i = 0; i <= round * 20; i++) {
+                payload.series(labels("__name__", "m", "i", Integer.toString(i)), T0 + round * 15_000L, round);
+            }
+            byte[] body = payload.snappy();
+            OtlpHttpReply r = fixture.service.handleRemoteWrite(PROTOBUF, "snappy", body.length, (dst, offset) -> {
+                copies.add(body.length);
+                Arrays.fill(dst, (byte) 0x7f); // what a previous, longer request may have left there
+                System.arraycopy(body, 0, dst, offset, body.length);
+            });
+            assertThat(r.status()).as(text(r)).isEqualTo(204);
+        }
+        assertThat(StoredSeries.values(fixture.storage, "__name__", "m", "i", "0")).containsExactly(0.0, 1.0, 2.0);
+        assertThat(StoredSeries.values(fixture.storage, "__name__", "m", "i", "40")).containsExactly(2.0);
+
+        OtlpHttpReply tooLarge = fixture.service.handleRemoteWrite(PROTOBUF, "snappy", 4097, (dst, offset) -> {
+            throw new AssertionError("an oversized body must not be copied");
+        });
+
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(text(tooLarge)).isEqualTo("request body of 4097 bytes exceeds 4096 bytes (ingest.max_request_bytes)\n");
+        assertThat(copies).hasSize(3);
+    }
+
+    @Test
     void otherContentTypesEncodingsAndRemoteWrite2AreAnswered415() throws Exception {
         start(IngestFixture.localConfig());
         byte[] body = new RemoteWritePayload().series(labels("__name__", "up"), T0, 1).snappy();
@@ -252,6 +282,47 @@ class RemoteWriteTest {
         assertThat(List.of(json, gzip, v2)).extracting(OtlpHttpReply::status).containsOnly(415);
         assertThat(text(v2)).contains("io.prometheus.write.v2.Request").contains("remote write 1.0");
         assertThat(v1Explicit.status()).isEqualTo(204);
+    }
+
+    @Test
+    void concurrentRequestsEachDecodeWithTheirOwnBuffersAndLaterOnesReuseThem() throws Exception {
+        start(IngestFixture.localConfig());
+        int threads = 4;
+        int rounds = 30;
+        List<Thread> senders = new java.util.ArrayList<>();
+        List<String> problems = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        for (int t = 0; t < threads; t++) {
+            String sender = "s" + t;
+            senders.add(Thread.ofPlatform().start(() -> {
+                for (int round = 0; round < rounds; round++) {
+                    RemoteWritePayload payload = new RemoteWritePayload();
+                    // a different size per sender and round, so a shared buffer would mix bodies
+                    for (int i = 0; i < 5 + (round * 7 + sender.hashCode()) % 40; i++) {
+                        payload.series(labels("__name__", "m", "sender", sender, "i", Integer.toString(i)),
+                                T0 + round * 15_000L, round);
+                    }
+                    byte[] body = payload.snappy();
+                    OtlpHttpReply r = fixture.service.handleRemoteWrite(PROTOBUF, "snappy", body.length,
+                            (dst, offset) -> System.arraycopy(body, 0, dst, offset, body.length));
+                    if (r.status() != 204) {
+                        problems.add(sender + " round " + round + ": " + r.status() + " " + text(r));
+                    }
+                }
+            }));
+        }
+        for (Thread t : senders) {
+            t.join();
+        }
+
+        assertThat(problems).isEmpty();
+        for (int t = 0; t < threads; t++) {
+            List<Double> expected = new java.util.ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                expected.add((double) round);
+            }
+            assertThat(StoredSeries.values(fixture.storage, "__name__", "m", "sender", "s" + t, "i", "0"))
+                    .containsExactlyElementsOf(expected);
+        }
     }
 
     @Test

@@ -26,8 +26,9 @@ final class Wiring {
     /** Prometheus remote write 1.0 receiver, at the path Prometheus serves it, through ingest's handler. */
     static Route remoteWriteRoute(IngestService ingest) {
         return new Route(Set.of("POST"), REMOTE_WRITE_PATH, false, call -> {
+            // The body is copied straight from the server's receive buffer into a buffer ingest reuses.
             OtlpHttpReply r = ingest.handleRemoteWrite(call.header("content-type"), call.header("content-encoding"),
-                    call.body());
+                    call.content().length(), call.content()::copyTo);
             return new HttpResult(r.status(), r.contentType(), r.headers(), r.body());
         });
     }

@@ -19,7 +19,12 @@ public final class BoundedSnappy {
      * @throws IOException                   when the header is not snappy
      */
     public static int uncompressedLength(byte[] block, int maxBytes) throws IOException {
-        long n = Snappy.uncompressedLength(block, 0, block.length);
+        return uncompressedLength(block, block.length, maxBytes);
+    }
+
+    /** As {@link #uncompressedLength(byte[], int)} for the block in {@code block[0, length)}. */
+    public static int uncompressedLength(byte[] block, int length, int maxBytes) throws IOException {
+        long n = Snappy.uncompressedLength(block, 0, length);
         if (n < 0 || n > maxBytes) {
             throw new BoundedGzip.TooLargeException(maxBytes);
         }
@@ -33,6 +38,11 @@ public final class BoundedSnappy {
      * @throws IOException when the block is corrupt
      */
     public static int decompress(byte[] block, byte[] out) throws IOException {
-        return Snappy.uncompress(block, 0, block.length, out, 0);
+        return decompress(block, block.length, out);
+    }
+
+    /** As {@link #decompress(byte[], byte[])} for the block in {@code block[0, length)}. */
+    public static int decompress(byte[] block, int length, byte[] out) throws IOException {
+        return Snappy.uncompress(block, 0, length, out, 0);
     }
 }

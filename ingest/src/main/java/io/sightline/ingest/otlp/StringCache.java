@@ -12,9 +12,9 @@ import java.util.Arrays;
  * (hash cached, {@code equals} true at the identity check). Bounded: {@value #SLOTS} slots of strings up to
  * {@value #MAX_CACHED_BYTES} bytes, two ways per hash, a newcomer evicting the older way; longer strings are made
  * fresh. Every string is checked to be valid UTF-8 as protobuf's parser checks {@code string} fields. Not
- * thread-safe: one per decoding thread.
+ * thread-safe: one per decoding thread. (Also the remote-write decoder's, for the labels of series new to its cache.)
  */
-final class StringCache {
+public final class StringCache {
     static final int SLOTS = 4096;
     static final int MAX_CACHED_BYTES = 64;
     private static final int MASK = SLOTS - 1;
@@ -24,8 +24,12 @@ final class StringCache {
     /** Which way of a pair the next newcomer replaces. */
     private final boolean[] replaceSecond = new boolean[SLOTS / 2];
 
-    /** The string of UTF-8 {@code buf[from, from + length)}. */
-    String get(byte[] buf, int from, int length) throws InvalidProtocolBufferException {
+    /**
+     * The string of UTF-8 {@code buf[from, from + length)}.
+     *
+     * @throws InvalidProtocolBufferException when the bytes are not valid UTF-8 (protobuf's message for it)
+     */
+    public String get(byte[] buf, int from, int length) throws InvalidProtocolBufferException {
         if (length == 0) {
             return "";
         }

@@ -5,7 +5,7 @@ import io.sightline.ingest.otlp.RejectCause;
 /**
  * The outcome of one remote-write request: samples stored, samples rejected by cause, exemplars dropped,
  * and the first problem in words (only the first one's text is built, the others are counted). Mutable,
- * reused by the one thread that decodes requests.
+ * reused by its decoder, one request at a time.
  */
 final class WriteTally {
     final long[] rejected = new long[RejectCause.values().length];

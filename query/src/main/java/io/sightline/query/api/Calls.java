@@ -10,7 +10,6 @@ import io.sightline.query.HttpCall;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,25 +24,39 @@ final class Calls {
     }
 
     /**
-     * Query-string and form-body parameters are merged with the body's values first, so that
-     * {@link HttpCall#param} prefers the body, as Go's {@code FormValue} does.
+     * A call whose body is a copy, readable at any time. Query-string and form-body parameters are merged with the
+     * body's values first, so that {@link HttpCall#param} prefers the body, as Go's {@code FormValue} does.
      *
      * @throws IllegalArgumentException when the URI or the form body is not validly encoded
      */
     static HttpCall from(FullHttpRequest req) {
+        return of(req, false);
+    }
+
+    /**
+     * As {@link #from}, but the call's body reads {@code req}'s content in place: the caller keeps a reference to
+     * it until the handler has returned.
+     */
+    static HttpCall borrowing(FullHttpRequest req) {
+        return of(req, true);
+    }
+
+    private static HttpCall of(FullHttpRequest req, boolean borrow) {
         QueryStringDecoder uri = decoder(true).build(req.uri());
         String path = uri.path();
         Map<String, List<String>> params = new LinkedHashMap<>();
-        byte[] body = ByteBufUtil.getBytes(req.content());
+        byte[] copy = null;
         if (req.method() == HttpMethod.POST && isForm(req)) {
-            merge(params, decoder(false).build(new String(body, StandardCharsets.UTF_8)).parameters());
+            copy = ByteBufUtil.getBytes(req.content());
+            merge(params, decoder(false).build(new String(copy, StandardCharsets.UTF_8)).parameters());
         }
         merge(params, uri.parameters());
-        Map<String, String> headers = new HashMap<>();
-        for (Map.Entry<String, String> h : req.headers()) {
-            headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
+        Map<String, String> headers = new HeaderView(req.headers());
+        if (copy == null && !borrow) {
+            copy = ByteBufUtil.getBytes(req.content());
         }
-        return new HttpCall(req.method().name(), path, params, headers, body);
+        return copy != null ? new HttpCall(req.method().name(), path, params, headers, copy)
+                : new HttpCall(req.method().name(), path, params, headers, new BufferBody(req.content()));
     }
 
     private static boolean isForm(FullHttpRequest req) {

@@ -77,7 +77,7 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         HttpCall call;
         try {
-            call = Calls.from(req);
+            call = Calls.borrowing(req);
         } catch (IllegalArgumentException e) {
             write(ctx, UNROUTED, Reply.error(400, "bad_data", "malformed request URI or form body: " + e.getMessage(),
                     Map.of()), keepAlive, start, false);
@@ -90,10 +90,13 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         Endpoint endpoint = routed.endpoint();
         server.inFlight().enter();
+        // The call reads the body in place: the worker holds this reference until its handler has returned.
+        ByteBuf content = req.content().retain();
         try {
             String id = requestId;
-            server.executor().execute(() -> run(ctx, endpoint, call, keepAlive, start, id));
+            server.executor().execute(() -> run(ctx, endpoint, call, content, keepAlive, start, id));
         } catch (RejectedExecutionException e) {
+            content.release();
             server.inFlight().exit();
             Reply overloaded = Reply.error(503, "unavailable", server.overloadHint(), Map.of("retry-after", "1"));
             write(ctx, endpoint.name(), overloaded, keepAlive, start, false);
@@ -101,8 +104,8 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /** On a worker thread. */
-    private void run(ChannelHandlerContext ctx, Endpoint endpoint, HttpCall call, boolean keepAlive, long start,
-                     String id) {
+    private void run(ChannelHandlerContext ctx, Endpoint endpoint, HttpCall call, ByteBuf content, boolean keepAlive,
+                     long start, String id) {
         Reply reply;
         // Anything the handler logs on this thread carries the request id (JSON logs print the MDC).
         MDC.put(RequestIds.MDC_KEY, id);
@@ -118,7 +121,11 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
         } finally {
             MDC.remove(RequestIds.MDC_KEY);
         }
-        write(ctx, endpoint.name(), reply, keepAlive, start, true);
+        try {
+            write(ctx, endpoint.name(), reply, keepAlive, start, true); // renders here: a reply may still read the call
+        } finally {
+            content.release();
+        }
     }
 
     private static Reply unrouted(Router.Routed routed, HttpCall call) {

@@ -20,6 +20,7 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
 
     private final long timeoutMillis;
     private ScheduledFuture<?> timer;
+    private Runnable expiry;
 
     RequestDeadline(long timeoutMillis) {
         this.timeoutMillis = timeoutMillis;
@@ -28,7 +29,10 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (timer == null) {
-            timer = ctx.executor().schedule(() -> expire(ctx), timeoutMillis, TimeUnit.MILLISECONDS);
+            if (expiry == null) {
+                expiry = () -> expire(ctx); // once per connection, not per request
+            }
+            timer = ctx.executor().schedule(expiry, timeoutMillis, TimeUnit.MILLISECONDS);
         }
         ctx.fireChannelRead(msg);
     }

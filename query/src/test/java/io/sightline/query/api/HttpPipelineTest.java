@@ -1,5 +1,6 @@
 package io.sightline.query.api;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -20,6 +21,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -172,6 +174,38 @@ class HttpPipelineTest {
         assertThat(new String(gunzip(compressed), StandardCharsets.UTF_8)).isEqualTo(big);
         // keep-alive survives compression: the next request on the connection is answered
         assertThat(EmbeddedServer.body(c.exchange(get("/big")))).isEqualTo(big);
+    }
+
+    @Test
+    void aWorkerReadsTheBodyInPlaceAndTheReceiveBufferIsReleasedOnlyAfterItsHandler() {
+        List<Runnable> queued = new ArrayList<>();
+        byte[] body = new byte[3000];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) (i * 31);
+        }
+        List<String> seen = new ArrayList<>();
+        EmbeddedServer s = start(queued::add, new Endpoint("/w", Set.of("POST"), "/w", false, call -> {
+            byte[] copy = new byte[call.content().length() + 2];
+            call.content().copyTo(copy, 2);
+            seen.add(Arrays.equals(copy, 2, copy.length, body, 0, body.length) + " " + Arrays.equals(call.body(), body));
+            return Reply.of(HttpResult.text(200, "ok"));
+        }));
+        EmbeddedServer.Connection c = s.connect();
+        ByteBuf raw = Unpooled.buffer();
+        raw.writeBytes(("POST /w HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: "
+                + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        raw.writeBytes(body);
+        raw.retain(); // the test's own reference, to watch the server's
+
+        c.sendRaw(raw);
+
+        assertThat(queued).hasSize(1);
+        assertThat(raw.refCnt()).as("the event loop is done; the worker's reference keeps the body").isGreaterThan(1);
+        queued.removeFirst().run();
+        assertThat(EmbeddedServer.body(c.responses().getFirst())).isEqualTo("ok");
+        assertThat(seen).containsExactly("true true");
+        assertThat(raw.refCnt()).as("released once the handler has answered").isEqualTo(1);
+        raw.release();
     }
 
     @Test
