@@ -10,7 +10,7 @@
 #          [--port-offset N] [--runs N]
 # SIGHTLINE_JAVA_OPTS is passed to the server's JVM. Unlike bin/sightline this never adds the JDK AOT cache by itself
 # (two builds compared alternately would otherwise differ by whether each has one): pass
-# SIGHTLINE_JAVA_OPTS=-XX:AOTCache=server/target/sightline.aot to measure with it (bin/sightline-train-aot).
+# SIGHTLINE_JAVA_OPTS=-XX:AOTCache=server/target/sightline.aot to measure with it (`./mvnw package` trains it).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/bin/jdk.sh"
@@ -75,11 +75,14 @@ for run in $(seq 1 "$runs"); do
   # Whole process from its start (start-up, class loading and the JIT before the send included) to the send's end.
   process_cpu=$(awk -v hz="$hz" '{printf "%.1f", ($14 + $15) / hz}' /proc/"$pid"/stat)
   rss_after=$(awk '/VmRSS/ {print $2}' /proc/"$pid"/status)
+  # The class data the JVM mapped from a file: the JDK AOT cache (*.aot) or the default CDS archive (*.jsa).
+  class_data=$(awk '/^[0-9a-f]+-[0-9a-f]+ / { f = ($6 ~ /\.(aot|jsa)$/) } f && /^Rss:/ { r += $2 } f && /^Private_Dirty:/ { d += $2 }
+    END { printf "%.1f MiB resident (%.1f MiB of it dirty)", r / 1024, d / 1024 }' /proc/"$pid"/smaps)
   result=$(grep '^RESULT' "$work/load.txt")
   samples=$(sed -E 's/.*samples=([0-9]+) .*/\1/' <<<"$result")
   sps=$(sed -E 's/.*samples_per_s=([0-9.]+).*/\1/' <<<"$result")
   echo "run $run: $(basename "$jar") samples=$samples samples_per_s=$sps load=$(cut -d' ' -f1 /proc/loadavg)"
-  echo "  process CPU from start to the end of the send: $process_cpu s; RSS when ready $((rss_ready / 1024)) MiB, after the send $((rss_after / 1024)) MiB"
+  echo "  process CPU from start to the end of the send: $process_cpu s; RSS when ready $((rss_ready / 1024)) MiB, after the send $((rss_after / 1024)) MiB; class data file: $class_data"
   # ns per sample by thread group (threads that ended meanwhile are lost; pools keep theirs alive)
   awk -v hz="$hz" -v samples="$samples" '
     NR == FNR { before[$2] = $3; next }

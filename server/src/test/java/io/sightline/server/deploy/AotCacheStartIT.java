@@ -17,13 +17,15 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code bin/sightline} with the JDK AOT cache next to the jar ({@code server/target/sightline.aot}, written by
- * {@code bin/sightline-train-aot}): a cache is used when it is there and newer than the jar, and no cache, however
- * wrong, stops the server from starting. Each test runs the scripts from a copy of {@code bin/} in a temporary tree
- * whose {@code server/target/sightline.jar} links to the packaged jar, so the repository's own cache is never touched.
+ * {@code bin/sightline} with the JDK AOT cache next to the jar ({@code server/target/sightline.aot}, written by the
+ * package phase or {@code bin/sightline-train-aot}): the cache the build trained is opened by the start script; a cache
+ * is used when it is there and newer than the jar, and no cache, however wrong, stops the server from starting. The
+ * tests but the first run the scripts from a copy of {@code bin/} in a temporary tree whose
+ * {@code server/target/sightline.jar} links to the packaged jar, so the repository's own cache is never touched.
  */
 class AotCacheStartIT {
     @TempDir
@@ -47,6 +49,30 @@ class AotCacheStartIT {
         jar = Files.createSymbolicLink(Files.createDirectories(tmp.resolve("tree/server/target")).resolve("sightline.jar"),
                 jarBuilt);
         cache = jar.resolveSibling("sightline.aot");
+    }
+
+    @Test
+    void theCacheThePackagePhaseTrainedIsOpenedByTheStartScriptAndHoldsTheServersClasses() throws Exception {
+        assumeFalse(Boolean.getBoolean("sightline.aot.skip"), "the build skipped the AOT training (-Dsightline.aot.skip,"
+                + " or a run naming its tests); run the whole module's verify to check the cache it trains");
+        Path builtCache = Path.of("target", "sightline.aot").toAbsolutePath();
+        assertThat(builtCache).as("written by the package phase after the jar (see the build log for its warning)")
+                .isNotEmptyFile();
+        assertThat(Files.getLastModifiedTime(builtCache)).isGreaterThan(Files.getLastModifiedTime(Path.of("target", "sightline.jar")));
+        script = deploy.path("bin/sightline"); // the repository's own script, jar and cache, as a user starts them
+
+        Started s = start("built", Map.of("SIGHTLINE_JAVA_OPTS", "-Xlog:aot=info,class+load=info"));
+        try {
+            assertThat(s.arguments()).contains("-XX:AOTCache=" + builtCache);
+            String log = s.log();
+            assertThat(log).contains("Opened AOT cache").doesNotContain("Unable to map shared spaces", "[error]");
+            // The training reached the server's own code: its main classes come from the cache, not the jar.
+            assertThat(log).containsPattern("io\\.sightline\\.server\\.Main source: shared objects file")
+                    .containsPattern("io\\.sightline\\.ingest\\.\\S+ source: shared objects file")
+                    .containsPattern("io\\.sightline\\.storage\\.\\S+ source: shared objects file");
+        } finally {
+            s.stop();
+        }
     }
 
     @Test

@@ -73,7 +73,8 @@ class DeployFilesTest {
         assertThat(deploy.runtimeStage("USER")).singleElement().satisfies(u -> assertThat(u).doesNotStartWith("0").doesNotStartWith("root"));
         assertThat(deploy.runtimeStage("ENV")).singleElement().satisfies(e -> assertThat(e).contains("-XX:MaxRAMPercentage="));
         List<String> entrypoint = DeployFiles.execForm(deploy.runtimeStage("ENTRYPOINT").getFirst());
-        assertThat(String.join(" ", entrypoint)).contains("exec java $JAVA_OPTS -jar /opt/sightline/sightline.jar");
+        assertThat(String.join(" ", entrypoint)).contains("exec java $JAVA_OPTS $aot -jar /opt/sightline/sightline.jar")
+                .contains("aot=-XX:AOTCache=/opt/sightline/sightline.aot");
         assertThat(DeployFiles.execForm(deploy.runtimeStage("CMD").getFirst())).containsExactly("--config", CONFIG_IN_IMAGE);
         assertThat(deploy.runtimeStage("HEALTHCHECK")).singleElement()
                 .satisfies(h -> assertThat(h).contains("/dev/tcp/127.0.0.1/" + config.httpPort()).contains("GET /-/ready"));
