@@ -18,6 +18,11 @@ public final class Main {
         // JDK's event registry (~110 jdk.jfr classes, metaspace and heap) in a process that records nothing.
         // Set only when absent, so a profiling run can turn them back on with -D.
         defaultProperty("io.netty.jfr.enabled", "false");
+        // Chronicle calls posix_fallocate (new tiers of the series index) and msync through jnr-ffi. Its default
+        // loader writes a class and an x86 stub per function with ASM and its own assembler (~150 classes kept for
+        // the server's life); the reflection loader calls the same functions without them. Those calls are rare
+        // (a new tier, a sync), so their few microseconds more do not show.
+        defaultProperty("jnr.ffi.asm.enabled", "false");
     }
 
     private static void defaultProperty(String key, String value) {

@@ -14,6 +14,8 @@ import io.sightline.server.admin.TsdbAdminRoutes;
 import io.sightline.server.admin.SelfTelemetry;
 import io.sightline.server.security.AccessControl;
 import io.sightline.server.config.ServerConfig;
+import io.sightline.server.store.LazyLogStore;
+import io.sightline.server.store.LazyTraceStore;
 import io.sightline.storage.LogStore;
 import io.sightline.storage.Storage;
 import io.sightline.storage.TraceStore;
@@ -67,8 +69,9 @@ public final class Sightline implements AutoCloseable {
         long t0 = System.nanoTime();
         storage = Storage.open(config.storage(), telemetry.meter("storage"));
         telemetry.watchDisk(config.dataDir());
-        logs = LogStore.open(config.logs().store(), telemetry.meter("storage"));
-        traces = TraceStore.open(config.traces().store(), telemetry.meter("storage"));
+        // Opened now only when they hold data; else by their first use (LazyLogStore, LazyTraceStore).
+        logs = LazyLogStore.open(config.logs().store(), telemetry.meter("storage"));
+        traces = LazyTraceStore.open(config.traces().store(), telemetry.meter("storage"));
         LogQueryEngine logQueries = LogQueryEngine.create(logs, config.logs().query());
         TraceQueryEngine traceQueries = TraceQueryEngine.create(traces, config.traces().query());
         QueryEngine engine = QueryEngines.promql(storage, config.query(), telemetry.meter("query"));

@@ -27,10 +27,15 @@ class JarLaunchIT {
             assertThat(api.get("/-/ready").body()).isEqualTo("Sightline is Ready.\n");
             assertThat(api.single("vector(1) + 1", 1_700_000_000)).isEqualTo(2);
             assertThat(api.get("/api/v1/status/buildinfo").json().path("status").asText()).isEqualTo("success");
+            // Logs and traces were never sent: their stores are not opened (LazyLogStore, LazyTraceStore).
+            assertThat(tmp.resolve("data").resolve("logs")).doesNotExist();
+            assertThat(tmp.resolve("data").resolve("traces")).doesNotExist();
             assertThat(child.terminate()).isIn(0, 143);
         }
         String out = Files.readString(log);
         assertThat(out).contains("started in").contains("api=http://127.0.0.1:").contains("Sightline stopped")
-                .doesNotContain("Exception");
+                .doesNotContain("Exception")
+                .as("a default start warns about nothing (e.g. Chronicle's affinity without JNA, left out of the jar)")
+                .doesNotContain("[WARN]");
     }
 }
