@@ -42,10 +42,7 @@ public final class LazyLogStore implements LogStore {
 
     @Override
     public void cutSegment() {
-        LogStore s = store.ifOpen();
-        if (s != null) {
-            s.cutSegment();
-        }
+        store.whenOpen(LogStore::cutSegment);
     }
 
     @Override

@@ -34,10 +34,7 @@ public final class LazyTraceStore implements TraceStore {
 
     @Override
     public void forEachSince(long afterSequence, CommitVisitor visitor) {
-        TraceStore s = store.ifOpen();
-        if (s != null) {
-            s.forEachSince(afterSequence, visitor);
-        }
+        store.whenOpen(s -> s.forEachSince(afterSequence, visitor));
     }
 
     @Override
@@ -48,10 +45,7 @@ public final class LazyTraceStore implements TraceStore {
 
     @Override
     public void cutSegment() {
-        TraceStore s = store.ifOpen();
-        if (s != null) {
-            s.cutSegment();
-        }
+        store.whenOpen(TraceStore::cutSegment);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.sightline.server.store;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -52,6 +53,14 @@ final class OnFirstUse<T extends AutoCloseable> implements AutoCloseable {
     /** The store if it has been opened, else null (its answer is that of an empty store). */
     T ifOpen() {
         return store;
+    }
+
+    /** Runs {@code action} on the store if it has been opened; an unopened store has nothing to act on. */
+    void whenOpen(Consumer<? super T> action) {
+        T s = store;
+        if (s != null) {
+            action.accept(s);
+        }
     }
 
     /** Closes the store if it was opened; a later {@link #get} throws. */
