@@ -49,8 +49,10 @@ final class LabelCache {
     /** Slots of the part table per slot of the entry table: distinct label fields are far fewer than series. */
     private static final int SLOTS_PER_PART = 8;
     private static final int FIELDS_PER_PART = 2;
+    /** Parts an entry holds in fields of its own; a key of more keeps the third and later ones in an array. */
+    private static final int INLINE_PARTS = 3;
     /** {@link Entry#next} of an entry no longer in the table (a flag of its own made every entry 8 bytes larger). */
-    static final Entry DROPPED = new Entry(0, new byte[0][], Labels.EMPTY, 0);
+    static final Entry DROPPED = new Entry(0, new byte[0], null, null, Labels.EMPTY, 0);
 
     /**
      * Grow when at least this share of the lookups since the last resize missed (1/4): a table too small for the
@@ -123,7 +125,7 @@ final class LabelCache {
     /** Adds an entry and returns it. */
     Entry put(int hash, byte[] buf, int from, int to, Labels labels, long ref) {
         Table t = table;
-        Entry e = new Entry(hash, split(t, buf, from, to), labels, ref);
+        Entry e = split(t, hash, buf, from, to, labels, ref);
         t.insertFirst(e);
         return e;
     }
@@ -145,28 +147,50 @@ final class LabelCache {
     }
 
     /**
-     * The key {@code buf[from, to)} as parts: {@link #FIELDS_PER_PART} protobuf fields (tag, length and contents)
-     * each, the part table's array when it has an equal one. Bytes that are not a sequence of length-delimited fields (never the
-     * case for the decoder's keys) are one part.
+     * An entry for the key {@code buf[from, to)} split into parts of {@link #FIELDS_PER_PART} protobuf fields (tag,
+     * length and contents) each, the part table's array when it has an equal one. Bytes that are not a sequence of
+     * length-delimited fields (never the case for the decoder's keys) are one part.
      */
-    private static byte[][] split(Table t, byte[] buf, int from, int to) {
+    private static Entry split(Table t, int hash, byte[] buf, int from, int to, Labels labels, long ref) {
         int fields = 0;
         for (int pos = from; pos < to; fields++) {
             pos = fieldEnd(buf, pos, to);
             if (pos < 0) {
-                return new byte[][]{intern(t, buf, from, to)};
+                return new Entry(hash, intern(t, buf, from, to), null, null, labels, ref);
             }
         }
-        byte[][] key = new byte[(fields + FIELDS_PER_PART - 1) / FIELDS_PER_PART][];
-        for (int pos = from, i = 0; i < key.length; i++) {
-            int end = pos;
-            for (int f = 0; f < FIELDS_PER_PART && end < to; f++) {
-                end = fieldEnd(buf, end, to);
-            }
-            key[i] = intern(t, buf, pos, end);
+        int parts = (fields + FIELDS_PER_PART - 1) / FIELDS_PER_PART;
+        int pos = from;
+        int end = partEnd(buf, pos, to);
+        byte[] p0 = intern(t, buf, pos, end);
+        byte[] p1 = null;
+        Object rest = null;
+        if (parts > 1) {
             pos = end;
+            end = partEnd(buf, pos, to);
+            p1 = intern(t, buf, pos, end);
         }
-        return key;
+        if (parts == INLINE_PARTS) {
+            rest = intern(t, buf, end, partEnd(buf, end, to));
+        } else if (parts > INLINE_PARTS) {
+            byte[][] tail = new byte[parts - INLINE_PARTS + 1][];
+            for (int i = 0; i < tail.length; i++) {
+                pos = end;
+                end = partEnd(buf, pos, to);
+                tail[i] = intern(t, buf, pos, end);
+            }
+            rest = tail;
+        }
+        return new Entry(hash, p0, p1, rest, labels, ref);
+    }
+
+    /** The end of the part that starts at {@code buf[pos]} (the key's fields were checked well-formed). */
+    private static int partEnd(byte[] buf, int pos, int to) {
+        int end = pos;
+        for (int f = 0; f < FIELDS_PER_PART && end < to; f++) {
+            end = fieldEnd(buf, end, to);
+        }
+        return end;
     }
 
     /** The end of the length-delimited field at {@code buf[pos]}, or -1 when it is malformed or passes {@code to}. */
@@ -209,7 +233,7 @@ final class LabelCache {
     Entry updateRef(Entry e, long ref) {
         Entry[] slots = table.slots;
         int set = e.hash & (slots.length - 2);
-        Entry updated = new Entry(e.hash, e.key, e.labels, ref);
+        Entry updated = new Entry(e.hash, e.p0, e.p1, e.rest, e.labels, ref);
         updated.next = e.next == DROPPED ? null : e.next;
         for (int slot = set; slot <= set + 1; slot++) {
             if (slots[slot] == e) {
@@ -225,7 +249,7 @@ final class LabelCache {
     /** The entry that followed {@code previous} last time, if its key equals {@code buf[from, to)}; else null. */
     static Entry followerMatching(Entry previous, byte[] buf, int from, int to) {
         Entry e = previous.next;
-        return e != null && e != DROPPED && keyEquals(e.key, buf, from, to) ? e : null;
+        return e != null && e != DROPPED && keyEquals(e, buf, from, to) ? e : null;
     }
 
     /** Remembers that {@code next} followed {@code previous} (written only on change: entries are shared). */
@@ -242,13 +266,34 @@ final class LabelCache {
     }
 
     private static boolean matches(Entry e, int hash, byte[] buf, int from, int to) {
-        return e != null && e.hash == hash && keyEquals(e.key, buf, from, to);
+        return e != null && e.hash == hash && keyEquals(e, buf, from, to);
     }
 
-    /** Whether the parts of {@code key}, one after the other, are {@code buf[from, to)}. */
-    private static boolean keyEquals(byte[][] key, byte[] buf, int from, int to) {
-        int pos = from;
-        for (byte[] part : key) {
+    /** Whether the parts of {@code e}'s key, one after the other, are {@code buf[from, to)}. */
+    private static boolean keyEquals(Entry e, byte[] buf, int from, int to) {
+        byte[] part = e.p0;
+        int pos = from + part.length;
+        if (pos > to || !partEquals(part, buf, from)) {
+            return false;
+        }
+        part = e.p1;
+        if (part == null) {
+            return pos == to;
+        }
+        int n = part.length;
+        if (n > to - pos || !partEquals(part, buf, pos)) {
+            return false;
+        }
+        pos += n;
+        Object rest = e.rest;
+        if (rest instanceof byte[] last) {
+            return last.length == to - pos && partEquals(last, buf, pos);
+        }
+        return rest == null ? pos == to : tailEquals((byte[][]) rest, buf, pos, to);
+    }
+
+    private static boolean tailEquals(byte[][] tail, byte[] buf, int pos, int to) {
+        for (byte[] part : tail) {
             int n = part.length;
             if (n > to - pos || !partEquals(part, buf, pos)) {
                 return false;
@@ -355,8 +400,16 @@ final class LabelCache {
 
     static final class Entry {
         final int hash;
-        /** The series' label fields in request order (the key's bytes, split); the arrays are shared with other entries. */
-        final byte[][] key;
+        /**
+         * The series' label fields in request order (the key's bytes, split): the first part, the second (or
+         * null) and the third as a {@code byte[]} or, when there are more, all the rest as a {@code byte[][]} (or
+         * null). Inline rather than one {@code byte[][]}: that array was 27 B per series and one more load per
+         * hit, and the benchmark's keys (3 to 6 labels) have at most three parts. The arrays are shared with other
+         * entries.
+         */
+        final byte[] p0;
+        final byte[] p1;
+        final Object rest;
         final Labels labels;
         final long ref;
         /**
@@ -366,11 +419,32 @@ final class LabelCache {
          */
         Entry next;
 
-        Entry(int hash, byte[][] key, Labels labels, long ref) {
+        Entry(int hash, byte[] p0, byte[] p1, Object rest, Labels labels, long ref) {
             this.hash = hash;
-            this.key = key;
+            this.p0 = p0;
+            this.p1 = p1;
+            this.rest = rest;
             this.labels = labels;
             this.ref = ref;
+        }
+
+        /** The key's parts in order (a copy of the references, for tests and diagnostics). */
+        byte[][] parts() {
+            if (p1 == null) {
+                return new byte[][]{p0};
+            }
+            if (rest == null) {
+                return new byte[][]{p0, p1};
+            }
+            if (rest instanceof byte[] last) {
+                return new byte[][]{p0, p1, last};
+            }
+            byte[][] tail = (byte[][]) rest;
+            byte[][] all = new byte[2 + tail.length][];
+            all[0] = p0;
+            all[1] = p1;
+            System.arraycopy(tail, 0, all, 2, tail.length);
+            return all;
         }
     }
 }

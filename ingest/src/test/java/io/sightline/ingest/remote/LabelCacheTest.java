@@ -117,17 +117,17 @@ class LabelCacheTest {
         LabelCache.Entry ea = a.put(cache, a.hash(), Labels.of("__name__", "up", "instance", "host-1"), 1);
         LabelCache.Entry eb = b.put(cache, b.hash(), Labels.of("__name__", "up", "instance", "host-2"), 2);
 
-        assertThat(eb.key).hasNumberOfRows(3);
-        assertThat(eb.key[0]).isSameAs(ea.key[0]);
-        assertThat(eb.key[1]).isNotSameAs(ea.key[1]);
-        assertThat(eb.key[2]).isSameAs(ea.key[2]);
+        assertThat(eb.parts()).hasNumberOfRows(3);
+        assertThat(eb.p0).isSameAs(ea.p0);
+        assertThat(eb.p1).isNotSameAs(ea.p1);
+        assertThat(eb.rest).isSameAs(ea.rest);
         assertThat(joined(ea)).isEqualTo(a.bytes());
         assertThat(joined(eb)).isEqualTo(b.bytes());
     }
 
     private static byte[] joined(LabelCache.Entry e) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : e.key) {
+        for (byte[] part : e.parts()) {
             out.writeBytes(part);
         }
         return out.toByteArray();
@@ -147,10 +147,56 @@ class LabelCacheTest {
             Key k = keys.get(i);
             LabelCache.Entry e = entries.get(i);
             assertThat(joined(e)).isEqualTo(k.bytes());
-            LabelCache.Entry previous = new LabelCache.Entry(0, new byte[0][], Labels.EMPTY, 0);
+            LabelCache.Entry previous = new LabelCache.Entry(0, new byte[0], null, null, Labels.EMPTY, 0);
             LabelCache.follows(previous, e);
             assertThat(k.follower(previous)).isSameAs(e);
             assertThat(key("__name__=m", "v=" + i, "w=" + (i * 7 + 1)).follower(previous)).isNull();
+        }
+    }
+
+    @Test
+    void keysOfOneToTenFieldsMatchOnlyThemselvesAcrossTheInlinePartsAndTheTail() {
+        LabelCache cache = new LabelCache(1 << 10);
+        List<Key> keys = new ArrayList<>();
+        for (int fields = 1; fields <= 10; fields++) {
+            String[] f = new String[fields];
+            for (int i = 0; i < fields; i++) {
+                f[i] = "l" + i + "=v" + i;
+            }
+            Key k = key(f);
+            keys.add(k);
+            LabelCache.Entry e = k.put(cache, 5, Labels.of("__name__", "n" + fields), fields);
+            assertThat(e.parts()).as("%d fields", fields).hasNumberOfRows((fields + 1) / 2);
+            assertThat(joined(e)).isEqualTo(k.bytes());
+        }
+        // All ten share one hash: each lookup compares against both entries of the set, and every other key is a
+        // prefix or an extension of it, which must not match.
+        LabelCache.Entry previous = new LabelCache.Entry(0, new byte[0], null, null, Labels.EMPTY, 0);
+        for (int fields = 1; fields <= 10; fields++) {
+            Key k = keys.get(fields - 1);
+            LabelCache.Entry e = k.get(cache, 5);
+            if (e != null) {
+                assertThat(e.ref).isEqualTo(fields);
+            }
+            for (Key other : keys) {
+                if (other != k) {
+                    assertThat(other.get(cache, 5)).isNotSameAs(e == null ? previous : e);
+                }
+            }
+            LabelCache.Entry fresh = k.put(cache, 5, Labels.of("__name__", "n" + fields), fields);
+            LabelCache.follows(previous, fresh);
+            assertThat(k.follower(previous)).isSameAs(fresh);
+            for (Key other : keys) {
+                if (other != k) {
+                    assertThat(other.follower(previous)).as("%s against %d fields", other, fields).isNull();
+                }
+            }
+            String[] changedLast = new String[fields];
+            for (int i = 0; i < fields; i++) {
+                changedLast[i] = "l" + i + "=v" + (i == fields - 1 ? "X" : i);
+            }
+            assertThat(key(changedLast).follower(previous)).isNull();
+            previous = new LabelCache.Entry(0, new byte[0], null, null, Labels.EMPTY, 0);
         }
     }
 
@@ -224,7 +270,7 @@ class LabelCacheTest {
         byte[] buf = "..not protobuf..".getBytes(StandardCharsets.UTF_8);
         LabelCache.Entry e = cache.put(9, buf, 2, 14, Labels.of("__name__", "x"), 4);
 
-        assertThat(e.key).hasNumberOfRows(1);
+        assertThat(e.parts()).hasNumberOfRows(1);
         assertThat(cache.get(9, "not protobuf".getBytes(StandardCharsets.UTF_8), 0, 12).ref).isEqualTo(4);
         assertThat(cache.get(9, "not protobug".getBytes(StandardCharsets.UTF_8), 0, 12)).isNull();
         assertThat(cache.get(9, "not protobu".getBytes(StandardCharsets.UTF_8), 0, 11)).isNull();
