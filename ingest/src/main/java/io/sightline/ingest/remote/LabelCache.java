@@ -19,9 +19,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * API worker threads each held its own copy, 8x the memory, and storage compared the labels string by
  * string on every sample because the instances differed: 17% of ingest CPU in JFR, see benchmarks/RESULTS.md.)
  *
- * <p>Two-way set associative and bounded: a new series displaces the older of the two in its set. (Direct
+ * <p>Four-way set associative and bounded: a new series displaces the oldest of the four in its set. (Direct
  * mapping was measured first: 4% of 10k series collided in 262k slots, and each colliding pair evicted each
- * other on every request, so those series paid full label decoding every time.) A hit compares the whole
+ * other on every request, so those series paid full label decoding every time. Two-way sets came next and
+ * needed ~5 slots per series, 21 B each at 100k series, to keep the overflow at 2 %; four-way sets overflow
+ * less, ~1.7 % (Poisson), in 2.6 slots per series: 10 B. A probe reads up to four entries instead of two, but most hits
+ * take the follower hint below and never probe.) A hit compares the whole
  * key, so a hash collision costs a miss, never a wrong series. Thread-safe without locks: entries are immutable
  * (final fields, so a racy read sees a complete entry) and a slot write is a single reference store; two
  * threads missing the same series at once both build labels, and the later store wins.
@@ -46,16 +49,22 @@ import java.util.concurrent.atomic.AtomicLong;
 final class LabelCache {
     private static final VarHandle PART = MethodHandles.arrayElementVarHandle(byte[][].class);
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    /** Slots of the part table per slot of the entry table: distinct label fields are far fewer than series. */
-    private static final int SLOTS_PER_PART = 8;
+    /**
+     * Slots of the entry table per slot of the part table: distinct label fields are far fewer than series. (8
+     * with two-way sets of twice as many slots: the part table kept its size when the entry table halved.)
+     */
+    private static final int SLOTS_PER_PART = 4;
     private static final int FIELDS_PER_PART = 2;
     /** Parts an entry holds in fields of its own; a key of more keeps the third and later ones in an array. */
     private static final int INLINE_PARTS = 3;
+    /** Slots per set of the entry table. */
+    static final int WAYS = 4;
     /** {@link Entry#next} of an entry no longer in the table (a flag of its own made every entry 8 bytes larger). */
     static final Entry DROPPED = new Entry(0, new byte[0], null, null, Labels.EMPTY, 0);
 
     /**
-     * Grow when at least this share of the lookups since the last resize missed (1/4): a table too small for the
+     * Grow when at least this share of the lookups since the last resize missed (1/4), and they were at least
+     * half as many as the slots ({@link #counted}): a table too small for the
      * active series makes them evict each other every round (at 1M series in the default 524k slots, half of
      * every round missed and server CPU per sample was 2.2x that of a table sized for them), while series churn
      * in a table that fits (a few new series among many hits) never grows it.
@@ -93,7 +102,9 @@ final class LabelCache {
 
     /**
      * Counts a request's lookups and how many of them missed, once per request (not per series: the counters
-     * are shared by every thread); the table doubles when misses reach a quarter of its slots and of the lookups.
+     * are shared by every thread); the table doubles when misses reach half its slots and a quarter of the
+     * lookups. (A quarter of the slots, with two-way sets, grew a table past what four-way sets need: starting
+     * at 131k slots, the 100k new series of a first round would have doubled it twice, to 524k.)
      */
     void counted(int requestLookups, int requestMisses) {
         Table t = table;
@@ -105,7 +116,7 @@ final class LabelCache {
             return;
         }
         long m = misses.addAndGet(requestMisses);
-        if (m >= t.slots.length >>> 2) {
+        if (m >= t.slots.length >>> 1) {
             maybeGrow(t, m, l);
         }
     }
@@ -113,13 +124,17 @@ final class LabelCache {
     /** The entry whose key equals {@code buf[from, to)}, or null. */
     Entry get(int hash, byte[] buf, int from, int to) {
         Table t = table;
-        int set = hash & t.mask;
-        Entry e = t.slots[set];
-        if (matches(e, hash, buf, from, to)) {
-            return e;
+        Entry[] slots = t.slots;
+        for (int slot = hash & t.mask, end = slot + WAYS; slot < end; slot++) {
+            Entry e = slots[slot];
+            if (e == null) {
+                return null; // a set fills from its first slot, and entries only leave it when it is full
+            }
+            if (e.hash == hash && keyEquals(e, buf, from, to)) {
+                return e;
+            }
         }
-        e = t.slots[set + 1];
-        return matches(e, hash, buf, from, to) ? e : null;
+        return null;
     }
 
     /** Adds an entry and returns it. */
@@ -232,10 +247,10 @@ final class LabelCache {
     /** Records that storage now knows {@code e}'s series under {@code ref}; returns the entry that does. */
     Entry updateRef(Entry e, long ref) {
         Entry[] slots = table.slots;
-        int set = e.hash & (slots.length - 2);
+        int set = e.hash & (slots.length - WAYS);
         Entry updated = new Entry(e.hash, e.p0, e.p1, e.rest, e.labels, ref);
         updated.next = e.next == DROPPED ? null : e.next;
-        for (int slot = set; slot <= set + 1; slot++) {
+        for (int slot = set; slot < set + WAYS; slot++) {
             if (slots[slot] == e) {
                 slots[slot] = updated;
                 drop(e);
@@ -263,10 +278,6 @@ final class LabelCache {
         if (e != null) {
             e.next = DROPPED;
         }
-    }
-
-    private static boolean matches(Entry e, int hash, byte[] buf, int from, int to) {
-        return e != null && e.hash == hash && keyEquals(e, buf, from, to);
     }
 
     /** Whether the parts of {@code e}'s key, one after the other, are {@code buf[from, to)}. */
@@ -344,7 +355,7 @@ final class LabelCache {
         return h ^ (h >>> 16);
     }
 
-    /** Two-way sets of entries, plus the direct-mapped table of label fields that entries share. */
+    /** Four-way sets of entries, plus the direct-mapped table of label fields that entries share. */
     private static final class Table {
         final Entry[] slots;
         final int mask;
@@ -354,25 +365,28 @@ final class LabelCache {
 
         Table(int size) {
             slots = new Entry[size];
-            mask = size - 2; // the even slot of a two-slot set
+            mask = size - WAYS; // the first slot of a set
             parts = new byte[Math.max(16, size / SLOTS_PER_PART)][];
             partMask = parts.length - 1;
         }
 
-        /** Puts {@code e} first in its set; the entry it displaces moves second, whose entry is dropped. */
+        /** Puts {@code e} first in its set; the others move one slot on, and the last one's entry is dropped. */
         void insertFirst(Entry e) {
             int set = e.hash & mask;
-            drop(slots[set + 1]);
-            slots[set + 1] = slots[set];
+            drop(slots[set + WAYS - 1]);
+            for (int slot = set + WAYS - 1; slot > set; slot--) {
+                slots[slot] = slots[slot - 1];
+            }
             slots[set] = e;
         }
 
         /** A table twice this size with this one's entries (newer first in each set) and label fields. */
         Table doubled() {
             Table t = new Table(slots.length * 2);
-            for (int set = 0; set < slots.length; set += 2) {
-                t.insertOld(slots[set]);
-                t.insertOld(slots[set + 1]);
+            for (int set = 0; set < slots.length; set += WAYS) {
+                for (int slot = set; slot < set + WAYS; slot++) {
+                    t.insertOld(slots[slot]);
+                }
             }
             for (byte[] p : parts) {
                 if (p != null) {
@@ -387,14 +401,13 @@ final class LabelCache {
             if (e == null || e.next == DROPPED) {
                 return;
             }
-            int set = e.hash & mask;
-            if (slots[set] == null) {
-                slots[set] = e;
-            } else if (slots[set + 1] == null) {
-                slots[set + 1] = e;
-            } else {
-                drop(e);
+            for (int slot = e.hash & mask, end = slot + WAYS; slot < end; slot++) {
+                if (slots[slot] == null) {
+                    slots[slot] = e;
+                    return;
+                }
             }
+            drop(e);
         }
     }
 

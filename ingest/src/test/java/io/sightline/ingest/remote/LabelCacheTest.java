@@ -67,22 +67,28 @@ class LabelCacheTest {
     }
 
     @Test
-    void twoKeysOfTheSameSetAreBothKeptAndAThirdDisplacesTheOlder() {
+    void theKeysOfOneSetAreAllKeptAndOneMoreDisplacesTheOldest() {
         LabelCache cache = new LabelCache(16);
-        Key a = key("a");
-        Key b = key("b");
-        Key c = key("c");
-        int set = 6; // same hash for all three: the worst collision
-        a.put(cache, set, Labels.of("__name__", "a"), 1);
-        b.put(cache, set, Labels.of("__name__", "b"), 2);
+        int hash = 6; // the same hash for all of them: the worst collision
+        List<Key> keys = new ArrayList<>();
+        for (int i = 0; i <= LabelCache.WAYS; i++) {
+            keys.add(key("k" + i));
+        }
+        for (int i = 0; i < LabelCache.WAYS; i++) {
+            keys.get(i).put(cache, hash, Labels.of("__name__", "k" + i), i);
+        }
+        for (int i = 0; i < LabelCache.WAYS; i++) {
+            assertThat(keys.get(i).get(cache, hash).ref).isEqualTo(i);
+        }
 
-        assertThat(a.get(cache, set).ref).isEqualTo(1);
-        assertThat(b.get(cache, set).ref).isEqualTo(2);
-
-        c.put(cache, set, Labels.of("__name__", "c"), 3);
-        assertThat(a.get(cache, set)).isNull();
-        assertThat(b.get(cache, set).labels).isEqualTo(Labels.of("__name__", "b"));
-        assertThat(c.get(cache, set).labels).isEqualTo(Labels.of("__name__", "c"));
+        keys.get(LabelCache.WAYS).put(cache, hash, Labels.of("__name__", "new"), 99);
+        assertThat(keys.get(0).get(cache, hash)).isNull();
+        for (int i = 1; i < LabelCache.WAYS; i++) {
+            assertThat(keys.get(i).get(cache, hash).labels).isEqualTo(Labels.of("__name__", "k" + i));
+        }
+        assertThat(keys.get(LabelCache.WAYS).get(cache, hash).ref).isEqualTo(99);
+        assertThat(cache.get(hash ^ 16, keys.get(1).buf(), keys.get(1).from(), keys.get(1).to()))
+                .as("the same set, another hash").isNull();
     }
 
     @Test
@@ -321,14 +327,15 @@ class LabelCacheTest {
         Key b = key("b");
         Key c = key("c");
         Key d = key("d");
-        LabelCache.Entry first = d.put(cache, 4, Labels.of("__name__", "d"), 4);
+        LabelCache.Entry first = d.put(cache, 0, Labels.of("__name__", "d"), 4);
         LabelCache.Entry ea = a.put(cache, 6, Labels.of("__name__", "a"), 1);
         LabelCache.Entry eb = b.put(cache, 8, Labels.of("__name__", "b"), 2);
         LabelCache.follows(first, ea);
         LabelCache.follows(ea, eb);
 
-        c.put(cache, 6, Labels.of("__name__", "c"), 3);
-        c.put(cache, 6, Labels.of("__name__", "c"), 3); // a's set is full: a is displaced
+        for (int i = 0; i < LabelCache.WAYS; i++) {
+            c.put(cache, 6, Labels.of("__name__", "c"), 3); // a's set fills up with copies of c: a is displaced
+        }
 
         assertThat(a.get(cache, 6)).isNull();
         assertThat(a.follower(first)).isSameAs(ea);
