@@ -60,7 +60,7 @@ final class LabelCache {
     /** Slots per set of the entry table. */
     static final int WAYS = 4;
     /** {@link Entry#next} of an entry no longer in the table (a flag of its own made every entry 8 bytes larger). */
-    static final Entry DROPPED = new Entry(0, new byte[0], null, null, Labels.EMPTY, 0);
+    static final Entry DROPPED = new Entry(new byte[0], null, null, Labels.EMPTY, 0);
 
     /**
      * Grow when at least this share of the lookups since the last resize missed (1/4), and they were at least
@@ -121,7 +121,7 @@ final class LabelCache {
         }
     }
 
-    /** The entry whose key equals {@code buf[from, to)}, or null. */
+    /** The entry whose key equals {@code buf[from, to)}, or null; {@code hash} is {@link #hash} of those bytes. */
     Entry get(int hash, byte[] buf, int from, int to) {
         Table t = table;
         Entry[] slots = t.slots;
@@ -130,18 +130,24 @@ final class LabelCache {
             if (e == null) {
                 return null; // a set fills from its first slot, and entries only leave it when it is full
             }
-            if (e.hash == hash && keyEquals(e, buf, from, to)) {
+            if (keyEquals(e, buf, from, to)) {
                 return e;
             }
         }
         return null;
     }
 
-    /** Adds an entry and returns it. */
+    /**
+     * Adds an entry and returns it; null, and nothing added, when {@code ref} is not an int (storage's references
+     * are series ids, ints in practice; an entry keeps 4 bytes of it).
+     */
     Entry put(int hash, byte[] buf, int from, int to, Labels labels, long ref) {
+        if ((int) ref != ref) {
+            return null;
+        }
         Table t = table;
-        Entry e = split(t, hash, buf, from, to, labels, ref);
-        t.insertFirst(e);
+        Entry e = split(t, buf, from, to, labels, (int) ref);
+        t.insertFirst(e, hash);
         return e;
     }
 
@@ -166,12 +172,12 @@ final class LabelCache {
      * length and contents) each, the part table's array when it has an equal one. Bytes that are not a sequence of
      * length-delimited fields (never the case for the decoder's keys) are one part.
      */
-    private static Entry split(Table t, int hash, byte[] buf, int from, int to, Labels labels, long ref) {
+    private static Entry split(Table t, byte[] buf, int from, int to, Labels labels, int ref) {
         int fields = 0;
         for (int pos = from; pos < to; fields++) {
             pos = fieldEnd(buf, pos, to);
             if (pos < 0) {
-                return new Entry(hash, intern(t, buf, from, to), null, null, labels, ref);
+                return new Entry(intern(t, buf, from, to), null, null, labels, ref);
             }
         }
         int parts = (fields + FIELDS_PER_PART - 1) / FIELDS_PER_PART;
@@ -196,7 +202,7 @@ final class LabelCache {
             }
             rest = tail;
         }
-        return new Entry(hash, p0, p1, rest, labels, ref);
+        return new Entry(p0, p1, rest, labels, ref);
     }
 
     /** The end of the part that starts at {@code buf[pos]} (the key's fields were checked well-formed). */
@@ -244,12 +250,17 @@ final class LabelCache {
         return p;
     }
 
-    /** Records that storage now knows {@code e}'s series under {@code ref}; returns the entry that does. */
+    /**
+     * Records that storage now knows {@code e}'s series under {@code ref}; returns the entry that does, or null
+     * when {@code ref} is not an int (then {@code e} is dropped: the series is looked up by labels next time).
+     */
     Entry updateRef(Entry e, long ref) {
         Entry[] slots = table.slots;
-        int set = e.hash & (slots.length - WAYS);
-        Entry updated = new Entry(e.hash, e.p0, e.p1, e.rest, e.labels, ref);
-        updated.next = e.next == DROPPED ? null : e.next;
+        int set = hash(e) & (slots.length - WAYS);
+        Entry updated = (int) ref == ref ? new Entry(e.p0, e.p1, e.rest, e.labels, (int) ref) : null;
+        if (updated != null) {
+            updated.next = e.next == DROPPED ? null : e.next;
+        }
         for (int slot = set; slot < set + WAYS; slot++) {
             if (slots[slot] == e) {
                 slots[slot] = updated;
@@ -371,8 +382,8 @@ final class LabelCache {
         }
 
         /** Puts {@code e} first in its set; the others move one slot on, and the last one's entry is dropped. */
-        void insertFirst(Entry e) {
-            int set = e.hash & mask;
+        void insertFirst(Entry e, int hash) {
+            int set = hash & mask;
             drop(slots[set + WAYS - 1]);
             for (int slot = set + WAYS - 1; slot > set; slot--) {
                 slots[slot] = slots[slot - 1];
@@ -401,7 +412,7 @@ final class LabelCache {
             if (e == null || e.next == DROPPED) {
                 return;
             }
-            for (int slot = e.hash & mask, end = slot + WAYS; slot < end; slot++) {
+            for (int slot = hash(e) & mask, end = slot + WAYS; slot < end; slot++) {
                 if (slots[slot] == null) {
                     slots[slot] = e;
                     return;
@@ -411,8 +422,31 @@ final class LabelCache {
         }
     }
 
+    /**
+     * The hash of {@code e}'s key, as {@link #hash(byte[], int, int)} of its bytes: computed again (with a copy of
+     * the key) on the rare paths that need it, growth and a changed reference, rather than kept in every entry.
+     */
+    private static int hash(Entry e) {
+        byte[][] parts = e.parts();
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        byte[] key = new byte[n];
+        n = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, key, n, p.length);
+            n += p.length;
+        }
+        return hash(key, 0, key.length);
+    }
+
+    /**
+     * 32 bytes with compact object headers: five references and the reference as an int. (A hash of its own, to
+     * skip comparing keys that differ, would make it 40: a probe compares the key instead, and most hits take the
+     * follower hint and never probe.)
+     */
     static final class Entry {
-        final int hash;
         /**
          * The series' label fields in request order (the key's bytes, split): the first part, the second (or
          * null) and the third as a {@code byte[]} or, when there are more, all the rest as a {@code byte[][]} (or
@@ -424,7 +458,7 @@ final class LabelCache {
         final byte[] p1;
         final Object rest;
         final Labels labels;
-        final long ref;
+        final int ref;
         /**
          * Hints written by every decoding thread without synchronization: a stale or lost write only costs a
          * table lookup, and the final fields make a racily read entry complete. {@link #DROPPED} once the entry
@@ -432,8 +466,7 @@ final class LabelCache {
          */
         Entry next;
 
-        Entry(int hash, byte[] p0, byte[] p1, Object rest, Labels labels, long ref) {
-            this.hash = hash;
+        Entry(byte[] p0, byte[] p1, Object rest, Labels labels, int ref) {
             this.p0 = p0;
             this.p1 = p1;
             this.rest = rest;

@@ -87,8 +87,8 @@ class LabelCacheTest {
             assertThat(keys.get(i).get(cache, hash).labels).isEqualTo(Labels.of("__name__", "k" + i));
         }
         assertThat(keys.get(LabelCache.WAYS).get(cache, hash).ref).isEqualTo(99);
-        assertThat(cache.get(hash ^ 16, keys.get(1).buf(), keys.get(1).from(), keys.get(1).to()))
-                .as("the same set, another hash").isNull();
+        assertThat(cache.get(hash + LabelCache.WAYS, keys.get(1).buf(), keys.get(1).from(), keys.get(1).to()))
+                .as("another set is not probed").isNull();
     }
 
     @Test
@@ -104,7 +104,7 @@ class LabelCacheTest {
         assertThat(key("job=api", "__name__=up").get(cache, 42)).isNull();
         assertThat(stored.get(cache, 42).ref).isEqualTo(7);
         assertThat(key("__name__=up", "job=api").get(cache, 42).ref).isEqualTo(7);
-        assertThat(stored.get(cache, 43)).isNull();
+        assertThat(stored.get(cache, 42 + LabelCache.WAYS)).as("another set is not probed").isNull();
     }
 
     @Test
@@ -153,7 +153,7 @@ class LabelCacheTest {
             Key k = keys.get(i);
             LabelCache.Entry e = entries.get(i);
             assertThat(joined(e)).isEqualTo(k.bytes());
-            LabelCache.Entry previous = new LabelCache.Entry(0, new byte[0], null, null, Labels.EMPTY, 0);
+            LabelCache.Entry previous = new LabelCache.Entry(new byte[0], null, null, Labels.EMPTY, 0);
             LabelCache.follows(previous, e);
             assertThat(k.follower(previous)).isSameAs(e);
             assertThat(key("__name__=m", "v=" + i, "w=" + (i * 7 + 1)).follower(previous)).isNull();
@@ -177,7 +177,7 @@ class LabelCacheTest {
         }
         // All ten share one hash: each lookup compares against both entries of the set, and every other key is a
         // prefix or an extension of it, which must not match.
-        LabelCache.Entry previous = new LabelCache.Entry(0, new byte[0], null, null, Labels.EMPTY, 0);
+        LabelCache.Entry previous = new LabelCache.Entry(new byte[0], null, null, Labels.EMPTY, 0);
         for (int fields = 1; fields <= 10; fields++) {
             Key k = keys.get(fields - 1);
             LabelCache.Entry e = k.get(cache, 5);
@@ -202,7 +202,7 @@ class LabelCacheTest {
                 changedLast[i] = "l" + i + "=v" + (i == fields - 1 ? "X" : i);
             }
             assertThat(key(changedLast).follower(previous)).isNull();
-            previous = new LabelCache.Entry(0, new byte[0], null, null, Labels.EMPTY, 0);
+            previous = new LabelCache.Entry(new byte[0], null, null, Labels.EMPTY, 0);
         }
     }
 
@@ -295,6 +295,41 @@ class LabelCacheTest {
     }
 
     @Test
+    void aReferenceBeyondAnIntIsNotCachedAndDropsTheEntryItReplaces() {
+        LabelCache cache = new LabelCache(16);
+        Key a = key("a");
+        Key b = key("b");
+
+        assertThat(a.put(cache, a.hash(), Labels.of("__name__", "a"), 1L << 32)).isNull();
+        assertThat(a.get(cache, a.hash())).isNull();
+        LabelCache.Entry eb = b.put(cache, b.hash(), Labels.of("__name__", "b"), Integer.MAX_VALUE);
+        assertThat(b.get(cache, b.hash()).ref).isEqualTo(Integer.MAX_VALUE);
+        assertThat(cache.updateRef(eb, -1L - Integer.MAX_VALUE - 1)).isNull();
+        assertThat(b.get(cache, b.hash())).isNull();
+    }
+
+    @Test
+    void entriesKeptWhenTheTableGrowsAreFoundUnderTheirKeysHash() {
+        LabelCache cache = new LabelCache(16, 1 << 10);
+        List<Key> keys = new ArrayList<>();
+        for (int i = 0; i < 6; i++) { // keys of one to three parts and of more (the tail array)
+            String[] fields = new String[1 + i * 2];
+            for (int f = 0; f < fields.length; f++) {
+                fields[f] = "f" + f + "=" + i;
+            }
+            keys.add(key(fields));
+            keys.get(i).put(cache, keys.get(i).hash(), Labels.of("__name__", "k" + i), i + 1);
+        }
+        int before = cache.capacity();
+        cache.counted(1000, 1000); // every lookup missed: it doubles
+
+        assertThat(cache.capacity()).isEqualTo(before * 2);
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(keys.get(i).get(cache, keys.get(i).hash()).ref).isEqualTo(i + 1);
+        }
+    }
+
+    @Test
     void hashDependsOnTheBytesNotOnWhereTheyLie() {
         byte[] x = "__name__up_job_api".getBytes(StandardCharsets.UTF_8);
         byte[] y = "..__name__up_job_api..".getBytes(StandardCharsets.UTF_8);
@@ -353,11 +388,12 @@ class LabelCacheTest {
         LabelCache cache = new LabelCache(16);
         Key a = key("a");
         Key b = key("b");
-        LabelCache.Entry ea = a.put(cache, 1, Labels.of("__name__", "a"), 1);
-        LabelCache.Entry eb = b.put(cache, 2, Labels.of("__name__", "b"), 2);
+        LabelCache.Entry ea = a.put(cache, a.hash(), Labels.of("__name__", "a"), 1);
+        LabelCache.Entry eb = b.put(cache, b.hash(), Labels.of("__name__", "b"), 2);
         LabelCache.follows(ea, eb);
 
         LabelCache.Entry updated = cache.updateRef(ea, 9);
+        assertThat(a.get(cache, a.hash())).isSameAs(updated);
 
         assertThat(updated.ref).isEqualTo(9);
         assertThat(b.follower(updated)).isSameAs(eb);
