@@ -351,7 +351,11 @@ final class LabelCache {
 
     /** A hash of {@code buf[from, to)}, spread so that its low bits index the table well. */
     static int hash(byte[] buf, int from, int to) {
-        int h = 1;
+        return spread(polynomial(1, buf, from, to));
+    }
+
+    /** {@code h} continued over {@code buf[from, to)} as {@code h = 31 * h + b} byte by byte, four bytes a step. */
+    private static int polynomial(int h, byte[] buf, int from, int to) {
         int i = from;
         for (; i + 4 <= to; i += 4) {
             h = 31 * 31 * 31 * 31 * h + 31 * 31 * 31 * buf[i] + 31 * 31 * buf[i + 1] + 31 * buf[i + 2] + buf[i + 3];
@@ -359,11 +363,35 @@ final class LabelCache {
         for (; i < to; i++) {
             h = 31 * h + buf[i];
         }
+        return h;
+    }
+
+    private static int spread(int h) {
         h ^= h >>> 16;
         h *= 0x85ebca6b;
         h ^= h >>> 13;
         h *= 0xc2b2ae35;
         return h ^ (h >>> 16);
+    }
+
+    /**
+     * The hash of {@code e}'s key, as {@link #hash(byte[], int, int)} of its bytes (the polynomial runs on across
+     * its parts): computed again on the rare paths that need it, growth and a changed reference, rather than kept
+     * in every entry.
+     */
+    private static int hash(Entry e) {
+        int h = polynomial(1, e.p0, 0, e.p0.length);
+        if (e.p1 != null) {
+            h = polynomial(h, e.p1, 0, e.p1.length);
+        }
+        if (e.rest instanceof byte[] last) {
+            h = polynomial(h, last, 0, last.length);
+        } else if (e.rest != null) {
+            for (byte[] p : (byte[][]) e.rest) {
+                h = polynomial(h, p, 0, p.length);
+            }
+        }
+        return spread(h);
     }
 
     /** Four-way sets of entries, plus the direct-mapped table of label fields that entries share. */
@@ -420,25 +448,6 @@ final class LabelCache {
             }
             drop(e);
         }
-    }
-
-    /**
-     * The hash of {@code e}'s key, as {@link #hash(byte[], int, int)} of its bytes: computed again (with a copy of
-     * the key) on the rare paths that need it, growth and a changed reference, rather than kept in every entry.
-     */
-    private static int hash(Entry e) {
-        byte[][] parts = e.parts();
-        int n = 0;
-        for (byte[] p : parts) {
-            n += p.length;
-        }
-        byte[] key = new byte[n];
-        n = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, key, n, p.length);
-            n += p.length;
-        }
-        return hash(key, 0, key.length);
     }
 
     /**
