@@ -22,10 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Four-way set associative and bounded: a new series displaces the oldest of the four in its set. (Direct
  * mapping was measured first: 4% of 10k series collided in 262k slots, and each colliding pair evicted each
  * other on every request, so those series paid full label decoding every time. Two-way sets came next and
- * needed ~5 slots per series, 21 B each at 100k series, to keep the overflow at 2 %; four-way sets overflow
- * less, ~1.7 % (Poisson), in 2.6 slots per series: 10 B. A probe reads up to four entries instead of two, but most hits
- * take the follower hint below and never probe.) A hit compares the whole
- * key, so a hash collision costs a miss, never a wrong series. Thread-safe without locks: entries are immutable
+ * needed ~5 slots per series, 21 B at 100k series, to keep the overflow at 2.0 %; four-way sets overflow less,
+ * 1.7 % in a simulation of random hashes, in 2.6 slots per series: 10 B. A probe may read four entries instead
+ * of two, but most hits take the follower hint below and never probe.) A hit compares the whole key (entries
+ * keep no hash: see {@link Entry}), so a hash collision costs a miss, never a wrong series. Thread-safe without
+ * locks: entries are immutable
  * (final fields, so a racy read sees a complete entry) and a slot write is a single reference store; two
  * threads missing the same series at once both build labels, and the later store wins.
  *
@@ -45,6 +46,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * byte for byte, its parts one after the other, so two label sets never share an entry; a part the table lost
  * to another is only copied again. (One field per part shares more but made every hit ~10 % slower: a loop
  * of ~5 short comparisons against one of ~120 bytes; two per part are as fast as the copy was.)
+ *
+ * <p>Entries stay objects. Parallel primitive arrays (entry ids into int, long and part-id arrays) were weighed
+ * in session 7 and not built: without a header per entry they still need the index, the hint, the reference, the
+ * labels, a key offset and the key's part ids, and part bytes in an arena that cannot evict while an id points
+ * there; at 100k series that adds up to ~75-95 B per series with power-of-two slack, against ~70 B for these
+ * 32-byte entries, and a reader could then see the fields of two different series in one slot without a
+ * sequence lock. See benchmarks/RESULTS.md, session 7 (issue 4): remote-write label cache.
  */
 final class LabelCache {
     private static final VarHandle PART = MethodHandles.arrayElementVarHandle(byte[][].class);
