@@ -185,8 +185,8 @@ public final class Labels implements Comparable<Labels> {
 
     /**
      * Mutable, not thread-safe; reusable after {@link #reset()}. The labels are kept sorted in two arrays reused
-     * from build to build (a {@code TreeMap} allocated an entry per label: ~350 B per new series of remote write,
-     * a sixth of what creating a series allocates).
+     * from build to build (a {@code TreeMap} allocated an entry per label, ~100 B per new series of remote write
+     * with the benchmark's 3-6 labels: see benchmarks/RESULTS.md, session 7 label cache).
      */
     public static final class Builder {
         private String[] names = new String[16];
