@@ -43,6 +43,11 @@ final class EngineQuerier implements Querier {
             throw new StorageException("a selector needs at least one matcher that does not match the empty string, got "
                     + Arrays.toString(matchers));
         }
+        if (!sorted && parts.size() == 1) {
+            ensureOpen();
+            return new PartSeriesSet(parts.get(0), PostingsForMatchers.select(parts.get(0).index(), matchers), mint, maxt,
+                    scratch, this::ensureOpen);
+        }
         List<QuerySeries> result = collect(matchers);
         if (sorted) {
             result.sort((a, b) -> a.labels().compareTo(b.labels()));

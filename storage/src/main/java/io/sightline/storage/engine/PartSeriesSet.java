@@ -1,0 +1,56 @@
+package io.sightline.storage.engine;
+
+import io.sightline.storage.SeriesSet;
+import io.sightline.storage.index.PartReader;
+import io.sightline.storage.index.Postings;
+import io.sightline.storage.index.SampleBuffer;
+import io.sightline.storage.index.SeriesChunks;
+
+/**
+ * The unsorted series of one part, each snapshotted when the cursor reaches it rather than all at
+ * {@code select}: a query that streams series one at a time then holds one series' chunk copies at a time, and
+ * they die young instead of a whole selector's copies (tens of MB at 100k series) staying reachable until its
+ * last series is read and being promoted by any collection on the way. Same series, same order (postings, that
+ * is id order) as the eager list. Truncation waits for open queriers, so reading later is no less consistent.
+ */
+final class PartSeriesSet implements SeriesSet {
+    private final PartReader part;
+    private final Postings postings;
+    private final long mint;
+    private final long maxt;
+    private final SampleBuffer scratch;
+    private final Runnable ensureOpen;
+    private QuerySeries current;
+
+    PartSeriesSet(PartReader part, Postings postings, long mint, long maxt, SampleBuffer scratch, Runnable ensureOpen) {
+        this.part = part;
+        this.postings = postings;
+        this.mint = mint;
+        this.maxt = maxt;
+        this.scratch = scratch;
+        this.ensureOpen = ensureOpen;
+    }
+
+    @Override
+    public boolean next() {
+        ensureOpen.run();
+        while (postings.next()) {
+            int id = postings.at();
+            SeriesChunks c = part.chunks(id, mint, maxt, scratch);
+            if (c != null) {
+                current = new QuerySeries(part.labels(id), new SeriesChunks[] {c}, mint, maxt);
+                return true;
+            }
+        }
+        current = null;
+        return false;
+    }
+
+    @Override
+    public QuerySeries at() {
+        if (current == null) {
+            throw new IllegalStateException("BUG: at() without a successful next()");
+        }
+        return current;
+    }
+}
