@@ -95,7 +95,7 @@ final class EngineQuerier implements Querier {
         while (p.next()) {
             SeriesChunks c = part.chunks(p.at(), mint, maxt, scratch);
             if (c != null) {
-                result.add(new QuerySeries(part.labels(p.at()), new SeriesChunks[] {c}, mint, maxt));
+                result.add(new QuerySeries(part.labels(p.at()), c, mint, maxt));
             }
         }
         return result;

@@ -38,7 +38,7 @@ final class PartSeriesSet implements SeriesSet {
             int id = postings.at();
             SeriesChunks c = part.chunks(id, mint, maxt, scratch);
             if (c != null) {
-                current = new QuerySeries(part.labels(id), new SeriesChunks[] {c}, mint, maxt);
+                current = new QuerySeries(part.labels(id), c, mint, maxt);
                 return true;
             }
         }
