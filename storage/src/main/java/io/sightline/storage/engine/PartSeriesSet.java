@@ -5,6 +5,7 @@ import io.sightline.storage.index.PartReader;
 import io.sightline.storage.index.Postings;
 import io.sightline.storage.index.SampleBuffer;
 import io.sightline.storage.index.SeriesChunks;
+import io.sightline.storage.model.Labels;
 
 /**
  * The unsorted series of one part, each snapshotted when the cursor reaches it rather than all at
@@ -20,15 +21,19 @@ final class PartSeriesSet implements SeriesSet {
     private final long maxt;
     private final SampleBuffer scratch;
     private final Runnable ensureOpen;
+    /** {@link io.sightline.storage.Querier#selectEach}: one series object re-pointed at each position. */
+    private final QuerySeries reused;
     private QuerySeries current;
 
-    PartSeriesSet(PartReader part, Postings postings, long mint, long maxt, SampleBuffer scratch, Runnable ensureOpen) {
+    PartSeriesSet(PartReader part, Postings postings, long mint, long maxt, SampleBuffer scratch, Runnable ensureOpen,
+                  boolean reuse) {
         this.part = part;
         this.postings = postings;
         this.mint = mint;
         this.maxt = maxt;
         this.scratch = scratch;
         this.ensureOpen = ensureOpen;
+        this.reused = reuse ? new QuerySeries(null, (SeriesChunks) null, mint, maxt) : null;
     }
 
     @Override
@@ -38,7 +43,8 @@ final class PartSeriesSet implements SeriesSet {
             int id = postings.at();
             SeriesChunks c = part.chunks(id, mint, maxt, scratch);
             if (c != null) {
-                current = new QuerySeries(part.labels(id), c, mint, maxt);
+                Labels labels = part.labels(id);
+                current = reused == null ? new QuerySeries(labels, c, mint, maxt) : reused.repoint(labels, c);
                 return true;
             }
         }

@@ -7,10 +7,10 @@ import io.sightline.storage.model.Labels;
 
 /** A selected series: its labels and its chunks in each part that holds some, oldest part first. */
 final class QuerySeries implements Series {
-    private final Labels labels;
+    private Labels labels; // and only: re-pointed by a selectEach cursor
     /** Null when the series is in one part only: then {@code only} (most series; saves an array per series). */
     private final SeriesChunks[] parts;
-    private final SeriesChunks only;
+    private SeriesChunks only;
     private final long mint;
     private final long maxt;
 
@@ -28,6 +28,13 @@ final class QuerySeries implements Series {
         this.only = only;
         this.mint = mint;
         this.maxt = maxt;
+    }
+
+    /** Points this (single-part) series object at another series: for a cursor whose callers keep none. */
+    QuerySeries repoint(Labels labels, SeriesChunks only) {
+        this.labels = labels;
+        this.only = only;
+        return this;
     }
 
     @Override

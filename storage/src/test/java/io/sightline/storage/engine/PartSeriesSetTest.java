@@ -89,6 +89,45 @@ class PartSeriesSetTest {
         }
     }
 
+    @Test
+    void selectEachReadsTheSameSeriesAndSamplesAsSelectThroughOneReusedSeriesObject() {
+        try (StorageEngine s = open()) {
+            Appender a = s.appender();
+            for (int i = 0; i < 30; i++) {
+                int samples = i % 10 == 3 ? 2 : 20; // series 3, 13, 23: nothing in range
+                for (int k = 0; k < samples; k++) {
+                    a.append(Appender.NO_REF, Labels.of("__name__", "m", "i", String.valueOf(i)), k * STEP, i * 100 + k);
+                }
+            }
+            a.commit();
+            try (Querier q = s.querier(5 * STEP, 15 * STEP)) {
+                List<String> each = new ArrayList<>();
+                List<Labels> labels = new ArrayList<>();
+                java.util.Set<Series> objects = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                SeriesSet set = q.selectEach(Matcher.eq("__name__", "m"));
+                while (set.next()) {
+                    Series series = set.at();
+                    objects.add(series);
+                    labels.add(series.labels());
+                    each.add(samples(series)); // a re-pointed object must not show the previous series' samples
+                }
+                assertThat(each).hasSize(27).doesNotHaveDuplicates()
+                        .containsExactlyElementsOf(read(q.select(false, Matcher.eq("__name__", "m"))));
+                assertThat(objects).hasSize(1);
+                // labels handed out earlier stay those of their own series
+                assertThat(labels).extracting(l -> l.get("i")).doesNotHaveDuplicates().hasSize(27);
+            }
+        }
+    }
+
+    @Test
+    void selectEachRefusesASelectorThatMatchesEverySeriesAsSelectDoes() {
+        try (StorageEngine s = open(); Querier q = s.querier(0, STEP)) {
+            assertThatThrownBy(() -> q.selectEach(Matcher.eq("job", ""))).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("at least one matcher");
+        }
+    }
+
     private StorageEngine open() {
         StorageConfig config = new StorageConfig(dir, 2 * 3_600_000L, 100 * 3_600_000L, WalSyncMode.NEVER, 1_000, 1 << 20, 0, 1_000);
         return StorageEngine.open(config, OpenTelemetry.noop().getMeter("test"), DefaultFileFacade.INSTANCE, false);
