@@ -81,6 +81,8 @@ public class HeadChunk {
     private static final byte XOR = -1;
     /** Bytes of the longest timestamp code ({@link DodBuckets#MAX_BITS}). */
     private static final int TIMESTAMP_CODE_BYTES = (DodBuckets.MAX_BITS + 7) / 8;
+    /** Fewest samples of a cut chunk whose bytes size the next chunk's array ({@link #resetFitted()}). */
+    private static final int MIN_SAMPLES_TO_FIT = PROJECTED_SAMPLES / 2;
     /** Fewest samples whose bytes predict the rest of the chunk's; with fewer, the column grows by half. */
     private static final int MIN_SAMPLES_TO_PROJECT = 8;
     /** The array's first bytes: the values column's offset (big-endian int); the timestamp column follows. */
@@ -478,15 +480,49 @@ public class HeadChunk {
         return timestampByteLength() + valueByteLength();
     }
 
+    /**
+     * Empties the chunk for the series' next one, as {@link #reset()}, but first gives it a smaller array when
+     * this one held at least {@link #MIN_SAMPLES_TO_FIT} samples in much less than its room: a series keeps its
+     * shape from chunk to chunk, and the first chunk's array was sized for ~1 byte per sample, where a flat
+     * counter needs ~1 bit. The new array fits {@link #PROJECTED_SAMPLES} at this chunk's rate with an eighth
+     * more; it replaces one that is a quarter larger than that or more, so a series whose chunks vary a
+     * little is not cut down and regrown chunk after chunk (each outgrown array is old-generation garbage).
+     */
+    public final void resetFitted() {
+        int n = count;
+        byte[] c = column;
+        int valueStart = valueStart(c);
+        int timestampRoom = valueStart - HEADER_BYTES;
+        int valueRoom = c.length - valueStart;
+        if (n >= MIN_SAMPLES_TO_FIT) {
+            long values = Math.max(VALUE_SPARE_BYTES + 1,
+                    (long) valueByteLength() * PROJECTED_SAMPLES / n * 9 / 8 + WRITE_BYTES);
+            long timestamps = Math.max(PROJECTED_SAMPLES / 8 + 6,
+                    (long) timestampByteLength() * PROJECTED_SAMPLES / n + TIMESTAMP_CODE_BYTES);
+            if (valueRoom > values * 5 / 4 || timestampRoom > timestamps * 5 / 4) {
+                byte[] fitted = newColumn((int) Math.min(timestamps, timestampRoom), (int) Math.min(values, valueRoom));
+                empty();
+                COLUMN.setRelease(this, fitted);
+                return;
+            }
+        }
+        reset();
+    }
+
     /** Empties the chunk for reuse, keeping its array (re-zeroing what was written). */
     public final void reset() {
-        if (count > 0 && digits != XOR) {
-            precision = (byte) (((precision & 1) != 0 ? digits : 0) << 1);
-        }
         byte[] c = column;
         int valueStart = valueStart(c);
         Arrays.fill(c, HEADER_BYTES, Math.min(valueStart, HEADER_BYTES + timestampByteLength() + 8), (byte) 0);
         Arrays.fill(c, valueStart, Math.min(c.length, valueStart + valueByteLength() + 8), (byte) 0);
+        empty();
+    }
+
+    /** Sets the state of an empty chunk, keeping the precision hint, the last time and value. */
+    private void empty() {
+        if (count > 0 && digits != XOR) {
+            precision = (byte) (((precision & 1) != 0 ? digits : 0) << 1);
+        }
         timestampBits = 0;
         valueBits = 0;
         COUNT.setRelease(this, 0);

@@ -205,7 +205,7 @@ final class HeadSeries extends HeadChunk {
         SealedChunk[] next = Arrays.copyOf(sealed, sealed.length + 1);
         next[sealed.length] = chunk;
         sealed = next;
-        reset();
+        resetFitted();
     }
 
     private void decodeOpen(SampleBuffer into) {

@@ -108,6 +108,58 @@ class HeadChunkSizingTest {
         assertThat(head.valueColumnHead()).as("exponent").isEqualTo((byte) -2);
     }
 
+    @Test
+    void aFlatSeriesNextChunkGetsAnArrayFittedToItsBytesPerSampleAndFillsIt() {
+        HeadChunk head = new HeadChunk(SAMPLES);
+        long t = T0;
+        for (int i = 0; i < SAMPLES; i++, t += 15_000) {
+            head.append(t, 7);
+        }
+        byte[] first = head.columnAcquire();
+        head.resetFitted();
+        byte[] fitted = head.columnAcquire();
+        assertThat(fitted.length).as("fitted array, first was %d bytes", first.length).isLessThan(first.length / 2);
+        long[] ts = new long[SAMPLES];
+        double[] vs = new double[SAMPLES];
+        for (int i = 0; i < SAMPLES; i++, t += 15_000) {
+            ts[i] = t;
+            vs[i] = i == 70 ? 8 : 7;
+        }
+        assertHeadRoundTrips(head, ts, vs, "flat after fitting");
+        assertThat(head.columnAcquire()).as("the fitted array after a chunk like the last").isSameAs(fitted);
+    }
+
+    @Test
+    void aChunkThatUsedMostOfItsRoomKeepsItsArray() {
+        HeadChunk head = new HeadChunk(SAMPLES);
+        SplittableRandom random = new SplittableRandom(9);
+        for (int i = 0; i < SAMPLES; i++) {
+            head.append(T0 + i * 15_000L, 40 + Math.round(random.nextGaussian() * 100) / 100.0);
+        }
+        byte[] array = head.columnAcquire();
+        head.resetFitted();
+        assertThat(head.columnAcquire()).isSameAs(array);
+        assertThat(head.count()).isZero();
+    }
+
+    @Test
+    void aNoisierChunkAfterAFittedOneGrowsAndKeepsEverySampleBitForBit() {
+        HeadChunk head = new HeadChunk(SAMPLES);
+        long t = T0;
+        for (int i = 0; i < SAMPLES; i++, t += 15_000) {
+            head.append(t, 1_000 + i / 10);
+        }
+        head.resetFitted();
+        SplittableRandom random = new SplittableRandom(13);
+        long[] ts = new long[SAMPLES];
+        double[] vs = new double[SAMPLES];
+        for (int i = 0; i < SAMPLES; i++, t += 15_000 + random.nextInt(900)) {
+            ts[i] = t;
+            vs[i] = Math.round(random.nextGaussian() * 1e6) / 1_000.0;
+        }
+        assertHeadRoundTrips(head, ts, vs, "noisy after fitting");
+    }
+
     /** Appends the samples to {@code head} and checks the open chunk and its encoded copy decode to them. */
     private static void assertHeadRoundTrips(HeadChunk head, long[] ts, double[] vs, String what) {
         for (int i = 0; i < ts.length; i++) {
