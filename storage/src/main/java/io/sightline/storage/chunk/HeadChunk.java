@@ -184,18 +184,20 @@ public class HeadChunk {
             }
             long delta = t - maxTime;
             long dod = delta - (lastDelta != DELTA_IN_COLUMN ? lastDelta : lastDeltaFromColumn(n));
-            if (timestampBits + DodBuckets.bits(dod) > (valueStart - HEADER_BYTES) << 3) {
+            int room = (valueStart - HEADER_BYTES) << 3;
+            // The exact check only where the longest code might not fit: the usual path costs what it did
+            // with worst-case slack in the array.
+            if (timestampBits + DodBuckets.MAX_BITS > room && timestampBits + DodBuckets.bits(dod) > room) {
                 c = growTimestamps();
                 valueStart = valueStart(c);
             }
             timestampBits = (int) (DodBuckets.write(c, TIMESTAMP_BASE_BIT + timestampBits, dod) - TIMESTAMP_BASE_BIT);
             lastDelta = (int) delta == delta && delta != DELTA_IN_COLUMN ? (int) delta : DELTA_IN_COLUMN;
         }
-        if (n == 0 || digits == XOR) {
-            if (c.length - valueStart - valueByteLength() < VALUE_SPARE_BYTES) {
-                c = reserveValues(n, valueByteLength() + VALUE_SPARE_BYTES);
-                valueStart = valueStart(c);
-            }
+        boolean isRoomy = c.length - valueStart - valueByteLength() >= VALUE_SPARE_BYTES;
+        if (!isRoomy && (n == 0 || digits == XOR)) {
+            c = reserveValues(n, valueByteLength() + VALUE_SPARE_BYTES);
+            valueStart = valueStart(c);
         }
         long base = (long) valueStart << 3;
         if (n == 0) {
@@ -205,11 +207,13 @@ public class HeadChunk {
             if (m != Long.MIN_VALUE) {
                 long z = Zigzag.encode(m - last);
                 int k = nextParameter;
-                // Every write of the code starts before its end: the last one's word must fit in the array.
-                int needed = ((valueBits + DecimalRice.bits(z, k)) >>> 3) + WRITE_BYTES;
-                if (needed > c.length - valueStart) {
-                    c = reserveValues(n, needed);
-                    base = (long) valueStart(c) << 3;
+                if (!isRoomy) {
+                    // Every write of the code starts before its end: the last one's word must fit in the array.
+                    int needed = ((valueBits + DecimalRice.bits(z, k)) >>> 3) + WRITE_BYTES;
+                    if (needed > c.length - valueStart) {
+                        c = reserveValues(n, needed);
+                        base = (long) valueStart(c) << 3;
+                    }
                 }
                 valueBits = (int) (DecimalRice.write(c, base + valueBits, z, k) - base);
                 nextParameter = (byte) DecimalRice.parameter(riceState);
