@@ -23,7 +23,10 @@ import java.util.Arrays;
  * with bit positions and the XOR state in this object's own fields, not {@link BitWriter}s or an
  * {@link XorWriter}: a head holds one open chunk per series, and every object or array per chunk costs a
  * header, alignment and a pointer hop on every append. The values column's offset lives in the array itself,
- * so a reader that acquired an array always splits it as it was written.
+ * so a reader that acquired an array always splits it as it was written. The array keeps no worst-case room
+ * per column: a code checks the room its own bits need once the column is within a worst-case code of its
+ * end, and a timestamp write may reach into the values column (see {@link #WRITE_BYTES}); at a chunk cut the
+ * storage engine may give the next chunk an array fitted to this one's bytes per sample ({@link #resetFitted()}).
  *
  * <p>Not final so that a head series can be its own open chunk (one object per series instead of two, see
  * {@code HeadSeries}); a subclass adds identity and locking, never behaviour: every method here is final.
