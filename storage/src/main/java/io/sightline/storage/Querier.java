@@ -18,6 +18,15 @@ public interface Querier extends AutoCloseable {
      */
     SeriesSet select(boolean sorted, Matcher... matchers);
 
+    /**
+     * As {@code select(false, matchers)}, for a caller that reads each series before moving on and keeps none:
+     * {@link SeriesSet#at()} may return one {@link Series} object re-pointed at each position, valid only until
+     * the next {@code next()} (its labels stay valid until {@link #close()}). Saves an object per series.
+     */
+    default SeriesSet selectEach(Matcher... matchers) {
+        return select(false, matchers);
+    }
+
     /** Label names, sorted, of series matching all matchers (all series when none are given). */
     List<String> labelNames(Matcher... matchers);
 

@@ -15,7 +15,6 @@ import io.sightline.storage.model.Labels;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -25,8 +24,8 @@ import java.util.stream.Stream;
 /**
  * {@link DashboardQueries}'s query set through the engine in-process (no HTTP, no JSON) over the very data
  * {@code compare.sh} sends ({@link RemoteWriteWorkload}), appended straight into a real storage head: the
- * querying thread's and the whole process's CPU time and the wall time per query (medians of the measured
- * runs), plus a checksum of each
+ * querying thread's and the whole process's CPU time, the wall time and the bytes the querying thread allocated
+ * per query (medians of the measured runs), plus a checksum of each
  * answer so that two builds can be shown to give bit-identical results.
  *
  * <p>Run: {@code java <Chronicle flags> -cp benchmarks/target/benchmarks.jar
@@ -60,12 +59,14 @@ public final class DashboardQueryCpuTime {
             fill(storage, w, rounds);
             long end = w.timestamp(rounds - 1);
             QueryEngine engine = QueryEngines.promql(storage, QueryConfig.defaults(), OpenTelemetry.noop().getMeter("bench"));
-            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             com.sun.management.OperatingSystemMXBean os =
                     (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             double cpuTotal = 0;
             double processTotal = 0;
             double wallTotal = 0;
+            long allocTotal = 0;
             for (DashboardQueries.Query q : DashboardQueries.QUERIES) {
                 long endMs = (end / 1000 / q.stepSeconds() * q.stepSeconds() + 7) * 1000;
                 long startMs = endMs - q.rangeMillis();
@@ -80,7 +81,9 @@ public final class DashboardQueryCpuTime {
                 long[] cpu = new long[runs];
                 long[] process = new long[runs];
                 long[] wall = new long[runs];
+                long[] alloc = new long[runs];
                 for (int i = 0; i < runs; i++) {
+                    long a = threads.getCurrentThreadAllocatedBytes();
                     long c = threads.getCurrentThreadCpuTime();
                     long p = os.getProcessCpuTime();
                     long t = System.nanoTime();
@@ -88,7 +91,10 @@ public final class DashboardQueryCpuTime {
                     wall[i] = System.nanoTime() - t;
                     cpu[i] = threads.getCurrentThreadCpuTime() - c;
                     process[i] = os.getProcessCpuTime() - p;
+                    alloc[i] = threads.getCurrentThreadAllocatedBytes() - a;
                 }
+                Arrays.sort(alloc);
+                allocTotal += alloc[runs / 2];
                 Arrays.sort(cpu);
                 Arrays.sort(process);
                 Arrays.sort(wall);
@@ -96,11 +102,13 @@ public final class DashboardQueryCpuTime {
                 processTotal += process[runs / 2] / 1e6;
                 wallTotal += wall[runs / 2] / 1e6;
                 // thread: the querying thread alone; process: every thread (helpers, GC, JIT)
-                System.out.printf("QUERY %-14s thread_cpu_ms=%7.1f process_cpu_ms=%7.1f wall_ms=%7.1f %s%n", q.name(),
-                        cpu[runs / 2] / 1e6, process[runs / 2] / 1e6, wall[runs / 2] / 1e6, checksum(r));
+                // alloc: the querying thread's (helper threads are off by default)
+                System.out.printf("QUERY %-14s thread_cpu_ms=%7.1f process_cpu_ms=%7.1f wall_ms=%7.1f alloc_kb=%9.1f %s%n",
+                        q.name(), cpu[runs / 2] / 1e6, process[runs / 2] / 1e6, wall[runs / 2] / 1e6,
+                        alloc[runs / 2] / 1024.0, checksum(r));
             }
-            System.out.printf("TOTAL thread_cpu_ms=%.1f process_cpu_ms=%.1f wall_ms=%.1f (medians)%n", cpuTotal,
-                    processTotal, wallTotal);
+            System.out.printf("TOTAL thread_cpu_ms=%.1f process_cpu_ms=%.1f wall_ms=%.1f alloc_kb=%.1f (medians)%n",
+                    cpuTotal, processTotal, wallTotal, allocTotal / 1024.0);
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -1,6 +1,7 @@
 package io.sightline.bench.e2e;
 
 import io.sightline.ingest.IngestService;
+import io.sightline.storage.StorageConfig;
 
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
@@ -17,6 +18,9 @@ import java.util.Map;
  * prints the growth per series of every class that grew by at least 1 B per series. Run with the server's
  * heap flags ({@code -XX:+UseCompactObjectHeaders}) for the server's object sizes.
  *
+ * <p>The rounds lie within one block window (up to 240 rounds): a round past a block boundary would cut every
+ * series' open chunk, and runs at different times of day would measure different head states.
+ *
  * <p>Arguments: series (default 100000), rounds (default 3).
  */
 public final class SeriesHeapPerClass {
@@ -29,19 +33,20 @@ public final class SeriesHeapPerClass {
         int series = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         try (InProcessRemoteWrite server = InProcessRemoteWrite.open("series-heap", 2_000_000)) {
-            RemoteWriteWorkload workload = new RemoteWriteWorkload(series, BATCH,
-                    System.currentTimeMillis() / 15_000 * 15_000 - 15_000L * (rounds + 240));
-            List<List<byte[]>> payloads = new ArrayList<>();
-            for (int r = 0; r < rounds; r++) {
-                payloads.add(workload.round(r));
+            long start = System.currentTimeMillis() / 15_000 * 15_000 - 15_000L * (rounds + 240);
+            long block = StorageConfig.DEFAULT_BLOCK_DURATION_MILLIS;
+            long boundary = Math.floorDiv(start + 15_000L * (rounds - 1), block) * block;
+            if (boundary > start) {
+                start = boundary;
             }
+            RemoteWriteWorkload workload = new RemoteWriteWorkload(series, BATCH, start);
+            // Each round's payloads are made just before it is sent, so that neither histogram holds them.
             Map<String, long[]> before = histogram();
             for (int r = 0; r < rounds; r++) {
-                for (byte[] body : payloads.get(r)) {
+                for (byte[] body : workload.round(r)) {
                     server.send(body, r);
                 }
             }
-            payloads.clear();
             Map<String, long[]> after = histogram();
             List<Map.Entry<String, long[]>> grown = new ArrayList<>();
             long total = 0;

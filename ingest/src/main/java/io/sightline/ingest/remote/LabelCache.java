@@ -19,10 +19,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * API worker threads each held its own copy, 8x the memory, and storage compared the labels string by
  * string on every sample because the instances differed: 17% of ingest CPU in JFR, see benchmarks/RESULTS.md.)
  *
- * <p>Two-way set associative and bounded: a new series displaces the older of the two in its set. (Direct
+ * <p>Four-way set associative and bounded: a new series displaces the oldest of the four in its set. (Direct
  * mapping was measured first: 4% of 10k series collided in 262k slots, and each colliding pair evicted each
- * other on every request, so those series paid full label decoding every time.) A hit compares the whole
- * key, so a hash collision costs a miss, never a wrong series. Thread-safe without locks: entries are immutable
+ * other on every request, so those series paid full label decoding every time. Two-way sets came next and
+ * needed ~5 slots per series, 21 B at 100k series, to keep the overflow at 2.0 %; four-way sets overflow less,
+ * 1.7 % in a simulation of random hashes, in 2.6 slots per series: 10 B. A probe may read four entries instead
+ * of two, but most hits take the follower hint below and never probe.) A hit compares the whole key (entries
+ * keep no hash: see {@link Entry}), so a hash collision costs a miss, never a wrong series. Thread-safe without
+ * locks: entries are immutable
  * (final fields, so a racy read sees a complete entry) and a slot write is a single reference store; two
  * threads missing the same series at once both build labels, and the later store wins.
  *
@@ -42,18 +46,33 @@ import java.util.concurrent.atomic.AtomicLong;
  * byte for byte, its parts one after the other, so two label sets never share an entry; a part the table lost
  * to another is only copied again. (One field per part shares more but made every hit ~10 % slower: a loop
  * of ~5 short comparisons against one of ~120 bytes; two per part are as fast as the copy was.)
+ *
+ * <p>Entries stay objects. Parallel primitive arrays (entry ids into int, long and part-id arrays) were weighed
+ * in session 7 and not built: without a header per entry they still need the index, the hint, the reference, the
+ * labels, a key offset and the key's part ids, and part bytes in an arena that cannot evict while an id points
+ * there; at 100k series that adds up to ~75-95 B per series with power-of-two slack, against ~70 B for these
+ * 32-byte entries, and a reader could then see the fields of two different series in one slot without a
+ * sequence lock. See benchmarks/RESULTS.md, session 7 (issue 4): remote-write label cache.
  */
 final class LabelCache {
     private static final VarHandle PART = MethodHandles.arrayElementVarHandle(byte[][].class);
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    /** Slots of the part table per slot of the entry table: distinct label fields are far fewer than series. */
-    private static final int SLOTS_PER_PART = 8;
+    /**
+     * Slots of the entry table per slot of the part table: distinct label fields are far fewer than series. (8
+     * with two-way sets of twice as many slots: the part table kept its size when the entry table halved.)
+     */
+    private static final int SLOTS_PER_PART = 4;
     private static final int FIELDS_PER_PART = 2;
+    /** Parts an entry holds in fields of its own; a key of more keeps the third and later ones in an array. */
+    private static final int INLINE_PARTS = 3;
+    /** Slots per set of the entry table. */
+    static final int WAYS = 4;
     /** {@link Entry#next} of an entry no longer in the table (a flag of its own made every entry 8 bytes larger). */
-    static final Entry DROPPED = new Entry(0, new byte[0][], Labels.EMPTY, 0);
+    static final Entry DROPPED = new Entry(new byte[0], null, null, Labels.EMPTY, 0);
 
     /**
-     * Grow when at least this share of the lookups since the last resize missed (1/4): a table too small for the
+     * Grow when at least this share of the lookups since the last resize missed (1/4), and they were at least
+     * half as many as the slots ({@link #counted}): a table too small for the
      * active series makes them evict each other every round (at 1M series in the default 524k slots, half of
      * every round missed and server CPU per sample was 2.2x that of a table sized for them), while series churn
      * in a table that fits (a few new series among many hits) never grows it.
@@ -91,7 +110,9 @@ final class LabelCache {
 
     /**
      * Counts a request's lookups and how many of them missed, once per request (not per series: the counters
-     * are shared by every thread); the table doubles when misses reach a quarter of its slots and of the lookups.
+     * are shared by every thread); the table doubles when misses reach half its slots and a quarter of the
+     * lookups. (A quarter of the slots, with two-way sets, grew a table past what four-way sets need: starting
+     * at 131k slots, the 100k new series of a first round would have doubled it twice, to 524k.)
      */
     void counted(int requestLookups, int requestMisses) {
         Table t = table;
@@ -103,28 +124,38 @@ final class LabelCache {
             return;
         }
         long m = misses.addAndGet(requestMisses);
-        if (m >= t.slots.length >>> 2) {
+        if (m >= t.slots.length >>> 1) {
             maybeGrow(t, m, l);
         }
     }
 
-    /** The entry whose key equals {@code buf[from, to)}, or null. */
+    /** The entry whose key equals {@code buf[from, to)}, or null; {@code hash} is {@link #hash} of those bytes. */
     Entry get(int hash, byte[] buf, int from, int to) {
         Table t = table;
-        int set = hash & t.mask;
-        Entry e = t.slots[set];
-        if (matches(e, hash, buf, from, to)) {
-            return e;
+        Entry[] slots = t.slots;
+        for (int slot = hash & t.mask, end = slot + WAYS; slot < end; slot++) {
+            Entry e = slots[slot];
+            if (e == null) {
+                return null; // a set fills from its first slot, and entries only leave it when it is full
+            }
+            if (keyEquals(e, buf, from, to)) {
+                return e;
+            }
         }
-        e = t.slots[set + 1];
-        return matches(e, hash, buf, from, to) ? e : null;
+        return null;
     }
 
-    /** Adds an entry and returns it. */
+    /**
+     * Adds an entry and returns it; null, and nothing added, when {@code ref} is not an int (storage's references
+     * are series ids, ints in practice; an entry keeps 4 bytes of it).
+     */
     Entry put(int hash, byte[] buf, int from, int to, Labels labels, long ref) {
+        if ((int) ref != ref) {
+            return null;
+        }
         Table t = table;
-        Entry e = new Entry(hash, split(t, buf, from, to), labels, ref);
-        t.insertFirst(e);
+        Entry e = split(t, buf, from, to, labels, (int) ref);
+        t.insertFirst(e, hash);
         return e;
     }
 
@@ -145,28 +176,50 @@ final class LabelCache {
     }
 
     /**
-     * The key {@code buf[from, to)} as parts: {@link #FIELDS_PER_PART} protobuf fields (tag, length and contents)
-     * each, the part table's array when it has an equal one. Bytes that are not a sequence of length-delimited fields (never the
-     * case for the decoder's keys) are one part.
+     * An entry for the key {@code buf[from, to)} split into parts of {@link #FIELDS_PER_PART} protobuf fields (tag,
+     * length and contents) each, the part table's array when it has an equal one. Bytes that are not a sequence of
+     * length-delimited fields (never the case for the decoder's keys) are one part.
      */
-    private static byte[][] split(Table t, byte[] buf, int from, int to) {
+    private static Entry split(Table t, byte[] buf, int from, int to, Labels labels, int ref) {
         int fields = 0;
         for (int pos = from; pos < to; fields++) {
             pos = fieldEnd(buf, pos, to);
             if (pos < 0) {
-                return new byte[][]{intern(t, buf, from, to)};
+                return new Entry(intern(t, buf, from, to), null, null, labels, ref);
             }
         }
-        byte[][] key = new byte[(fields + FIELDS_PER_PART - 1) / FIELDS_PER_PART][];
-        for (int pos = from, i = 0; i < key.length; i++) {
-            int end = pos;
-            for (int f = 0; f < FIELDS_PER_PART && end < to; f++) {
-                end = fieldEnd(buf, end, to);
-            }
-            key[i] = intern(t, buf, pos, end);
+        int parts = (fields + FIELDS_PER_PART - 1) / FIELDS_PER_PART;
+        int pos = from;
+        int end = partEnd(buf, pos, to);
+        byte[] p0 = intern(t, buf, pos, end);
+        byte[] p1 = null;
+        Object rest = null;
+        if (parts > 1) {
             pos = end;
+            end = partEnd(buf, pos, to);
+            p1 = intern(t, buf, pos, end);
         }
-        return key;
+        if (parts == INLINE_PARTS) {
+            rest = intern(t, buf, end, partEnd(buf, end, to));
+        } else if (parts > INLINE_PARTS) {
+            byte[][] tail = new byte[parts - INLINE_PARTS + 1][];
+            for (int i = 0; i < tail.length; i++) {
+                pos = end;
+                end = partEnd(buf, pos, to);
+                tail[i] = intern(t, buf, pos, end);
+            }
+            rest = tail;
+        }
+        return new Entry(p0, p1, rest, labels, ref);
+    }
+
+    /** The end of the part that starts at {@code buf[pos]} (the key's fields were checked well-formed). */
+    private static int partEnd(byte[] buf, int pos, int to) {
+        int end = pos;
+        for (int f = 0; f < FIELDS_PER_PART && end < to; f++) {
+            end = fieldEnd(buf, end, to);
+        }
+        return end;
     }
 
     /** The end of the length-delimited field at {@code buf[pos]}, or -1 when it is malformed or passes {@code to}. */
@@ -205,13 +258,18 @@ final class LabelCache {
         return p;
     }
 
-    /** Records that storage now knows {@code e}'s series under {@code ref}; returns the entry that does. */
+    /**
+     * Records that storage now knows {@code e}'s series under {@code ref}; returns the entry that does, or null
+     * when {@code ref} is not an int (then {@code e} is dropped: the series is looked up by labels next time).
+     */
     Entry updateRef(Entry e, long ref) {
         Entry[] slots = table.slots;
-        int set = e.hash & (slots.length - 2);
-        Entry updated = new Entry(e.hash, e.key, e.labels, ref);
-        updated.next = e.next == DROPPED ? null : e.next;
-        for (int slot = set; slot <= set + 1; slot++) {
+        int set = hash(e) & (slots.length - WAYS);
+        Entry updated = (int) ref == ref ? new Entry(e.p0, e.p1, e.rest, e.labels, (int) ref) : null;
+        if (updated != null) {
+            updated.next = e.next == DROPPED ? null : e.next;
+        }
+        for (int slot = set; slot < set + WAYS; slot++) {
             if (slots[slot] == e) {
                 slots[slot] = updated;
                 drop(e);
@@ -225,7 +283,7 @@ final class LabelCache {
     /** The entry that followed {@code previous} last time, if its key equals {@code buf[from, to)}; else null. */
     static Entry followerMatching(Entry previous, byte[] buf, int from, int to) {
         Entry e = previous.next;
-        return e != null && e != DROPPED && keyEquals(e.key, buf, from, to) ? e : null;
+        return e != null && e != DROPPED && keyEquals(e, buf, from, to) ? e : null;
     }
 
     /** Remembers that {@code next} followed {@code previous} (written only on change: entries are shared). */
@@ -241,14 +299,31 @@ final class LabelCache {
         }
     }
 
-    private static boolean matches(Entry e, int hash, byte[] buf, int from, int to) {
-        return e != null && e.hash == hash && keyEquals(e.key, buf, from, to);
+    /** Whether the parts of {@code e}'s key, one after the other, are {@code buf[from, to)}. */
+    private static boolean keyEquals(Entry e, byte[] buf, int from, int to) {
+        byte[] part = e.p0;
+        int pos = from + part.length;
+        if (pos > to || !partEquals(part, buf, from)) {
+            return false;
+        }
+        part = e.p1;
+        if (part == null) {
+            return pos == to;
+        }
+        int n = part.length;
+        if (n > to - pos || !partEquals(part, buf, pos)) {
+            return false;
+        }
+        pos += n;
+        Object rest = e.rest;
+        if (rest instanceof byte[] last) {
+            return last.length == to - pos && partEquals(last, buf, pos);
+        }
+        return rest == null ? pos == to : tailEquals((byte[][]) rest, buf, pos, to);
     }
 
-    /** Whether the parts of {@code key}, one after the other, are {@code buf[from, to)}. */
-    private static boolean keyEquals(byte[][] key, byte[] buf, int from, int to) {
-        int pos = from;
-        for (byte[] part : key) {
+    private static boolean tailEquals(byte[][] tail, byte[] buf, int pos, int to) {
+        for (byte[] part : tail) {
             int n = part.length;
             if (n > to - pos || !partEquals(part, buf, pos)) {
                 return false;
@@ -284,7 +359,11 @@ final class LabelCache {
 
     /** A hash of {@code buf[from, to)}, spread so that its low bits index the table well. */
     static int hash(byte[] buf, int from, int to) {
-        int h = 1;
+        return spread(polynomial(1, buf, from, to));
+    }
+
+    /** {@code h} continued over {@code buf[from, to)} as {@code h = 31 * h + b} byte by byte, four bytes a step. */
+    private static int polynomial(int h, byte[] buf, int from, int to) {
         int i = from;
         for (; i + 4 <= to; i += 4) {
             h = 31 * 31 * 31 * 31 * h + 31 * 31 * 31 * buf[i] + 31 * 31 * buf[i + 1] + 31 * buf[i + 2] + buf[i + 3];
@@ -292,6 +371,10 @@ final class LabelCache {
         for (; i < to; i++) {
             h = 31 * h + buf[i];
         }
+        return h;
+    }
+
+    private static int spread(int h) {
         h ^= h >>> 16;
         h *= 0x85ebca6b;
         h ^= h >>> 13;
@@ -299,7 +382,27 @@ final class LabelCache {
         return h ^ (h >>> 16);
     }
 
-    /** Two-way sets of entries, plus the direct-mapped table of label fields that entries share. */
+    /**
+     * The hash of {@code e}'s key, as {@link #hash(byte[], int, int)} of its bytes (the polynomial runs on across
+     * its parts): computed again on the rare paths that need it, growth and a changed reference, rather than kept
+     * in every entry.
+     */
+    private static int hash(Entry e) {
+        int h = polynomial(1, e.p0, 0, e.p0.length);
+        if (e.p1 != null) {
+            h = polynomial(h, e.p1, 0, e.p1.length);
+        }
+        if (e.rest instanceof byte[] last) {
+            h = polynomial(h, last, 0, last.length);
+        } else if (e.rest != null) {
+            for (byte[] p : (byte[][]) e.rest) {
+                h = polynomial(h, p, 0, p.length);
+            }
+        }
+        return spread(h);
+    }
+
+    /** Four-way sets of entries, plus the direct-mapped table of label fields that entries share. */
     private static final class Table {
         final Entry[] slots;
         final int mask;
@@ -309,25 +412,28 @@ final class LabelCache {
 
         Table(int size) {
             slots = new Entry[size];
-            mask = size - 2; // the even slot of a two-slot set
+            mask = size - WAYS; // the first slot of a set
             parts = new byte[Math.max(16, size / SLOTS_PER_PART)][];
             partMask = parts.length - 1;
         }
 
-        /** Puts {@code e} first in its set; the entry it displaces moves second, whose entry is dropped. */
-        void insertFirst(Entry e) {
-            int set = e.hash & mask;
-            drop(slots[set + 1]);
-            slots[set + 1] = slots[set];
+        /** Puts {@code e} first in its set; the others move one slot on, and the last one's entry is dropped. */
+        void insertFirst(Entry e, int hash) {
+            int set = hash & mask;
+            drop(slots[set + WAYS - 1]);
+            for (int slot = set + WAYS - 1; slot > set; slot--) {
+                slots[slot] = slots[slot - 1];
+            }
             slots[set] = e;
         }
 
         /** A table twice this size with this one's entries (newer first in each set) and label fields. */
         Table doubled() {
             Table t = new Table(slots.length * 2);
-            for (int set = 0; set < slots.length; set += 2) {
-                t.insertOld(slots[set]);
-                t.insertOld(slots[set + 1]);
+            for (int set = 0; set < slots.length; set += WAYS) {
+                for (int slot = set; slot < set + WAYS; slot++) {
+                    t.insertOld(slots[slot]);
+                }
             }
             for (byte[] p : parts) {
                 if (p != null) {
@@ -342,23 +448,34 @@ final class LabelCache {
             if (e == null || e.next == DROPPED) {
                 return;
             }
-            int set = e.hash & mask;
-            if (slots[set] == null) {
-                slots[set] = e;
-            } else if (slots[set + 1] == null) {
-                slots[set + 1] = e;
-            } else {
-                drop(e);
+            for (int slot = hash(e) & mask, end = slot + WAYS; slot < end; slot++) {
+                if (slots[slot] == null) {
+                    slots[slot] = e;
+                    return;
+                }
             }
+            drop(e);
         }
     }
 
+    /**
+     * 32 bytes with compact object headers: five references and the reference as an int. (A hash of its own, to
+     * skip comparing keys that differ, would make it 40: a probe compares the key instead, and most hits take the
+     * follower hint and never probe.)
+     */
     static final class Entry {
-        final int hash;
-        /** The series' label fields in request order (the key's bytes, split); the arrays are shared with other entries. */
-        final byte[][] key;
+        /**
+         * The series' label fields in request order (the key's bytes, split): the first part, the second (or
+         * null) and the third as a {@code byte[]} or, when there are more, all the rest as a {@code byte[][]} (or
+         * null). Inline rather than one {@code byte[][]}: that array was 27 B per series and one more load per
+         * hit, and the benchmark's keys (3 to 6 labels) have at most three parts. The arrays are shared with other
+         * entries.
+         */
+        final byte[] p0;
+        final byte[] p1;
+        final Object rest;
         final Labels labels;
-        final long ref;
+        final int ref;
         /**
          * Hints written by every decoding thread without synchronization: a stale or lost write only costs a
          * table lookup, and the final fields make a racily read entry complete. {@link #DROPPED} once the entry
@@ -366,11 +483,31 @@ final class LabelCache {
          */
         Entry next;
 
-        Entry(int hash, byte[][] key, Labels labels, long ref) {
-            this.hash = hash;
-            this.key = key;
+        Entry(byte[] p0, byte[] p1, Object rest, Labels labels, int ref) {
+            this.p0 = p0;
+            this.p1 = p1;
+            this.rest = rest;
             this.labels = labels;
             this.ref = ref;
+        }
+
+        /** The key's parts in order (a copy of the references, for tests and diagnostics). */
+        byte[][] parts() {
+            if (p1 == null) {
+                return new byte[][]{p0};
+            }
+            if (rest == null) {
+                return new byte[][]{p0, p1};
+            }
+            if (rest instanceof byte[] last) {
+                return new byte[][]{p0, p1, last};
+            }
+            byte[][] tail = (byte[][]) rest;
+            byte[][] all = new byte[2 + tail.length][];
+            all[0] = p0;
+            all[1] = p1;
+            System.arraycopy(tail, 0, all, 2, tail.length);
+            return all;
         }
     }
 }

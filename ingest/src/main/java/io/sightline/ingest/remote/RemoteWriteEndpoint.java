@@ -65,8 +65,8 @@ public final class RemoteWriteEndpoint {
     private final int labelCacheCapacity;
     private final Object labelCacheLock = new Object();
     /**
-     * The label cache grows to this when the series sent do not fit (64 MiB of slots, room for 4M series at the
-     * four slots per series it grows to keep; entries ~56 B each come on top, as the series do).
+     * The label cache grows to this when the series sent do not fit (64 MiB of slots, room for 6M series at the
+     * ~2.6 slots per series it grows to keep; entries ~40 B each come on top, as the series do).
      */
     private static final int MAX_LABEL_CACHE_SLOTS = 1 << 24;
     private volatile LabelCache labelCache; // see labelCache()
@@ -79,17 +79,18 @@ public final class RemoteWriteEndpoint {
         this.maxRequestBytes = config.maxRequestBytes();
         this.retryAfterSeconds = config.retryAfterSeconds();
         // Sized beyond ingest.series_cache_entries (a per-thread figure for OTLP): this one cache serves every thread.
-        // 8 slots per entry (2 MiB at the default): at 4, 100k series overflowed 4 % of the two-way sets, and
-        // their series evicted each other every round, paying label decoding and a storage lookup by labels.
-        // That is its starting size: it doubles when a quarter of its lookups miss (more series than fit).
-        this.labelCacheCapacity = (int) Math.min(1 << 24, 8L * config.seriesCacheEntries());
+        // 2 slots per entry (0.5 MiB at the default) to start with: it doubles while a quarter of its lookups miss
+        // (more series than fit), to 262k slots for 100k series, where ~1.7 % of them (Poisson) overflow its four-way sets.
+        // (Two-way sets started at 8 per entry, 2 MiB: at 4, 100k series overflowed 4 % of the sets, and their
+        // series evicted each other every round, paying label decoding and a storage lookup by labels.)
+        this.labelCacheCapacity = (int) Math.min(1 << 24, 2L * config.seriesCacheEntries());
         this.config = config;
         this.maxIdle = config.maxConcurrentRequests();
     }
 
     /**
      * The shared label cache, made by the first remote-write request: a server that is never sent remote write
-     * (OTLP only, or idle) does not hold its table (2 MiB at the default size).
+     * (OTLP only, or idle) does not hold its table (0.5 MiB at the default size).
      */
     private LabelCache labelCache() {
         LabelCache c = labelCache;

@@ -67,22 +67,28 @@ class LabelCacheTest {
     }
 
     @Test
-    void twoKeysOfTheSameSetAreBothKeptAndAThirdDisplacesTheOlder() {
+    void theKeysOfOneSetAreAllKeptAndOneMoreDisplacesTheOldest() {
         LabelCache cache = new LabelCache(16);
-        Key a = key("a");
-        Key b = key("b");
-        Key c = key("c");
-        int set = 6; // same hash for all three: the worst collision
-        a.put(cache, set, Labels.of("__name__", "a"), 1);
-        b.put(cache, set, Labels.of("__name__", "b"), 2);
+        int hash = 6; // the same hash for all of them: the worst collision
+        List<Key> keys = new ArrayList<>();
+        for (int i = 0; i <= LabelCache.WAYS; i++) {
+            keys.add(key("k" + i));
+        }
+        for (int i = 0; i < LabelCache.WAYS; i++) {
+            keys.get(i).put(cache, hash, Labels.of("__name__", "k" + i), i);
+        }
+        for (int i = 0; i < LabelCache.WAYS; i++) {
+            assertThat(keys.get(i).get(cache, hash).ref).isEqualTo(i);
+        }
 
-        assertThat(a.get(cache, set).ref).isEqualTo(1);
-        assertThat(b.get(cache, set).ref).isEqualTo(2);
-
-        c.put(cache, set, Labels.of("__name__", "c"), 3);
-        assertThat(a.get(cache, set)).isNull();
-        assertThat(b.get(cache, set).labels).isEqualTo(Labels.of("__name__", "b"));
-        assertThat(c.get(cache, set).labels).isEqualTo(Labels.of("__name__", "c"));
+        keys.get(LabelCache.WAYS).put(cache, hash, Labels.of("__name__", "new"), 99);
+        assertThat(keys.get(0).get(cache, hash)).isNull();
+        for (int i = 1; i < LabelCache.WAYS; i++) {
+            assertThat(keys.get(i).get(cache, hash).labels).isEqualTo(Labels.of("__name__", "k" + i));
+        }
+        assertThat(keys.get(LabelCache.WAYS).get(cache, hash).ref).isEqualTo(99);
+        assertThat(cache.get(hash + LabelCache.WAYS, keys.get(1).buf(), keys.get(1).from(), keys.get(1).to()))
+                .as("another set is not probed").isNull();
     }
 
     @Test
@@ -98,7 +104,7 @@ class LabelCacheTest {
         assertThat(key("job=api", "__name__=up").get(cache, 42)).isNull();
         assertThat(stored.get(cache, 42).ref).isEqualTo(7);
         assertThat(key("__name__=up", "job=api").get(cache, 42).ref).isEqualTo(7);
-        assertThat(stored.get(cache, 43)).isNull();
+        assertThat(stored.get(cache, 42 + LabelCache.WAYS)).as("another set is not probed").isNull();
     }
 
     @Test
@@ -117,17 +123,17 @@ class LabelCacheTest {
         LabelCache.Entry ea = a.put(cache, a.hash(), Labels.of("__name__", "up", "instance", "host-1"), 1);
         LabelCache.Entry eb = b.put(cache, b.hash(), Labels.of("__name__", "up", "instance", "host-2"), 2);
 
-        assertThat(eb.key).hasNumberOfRows(3);
-        assertThat(eb.key[0]).isSameAs(ea.key[0]);
-        assertThat(eb.key[1]).isNotSameAs(ea.key[1]);
-        assertThat(eb.key[2]).isSameAs(ea.key[2]);
+        assertThat(eb.parts()).hasNumberOfRows(3);
+        assertThat(eb.p0).isSameAs(ea.p0);
+        assertThat(eb.p1).isNotSameAs(ea.p1);
+        assertThat(eb.rest).isSameAs(ea.rest);
         assertThat(joined(ea)).isEqualTo(a.bytes());
         assertThat(joined(eb)).isEqualTo(b.bytes());
     }
 
     private static byte[] joined(LabelCache.Entry e) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : e.key) {
+        for (byte[] part : e.parts()) {
             out.writeBytes(part);
         }
         return out.toByteArray();
@@ -147,10 +153,56 @@ class LabelCacheTest {
             Key k = keys.get(i);
             LabelCache.Entry e = entries.get(i);
             assertThat(joined(e)).isEqualTo(k.bytes());
-            LabelCache.Entry previous = new LabelCache.Entry(0, new byte[0][], Labels.EMPTY, 0);
+            LabelCache.Entry previous = new LabelCache.Entry(new byte[0], null, null, Labels.EMPTY, 0);
             LabelCache.follows(previous, e);
             assertThat(k.follower(previous)).isSameAs(e);
             assertThat(key("__name__=m", "v=" + i, "w=" + (i * 7 + 1)).follower(previous)).isNull();
+        }
+    }
+
+    @Test
+    void keysOfOneToTenFieldsMatchOnlyThemselvesAcrossTheInlinePartsAndTheTail() {
+        LabelCache cache = new LabelCache(1 << 10);
+        List<Key> keys = new ArrayList<>();
+        for (int fields = 1; fields <= 10; fields++) {
+            String[] f = new String[fields];
+            for (int i = 0; i < fields; i++) {
+                f[i] = "l" + i + "=v" + i;
+            }
+            Key k = key(f);
+            keys.add(k);
+            LabelCache.Entry e = k.put(cache, 5, Labels.of("__name__", "n" + fields), fields);
+            assertThat(e.parts()).as("%d fields", fields).hasNumberOfRows((fields + 1) / 2);
+            assertThat(joined(e)).isEqualTo(k.bytes());
+        }
+        // All ten share one hash: each lookup compares against both entries of the set, and every other key is a
+        // prefix or an extension of it, which must not match.
+        LabelCache.Entry previous = new LabelCache.Entry(new byte[0], null, null, Labels.EMPTY, 0);
+        for (int fields = 1; fields <= 10; fields++) {
+            Key k = keys.get(fields - 1);
+            LabelCache.Entry e = k.get(cache, 5);
+            if (e != null) {
+                assertThat(e.ref).isEqualTo(fields);
+            }
+            for (Key other : keys) {
+                if (other != k) {
+                    assertThat(other.get(cache, 5)).isNotSameAs(e == null ? previous : e);
+                }
+            }
+            LabelCache.Entry fresh = k.put(cache, 5, Labels.of("__name__", "n" + fields), fields);
+            LabelCache.follows(previous, fresh);
+            assertThat(k.follower(previous)).isSameAs(fresh);
+            for (Key other : keys) {
+                if (other != k) {
+                    assertThat(other.follower(previous)).as("%s against %d fields", other, fields).isNull();
+                }
+            }
+            String[] changedLast = new String[fields];
+            for (int i = 0; i < fields; i++) {
+                changedLast[i] = "l" + i + "=v" + (i == fields - 1 ? "X" : i);
+            }
+            assertThat(key(changedLast).follower(previous)).isNull();
+            previous = new LabelCache.Entry(new byte[0], null, null, Labels.EMPTY, 0);
         }
     }
 
@@ -224,7 +276,7 @@ class LabelCacheTest {
         byte[] buf = "..not protobuf..".getBytes(StandardCharsets.UTF_8);
         LabelCache.Entry e = cache.put(9, buf, 2, 14, Labels.of("__name__", "x"), 4);
 
-        assertThat(e.key).hasNumberOfRows(1);
+        assertThat(e.parts()).hasNumberOfRows(1);
         assertThat(cache.get(9, "not protobuf".getBytes(StandardCharsets.UTF_8), 0, 12).ref).isEqualTo(4);
         assertThat(cache.get(9, "not protobug".getBytes(StandardCharsets.UTF_8), 0, 12)).isNull();
         assertThat(cache.get(9, "not protobu".getBytes(StandardCharsets.UTF_8), 0, 11)).isNull();
@@ -240,6 +292,41 @@ class LabelCacheTest {
         cache.updateRef(e, 9);
 
         assertThat(a.get(cache, a.hash()).ref).isEqualTo(9);
+    }
+
+    @Test
+    void aReferenceBeyondAnIntIsNotCachedAndDropsTheEntryItReplaces() {
+        LabelCache cache = new LabelCache(16);
+        Key a = key("a");
+        Key b = key("b");
+
+        assertThat(a.put(cache, a.hash(), Labels.of("__name__", "a"), 1L << 32)).isNull();
+        assertThat(a.get(cache, a.hash())).isNull();
+        LabelCache.Entry eb = b.put(cache, b.hash(), Labels.of("__name__", "b"), Integer.MAX_VALUE);
+        assertThat(b.get(cache, b.hash()).ref).isEqualTo(Integer.MAX_VALUE);
+        assertThat(cache.updateRef(eb, -1L - Integer.MAX_VALUE - 1)).isNull();
+        assertThat(b.get(cache, b.hash())).isNull();
+    }
+
+    @Test
+    void entriesKeptWhenTheTableGrowsAreFoundUnderTheirKeysHash() {
+        LabelCache cache = new LabelCache(16, 1 << 10);
+        List<Key> keys = new ArrayList<>();
+        for (int i = 0; i < 6; i++) { // keys of one to three parts and of more (the tail array)
+            String[] fields = new String[1 + i * 2];
+            for (int f = 0; f < fields.length; f++) {
+                fields[f] = "f" + f + "=" + i;
+            }
+            keys.add(key(fields));
+            keys.get(i).put(cache, keys.get(i).hash(), Labels.of("__name__", "k" + i), i + 1);
+        }
+        int before = cache.capacity();
+        cache.counted(1000, 1000); // every lookup missed: it doubles
+
+        assertThat(cache.capacity()).isEqualTo(before * 2);
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(keys.get(i).get(cache, keys.get(i).hash()).ref).isEqualTo(i + 1);
+        }
     }
 
     @Test
@@ -275,14 +362,15 @@ class LabelCacheTest {
         Key b = key("b");
         Key c = key("c");
         Key d = key("d");
-        LabelCache.Entry first = d.put(cache, 4, Labels.of("__name__", "d"), 4);
+        LabelCache.Entry first = d.put(cache, 0, Labels.of("__name__", "d"), 4);
         LabelCache.Entry ea = a.put(cache, 6, Labels.of("__name__", "a"), 1);
         LabelCache.Entry eb = b.put(cache, 8, Labels.of("__name__", "b"), 2);
         LabelCache.follows(first, ea);
         LabelCache.follows(ea, eb);
 
-        c.put(cache, 6, Labels.of("__name__", "c"), 3);
-        c.put(cache, 6, Labels.of("__name__", "c"), 3); // a's set is full: a is displaced
+        for (int i = 0; i < LabelCache.WAYS; i++) {
+            c.put(cache, 6, Labels.of("__name__", "c"), 3); // a's set fills up with copies of c: a is displaced
+        }
 
         assertThat(a.get(cache, 6)).isNull();
         assertThat(a.follower(first)).isSameAs(ea);
@@ -300,11 +388,12 @@ class LabelCacheTest {
         LabelCache cache = new LabelCache(16);
         Key a = key("a");
         Key b = key("b");
-        LabelCache.Entry ea = a.put(cache, 1, Labels.of("__name__", "a"), 1);
-        LabelCache.Entry eb = b.put(cache, 2, Labels.of("__name__", "b"), 2);
+        LabelCache.Entry ea = a.put(cache, a.hash(), Labels.of("__name__", "a"), 1);
+        LabelCache.Entry eb = b.put(cache, b.hash(), Labels.of("__name__", "b"), 2);
         LabelCache.follows(ea, eb);
 
         LabelCache.Entry updated = cache.updateRef(ea, 9);
+        assertThat(a.get(cache, a.hash())).isSameAs(updated);
 
         assertThat(updated.ref).isEqualTo(9);
         assertThat(b.follower(updated)).isSameAs(eb);

@@ -4,16 +4,29 @@ import com.google.protobuf.CodedOutputStream;
 import io.opentelemetry.api.OpenTelemetry;
 import io.sightline.ingest.IngestConfig;
 import io.sightline.storage.Appender;
+import io.sightline.storage.Querier;
+import io.sightline.storage.SampleIterator;
+import io.sightline.storage.Series;
+import io.sightline.storage.SeriesSet;
 import io.sightline.storage.Storage;
 import io.sightline.storage.StorageConfig;
 import io.sightline.storage.WalSyncMode;
 import io.sightline.storage.model.Labels;
+import io.sightline.storage.model.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,8 +38,11 @@ class WriteRequestDecoderCacheTest {
 
     /** Series {@code i}'s label fields (TimeSeries field 1, repeated), as Prometheus sends them. */
     private static byte[] labelFields(int i) throws IOException {
-        String[] labels = {"__name__", "node_hwmon_temp_celsius", "instance", "host-" + (i / 10) + ":9100",
-                "job", "api", "sensor", "s" + (i % 10)};
+        return labelFields("node_hwmon_temp_celsius", "host-" + (i / 10) + ":9100", "s" + (i % 10));
+    }
+
+    private static byte[] labelFields(String name, String instance, String sensor) throws IOException {
+        String[] labels = {"__name__", name, "instance", instance, "job", "api", "sensor", sensor};
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         CodedOutputStream o = CodedOutputStream.newInstance(out);
         for (int l = 0; l < labels.length; l += 2) {
@@ -42,15 +58,23 @@ class WriteRequestDecoderCacheTest {
     }
 
     private static byte[] request(long timestamp) throws IOException {
+        return request(-1, timestamp);
+    }
+
+    /**
+     * {@link #SERIES} series with one sample each at {@code timestamp}; {@code sender} -1 for {@link #labelFields(int)}'s
+     * series valued 40 + i, else sender's own series ({@code instance=sender<n>}) valued 1000 * sender + i.
+     */
+    private static byte[] request(int sender, long timestamp) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         CodedOutputStream o = CodedOutputStream.newInstance(out);
         for (int i = 0; i < SERIES; i++) {
             ByteArrayOutputStream series = new ByteArrayOutputStream();
             CodedOutputStream s = CodedOutputStream.newInstance(series);
-            s.writeRawBytes(labelFields(i));
+            s.writeRawBytes(sender < 0 ? labelFields(i) : labelFields("m" + (i % 3), "sender" + sender, "s" + i));
             ByteArrayOutputStream sample = new ByteArrayOutputStream();
             CodedOutputStream so = CodedOutputStream.newInstance(sample);
-            so.writeDouble(1, 40 + i);
+            so.writeDouble(1, sender < 0 ? 40 + i : 1000 * sender + i);
             so.writeInt64(2, timestamp);
             so.flush();
             s.writeByteArray(2, sample.toByteArray());
@@ -112,6 +136,61 @@ class WriteRequestDecoderCacheTest {
             assertThat(after.ref).isEqualTo(before.ref);
             assertThat(after.labels).isEqualTo(Labels.of("__name__", "node_hwmon_temp_celsius", "instance", "host-0:9100",
                     "job", "api", "sensor", "s7"));
+        }
+    }
+
+    @Test
+    void decodersSharingOneSmallCacheWhileItGrowsAndEvictsStoreEverySampleInItsOwnSeries() throws Exception {
+        long now = System.currentTimeMillis();
+        int senders = 4;
+        int rounds = 30;
+        try (Storage storage = Storage.open(new StorageConfig(dir, 2 * 3_600_000L, 15 * 24 * 3_600_000L,
+                WalSyncMode.NEVER, 1_000, 1 << 20, 0, 1_000), OpenTelemetry.noop().getMeter("test"))) {
+            // 16 slots for 200 series: they evict each other and make it grow (to 256 at most) while others read it.
+            LabelCache cache = new LabelCache(16, 256);
+            ExecutorService pool = Executors.newFixedThreadPool(senders);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < senders; t++) {
+                    int sender = t;
+                    done.add(pool.submit(() -> {
+                        WriteRequestDecoder decoder = new WriteRequestDecoder(IngestConfig.defaults(), cache);
+                        for (int r = 0; r < rounds; r++) {
+                            decode(decoder, storage, request(sender, now - 15_000L * (rounds - r)), now);
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get(120, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(cache.capacity()).isGreaterThan(16);
+
+            Map<Labels, List<Double>> stored = new HashMap<>();
+            try (Querier q = storage.querier(0, Long.MAX_VALUE / 2)) {
+                SeriesSet set = q.select(false, Matcher.of(Matcher.Type.RE, Labels.METRIC_NAME, ".+"));
+                while (set.next()) {
+                    Series s = set.at();
+                    SampleIterator it = s.iterator(null);
+                    List<Double> values = new ArrayList<>();
+                    while (it.next()) {
+                        values.add(it.value());
+                    }
+                    stored.put(s.labels(), values);
+                }
+            }
+            assertThat(stored).hasSize(senders * SERIES);
+            for (int t = 0; t < senders; t++) {
+                for (int i = 0; i < SERIES; i++) {
+                    Labels labels = Labels.of("__name__", "m" + (i % 3), "instance", "sender" + t, "job", "api",
+                            "sensor", "s" + i);
+                    assertThat(stored.get(labels)).as("%s", labels)
+                            .hasSize(rounds).containsOnly(1000.0 * t + i);
+                }
+            }
         }
     }
 }

@@ -2,7 +2,6 @@ package io.sightline.query.api;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -177,15 +176,16 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (r.bytes() != null) {
             body = Unpooled.wrappedBuffer(r.bytes());
         } else {
-            body = alloc.buffer(4096);
-            try (JsonOut out = new JsonOut(new ByteBufOutputStream(body))) {
+            PiecedBody pieces = new PiecedBody(alloc);
+            try (JsonOut out = new JsonOut(pieces)) {
                 r.json().write(out);
             } catch (IOException | RuntimeException e) {
-                body.release();
+                pieces.discard();
                 log.error("HTTP response rendering failed [handler={}]", handler, e);
                 r = Reply.error(500, "internal", "internal error while writing the response: " + e, Map.of());
                 return render(alloc, r, handler);
             }
+            body = pieces.body();
         }
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(r.status()), body);

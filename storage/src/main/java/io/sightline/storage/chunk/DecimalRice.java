@@ -53,6 +53,12 @@ final class DecimalRice {
         return BitWriter.put(buf, pos, z, width);
     }
 
+    /** Bits the code of {@code z} with parameter {@code k} takes: what {@link #write} will add to the position. */
+    static int bits(long z, int k) {
+        long q = z >>> k;
+        return q < ESCAPE ? (int) q + 1 + k : ESCAPE + 6 + 64 - Long.numberOfLeadingZeros(z);
+    }
+
     /** Writes the code of {@code z} with parameter {@code k}; as {@link #writeFirst} otherwise. */
     static long write(byte[] buf, long pos, long z, int k) {
         long q = z >>> k;

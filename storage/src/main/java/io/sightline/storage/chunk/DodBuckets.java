@@ -14,6 +14,9 @@ package io.sightline.storage.chunk;
  * seen; the decoder is {@link ColumnDecoder#bucketedTimestamps}; sealed chunks use {@link PackedLayout}, which fits its buckets to the data.
  */
 final class DodBuckets {
+    /** Longest code: a 4-bit prefix and 64 bits. */
+    static final int MAX_BITS = 68;
+
     private DodBuckets() {
     }
 
@@ -33,6 +36,18 @@ final class DodBuckets {
         }
         bitPos = BitWriter.put(buf, bitPos, 0b1111, 4);
         return BitWriter.put(buf, bitPos, dod, 64);
+    }
+
+    /** Bits the code of {@code dod} takes: what {@link #write} will add to the position. */
+    static int bits(long dod) {
+        if (dod == 0) {
+            return 1;
+        } else if (fits(dod, 10)) {
+            return 12;
+        } else if (fits(dod, 16)) {
+            return 19;
+        }
+        return fits(dod, 24) ? 28 : MAX_BITS;
     }
 
     private static boolean fits(long v, int bits) {

@@ -23,7 +23,10 @@ import java.util.Arrays;
  * with bit positions and the XOR state in this object's own fields, not {@link BitWriter}s or an
  * {@link XorWriter}: a head holds one open chunk per series, and every object or array per chunk costs a
  * header, alignment and a pointer hop on every append. The values column's offset lives in the array itself,
- * so a reader that acquired an array always splits it as it was written.
+ * so a reader that acquired an array always splits it as it was written. The array keeps no worst-case room
+ * per column: a code checks the room its own bits need once the column is within a worst-case code of its
+ * end, and a timestamp write may reach into the values column (see {@link #WRITE_BYTES}); at a chunk cut the
+ * storage engine may give the next chunk an array fitted to this one's bytes per sample ({@link #resetFitted()}).
  *
  * <p>Not final so that a head series can be its own open chunk (one object per series instead of two, see
  * {@code HeadSeries}); a subclass adds identity and locking, never behaviour: every method here is final.
@@ -40,6 +43,12 @@ import java.util.Arrays;
  * is a new array published like a grown one; its first byte tells the reader how to decode it.
  */
 public class HeadChunk {
+    /**
+     * Samples a values column that grows before holding this many is projected to hold: the storage engine
+     * cuts a head chunk at this count. A constant, not a field per chunk: every head chunk has the same.
+     */
+    public static final int PROJECTED_SAMPLES = 120;
+
     private static final VarHandle COUNT;
     private static final VarHandle COLUMN;
     private static final VarHandle MAX_TIME;
@@ -57,23 +66,46 @@ public class HeadChunk {
     }
 
     /**
-     * Most bytes one value can add to the column (XOR: 13 + 64 bits; decimal: 19 + 1 + 56 bits), plus the
-     * writes' slack.
+     * Room a values column keeps for any one value (XOR: 13 + 64 bits; decimal: 26 + 56 bits; the first value:
+     * the exponent byte and 6 + 64 bits), plus the writes' slack: the check for an XOR value and the first
+     * one, and every values column's least capacity. A decimal value checks the room its own code needs.
      */
     private static final int VALUE_SPARE_BYTES = 18;
+    /**
+     * Bytes a bit write touches from the byte of its position ({@link BitWriter#put} reads and writes a
+     * 64-bit word there): what a column needs past the byte its last code starts in. In the timestamp region
+     * that word may reach into the values column: it ORs zero bits there and writes back the bytes it read,
+     * so only the array's end needs this slack, not the gap between the columns.
+     */
+    private static final int WRITE_BYTES = 8;
     /** The values column's first byte when the rest is {@link ChunkFormat#VALUE_XOR}; exponents are <= 0. */
     private static final byte XOR_MARKER = 0x7F;
     /** {@link #digits} while the column is XOR. */
     private static final byte XOR = -1;
-    /** Bytes a timestamp code may touch (4 + 64 bits), with the same slack. */
-    private static final int TIMESTAMP_SPARE_BYTES = 18;
+    /** Bytes of the longest timestamp code ({@link DodBuckets#MAX_BITS}). */
+    private static final int TIMESTAMP_CODE_BYTES = (DodBuckets.MAX_BITS + 7) / 8;
+    /** Fewest samples of a cut chunk whose bytes size the next chunk's array ({@link #resetFitted()}). */
+    private static final int MIN_SAMPLES_TO_FIT = PROJECTED_SAMPLES / 2;
     /** Fewest samples whose bytes predict the rest of the chunk's; with fewer, the column grows by half. */
     private static final int MIN_SAMPLES_TO_PROJECT = 8;
     /** The array's first bytes: the values column's offset (big-endian int); the timestamp column follows. */
     private static final int HEADER_BYTES = 4;
     private static final long TIMESTAMP_BASE_BIT = HEADER_BYTES * 8L;
+    /**
+     * Bytes before a byte array's first element with compact object headers (-XX:+UseCompactObjectHeaders,
+     * as the server runs): array lengths are chosen so that header and elements end on the heap's 8-byte
+     * alignment, and the bytes it would pad with are the values column's room instead.
+     */
+    private static final int ARRAY_BASE_BYTES = 12;
+    /** {@link #lastDelta} when the last delta does not fit an int (over ~24.8 days): the column has it. */
+    private static final int DELTA_IN_COLUMN = Integer.MIN_VALUE;
+    /** {@link #riceState} of an XOR column before its first window: leading zeros -1, trailing 0. */
+    private static final long XOR_NO_WINDOW = 0xFF00L;
 
-    private final int expectedSamples;
+    // The fields are as narrow as their values allow, and the XOR state shares the decimal one's: a head
+    // holds one chunk per series (its HeadSeries), so each field byte costs 100 kB at 100k series (the object
+    // is 8-byte aligned: with HeadSeries' fields these add up to 72 bytes, an 80-byte object with compact
+    // headers; 8 bytes more would make it 88).
     /**
      * Both columns (see the class comment); every byte past either column's bits up to the next column (or
      * the end) is zero. Written with release semantics whenever it is replaced.
@@ -87,42 +119,47 @@ public class HeadChunk {
     private byte digits;
     /** Decimal column: the Rice parameter of the next value, from the state before the last update. */
     private byte nextParameter;
-    /** Decimal column: the OR of its mantissas' low bits; all even means the exponent may be finer than needed. */
-    private byte mantissaLowBits;
     /**
-     * Fraction digits the next chunk starts with at least: the last decimal chunk's, unless all its mantissas
-     * were even (then its values may not need them). Series keep their precision from chunk to chunk, and
-     * starting at it spares the re-encode each chunk would otherwise make when a value with more digits than
-     * its first one comes.
+     * Bit 0, decimal column: the OR of its mantissas' low bits; all even means the exponent may be finer than
+     * needed. Bits 1-4: the fraction digits the next chunk starts with at least ({@link #hintDigits()}): the
+     * last decimal chunk's, unless all its mantissas were even (then its values may not need them). Series
+     * keep their precision from chunk to chunk, and starting at it spares the re-encode each chunk would
+     * otherwise make when a value with more digits than its first one comes.
      */
-    private byte hintDigits;
-    /** XOR column: the window's leading zeros, -1 before the first window; and its trailing zeros. */
-    private byte xorLeading;
-    private byte xorTrailing;
+    private byte precision;
+    /**
+     * The last timestamp delta, or {@link #DELTA_IN_COLUMN}: an int, as the storage engine's chunks never span
+     * more than a block (2 h by default), and a rare longer gap reads it back from the timestamp column.
+     */
+    private int lastDelta;
     /** Decimal column: the last mantissa. XOR column: the last value's raw bits. Kept by {@link #reset()}. */
     private long last;
-    /** Decimal column: the Rice code's adaptive state ({@link DecimalRice}). */
+    /**
+     * Decimal column: the Rice code's adaptive state ({@link DecimalRice}). XOR column: the window, leading
+     * zeros (-1 before the first window) in bits 8-15 and trailing zeros in bits 0-7.
+     */
     private long riceState;
     private long minTime;
     /** The last appended timestamp, {@code Long.MIN_VALUE} before the first; kept by {@link #reset()}. */
     private long maxTime = Long.MIN_VALUE;
-    private long lastDelta;
 
-    /** Creates an empty chunk sized for about {@code expectedSamples} samples (it grows past that). */
+    /**
+     * Creates an empty chunk whose array is sized for about {@code expectedSamples} samples (it grows past
+     * that, by projection to {@link #PROJECTED_SAMPLES} and then by half).
+     */
     public HeadChunk(int expectedSamples) {
         if (expectedSamples < 1) {
             throw new IllegalArgumentException("expectedSamples must be >= 1, got " + expectedSamples);
         }
-        // Values: ~1 byte per sample is typical for decimal gauges and counters; 16 bytes of slack for the
-        // exponent, the first mantissa and the writes.
+        // Values: ~1 byte per sample is typical for decimal gauges and counters; 8 bytes for the exponent, the
+        // first mantissa and the writes' slack at the array's end.
         // Timestamps: a regular interval costs 1 bit per sample after the first delta (~3 bytes, 3 more for a
-        // few jittered codes), plus the writes' slack: sized so that a regular series never grows the region
-        // (a growth copies both columns into a new array and leaves the old one as garbage, in the old
-        // generation once the series is promoted; in OpenChunkCpuTime the scattered regrown arrays also made
-        // appends ~40 % slower); jittered ones grow it (by half) as needed.
-        this.expectedSamples = expectedSamples;
-        column = newColumn(expectedSamples / 8 + 6 + TIMESTAMP_SPARE_BYTES,
-                Math.max(VALUE_SPARE_BYTES + 1, expectedSamples + 16));
+        // few jittered codes). Each code checks that its own bits fit (a write's slack may reach into the
+        // values column, see WRITE_BYTES), so the region holds no slack: sized so that a regular series never
+        // grows it (a growth copies both columns into a new array and leaves the old one as garbage, in the
+        // old generation once the series is promoted; in OpenChunkCpuTime the scattered regrown arrays also
+        // made appends ~40 % slower); jittered ones grow it (by half) as needed.
+        column = newColumn(expectedSamples / 8 + 6, Math.max(VALUE_SPARE_BYTES + 1, expectedSamples + 8));
     }
 
     /**
@@ -149,16 +186,20 @@ public class HeadChunk {
                         + maxTime + "; chunks need strictly increasing timestamps");
             }
             long delta = t - maxTime;
-            if (valueStart - HEADER_BYTES - timestampByteLength() < TIMESTAMP_SPARE_BYTES) {
+            long dod = delta - (lastDelta != DELTA_IN_COLUMN ? lastDelta : lastDeltaFromColumn(n));
+            int room = (valueStart - HEADER_BYTES) << 3;
+            // The exact check only where the longest code might not fit: the usual path costs what it did
+            // with worst-case slack in the array.
+            if (timestampBits + DodBuckets.MAX_BITS > room && timestampBits + DodBuckets.bits(dod) > room) {
                 c = growTimestamps();
                 valueStart = valueStart(c);
             }
-            timestampBits = (int) (DodBuckets.write(c, TIMESTAMP_BASE_BIT + timestampBits, delta - lastDelta)
-                    - TIMESTAMP_BASE_BIT);
-            lastDelta = delta;
+            timestampBits = (int) (DodBuckets.write(c, TIMESTAMP_BASE_BIT + timestampBits, dod) - TIMESTAMP_BASE_BIT);
+            lastDelta = (int) delta == delta && delta != DELTA_IN_COLUMN ? (int) delta : DELTA_IN_COLUMN;
         }
-        if (c.length - valueStart - valueByteLength() < VALUE_SPARE_BYTES) {
-            c = reserveValues(n);
+        boolean isRoomy = c.length - valueStart - valueByteLength() >= VALUE_SPARE_BYTES;
+        if (!isRoomy && (n == 0 || digits == XOR)) {
+            c = reserveValues(n, valueByteLength() + VALUE_SPARE_BYTES);
             valueStart = valueStart(c);
         }
         long base = (long) valueStart << 3;
@@ -169,11 +210,19 @@ public class HeadChunk {
             if (m != Long.MIN_VALUE) {
                 long z = Zigzag.encode(m - last);
                 int k = nextParameter;
+                if (!isRoomy) {
+                    // Every write of the code starts before its end: the last one's word must fit in the array.
+                    int needed = ((valueBits + DecimalRice.bits(z, k)) >>> 3) + WRITE_BYTES;
+                    if (needed > c.length - valueStart) {
+                        c = reserveValues(n, needed);
+                        base = (long) valueStart(c) << 3;
+                    }
+                }
                 valueBits = (int) (DecimalRice.write(c, base + valueBits, z, k) - base);
                 nextParameter = (byte) DecimalRice.parameter(riceState);
                 riceState = DecimalRice.adapt(riceState, z, k);
                 last = m;
-                mantissaLowBits |= (byte) m;
+                precision |= (byte) ((int) m & 1);
             } else {
                 reencode(n, v);
             }
@@ -193,9 +242,10 @@ public class HeadChunk {
             return;
         }
         long m = DecimalRice.mantissa(v, d);
-        long hinted = d < hintDigits ? DecimalRice.mantissa(v, hintDigits) : Long.MIN_VALUE;
+        int hint = hintDigits();
+        long hinted = d < hint ? DecimalRice.mantissa(v, hint) : Long.MIN_VALUE;
         if (hinted != Long.MIN_VALUE) {
-            d = hintDigits;
+            d = hint;
             m = hinted;
         }
         c[valueStart] = (byte) -d;
@@ -203,7 +253,7 @@ public class HeadChunk {
         riceState = 0;
         nextParameter = 0;
         last = m;
-        mantissaLowBits = (byte) m;
+        precision = (byte) ((precision & ~1) | ((int) m & 1));
         valueBits = (int) (DecimalRice.writeFirst(c, base + 8, m) - base);
     }
 
@@ -211,7 +261,7 @@ public class HeadChunk {
     private long startXor(byte[] c, int valueStart, double v) {
         c[valueStart] = XOR_MARKER;
         digits = XOR;
-        xorLeading = -1;
+        riceState = XOR_NO_WINDOW;
         last = Double.doubleToRawLongBits(v);
         return BitWriter.put(c, ((long) valueStart << 3) + 8, last, 64);
     }
@@ -226,11 +276,12 @@ public class HeadChunk {
         }
         int lz = XorWriter.leadingOf(xor);
         int tz = Long.numberOfTrailingZeros(xor);
-        if (XorWriter.isInWindow(lz, tz, xorLeading, xorTrailing)) {
-            return XorWriter.putInWindow(c, bitPos, xor, xorLeading, xorTrailing);
+        int leading = (byte) (riceState >>> 8);
+        int trailing = (byte) riceState;
+        if (XorWriter.isInWindow(lz, tz, leading, trailing)) {
+            return XorWriter.putInWindow(c, bitPos, xor, leading, trailing);
         }
-        xorLeading = (byte) lz;
-        xorTrailing = (byte) tz;
+        riceState = ((long) lz << 8) | tz;
         return XorWriter.putNewWindow(c, bitPos, xor, lz, tz);
     }
 
@@ -259,7 +310,7 @@ public class HeadChunk {
             nextParameter = (byte) DecimalRice.parameter(riceState);
             riceState = DecimalRice.adapt(riceState, z, k);
             last = m;
-            mantissaLowBits |= (byte) m;
+            precision |= (byte) ((int) m & 1);
         }
         valueBits = (int) bits;
         int used = (int) ((bits + 7) >>> 3);
@@ -304,10 +355,11 @@ public class HeadChunk {
         riceState = s;
         nextParameter = (byte) next;
         last = previous;
-        mantissaLowBits = (byte) previous;
+        long lowBits = previous;
         for (int i = 0; i < n - 1; i++) {
-            mantissaLowBits |= (byte) (mantissas[i] * scale);
+            lowBits |= mantissas[i] * scale;
         }
+        precision = (byte) ((precision & ~1) | ((int) lowBits & 1));
         return bits;
     }
 
@@ -322,27 +374,43 @@ public class HeadChunk {
     }
 
     /**
-     * Grows the values column before it runs out to what {@code expectedSamples} samples need at the rate so
+     * Grows the values column before it runs out to what {@link #PROJECTED_SAMPLES} samples need at the rate so
      * far (+5 %: decimal columns grow at a steady rate): one step where growing by half takes three or four.
      * Most series of a head are promoted to the old generation before their first chunk fills, so every
      * outgrown array stays there as garbage until a full collection (~45 MB at 100k series with growth by
-     * half alone). Returns the new array.
+     * half alone). The new column holds at least {@code needed} bytes. Returns the new array.
      */
-    private byte[] reserveValues(int n) {
+    private byte[] reserveValues(int n, int needed) {
         int used = valueByteLength();
         int valueStart = valueStart(column);
-        long projected = n >= MIN_SAMPLES_TO_PROJECT && n < expectedSamples
-                ? (long) used * expectedSamples / n * 21 / 20 + VALUE_SPARE_BYTES
+        long projected = n >= MIN_SAMPLES_TO_PROJECT && n < PROJECTED_SAMPLES
+                ? (long) used * PROJECTED_SAMPLES / n * 21 / 20 + WRITE_BYTES
                 : grownByHalf(column.length - valueStart);
-        int wanted = (int) Math.min(Math.max(projected, used + VALUE_SPARE_BYTES), Integer.MAX_VALUE - 64);
+        int wanted = (int) Math.min(Math.max(projected, needed), Integer.MAX_VALUE - 64);
         return regrow(valueStart - HEADER_BYTES, wanted);
+    }
+
+    /**
+     * The delta between the last two of the {@code n} samples, read back from the timestamp column: the rare
+     * path of a gap over ~24.8 days (allocates).
+     */
+    private long lastDeltaFromColumn(int n) {
+        byte[] padded = Arrays.copyOfRange(column, HEADER_BYTES, HEADER_BYTES + timestampByteLength() + Bits.PADDING_BYTES);
+        long[] ts = new long[n];
+        ColumnDecoder.bucketedTimestamps(padded, 0, timestampBits, minTime, ts, n);
+        return ts[n - 1] - ts[n - 2];
+    }
+
+    /** Fraction digits the next decimal column starts with at least (see {@link #precision}). */
+    private int hintDigits() {
+        return (precision >>> 1) & 0xF;
     }
 
     /** Timestamps grow by half: a regular interval rarely needs it at all. Returns the new array. */
     private byte[] growTimestamps() {
         byte[] c = column;
         int valueStart = valueStart(c);
-        int wanted = timestampByteLength() + TIMESTAMP_SPARE_BYTES;
+        int wanted = timestampByteLength() + TIMESTAMP_CODE_BYTES;
         return regrow(Math.max(wanted, grownByHalf(valueStart - HEADER_BYTES)), c.length - valueStart);
     }
 
@@ -356,8 +424,11 @@ public class HeadChunk {
         return next;
     }
 
+    /** A new array with these capacities; the values column also takes the bytes the heap would pad with. */
     private static byte[] newColumn(int timestampCapacity, int valueCapacity) {
-        byte[] c = new byte[HEADER_BYTES + timestampCapacity + valueCapacity];
+        int length = ((ARRAY_BASE_BYTES + HEADER_BYTES + timestampCapacity + valueCapacity + 7) & ~7)
+                - ARRAY_BASE_BYTES;
+        byte[] c = new byte[length];
         INT_BE.set(c, 0, HEADER_BYTES + timestampCapacity);
         return c;
     }
@@ -416,15 +487,49 @@ public class HeadChunk {
         return timestampByteLength() + valueByteLength();
     }
 
+    /**
+     * Empties the chunk for the series' next one, as {@link #reset()}, but first gives it a smaller array when
+     * this one held at least {@link #MIN_SAMPLES_TO_FIT} samples in much less than its room: a series keeps its
+     * shape from chunk to chunk, and the first chunk's array was sized for ~1 byte per sample, where a flat
+     * counter needs ~1 bit. The new array fits {@link #PROJECTED_SAMPLES} at this chunk's rate with an eighth
+     * more; it replaces one that is a quarter larger than that or more, so a series whose chunks vary a
+     * little is not cut down and regrown chunk after chunk (each outgrown array is old-generation garbage).
+     */
+    public final void resetFitted() {
+        int n = count;
+        byte[] c = column;
+        int valueStart = valueStart(c);
+        int timestampRoom = valueStart - HEADER_BYTES;
+        int valueRoom = c.length - valueStart;
+        if (n >= MIN_SAMPLES_TO_FIT) {
+            long values = Math.max(VALUE_SPARE_BYTES + 1,
+                    (long) valueByteLength() * PROJECTED_SAMPLES / n * 9 / 8 + WRITE_BYTES);
+            long timestamps = Math.max(PROJECTED_SAMPLES / 8 + 6,
+                    (long) timestampByteLength() * PROJECTED_SAMPLES / n + TIMESTAMP_CODE_BYTES);
+            if (valueRoom > values * 5 / 4 || timestampRoom > timestamps * 5 / 4) {
+                byte[] fitted = newColumn((int) Math.min(timestamps, timestampRoom), (int) Math.min(values, valueRoom));
+                empty();
+                COLUMN.setRelease(this, fitted);
+                return;
+            }
+        }
+        reset();
+    }
+
     /** Empties the chunk for reuse, keeping its array (re-zeroing what was written). */
     public final void reset() {
-        if (count > 0 && digits != XOR) {
-            hintDigits = (mantissaLowBits & 1) != 0 ? digits : 0;
-        }
         byte[] c = column;
         int valueStart = valueStart(c);
         Arrays.fill(c, HEADER_BYTES, Math.min(valueStart, HEADER_BYTES + timestampByteLength() + 8), (byte) 0);
         Arrays.fill(c, valueStart, Math.min(c.length, valueStart + valueByteLength() + 8), (byte) 0);
+        empty();
+    }
+
+    /** Sets the state of an empty chunk, keeping the precision hint, the last time and value. */
+    private void empty() {
+        if (count > 0 && digits != XOR) {
+            precision = (byte) (((precision & 1) != 0 ? digits : 0) << 1);
+        }
         timestampBits = 0;
         valueBits = 0;
         COUNT.setRelease(this, 0);

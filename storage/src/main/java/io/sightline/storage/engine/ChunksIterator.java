@@ -11,6 +11,8 @@ import io.sightline.storage.index.SeriesChunks;
  */
 final class ChunksIterator implements SampleIterator {
     private final SampleBuffer buffer = new SampleBuffer();
+    /** The parts array of a series held by one part only, reused so such a series needs no array of its own. */
+    private final SeriesChunks[] onePart = new SeriesChunks[1];
     private SeriesChunks[] parts;
     private long mint;
     private long maxt;
@@ -19,6 +21,11 @@ final class ChunksIterator implements SampleIterator {
     private int pos;
     private long lastT;
     private boolean isDone;
+
+    ChunksIterator reset(SeriesChunks only, long mint, long maxt) {
+        onePart[0] = only;
+        return reset(onePart, mint, maxt);
+    }
 
     ChunksIterator reset(SeriesChunks[] parts, long mint, long maxt) {
         this.parts = parts;

@@ -39,15 +39,38 @@ final class EngineQuerier implements Querier {
 
     @Override
     public SeriesSet select(boolean sorted, Matcher... matchers) {
-        if (PostingsForMatchers.matchesEverySeries(matchers)) {
-            throw new StorageException("a selector needs at least one matcher that does not match the empty string, got "
-                    + Arrays.toString(matchers));
+        requireSelective(matchers);
+        if (!sorted && parts.size() == 1) {
+            return partSeries(false, matchers);
         }
         List<QuerySeries> result = collect(matchers);
         if (sorted) {
             result.sort((a, b) -> a.labels().compareTo(b.labels()));
         }
         return new ListSeriesSet(result);
+    }
+
+    @Override
+    public SeriesSet selectEach(Matcher... matchers) {
+        if (parts.size() != 1) {
+            return select(false, matchers);
+        }
+        requireSelective(matchers);
+        return partSeries(true, matchers);
+    }
+
+    private static void requireSelective(Matcher... matchers) {
+        if (PostingsForMatchers.matchesEverySeries(matchers)) {
+            throw new StorageException("a selector needs at least one matcher that does not match the empty string, got "
+                    + Arrays.toString(matchers));
+        }
+    }
+
+    private SeriesSet partSeries(boolean reuse, Matcher... matchers) {
+        ensureOpen();
+        PartReader part = parts.get(0);
+        return new PartSeriesSet(part, PostingsForMatchers.select(part.index(), matchers), mint, maxt, scratch,
+                this::ensureOpen, reuse);
     }
 
     private List<QuerySeries> collect(Matcher... matchers) {
@@ -90,7 +113,7 @@ final class EngineQuerier implements Querier {
         while (p.next()) {
             SeriesChunks c = part.chunks(p.at(), mint, maxt, scratch);
             if (c != null) {
-                result.add(new QuerySeries(part.labels(p.at()), new SeriesChunks[] {c}, mint, maxt));
+                result.add(new QuerySeries(part.labels(p.at()), c, mint, maxt));
             }
         }
         return result;

@@ -243,7 +243,7 @@ public final class Head implements PartReader {
             int scanned = batch.needsSeriesScan(seriesEpoch) ? batch.sampleCount() : 0;
             for (int i = 0; i < scanned; i++) {
                 HeadSeries s = batch.series(i);
-                if (s.isRemoved) {
+                if (s.isRemoved()) {
                     // Truncation dropped the series after append() found it: bring it back (same id, as the
                     // registry's ids are stable), or the samples would land in an orphan.
                     s = getOrCreate(s.labels);
@@ -252,8 +252,8 @@ public final class Head implements PartReader {
                     }
                     batch.replaceSeries(i, s);
                 }
-                if (!s.isLoggedToWal) {
-                    s.isLoggedToWal = true;
+                if (!s.isLoggedToWal()) {
+                    s.setLoggedToWal(true);
                     newSeries.add(s);
                 }
             }
@@ -262,7 +262,7 @@ public final class Head implements PartReader {
                 log.log(batch, prepared);
             } catch (RuntimeException e) {
                 for (HeadSeries s : newSeries) {
-                    s.isLoggedToWal = false;
+                    s.setLoggedToWal(false);
                 }
                 seriesEpoch++; // after the writes above: a batch that reads the new epoch sees them
                 throw e instanceof StorageException se ? se : new StorageException("commit failed: " + e.getMessage(), e);
@@ -443,7 +443,7 @@ public final class Head implements PartReader {
             long[] oldest = {Long.MAX_VALUE};
             series.forEach(s -> {
                 if (s.dropBefore(t) && series.remove(s)) {
-                    s.isRemoved = true;
+                    s.markRemoved();
                     postings.remove(s.id, s.labels);
                     seriesEpoch++;
                 } else {
@@ -479,7 +479,7 @@ public final class Head implements PartReader {
     /** Recreates a series logged earlier with its id; the id must be the registry's for these labels. */
     public void replaySeries(int id, Labels labels) {
         HeadSeries s = series.getOrCreate(labels, l -> newSeries(id, l));
-        s.isLoggedToWal = true;
+        s.setLoggedToWal(true);
     }
 
     /**

@@ -97,7 +97,7 @@ final class HeadAppender implements Appender, CommitBatch {
         if (count == timestamps.length) {
             grow();
         }
-        if (!s.isLoggedToWal) {
+        if (!s.isLoggedToWal()) {
             hasUnloggedSeries = true;
         }
         series[count] = s;

@@ -22,28 +22,33 @@ import java.util.List;
  * boundary, so that a block cut never splits a chunk.
  */
 final class HeadSeries extends HeadChunk {
-    static final int CHUNK_SAMPLES = 120;
+    static final int CHUNK_SAMPLES = HeadChunk.PROJECTED_SAMPLES;
     /** {@link #check} and {@link #apply} result: stored. */
     static final long ACCEPTED = 0;
     /** {@link #check} and {@link #apply} result: the very sample already exists; nothing to store. */
     static final long IDEMPOTENT = 1;
 
     private static final SealedChunk[] NO_CHUNKS = {};
+    private static final byte LOGGED_TO_WAL = 1;
+    private static final byte REMOVED = 2;
 
     final int id;
     final Labels labels;
-    /** Set under the head's commit lock once a series record for this series is in the WAL. */
-    boolean isLoggedToWal;
-    /** Set under the head's commit lock when truncation dropped the series; commits re-resolve it. */
-    volatile boolean isRemoved;
+    /**
+     * {@link #LOGGED_TO_WAL} and {@link #REMOVED}, written under the head's log lock only (or while it
+     * replays the WAL), so a read-modify-write of both in one byte loses neither; see {@link #isLoggedToWal()}
+     * and {@link #isRemoved()}. One byte, not two booleans: with them the series would need 8 bytes more.
+     */
+    private volatile byte flags;
+    /**
+     * Milliseconds from the open chunk's first sample to the end (exclusive) of its block window, as an
+     * unsigned int, set when it takes its first sample: saves two 64-bit divisions per appended sample, in
+     * 4 bytes instead of a long end time. 0 when the window is longer than an unsigned int (blocks over ~49
+     * days): then the divisions are made.
+     */
+    private int openWindowMillis;
 
     private SealedChunk[] sealed = NO_CHUNKS;
-    /**
-     * End (exclusive) of the block window of the open chunk's samples, set when it takes its first sample:
-     * saves two 64-bit divisions per appended sample. Out-of-order inserts into the open chunk stay in
-     * its window, so they keep it valid.
-     */
-    private long openWindowEnd;
 
     HeadSeries(int id, Labels labels) {
         // The open chunk (this) takes in-order appends, compressed as they come; readers copy it under the
@@ -51,6 +56,26 @@ final class HeadSeries extends HeadChunk {
         super(CHUNK_SAMPLES);
         this.id = id;
         this.labels = labels;
+    }
+
+    /** Whether a series record for this series is in the WAL. */
+    boolean isLoggedToWal() {
+        return (flags & LOGGED_TO_WAL) != 0;
+    }
+
+    /** Sets {@link #isLoggedToWal()}; under the head's log lock (or during replay). */
+    void setLoggedToWal(boolean isLogged) {
+        flags = (byte) (isLogged ? flags | LOGGED_TO_WAL : flags & ~LOGGED_TO_WAL);
+    }
+
+    /** Whether truncation dropped the series; commits re-resolve it. Readable without a lock. */
+    boolean isRemoved() {
+        return (flags & REMOVED) != 0;
+    }
+
+    /** Marks the series dropped; under the head's log lock. */
+    void markRemoved() {
+        flags = (byte) (flags | REMOVED);
     }
 
     // maxTime(): the newest sample time, Long.MIN_VALUE when empty (the open chunk's last timestamp: it takes
@@ -106,18 +131,34 @@ final class HeadSeries extends HeadChunk {
         }
         if (t > maxTime()) {
             int n = count();
-            if (n > 0 && (n >= CHUNK_SAMPLES || t >= openWindowEnd)) {
+            if (n > 0 && (n >= CHUNK_SAMPLES || isPastOpenWindow(t, blockDuration))) {
                 seal();
                 n = 0;
             }
-            if (n == 0) {
-                openWindowEnd = (Math.floorDiv(t, blockDuration) + 1) * blockDuration;
-            }
             append(t, v);
+            if (n == 0) {
+                setOpenWindow(blockDuration);
+            }
         } else {
             insertOutOfOrder(t, v, blockDuration);
         }
         return ACCEPTED;
+    }
+
+    /** Whether {@code t}, after the open chunk's samples, lies past their block window. */
+    private boolean isPastOpenWindow(long t, long blockDuration) {
+        long span = openWindowMillis & 0xFFFF_FFFFL;
+        if (span == 0) {
+            return Math.floorDiv(t, blockDuration) != Math.floorDiv(minTime(), blockDuration);
+        }
+        return Long.compareUnsigned(t - minTime(), span) >= 0;
+    }
+
+    /** Sets {@link #openWindowMillis} from the open chunk's first sample. */
+    private void setOpenWindow(long blockDuration) {
+        long first = minTime();
+        long span = (Math.floorDiv(first, blockDuration) + 1) * blockDuration - first;
+        openWindowMillis = span > 0 && span <= 0xFFFF_FFFFL ? (int) span : 0;
     }
 
     private long classify(long t, long bits, long window) {
@@ -164,7 +205,7 @@ final class HeadSeries extends HeadChunk {
         SealedChunk[] next = Arrays.copyOf(sealed, sealed.length + 1);
         next[sealed.length] = chunk;
         sealed = next;
-        reset();
+        resetFitted();
     }
 
     private void decodeOpen(SampleBuffer into) {
@@ -174,8 +215,11 @@ final class HeadSeries extends HeadChunk {
         into.decode(scratch.buffer.array(), length);
     }
 
-    /** Inserts an older sample into the open chunk by rebuilding it; rare (out-of-order only). */
-    private void insertOpen(long t, double v) {
+    /**
+     * Inserts an older sample of the open chunk's block window into it by rebuilding it; rare (out-of-order
+     * only). The window stays; its offset from the first sample moves with it.
+     */
+    private void insertOpen(long t, double v, long blockDuration) {
         SampleBuffer b = ChunkScratch.get().samples;
         decodeOpen(b);
         int at = -Arrays.binarySearch(b.timestamps, 0, b.count, t) - 1;
@@ -187,6 +231,7 @@ final class HeadSeries extends HeadChunk {
         for (int i = at; i < b.count; i++) {
             append(b.timestamps[i], b.values[i]);
         }
+        setOpenWindow(blockDuration);
     }
 
     /**
@@ -197,7 +242,7 @@ final class HeadSeries extends HeadChunk {
     private void insertOutOfOrder(long t, double v, long blockDuration) {
         long window = Math.floorDiv(t, blockDuration);
         if (count() > 0 && t >= minTime()) {
-            insertOpen(t, v);
+            insertOpen(t, v, blockDuration);
             return;
         }
         int before = -1;
@@ -215,7 +260,7 @@ final class HeadSeries extends HeadChunk {
                 return;
             }
         } else if (count() > 0 && Math.floorDiv(minTime(), blockDuration) == window) {
-            insertOpen(t, v);
+            insertOpen(t, v, blockDuration);
             return;
         }
         SealedChunk[] next = new SealedChunk[sealed.length + 1];

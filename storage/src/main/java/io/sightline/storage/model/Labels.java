@@ -49,7 +49,7 @@ public final class Labels implements Comparable<Labels> {
     public Builder toBuilder() {
         Builder b = new Builder();
         for (int i = 0; i < pairs.length; i += 2) {
-            b.map.put(pairs[i], pairs[i + 1]);
+            b.set(pairs[i], pairs[i + 1]);
         }
         return b;
     }
@@ -183,9 +183,15 @@ public final class Labels implements Comparable<Labels> {
         return sb.append('}').toString();
     }
 
-    /** Mutable, not thread-safe; reusable after {@link #reset()}. */
+    /**
+     * Mutable, not thread-safe; reusable after {@link #reset()}. The labels are kept sorted in two arrays reused
+     * from build to build (a {@code TreeMap} allocated an entry per label, ~100 B per new series of remote write
+     * with the benchmark's 3-6 labels: see benchmarks/RESULTS.md, session 7 label cache).
+     */
     public static final class Builder {
-        private final TreeMap<String, String> map = new TreeMap<>();
+        private String[] names = new String[16];
+        private String[] values = new String[16];
+        private int size;
 
         private Builder() {
         }
@@ -193,38 +199,74 @@ public final class Labels implements Comparable<Labels> {
         /** Sets a label; an empty or null value removes it. */
         public Builder set(String name, String value) {
             if (value == null || value.isEmpty()) {
-                map.remove(name);
-            } else {
-                map.put(name, value);
+                return remove(name);
             }
+            int i = indexOf(name);
+            if (i >= 0) {
+                values[i] = value;
+                return this;
+            }
+            i = -i - 1;
+            if (size == names.length) {
+                names = Arrays.copyOf(names, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+            }
+            System.arraycopy(names, i, names, i + 1, size - i);
+            System.arraycopy(values, i, values, i + 1, size - i);
+            names[i] = name;
+            values[i] = value;
+            size++;
             return this;
         }
 
         public Builder remove(String name) {
-            map.remove(name);
+            int i = indexOf(name);
+            if (i >= 0) {
+                System.arraycopy(names, i + 1, names, i, size - i - 1);
+                System.arraycopy(values, i + 1, values, i, size - i - 1);
+                size--;
+                names[size] = null;
+                values[size] = null;
+            }
             return this;
         }
 
         public String get(String name) {
-            return map.get(name);
+            int i = indexOf(name);
+            return i >= 0 ? values[i] : null;
         }
 
         public Builder reset() {
-            map.clear();
+            Arrays.fill(names, 0, size, null);
+            Arrays.fill(values, 0, size, null);
+            size = 0;
             return this;
         }
 
         public Labels build() {
-            if (map.isEmpty()) {
+            if (size == 0) {
                 return EMPTY;
             }
-            String[] pairs = new String[map.size() << 1];
-            int i = 0;
-            for (Map.Entry<String, String> e : map.entrySet()) {
-                pairs[i++] = e.getKey();
-                pairs[i++] = e.getValue();
+            String[] pairs = new String[size << 1];
+            for (int i = 0; i < size; i++) {
+                pairs[i << 1] = names[i];
+                pairs[(i << 1) + 1] = values[i];
             }
             return new Labels(pairs);
+        }
+
+        /**
+         * The index of {@code name}, or {@code -(insertion point) - 1}. Labels arrive mostly sorted, so the last
+         * one is checked first (a new last label costs one comparison).
+         */
+        private int indexOf(String name) {
+            if (size > 0) {
+                int c = name.compareTo(names[size - 1]);
+                if (c >= 0) {
+                    return c == 0 ? size - 1 : -size - 1;
+                }
+            }
+            return Arrays.binarySearch(names, 0, size, name);
         }
     }
 }

@@ -36,6 +36,23 @@ class HeadChunkConcurrencyTest {
         }
     }
 
+    @Test
+    void readersSeeAConsistentPrefixWhileLongCodesGrowBothColumnsAtTheirExactEnds() throws InterruptedException {
+        // Each code checks only the room its own bits need: long value codes (jumps to 11 digits)
+        // and long timestamp codes (gaps of minutes to days) land at the columns' very ends, and the
+        // timestamp writes reach into the values column that a reader copies at the same time.
+        HeadChunk head = new HeadChunk(120);
+        int samples = 50_000;
+        HeadChunkReaders.appendWhileReading(head, samples, HeadChunkConcurrencyTest::gappyTimestamp,
+                i -> i % 13 == 0 ? 12_345_678_901.0 - i : 40 + (i * 37 % 101) / 100.0);
+        assertThat(new ChunkIterator().reset(head).count()).isEqualTo(samples);
+    }
+
+    private static long gappyTimestamp(int i) {
+        long t = 1_764_000_000_000L + i * 15_000L;
+        return t + (i / 7) * 600_000L + (i / 31) * 86_400_000L;
+    }
+
     /** Whole numbers, then 1, 2 and 3 fraction digits, then a NaN, then anything. */
     private static double decimalThenXor(int i) {
         if (i < 10_000) {

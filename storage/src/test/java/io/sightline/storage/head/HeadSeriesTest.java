@@ -9,6 +9,9 @@ import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.StaleMarker;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A head series is its own open chunk: its newest time and value come from the chunk's state, which must
  * survive sealing, re-encoding (finer exponent, XOR) and out-of-order rebuilds.
@@ -80,6 +83,61 @@ class HeadSeriesTest {
         for (int i = 0; i < vs.length; i++) {
             assertThat(Double.doubleToRawLongBits(b.values[i])).isEqualTo(Double.doubleToRawLongBits(vs[i]));
         }
+    }
+
+    @Test
+    void anOutOfOrderSampleBeforeTheOpenChunksFirstKeepsTheChunksBlockWindow() {
+        // The window end is kept relative to the chunk's first sample, which the insert moves earlier.
+        HeadSeries s = series();
+        long windowEnd = T0 + BLOCK;
+        s.apply(T0 + 600_000, 1, WINDOW, BLOCK);
+        s.apply(T0 + 615_000, 2, WINDOW, BLOCK);
+        assertThat(s.apply(T0 + 60_000, 0.5, WINDOW, BLOCK)).isEqualTo(HeadSeries.ACCEPTED);
+        s.apply(windowEnd - 1, 3, WINDOW, BLOCK);
+        s.apply(windowEnd, 4, WINDOW, BLOCK);
+        assertThat(chunkSizesBefore(s, windowEnd + 1)).containsExactly(4, 1);
+    }
+
+    @Test
+    void chunksAreCutAtBlockBoundariesOfEveryLength() {
+        // 2 h; over a signed int of milliseconds (30 days); over an unsigned one (60 days), where the window
+        // end is not kept and the boundary is computed per sample.
+        for (long block : new long[] {BLOCK, 30L * 86_400_000, 60L * 86_400_000}) {
+            HeadSeries s = series();
+            long windowEnd = (Math.floorDiv(T0, block) + 1) * block;
+            s.apply(T0, 1, WINDOW, block);
+            s.apply(T0 + 15_000, 2, WINDOW, block);
+            s.apply(windowEnd - 1, 3, WINDOW, block);
+            s.apply(windowEnd, 4, WINDOW, block);
+            s.apply(windowEnd + block - 1, 5, WINDOW, block);
+            s.apply(windowEnd + block, 6, WINDOW, block);
+            assertThat(chunkSizesBefore(s, windowEnd + 2 * block)).as("block %d ms", block).containsExactly(3, 2, 1);
+        }
+    }
+
+    @Test
+    void theWalAndRemovedFlagsAreSetIndependently() {
+        HeadSeries s = series();
+        assertThat(s.isLoggedToWal()).isFalse();
+        assertThat(s.isRemoved()).isFalse();
+        s.setLoggedToWal(true);
+        s.markRemoved();
+        assertThat(s.isLoggedToWal()).isTrue();
+        assertThat(s.isRemoved()).isTrue();
+        s.setLoggedToWal(false);
+        assertThat(s.isLoggedToWal()).isFalse();
+        assertThat(s.isRemoved()).isTrue();
+    }
+
+    /** Sample counts of the series' chunks before {@code maxt} (sealing the open one when it starts before). */
+    private static List<Integer> chunkSizesBefore(HeadSeries s, long maxt) {
+        List<Integer> sizes = new ArrayList<>();
+        SampleBuffer b = new SampleBuffer();
+        for (SealedChunk c : s.chunksBefore(maxt)) {
+            c.decodeInto(b);
+            sizes.add(b.count);
+        }
+        return sizes;
     }
 
     private static HeadSeries series() {

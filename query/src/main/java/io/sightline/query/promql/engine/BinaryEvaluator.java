@@ -213,7 +213,8 @@ final class BinaryEvaluator {
             }
         }
         Map<Labels, StepSeries> results = new LinkedHashMap<>();
-        Map<Labels, int[]> matchedAtStep = m.card() == Cardinality.ONE_TO_ONE ? new HashMap<>() : null;
+        // one-to-one: the steps at which a match group already matched, one bit per step (not an int per step)
+        Map<Labels, long[]> matchedAtStep = m.card() == Cardinality.ONE_TO_ONE ? new HashMap<>() : null;
         boolean dropName = !op.isComparison() || returnBool;
         Double fillOne = m.fillRight();   // after the swap, as Prometheus applies them: right = the "one" side
         Double fillMany = m.fillLeft();
@@ -225,13 +226,9 @@ final class BinaryEvaluator {
             if (candidates.isEmpty() && fillOne == null) {
                 continue;
             }
-            int[] seen = null;
+            long[] seen = null;
             if (matchedAtStep != null) {
-                seen = matchedAtStep.computeIfAbsent(sig, k -> {
-                    int[] a = new int[steps];
-                    java.util.Arrays.fill(a, -1);
-                    return a;
-                });
+                seen = matchedAtStep.computeIfAbsent(sig, k -> new long[(steps + 63) >>> 6]);
             }
             Map<StepSeries, StepSeries> outByOne = new HashMap<>(2);
             StepSeries lastOne = null; // the "one" side's series of the previous step and its output: nearly
@@ -252,11 +249,11 @@ final class BinaryEvaluator {
                     continue;
                 }
                 if (seen != null && os != null) {
-                    if (seen[i] >= 0) {
+                    if ((seen[i >>> 6] & (1L << i)) != 0) {
                         throw Evaluator.execError(
                                 "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
                     }
-                    seen[i] = 1;
+                    seen[i >>> 6] |= 1L << i;
                 }
                 double oneValue = os != null ? os.values[i] : fillOne;
                 if (!combine(op, swap ? oneValue : ms.values[i], swap ? ms.values[i] : oneValue, returnBool, result)) {

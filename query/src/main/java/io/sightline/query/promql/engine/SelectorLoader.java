@@ -94,7 +94,7 @@ final class SelectorLoader {
         }
         SampleBufferPool.Buffer buf = ctx.buffers.acquire();
         try (Querier q = ctx.queryable.querier(minT, maxT)) {
-            SeriesSet set = q.select(false, matchers.toArray(new Matcher[0]));
+            SeriesSet set = q.selectEach(matchers.toArray(new Matcher[0])); // no series is kept past its turn
             SampleIterator it = null;
             while (set.next()) {
                 ctx.tick();

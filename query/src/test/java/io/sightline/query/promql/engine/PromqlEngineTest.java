@@ -216,4 +216,38 @@ class PromqlEngineTest {
                     .contains("sightline_query_duration_seconds", "sightline_query_samples_loaded_total");
         }
     }
+
+    @Test
+    void oneToOneMatchingFailsOnlyAtAStepWhereTwoSeriesOfOneMatchGroupBothMatchEvenPastTheSixtyFourthStep() {
+        Appender a = storage.appender();
+        for (long t = 0; t <= 30 * MINUTE; t += 15_000) {
+            a.append(Appender.NO_REF, Labels.of("__name__", "capacity", "job", "api"), t, 100);
+            if (t < 10 * MINUTE) {
+                a.append(Appender.NO_REF, Labels.of("__name__", "used", "job", "api", "x", "1"), t, 10);
+            }
+            if (t >= 20 * MINUTE) {
+                a.append(Appender.NO_REF, Labels.of("__name__", "used", "job", "api", "x", "2"), t, 20);
+            }
+            if (t >= 24 * MINUTE) { // steps 96.. (past the first 64-step word) overlap x=2
+                a.append(Appender.NO_REF, Labels.of("__name__", "spare", "job", "api", "x", "3"), t, 30);
+            }
+        }
+        a.commit();
+        QueryEngine engine = engine(QueryConfig.defaults());
+        QueryResult ok = engine.rangeQuery("used / on(job) capacity", 0, 30 * MINUTE, 15_000, QueryOptions.DEFAULT);
+        Value.SeriesPoints joined = ((Value.Matrix) ok.value()).series().getFirst(); // on(job): the result is {job="api"}
+        assertThat(((Value.Matrix) ok.value()).series()).hasSize(1);
+        assertThat(java.util.Arrays.stream(joined.values(), 0, joined.count()).distinct().boxed()).containsExactly(0.1, 0.2);
+
+        QueryException e = catchThrowableOfType(QueryException.class, () -> engine.rangeQuery(
+                "{__name__=~\"used|spare\"} / on(job) capacity", 0, 30 * MINUTE, 15_000, QueryOptions.DEFAULT));
+        assertThat(e.getMessage()).contains("multiple matches for labels: many-to-one matching must be explicit");
+
+        QueryException early = catchThrowableOfType(QueryException.class, () -> engine.rangeQuery(
+                "{__name__=~\"used|spare\"} / on(job) capacity", 0, 24 * MINUTE, 15_000, QueryOptions.DEFAULT));
+        assertThat(early).as("x=3 starts at the last step only, where x=2 also matches").isNotNull();
+        QueryResult before = engine.rangeQuery("{__name__=~\"used|spare\"} / on(job) capacity", 0, 24 * MINUTE - 15_000,
+                15_000, QueryOptions.DEFAULT);
+        assertThat(((Value.Matrix) before.value()).series()).hasSize(1);
+    }
 }
