@@ -3,6 +3,7 @@ package io.sightline.storage.index;
 import io.sightline.storage.StorageException;
 import io.sightline.storage.io.TaggedAllocator;
 import io.sightline.storage.model.Labels;
+import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
@@ -63,6 +64,12 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
     private final Object createLock = new Object();
     /** Under {@link #createLock}: the key {@link #register} inserted its new id under, last time it did. */
     private byte[] insertedKey;
+    /**
+     * Under {@link #createLock}: the key of the map query under way, wrapped once. {@code map.queryContext(byte[])}
+     * and {@code map.get(byte[])} wrap the key array in a new BytesStore (and its reference-count object) per call.
+     */
+    private final byte[] queryKey = new byte[SeriesKeyHash.BYTES];
+    private final BytesStore<?, byte[]> queryKeyStore = BytesStore.wrap(queryKey);
 
     private ChronicleSeriesIndex(Path dir, TaggedAllocator allocator, ChronicleMap<byte[], Integer> map,
                                  LabelsFile labelsFile, SeriesKeyHash keyHash, long maxSeries) {
@@ -124,7 +131,9 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
             throw e;
         }
         try {
-            index.reconcile(isFreshMap);
+            synchronized (index.createLock) { // its lookups use the lock's key buffer
+                index.reconcile(isFreshMap);
+            }
         } catch (RuntimeException e) {
             // No clean marker, and a half-rebuilt map is dropped, so the next open repeats the repair.
             index.labelsFile.close();
@@ -316,7 +325,7 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
      * series the map was half of the registry's CPU.
      */
     private Integer insertIfAbsent(byte[] key, int id) {
-        try (ExternalMapQueryContext<byte[], Integer, ?> c = map.queryContext(key)) {
+        try (ExternalMapQueryContext<byte[], Integer, ?> c = query(key)) {
             c.updateLock().lock();
             MapEntry<byte[], Integer> entry = c.entry();
             if (entry != null) {
@@ -325,6 +334,23 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
             c.insert(c.absentEntry(), c.wrapValueAsData(id));
             return null;
         }
+    }
+
+    /** The id {@code key} maps to, or {@code null}; as {@code map.get} (under {@link #createLock}). */
+    private Integer get(byte[] key) {
+        try (ExternalMapQueryContext<byte[], Integer, ?> c = query(key)) {
+            MapEntry<byte[], Integer> entry = c.entry();
+            return entry == null ? null : entry.value().get();
+        }
+    }
+
+    /** A query of {@code key} through {@link #queryKeyStore} (under {@link #createLock}). */
+    private ExternalMapQueryContext<byte[], Integer, ?> query(byte[] key) {
+        if (key.length != SeriesKeyHash.BYTES) {
+            throw new IllegalStateException("BUG: series key of " + key.length + " bytes, not " + SeriesKeyHash.BYTES);
+        }
+        System.arraycopy(key, 0, queryKey, 0, SeriesKeyHash.BYTES);
+        return map.queryContext(queryKeyStore, 0, SeriesKeyHash.BYTES);
     }
 
     /**
@@ -338,7 +364,7 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
     /** As {@link #find(byte[])}, also seeing the {@code pending} new records of a batch being registered. */
     private int find(byte[] canonical, byte[] firstKey, int recorded, byte[][] newCanonical, int pending) {
         for (int salt = 0; salt < MAX_SALTS; salt++) {
-            Integer id = map.get(salt == 0 ? firstKey : keyHash.key(canonical, salt));
+            Integer id = get(salt == 0 ? firstKey : keyHash.key(canonical, salt));
             if (id == null) {
                 return -(salt + 1);
             }
