@@ -62,8 +62,14 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
     private final SeriesKeyHash keyHash;
     private final long maxSeries;
     private final Object createLock = new Object();
-    /** Under {@link #createLock}: the key {@link #register} inserted its new id under, last time it did. */
-    private byte[] insertedKey;
+    /**
+     * Under {@link #createLock}: the map keys of a batch's new series, {@link SeriesKeyHash#BYTES} each in
+     * id order, to take them back if the batch fails (an array per key was 32 B per new series).
+     */
+    private final byte[] newKeys = new byte[MAX_BATCH * SeriesKeyHash.BYTES];
+    /** Per thread: a batch's salt-0 keys, computed before the lock, {@link SeriesKeyHash#BYTES} each. */
+    private static final ThreadLocal<byte[]> FIRST_KEYS =
+            ThreadLocal.withInitial(() -> new byte[MAX_BATCH * SeriesKeyHash.BYTES]);
     /**
      * Under {@link #createLock}: the key of the map query under way, wrapped once. {@code map.queryContext(byte[])}
      * and {@code map.get(byte[])} wrap the key array in a new BytesStore (and its reference-count object) per call.
@@ -207,16 +213,15 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
     private void registerBatch(Labels[] labels, int from, int to, int[] ids) {
         int n = to - from;
         byte[][] canonical = new byte[n][];
-        byte[][] firstKey = new byte[n][];
+        byte[] firstKeys = FIRST_KEYS.get();
         for (int k = 0; k < n; k++) {
             if (labels[from + k] != null) {
                 canonical[k] = LabelsCodec.toBytes(labels[from + k]);
-                firstKey[k] = key(canonical[k], 0, -1);
+                firstKey(canonical[k], firstKeys, k * SeriesKeyHash.BYTES);
             }
         }
         // The batch's new series, in id order: canonical bytes and map key.
         byte[][] newCanonical = new byte[n][];
-        byte[][] newKey = new byte[n][];
         synchronized (createLock) {
             int recorded = labelsFile.count();
             int pending = 0;
@@ -226,14 +231,13 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
                         continue;
                     }
                     if (recorded + pending >= maxSeries) {
-                        int found = find(canonical[k], firstKey[k], recorded, newCanonical, pending);
+                        int found = find(canonical[k], firstKeys, k * SeriesKeyHash.BYTES, recorded, newCanonical, pending);
                         ids[from + k] = found > 0 ? found : FULL;
                         continue;
                     }
-                    int id = register(canonical[k], firstKey[k], recorded, newCanonical, pending);
+                    int id = register(canonical[k], firstKeys, k * SeriesKeyHash.BYTES, recorded, newCanonical, pending);
                     if (id > recorded + pending) {
                         newCanonical[pending] = canonical[k];
-                        newKey[pending] = insertedKey;
                         pending++;
                     }
                     ids[from + k] = id;
@@ -245,7 +249,7 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
                     }
                 }
             } catch (RuntimeException e) {
-                takeBack(newKey, pending, recorded, e);
+                takeBack(pending, recorded, e);
                 throw e;
             }
         }
@@ -253,23 +257,24 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
 
     /**
      * The id of {@code canonical}: found in the map, or inserted as the next id {@code recorded + pending + 1}
-     * (a new series, its key left in {@link #insertedKey}; the caller records it). One map operation per salt:
+     * (a new series, its key left in {@link #newKeys} at {@code pending}; the caller records it). One map operation per salt:
      * insert the next id unless the key is taken (by these labels, by another label set whose key collides, or
      * by a registration a crash cut short; see the class comment).
      */
-    private int register(byte[] canonical, byte[] firstKey, int recorded, byte[][] newCanonical, int pending) {
+    private int register(byte[] canonical, byte[] firstKeys, int firstAt, int recorded, byte[][] newCanonical, int pending) {
         int next = recorded + pending + 1;
         for (int salt = 0; salt < MAX_SALTS; salt++) {
-            byte[] key = salt == 0 ? firstKey : key(canonical, salt, next);
+            byte[] key = salt == 0 ? firstKeys : key(canonical, salt, next);
+            int at = salt == 0 ? firstAt : 0;
             Integer taken;
             try {
-                taken = insertIfAbsent(key, next);
+                taken = insertIfAbsent(key, at, next);
             } catch (RuntimeException e) {
                 // E.g. Chronicle cannot fallocate a new tier on a full disk; the caller takes the batch back.
                 throw mapFailure(next, e);
             }
             if (taken == null) {
-                insertedKey = key;
+                System.arraycopy(key, at, newKeys, pending * SeriesKeyHash.BYTES, SeriesKeyHash.BYTES);
                 return next;
             }
             if (isRecordOf(taken, canonical, recorded, newCanonical, pending)) {
@@ -290,14 +295,24 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
     }
 
     /** Removes the map entries of a failed batch's new series (ids {@code recorded + 1..}); nothing was recorded. */
-    private void takeBack(byte[][] newKey, int pending, int recorded, RuntimeException failure) {
+    private void takeBack(int pending, int recorded, RuntimeException failure) {
         for (int k = 0; k < pending; k++) {
             try {
-                map.remove(newKey[k], recorded + 1 + k);
+                byte[] key = Arrays.copyOfRange(newKeys, k * SeriesKeyHash.BYTES, (k + 1) * SeriesKeyHash.BYTES);
+                map.remove(key, recorded + 1 + k);
             } catch (RuntimeException suppressed) {
                 // A leftover entry is harmless: its id has no labels record, so a hit fails the label check.
                 failure.addSuppressed(suppressed);
             }
+        }
+    }
+
+    /** The salt-0 key of {@code canonical} into {@code out} at {@code at}; a failure is the map's. */
+    private void firstKey(byte[] canonical, byte[] out, int at) {
+        try {
+            keyHash.key(canonical, 0, out, at);
+        } catch (RuntimeException e) {
+            throw mapFailure(-1, e);
         }
     }
 
@@ -324,8 +339,8 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
      * (under the read lock, then again under the update lock), and in a profile of series creation at 100k
      * series the map was half of the registry's CPU.
      */
-    private Integer insertIfAbsent(byte[] key, int id) {
-        try (ExternalMapQueryContext<byte[], Integer, ?> c = query(key)) {
+    private Integer insertIfAbsent(byte[] key, int at, int id) {
+        try (ExternalMapQueryContext<byte[], Integer, ?> c = query(key, at)) {
             c.updateLock().lock();
             MapEntry<byte[], Integer> entry = c.entry();
             if (entry != null) {
@@ -337,19 +352,19 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
     }
 
     /** The id {@code key} maps to, or {@code null}; as {@code map.get} (under {@link #createLock}). */
-    private Integer get(byte[] key) {
-        try (ExternalMapQueryContext<byte[], Integer, ?> c = query(key)) {
+    private Integer get(byte[] key, int at) {
+        try (ExternalMapQueryContext<byte[], Integer, ?> c = query(key, at)) {
             MapEntry<byte[], Integer> entry = c.entry();
             return entry == null ? null : entry.value().get();
         }
     }
 
-    /** A query of {@code key} through {@link #queryKeyStore} (under {@link #createLock}). */
-    private ExternalMapQueryContext<byte[], Integer, ?> query(byte[] key) {
-        if (key.length != SeriesKeyHash.BYTES) {
-            throw new IllegalStateException("BUG: series key of " + key.length + " bytes, not " + SeriesKeyHash.BYTES);
+    /** A query of the key at {@code key[at..]} through {@link #queryKeyStore} (under {@link #createLock}). */
+    private ExternalMapQueryContext<byte[], Integer, ?> query(byte[] key, int at) {
+        if (at < 0 || key.length - at < SeriesKeyHash.BYTES) {
+            throw new IllegalStateException("BUG: series key of " + key.length + " bytes at " + at + ", not " + SeriesKeyHash.BYTES);
         }
-        System.arraycopy(key, 0, queryKey, 0, SeriesKeyHash.BYTES);
+        System.arraycopy(key, at, queryKey, 0, SeriesKeyHash.BYTES);
         return map.queryContext(queryKeyStore, 0, SeriesKeyHash.BYTES);
     }
 
@@ -358,13 +373,13 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
      * where they belong when registered.
      */
     private int find(byte[] canonical) {
-        return find(canonical, keyHash.key(canonical, 0), labelsFile.count(), null, 0);
+        return find(canonical, keyHash.key(canonical, 0), 0, labelsFile.count(), null, 0);
     }
 
     /** As {@link #find(byte[])}, also seeing the {@code pending} new records of a batch being registered. */
-    private int find(byte[] canonical, byte[] firstKey, int recorded, byte[][] newCanonical, int pending) {
+    private int find(byte[] canonical, byte[] firstKeys, int firstAt, int recorded, byte[][] newCanonical, int pending) {
         for (int salt = 0; salt < MAX_SALTS; salt++) {
-            Integer id = get(salt == 0 ? firstKey : keyHash.key(canonical, salt));
+            Integer id = salt == 0 ? get(firstKeys, firstAt) : get(keyHash.key(canonical, salt), 0);
             if (id == null) {
                 return -(salt + 1);
             }

@@ -17,6 +17,15 @@ interface SeriesKeyHash {
     /** The key of {@code canonicalLabels} under {@code salt}; a new array of {@link #BYTES} bytes. */
     byte[] key(byte[] canonicalLabels, int salt);
 
+    /** As {@link #key(byte[], int)}, into {@code out} at {@code at} ({@link #BYTES} bytes). */
+    default void key(byte[] canonicalLabels, int salt, byte[] out, int at) {
+        byte[] key = key(canonicalLabels, salt);
+        if (key.length != BYTES) {
+            throw new IllegalStateException("BUG: series key of " + key.length + " bytes, not " + BYTES);
+        }
+        System.arraycopy(key, 0, out, at, BYTES);
+    }
+
     /**
      * SHA-256 rather than a fast non-cryptographic hash: label values come from clients, and MurmurHash3
      * has seed-independent multicollisions, so a client could force probe chains. At ~1 µs per key it is
@@ -31,6 +40,16 @@ interface SeriesKeyHash {
 
         @Override
         public byte[] key(byte[] canonicalLabels, int salt) {
+            return Arrays.copyOf(digest(canonicalLabels, salt), BYTES);
+        }
+
+        @Override
+        public void key(byte[] canonicalLabels, int salt, byte[] out, int at) {
+            System.arraycopy(digest(canonicalLabels, salt), 0, out, at, BYTES);
+        }
+
+        /** The full SHA-256 of {@code salt, canonicalLabels}, in this thread's buffer. */
+        private byte[] digest(byte[] canonicalLabels, int salt) {
             Digest d = digests.get();
             d.digest.update((byte) salt);
             d.digest.update((byte) (salt >>> 8));
@@ -40,7 +59,7 @@ interface SeriesKeyHash {
             } catch (DigestException e) {
                 throw new IllegalStateException("BUG: SHA-256 output does not fit " + d.out.length + " bytes", e);
             }
-            return Arrays.copyOf(d.out, BYTES);
+            return d.out;
         }
     };
 
