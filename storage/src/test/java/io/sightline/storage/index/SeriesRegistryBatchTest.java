@@ -206,7 +206,8 @@ class SeriesRegistryBatchTest {
     }
 
     /** Fails every write with ENOSPC while {@link #isDiskFull}. */
-    private static final class DiskFullFiles extends ForwardingFileFacade {
+    /** Files whose writes fail as on a full disk while {@link #isDiskFull} is set (also used by {@link LabelsFileTest}). */
+    static final class DiskFullFiles extends ForwardingFileFacade {
         final AtomicBoolean isDiskFull = new AtomicBoolean();
 
         @Override
@@ -217,6 +218,7 @@ class SeriesRegistryBatchTest {
             super.writeFully(channel, src);
         }
     }
+
     @Test
     void twoThreadsRegisteringAtOnceNeverMixTheirLabels() throws Exception {
         // Each thread encodes, hashes and records through per-thread and per-lock reused buffers: a mixed-up
