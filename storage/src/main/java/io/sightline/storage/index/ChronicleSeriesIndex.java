@@ -3,6 +3,7 @@ package io.sightline.storage.index;
 import io.sightline.storage.StorageException;
 import io.sightline.storage.io.TaggedAllocator;
 import io.sightline.storage.model.Labels;
+import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
@@ -61,8 +62,20 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
     private final SeriesKeyHash keyHash;
     private final long maxSeries;
     private final Object createLock = new Object();
-    /** Under {@link #createLock}: the key {@link #register} inserted its new id under, last time it did. */
-    private byte[] insertedKey;
+    /**
+     * Under {@link #createLock}: the map keys of a batch's new series, {@link SeriesKeyHash#BYTES} each in
+     * id order, to take them back if the batch fails (an array per key was 32 B per new series).
+     */
+    private final byte[] newKeys = new byte[MAX_BATCH * SeriesKeyHash.BYTES];
+    /** Per thread: a batch's salt-0 keys, computed before the lock, {@link SeriesKeyHash#BYTES} each. */
+    private static final ThreadLocal<byte[]> FIRST_KEYS =
+            ThreadLocal.withInitial(() -> new byte[MAX_BATCH * SeriesKeyHash.BYTES]);
+    /**
+     * Under {@link #createLock}: the key of the map query under way, wrapped once. {@code map.queryContext(byte[])}
+     * and {@code map.get(byte[])} wrap the key array in a new BytesStore (and its reference-count object) per call.
+     */
+    private final byte[] queryKey = new byte[SeriesKeyHash.BYTES];
+    private final BytesStore<?, byte[]> queryKeyStore = BytesStore.wrap(queryKey);
 
     private ChronicleSeriesIndex(Path dir, TaggedAllocator allocator, ChronicleMap<byte[], Integer> map,
                                  LabelsFile labelsFile, SeriesKeyHash keyHash, long maxSeries) {
@@ -124,7 +137,9 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
             throw e;
         }
         try {
-            index.reconcile(isFreshMap);
+            synchronized (index.createLock) { // its lookups use the lock's key buffer
+                index.reconcile(isFreshMap);
+            }
         } catch (RuntimeException e) {
             // No clean marker, and a half-rebuilt map is dropped, so the next open repeats the repair.
             index.labelsFile.close();
@@ -198,16 +213,15 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
     private void registerBatch(Labels[] labels, int from, int to, int[] ids) {
         int n = to - from;
         byte[][] canonical = new byte[n][];
-        byte[][] firstKey = new byte[n][];
+        byte[] firstKeys = FIRST_KEYS.get();
         for (int k = 0; k < n; k++) {
             if (labels[from + k] != null) {
                 canonical[k] = LabelsCodec.toBytes(labels[from + k]);
-                firstKey[k] = key(canonical[k], 0, -1);
+                firstKey(canonical[k], firstKeys, k * SeriesKeyHash.BYTES);
             }
         }
         // The batch's new series, in id order: canonical bytes and map key.
         byte[][] newCanonical = new byte[n][];
-        byte[][] newKey = new byte[n][];
         synchronized (createLock) {
             int recorded = labelsFile.count();
             int pending = 0;
@@ -217,14 +231,13 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
                         continue;
                     }
                     if (recorded + pending >= maxSeries) {
-                        int found = find(canonical[k], firstKey[k], recorded, newCanonical, pending);
+                        int found = find(canonical[k], firstKeys, k * SeriesKeyHash.BYTES, recorded, newCanonical, pending);
                         ids[from + k] = found > 0 ? found : FULL;
                         continue;
                     }
-                    int id = register(canonical[k], firstKey[k], recorded, newCanonical, pending);
+                    int id = register(canonical[k], firstKeys, k * SeriesKeyHash.BYTES, recorded, newCanonical, pending);
                     if (id > recorded + pending) {
                         newCanonical[pending] = canonical[k];
-                        newKey[pending] = insertedKey;
                         pending++;
                     }
                     ids[from + k] = id;
@@ -236,7 +249,7 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
                     }
                 }
             } catch (RuntimeException e) {
-                takeBack(newKey, pending, recorded, e);
+                takeBack(pending, recorded, e);
                 throw e;
             }
         }
@@ -244,23 +257,24 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
 
     /**
      * The id of {@code canonical}: found in the map, or inserted as the next id {@code recorded + pending + 1}
-     * (a new series, its key left in {@link #insertedKey}; the caller records it). One map operation per salt:
+     * (a new series, its key left in {@link #newKeys} at {@code pending}; the caller records it). One map operation per salt:
      * insert the next id unless the key is taken (by these labels, by another label set whose key collides, or
      * by a registration a crash cut short; see the class comment).
      */
-    private int register(byte[] canonical, byte[] firstKey, int recorded, byte[][] newCanonical, int pending) {
+    private int register(byte[] canonical, byte[] firstKeys, int firstAt, int recorded, byte[][] newCanonical, int pending) {
         int next = recorded + pending + 1;
         for (int salt = 0; salt < MAX_SALTS; salt++) {
-            byte[] key = salt == 0 ? firstKey : key(canonical, salt, next);
+            byte[] key = salt == 0 ? firstKeys : key(canonical, salt, next);
+            int at = salt == 0 ? firstAt : 0;
             Integer taken;
             try {
-                taken = insertIfAbsent(key, next);
+                taken = insertIfAbsent(key, at, next);
             } catch (RuntimeException e) {
                 // E.g. Chronicle cannot fallocate a new tier on a full disk; the caller takes the batch back.
                 throw mapFailure(next, e);
             }
             if (taken == null) {
-                insertedKey = key;
+                System.arraycopy(key, at, newKeys, pending * SeriesKeyHash.BYTES, SeriesKeyHash.BYTES);
                 return next;
             }
             if (isRecordOf(taken, canonical, recorded, newCanonical, pending)) {
@@ -281,14 +295,24 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
     }
 
     /** Removes the map entries of a failed batch's new series (ids {@code recorded + 1..}); nothing was recorded. */
-    private void takeBack(byte[][] newKey, int pending, int recorded, RuntimeException failure) {
+    private void takeBack(int pending, int recorded, RuntimeException failure) {
         for (int k = 0; k < pending; k++) {
             try {
-                map.remove(newKey[k], recorded + 1 + k);
+                byte[] key = Arrays.copyOfRange(newKeys, k * SeriesKeyHash.BYTES, (k + 1) * SeriesKeyHash.BYTES);
+                map.remove(key, recorded + 1 + k);
             } catch (RuntimeException suppressed) {
                 // A leftover entry is harmless: its id has no labels record, so a hit fails the label check.
                 failure.addSuppressed(suppressed);
             }
+        }
+    }
+
+    /** The salt-0 key of {@code canonical} into {@code out} at {@code at}; a failure is the map's. */
+    private void firstKey(byte[] canonical, byte[] out, int at) {
+        try {
+            keyHash.key(canonical, 0, out, at);
+        } catch (RuntimeException e) {
+            throw mapFailure(-1, e);
         }
     }
 
@@ -315,8 +339,8 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
      * (under the read lock, then again under the update lock), and in a profile of series creation at 100k
      * series the map was half of the registry's CPU.
      */
-    private Integer insertIfAbsent(byte[] key, int id) {
-        try (ExternalMapQueryContext<byte[], Integer, ?> c = map.queryContext(key)) {
+    private Integer insertIfAbsent(byte[] key, int at, int id) {
+        try (ExternalMapQueryContext<byte[], Integer, ?> c = query(key, at)) {
             c.updateLock().lock();
             MapEntry<byte[], Integer> entry = c.entry();
             if (entry != null) {
@@ -327,18 +351,35 @@ public final class ChronicleSeriesIndex implements SeriesIndex {
         }
     }
 
+    /** The id {@code key} maps to, or {@code null}; as {@code map.get} (under {@link #createLock}). */
+    private Integer get(byte[] key, int at) {
+        try (ExternalMapQueryContext<byte[], Integer, ?> c = query(key, at)) {
+            MapEntry<byte[], Integer> entry = c.entry();
+            return entry == null ? null : entry.value().get();
+        }
+    }
+
+    /** A query of the key at {@code key[at..]} through {@link #queryKeyStore} (under {@link #createLock}). */
+    private ExternalMapQueryContext<byte[], Integer, ?> query(byte[] key, int at) {
+        if (at < 0 || key.length - at < SeriesKeyHash.BYTES) {
+            throw new IllegalStateException("BUG: series key of " + key.length + " bytes at " + at + ", not " + SeriesKeyHash.BYTES);
+        }
+        System.arraycopy(key, at, queryKey, 0, SeriesKeyHash.BYTES);
+        return map.queryContext(queryKeyStore, 0, SeriesKeyHash.BYTES);
+    }
+
     /**
      * The id of these canonical labels, or {@code -(salt + 1)} for the first salt whose key is free,
      * where they belong when registered.
      */
     private int find(byte[] canonical) {
-        return find(canonical, keyHash.key(canonical, 0), labelsFile.count(), null, 0);
+        return find(canonical, keyHash.key(canonical, 0), 0, labelsFile.count(), null, 0);
     }
 
     /** As {@link #find(byte[])}, also seeing the {@code pending} new records of a batch being registered. */
-    private int find(byte[] canonical, byte[] firstKey, int recorded, byte[][] newCanonical, int pending) {
+    private int find(byte[] canonical, byte[] firstKeys, int firstAt, int recorded, byte[][] newCanonical, int pending) {
         for (int salt = 0; salt < MAX_SALTS; salt++) {
-            Integer id = map.get(salt == 0 ? firstKey : keyHash.key(canonical, salt));
+            Integer id = salt == 0 ? get(firstKeys, firstAt) : get(keyHash.key(canonical, salt), 0);
             if (id == null) {
                 return -(salt + 1);
             }

@@ -21,28 +21,79 @@ public final class LabelsCodec {
     }
 
     /**
-     * The canonical bytes of {@code labels}, sized exactly in a first pass (a series registration encodes its
-     * labels once; this was 40 % of the registry's own CPU with a growing stream).
+     * The canonical bytes of {@code labels}, sized exactly in a first pass and encoded straight into the result:
+     * a series registration encodes its labels once, and a byte[] per name and value (plus the array holding
+     * them) was a third of the bytes allocated per new series.
      */
     public static byte[] toBytes(Labels labels) {
         int n = labels.size();
-        byte[][] strings = new byte[2 * n][];
         int size = LabelsDelta.uvarintBytes(n);
         for (int i = 0; i < n; i++) {
-            strings[2 * i] = labels.name(i).getBytes(StandardCharsets.UTF_8);
-            strings[2 * i + 1] = labels.value(i).getBytes(StandardCharsets.UTF_8);
-        }
-        for (byte[] b : strings) {
-            size += LabelsDelta.uvarintBytes(b.length) + b.length;
+            int name = utf8Length(labels.name(i));
+            int value = utf8Length(labels.value(i));
+            size += LabelsDelta.uvarintBytes(name) + name + LabelsDelta.uvarintBytes(value) + value;
         }
         byte[] out = new byte[size];
         int at = putUvarint(out, 0, n);
-        for (byte[] b : strings) {
-            at = putUvarint(out, at, b.length);
-            System.arraycopy(b, 0, out, at, b.length);
-            at += b.length;
+        for (int i = 0; i < n; i++) {
+            at = putString(out, at, labels.name(i));
+            at = putString(out, at, labels.value(i));
+        }
+        if (at != size) {
+            throw new IllegalStateException("BUG: label set encoded to " + at + " bytes, sized " + size);
         }
         return out;
+    }
+
+    /** Length-prefixed UTF-8 of {@code s} at {@code at}; returns the end. */
+    private static int putString(byte[] out, int at, String s) {
+        int len = s.length();
+        if (isAscii(s)) {
+            at = putUvarint(out, at, len);
+            for (int i = 0; i < len; i++) {
+                out[at++] = (byte) s.charAt(i);
+            }
+            return at;
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8); // rare: label names are ASCII, most values too
+        at = putUvarint(out, at, b.length);
+        System.arraycopy(b, 0, out, at, b.length);
+        return at + b.length;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The UTF-8 length of {@code s} as {@link String#getBytes} encodes it (an unpaired surrogate becomes
+     * {@code '?'}, one byte), without encoding it.
+     */
+    static int utf8Length(String s) {
+        int len = s.length();
+        int bytes = len;
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                continue;
+            }
+            if (c < 0x800) {
+                bytes += 1;
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 2; // 4 bytes for the two chars
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                bytes += 0; // unpaired: '?'
+            } else {
+                bytes += 2;
+            }
+        }
+        return bytes;
     }
 
     private static int putUvarint(byte[] out, int at, int v) {
@@ -54,11 +105,26 @@ public final class LabelsCodec {
         return at;
     }
 
+    /** As {@link #toBytes}, into {@code sink} (WAL and block records): no byte[] per ASCII name or value. */
     public static void write(Labels labels, ByteSink sink) {
         sink.putUvarint(labels.size());
         for (int i = 0; i < labels.size(); i++) {
-            sink.putString(labels.name(i));
-            sink.putString(labels.value(i));
+            putString(sink, labels.name(i));
+            putString(sink, labels.value(i));
+        }
+    }
+
+    private static void putString(ByteSink sink, String s) {
+        if (!isAscii(s)) {
+            sink.putString(s);
+            return;
+        }
+        int len = s.length();
+        sink.putUvarint(len);
+        sink.ensure(len);
+        ByteBuffer b = sink.buffer();
+        for (int i = 0; i < len; i++) {
+            b.put((byte) s.charAt(i));
         }
     }
 

@@ -73,6 +73,11 @@ final class LabelsFile implements AutoCloseable {
     /** Version 3: the records of group {@link #tailGroup}, the newest, by slot {@code (id - 1) % GROUP}; bases for appends. */
     private final LabelsDelta.Parsed[] tail = new LabelsDelta.Parsed[GROUP];
     private int tailGroup;
+    /**
+     * Version 3: the instance each slot's new record is parsed into, reused from group to group (an entry
+     * of {@link #tail} is one of these or a record read at open; both only change under the lock).
+     */
+    private final LabelsDelta.Parsed[] slotRecords = new LabelsDelta.Parsed[GROUP];
     /** Version 3: the last complete group decoded from the file; lookups come in runs of nearby ids (replay, rebuild). */
     private volatile DecodedGroup lastRead;
 
@@ -81,6 +86,9 @@ final class LabelsFile implements AutoCloseable {
         this.allocator = allocator;
         this.channel = channel;
         this.sink = new ByteSink(allocator, MemoryTag.INDEX, 512);
+        for (int i = 0; i < GROUP; i++) {
+            slotRecords[i] = new LabelsDelta.Parsed();
+        }
     }
 
     /** Opens or creates the file, cutting a torn tail. */
@@ -196,38 +204,35 @@ final class LabelsFile implements AutoCloseable {
         synchronized (lock) {
             int first = count + 1;
             sink.clear();
-            // The newest group as it was, to put back if the write fails: records of this batch become bases
-            // of the ones after them as they are coded.
-            LabelsDelta.Parsed[] tailBefore = version == 3 ? tail.clone() : null;
-            int tailGroupBefore = tailGroup;
             if (recordStarts.length < n) {
                 recordStarts = new int[Math.max(n, recordStarts.length * 2)];
             }
-            for (int k = 0; k < n; k++) {
-                int id = first + k;
-                recordStarts[k] = sink.position();
-                int start = RecordFrames.begin(sink);
-                if (version == 2) {
-                    sink.putInt(id);
-                    sink.putBytes(canonicalLabels[k]);
-                } else {
-                    LabelsDelta.Parsed parsed = LabelsDelta.Parsed.of(canonicalLabels[k]);
-                    writeCoded(id, parsed);
-                    int group = (id - 1) / GROUP;
-                    if (group != tailGroup) {
-                        Arrays.fill(tail, null);
-                        tailGroup = group;
-                    }
-                    tail[(id - 1) % GROUP] = parsed;
-                }
-                RecordFrames.end(sink, start, crc);
-            }
             try {
+                for (int k = 0; k < n; k++) {
+                    int id = first + k;
+                    recordStarts[k] = sink.position();
+                    int start = RecordFrames.begin(sink);
+                    if (version == 2) {
+                        sink.putInt(id);
+                        sink.putBytes(canonicalLabels[k]);
+                    } else {
+                        LabelsDelta.Parsed parsed = slotRecords[(id - 1) % GROUP];
+                        parsed.parse(canonicalLabels[k]);
+                        writeCoded(id, parsed);
+                        int group = (id - 1) / GROUP;
+                        if (group != tailGroup) {
+                            Arrays.fill(tail, null);
+                            tailGroup = group;
+                        }
+                        tail[(id - 1) % GROUP] = parsed;
+                    }
+                    RecordFrames.end(sink, start, crc);
+                }
                 flushSink(size);
             } catch (IOException | RuntimeException e) {
-                if (tailBefore != null) {
-                    System.arraycopy(tailBefore, 0, tail, 0, GROUP);
-                    tailGroup = tailGroupBefore;
+                if (version == 3) {
+                    // Records of this batch became bases of the ones after them as they were coded.
+                    restoreTail(e);
                 }
                 if (e instanceof StorageException se) {
                     throw se;
@@ -247,6 +252,26 @@ final class LabelsFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Puts the newest group back as the file has it, after a failed write (under the lock). When the file
+     * cannot be read either, forgets it: the group's next records are then written without a base.
+     */
+    private void restoreTail(Exception failure) {
+        Arrays.fill(tail, null);
+        tailGroup = -1;
+        if (count == 0) {
+            return;
+        }
+        int group = (count - 1) / GROUP;
+        try {
+            LabelsDelta.Parsed[] newest = readGroup(group, offsets[groupStart(group)], size, count);
+            System.arraycopy(newest, 0, tail, 0, newest.length);
+            tailGroup = group;
+        } catch (RuntimeException suppressed) {
+            failure.addSuppressed(suppressed);
+        }
+    }
+
     /** Version 3 payload: the base distance (0: none), then the labels coded against the cheapest base. */
     private void writeCoded(int id, LabelsDelta.Parsed parsed) {
         int slot = (id - 1) % GROUP;
@@ -254,6 +279,9 @@ final class LabelsFile implements AutoCloseable {
         int bestCost = parsed.canonical.length;
         if (slot > 0 && (id - 1) / GROUP == tailGroup) {
             for (int s = slot - 1; s >= 0 && bestCost > parsed.count + 1; s--) {
+                if (tail[s] == null) {
+                    continue; // forgotten after a failed write
+                }
                 int c = LabelsDelta.cost(parsed, tail[s]);
                 if (c < bestCost) {
                     bestCost = c;

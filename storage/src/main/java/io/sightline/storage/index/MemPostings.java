@@ -6,6 +6,7 @@ import org.roaringbitmap.buffer.ImmutableRoaringBitmap;
 import org.roaringbitmap.buffer.MutableRoaringBitmap;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,8 @@ public final class MemPostings implements IndexReader {
     private final MutableRoaringBitmap all = new MutableRoaringBitmap();
     /** The label name instances used as keys of {@link #byName}, to share them. */
     private final Map<String, String> names = new HashMap<>();
+    /** Under the write lock: {@link #add}'s arrays for {@link Labels#shareStrings}, by length (one per label count). */
+    private final String[][] sharedBySize = new String[129][];
 
     /**
      * Indexes a new series, and makes {@code labels} share the name and value strings already indexed
@@ -30,8 +33,8 @@ public final class MemPostings implements IndexReader {
      * one per series.
      */
     public void add(int seriesId, Labels labels) {
-        String[] shared = new String[labels.size() << 1];
         lock.writeLock().lock();
+        String[] shared = sharedBuffer(labels.size() << 1);
         try {
             for (int i = 0; i < labels.size(); i++) {
                 String name = labels.name(i);
@@ -42,28 +45,48 @@ public final class MemPostings implements IndexReader {
                     byName.put(name, values);
                     names.put(name, name);
                 }
-                // ceilingEntry hands back the map's own key instance when an equal value is indexed, and its
-                // bitmap from the same walk (a second lookup was a third of series creation's postings work).
-                Map.Entry<String, MutableRoaringBitmap> indexed = values.ceilingEntry(value);
-                String key;
-                MutableRoaringBitmap b;
-                if (indexed != null && indexed.getKey().equals(value)) {
-                    key = indexed.getKey();
-                    b = indexed.getValue();
+                // The bitmap carries the map's own key instance: one lookup, and no entry object per label
+                // (ceilingEntry, used before, copies the entry it returns: ~24 B per label per new series).
+                MutableRoaringBitmap found = values.get(value);
+                ValuePostings b;
+                if (found != null) {
+                    b = (ValuePostings) found;
                 } else {
-                    key = value;
-                    b = new MutableRoaringBitmap();
-                    values.put(key, b);
+                    b = new ValuePostings(value);
+                    values.put(value, b);
                 }
                 b.add(seriesId);
                 shared[i << 1] = names.get(name);
-                shared[(i << 1) + 1] = key;
+                shared[(i << 1) + 1] = b.value;
             }
             all.add(seriesId);
+            labels.shareStrings(shared);
         } finally {
+            Arrays.fill(shared, null); // pins no strings of removed series
             lock.writeLock().unlock();
         }
-        labels.shareStrings(shared);
+    }
+
+    /** Under the write lock: a reused array of {@code length} strings, for {@link Labels#shareStrings}. */
+    private String[] sharedBuffer(int length) {
+        if (length >= sharedBySize.length) {
+            return new String[length]; // past any label limit the edge sets; not kept
+        }
+        String[] b = sharedBySize[length];
+        if (b == null) {
+            b = new String[length];
+            sharedBySize[length] = b;
+        }
+        return b;
+    }
+
+    /** The bitmap of one label value, holding the value's String instance that the head's labels share. */
+    private static final class ValuePostings extends MutableRoaringBitmap {
+        private final String value;
+
+        ValuePostings(String value) {
+            this.value = value;
+        }
     }
 
     /** Forgets a series (it left the head); empty values and names disappear with it. */

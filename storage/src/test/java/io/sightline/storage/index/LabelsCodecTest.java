@@ -35,7 +35,7 @@ class LabelsCodecTest {
 
                 byte[] canonical = LabelsCodec.toBytes(labels);
 
-                assertThat(canonical).as(labels.toString()).isEqualTo(expected);
+                assertThat(canonical).as(labels.toString()).isEqualTo(expected).isEqualTo(encodedThroughGetBytes(labels));
                 if (!labels.value(labels.size() - 1).startsWith("\uD800")) {
                     assertThat(LabelsCodec.read(ByteBuffer.wrap(canonical))).isEqualTo(labels);
                 }
@@ -44,5 +44,19 @@ class LabelsCodecTest {
             sink.release();
         }
         assertThat(Arrays.equals(LabelsCodec.toBytes(sets.get(0)), LabelsCodec.toBytes(Labels.of("__name__", "up")))).isTrue();
+    }
+
+    /** The canonical form as the format documents it, built from String.getBytes: what the fast paths must match. */
+    private static byte[] encodedThroughGetBytes(Labels labels) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        LabelsCodec.uvarint(out, labels.size());
+        for (int i = 0; i < labels.size(); i++) {
+            for (String s : new String[]{labels.name(i), labels.value(i)}) {
+                byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                LabelsCodec.uvarint(out, b.length);
+                out.writeBytes(b);
+            }
+        }
+        return out.toByteArray();
     }
 }

@@ -1,5 +1,6 @@
 package io.sightline.storage.index;
 
+import io.sightline.storage.StorageException;
 import io.sightline.storage.io.DefaultFileFacade;
 import io.sightline.storage.io.TaggedAllocator;
 import io.sightline.storage.model.Labels;
@@ -20,6 +21,7 @@ import java.util.SplittableRandom;
 import java.util.zip.CRC32C;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LabelsFileTest {
     @TempDir
@@ -163,6 +165,38 @@ class LabelsFileTest {
             assertThat(f.labels(17)).isEqualTo(Labels.of("n", "v17b", "x", "long value shared with the next"));
             assertThat(f.labels(18)).isEqualTo(Labels.of("n", "v18b"));
         }
+    }
+
+    @Test
+    void aFailedWriteMidGroupLeavesTheFileAsIfItNeverHappened() throws IOException {
+        // The failed batch's records were coded against each other in the reused slot records; the retry must
+        // code against the group as the file has it, byte for byte as a file that never failed.
+        SplittableRandom random = new SplittableRandom(42);
+        List<byte[]> records = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            records.add(LabelsCodec.toBytes(randomLabels(random)));
+        }
+        Path failed = dir.resolve("failed");
+        Path clean = dir.resolve("clean");
+        SeriesRegistryBatchTest.DiskFullFiles files = new SeriesRegistryBatchTest.DiskFullFiles();
+        try (LabelsFile f = LabelsFile.open(failed, new TaggedAllocator(files))) {
+            f.appendAll(records.subList(0, 20).toArray(byte[][]::new), 20);
+            files.isDiskFull.set(true);
+            assertThatThrownBy(() -> f.appendAll(records.subList(20, 30).toArray(byte[][]::new), 10))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining("No space left on device");
+            files.isDiskFull.set(false);
+            assertThat(f.count()).isEqualTo(20);
+            assertThat(f.appendAll(records.subList(20, 40).toArray(byte[][]::new), 20)).isEqualTo(21);
+            for (int id = 1; id <= 40; id++) {
+                assertThat(f.canonicalLabels(id)).as("series %d", id).isEqualTo(records.get(id - 1));
+            }
+        }
+        try (LabelsFile f = LabelsFile.open(clean, allocator)) {
+            f.appendAll(records.subList(0, 20).toArray(byte[][]::new), 20);
+            f.appendAll(records.subList(20, 40).toArray(byte[][]::new), 20);
+        }
+        assertThat(Files.readAllBytes(failed)).isEqualTo(Files.readAllBytes(clean));
     }
 
     private static void checkAll(LabelsFile f, List<Labels> written, SplittableRandom random, long seed) {

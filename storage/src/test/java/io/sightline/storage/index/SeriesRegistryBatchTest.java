@@ -206,7 +206,8 @@ class SeriesRegistryBatchTest {
     }
 
     /** Fails every write with ENOSPC while {@link #isDiskFull}. */
-    private static final class DiskFullFiles extends ForwardingFileFacade {
+    /** Files whose writes fail as on a full disk while {@link #isDiskFull} is set (also used by {@link LabelsFileTest}). */
+    static final class DiskFullFiles extends ForwardingFileFacade {
         final AtomicBoolean isDiskFull = new AtomicBoolean();
 
         @Override
@@ -215,6 +216,62 @@ class SeriesRegistryBatchTest {
                 throw new IOException("No space left on device");
             }
             super.writeFully(channel, src);
+        }
+    }
+
+    @Test
+    void twoThreadsRegisteringAtOnceNeverMixTheirLabels() throws Exception {
+        // Each thread encodes, hashes and records through per-thread and per-lock reused buffers: a mixed-up
+        // buffer would give an id another thread's labels, or two label sets one id.
+        int perThread = 3 * ChronicleSeriesIndex.MAX_BATCH + 5;
+        Labels[][] batches = new Labels[2][perThread];
+        for (int t = 0; t < 2; t++) {
+            for (int i = 0; i < perThread; i++) {
+                // Shared and differing labels of varied lengths, so records code against bases of either thread.
+                batches[t][i] = Labels.of("__name__", "m", "instance", "host-" + (i % 37), "n", "t" + t + "-" + i,
+                        "z", "x".repeat(i % 5));
+            }
+        }
+        int[][] ids = new int[2][perThread];
+        try (ChronicleSeriesIndex index = ChronicleSeriesIndex.open(dir, 4 * perThread, allocator)) {
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            Thread[] threads = new Thread[2];
+            Throwable[] failures = new Throwable[2];
+            for (int t = 0; t < 2; t++) {
+                int me = t;
+                threads[t] = new Thread(() -> {
+                    try {
+                        start.await();
+                        for (int from = 0; from < perThread; from += 100) {
+                            int to = Math.min(perThread, from + 100);
+                            index.getOrCreateAll(batches[me], from, to, ids[me]);
+                        }
+                    } catch (Throwable e) {
+                        failures[me] = e;
+                    }
+                });
+                threads[t].start();
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertThat(failures).containsOnlyNulls();
+            checkRegistered(index, batches, ids);
+        }
+        try (ChronicleSeriesIndex index = ChronicleSeriesIndex.open(dir, 4 * perThread, allocator)) {
+            checkRegistered(index, batches, ids);
+        }
+    }
+
+    private static void checkRegistered(ChronicleSeriesIndex index, Labels[][] batches, int[][] ids) {
+        assertThat(index.size()).isEqualTo(2 * batches[0].length);
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int t = 0; t < batches.length; t++) {
+            for (int i = 0; i < batches[t].length; i++) {
+                assertThat(index.labels(ids[t][i])).as("thread %d series %d", t, i).isEqualTo(batches[t][i]);
+                assertThat(index.getOrCreate(batches[t][i])).isEqualTo(ids[t][i]);
+                assertThat(seen.add(ids[t][i])).as("id %d given twice", ids[t][i]).isTrue();
+            }
         }
     }
 }
