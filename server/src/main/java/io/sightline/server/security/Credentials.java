@@ -17,8 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * leaks nothing either), never logged, and {@link #toString()} shows only which kinds are set. Thread-safe.
  */
 public final class Credentials {
-    /** Verified at an unknown user so that its answer takes as long as a wrong password's. */
-    private static final String DUMMY_HASH = OpenBSDBCrypt.generate("2b", "not a password".toCharArray(), new byte[16], 10);
+    /**
+     * Verified at an unknown user so that its answer takes as long as a wrong password's: the bcrypt hash (cost 10,
+     * a salt of zeros) of "not a password", written out rather than generated at class initialization, which cost
+     * every start a bcrypt round and BouncyCastle's classes (kept in the AOT cache) whether basic auth is set or not.
+     */
+    static final String DUMMY_HASH = "$2b$10$......................ymnC6aVUb93zHlQZ8YEc.XwIOXwNU7i";
     /** bcrypt takes tens of milliseconds by design; the digests of recently verified logins skip it. */
     private static final int MAX_CACHED = 1024;
 

@@ -41,6 +41,15 @@ class CredentialsTest {
     }
 
     @Test
+    void anUnknownUserIsVerifiedAgainstAWellFormedCost10HashAndRefusedEvenWithItsPassword() {
+        // A malformed dummy hash would make checkPassword throw (or return at once, leaking which users exist).
+        assertThat(OpenBSDBCrypt.checkPassword(Credentials.DUMMY_HASH, "not a password".toCharArray())).isTrue();
+        assertThat(Credentials.DUMMY_HASH).startsWith("$2b$10$").hasSize(60);
+        Credentials c = new Credentials(null, Map.of("alice", HASH));
+        assertThat(c.accepts(basic("nobody", "not a password"))).isFalse();
+    }
+
+    @Test
     void passwordsMayContainColons() {
         String hash = OpenBSDBCrypt.generate("2b", "a:b:c".toCharArray(), new byte[16], 4);
         assertThat(new Credentials(null, Map.of("u", hash)).accepts(basic("u", "a:b:c"))).isTrue();
