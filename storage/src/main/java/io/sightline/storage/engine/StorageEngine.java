@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -33,7 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The metrics store: series registry, WAL, head, blocks and background jobs wired together. Thread-safe.
@@ -47,6 +47,7 @@ public final class StorageEngine implements Storage {
     static final String SNAPSHOTS_DIR = "snapshots";
     private static final DateTimeFormatter SNAPSHOT_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
+    private static final SecureRandom RANDOM = new SecureRandom();
     /** How often the background job looks for work when no commit wakes it. */
     private static final long JOB_PERIOD_MILLIS = 30_000;
     /** How long a head truncation waits for queriers opened before the block cut. */
@@ -186,10 +187,7 @@ public final class StorageEngine implements Storage {
     public String snapshot() {
         ensureOpen();
         long start = System.nanoTime();
-        // The suffix only keeps two snapshots of one second apart: no SecureRandom, whose provider lookup loaded ~50
-        // JDK security classes at every start (and into the AOT cache) for a name.
-        long suffix = ThreadLocalRandom.current().nextLong();
-        String name = SNAPSHOT_TIME.format(Instant.now()) + "-" + HexFormat.of().toHexDigits(suffix);
+        String name = SNAPSHOT_TIME.format(Instant.now()) + "-" + HexFormat.of().toHexDigits(RANDOM.nextLong());
         Path target = config.dataDir().resolve(SNAPSHOTS_DIR).resolve(name);
         int written = compactor.snapshot(target, registry.labelsFile());
         log.info("snapshot written [dir={}, blocks={}, ms={}]", target, written, (System.nanoTime() - start) / 1_000_000);
