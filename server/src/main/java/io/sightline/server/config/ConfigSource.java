@@ -41,7 +41,7 @@ public final class ConfigSource {
             if (!Files.isRegularFile(file)) {
                 throw new ConfigException("config file " + file + " does not exist or is not a file");
             }
-            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+            root = YamlFile.read(file);
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
@@ -186,5 +186,16 @@ public final class ConfigSource {
     /** Wraps a typed config's own validation error (which names the key) with the file and flags. */
     ConfigException invalid(IllegalArgumentException e) {
         return new ConfigException("invalid configuration (" + fileOrigin + " and flags): " + e.getMessage(), e);
+    }
+
+    /**
+     * The YAML parsing, in a class of its own so that a start without a config file never loads YAMLFactory: the
+     * verifier loaded it to check fromYaml's bytecode, and the AOT cache then held jackson-dataformat-yaml and SnakeYAML
+     * (28 classes, loaded into every server at start) for a file most deployments set through flags instead.
+     */
+    private static final class YamlFile {
+        static JsonNode read(Path file) throws IOException {
+            return new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        }
     }
 }
