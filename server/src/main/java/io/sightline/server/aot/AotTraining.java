@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * Builds Sightline's JDK AOT cache (JEP 483/514/515): starts a training server with {@code -XX:AOTCacheOutput},
- * sends it a short generic workload ({@link TrainingLoad}), stops it with SIGTERM, and moves the cache the JVM then
- * writes to {@code --output}. The build runs it after the jar is packaged ({@code server/pom.xml}), the container
+ * sends it a short generic workload ({@link TrainingLoad}), ends the JVM's recording and stops it with SIGTERM, and moves the cache
+ * the JVM then writes to {@code --output}. The build runs it after the jar is packaged ({@code server/pom.xml}), the container
  * image at image build time (deploy/docker/Dockerfile), {@code bin/sightline-train-aot} on request.
  *
  * <p>Not part of the server: it runs in its own JVM ({@code java -cp sightline.jar io.sightline.server.aot.AotTraining}),

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Sightline process being trained: started with {@code -XX:AOTCacheOutput} on free 127.0.0.1 ports and a data
- * directory under the training's temporary directory, its output in a log file there. The JVM writes the cache when it
- * exits: at SIGTERM it records the training data, then a child JVM assembles the cache (20-60 s of CPU).
+ * directory under the training's temporary directory, its output in a log file there. The JVM writes the cache when its
+ * recording ends (jcmd AOT.end_recording, or its exit): a child JVM assembles the cache (20-60 s of CPU).
  */
 final class TrainingServer {
     private static final long POLL_MILLIS = 250;
