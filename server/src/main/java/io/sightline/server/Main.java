@@ -23,6 +23,14 @@ public final class Main {
         // the server's life); the reflection loader calls the same functions without them. Those calls are rare
         // (a new tier, a sync), so their few microseconds more do not show.
         defaultProperty("jnr.ffi.asm.enabled", "false");
+        // Netty 4.2's default (adaptive) allocator sizes itself for a large server: a magazine stripe per two cores,
+        // thread-local magazines on the event loops and chunks of up to 8 MiB, ~4 MiB of direct memory held after a
+        // 100k-series remote-write send. Its low-memory mode (one stripe, 2 MiB chunks, no thread-local magazines)
+        // holds ~2 MiB for the same ingest CPU (RESULTS.md "Session 8 (issue 4): native memory").
+        defaultProperty("io.netty.allocator.lowMemory", "true");
+        // grpc-java otherwise builds a second pooled allocator of its own (arenas per core, 2 MiB chunks and
+        // thread caches) beside Netty's default one, which the HTTP servers already fill: OTLP/gRPC shares it.
+        defaultProperty("io.grpc.netty.useCustomAllocator", "false");
     }
 
     private static void defaultProperty(String key, String value) {

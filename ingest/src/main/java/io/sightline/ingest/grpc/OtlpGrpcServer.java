@@ -43,13 +43,11 @@ public final class OtlpGrpcServer implements AutoCloseable {
     static final int MAX_CALLS_PER_CONNECTION = 32;
 
     private final Server server;
-    private final EventLoopGroup boss;
-    private final EventLoopGroup workers;
+    private final EventLoopGroup loops;
 
-    private OtlpGrpcServer(Server server, EventLoopGroup boss, EventLoopGroup workers) {
+    private OtlpGrpcServer(Server server, EventLoopGroup loops) {
         this.server = server;
-        this.boss = boss;
-        this.workers = workers;
+        this.loops = loops;
     }
 
     /** Binds and starts serving; {@link IOException} when the address cannot be bound. */
@@ -84,14 +82,17 @@ public final class OtlpGrpcServer implements AutoCloseable {
         // channel factory; with one, it wants the event loops too. Epoll where grpc-java would pick it by default.
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sightline-grpc-boss", true), io);
-        // 0: Netty's default of twice the cores, as grpc-java's shared worker group has.
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("sightline-grpc-worker", true), io);
+        // One group accepts and serves (the listening channel takes one of its loops, as the HTTP servers' do): a
+        // boss group of its own is a thread started at bind that only accepts. A loop per core, not Netty's two:
+        // the loops only decode frames and hand each call to the write pool; each loop's thread starts with the
+        // first connection it gets.
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+                new DefaultThreadFactory("sightline-grpc-io", true), io);
         ConnectionLimit connections = new ConnectionLimit(limits.maxConnections(), metrics);
         NettyServerBuilder builder = (security.grpcTls() == null ? NettyServerBuilder.forAddress(address)
                 : NettyServerBuilder.forAddress(address, credentials(security.grpcTls())))
-                .bossEventLoopGroup(boss)
-                .workerEventLoopGroup(workers)
+                .bossEventLoopGroup(loops)
+                .workerEventLoopGroup(loops)
                 .channelFactory(() -> {
                     ServerChannel ch = epoll ? new EpollServerSocketChannel() : new NioServerSocketChannel();
                     // Added before the bootstrap adds its acceptor, so every new connection passes the limit first.
@@ -109,7 +110,7 @@ public final class OtlpGrpcServer implements AutoCloseable {
                 .maxConnectionIdle(limits.idleTimeoutMillis(), TimeUnit.MILLISECONDS)
                 // The last interceptor added runs first: the request id is set before the gate may refuse the call,
                 // and the read deadline starts for admitted calls only (its close passes the request id's wrapper).
-                .intercept(new ReadDeadlineInterceptor(limits.readTimeoutMillis(), workers, metrics))
+                .intercept(new ReadDeadlineInterceptor(limits.readTimeoutMillis(), loops, metrics))
                 .intercept(new GateInterceptor(security.gate(), metrics))
                 .intercept(new RequestIdInterceptor())
                 .addService(metricsService(new MetricsGrpcService(writer, metrics, limiter, retryAfterSeconds)));
@@ -123,15 +124,14 @@ public final class OtlpGrpcServer implements AutoCloseable {
         try {
             server.start();
         } catch (IOException e) {
-            shutdown(boss, workers);
+            shutdown(loops);
             throw new IOException("cannot start OTLP/gRPC on " + host + ":" + port + ": " + e.getMessage(), e);
         }
-        return new OtlpGrpcServer(server, boss, workers);
+        return new OtlpGrpcServer(server, loops);
     }
 
-    private static void shutdown(EventLoopGroup boss, EventLoopGroup workers) {
-        boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-        workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+    private static void shutdown(EventLoopGroup loops) {
+        loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
     }
 
     private static ServerCredentials credentials(IngestSecurity.Tls tls) {
@@ -196,8 +196,8 @@ public final class OtlpGrpcServer implements AutoCloseable {
             server.shutdownNow();
             Thread.currentThread().interrupt();
         } finally {
-            // The groups are ours (see start), so grpc-java leaves them running after the server terminates.
-            shutdown(boss, workers);
+            // The group is ours (see start), so grpc-java leaves it running after the server terminates.
+            shutdown(loops);
         }
     }
 

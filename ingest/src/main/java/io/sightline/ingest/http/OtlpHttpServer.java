@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sightline.ingest.IngestSecurity;
 import io.sightline.ingest.limit.WriteLimiter;
 
@@ -68,7 +69,8 @@ public final class OtlpHttpServer implements AutoCloseable {
     public static OtlpHttpServer start(String host, int port, int ioThreads, int maxBodyBytes, MetricsEndpoint endpoint,
                                        MetricsEndpoint logs, MetricsEndpoint traces, WriteLimiter limiter,
                                        IngestSecurity security, Runnable connectionRefused) throws IOException {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(ioThreads,
+                new DefaultThreadFactory("sightline-otlp-http-io", true), NioIoHandler.newFactory());
         PendingResponses pending = new PendingResponses();
         IngestSecurity.Limits limits = security.limits();
         AtomicInteger open = new AtomicInteger();

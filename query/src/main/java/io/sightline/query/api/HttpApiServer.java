@@ -42,7 +42,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -187,11 +186,8 @@ public final class HttpApiServer implements ApiServer {
     }
 
     static ThreadPoolExecutor workerPool(ApiConfig config) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(),
-                60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.workerQueueCapacity()),
-                new DefaultThreadFactory("sightline-api-worker", true), new ThreadPoolExecutor.AbortPolicy());
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
+        return new WorkerPool(config.workerThreads(), config.workerQueueCapacity(), 60_000,
+                new DefaultThreadFactory("sightline-api-worker", true));
     }
 
     static String overloadHint(ApiConfig config) {

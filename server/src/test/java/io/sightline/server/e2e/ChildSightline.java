@@ -18,13 +18,15 @@ import java.util.concurrent.TimeUnit;
 final class ChildSightline implements AutoCloseable {
     final int httpPort;
     final int otlpHttpPort;
+    final int otlpGrpcPort;
     final Path log;
     private final Process process;
 
-    private ChildSightline(Process process, int httpPort, int otlpHttpPort, Path log) {
+    private ChildSightline(Process process, int httpPort, int otlpHttpPort, int otlpGrpcPort, Path log) {
         this.process = process;
         this.httpPort = httpPort;
         this.otlpHttpPort = otlpHttpPort;
+        this.otlpGrpcPort = otlpGrpcPort;
         this.log = log;
     }
 
@@ -62,7 +64,7 @@ final class ChildSightline implements AutoCloseable {
                 "--http-port", Integer.toString(http), "--otlp-http-port", Integer.toString(otlpHttp),
                 "--otlp-grpc-port", Integer.toString(grpc)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        ChildSightline child = new ChildSightline(p, http, otlpHttp, log);
+        ChildSightline child = new ChildSightline(p, http, otlpHttp, grpc, log);
         child.awaitReady(Duration.ofSeconds(60));
         return child;
     }
