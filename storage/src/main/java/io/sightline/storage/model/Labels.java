@@ -14,8 +14,8 @@ import java.util.TreeMap;
  * <p>Names and values are two arrays, not one of pairs, so that label sets of the same names can share one names
  * array ({@link #withStrings}): the storage head keeps a series' labels for as long as it is active, and a shared
  * names array leaves ~4 B per label per series where the pairs array took 8 (at 100k series of the benchmark's
- * 3-6 labels, 54 B of pairs per series became a 33 B values array; see benchmarks/RESULTS.md, session 8 heap
- * per series).
+ * 3-6 labels, 54 B of pairs per series became a 32 B values array plus 8 B more of this object; see
+ * benchmarks/RESULTS.md, session 8 heap per series).
  */
 public final class Labels implements Comparable<Labels> {
     public static final String METRIC_NAME = "__name__";
@@ -25,9 +25,7 @@ public final class Labels implements Comparable<Labels> {
     private final String[] names;
     /** {@code values[i]} is the value of {@code names[i]}. */
     private final String[] values;
-    // No cached hash: with it this object took 24 bytes instead of 16, in the head once per active series, and
-    // the hash is asked for rarely (a lookup by labels hashes the caller's fresh instance once; the head's own
-    // instances are hashed only when a stripe table resizes or drops a series; strings cache their own hashes).
+    private int hash;
 
     private Labels(String[] names, String[] values) {
         this.names = names;
@@ -131,7 +129,9 @@ public final class Labels implements Comparable<Labels> {
                 throw new IllegalArgumentException("value " + i + " differs: '" + equalValues[i] + "' instead of '" + values[i] + "'");
             }
         }
-        return new Labels(equalNames, equalValues);
+        Labels shared = new Labels(equalNames, equalValues);
+        shared.hash = hash;
+        return shared;
     }
 
     public Labels withoutMetricName() {
@@ -155,9 +155,13 @@ public final class Labels implements Comparable<Labels> {
     /** As {@code Arrays.hashCode} of {@code name0, value0, name1, ...} (the pairs array this class held until session 8). */
     @Override
     public int hashCode() {
-        int h = 1;
-        for (int i = 0; i < names.length; i++) {
-            h = 31 * (31 * h + names[i].hashCode()) + values[i].hashCode();
+        int h = hash;
+        if (h == 0) {
+            h = 1;
+            for (int i = 0; i < names.length; i++) {
+                h = 31 * (31 * h + names[i].hashCode()) + values[i].hashCode();
+            }
+            hash = h;
         }
         return h;
     }

@@ -37,14 +37,8 @@ class AppenderSeriesLabelsTest {
 
             assertThat(again).isEqualTo(ref);
             Appender c = storage.appender();
-            Labels kept = c.seriesLabels(again);
-            // Storage keeps its own equal instance (its strings and names array shared with other series), and
-            // always the same one; passing it back makes the label check an identity check.
-            assertThat(kept).isEqualTo(first).isNotSameAs(equalCopy);
-            assertThat(c.seriesLabels(ref)).isSameAs(kept);
-            assertThat(c.append(again, kept, 3_000, 3)).isEqualTo(ref);
-            c.commit();
-            assertThat(storage.appender().seriesLabels(ref)).isSameAs(kept);
+            assertThat(c.seriesLabels(again)).isSameAs(first).isNotSameAs(equalCopy);
+            c.rollback();
         }
     }
 
