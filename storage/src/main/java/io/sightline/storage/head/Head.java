@@ -156,9 +156,9 @@ public final class Head implements PartReader {
     }
 
     private HeadSeries newSeries(int id, Labels labels) {
-        // The series keeps the postings' equal labels, whose strings and names array are shared (see
-        // MemPostings.add); callers holding the given instance find it by equality, then by its reference.
-        return new HeadSeries(id, postings.add(id, labels));
+        HeadSeries s = new HeadSeries(id, labels);
+        postings.add(id, labels);
+        return s;
     }
 
     /**

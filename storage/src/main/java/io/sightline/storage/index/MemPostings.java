@@ -24,22 +24,17 @@ public final class MemPostings implements IndexReader {
     private final MutableRoaringBitmap all = new MutableRoaringBitmap();
     /** The label name instances used as keys of {@link #byName}, to share them. */
     private final Map<String, String> names = new HashMap<>();
-    /** Under the write lock: {@link #add}'s name buffers, by length (one per label count). */
-    private final String[][] sharedBySize = new String[65][];
-    /** Under the write lock: the names arrays the head's labels share. */
-    private final NameSets nameSets = new NameSets();
+    /** Under the write lock: {@link #add}'s arrays for {@link Labels#shareStrings}, by length (one per label count). */
+    private final String[][] sharedBySize = new String[129][];
 
     /**
-     * Indexes a new series, and returns labels equal to {@code labels} that share the name and value strings
-     * already indexed and the names array of every series with the same names (see {@link Labels#withStrings}):
-     * the head keeps those, one String per distinct name and value and one names array per distinct sequence
-     * of names, not one of each per series.
+     * Indexes a new series, and makes {@code labels} share the name and value strings already indexed
+     * (see {@link Labels#shareStrings}): the head then keeps one String per distinct name and value, not
+     * one per series.
      */
-    public Labels add(int seriesId, Labels labels) {
+    public void add(int seriesId, Labels labels) {
         lock.writeLock().lock();
-        int n = labels.size();
-        String[] shared = sharedBuffer(n);
-        String[] sharedValues = new String[n];
+        String[] shared = sharedBuffer(labels.size() << 1);
         try {
             for (int i = 0; i < labels.size(); i++) {
                 String name = labels.name(i);
@@ -61,18 +56,18 @@ public final class MemPostings implements IndexReader {
                     values.put(value, b);
                 }
                 b.add(seriesId);
-                shared[i] = names.get(name);
-                sharedValues[i] = b.value;
+                shared[i << 1] = names.get(name);
+                shared[(i << 1) + 1] = b.value;
             }
             all.add(seriesId);
-            return labels.withStrings(nameSets.share(shared, n), sharedValues);
+            labels.shareStrings(shared);
         } finally {
             Arrays.fill(shared, null); // pins no strings of removed series
             lock.writeLock().unlock();
         }
     }
 
-    /** Under the write lock: a reused array of {@code length} strings, for {@link NameSets#share}. */
+    /** Under the write lock: a reused array of {@code length} strings, for {@link Labels#shareStrings}. */
     private String[] sharedBuffer(int length) {
         if (length >= sharedBySize.length) {
             return new String[length]; // past any label limit the edge sets; not kept

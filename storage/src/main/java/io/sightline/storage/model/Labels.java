@@ -10,26 +10,17 @@ import java.util.TreeMap;
  *
  * <p>Labels with empty values do not exist (Prometheus semantics): builders drop them. Instances are
  * thread-safe. Equality, hash and order are by content.
- *
- * <p>Names and values are two arrays, not one of pairs, so that label sets of the same names can share one names
- * array ({@link #withStrings}): the storage head keeps a series' labels for as long as it is active, and a shared
- * names array leaves ~4 B per label per series where the pairs array took 8 (at 100k series of the benchmark's
- * 3-6 labels, 54 B of pairs per series became a 32 B values array plus 8 B more of this object; see
- * benchmarks/RESULTS.md, session 8 heap per series).
  */
 public final class Labels implements Comparable<Labels> {
     public static final String METRIC_NAME = "__name__";
-    public static final Labels EMPTY = new Labels(new String[0], new String[0]);
+    public static final Labels EMPTY = new Labels(new String[0]);
 
-    /** The names, sorted; possibly shared with other instances of the same names (never written). */
-    private final String[] names;
-    /** {@code values[i]} is the value of {@code names[i]}. */
-    private final String[] values;
+    /** name0, value0, name1, value1, ... sorted by name. */
+    private final String[] pairs;
     private int hash;
 
-    private Labels(String[] names, String[] values) {
-        this.names = names;
-        this.values = values;
+    private Labels(String[] pairs) {
+        this.pairs = pairs;
     }
 
     /** Builds from alternating name, value arguments in any order; empty values are dropped, a later duplicate name wins. */
@@ -57,26 +48,26 @@ public final class Labels implements Comparable<Labels> {
     /** A builder pre-filled with these labels. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        for (int i = 0; i < names.length; i++) {
-            b.set(names[i], values[i]);
+        for (int i = 0; i < pairs.length; i += 2) {
+            b.set(pairs[i], pairs[i + 1]);
         }
         return b;
     }
 
     public int size() {
-        return names.length;
+        return pairs.length >> 1;
     }
 
     public boolean isEmpty() {
-        return names.length == 0;
+        return pairs.length == 0;
     }
 
     public String name(int i) {
-        return names[i];
+        return pairs[i << 1];
     }
 
     public String value(int i) {
-        return values[i];
+        return pairs[(i << 1) + 1];
     }
 
     /** The value of {@code name}, or {@code null} when absent. */
@@ -85,13 +76,13 @@ public final class Labels implements Comparable<Labels> {
         int hi = size() - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = names[mid].compareTo(name);
+            int c = pairs[mid << 1].compareTo(name);
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {
                 hi = mid - 1;
             } else {
-                return values[mid];
+                return pairs[(mid << 1) + 1];
             }
         }
         return null;
@@ -107,31 +98,25 @@ public final class Labels implements Comparable<Labels> {
     }
 
     /**
-     * Labels equal to these that hold the given arrays, which must be equal to their names and values: nothing
-     * observable differs (equality, hash, order, the characters), only which objects hold the characters. The
-     * storage head passes the String instances its postings already keep, so that all series share one String
-     * per distinct name and value (about 0.5 KB per series with typical label sets), and one names array per
-     * distinct set of names (4 B per label per series). The arrays are taken, not copied: the caller never
-     * writes them again (a names array may go to many label sets).
+     * Makes these labels hold the given String instances, which must be equal to the names and values they
+     * hold now ({@code name0, value0, name1, ...} in label order). Nothing observable changes (equality, hash,
+     * order, the characters); only which objects hold the characters. The storage head passes the instances
+     * its postings already keep, so that all series share one String per distinct name and value instead of
+     * one copy per series (about 0.5 KB per series with typical label sets). Safe with concurrent readers:
+     * a reader sees either instance, both immutable and equal.
      *
-     * @throws IllegalArgumentException when an array's length or a string differs from what it would replace
+     * @throws IllegalArgumentException when a string differs from the one it would replace
      */
-    public Labels withStrings(String[] equalNames, String[] equalValues) {
-        if (equalNames.length != names.length || equalValues.length != values.length) {
-            throw new IllegalArgumentException("expected " + names.length + " names and values, got "
-                    + equalNames.length + " and " + equalValues.length);
+    public void shareStrings(String[] equalPairs) {
+        if (equalPairs.length != pairs.length) {
+            throw new IllegalArgumentException("expected " + pairs.length + " strings, got " + equalPairs.length);
         }
-        for (int i = 0; i < names.length; i++) {
-            if (!names[i].equals(equalNames[i])) {
-                throw new IllegalArgumentException("name " + i + " differs: '" + equalNames[i] + "' instead of '" + names[i] + "'");
-            }
-            if (!values[i].equals(equalValues[i])) {
-                throw new IllegalArgumentException("value " + i + " differs: '" + equalValues[i] + "' instead of '" + values[i] + "'");
+        for (int i = 0; i < pairs.length; i++) {
+            if (!pairs[i].equals(equalPairs[i])) {
+                throw new IllegalArgumentException("string " + i + " differs: '" + equalPairs[i] + "' instead of '" + pairs[i] + "'");
             }
         }
-        Labels shared = new Labels(equalNames, equalValues);
-        shared.hash = hash;
-        return shared;
+        System.arraycopy(equalPairs, 0, pairs, 0, pairs.length);
     }
 
     public Labels withoutMetricName() {
@@ -140,27 +125,22 @@ public final class Labels implements Comparable<Labels> {
 
     public Map<String, String> toMap() {
         Map<String, String> m = new TreeMap<>();
-        for (int i = 0; i < names.length; i++) {
-            m.put(names[i], values[i]);
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put(pairs[i], pairs[i + 1]);
         }
         return m;
     }
 
     @Override
     public boolean equals(Object o) {
-        return this == o || (o instanceof Labels other && (names == other.names || Arrays.equals(names, other.names))
-                && Arrays.equals(values, other.values));
+        return this == o || (o instanceof Labels other && Arrays.equals(pairs, other.pairs));
     }
 
-    /** As {@code Arrays.hashCode} of {@code name0, value0, name1, ...} (the pairs array this class held until session 8). */
     @Override
     public int hashCode() {
         int h = hash;
         if (h == 0) {
-            h = 1;
-            for (int i = 0; i < names.length; i++) {
-                h = 31 * (31 * h + names[i].hashCode()) + values[i].hashCode();
-            }
+            h = Arrays.hashCode(pairs);
             hash = h;
         }
         return h;
@@ -169,29 +149,26 @@ public final class Labels implements Comparable<Labels> {
     /** Prometheus order: label by label, name then value; a prefix sorts first. */
     @Override
     public int compareTo(Labels o) {
-        int n = Math.min(names.length, o.names.length);
+        int n = Math.min(pairs.length, o.pairs.length);
         for (int i = 0; i < n; i++) {
-            int c = names[i].compareTo(o.names[i]);
-            if (c == 0) {
-                c = values[i].compareTo(o.values[i]);
-            }
+            int c = pairs[i].compareTo(o.pairs[i]);
             if (c != 0) {
                 return c;
             }
         }
-        return Integer.compare(names.length, o.names.length);
+        return Integer.compare(pairs.length, o.pairs.length);
     }
 
     /** Prometheus text form: {@code {__name__="up", job="api"}}. */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("{");
-        for (int i = 0; i < names.length; i++) {
+        for (int i = 0; i < pairs.length; i += 2) {
             if (i > 0) {
                 sb.append(", ");
             }
-            sb.append(names[i]).append("=\"");
-            String v = values[i];
+            sb.append(pairs[i]).append("=\"");
+            String v = pairs[i + 1];
             for (int j = 0; j < v.length(); j++) {
                 char c = v.charAt(j);
                 switch (c) {
@@ -270,7 +247,12 @@ public final class Labels implements Comparable<Labels> {
             if (size == 0) {
                 return EMPTY;
             }
-            return new Labels(Arrays.copyOf(names, size), Arrays.copyOf(values, size));
+            String[] pairs = new String[size << 1];
+            for (int i = 0; i < size; i++) {
+                pairs[i << 1] = names[i];
+                pairs[(i << 1) + 1] = values[i];
+            }
+            return new Labels(pairs);
         }
 
         /**
