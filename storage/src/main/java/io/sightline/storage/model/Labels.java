@@ -219,8 +219,16 @@ public final class Labels implements Comparable<Labels> {
         private String[] names = new String[16];
         private String[] values = new String[16];
         private int size;
-        /** The names array of the last build, given to the next one when its names are the same. */
-        private String[] lastNames;
+        /**
+         * The names arrays of the last four builds of other names, given to a build of the same names (fields, not
+         * an array: builders made for one label set allocate nothing more). Four, as a sender's series of one
+         * target alternate between a few metrics' names (one kept array gave 1.15 names arrays per series at 100k
+         * series of the benchmark; see benchmarks/RESULTS.md, session 8 heap per series).
+         */
+        private String[] recent0;
+        private String[] recent1;
+        private String[] recent2;
+        private String[] recent3;
 
         private Builder() {
         }
@@ -279,21 +287,44 @@ public final class Labels implements Comparable<Labels> {
             return new Labels(builtNames(), Arrays.copyOf(values, size));
         }
 
-        /** {@link #lastNames} when it holds the same names, else a new array that becomes {@link #lastNames}. */
+        /** A recent names array holding the same names, else a new one; either becomes the most recent. */
         private String[] builtNames() {
-            String[] last = lastNames;
-            if (last != null && last.length == size) {
-                int i = 0;
-                while (i < size && last[i].equals(names[i])) {
-                    i++;
-                }
-                if (i == size) {
-                    return last;
+            if (isSameNames(recent0)) {
+                return recent0;
+            }
+            String[] found;
+            int at;
+            if (isSameNames(recent1)) {
+                found = recent1;
+                at = 1;
+            } else if (isSameNames(recent2)) {
+                found = recent2;
+                at = 2;
+            } else {
+                found = isSameNames(recent3) ? recent3 : Arrays.copyOf(names, size);
+                at = 3; // a new array drops the least recent
+            }
+            if (at == 3) {
+                recent3 = recent2;
+            }
+            if (at >= 2) {
+                recent2 = recent1;
+            }
+            recent1 = recent0;
+            recent0 = found;
+            return found;
+        }
+
+        private boolean isSameNames(String[] candidate) {
+            if (candidate == null || candidate.length != size) {
+                return false;
+            }
+            for (int i = 0; i < size; i++) {
+                if (!candidate[i].equals(names[i])) {
+                    return false;
                 }
             }
-            last = Arrays.copyOf(names, size);
-            lastNames = last;
-            return last;
+            return true;
         }
 
         /**

@@ -68,6 +68,26 @@ class LabelsTest {
     }
 
     @Test
+    void aBuilderSharesTheNamesArraysOfItsLastFourNameSets() {
+        Labels.Builder b = Labels.builder();
+        List<Labels> firstOfEach = new ArrayList<>();
+        for (int set = 0; set < 5; set++) {
+            firstOfEach.add(b.reset().set("__name__", "m").set("n" + set, "v").build());
+        }
+        // Sets 1-4 are the last four: a build of their names shares; set 0 was dropped and gets a new array.
+        for (int round = 0; round < 3; round++) {
+            for (int set = 4; set >= 1; set--) {
+                Labels again = b.reset().set("n" + set, "w" + round).set("__name__", "m").build();
+                assertThat(again.name(1)).isSameAs(firstOfEach.get(set).name(1));
+                assertThat(again).isEqualTo(Labels.of("__name__", "m", "n" + set, "w" + round));
+            }
+        }
+        Labels dropped = b.reset().set("__name__", "m").set(new String("n0"), "v").build();
+        assertThat(dropped.name(1)).isNotSameAs(firstOfEach.get(0).name(1)).isEqualTo("n0");
+        assertThat(dropped).isEqualTo(firstOfEach.get(0));
+    }
+
+    @Test
     void shareStringsRejectsStringsThatDifferAndChangesNothingThen() {
         Labels l = Labels.of("__name__", "up", "job", "api");
         assertThatThrownBy(() -> l.shareStrings(new String[]{"__name__", "up", "job", "db"}))
