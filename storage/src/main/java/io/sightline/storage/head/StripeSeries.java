@@ -12,11 +12,14 @@ import java.util.function.Consumer;
  * hash (as Prometheus's {@code stripeSeries}) so appenders on different series rarely contend; lookups by
  * id read a paged array without locks. Thread-safe.
  *
- * <p>Each stripe is an open-addressing table of the series themselves (linear probing) with their labels'
- * hashes in a parallel array, not a {@code HashMap}: a map node per series cost 24 B and its table slot ~8; a
- * slot here costs 8 B (~15 B per series at a load between 3/8 and 3/4). The hashes keep a probe from loading
- * the series and its labels (two cache misses each) for every slot it passes: without them, creating a series
- * (two lookups that miss) took ~6 % more CPU at 100k series.
+ * <p>Each stripe is an open-addressing table of the series themselves (linear probing) with a one-byte tag of
+ * their labels' hash in a parallel array, not a {@code HashMap}: a map node per series cost 24 B and its table
+ * slot ~8; a slot here costs 5 B (~9.5 B per series at a load between 3/8 and 3/4). The tags keep a probe from
+ * loading the series and its labels (two cache misses each) for every slot it passes: without them, creating a
+ * series (two lookups that miss) took ~6 % more CPU at 100k series. A tag of eight bits lets 1 in 256 of the
+ * passed slots through to the label comparison, as good for that as the whole hash was (an {@code int} per slot
+ * until session 8: 8 B per slot, ~15 B per series); the rare paths that need the whole hash (a resize, a
+ * removal's shift) take it from the labels, which cache it.
  */
 final class StripeSeries {
     private static final int STRIPES = 1 << 10;
@@ -27,8 +30,8 @@ final class StripeSeries {
     private final Object[] locks = new Object[STRIPES];
     /** Per stripe, guarded by its lock: a power-of-two table of series (null: free), at most 3/4 full. */
     private final HeadSeries[][] tables = new HeadSeries[STRIPES][];
-    /** Per stripe, guarded by its lock: the labels' hash of each series in {@link #tables}, slot for slot. */
-    private final int[][] hashes = new int[STRIPES][];
+    /** Per stripe, guarded by its lock: the {@link #tag} of each series in {@link #tables}, slot for slot. */
+    private final byte[][] tags = new byte[STRIPES][];
     /** Per stripe, guarded by its lock: the series in its table. */
     private final int[] sizes = new int[STRIPES];
     private final AtomicReferenceArray<AtomicReferenceArray<HeadSeries>> pages;
@@ -38,7 +41,7 @@ final class StripeSeries {
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new Object();
             tables[i] = new HeadSeries[INITIAL_SLOTS];
-            hashes[i] = new int[INITIAL_SLOTS];
+            tags[i] = new byte[INITIAL_SLOTS];
         }
         pages = new AtomicReferenceArray<>((int) ((maxSeries + 1) >>> PAGE_BITS) + 1);
     }
@@ -58,7 +61,7 @@ final class StripeSeries {
         int s = hash & (STRIPES - 1);
         synchronized (locks[s]) {
             HeadSeries[] table = tables[s];
-            int i = find(table, hashes[s], labels, hash);
+            int i = find(table, tags[s], labels, hash);
             return i < 0 ? null : table[i];
         }
     }
@@ -72,7 +75,7 @@ final class StripeSeries {
         int s = hash & (STRIPES - 1);
         synchronized (locks[s]) {
             HeadSeries[] table = tables[s];
-            int i = find(table, hashes[s], labels, hash);
+            int i = find(table, tags[s], labels, hash);
             if (i >= 0) {
                 return table[i];
             }
@@ -84,7 +87,7 @@ final class StripeSeries {
                 throw new IllegalStateException("BUG: series id " + series.id + " beyond the configured maximum");
             }
             table[-i - 1] = series;
-            hashes[s][-i - 1] = hash;
+            tags[s][-i - 1] = tag(hash);
             if (++sizes[s] > table.length - (table.length >>> 2)) {
                 resize(s, table.length * 2);
             }
@@ -105,11 +108,11 @@ final class StripeSeries {
         int s = hash & (STRIPES - 1);
         synchronized (locks[s]) {
             HeadSeries[] table = tables[s];
-            int i = find(table, hashes[s], series.labels, hash);
+            int i = find(table, tags[s], series.labels, hash);
             if (i < 0 || table[i] != series) {
                 return false;
             }
-            deleteAt(table, hashes[s], i);
+            deleteAt(table, tags[s], i);
             if (--sizes[s] < table.length >>> 3 && table.length > INITIAL_SLOTS) {
                 resize(s, table.length >>> 1); // a truncated head gives its slots back
             }
@@ -149,14 +152,15 @@ final class StripeSeries {
      * The slot of the series with {@code labels} in {@code table}, or {@code -slot - 1} of the free slot where
      * it would go. The table always has a free slot (it is at most 3/4 full).
      */
-    private static int find(HeadSeries[] table, int[] hashes, Labels labels, int hash) {
+    private static int find(HeadSeries[] table, byte[] tags, Labels labels, int hash) {
         int mask = table.length - 1;
+        byte tag = tag(hash);
         for (int i = home(hash, mask); ; i = (i + 1) & mask) {
             HeadSeries e = table[i];
             if (e == null) {
                 return -i - 1;
             }
-            if (hashes[i] == hash && (e.labels == labels || e.labels.equals(labels))) {
+            if (tags[i] == tag && (e.labels == labels || e.labels.equals(labels))) {
                 return i;
             }
         }
@@ -167,50 +171,62 @@ final class StripeSeries {
      * low bits and a table of one stripe would otherwise see only hashes with equal low bits.
      */
     private static int home(int hash, int mask) {
+        return mix(hash) & mask;
+    }
+
+    /**
+     * The slot tag of a hash: the mixed hash's top byte, independent of the low bits that chose the stripe and
+     * the home slot (so the series one probe passes do not share it more often than chance).
+     */
+    static byte tag(int hash) {
+        return (byte) (mix(hash) >>> 24);
+    }
+
+    private static int mix(int hash) {
         int h = hash;
         h ^= h >>> 16;
         h *= 0x85EBCA6B;
         h ^= h >>> 13;
         h *= 0xC2B2AE35;
         h ^= h >>> 16;
-        return h & mask;
+        return h;
     }
 
     /** Rehashes stripe {@code s} into {@code slots} slots. */
     private void resize(int s, int slots) {
         HeadSeries[] table = tables[s];
-        int[] hashOf = hashes[s];
+        byte[] tagOf = tags[s];
         HeadSeries[] next = new HeadSeries[slots];
-        int[] nextHashes = new int[slots];
+        byte[] nextTags = new byte[slots];
         int mask = slots - 1;
         for (int j = 0; j < table.length; j++) {
             if (table[j] != null) {
-                int i = home(hashOf[j], mask);
+                int i = home(table[j].labels.hashCode(), mask); // cached in the labels
                 while (next[i] != null) {
                     i = (i + 1) & mask;
                 }
                 next[i] = table[j];
-                nextHashes[i] = hashOf[j];
+                nextTags[i] = tagOf[j];
             }
         }
         tables[s] = next;
-        hashes[s] = nextHashes;
+        tags[s] = nextTags;
     }
 
     /**
      * Empties slot {@code i} and shifts later entries of its probe run back (no tombstones, so lookups of
      * absent labels stay short after many removals).
      */
-    private static void deleteAt(HeadSeries[] table, int[] hashes, int i) {
+    private static void deleteAt(HeadSeries[] table, byte[] tags, int i) {
         int mask = table.length - 1;
         table[i] = null;
         for (int j = (i + 1) & mask; table[j] != null; j = (j + 1) & mask) {
-            int home = home(hashes[j], mask);
+            int home = home(table[j].labels.hashCode(), mask);
             // Move slot j into the hole unless its home lies cyclically in (i, j].
             boolean isHomeAfterHole = i <= j ? (i < home && home <= j) : (i < home || home <= j);
             if (!isHomeAfterHole) {
                 table[i] = table[j];
-                hashes[i] = hashes[j];
+                tags[i] = tags[j];
                 table[j] = null;
                 i = j;
             }

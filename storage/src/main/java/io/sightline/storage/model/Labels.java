@@ -10,17 +10,28 @@ import java.util.TreeMap;
  *
  * <p>Labels with empty values do not exist (Prometheus semantics): builders drop them. Instances are
  * thread-safe. Equality, hash and order are by content.
+ *
+ * <p>Names and values are two arrays, not one of pairs, so that label sets of the same names can share one names
+ * array: a {@link Builder} reuses the names array of its previous build when the names are the same (a sender's
+ * series of one metric mostly arrive one after another). The storage head keeps a series' labels for as long as it
+ * is active, and a shared names array leaves ~4 B per label per series where the pairs array took 8 (at 100k
+ * series of the benchmark's 3-6 labels, 54 B of pairs per series became a 33 B values array plus 8 B more of this
+ * object; see benchmarks/RESULTS.md, session 8 heap per series). A names array is never written except by
+ * {@link #shareStrings}, which puts equal strings into it.
  */
 public final class Labels implements Comparable<Labels> {
     public static final String METRIC_NAME = "__name__";
-    public static final Labels EMPTY = new Labels(new String[0]);
+    public static final Labels EMPTY = new Labels(new String[0], new String[0]);
 
-    /** name0, value0, name1, value1, ... sorted by name. */
-    private final String[] pairs;
+    /** The names, sorted; possibly shared with other instances of the same names (never written). */
+    private final String[] names;
+    /** {@code values[i]} is the value of {@code names[i]}. */
+    private final String[] values;
     private int hash;
 
-    private Labels(String[] pairs) {
-        this.pairs = pairs;
+    private Labels(String[] names, String[] values) {
+        this.names = names;
+        this.values = values;
     }
 
     /** Builds from alternating name, value arguments in any order; empty values are dropped, a later duplicate name wins. */
@@ -48,26 +59,26 @@ public final class Labels implements Comparable<Labels> {
     /** A builder pre-filled with these labels. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        for (int i = 0; i < pairs.length; i += 2) {
-            b.set(pairs[i], pairs[i + 1]);
+        for (int i = 0; i < names.length; i++) {
+            b.set(names[i], values[i]);
         }
         return b;
     }
 
     public int size() {
-        return pairs.length >> 1;
+        return names.length;
     }
 
     public boolean isEmpty() {
-        return pairs.length == 0;
+        return names.length == 0;
     }
 
     public String name(int i) {
-        return pairs[i << 1];
+        return names[i];
     }
 
     public String value(int i) {
-        return pairs[(i << 1) + 1];
+        return values[i];
     }
 
     /** The value of {@code name}, or {@code null} when absent. */
@@ -76,13 +87,13 @@ public final class Labels implements Comparable<Labels> {
         int hi = size() - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = pairs[mid << 1].compareTo(name);
+            int c = names[mid].compareTo(name);
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {
                 hi = mid - 1;
             } else {
-                return pairs[(mid << 1) + 1];
+                return values[mid];
             }
         }
         return null;
@@ -103,20 +114,28 @@ public final class Labels implements Comparable<Labels> {
      * order, the characters); only which objects hold the characters. The storage head passes the instances
      * its postings already keep, so that all series share one String per distinct name and value instead of
      * one copy per series (about 0.5 KB per series with typical label sets). Safe with concurrent readers:
-     * a reader sees either instance, both immutable and equal.
+     * a reader sees either instance, both immutable and equal (also of other label sets sharing the names array).
      *
      * @throws IllegalArgumentException when a string differs from the one it would replace
      */
     public void shareStrings(String[] equalPairs) {
-        if (equalPairs.length != pairs.length) {
-            throw new IllegalArgumentException("expected " + pairs.length + " strings, got " + equalPairs.length);
+        if (equalPairs.length != names.length << 1) {
+            throw new IllegalArgumentException("expected " + (names.length << 1) + " strings, got " + equalPairs.length);
         }
-        for (int i = 0; i < pairs.length; i++) {
-            if (!pairs[i].equals(equalPairs[i])) {
-                throw new IllegalArgumentException("string " + i + " differs: '" + equalPairs[i] + "' instead of '" + pairs[i] + "'");
+        for (int i = 0; i < names.length; i++) {
+            if (!names[i].equals(equalPairs[i << 1])) {
+                throw new IllegalArgumentException("string " + (i << 1) + " differs: '" + equalPairs[i << 1]
+                        + "' instead of '" + names[i] + "'");
+            }
+            if (!values[i].equals(equalPairs[(i << 1) + 1])) {
+                throw new IllegalArgumentException("string " + ((i << 1) + 1) + " differs: '" + equalPairs[(i << 1) + 1]
+                        + "' instead of '" + values[i] + "'");
             }
         }
-        System.arraycopy(equalPairs, 0, pairs, 0, pairs.length);
+        for (int i = 0; i < names.length; i++) {
+            names[i] = equalPairs[i << 1];
+            values[i] = equalPairs[(i << 1) + 1];
+        }
     }
 
     public Labels withoutMetricName() {
@@ -125,22 +144,27 @@ public final class Labels implements Comparable<Labels> {
 
     public Map<String, String> toMap() {
         Map<String, String> m = new TreeMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            m.put(pairs[i], pairs[i + 1]);
+        for (int i = 0; i < names.length; i++) {
+            m.put(names[i], values[i]);
         }
         return m;
     }
 
     @Override
     public boolean equals(Object o) {
-        return this == o || (o instanceof Labels other && Arrays.equals(pairs, other.pairs));
+        return this == o || (o instanceof Labels other && (names == other.names || Arrays.equals(names, other.names))
+                && Arrays.equals(values, other.values));
     }
 
+    /** As {@code Arrays.hashCode} of {@code name0, value0, name1, ...} (the pairs array this class held until session 8). */
     @Override
     public int hashCode() {
         int h = hash;
         if (h == 0) {
-            h = Arrays.hashCode(pairs);
+            h = 1;
+            for (int i = 0; i < names.length; i++) {
+                h = 31 * (31 * h + names[i].hashCode()) + values[i].hashCode();
+            }
             hash = h;
         }
         return h;
@@ -149,26 +173,29 @@ public final class Labels implements Comparable<Labels> {
     /** Prometheus order: label by label, name then value; a prefix sorts first. */
     @Override
     public int compareTo(Labels o) {
-        int n = Math.min(pairs.length, o.pairs.length);
+        int n = Math.min(names.length, o.names.length);
         for (int i = 0; i < n; i++) {
-            int c = pairs[i].compareTo(o.pairs[i]);
+            int c = names[i].compareTo(o.names[i]);
+            if (c == 0) {
+                c = values[i].compareTo(o.values[i]);
+            }
             if (c != 0) {
                 return c;
             }
         }
-        return Integer.compare(pairs.length, o.pairs.length);
+        return Integer.compare(names.length, o.names.length);
     }
 
     /** Prometheus text form: {@code {__name__="up", job="api"}}. */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("{");
-        for (int i = 0; i < pairs.length; i += 2) {
+        for (int i = 0; i < names.length; i++) {
             if (i > 0) {
                 sb.append(", ");
             }
-            sb.append(pairs[i]).append("=\"");
-            String v = pairs[i + 1];
+            sb.append(names[i]).append("=\"");
+            String v = values[i];
             for (int j = 0; j < v.length(); j++) {
                 char c = v.charAt(j);
                 switch (c) {
@@ -192,6 +219,16 @@ public final class Labels implements Comparable<Labels> {
         private String[] names = new String[16];
         private String[] values = new String[16];
         private int size;
+        /**
+         * The names arrays of the last four builds of other names, given to a build of the same names (fields, not
+         * an array: builders made for one label set allocate nothing more). Four, as a sender's series of one
+         * target alternate between a few metrics' names (one kept array gave 1.15 names arrays per series at 100k
+         * series of the benchmark; see benchmarks/RESULTS.md, session 8 heap per series).
+         */
+        private String[] recent0;
+        private String[] recent1;
+        private String[] recent2;
+        private String[] recent3;
 
         private Builder() {
         }
@@ -247,12 +284,47 @@ public final class Labels implements Comparable<Labels> {
             if (size == 0) {
                 return EMPTY;
             }
-            String[] pairs = new String[size << 1];
-            for (int i = 0; i < size; i++) {
-                pairs[i << 1] = names[i];
-                pairs[(i << 1) + 1] = values[i];
+            return new Labels(builtNames(), Arrays.copyOf(values, size));
+        }
+
+        /** A recent names array holding the same names, else a new one; either becomes the most recent. */
+        private String[] builtNames() {
+            if (isSameNames(recent0)) {
+                return recent0;
             }
-            return new Labels(pairs);
+            String[] found;
+            int at;
+            if (isSameNames(recent1)) {
+                found = recent1;
+                at = 1;
+            } else if (isSameNames(recent2)) {
+                found = recent2;
+                at = 2;
+            } else {
+                found = isSameNames(recent3) ? recent3 : Arrays.copyOf(names, size);
+                at = 3; // a new array drops the least recent
+            }
+            if (at == 3) {
+                recent3 = recent2;
+            }
+            if (at >= 2) {
+                recent2 = recent1;
+            }
+            recent1 = recent0;
+            recent0 = found;
+            return found;
+        }
+
+        private boolean isSameNames(String[] candidate) {
+            if (candidate == null || candidate.length != size) {
+                return false;
+            }
+            for (int i = 0; i < size; i++) {
+                if (!candidate[i].equals(names[i])) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /**

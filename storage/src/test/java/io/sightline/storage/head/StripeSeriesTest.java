@@ -93,6 +93,33 @@ class StripeSeriesTest {
         assertThat(table.byLabels(a)).isNull();
     }
 
+    @Test
+    void labelsWithEqualTagsButOtherHashesAreToldApartThroughRemovalsAndGrowth() {
+        // Series whose hashes differ but share the stripe and the one-byte slot tag: only the labels tell them apart.
+        List<Labels> sameTag = new ArrayList<>();
+        Labels first = labels(1);
+        int stripeBits = first.hashCode() & 1023;
+        byte tag = StripeSeries.tag(first.hashCode());
+        for (int id = 1; sameTag.size() < 24; id++) {
+            Labels l = labels(id);
+            if ((l.hashCode() & 1023) == stripeBits && StripeSeries.tag(l.hashCode()) == tag) {
+                sameTag.add(l);
+            }
+        }
+        StripeSeries table = new StripeSeries(1 << 30);
+        List<HeadSeries> made = new ArrayList<>();
+        for (int i = 0; i < sameTag.size(); i++) { // 24 in one stripe: its table grows from 8 slots to 32
+            int id = i + 1;
+            made.add(table.getOrCreate(sameTag.get(i), l -> new HeadSeries(id, l)));
+        }
+        for (int i = 0; i < made.size(); i += 2) { // removals shift the others' probe runs
+            assertThat(table.remove(made.get(i))).isTrue();
+        }
+        for (int i = 0; i < made.size(); i++) {
+            assertThat(table.byLabels(sameTag.get(i))).as("series %d", i).isSameAs(i % 2 == 0 ? null : made.get(i));
+        }
+    }
+
     private static List<HeadSeries> create(StripeSeries table, int n) {
         List<HeadSeries> made = new ArrayList<>();
         for (int id = 1; id <= n; id++) {
