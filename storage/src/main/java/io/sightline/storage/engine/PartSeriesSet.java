@@ -1,6 +1,7 @@
 package io.sightline.storage.engine;
 
 import io.sightline.storage.SeriesSet;
+import io.sightline.storage.index.CursorScratch;
 import io.sightline.storage.index.PartReader;
 import io.sightline.storage.index.Postings;
 import io.sightline.storage.index.SampleBuffer;
@@ -23,6 +24,8 @@ final class PartSeriesSet implements SeriesSet {
     private final Runnable ensureOpen;
     /** {@link io.sightline.storage.Querier#selectEach}: one series object re-pointed at each position. */
     private final QuerySeries reused;
+    /** With {@link #reused}: what the part may reuse from one series to the next (the head: its open-chunk copy). */
+    private final CursorScratch cursor;
     private QuerySeries current;
 
     PartSeriesSet(PartReader part, Postings postings, long mint, long maxt, SampleBuffer scratch, Runnable ensureOpen,
@@ -34,6 +37,7 @@ final class PartSeriesSet implements SeriesSet {
         this.scratch = scratch;
         this.ensureOpen = ensureOpen;
         this.reused = reuse ? new QuerySeries(null, (SeriesChunks) null, mint, maxt) : null;
+        this.cursor = reuse ? new CursorScratch() : null;
     }
 
     @Override
@@ -41,7 +45,8 @@ final class PartSeriesSet implements SeriesSet {
         ensureOpen.run();
         while (postings.next()) {
             int id = postings.at();
-            SeriesChunks c = part.chunks(id, mint, maxt, scratch);
+            SeriesChunks c = cursor == null ? part.chunks(id, mint, maxt, scratch)
+                    : part.chunksForCursor(id, mint, maxt, scratch, cursor);
             if (c != null) {
                 Labels labels = part.labels(id);
                 current = reused == null ? new QuerySeries(labels, c, mint, maxt) : reused.repoint(labels, c);

@@ -5,6 +5,7 @@ import io.sightline.storage.RejectReason;
 import io.sightline.storage.StorageConfig;
 import io.sightline.storage.StorageException;
 import io.sightline.storage.block.BlockSeries;
+import io.sightline.storage.index.CursorScratch;
 import io.sightline.storage.index.IndexReader;
 import io.sightline.storage.index.MemPostings;
 import io.sightline.storage.index.PartReader;
@@ -543,6 +544,12 @@ public final class Head implements PartReader {
     public SeriesChunks chunks(int seriesId, long mint, long maxt, SampleBuffer scratch) {
         HeadSeries s = series.byId(seriesId);
         return s == null ? null : s.snapshot(mint, maxt);
+    }
+
+    @Override
+    public SeriesChunks chunksForCursor(int seriesId, long mint, long maxt, SampleBuffer scratch, CursorScratch cursor) {
+        HeadSeries s = series.byId(seriesId);
+        return s == null ? null : s.snapshot(mint, maxt, cursor.state(CursorChunks.class, CursorChunks::new));
     }
 
     public int seriesCount() {

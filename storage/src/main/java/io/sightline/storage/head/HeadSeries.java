@@ -356,6 +356,14 @@ final class HeadSeries extends HeadChunk {
      * the series lies in that range. The open chunk is copied, so later appends do not show.
      */
     SeriesChunks snapshot(long mint, long maxt) {
+        return snapshot(mint, maxt, null);
+    }
+
+    /**
+     * As {@link #snapshot(long, long)}, into {@code cursor}'s reused object when it is not {@code null} (valid until
+     * the cursor's next snapshot).
+     */
+    SeriesChunks snapshot(long mint, long maxt, CursorChunks cursor) {
         synchronized (this) {
             int first = 0;
             while (first < sealed.length && sealed[first].maxTime < mint) {
@@ -365,38 +373,50 @@ final class HeadSeries extends HeadChunk {
             while (end < sealed.length && sealed[end].minTime <= maxt) {
                 end++;
             }
-            SealedChunk openCopy = null;
-            if (count() > 0 && minTime() <= maxt && maxTime() >= mint) {
-                ChunkScratch scratch = ChunkScratch.get();
-                scratch.buffer.clear();
-                encodeTo(scratch.buffer);
-                openCopy = new SealedChunk(minTime(), maxTime(), count(), scratch.buffer.toByteArray());
-            }
-            int n = end - first + (openCopy == null ? 0 : 1);
-            if (n == 0) {
+            boolean hasOpen = count() > 0 && minTime() <= maxt && maxTime() >= mint;
+            if (end == first && !hasOpen) {
                 return null;
             }
-            SealedChunk[] chunks = new SealedChunk[n];
-            System.arraycopy(sealed, first, chunks, 0, end - first);
-            if (openCopy != null) {
-                chunks[n - 1] = openCopy;
-            }
-            if (!hasSampleIn(chunks, mint, maxt)) {
-                return null;
-            }
-            return new HeadChunks(chunks);
+            SeriesChunks chunks = cursor == null ? copy(first, end, hasOpen) : fill(cursor, first, end, hasOpen);
+            return hasSampleIn(chunks, mint, maxt) ? chunks : null;
         }
     }
 
+    private HeadChunks copy(int first, int end, boolean hasOpen) {
+        SealedChunk[] chunks = new SealedChunk[end - first + (hasOpen ? 1 : 0)];
+        System.arraycopy(sealed, first, chunks, 0, end - first);
+        if (hasOpen) {
+            ChunkScratch scratch = ChunkScratch.get();
+            scratch.buffer.clear();
+            encodeTo(scratch.buffer);
+            chunks[chunks.length - 1] = new SealedChunk(minTime(), maxTime(), count(), scratch.buffer.toByteArray());
+        }
+        return new HeadChunks(chunks);
+    }
+
+    private CursorChunks fill(CursorChunks cursor, int first, int end, boolean hasOpen) {
+        cursor.clear();
+        for (int i = first; i < end; i++) {
+            cursor.addSealed(sealed[i]);
+        }
+        if (hasOpen) {
+            encodeTo(cursor.openBuffer());
+            cursor.setOpen(minTime(), maxTime());
+        }
+        return cursor;
+    }
+
     /** Chunks overlapping the range may still have no sample inside it (a gap); check the edges. */
-    private static boolean hasSampleIn(SealedChunk[] chunks, long mint, long maxt) {
-        for (SealedChunk c : chunks) {
-            if ((c.minTime >= mint && c.minTime <= maxt) || (c.maxTime >= mint && c.maxTime <= maxt)) {
+    private static boolean hasSampleIn(SeriesChunks chunks, long mint, long maxt) {
+        for (int c = 0; c < chunks.chunkCount(); c++) {
+            long min = chunks.minTime(c);
+            long max = chunks.maxTime(c);
+            if ((min >= mint && min <= maxt) || (max >= mint && max <= maxt)) {
                 return true;
             }
-            if (c.minTime < mint && c.maxTime > maxt) {
+            if (min < mint && max > maxt) {
                 SampleBuffer b = ChunkScratch.get().samples;
-                c.decodeInto(b);
+                chunks.decode(c, b);
                 int i = Arrays.binarySearch(b.timestamps, 0, b.count, mint);
                 int at = i < 0 ? -i - 1 : i;
                 if (at < b.count && b.timestamps[at] <= maxt) {

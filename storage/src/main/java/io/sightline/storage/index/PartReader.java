@@ -25,4 +25,13 @@ public interface PartReader {
      * @param scratch a buffer the part may decode an edge chunk into, to check that a sample lies in range
      */
     SeriesChunks chunks(int seriesId, long mint, long maxt, SampleBuffer scratch);
+
+    /**
+     * As {@link #chunks}, for a cursor that reads one series at a time: the answer may be an object kept in
+     * {@code cursor} and overwritten by the next call with the same {@code cursor}, so it must not be read after
+     * that call (the head answers this way without copying each series' open chunk into new objects per query).
+     */
+    default SeriesChunks chunksForCursor(int seriesId, long mint, long maxt, SampleBuffer scratch, CursorScratch cursor) {
+        return chunks(seriesId, mint, maxt, scratch);
+    }
 }

@@ -121,6 +121,69 @@ class PartSeriesSetTest {
     }
 
     @Test
+    void selectEachReadsSealedAndOpenChunksOfSeriesOfFallingLengthsAsSelectDoes() {
+        long minute = 60_000; // 120 samples per 2 h block window: the longer series get sealed chunks
+        try (StorageEngine s = open()) {
+            Appender a = s.appender();
+            for (int i = 0; i < 22; i++) {
+                // 250 samples down to 19: sealed chunks plus an open one, each open chunk shorter than the one before,
+                // so the cursor's reused copy must be read to its own length and hold no chunk of the series before
+                int samples = 250 - i * 11;
+                for (int k = 0; k < samples; k++) {
+                    a.append(Appender.NO_REF, Labels.of("__name__", "m", "i", String.valueOf(i)), k * minute, i * 1_000 + k * k * 0.37);
+                }
+            }
+            // made last (read last): its open chunk lies past an early range, after series whose open chunk is in it
+            for (int k = 0; k < 250; k++) {
+                a.append(Appender.NO_REF, Labels.of("__name__", "m", "i", "late"), k * minute, -k);
+            }
+            // one chunk with a gap around a queried range: no sample in it, found by decoding the reused copy
+            for (int k : new int[] {0, 1, 2, 100, 101}) {
+                a.append(Appender.NO_REF, Labels.of("__name__", "g", "i", "gap"), k * minute, k);
+            }
+            a.commit();
+            try (Querier q = s.querier(20 * minute, 300 * minute)) {
+                List<String> each = read(q.selectEach(Matcher.eq("__name__", "m")));
+                List<String> eager = read(q.select(false, Matcher.eq("__name__", "m")));
+                assertThat(each).hasSize(22).containsExactlyElementsOf(eager); // i=21 (19 samples): none in range
+                assertThat(each.get(0)).startsWith("i=0 ");
+                assertThat(each.get(0).split(" ")).hasSize(1 + 230); // samples 20..249, across three block windows
+            }
+            try (Querier q = s.querier(20 * minute, 100 * minute)) {
+                List<String> each = read(q.selectEach(Matcher.eq("__name__", "m")));
+                assertThat(each).containsExactlyElementsOf(read(q.select(false, Matcher.eq("__name__", "m"))));
+                assertThat(each.get(each.size() - 1).split(" ")).hasSize(1 + 81); // "late": sealed chunk only, 20..100
+            }
+            try (Querier q = s.querier(50 * minute, 60 * minute)) {
+                assertThat(read(q.selectEach(Matcher.eq("__name__", "g")))).isEmpty();
+            }
+            try (Querier q = s.querier(90 * minute, 110 * minute)) {
+                assertThat(read(q.selectEach(Matcher.eq("__name__", "g")))).containsExactly("i=gap 100.0 101.0");
+            }
+        }
+    }
+
+    @Test
+    void aSeriesWhoseOpenChunkIsOutOfRangeShowsNothingOfTheOpenChunkReadBeforeIt() {
+        long minute = 60_000;
+        try (StorageEngine s = open()) {
+            Appender a = s.appender();
+            for (int k = 0; k < 140; k++) { // a sealed chunk (first 2 h window) and an open one at 120..139 min
+                a.append(Appender.NO_REF, Labels.of("__name__", "m", "i", "a"), k * minute, k);
+            }
+            for (int k : new int[] {0, 50, 100, 250, 260}) { // sealed 0..100 min, open 250..260 min
+                a.append(Appender.NO_REF, Labels.of("__name__", "m", "i", "b"), k * minute, -k);
+            }
+            a.commit();
+            try (Querier q = s.querier(20 * minute, 130 * minute)) {
+                List<String> each = read(q.selectEach(Matcher.eq("__name__", "m")));
+                assertThat(each).containsExactlyInAnyOrder(read(q.select(false, Matcher.eq("__name__", "m"))).toArray(new String[0]));
+                assertThat(each).contains("i=b -50.0 -100.0");
+            }
+        }
+    }
+
+    @Test
     void selectEachRefusesASelectorThatMatchesEverySeriesAsSelectDoes() {
         try (StorageEngine s = open(); Querier q = s.querier(0, STEP)) {
             assertThatThrownBy(() -> q.selectEach(Matcher.eq("job", ""))).isInstanceOf(StorageException.class)
