@@ -12,6 +12,7 @@ import io.sightline.storage.block.BlockSet;
 import io.sightline.storage.compact.Compactor;
 import io.sightline.storage.compact.StorageJobs;
 import io.sightline.storage.head.Head;
+import io.sightline.storage.head.HeadChunkFiles;
 import io.sightline.storage.index.ChronicleSeriesIndex;
 import io.sightline.storage.index.PartReader;
 import io.sightline.storage.io.DefaultFileFacade;
@@ -119,11 +120,12 @@ public final class StorageEngine implements Storage {
         }
         BlockSet blocks = null;
         WalWriter wal = null;
+        Head head = null;
         try {
             blocks = BlockSet.open(dir, allocator);
             wal = new WalWriter(dir, allocator, config.walSyncMode(), config.walSyncIntervalMillis(),
                     config.walSegmentSizeBytes(), metrics::recordFsync, metrics::recordWalWrite);
-            Head head = new Head(config, registry, wal);
+            head = new Head(config, registry, wal, HeadChunkFiles.open(dir, allocator));
             if (!blocks.all().isEmpty()) {
                 head.setMinValidTime(blocks.maxTime(), 0);
             }
@@ -135,6 +137,9 @@ public final class StorageEngine implements Storage {
                     dir, blocks.all().size(), head.seriesCount(), replayed.samples(), replayed.truncations());
             return engine;
         } catch (RuntimeException e) {
+            if (head != null) {
+                head.close();
+            }
             if (wal != null) {
                 wal.close();
             }
@@ -247,6 +252,7 @@ public final class StorageEngine implements Storage {
             jobs.close();
         }
         metrics.close();
+        head.close();
         wal.close();
         blocks.close();
         registry.close();

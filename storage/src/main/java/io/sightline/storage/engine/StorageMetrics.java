@@ -7,6 +7,7 @@ import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongCounter;
 import io.opentelemetry.api.metrics.ObservableLongGauge;
+import io.sightline.storage.head.HeadChunkFiles;
 import io.sightline.storage.RejectReason;
 import io.sightline.storage.block.BlockReader;
 import io.sightline.storage.compact.Runs;
@@ -89,6 +90,19 @@ final class StorageMetrics implements AutoCloseable {
                     m.record(sum);
                 });
         callbacks.add(blockBytes);
+        HeadChunkFiles chunkFiles = engine.head().chunkFiles();
+        if (chunkFiles != null) {
+            callbacks.add(meter.gaugeBuilder("sightline_storage_head_chunk_file_bytes").ofLongs()
+                    .setDescription("Bytes of the head's sealed chunks in its chunk files (read through a mapping, not held in memory).")
+                    .setUnit("By")
+                    .buildWithCallback(m -> m.record(chunkFiles.bytesOnDisk())));
+            callbacks.add(meter.counterBuilder("sightline_storage_head_chunks_written_total")
+                    .setDescription("Sealed head chunks moved from memory to the chunk files.")
+                    .buildWithCallback(m -> m.record(chunkFiles.chunksWritten())));
+            callbacks.add(meter.counterBuilder("sightline_storage_head_chunk_write_failures_total")
+                    .setDescription("Failed writes to the head chunk files; their chunks stayed in memory.")
+                    .buildWithCallback(m -> m.record(chunkFiles.writeFailures())));
+        }
         ObservableLongGauge memory = meter.gaugeBuilder("sightline_storage_offheap_bytes").ofLongs()
                 .setDescription("Off-heap and mapped bytes, by tag.").setUnit("By")
                 .buildWithCallback(m -> {

@@ -20,11 +20,11 @@ final class BlockChunkMerger {
     private BlockChunkMerger() {
     }
 
-    static List<ChunkSlice> merge(List<SealedChunk> chunks) {
+    /** Chunk file bytes are read through {@code view} (see {@link HeadChunkFiles.View}). */
+    static List<ChunkSlice> merge(List<SealedChunk> chunks, HeadChunkFiles.View view) {
         List<ChunkSlice> out = new ArrayList<>(2);
         if (chunks.size() == 1) {
-            SealedChunk c = chunks.getFirst();
-            out.add(ChunkSlice.of(c.minTime, c.maxTime, c.bytes()));
+            out.add(chunks.getFirst().toSlice(view));
             return out;
         }
         ChunkScratch scratch = ChunkScratch.get();
@@ -33,7 +33,7 @@ final class BlockChunkMerger {
         long first = Long.MIN_VALUE;
         long last = Long.MIN_VALUE;
         for (SealedChunk c : chunks) {
-            c.decodeInto(decoded);
+            c.decodeInto(decoded, view);
             for (int i = 0; i < decoded.count; i++) {
                 if (scratch.encoder.size() == MAX_BLOCK_CHUNK_SAMPLES) {
                     out.add(ChunkSlice.of(first, last, scratch.encode()));

@@ -33,11 +33,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * of samples run in parallel on the callers' threads; the serial part per sample is the head chunk append,
  * which bounds ingest with many threads to what one core applies.
  */
-public final class Head implements PartReader {
+public final class Head implements PartReader, AutoCloseable {
     private final StripeSeries series;
     private final MemPostings postings = new MemPostings();
     private final SeriesIndex registry;
     private final HeadLog log;
+    private final HeadChunkFiles chunkFiles;
     private final long blockDurationMillis;
     private final long retentionMillis;
     private final long outOfOrderWindowMillis;
@@ -79,6 +80,15 @@ public final class Head implements PartReader {
     private final TreeMap<Long, int[]> appendersByMinValid = new TreeMap<>();
 
     public Head(StorageConfig config, SeriesIndex registry, HeadLog log) {
+        this(config, registry, log, null);
+    }
+
+    /**
+     * A head whose sealed chunks go to {@code chunkFiles}, which {@link #close} closes, or stay on the heap when
+     * it is {@code null}.
+     */
+    public Head(StorageConfig config, SeriesIndex registry, HeadLog log, HeadChunkFiles chunkFiles) {
+        this.chunkFiles = chunkFiles;
         // The registry may hold more series than the maximum allows now, if it was lowered since they came.
         this.series = new StripeSeries(Math.max(config.maxSeries(), registry.size()));
         this.registry = registry;
@@ -326,8 +336,11 @@ public final class Head implements PartReader {
                 end++;
             }
             s.applyAll(ts, vs, start, end - start, minValid, outOfOrderWindowMillis, blockDurationMillis,
-                    rejectedByReason, bounds);
+                    rejectedByReason, bounds, chunkFiles);
             start = end;
+        }
+        if (chunkFiles != null) {
+            chunkFiles.flush();
         }
         touchSink = sink;
         if (bounds[0] < minTime) {
@@ -406,12 +419,14 @@ public final class Head implements PartReader {
      */
     public List<BlockSeries> blockSeries(long maxt) {
         List<BlockSeries> out = new ArrayList<>();
-        series.forEach(s -> {
-            List<SealedChunk> chunks = s.chunksBefore(maxt);
-            if (!chunks.isEmpty()) {
-                out.add(new BlockSeries(s.id, s.labels, BlockChunkMerger.merge(chunks)));
-            }
-        });
+        try (HeadChunkFiles.View view = openView()) {
+            series.forEach(s -> {
+                List<SealedChunk> chunks = s.chunksBefore(maxt);
+                if (!chunks.isEmpty()) {
+                    out.add(new BlockSeries(s.id, s.labels, BlockChunkMerger.merge(chunks, view)));
+                }
+            });
+        }
         out.sort((a, b) -> Integer.compare(a.id(), b.id()));
         return out;
     }
@@ -423,12 +438,14 @@ public final class Head implements PartReader {
      */
     public List<BlockSeries> copySeries(long mint, long maxt) {
         List<BlockSeries> out = new ArrayList<>();
-        series.forEach(s -> {
-            List<SealedChunk> chunks = s.chunksIn(mint, maxt);
-            if (!chunks.isEmpty()) {
-                out.add(new BlockSeries(s.id, s.labels, BlockChunkMerger.merge(chunks)));
-            }
-        });
+        try (HeadChunkFiles.View view = openView()) {
+            series.forEach(s -> {
+                List<SealedChunk> chunks = s.chunksIn(mint, maxt);
+                if (!chunks.isEmpty()) {
+                    out.add(new BlockSeries(s.id, s.labels, BlockChunkMerger.merge(chunks, view)));
+                }
+            });
+        }
         out.sort((a, b) -> Integer.compare(a.id(), b.id()));
         return out;
     }
@@ -443,7 +460,7 @@ public final class Head implements PartReader {
         try {
             long[] oldest = {Long.MAX_VALUE};
             series.forEach(s -> {
-                if (s.dropBefore(t) && series.remove(s)) {
+                if (s.dropBefore(t, chunkFiles) && series.remove(s)) {
                     s.markRemoved();
                     postings.remove(s.id, s.labels);
                     seriesEpoch++;
@@ -460,6 +477,11 @@ public final class Head implements PartReader {
             applyLock.unlock();
             logLock.unlock();
         }
+    }
+
+    /** A view of the chunk files for a block's input; {@code null} (nothing to read) without them. */
+    private HeadChunkFiles.View openView() {
+        return chunkFiles == null ? null : chunkFiles.openView();
     }
 
     /** The series now in the head and the metadata, for a WAL checkpoint. */
@@ -502,7 +524,8 @@ public final class Head implements PartReader {
             replaySeries(seriesId, labels);
             s = series.byId(seriesId);
         }
-        if (s.apply(t, v, outOfOrderWindowMillis, blockDurationMillis) == HeadSeries.ACCEPTED) {
+        // Chunks sealed here are written when the chunk files' buffer fills, or with the first commit's.
+        if (s.apply(t, v, outOfOrderWindowMillis, blockDurationMillis, chunkFiles) == HeadSeries.ACCEPTED) {
             if (t < minTime) {
                 minTime = t;
             }
@@ -564,6 +587,22 @@ public final class Head implements PartReader {
     /** Samples stored by commits so far (idempotent repeats are not counted twice). */
     public long appended() {
         return appended.sum();
+    }
+
+    /** The chunk files, {@code null} without them; for metrics and tests. */
+    public HeadChunkFiles chunkFiles() {
+        return chunkFiles;
+    }
+
+    /**
+     * Deletes the chunk files. Chunks already moved there stay readable (their mappings live as long as they
+     * do); later seals stay on the heap.
+     */
+    @Override
+    public void close() {
+        if (chunkFiles != null) {
+            chunkFiles.close();
+        }
     }
 
     /** Samples rejected so far, by {@link RejectReason} ordinal. */

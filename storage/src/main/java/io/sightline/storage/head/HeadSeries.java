@@ -94,25 +94,28 @@ final class HeadSeries extends HeadChunk {
         }
     }
 
-    /** Stores one sample; returns what {@link #check} would. */
-    long apply(long t, double v, long outOfOrderWindowMillis, long blockDurationMillis) {
+    /**
+     * Stores one sample; returns what {@link #check} would. A chunk it seals goes to {@code files} when not
+     * {@code null} (which the caller flushes).
+     */
+    long apply(long t, double v, long outOfOrderWindowMillis, long blockDurationMillis, HeadChunkFiles files) {
         synchronized (this) {
-            return applyLocked(t, v, outOfOrderWindowMillis, blockDurationMillis);
+            return applyLocked(t, v, outOfOrderWindowMillis, blockDurationMillis, files);
         }
     }
 
     /**
      * Stores {@code count} samples from the arrays, starting at {@code from}, under one lock acquisition.
      * Rejections are added to {@code rejected} per reason ordinal; {@code bounds[0..1]} are lowered and
-     * raised to the oldest and newest sample stored.
+     * raised to the oldest and newest sample stored. Chunks it seals go to {@code files} as in {@link #apply}.
      */
     void applyAll(long[] ts, double[] vs, int from, int count, long minValidTime, long outOfOrderWindowMillis,
-                  long blockDurationMillis, long[] rejected, long[] bounds) {
+                  long blockDurationMillis, long[] rejected, long[] bounds, HeadChunkFiles files) {
         synchronized (this) {
             for (int i = from, end = from + count; i < end; i++) {
                 long t = ts[i];
                 long r = t < minValidTime ? RejectReason.OUT_OF_BOUNDS.code()
-                        : applyLocked(t, vs[i], outOfOrderWindowMillis, blockDurationMillis);
+                        : applyLocked(t, vs[i], outOfOrderWindowMillis, blockDurationMillis, files);
                 if (r < 0) {
                     rejected[RejectReason.ofCode(r).ordinal()]++;
                 } else if (r == ACCEPTED) {
@@ -123,7 +126,7 @@ final class HeadSeries extends HeadChunk {
         }
     }
 
-    private long applyLocked(long t, double v, long window, long blockDuration) {
+    private long applyLocked(long t, double v, long window, long blockDuration, HeadChunkFiles files) {
         long bits = Double.doubleToRawLongBits(v);
         long r = classify(t, bits, window);
         if (r != ACCEPTED) {
@@ -132,7 +135,7 @@ final class HeadSeries extends HeadChunk {
         if (t > maxTime()) {
             int n = count();
             if (n > 0 && (n >= CHUNK_SAMPLES || isPastOpenWindow(t, blockDuration))) {
-                seal();
+                seal(files);
                 n = 0;
             }
             append(t, v);
@@ -140,7 +143,7 @@ final class HeadSeries extends HeadChunk {
                 setOpenWindow(blockDuration);
             }
         } else {
-            insertOutOfOrder(t, v, blockDuration);
+            insertOutOfOrder(t, v, blockDuration, files);
         }
         return ACCEPTED;
     }
@@ -197,7 +200,8 @@ final class HeadSeries extends HeadChunk {
         return 0;
     }
 
-    private void seal() {
+    /** Closes the open chunk into a sealed one, queued to {@code files} when not {@code null}. */
+    private void seal(HeadChunkFiles files) {
         ChunkScratch scratch = ChunkScratch.get();
         scratch.encoder.reset();
         scratch.encoder.appendAll(scratch.iterator.reset(this));
@@ -206,6 +210,9 @@ final class HeadSeries extends HeadChunk {
         next[sealed.length] = chunk;
         sealed = next;
         resetFitted();
+        if (files != null) {
+            files.add(chunk);
+        }
     }
 
     private void decodeOpen(SampleBuffer into) {
@@ -239,7 +246,7 @@ final class HeadSeries extends HeadChunk {
      * the sealed chunk of the same block window that precedes or follows it (a new instance, readers keep
      * the old one), else into a chunk of its own.
      */
-    private void insertOutOfOrder(long t, double v, long blockDuration) {
+    private void insertOutOfOrder(long t, double v, long blockDuration, HeadChunkFiles files) {
         long window = Math.floorDiv(t, blockDuration);
         if (count() > 0 && t >= minTime()) {
             insertOpen(t, v, blockDuration);
@@ -250,13 +257,13 @@ final class HeadSeries extends HeadChunk {
             before = i;
         }
         if (before >= 0 && Math.floorDiv(sealed[before].minTime, blockDuration) == window) {
-            replaceSealed(before, t, v);
+            replaceSealed(before, t, v, files);
             return;
         }
         int after = before + 1;
         if (after < sealed.length) {
             if (Math.floorDiv(sealed[after].minTime, blockDuration) == window) {
-                replaceSealed(after, t, v);
+                replaceSealed(after, t, v, files);
                 return;
             }
         } else if (count() > 0 && Math.floorDiv(minTime(), blockDuration) == window) {
@@ -270,7 +277,8 @@ final class HeadSeries extends HeadChunk {
         sealed = next;
     }
 
-    private void replaceSealed(int index, long t, double v) {
+    /** The merged chunk stays on the heap: a series that takes one out-of-order sample often takes more. */
+    private void replaceSealed(int index, long t, double v, HeadChunkFiles files) {
         SampleBuffer b = ChunkScratch.get().samples;
         sealed[index].decodeInto(b);
         int n = b.count;
@@ -282,8 +290,12 @@ final class HeadSeries extends HeadChunk {
         ts[at] = t;
         vs[at] = v;
         SealedChunk[] next = sealed.clone();
+        SealedChunk old = next[index];
         next[index] = SealedChunk.of(ts, vs, n + 1);
         sealed = next;
+        if (files != null) {
+            files.release(old);
+        }
     }
 
     /**
@@ -293,7 +305,7 @@ final class HeadSeries extends HeadChunk {
     List<SealedChunk> chunksBefore(long maxt) {
         synchronized (this) {
             if (count() > 0 && minTime() < maxt) {
-                seal();
+                seal(null); // into the block right away: not worth a write
             }
             List<SealedChunk> out = new ArrayList<>();
             for (SealedChunk c : sealed) {
@@ -327,17 +339,34 @@ final class HeadSeries extends HeadChunk {
         }
     }
 
-    /** Drops the chunks before {@code t} (a block boundary); returns whether nothing is left. */
-    boolean dropBefore(long t) {
+    /**
+     * Drops the chunks before {@code t} (a block boundary), releasing them from {@code files} when not
+     * {@code null}; returns whether nothing is left.
+     */
+    boolean dropBefore(long t, HeadChunkFiles files) {
         synchronized (this) {
             int keep = 0;
             while (keep < sealed.length && sealed[keep].minTime < t) {
+                if (files != null) {
+                    files.release(sealed[keep]);
+                }
                 keep++;
             }
             if (keep > 0) {
                 sealed = Arrays.copyOfRange(sealed, keep, sealed.length);
             }
             return sealed.length == 0 && count() == 0;
+        }
+    }
+
+    /** Sealed chunks whose bytes are on the heap (not in the chunk files). */
+    int sealedOnHeap() {
+        synchronized (this) {
+            int n = 0;
+            for (SealedChunk c : sealed) {
+                n += c.heapBytes() != null ? 1 : 0;
+            }
+            return n;
         }
     }
 

@@ -44,6 +44,26 @@ class StorageMetricsTest {
         }
     }
 
+    @Test
+    void headChunkFileWritesAreExported() {
+        InMemoryMetricReader reader = InMemoryMetricReader.create();
+        try (SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
+             Storage s = Storage.open(new StorageConfig(dir, 7_200_000, 360_000_000, WalSyncMode.NEVER, 1_000, 1 << 20, 0, 100),
+                     provider.get("storage"))) {
+            long ref = Appender.NO_REF;
+            for (int i = 0; i < 250; i++) { // two chunks of 120 samples sealed, each written at its commit
+                Appender a = s.appender();
+                ref = a.append(ref, Labels.of("__name__", "a"), 1_000 + i * 15_000L, i);
+                a.commit();
+            }
+
+            Collection<MetricData> metrics = reader.collectAllMetrics();
+            assertThat(sum(metrics, "sightline_storage_head_chunks_written_total", null)).isEqualTo(2);
+            assertThat(sum(metrics, "sightline_storage_head_chunk_file_bytes", null)).isPositive();
+            assertThat(sum(metrics, "sightline_storage_head_chunk_write_failures_total", null)).isZero();
+        }
+    }
+
     private static long sum(Collection<MetricData> metrics, String name, String reason) {
         long total = 0;
         for (MetricData m : metrics) {

@@ -27,8 +27,8 @@ class HeadSeriesTest {
         for (double last : lastValues) {
             HeadSeries s = series();
             assertThat(s.maxTime()).isEqualTo(Long.MIN_VALUE);
-            assertThat(s.apply(T0, 3.25, WINDOW, BLOCK)).isEqualTo(HeadSeries.ACCEPTED);
-            assertThat(s.apply(T0 + 15_000, last, WINDOW, BLOCK)).isEqualTo(HeadSeries.ACCEPTED);
+            assertThat(s.apply(T0, 3.25, WINDOW, BLOCK, null)).isEqualTo(HeadSeries.ACCEPTED);
+            assertThat(s.apply(T0 + 15_000, last, WINDOW, BLOCK, null)).isEqualTo(HeadSeries.ACCEPTED);
             assertThat(s.maxTime()).isEqualTo(T0 + 15_000);
             assertThat(s.check(T0 + 15_000, last, WINDOW)).as("same bits of %s", last).isEqualTo(HeadSeries.IDEMPOTENT);
             assertThat(s.check(T0 + 15_000, 99.5, WINDOW)).as("other value than %s", last)
@@ -41,7 +41,7 @@ class HeadSeriesTest {
         HeadSeries s = series();
         int n = HeadSeries.CHUNK_SAMPLES + 1; // the last one opens a new chunk
         for (int i = 0; i < n; i++) {
-            s.apply(T0 + i * 15_000L, i * 0.5, WINDOW, BLOCK);
+            s.apply(T0 + i * 15_000L, i * 0.5, WINDOW, BLOCK, null);
         }
         long last = T0 + (n - 1) * 15_000L;
         assertThat(s.check(last, (n - 1) * 0.5, WINDOW)).isEqualTo(HeadSeries.IDEMPOTENT);
@@ -55,11 +55,11 @@ class HeadSeriesTest {
     @Test
     void outOfOrderSamplesInsideTheOpenChunkKeepTheNewestValue() {
         HeadSeries s = series();
-        s.apply(T0, 1, WINDOW, BLOCK);
-        s.apply(T0 + 30_000, 3.75, WINDOW, BLOCK);
-        assertThat(s.apply(T0 + 15_000, 2.125, WINDOW, BLOCK)).isEqualTo(HeadSeries.ACCEPTED);
-        assertThat(s.apply(T0 + 15_000, 2.125, WINDOW, BLOCK)).isEqualTo(HeadSeries.IDEMPOTENT);
-        assertThat(s.apply(T0 + 15_000, 2, WINDOW, BLOCK)).isEqualTo(RejectReason.DUPLICATE.code());
+        s.apply(T0, 1, WINDOW, BLOCK, null);
+        s.apply(T0 + 30_000, 3.75, WINDOW, BLOCK, null);
+        assertThat(s.apply(T0 + 15_000, 2.125, WINDOW, BLOCK, null)).isEqualTo(HeadSeries.ACCEPTED);
+        assertThat(s.apply(T0 + 15_000, 2.125, WINDOW, BLOCK, null)).isEqualTo(HeadSeries.IDEMPOTENT);
+        assertThat(s.apply(T0 + 15_000, 2, WINDOW, BLOCK, null)).isEqualTo(RejectReason.DUPLICATE.code());
         assertThat(s.maxTime()).isEqualTo(T0 + 30_000);
         assertThat(s.check(T0 + 30_000, 3.75, WINDOW)).isEqualTo(HeadSeries.IDEMPOTENT);
         SeriesChunks chunks = s.snapshot(T0, T0 + 30_000);
@@ -74,7 +74,7 @@ class HeadSeriesTest {
         HeadSeries s = series();
         double[] vs = {1, 2, 2.5, 2.75, 2.875, Math.PI, 4};
         for (int i = 0; i < vs.length; i++) {
-            s.apply(T0 + i * 15_000L, vs[i], WINDOW, BLOCK);
+            s.apply(T0 + i * 15_000L, vs[i], WINDOW, BLOCK, null);
             assertThat(s.check(T0 + i * 15_000L, vs[i], WINDOW)).as("value %d", i).isEqualTo(HeadSeries.IDEMPOTENT);
         }
         SeriesChunks chunks = s.snapshot(T0, T0 + vs.length * 15_000L);
@@ -90,11 +90,11 @@ class HeadSeriesTest {
         // The window end is kept relative to the chunk's first sample, which the insert moves earlier.
         HeadSeries s = series();
         long windowEnd = T0 + BLOCK;
-        s.apply(T0 + 600_000, 1, WINDOW, BLOCK);
-        s.apply(T0 + 615_000, 2, WINDOW, BLOCK);
-        assertThat(s.apply(T0 + 60_000, 0.5, WINDOW, BLOCK)).isEqualTo(HeadSeries.ACCEPTED);
-        s.apply(windowEnd - 1, 3, WINDOW, BLOCK);
-        s.apply(windowEnd, 4, WINDOW, BLOCK);
+        s.apply(T0 + 600_000, 1, WINDOW, BLOCK, null);
+        s.apply(T0 + 615_000, 2, WINDOW, BLOCK, null);
+        assertThat(s.apply(T0 + 60_000, 0.5, WINDOW, BLOCK, null)).isEqualTo(HeadSeries.ACCEPTED);
+        s.apply(windowEnd - 1, 3, WINDOW, BLOCK, null);
+        s.apply(windowEnd, 4, WINDOW, BLOCK, null);
         assertThat(chunkSizesBefore(s, windowEnd + 1)).containsExactly(4, 1);
     }
 
@@ -105,12 +105,12 @@ class HeadSeriesTest {
         for (long block : new long[] {BLOCK, 30L * 86_400_000, 60L * 86_400_000}) {
             HeadSeries s = series();
             long windowEnd = (Math.floorDiv(T0, block) + 1) * block;
-            s.apply(T0, 1, WINDOW, block);
-            s.apply(T0 + 15_000, 2, WINDOW, block);
-            s.apply(windowEnd - 1, 3, WINDOW, block);
-            s.apply(windowEnd, 4, WINDOW, block);
-            s.apply(windowEnd + block - 1, 5, WINDOW, block);
-            s.apply(windowEnd + block, 6, WINDOW, block);
+            s.apply(T0, 1, WINDOW, block, null);
+            s.apply(T0 + 15_000, 2, WINDOW, block, null);
+            s.apply(windowEnd - 1, 3, WINDOW, block, null);
+            s.apply(windowEnd, 4, WINDOW, block, null);
+            s.apply(windowEnd + block - 1, 5, WINDOW, block, null);
+            s.apply(windowEnd + block, 6, WINDOW, block, null);
             assertThat(chunkSizesBefore(s, windowEnd + 2 * block)).as("block %d ms", block).containsExactly(3, 2, 1);
         }
     }
