@@ -6,7 +6,8 @@
 # Prints one markdown table and appends it (with date, machine, JDK, versions) to benchmarks/RESULTS.md.
 #
 # Usage: benchmarks/compare.sh [--quick (default: 10k series x 1 h) | --full (100k series x 100 rounds = 10M)
-#          | --series N --rounds R]
+#          | --full-2h (100k series x 480 rounds = 48M: a head two hours deep, as every server holds once it has
+#            run that long; --full's 25 minutes of data fit in each series' first chunk) | --series N --rounds R]
 #          [--connections N] [--systems "sightline prometheus victoriametrics"] [--no-results]
 #          [--port-offset N (added to every port, so that two runs on one machine do not collide)]
 # Prometheus and VictoriaMetrics come from the Debian packages (installed when missing) and run as plain
@@ -26,13 +27,14 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) size=(--quick); rounds=240; shift ;;
     --full) size=(--full); size_name="full (100k series x 100 rounds = 10M samples)"; rounds=100; shift ;;
+    --full-2h) custom_series=100000; rounds=480; custom_rounds=1; shift ;;
     --series) custom_series="$2"; shift 2 ;;
     --rounds) rounds="$2"; custom_rounds=1; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
     --systems) systems="$2"; shift 2 ;;
     --no-results) write_results=0; shift ;;
     --port-offset) port_offset="$2"; shift 2 ;;
-    *) echo "unknown flag $1 (known: --quick --full --series N --rounds R --connections N --systems \"...\" --no-results --port-offset N)" >&2; exit 2 ;;
+    *) echo "unknown flag $1 (known: --quick --full --full-2h --series N --rounds R --connections N --systems \"...\" --no-results --port-offset N)" >&2; exit 2 ;;
   esac
 done
 
@@ -40,6 +42,9 @@ if [ -n "${custom_series:-}" ]; then
   [ -n "${custom_rounds:-}" ] || { echo "--series needs --rounds" >&2; exit 2; }
   size=(--series "$custom_series" --rounds "$rounds")
   size_name="custom ($custom_series series x $rounds rounds = $(( custom_series * rounds )) samples)"
+  if [ "$custom_series" = 100000 ] && [ "$rounds" = 480 ]; then
+    size_name="full-2h (100k series x 480 rounds = 48M samples: two hours at 15 s)"
+  fi
 fi
 
 # --- install the peers from Debian packages (only what is missing) ---

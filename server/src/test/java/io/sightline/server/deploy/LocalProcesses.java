@@ -13,9 +13,21 @@ final class LocalProcesses {
     private LocalProcesses() {
     }
 
+    /** Ports handed out by {@link #freePort}: the kernel may offer a port again once its probe socket is closed. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port nothing listens on now and that this JVM has not handed out before: a test that asks for three
+     * ports in a row before starting a server could otherwise get one port twice (seen: the OTLP/HTTP receiver
+     * and the HTTP API given the same port, and the second bind failing).
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
     }
 
