@@ -55,7 +55,10 @@ public final class HeadChunkFiles implements Closeable {
     private final long segmentBytes;
     private final long retryAfterNanos;
     private final ByteBuffer buffer;
-    /** Chunks whose bytes are in {@link #buffer}, in order; an entry is null once released before the write. */
+    /**
+     * Chunks whose bytes (after their length) are in {@link #buffer}, in order, and how many bytes each took; an
+     * entry is null once released before the write.
+     */
     private SealedChunk[] pending = new SealedChunk[64];
     private int[] pendingLengths = new int[64];
     private int pendingCount;
@@ -96,21 +99,24 @@ public final class HeadChunkFiles implements Closeable {
     /** Queues {@code chunk}'s bytes for the next {@link #flush}; it stays readable from the heap until then. */
     synchronized void add(SealedChunk chunk) {
         byte[] bytes = chunk.heapBytes();
-        if (isClosed || bytes == null || bytes.length > buffer.capacity() || isPausedNow()) {
+        if (isClosed || bytes == null || bytes.length > SealedChunk.MAX_FILE_LENGTH
+                || Short.BYTES + bytes.length > buffer.capacity() || isPausedNow()) {
             return;
         }
-        if (buffer.remaining() < bytes.length) {
+        int length = Short.BYTES + bytes.length;
+        if (buffer.remaining() < length) {
             flush();
             if (isPausedNow()) {
                 return;
             }
         }
+        buffer.putShort((short) bytes.length); // the allocator's buffers are little-endian, as SealedChunk reads it
         buffer.put(bytes);
         if (pendingCount == pending.length) {
             pending = Arrays.copyOf(pending, pendingCount * 2);
             pendingLengths = Arrays.copyOf(pendingLengths, pendingCount * 2);
         }
-        pendingLengths[pendingCount] = bytes.length;
+        pendingLengths[pendingCount] = length;
         pending[pendingCount++] = chunk;
     }
 

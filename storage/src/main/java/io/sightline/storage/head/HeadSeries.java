@@ -205,7 +205,7 @@ final class HeadSeries extends HeadChunk {
         ChunkScratch scratch = ChunkScratch.get();
         scratch.encoder.reset();
         scratch.encoder.appendAll(scratch.iterator.reset(this));
-        SealedChunk chunk = new SealedChunk(minTime(), maxTime(), count(), scratch.encode());
+        SealedChunk chunk = new SealedChunk(minTime(), maxTime(), scratch.encode());
         SealedChunk[] next = Arrays.copyOf(sealed, sealed.length + 1);
         next[sealed.length] = chunk;
         sealed = next;
@@ -333,7 +333,7 @@ final class HeadSeries extends HeadChunk {
                 ChunkScratch scratch = ChunkScratch.get();
                 scratch.encoder.reset();
                 scratch.encoder.appendAll(scratch.iterator.reset(this));
-                out.add(new SealedChunk(minTime(), maxTime(), count(), scratch.encode()));
+                out.add(new SealedChunk(minTime(), maxTime(), scratch.encode()));
             }
             return out;
         }
@@ -418,7 +418,7 @@ final class HeadSeries extends HeadChunk {
             ChunkScratch scratch = ChunkScratch.get();
             scratch.buffer.clear();
             encodeTo(scratch.buffer);
-            chunks[chunks.length - 1] = new SealedChunk(minTime(), maxTime(), count(), scratch.buffer.toByteArray());
+            chunks[chunks.length - 1] = new SealedChunk(minTime(), maxTime(), scratch.buffer.toByteArray());
         }
         return new HeadChunks(chunks);
     }
