@@ -47,6 +47,9 @@ class CrashRecoveryIT {
         }
         System.out.printf("acknowledged before SIGKILL: writer 0 %d requests, writer 1 %d requests%n", acked[0], acked[1]);
         assertThat(acked[0] + acked[1]).as("requests acknowledged before the kill").isGreaterThan(50);
+        // ~200 samples per series by then: each series sealed a chunk of 120, which went to the head chunk files; the
+        // restart must not trust them (they are a cache of the WAL) and must answer from the WAL alone.
+        assertThat(headChunkFileBytes(data)).as("head chunk files left by the killed server").isPositive();
         Files.writeString(log, "\n--- restart ---\n", java.nio.file.StandardOpenOption.APPEND);
         try (ChildSightline child = ChildSightline.start(data, log)) {
             ApiClient api = new ApiClient(child.httpPort);
@@ -81,6 +84,20 @@ class CrashRecoveryIT {
             double t = (BASE_MILLIS + 19 * 1000) / 1000.0;
             assertThat(api.single("count_over_time(crash_probe{writer=\"0\",series=\"3\"}[1h])", t)).isEqualTo(20);
             child.terminate();
+        }
+    }
+
+    /** Bytes in the files of every {@code chunks_head} directory under {@code data}. */
+    private static long headChunkFileBytes(Path data) throws IOException {
+        try (var paths = Files.walk(data)) {
+            return paths.filter(p -> p.getParent() != null && p.getParent().getFileName().toString().equals("chunks_head"))
+                    .mapToLong(p -> {
+                        try {
+                            return Files.isRegularFile(p) ? Files.size(p) : 0;
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }).sum();
         }
     }
 
