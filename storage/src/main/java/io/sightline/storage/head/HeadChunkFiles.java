@@ -297,9 +297,9 @@ public final class HeadChunkFiles implements Closeable {
         private final Map<Segment, MemorySegment> maps = new IdentityHashMap<>();
 
         /**
-         * Through the segment's channel, open while the segment is: the chunks a cut reads were sealed before the
-         * cut refused samples for their window, so no out-of-order merge releases them, and only the cut itself
-         * drops them (after closing the view).
+         * The segment mapped in this view's arena, or its own mapping when its file was deleted meanwhile (a
+         * snapshot reads while commits go on, and an out-of-order merge may release a segment's last chunk): that
+         * mapping is valid while any chunk refers to the segment, and only stays resident longer.
          */
         MemorySegment map(Segment s) {
             MemorySegment m = maps.get(s);
@@ -307,7 +307,7 @@ public final class HeadChunkFiles implements Closeable {
                 try {
                     m = files.mapReadOnly(s.channel, s.size, arena);
                 } catch (IOException e) {
-                    throw new StorageException("cannot map the head chunk file " + s.file + ": " + e.getMessage(), e);
+                    m = s.map;
                 }
                 maps.put(s, m);
             }

@@ -204,6 +204,31 @@ class HeadChunkFilesTest {
     }
 
     @Test
+    void aViewStillReadsAChunkWhoseSegmentWasDeletedWhileItWasOpen() throws IOException {
+        openHead(0);
+        write(0, 361);
+        SealedChunk first = head.seriesByRef(refs[0]).chunksIn(0, 2 * HOUR).getFirst();
+        assertThat(first.segment()).isNotNull();
+
+        try (HeadChunkFiles.View view = files.openView()) {
+            Appender a = head.appender(); // as a snapshot reads, an out-of-order merge empties the first segment
+            for (int s = 0; s < SERIES; s++) {
+                a.append(refs[s], labels(s), 10 * STEP + 1, -1.5);
+            }
+            a.commit();
+            assertThat(filesOnDisk()).isEqualTo(2);
+
+            SampleBuffer b = new SampleBuffer();
+            first.decodeInto(b, view);
+            List<double[]> got = new ArrayList<>();
+            for (int i = 0; i < b.count; i++) {
+                got.add(new double[] {b.timestamps[i], b.values[i]});
+            }
+            assertThat(got).containsExactlyElementsOf(expected(0, 0, 120));
+        }
+    }
+
+    @Test
     void chunksStayReadableAfterTheFilesAreClosedAndDeleted() throws IOException {
         openHead(0);
         write(0, 300);
