@@ -97,6 +97,24 @@ class SightlineSelfRulesTest {
     }
 
     @Test
+    void headChunkWritesFailingFiresWhileFailuresRiseAndNotForAHealthyInstance() {
+        try (RuleTestSupport s = new RuleTestSupport(dir)) {
+            s.manager.load(List.of(selfRules().toString()));
+            String[] healthy = {"job", "sightline", "instance", "sightline-b:9090"};
+            double failures = 0;
+            for (long t = T0; t <= T0 + 1_800_000; t += 15_000) {
+                failures += t % 30_000 == 0 ? 1 : 0; // a pause of 10 s, then the next write fails too (a full disk)
+                s.write("sightline_storage_head_chunk_write_failures_total", t, failures, SELF);
+                s.write("sightline_storage_head_chunk_write_failures_total", t, 0, healthy);
+                s.evaluateAll(t);
+            }
+            assertThat(s.alertStatesOfHealthyRules()).containsEntry("SightlineHeadChunkWritesFailing", AlertState.FIRING);
+            assertThat(s.query("ALERTS{alertname=\"SightlineHeadChunkWritesFailing\",alertstate=\"firing\"}", T0 + 1_800_000))
+                    .extracting(x -> x.labels().get("instance")).containsExactly("sightline:9090");
+        }
+    }
+
+    @Test
     void connectionsRefusedFiresForTheOtlpPortWhoseRefusalsKeepRising() {
         try (RuleTestSupport s = new RuleTestSupport(dir)) {
             s.manager.load(List.of(selfRules().toString()));
