@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * The in-memory head: the newest samples of every series, with postings, taking appends. Thread-safe.
@@ -418,17 +419,7 @@ public final class Head implements PartReader, AutoCloseable {
      * {@link #setMinValidTime(long, long) setMinValidTime(maxt)}, so nothing older arrives meanwhile.
      */
     public List<BlockSeries> blockSeries(long maxt) {
-        List<BlockSeries> out = new ArrayList<>();
-        try (HeadChunkFiles.View view = openView()) {
-            series.forEach(s -> {
-                List<SealedChunk> chunks = s.chunksBefore(maxt);
-                if (!chunks.isEmpty()) {
-                    out.add(new BlockSeries(s.id, s.labels, BlockChunkMerger.merge(chunks, view)));
-                }
-            });
-        }
-        out.sort((a, b) -> Integer.compare(a.id(), b.id()));
-        return out;
+        return blockInput(s -> s.chunksBefore(maxt));
     }
 
     /**
@@ -437,10 +428,15 @@ public final class Head implements PartReader, AutoCloseable {
      * meanwhile, so each series is caught at its own instant. For snapshots.
      */
     public List<BlockSeries> copySeries(long mint, long maxt) {
+        return blockInput(s -> s.chunksIn(mint, maxt));
+    }
+
+    /** Every series' chunks that {@code chunksOf} picks, merged as block input and sorted by series id. */
+    private List<BlockSeries> blockInput(Function<HeadSeries, List<SealedChunk>> chunksOf) {
         List<BlockSeries> out = new ArrayList<>();
-        try (HeadChunkFiles.View view = openView()) {
+        try (HeadChunkFiles.View view = chunkFiles == null ? null : chunkFiles.openView()) {
             series.forEach(s -> {
-                List<SealedChunk> chunks = s.chunksIn(mint, maxt);
+                List<SealedChunk> chunks = chunksOf.apply(s);
                 if (!chunks.isEmpty()) {
                     out.add(new BlockSeries(s.id, s.labels, BlockChunkMerger.merge(chunks, view)));
                 }
@@ -477,11 +473,6 @@ public final class Head implements PartReader, AutoCloseable {
             applyLock.unlock();
             logLock.unlock();
         }
-    }
-
-    /** A view of the chunk files for a block's input; {@code null} (nothing to read) without them. */
-    private HeadChunkFiles.View openView() {
-        return chunkFiles == null ? null : chunkFiles.openView();
     }
 
     /** The series now in the head and the metadata, for a WAL checkpoint. */
