@@ -9,7 +9,7 @@ import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
 
 /** What the tests that start Sightline as a child process share: free ports, a GET, a SIGTERM stop. */
-final class LocalProcesses {
+public final class LocalProcesses {
     private LocalProcesses() {
     }
 
@@ -21,7 +21,7 @@ final class LocalProcesses {
      * ports in a row before starting a server could otherwise get one port twice (seen: the OTLP/HTTP receiver
      * and the HTTP API given the same port, and the second bind failing).
      */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         while (true) {
             try (ServerSocket s = new ServerSocket(0)) {
                 if (HANDED_OUT.add(s.getLocalPort())) {

@@ -2,7 +2,6 @@ package io.sightline.server.e2e;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -160,18 +159,9 @@ final class ChildSightline implements AutoCloseable {
         }
     }
 
-    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /** A port not handed out before in this JVM (three asked in a row may otherwise repeat one). */
+    /** One source of ports for every child this JVM starts, so no two get the same one. */
     private static int freePort() throws IOException {
-        while (true) {
-            try (ServerSocket s = new ServerSocket(0)) {
-                s.setReuseAddress(true);
-                if (HANDED_OUT.add(s.getLocalPort())) {
-                    return s.getLocalPort();
-                }
-            }
-        }
+        return io.sightline.server.deploy.LocalProcesses.freePort();
     }
 
     private static void sleep(long millis) {
