@@ -48,6 +48,21 @@ class ArchitectureTest {
     }
 
     @Test
+    void httpDependsOnNoOtherModule() {
+        check(noClasses().that().resideInAPackage("io.sightline.http..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.sightline.storage..", "io.sightline.ingest..",
+                        "io.sightline.query..", "io.sightline.alerting..", "io.sightline.server.."));
+    }
+
+    @Test
+    void onlyIngestAndQueryUseTheSharedHttpPlumbing() {
+        check(noClasses().that().resideOutsideOfPackages("io.sightline.http..", "io.sightline.ingest..",
+                        "io.sightline.query..")
+                .should().dependOnClassesThat().resideInAPackage("io.sightline.http..")
+                .because("it is the plumbing of their two Netty servers, whose types stay in them"));
+    }
+
+    @Test
     void alertingReachesQueryAndStorageOnly() {
         check(noClasses().that().resideInAPackage("io.sightline.alerting..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.sightline.ingest..", "io.sightline.server.."));
@@ -78,8 +93,8 @@ class ArchitectureTest {
 
     @Test
     void nettyAndGrpcTypesStayInTheServerFacingPackages() {
-        check(noClasses().that().resideOutsideOfPackages("io.sightline.ingest.http..", "io.sightline.ingest.grpc..",
-                        "io.sightline.query.api..")
+        check(noClasses().that().resideOutsideOfPackages("io.sightline.http..", "io.sightline.ingest.http..",
+                        "io.sightline.ingest.grpc..", "io.sightline.query.api..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "io.grpc.."));
     }
 }

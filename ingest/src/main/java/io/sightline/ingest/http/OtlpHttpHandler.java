@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.sightline.http.RequestIds;
 import io.sightline.ingest.OtlpHttpReply;
 import io.sightline.ingest.limit.WriteLimiter;
 import org.slf4j.Logger;

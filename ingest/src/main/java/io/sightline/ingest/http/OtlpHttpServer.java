@@ -15,6 +15,10 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.sightline.http.AccessGate;
+import io.sightline.http.BodyLimitAggregator;
+import io.sightline.http.RequestDeadline;
+import io.sightline.http.ServerTls;
 import io.sightline.ingest.IngestSecurity;
 import io.sightline.ingest.limit.WriteLimiter;
 
@@ -75,7 +79,9 @@ public final class OtlpHttpServer implements AutoCloseable {
         IngestSecurity.Limits limits = security.limits();
         AtomicInteger open = new AtomicInteger();
         try {
-            SslContext tls = TlsContexts.server(security.httpTls());
+            IngestSecurity.Tls httpTls = security.httpTls();
+            SslContext tls = httpTls == null ? null : ServerTls.builder(httpTls.keys(), httpTls.clientCa()).build();
+            Refusals refusals = new Refusals(security.gate(), endpoint);
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)
@@ -97,14 +103,16 @@ public final class OtlpHttpServer implements AutoCloseable {
                             if (tls != null) {
                                 p.addLast("tls", tls.newHandler(ch.alloc()));
                             }
-                            RequestDeadline deadline = new RequestDeadline(limits.readTimeoutMillis());
+                            // The deadline also closes the connection when idle past ingest.idle_timeout.
+                            RequestDeadline deadline = new RequestDeadline(limits.readTimeoutMillis(), "OTLP/HTTP",
+                                    "ingest.read_timeout", true);
                             p.addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeoutMillis(), TimeUnit.MILLISECONDS))
-                                    .addLast(RequestDeadline.NAME, deadline)
+                                    .addLast("deadline", deadline)
                                     .addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
                                             .setMaxInitialLineLength(limits.maxHeaderBytes())
                                             .setMaxHeaderSize(limits.maxHeaderBytes())))
-                                    .addLast("gate", new AccessGate(security.gate(), endpoint))
-                                    .addLast("aggregator", new BoundedAggregator(maxBodyBytes, endpoint))
+                                    .addLast("gate", new AccessGate(refusals))
+                                    .addLast("aggregator", new BodyLimitAggregator(maxBodyBytes, refusals))
                                     .addLast("complete", deadline.completion())
                                     .addLast("otlp", new OtlpHttpHandler(endpoint, logs, traces, limiter, pending));
                         }

@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpUtil;
+import io.sightline.http.BodyLimitAggregator;
+import io.sightline.ingest.IngestSecurity;
 import io.sightline.ingest.OtlpHttpReply;
 import io.sightline.ingest.limit.WriteLimiter;
 import org.junit.jupiter.api.AfterEach;
@@ -66,7 +68,7 @@ class OtlpHttpHandlerTest {
     }
 
     private EmbeddedChannel channel(int maxBody) {
-        channel = new EmbeddedChannel(new BoundedAggregator(maxBody, endpoint), new OtlpHttpHandler(endpoint, limiter, new PendingResponses()));
+        channel = new EmbeddedChannel(new BodyLimitAggregator(maxBody, new Refusals(IngestSecurity.Gate.OPEN, endpoint)), new OtlpHttpHandler(endpoint, limiter, new PendingResponses()));
         return channel;
     }
 

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.sightline.http.RequestIds;
 import io.sightline.query.HttpCall;
 import io.sightline.query.QueryException;
 import io.sightline.storage.StorageException;

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.sightline.http.RequestIds;
 import io.sightline.query.ApiSecurity;
 import io.sightline.query.QueryException;
 import io.sightline.storage.StorageException;

@@ -11,6 +11,9 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.ssl.SslContext;
+import io.sightline.http.AccessGate;
+import io.sightline.http.BodyLimitAggregator;
+import io.sightline.http.RequestDeadline;
 import io.sightline.query.ApiConfig;
 import io.sightline.query.ApiSecurity;
 
@@ -60,17 +63,19 @@ final class Pipeline {
 
     /** The HTTP/1.1 handlers, after the idle timeout. */
     private static void http1(ChannelPipeline p, ApiConfig config, ServerContext server, ApiSecurity security) {
-        RequestDeadline deadline = new RequestDeadline(security.readTimeoutMillis());
+        // Idleness is the dispatcher's to judge (it keeps a connection whose request is still running).
+        RequestDeadline deadline = new RequestDeadline(security.readTimeoutMillis(), "HTTP", "http.read_timeout", false);
+        Refusals refusals = new Refusals(security.access(), server.metrics());
         p.addLast("deadline", deadline);
         p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(config.maxHeaderBytes())
                 .setMaxHeaderSize(config.maxHeaderBytes())));
-        p.addLast("gate", new AccessGate(security.access(), server.metrics()));
+        p.addLast("gate", new AccessGate(refusals));
         p.addLast("compressor", new HttpContentCompressor(COMPRESS_MIN_BYTES,
                 StandardCompressionOptions.gzip(), StandardCompressionOptions.deflate()));
         p.addLast("keepAlive", new HttpServerKeepAliveHandler());
         p.addLast("decompressor", new SnappyPassingDecompressor(config.maxBodyBytes()));
-        p.addLast("aggregator", new BodyLimitAggregator(config.maxBodyBytes(), server.metrics()));
+        p.addLast("aggregator", new BodyLimitAggregator(config.maxBodyBytes(), refusals));
         p.addLast("complete", deadline.completion());
         p.addLast("upgrade", new WebSocketUpgrade(server));
         p.addLast("dispatcher", new Dispatcher(server));

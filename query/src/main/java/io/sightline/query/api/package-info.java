@@ -7,7 +7,8 @@
  * <ul>
  *   <li>{@code HttpApiServer}: Netty bootstrap (epoll or NIO), worker pool, graceful close.</li>
  *   <li>{@code Pipeline}: per-connection handlers; {@code ConnectionLimit} answers a connection too many with
- *       503; {@code BodyLimitAggregator} answers 413.</li>
+ *       503; {@code Refusals} renders and counts what the shared {@code io.sightline.http} handlers refuse (the
+ *       access gate's 401/429/431/414, the body limit's 413).</li>
  *   <li>{@code Dispatcher}: request to handler on the worker pool, one request per connection at a time,
  *       503 with Retry-After when the pool's queue is full; {@code Router} finds the endpoint.</li>
  *   <li>{@code PrometheusApi}: the endpoint table; {@code QueryEndpoints}, {@code SeriesEndpoints},

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.sightline.http.RequestIds;
 import io.sightline.query.ApiConfig;
 import io.sightline.query.ApiSecurity;
 import io.sightline.query.HttpResult;
@@ -62,7 +63,7 @@ class AccessGateTest {
         assertThat(handled).isEmpty();
         assertThat(asked).containsExactly("POST /q Bearer bad");
         assertThat(c.server.isOpen()).isFalse();
-        assertThat(server.requests(AccessGate.HANDLER, 401)).isEqualTo(1);
+        assertThat(server.requests(Refusals.HANDLER, 401)).isEqualTo(1);
     }
 
     @Test
