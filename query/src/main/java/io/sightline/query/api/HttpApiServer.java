@@ -20,9 +20,8 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.opentelemetry.api.metrics.Meter;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
-import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
+import io.sightline.http.ServerTls;
 import io.sightline.query.ApiConfig;
 import io.sightline.query.ApiSecurity;
 import io.sightline.query.ApiServer;
@@ -171,15 +170,12 @@ public final class HttpApiServer implements ApiServer {
         try {
             // ALPN: the server picks the first of its protocols the client offers. HTTP/1.1 first keeps browsers and
             // HTTP clients on the HTTP/1.1 API; gRPC clients offer only h2 and get it.
-            SslContextBuilder b = SslContextBuilder.forServer(tls.keys())
+            return ServerTls.builder(tls.keys(), tls.clientCa())
                     .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                            ApplicationProtocolNames.HTTP_1_1, ApplicationProtocolNames.HTTP_2));
-            if (tls.clientCa() != null) {
-                b.trustManager(tls.clientCa()).clientAuth(ClientAuth.REQUIRE);
-            }
-            return b.build();
+                            ApplicationProtocolNames.HTTP_1_1, ApplicationProtocolNames.HTTP_2))
+                    .build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot set up TLS for the HTTP API: " + e.getMessage(), e);
         }
