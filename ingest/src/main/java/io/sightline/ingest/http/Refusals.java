@@ -22,15 +22,8 @@ import java.util.Map;
  * {@code ingest.max_request_bytes}, answered with a {@code google.rpc.Status} in the request's encoding by the
  * {@link BodyLimitAggregator}. One per server; thread-safe.
  */
-final class Refusals implements AccessGate.Check, BodyLimitAggregator.TooLarge {
-    private final IngestSecurity.Gate gate;
-    private final MetricsEndpoint endpoint;
-
-    Refusals(IngestSecurity.Gate gate, MetricsEndpoint endpoint) {
-        this.gate = gate;
-        this.endpoint = endpoint;
-    }
-
+record Refusals(IngestSecurity.Gate gate, MetricsEndpoint endpoint) implements AccessGate.Check,
+        BodyLimitAggregator.TooLarge {
     @Override
     public FullHttpResponse refusal(ChannelHandlerContext ctx, HttpRequest head, InetSocketAddress remote) {
         long start = System.nanoTime();

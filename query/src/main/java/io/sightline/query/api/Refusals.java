@@ -23,17 +23,10 @@ import java.util.Map;
  * Asked by the {@link BodyLimitAggregator}: bodies past {@code http.max_body_bytes} (413; counted after
  * decompression, since the aggregator sits behind the decompressor). Thread-safe.
  */
-final class Refusals implements AccessGate.Check, BodyLimitAggregator.TooLarge {
+record Refusals(ApiSecurity.AccessPolicy policy, ApiMetrics metrics) implements AccessGate.Check,
+        BodyLimitAggregator.TooLarge {
     /** The handler label of refusals on a request's head in the request metrics. */
     static final String HANDLER = "refused";
-
-    private final ApiSecurity.AccessPolicy policy;
-    private final ApiMetrics metrics;
-
-    Refusals(ApiSecurity.AccessPolicy policy, ApiMetrics metrics) {
-        this.policy = policy;
-        this.metrics = metrics;
-    }
 
     @Override
     public FullHttpResponse refusal(ChannelHandlerContext ctx, HttpRequest head, InetSocketAddress remote) {
