@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
@@ -47,12 +46,9 @@ public final class LogEngine implements LogStore {
     /** The head, the head being written (read by queries until its segment is published) and the segments. */
     private final SegmentLifecycle<LogHead, Segment> cycle;
     private final ReentrantReadWriteLock lock;
-    /** Signalled under the write lock when a cut publishes its segment (see {@link #awaitRoom}). */
-    private final Condition cutDone;
     private static final long MAX_WAIT_NANOS = 5_000_000_000L;
     /** How many times {@code logs.max_head_bytes} the head may hold while the previous one is being written. */
     static final int HEAD_LIMITS_WHILE_CUTTING = 2;
-    private final Object cutLock;
     private final SegmentList<Segment> segments;
     private final StoreJobs jobs = new StoreJobs("sightline-log-store", "log store", log);
     /** The second thread of a narrowed line search ({@link ParallelPageScan}); the query's own thread is the first. */
@@ -62,7 +58,6 @@ public final class LogEngine implements LogStore {
     private final LongCounter throttled;
     private final LogCompactor compactor;
     private final CopyOnWriteArrayList<Consumer<List<LogRecord>>> listeners = new CopyOnWriteArrayList<>();
-    private volatile boolean isClosed;
 
     private LogEngine(LogStoreConfig config, Meter meter, InstantSource clock, FileFacade files) {
         this.config = config;
@@ -71,10 +66,10 @@ public final class LogEngine implements LogStore {
         this.allocator = new TaggedAllocator(files);
         this.wal = new LogWal(config.dir().resolve(WAL_DIR), allocator, config.walSyncMode());
         this.writer = new SegmentWriter(allocator);
-        this.cycle = new SegmentLifecycle<>("log", "records", SegmentLifecycle.Wake.WHEN_PUBLISHED, files, new Cut(), log);
+        // Its room condition is signalled under the write lock when a cut publishes its segment (see awaitRoom).
+        this.cycle = new SegmentLifecycle<>("log", "records", LogHead::new, SegmentLifecycle.Wake.WHEN_PUBLISHED,
+                files, new Cut(), log);
         this.lock = cycle.lock();
-        this.cutDone = cycle.roomMade();
-        this.cutLock = cycle.cutLock();
         this.segments = cycle.segments();
         this.appended = meter.counterBuilder("sightline_storage_log_records_appended_total")
                 .setDescription("Log records committed to the log store").build();
@@ -135,7 +130,7 @@ public final class LogEngine implements LogStore {
     }
 
     private void commit(List<LogRecord> records) {
-        if (isClosed) {
+        if (cycle.isClosed()) {
             throw new StorageException("the log store is closed");
         }
         long now = clock.millis();
@@ -178,7 +173,7 @@ public final class LogEngine implements LogStore {
                             + " bytes, " + HEAD_LIMITS_WHILE_CUTTING + " x logs.max_head_bytes=" + config.maxHeadBytes()
                             + "; retry shortly, or raise logs.max_head_bytes if this happens often");
                 }
-                left = cutDone.awaitNanos(left);
+                left = cycle.roomMade().awaitNanos(left);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -241,8 +236,8 @@ public final class LogEngine implements LogStore {
 
     /** As {@link #compact()}, merging runs of at least {@code minRun} small segments (tests merge any two). */
     void compact(int minRun) {
-        synchronized (cutLock) {
-            if (isClosed) {
+        synchronized (cycle.cutLock()) {
+            if (cycle.isClosed()) {
                 return;
             }
             List<Segment> run = LogCompactor.pickRun(segments.snapshot(), config.maxHeadBytes(), minRun);
@@ -311,13 +306,12 @@ public final class LogEngine implements LogStore {
 
     @Override
     public void close() {
-        if (isClosed) {
+        if (!cycle.markClosed()) {
             return;
         }
-        isClosed = true;
         scanner.shutdown();
         jobs.shutdownAndWait();
-        synchronized (cutLock) {
+        synchronized (cycle.cutLock()) {
             lock.writeLock().lock();
             try {
                 wal.close();
@@ -330,16 +324,6 @@ public final class LogEngine implements LogStore {
 
     /** The log store's own steps of a cut and of retention. */
     private final class Cut implements SegmentLifecycle.Steps<LogHead, Segment> {
-        @Override
-        public LogHead newHead() {
-            return new LogHead();
-        }
-
-        @Override
-        public boolean isClosed() {
-            return isClosed;
-        }
-
         @Override
         public int nextWalFile() {
             int walNumber = wal.number() + 1;
@@ -361,12 +345,8 @@ public final class LogEngine implements LogStore {
         }
 
         @Override
-        public void deleteWalBefore(int walNumber) {
+        public void published(Segment segment, int walNumber) {
             wal.deleteBefore(walNumber);
-        }
-
-        @Override
-        public void published(Segment segment) {
             log.info("log segment cut [dir={}, records={}, bytes={}]", segment.dir(), segment.records(), segment.bytes());
         }
 

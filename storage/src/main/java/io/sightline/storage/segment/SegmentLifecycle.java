@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.InstantSource;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * The life cycle of a log or trace store's records: commits fill the head; a cut takes the head whole (a new one
@@ -38,16 +39,10 @@ public final class SegmentLifecycle<H extends CutHead, S extends StoredSegment> 
     }
 
     /**
-     * What a store does its own way in the cycle. Called with the cut lock held, except {@link #isClosed} (any
-     * thread) and the retention steps (the thread running {@link #applyRetention}).
+     * What a store does its own way in the cycle. Called with the cut lock held, except the retention steps (on the
+     * thread running {@link #applyRetention}).
      */
     public interface Steps<H, S> {
-        /** A new, empty head. */
-        H newHead();
-
-        /** Whether the store is closed: a closed store neither cuts nor drops segments. */
-        boolean isClosed();
-
         /**
          * Under the write lock, the head just taken: ends the current WAL file and starts the next; returns its
          * number {@code N}, so that every record of the taken head is in WAL files below {@code N}.
@@ -71,11 +66,11 @@ public final class SegmentLifecycle<H extends CutHead, S extends StoredSegment> 
         /** Under the write lock, after a failed cut: the head to go on with, holding {@code frozen}'s records and {@code head}'s. */
         H restore(H frozen, H head);
 
-        /** Deletes the WAL files below {@code walNumber}, whose records are now in a published, durable segment. */
-        void deleteWalBefore(int walNumber);
-
-        /** A cut is done: counts and logs {@code segment}. */
-        void published(S segment);
+        /**
+         * {@code segment} is published: deletes the WAL files below {@code walNumber}, whose records it now holds
+         * durably, then counts and logs the cut.
+         */
+        void published(S segment, int walNumber);
 
         /** Retention unlisted {@code segment}; its file is still there (the trace-id index reads its ids from it). */
         default void unlisted(S segment) {
@@ -90,6 +85,8 @@ public final class SegmentLifecycle<H extends CutHead, S extends StoredSegment> 
     private final String kind;
     /** "records" or "spans": names what a head holds in log lines. */
     private final String things;
+    /** Makes a new, empty head. */
+    private final Supplier<H> newHead;
     private final Wake wake;
     private final FileFacade files;
     private final Steps<H, S> steps;
@@ -98,27 +95,30 @@ public final class SegmentLifecycle<H extends CutHead, S extends StoredSegment> 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Condition roomMade = lock.writeLock().newCondition();
     private final Object cutLock = new Object();
+    private volatile boolean isClosed;
     private H head;
     /** The head being written into a segment; still read by queries until the segment is published. */
     private H flushing;
 
     /** {@code log} is the owning store's logger, so its lines keep their category. */
-    public SegmentLifecycle(String kind, String things, Wake wake, FileFacade files, Steps<H, S> steps, Logger log) {
+    public SegmentLifecycle(String kind, String things, Supplier<H> newHead, Wake wake, FileFacade files,
+                            Steps<H, S> steps, Logger log) {
         this.kind = kind;
         this.things = things;
+        this.newHead = newHead;
         this.wake = wake;
         this.files = files;
         this.steps = steps;
         this.log = log;
         this.segments = new SegmentList<>(kind, log);
-        this.head = steps.newHead();
+        this.head = newHead.get();
     }
 
     /** True when the head is due for a cut: it holds {@code maxHeadBytes}, or its first record is {@code segmentDurationMillis} old. */
     public boolean isCutDue(long maxHeadBytes, long segmentDurationMillis, InstantSource clock) {
         lock.readLock().lock();
         try {
-            return !steps.isClosed() && !head.isEmpty() && (head.bytes() >= maxHeadBytes
+            return !isClosed && !head.isEmpty() && (head.bytes() >= maxHeadBytes
                     || clock.millis() - head.firstAppendMillis() >= segmentDurationMillis);
         } finally {
             lock.readLock().unlock();
@@ -138,12 +138,12 @@ public final class SegmentLifecycle<H extends CutHead, S extends StoredSegment> 
             int walNumber;
             lock.writeLock().lock();
             try {
-                if (head.isEmpty() || steps.isClosed()) {
+                if (head.isEmpty() || isClosed) {
                     return;
                 }
                 frozen = head;
                 flushing = frozen;
-                head = steps.newHead();
+                head = newHead.get();
                 walNumber = steps.nextWalFile();
                 if (wake == Wake.WHEN_TAKEN) {
                     roomMade.signalAll();
@@ -180,8 +180,7 @@ public final class SegmentLifecycle<H extends CutHead, S extends StoredSegment> 
             } finally {
                 lock.writeLock().unlock();
             }
-            steps.deleteWalBefore(walNumber);
-            steps.published(segment);
+            steps.published(segment, walNumber);
         }
     }
 
@@ -213,7 +212,7 @@ public final class SegmentLifecycle<H extends CutHead, S extends StoredSegment> 
 
     /** Unpublishes and deletes {@code s}; 0 when the store is closing or {@code s} was no longer listed. */
     private int drop(S s, String reason) {
-        if (steps.isClosed()) {
+        if (isClosed) {
             return 0; // close waits for the running job, and the trace-id index is about to close
         }
         lock.writeLock().lock();
@@ -228,6 +227,19 @@ public final class SegmentLifecycle<H extends CutHead, S extends StoredSegment> 
         segments.deleteUnlisted(s, files);
         steps.deleted(s, reason);
         return 1;
+    }
+
+    /** Marks the store closed, so that no cut or retention delete starts after this; false when it already was. */
+    public boolean markClosed() {
+        if (isClosed) {
+            return false;
+        }
+        isClosed = true;
+        return true;
+    }
+
+    public boolean isClosed() {
+        return isClosed;
     }
 
     /** The head commits add to; under {@link #lock()} (its write lock to change it). */

@@ -29,7 +29,6 @@ import java.util.TreeMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
@@ -65,15 +64,11 @@ public final class TraceEngine implements TraceStore {
     private final LongCounter cuts;
     private final LongCounter expired;
     private final ReentrantReadWriteLock lock;
-    /** Signalled (under the write lock) when a cut takes the head, gives it back after a failure, or the store closes. */
-    private final Condition headCut;
     private final AtomicBoolean cutRequested = new AtomicBoolean();
-    private final Object cutLock;
     private final StoreJobs jobs = new StoreJobs("sightline-trace-store", "trace store", log);
     private final LongCounter appended;
     /** Guarded by the write lock; read under either lock. */
     private long lastSequence;
-    private volatile boolean isClosed;
 
     private TraceEngine(TraceStoreConfig config, Meter meter, InstantSource clock, FileFacade files) {
         this.config = config;
@@ -82,11 +77,12 @@ public final class TraceEngine implements TraceStore {
         this.allocator = new TaggedAllocator(files);
         this.wal = new TraceWal(config.dir().resolve(WAL_DIR), allocator, config.walSyncMode());
         this.writer = new SegmentWriter(allocator, config.indexedAttributes());
-        this.cycle = new SegmentLifecycle<>("span", "spans", SegmentLifecycle.Wake.WHEN_TAKEN, files, new Cut(), log);
+        // Its room condition is signalled (under the write lock) when a cut takes the head, gives it back after a
+        // failure, or the store closes.
+        this.cycle = new SegmentLifecycle<>("span", "spans", TraceHead::new, SegmentLifecycle.Wake.WHEN_TAKEN,
+                files, new Cut(), log);
         this.segments = cycle.segments();
         this.lock = cycle.lock();
-        this.headCut = cycle.roomMade();
-        this.cutLock = cycle.cutLock();
         this.appended = meter.counterBuilder("sightline_traces_spans_appended_total")
                 .setDescription("Spans committed to the trace store").build();
         this.cuts = meter.counterBuilder("sightline_traces_segment_cuts_total")
@@ -193,7 +189,7 @@ public final class TraceEngine implements TraceStore {
      * waits only when the head is at twice its limit (the cut is truly behind), before anything of it is stored.
      */
     private long commit(List<Span> spans, SpanEncoder encoded, TraceHead.BatchStats stats) {
-        if (isClosed) {
+        if (cycle.isClosed()) {
             throw new StorageException("the trace store is closed");
         }
         long now = clock.millis();
@@ -230,7 +226,7 @@ public final class TraceEngine implements TraceStore {
         }
         long left = ROOM_WAIT_NANOS;
         while (cycle.head().bytes() >= limit) {
-            if (isClosed) {
+            if (cycle.isClosed()) {
                 throw new StorageException("the trace store is closed");
             }
             if (left <= 0) {
@@ -240,7 +236,7 @@ public final class TraceEngine implements TraceStore {
             }
             requestCut();
             try {
-                left = headCut.awaitNanos(left);
+                left = cycle.roomMade().awaitNanos(left);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StorageException("interrupted while waiting for the trace store's cut", e);
@@ -290,7 +286,7 @@ public final class TraceEngine implements TraceStore {
     public int applyRetention() {
         long cutoff = (clock.millis() - config.retentionMillis()) * 1_000_000L;
         int removed;
-        synchronized (cutLock) { // the trace-id index is created by a cut and closed by close, both under it
+        synchronized (cycle.cutLock()) { // the trace-id index is created by a cut and closed by close, both under it
             removed = cycle.applyRetention(cutoff, 0);
         }
         expired.add(removed);
@@ -410,18 +406,17 @@ public final class TraceEngine implements TraceStore {
 
     @Override
     public void close() {
-        if (isClosed) {
+        if (!cycle.markClosed()) {
             return;
         }
-        isClosed = true;
         lock.writeLock().lock();
         try {
-            headCut.signalAll();
+            cycle.roomMade().signalAll();
         } finally {
             lock.writeLock().unlock();
         }
         jobs.shutdownAndWait();
-        synchronized (cutLock) {
+        synchronized (cycle.cutLock()) {
             lock.writeLock().lock();
             try {
                 wal.close();
@@ -440,16 +435,6 @@ public final class TraceEngine implements TraceStore {
         /** {@link System#nanoTime} when the running cut began writing, and when it began indexing. */
         private long began;
         private long indexBegan;
-
-        @Override
-        public TraceHead newHead() {
-            return new TraceHead();
-        }
-
-        @Override
-        public boolean isClosed() {
-            return isClosed;
-        }
 
         @Override
         public int nextWalFile() {
@@ -502,12 +487,8 @@ public final class TraceEngine implements TraceStore {
         }
 
         @Override
-        public void deleteWalBefore(int walNumber) {
+        public void published(Segment segment, int walNumber) {
             wal.deleteBefore(walNumber);
-        }
-
-        @Override
-        public void published(Segment segment) {
             cuts.add(1);
             log.info("span segment cut [dir={}, spans={}, traces={}, bytes={}, writeMillis={}, indexMillis={}]", segment.dir(),
                     segment.spans(), segment.traceCount(), segment.bytes(), (indexBegan - began) / 1_000_000,

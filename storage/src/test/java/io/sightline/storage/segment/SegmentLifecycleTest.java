@@ -67,7 +67,7 @@ class SegmentLifecycleTest {
     private final TaggedAllocator allocator = new TaggedAllocator(DefaultFileFacade.INSTANCE);
     private final TestSteps steps = new TestSteps();
     private final SegmentLifecycle<TimeHead, TimeSegment> cycle = new SegmentLifecycle<>("test", "records",
-            SegmentLifecycle.Wake.WHEN_PUBLISHED, DefaultFileFacade.INSTANCE, steps,
+            TimeHead::new, SegmentLifecycle.Wake.WHEN_PUBLISHED, DefaultFileFacade.INSTANCE, steps,
             LoggerFactory.getLogger(SegmentLifecycleTest.class));
 
     @AfterEach
@@ -202,7 +202,7 @@ class SegmentLifecycleTest {
     void aClosedStoreNeitherCutsNorDeletes() {
         cut(10, 20);
         append(30);
-        steps.isClosed = true;
+        cycle.markClosed();
 
         cycle.cut();
         assertThat(cycle.applyRetention(Long.MAX_VALUE, 0)).isZero();
@@ -225,7 +225,7 @@ class SegmentLifecycleTest {
         assertThat(cycle.isCutDue(100, 60_000, clock)).as("full").isTrue();
         now.addAndGet(60_000);
         assertThat(cycle.isCutDue(200, 60_000, clock)).as("old").isTrue();
-        steps.isClosed = true;
+        cycle.markClosed();
         assertThat(cycle.isCutDue(100, 60_000, clock)).as("closed").isFalse();
     }
 
@@ -236,17 +236,6 @@ class SegmentLifecycleTest {
         final List<Integer> discarded = new ArrayList<>();
         final List<String> deleted = new ArrayList<>();
         volatile boolean isFailing;
-        volatile boolean isClosed;
-
-        @Override
-        public TimeHead newHead() {
-            return new TimeHead();
-        }
-
-        @Override
-        public boolean isClosed() {
-            return isClosed;
-        }
 
         @Override
         public int nextWalFile() {
@@ -285,12 +274,9 @@ class SegmentLifecycleTest {
         }
 
         @Override
-        public void deleteWalBefore(int walNumber) {
+        public void published(TimeSegment segment, int walNumber) {
+            assertThat(cycle.segments()).contains(segment);
             walDeletedBefore.add(walNumber);
-        }
-
-        @Override
-        public void published(TimeSegment segment) {
         }
 
         @Override
