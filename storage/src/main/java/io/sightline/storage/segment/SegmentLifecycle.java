@@ -238,6 +238,7 @@ public final class SegmentLifecycle<H extends CutHead, S extends StoredSegment> 
         return true;
     }
 
+    /** True once {@link #markClosed} ran. */
     public boolean isClosed() {
         return isClosed;
     }
@@ -252,6 +253,7 @@ public final class SegmentLifecycle<H extends CutHead, S extends StoredSegment> 
         return flushing;
     }
 
+    /** The published segments, oldest first; changed under {@link #lock()}'s write lock. */
     public SegmentList<S> segments() {
         return segments;
     }
