@@ -18,8 +18,8 @@ import java.util.function.Supplier;
  * <ul>
  *     <li>{@link #lock()}: the head, the head being written and the list change only under its write lock; a
  *     reader that must see them together takes its read lock.</li>
- *     <li>{@link #cutLock()}: one cut at a time (the store's compaction and close take it too); taken before the
- *     write lock, never inside it.</li>
+ *     <li>{@link #cutLock()}: one cut at a time (the store's compaction, retention or close may take it too);
+ *     taken before the write lock, never inside it.</li>
  *     <li>{@link #roomMade()}: a condition of the write lock, on which the store's commits wait for room in the
  *     head; signalled as {@link Wake} says and after a failed cut.</li>
  * </ul>
