@@ -17,8 +17,10 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -66,9 +68,14 @@ class SegmentLifecycleTest {
     Path root;
     private final TaggedAllocator allocator = new TaggedAllocator(DefaultFileFacade.INSTANCE);
     private final TestSteps steps = new TestSteps();
-    private final SegmentLifecycle<TimeHead, TimeSegment> cycle = new SegmentLifecycle<>("test", "records",
-            TimeHead::new, SegmentLifecycle.Wake.WHEN_PUBLISHED, DefaultFileFacade.INSTANCE, steps,
-            LoggerFactory.getLogger(SegmentLifecycleTest.class));
+    private final SegmentLifecycle<TimeHead, TimeSegment> cycle = lifecycle(SegmentLifecycle.Wake.WHEN_PUBLISHED, steps);
+
+    private static SegmentLifecycle<TimeHead, TimeSegment> lifecycle(SegmentLifecycle.Wake wake, TestSteps steps) {
+        SegmentLifecycle<TimeHead, TimeSegment> cycle = new SegmentLifecycle<>("test", "records", TimeHead::new, wake,
+                DefaultFileFacade.INSTANCE, steps, LoggerFactory.getLogger(SegmentLifecycleTest.class));
+        steps.owner = cycle;
+        return cycle;
+    }
 
     @AfterEach
     void releaseAll() {
@@ -77,6 +84,10 @@ class SegmentLifecycleTest {
     }
 
     private void append(long... times) {
+        append(cycle, times);
+    }
+
+    private static void append(SegmentLifecycle<TimeHead, TimeSegment> cycle, long... times) {
         cycle.lock().writeLock().lock();
         try {
             for (long t : times) {
@@ -126,20 +137,7 @@ class SegmentLifecycleTest {
         append(10, 20);
         steps.isFailing = true;
         AtomicLong left = new AtomicLong();
-        Thread waiter = new Thread(() -> {
-            cycle.lock().writeLock().lock();
-            try {
-                left.set(cycle.roomMade().awaitNanos(TimeUnit.SECONDS.toNanos(30)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                cycle.lock().writeLock().unlock();
-            }
-        });
-        waiter.start();
-        while (!hasWaiters()) {
-            Thread.onSpinWait();
-        }
+        Thread waiter = waitForRoom(cycle, left);
 
         assertThatThrownBy(cycle::cut).isInstanceOf(StorageException.class)
                 .hasMessage("cannot write a test segment: disk full");
@@ -160,7 +158,50 @@ class SegmentLifecycleTest {
         assertThat(steps.walDeletedBefore).containsExactly(3);
     }
 
-    private boolean hasWaiters() {
+    @Test
+    void aStoreWhoseCommitsWaitForTheHeadToBeTakenIsWokenBeforeTheWriteEnds() throws Exception {
+        TestSteps takenSteps = new TestSteps();
+        SegmentLifecycle<TimeHead, TimeSegment> taken = lifecycle(SegmentLifecycle.Wake.WHEN_TAKEN, takenSteps);
+        append(taken, 10);
+        takenSteps.writing = new CountDownLatch(1);
+        AtomicLong left = new AtomicLong();
+        Thread waiter = waitForRoom(taken, left);
+        Thread cutter = new Thread(taken::cut, "test-cutter");
+        try {
+            cutter.start();
+            waiter.join();
+
+            assertThat(left.get()).as("woken before its timeout").isPositive();
+            assertThat(taken.segments().size()).as("the write is still running").isZero();
+            assertThat(taken.head().isEmpty()).isTrue();
+        } finally {
+            takenSteps.writing.countDown();
+            cutter.join();
+            taken.segments().releaseAll();
+        }
+        assertThat(takenSteps.walDeletedBefore).containsExactly(2);
+    }
+
+    /** Starts a thread that waits up to 30 s for {@code cycle}'s room condition, and returns once it waits. */
+    private static Thread waitForRoom(SegmentLifecycle<TimeHead, TimeSegment> cycle, AtomicLong left) {
+        Thread waiter = new Thread(() -> {
+            cycle.lock().writeLock().lock();
+            try {
+                left.set(cycle.roomMade().awaitNanos(TimeUnit.SECONDS.toNanos(30)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                cycle.lock().writeLock().unlock();
+            }
+        }, "test-waiter");
+        waiter.start();
+        while (!hasWaiters(cycle)) {
+            LockSupport.parkNanos(100_000);
+        }
+        return waiter;
+    }
+
+    private static boolean hasWaiters(SegmentLifecycle<TimeHead, TimeSegment> cycle) {
         cycle.lock().writeLock().lock();
         try {
             return cycle.lock().hasWaiters(cycle.roomMade());
@@ -235,7 +276,10 @@ class SegmentLifecycleTest {
         final List<Integer> walDeletedBefore = new ArrayList<>();
         final List<Integer> discarded = new ArrayList<>();
         final List<String> deleted = new ArrayList<>();
+        SegmentLifecycle<TimeHead, TimeSegment> owner;
         volatile boolean isFailing;
+        /** When set, a write waits for it (a cut in progress). */
+        volatile CountDownLatch writing;
 
         @Override
         public int nextWalFile() {
@@ -246,6 +290,14 @@ class SegmentLifecycleTest {
         public TimeSegment write(TimeHead frozen, int walNumber) throws IOException {
             if (isFailing) {
                 throw new IOException("disk full");
+            }
+            if (writing != null) {
+                try {
+                    writing.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
             }
             long min = frozen.times.stream().mapToLong(Long::longValue).min().orElseThrow();
             long max = frozen.times.stream().mapToLong(Long::longValue).max().orElseThrow();
@@ -275,7 +327,7 @@ class SegmentLifecycleTest {
 
         @Override
         public void published(TimeSegment segment, int walNumber) {
-            assertThat(cycle.segments()).contains(segment);
+            assertThat(owner.segments()).contains(segment);
             walDeletedBefore.add(walNumber);
         }
 
