@@ -258,14 +258,17 @@ public final class SegmentLifecycle<H extends CutHead, S extends StoredSegment> 
         return segments;
     }
 
+    /** The store's read/write lock (see the class comment). */
     public ReentrantReadWriteLock lock() {
         return lock;
     }
 
+    /** The store's cut lock, taken before the write lock (see the class comment). */
     public Object cutLock() {
         return cutLock;
     }
 
+    /** The write lock's condition on which commits wait for room in the head (see {@link Wake}). */
     public Condition roomMade() {
         return roomMade;
     }
