@@ -68,7 +68,7 @@ public final class LogEngine implements LogStore {
         this.writer = new SegmentWriter(allocator);
         // Its room condition is signalled under the write lock when a cut publishes its segment (see awaitRoom).
         this.cycle = new SegmentLifecycle<>("log", "records", LogHead::new, SegmentLifecycle.Wake.WHEN_PUBLISHED,
-                files, new Cut(), log);
+                config.dir(), files, new Cut(), log);
         this.lock = cycle.lock();
         this.segments = cycle.segments();
         this.appended = meter.counterBuilder("sightline_storage_log_records_appended_total")

@@ -5,6 +5,7 @@ import io.sightline.storage.io.FileFacade;
 import org.slf4j.Logger;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -56,13 +57,6 @@ public final class SegmentLifecycle<H extends CutHead, S extends StoredSegment> 
         default void prepare(S segment) {
         }
 
-        /**
-         * Removes what a failed cut left, before its records go back into the head; {@code segment} is null when
-         * the write itself failed. A failure of this is added to {@code failure}.
-         */
-        default void discard(S segment, int walNumber, Exception failure) {
-        }
-
         /** Under the write lock, after a failed cut: the head to go on with, holding {@code frozen}'s records and {@code head}'s. */
         H restore(H frozen, H head);
 
@@ -88,6 +82,8 @@ public final class SegmentLifecycle<H extends CutHead, S extends StoredSegment> 
     /** Makes a new, empty head. */
     private final Supplier<H> newHead;
     private final Wake wake;
+    /** The store's directory, which holds its segment directories. */
+    private final Path dir;
     private final FileFacade files;
     private final Steps<H, S> steps;
     private final Logger log;
@@ -101,12 +97,13 @@ public final class SegmentLifecycle<H extends CutHead, S extends StoredSegment> 
     private H flushing;
 
     /** {@code log} is the owning store's logger, so its lines keep their category. */
-    public SegmentLifecycle(String kind, String things, Supplier<H> newHead, Wake wake, FileFacade files,
+    public SegmentLifecycle(String kind, String things, Supplier<H> newHead, Wake wake, Path dir, FileFacade files,
                             Steps<H, S> steps, Logger log) {
         this.kind = kind;
         this.things = things;
         this.newHead = newHead;
         this.wake = wake;
+        this.dir = dir;
         this.files = files;
         this.steps = steps;
         this.log = log;
@@ -158,7 +155,7 @@ public final class SegmentLifecycle<H extends CutHead, S extends StoredSegment> 
             } catch (IOException | RuntimeException e) {
                 log.error("cutting a " + kind + " segment failed, " + things + " stay in the head and WAL [error={}]",
                         e.toString());
-                steps.discard(segment, walNumber, e);
+                discard(segment, walNumber, e);
                 lock.writeLock().lock();
                 try {
                     head = steps.restore(frozen, head);
@@ -181,6 +178,22 @@ public final class SegmentLifecycle<H extends CutHead, S extends StoredSegment> 
                 lock.writeLock().unlock();
             }
             steps.published(segment, walNumber);
+        }
+    }
+
+    /**
+     * Removes what a failed cut left before its records go back into the head: a segment directory already in
+     * place (the write failed after its rename, e.g. at the directory's fsync) would hold them twice after the next
+     * cut, beside its WAL files. {@code segment} is null when the write or open failed.
+     */
+    private void discard(S segment, int walNumber, Exception failure) {
+        if (segment != null) {
+            segment.release();
+        }
+        try {
+            files.deleteRecursively(dir.resolve(SegmentNames.dirName(walNumber)));
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 

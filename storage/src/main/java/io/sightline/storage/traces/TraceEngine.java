@@ -80,7 +80,7 @@ public final class TraceEngine implements TraceStore {
         // Its room condition is signalled (under the write lock) when a cut takes the head, gives it back after a
         // failure, or the store closes.
         this.cycle = new SegmentLifecycle<>("span", "spans", TraceHead::new, SegmentLifecycle.Wake.WHEN_TAKEN,
-                files, new Cut(), log);
+                config.dir(), files, new Cut(), log);
         this.segments = cycle.segments();
         this.lock = cycle.lock();
         this.appended = meter.counterBuilder("sightline_traces_spans_appended_total")
@@ -458,22 +458,6 @@ public final class TraceEngine implements TraceStore {
                 openIndex();
             }
             indexSegment(segment);
-        }
-
-        /**
-         * Removes what a failed cut left: the spans go back to the head, so a segment directory already in place
-         * would hold them twice after the next cut (its WAL files are still there too).
-         */
-        @Override
-        public void discard(Segment segment, int walNumber, Exception failure) {
-            if (segment != null) {
-                segment.release();
-            }
-            try {
-                files.deleteRecursively(config.dir().resolve(SegmentFormat.dirName(walNumber)));
-            } catch (IOException e) {
-                failure.addSuppressed(e);
-            }
         }
 
         @Override

@@ -6,11 +6,13 @@ import io.sightline.storage.io.FileHeader;
 import io.sightline.storage.io.MemoryTag;
 import io.sightline.storage.io.TaggedAllocator;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -68,11 +70,16 @@ class SegmentLifecycleTest {
     Path root;
     private final TaggedAllocator allocator = new TaggedAllocator(DefaultFileFacade.INSTANCE);
     private final TestSteps steps = new TestSteps();
-    private final SegmentLifecycle<TimeHead, TimeSegment> cycle = lifecycle(SegmentLifecycle.Wake.WHEN_PUBLISHED, steps);
+    private SegmentLifecycle<TimeHead, TimeSegment> cycle;
 
-    private static SegmentLifecycle<TimeHead, TimeSegment> lifecycle(SegmentLifecycle.Wake wake, TestSteps steps) {
+    @BeforeEach
+    void createCycle() {
+        cycle = lifecycle(SegmentLifecycle.Wake.WHEN_PUBLISHED, steps);
+    }
+
+    private SegmentLifecycle<TimeHead, TimeSegment> lifecycle(SegmentLifecycle.Wake wake, TestSteps steps) {
         SegmentLifecycle<TimeHead, TimeSegment> cycle = new SegmentLifecycle<>("test", "records", TimeHead::new, wake,
-                DefaultFileFacade.INSTANCE, steps, LoggerFactory.getLogger(SegmentLifecycleTest.class));
+                root, DefaultFileFacade.INSTANCE, steps, LoggerFactory.getLogger(SegmentLifecycleTest.class));
         steps.owner = cycle;
         return cycle;
     }
@@ -133,6 +140,27 @@ class SegmentLifecycleTest {
     }
 
     @Test
+    void aWriteThatFailsAfterItsRenameLeavesNoSegmentDirectoryAndTheNextCutStoresTheRecordsOnce() {
+        append(10, 20);
+        steps.isFailingAfterRename = true;
+
+        assertThatThrownBy(cycle::cut).isInstanceOf(StorageException.class).hasMessageContaining("fsync failed");
+
+        assertThat(root.resolve(SegmentNames.dirName(2))).as("the failed cut's directory").doesNotExist();
+        assertThat(cycle.head().times).containsExactly(10L, 20L);
+        assertThat(steps.walDeletedBefore).isEmpty();
+
+        steps.isFailingAfterRename = false;
+        cycle.cut();
+        assertThat(numbers()).containsExactly(3);
+        try (var dirs = Files.list(root)) {
+            assertThat(dirs.map(p -> p.getFileName().toString())).containsExactly(SegmentNames.dirName(3));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void aFailedWriteKeepsTheRecordsInTheHeadAndTheWalAndWakesTheWaiters() throws Exception {
         append(10, 20);
         steps.isFailing = true;
@@ -148,7 +176,7 @@ class SegmentLifecycleTest {
         assertThat(cycle.flushing()).isNull();
         assertThat(numbers()).isEmpty();
         assertThat(steps.walDeletedBefore).isEmpty();
-        assertThat(steps.discarded).containsExactly(2);
+        assertThat(root.resolve(SegmentNames.dirName(2))).doesNotExist();
 
         steps.isFailing = false;
         append(30);
@@ -274,10 +302,11 @@ class SegmentLifecycleTest {
     private final class TestSteps implements SegmentLifecycle.Steps<TimeHead, TimeSegment> {
         int walNumber = 1;
         final List<Integer> walDeletedBefore = new ArrayList<>();
-        final List<Integer> discarded = new ArrayList<>();
         final List<String> deleted = new ArrayList<>();
         SegmentLifecycle<TimeHead, TimeSegment> owner;
         volatile boolean isFailing;
+        /** When set, a write fails after its segment directory is in place (as a failed fsync of its parent would). */
+        volatile boolean isFailingAfterRename;
         /** When set, a write waits for it (a cut in progress). */
         volatile CountDownLatch writing;
 
@@ -307,14 +336,11 @@ class SegmentLifecycleTest {
                 out.putInt(MAGIC);
                 out.putInt(0);
             });
+            if (isFailingAfterRename) {
+                throw new IOException("fsync failed: " + dir.getParent());
+            }
             return SegmentFile.open(dir, allocator, FORMAT,
                     (file, footer) -> new TimeSegment(file, footer.getLong(), footer.getLong()));
-        }
-
-        @Override
-        public void discard(TimeSegment segment, int walNumber, Exception failure) {
-            assertThat(segment).isNull();
-            discarded.add(walNumber);
         }
 
         @Override
