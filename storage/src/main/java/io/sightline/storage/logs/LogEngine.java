@@ -11,6 +11,7 @@ import io.sightline.storage.WalSyncMode;
 import io.sightline.storage.io.DefaultFileFacade;
 import io.sightline.storage.io.FileFacade;
 import io.sightline.storage.io.TaggedAllocator;
+import io.sightline.storage.segment.SegmentLifecycle;
 import io.sightline.storage.segment.SegmentList;
 import io.sightline.storage.segment.StoreJobs;
 import io.sightline.storage.model.LogRecord;
@@ -42,14 +43,13 @@ public final class LogEngine implements LogStore {
     private final FileFacade files;
     private final LogWal wal;
     private final SegmentWriter writer;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    /** Signalled under the write lock when a cut publishes its segment (see {@link #awaitRoom}). */
-    private final java.util.concurrent.locks.Condition cutDone = lock.writeLock().newCondition();
+    /** The head, the head being written (read by queries until its segment is published) and the segments. */
+    private final SegmentLifecycle<LogHead, Segment> cycle;
+    private final ReentrantReadWriteLock lock;
     private static final long MAX_WAIT_NANOS = 5_000_000_000L;
     /** How many times {@code logs.max_head_bytes} the head may hold while the previous one is being written. */
     static final int HEAD_LIMITS_WHILE_CUTTING = 2;
-    private final Object cutLock = new Object();
-    private final SegmentList<Segment> segments = new SegmentList<>("log", log);
+    private final SegmentList<Segment> segments;
     private final StoreJobs jobs = new StoreJobs("sightline-log-store", "log store", log);
     /** The second thread of a narrowed line search ({@link ParallelPageScan}); the query's own thread is the first. */
     private final java.util.concurrent.ExecutorService scanner;
@@ -58,10 +58,6 @@ public final class LogEngine implements LogStore {
     private final LongCounter throttled;
     private final LogCompactor compactor;
     private final CopyOnWriteArrayList<Consumer<List<LogRecord>>> listeners = new CopyOnWriteArrayList<>();
-    private LogHead head = new LogHead();
-    /** The head being written into a segment; still read by queries until the segment is published. */
-    private LogHead flushing;
-    private volatile boolean isClosed;
 
     private LogEngine(LogStoreConfig config, Meter meter, InstantSource clock, FileFacade files) {
         this.config = config;
@@ -70,6 +66,11 @@ public final class LogEngine implements LogStore {
         this.allocator = new TaggedAllocator(files);
         this.wal = new LogWal(config.dir().resolve(WAL_DIR), allocator, config.walSyncMode());
         this.writer = new SegmentWriter(allocator);
+        // Its room condition is signalled under the write lock when a cut publishes its segment (see awaitRoom).
+        this.cycle = new SegmentLifecycle<>("log", "records", LogHead::new, SegmentLifecycle.Wake.WHEN_PUBLISHED,
+                config.dir(), files, new Cut(), log);
+        this.lock = cycle.lock();
+        this.segments = cycle.segments();
         this.appended = meter.counterBuilder("sightline_storage_log_records_appended_total")
                 .setDescription("Log records committed to the log store").build();
         this.throttled = meter.counterBuilder("sightline_storage_log_commits_throttled_total")
@@ -116,7 +117,7 @@ public final class LogEngine implements LogStore {
             throw new StorageException("cannot open the log store under " + dir + ": " + e.getMessage(), e);
         }
         long now = clock.millis();
-        LogHead h = head;
+        LogHead h = cycle.head();
         int next = LogWal.replay(dir.resolve(WAL_DIR), allocator, covered, r -> h.add(r, now));
         wal.openFile(Math.max(next, Math.max(covered, 1))); // numbering starts at 1
         wal.deleteBefore(covered);
@@ -129,7 +130,7 @@ public final class LogEngine implements LogStore {
     }
 
     private void commit(List<LogRecord> records) {
-        if (isClosed) {
+        if (cycle.isClosed()) {
             throw new StorageException("the log store is closed");
         }
         long now = clock.millis();
@@ -139,6 +140,7 @@ public final class LogEngine implements LogStore {
         try {
             awaitRoom(encoded);
             wal.write(encoded);
+            LogHead head = cycle.head();
             for (LogRecord r : records) {
                 head.add(r, now);
             }
@@ -164,14 +166,14 @@ public final class LogEngine implements LogStore {
     private void awaitRoom(io.sightline.storage.io.ByteSink encoded) {
         long left = MAX_WAIT_NANOS;
         try {
-            while (flushing != null && head.bytes() >= HEAD_LIMITS_WHILE_CUTTING * config.maxHeadBytes()) {
+            while (cycle.flushing() != null && cycle.head().bytes() >= HEAD_LIMITS_WHILE_CUTTING * config.maxHeadBytes()) {
                 if (left <= 0) {
                     throttled.add(1);
-                    throw new StorageException("the log store is writing a segment and its new head holds " + head.bytes()
+                    throw new StorageException("the log store is writing a segment and its new head holds " + cycle.head().bytes()
                             + " bytes, " + HEAD_LIMITS_WHILE_CUTTING + " x logs.max_head_bytes=" + config.maxHeadBytes()
                             + "; retry shortly, or raise logs.max_head_bytes if this happens often");
                 }
-                left = cutDone.awaitNanos(left);
+                left = cycle.roomMade().awaitNanos(left);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -209,102 +211,19 @@ public final class LogEngine implements LogStore {
     }
 
     private void cutIfDue() {
-        boolean isDue;
-        lock.readLock().lock();
-        try {
-            isDue = head.records() > 0 && (head.bytes() >= config.maxHeadBytes()
-                    || clock.millis() - head.firstAppendMillis() >= config.segmentDurationMillis());
-        } finally {
-            lock.readLock().unlock();
-        }
-        if (isDue) {
+        if (cycle.isCutDue(config.maxHeadBytes(), config.segmentDurationMillis(), clock)) {
             cutSegment();
         }
     }
 
     @Override
     public void cutSegment() {
-        synchronized (cutLock) {
-            LogHead frozen;
-            int walNumber;
-            lock.writeLock().lock();
-            try {
-                if (head.records() == 0 || isClosed) {
-                    return;
-                }
-                frozen = head;
-                flushing = frozen;
-                head = new LogHead();
-                walNumber = wal.number() + 1;
-                wal.openFile(walNumber);
-            } finally {
-                lock.writeLock().unlock();
-            }
-            Segment segment;
-            try {
-                Path dir = writer.write(config.dir(), walNumber, frozen.streams());
-                segment = Segment.open(dir, allocator);
-            } catch (IOException | RuntimeException e) {
-                log.error("cutting a log segment failed, records stay in the head and WAL [error={}]", e.toString());
-                lock.writeLock().lock();
-                try {
-                    long now = clock.millis();
-                    frozen.streams().values().forEach(rs -> rs.forEach(r -> head.add(r, now)));
-                    flushing = null;
-                    cutDone.signalAll();
-                } finally {
-                    lock.writeLock().unlock();
-                }
-                throw e instanceof StorageException se ? se : new StorageException("cannot write a log segment: " + e.getMessage(), e);
-            }
-            lock.writeLock().lock();
-            try {
-                segments.add(segment);
-                flushing = null;
-                cutDone.signalAll();
-            } finally {
-                lock.writeLock().unlock();
-            }
-            wal.deleteBefore(walNumber);
-            log.info("log segment cut [dir={}, records={}, bytes={}]", segment.dir(), segment.records(), segment.bytes());
-        }
+        cycle.cut();
     }
 
     @Override
     public int applyRetention() {
-        long cutoff = (clock.millis() - config.retentionMillis()) * 1_000_000L;
-        int removed = 0;
-        for (Segment s : segments) {
-            if (s.maxTime() < cutoff) {
-                removed += drop(s, "age");
-            }
-        }
-        if (config.retentionBytes() > 0) {
-            long total = segments.bytes();
-            // Oldest first: segments are in cut order, and a compacted one stands where its newest source stood.
-            for (Segment s : segments.snapshot()) {
-                if (total <= config.retentionBytes()) {
-                    break;
-                }
-                total -= s.bytes();
-                removed += drop(s, "size");
-            }
-        }
-        return removed;
-    }
-
-    private int drop(Segment s, String why) {
-        lock.writeLock().lock();
-        try {
-            if (!segments.remove(s)) {
-                return 0;
-            }
-        } finally {
-            lock.writeLock().unlock();
-        }
-        segments.deleteUnlisted(s, files);
-        log.info("log segment deleted by retention [dir={}, reason={}, bytes={}]", s.dir(), why, s.bytes());
-        return 1;
+        return cycle.applyRetention((clock.millis() - config.retentionMillis()) * 1_000_000L, config.retentionBytes());
     }
 
     /**
@@ -317,8 +236,8 @@ public final class LogEngine implements LogStore {
 
     /** As {@link #compact()}, merging runs of at least {@code minRun} small segments (tests merge any two). */
     void compact(int minRun) {
-        synchronized (cutLock) {
-            if (isClosed) {
+        synchronized (cycle.cutLock()) {
+            if (cycle.isClosed()) {
                 return;
             }
             List<Segment> run = LogCompactor.pickRun(segments.snapshot(), config.maxHeadBytes(), minRun);
@@ -375,10 +294,11 @@ public final class LogEngine implements LogStore {
     void readHeads(java.util.function.Consumer<LogHead> reader) {
         lock.readLock().lock();
         try {
+            LogHead flushing = cycle.flushing();
             if (flushing != null) {
                 reader.accept(flushing);
             }
-            reader.accept(head);
+            reader.accept(cycle.head());
         } finally {
             lock.readLock().unlock();
         }
@@ -386,13 +306,12 @@ public final class LogEngine implements LogStore {
 
     @Override
     public void close() {
-        if (isClosed) {
+        if (!cycle.markClosed()) {
             return;
         }
-        isClosed = true;
         scanner.shutdown();
         jobs.shutdownAndWait();
-        synchronized (cutLock) {
+        synchronized (cycle.cutLock()) {
             lock.writeLock().lock();
             try {
                 wal.close();
@@ -400,6 +319,40 @@ public final class LogEngine implements LogStore {
             } finally {
                 lock.writeLock().unlock();
             }
+        }
+    }
+
+    /** The log store's own steps of a cut and of retention. */
+    private final class Cut implements SegmentLifecycle.Steps<LogHead, Segment> {
+        @Override
+        public int nextWalFile() {
+            int walNumber = wal.number() + 1;
+            wal.openFile(walNumber);
+            return walNumber;
+        }
+
+        @Override
+        public Segment write(LogHead frozen, int walNumber) throws IOException {
+            Path dir = writer.write(config.dir(), walNumber, frozen.streams());
+            return Segment.open(dir, allocator);
+        }
+
+        @Override
+        public LogHead restore(LogHead frozen, LogHead head) {
+            long now = clock.millis();
+            frozen.streams().values().forEach(rs -> rs.forEach(r -> head.add(r, now)));
+            return head;
+        }
+
+        @Override
+        public void published(Segment segment, int walNumber) {
+            wal.deleteBefore(walNumber);
+            log.info("log segment cut [dir={}, records={}, bytes={}]", segment.dir(), segment.records(), segment.bytes());
+        }
+
+        @Override
+        public void deleted(Segment s, String reason) {
+            log.info("log segment deleted by retention [dir={}, reason={}, bytes={}]", s.dir(), reason, s.bytes());
         }
     }
 

@@ -2,6 +2,7 @@ package io.sightline.storage.logs;
 
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.LogRecord;
+import io.sightline.storage.segment.CutHead;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,7 +13,7 @@ import java.util.Map;
  * The newest records in memory, per stream in timestamp order (a late record is inserted in place, as
  * Loki accepts out-of-order lines). Not thread-safe: the engine guards it with its read/write lock.
  */
-final class LogHead {
+final class LogHead implements CutHead {
     private final Map<Labels, List<LogRecord>> streams = new HashMap<>();
     private long bytes;
     private long records;
@@ -72,7 +73,13 @@ final class LogHead {
         return records > 0 && minTime <= max && maxTime >= min;
     }
 
-    long bytes() {
+    @Override
+    public boolean isEmpty() {
+        return records == 0;
+    }
+
+    @Override
+    public long bytes() {
         return bytes;
     }
 
@@ -80,7 +87,8 @@ final class LogHead {
         return records;
     }
 
-    long firstAppendMillis() {
+    @Override
+    public long firstAppendMillis() {
         return firstAppendMillis;
     }
 }

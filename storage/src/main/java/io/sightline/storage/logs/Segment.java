@@ -1,7 +1,5 @@
 package io.sightline.storage.logs;
 
-import com.github.luben.zstd.Zstd;
-import io.sightline.storage.StorageException;
 import io.sightline.storage.index.LabelsCodec;
 import io.sightline.storage.io.ByteReader;
 import io.sightline.storage.io.CorruptDataException;
@@ -265,18 +263,14 @@ final class Segment implements StoredSegment {
         try {
             return PageCodec.timesAndLengths(plain, scratch.times, scratch.lengths);
         } catch (CorruptDataException | java.nio.BufferUnderflowException | IllegalArgumentException e) {
-            throw new StorageException("log segment " + dir() + " page " + page + " is damaged: " + e.getMessage(), e);
+            throw segmentFile.damagedPage(page, e);
         }
     }
 
     private ByteBuffer decompress(int page, PageScratch scratch) {
-        ByteBuffer packed = file.slice(offset[page], packedLength[page]);
         ByteBuffer plain = scratch.take(rawLength[page]);
-        long n = Zstd.decompress(plain, packed);
-        if (n != rawLength[page]) {
-            throw new StorageException("log segment " + dir() + " page " + page + " decompressed to " + n + " bytes, expected " + rawLength[page]);
-        }
-        return plain.flip();
+        segmentFile.decompressPage(page, offset[page], packedLength[page], plain);
+        return plain;
     }
 
     /** Decompresses and decodes page {@code page}. */
@@ -338,13 +332,13 @@ final class Segment implements StoredSegment {
             try {
                 return PageCodec.decode(plain, streams[stream], needles, text, needleText[0]);
             } catch (CorruptDataException e) {
-                throw new StorageException("log segment " + dir() + " page " + page + " is damaged: " + e.getMessage(), e);
+                throw segmentFile.damagedPage(page, e);
             }
         }
         try {
             return PageCodec.decode(plain, streams[stream], needles);
         } catch (CorruptDataException e) {
-            throw new StorageException("log segment " + dir() + " page " + page + " is damaged: " + e.getMessage(), e);
+            throw segmentFile.damagedPage(page, e);
         }
     }
 }

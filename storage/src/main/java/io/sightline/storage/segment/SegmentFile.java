@@ -1,5 +1,6 @@
 package io.sightline.storage.segment;
 
+import com.github.luben.zstd.Zstd;
 import io.sightline.storage.StorageException;
 import io.sightline.storage.io.CorruptDataException;
 import io.sightline.storage.io.FileHeader;
@@ -39,12 +40,15 @@ public final class SegmentFile {
     }
 
     private final Path dir;
+    /** The format's kind, "log" or "span": names the segment in errors. */
+    private final String kind;
     private final int number;
     private final MappedFile mapped;
     private final RefCount refs = new RefCount();
 
-    private SegmentFile(Path dir, MappedFile mapped) {
+    private SegmentFile(Path dir, String kind, MappedFile mapped) {
         this.dir = dir;
+        this.kind = kind;
         this.number = SegmentNames.walNumber(dir.getFileName().toString());
         this.mapped = mapped;
     }
@@ -77,7 +81,7 @@ public final class SegmentFile {
             if (footer.getInt(format.footerBytes() - 8) != format.magic()) {
                 throw badFooter(size, format);
             }
-            return parser.parse(new SegmentFile(dir, mapped), footer);
+            return parser.parse(new SegmentFile(dir, format.kind(), mapped), footer);
         } catch (CorruptDataException | IndexOutOfBoundsException | BufferUnderflowException e) {
             mapped.close();
             throw new StorageException(format.kind() + " segment " + path + " is damaged: " + e.getMessage(), e);
@@ -96,6 +100,26 @@ public final class SegmentFile {
         if ((int) crc.getValue() != expected) {
             throw new CorruptDataException(what + " checksum mismatch", at);
         }
+    }
+
+    /**
+     * Decompresses page {@code page}, the {@code packedLength} zstd bytes at {@code offset}, into {@code plain}, a
+     * direct buffer whose remaining bytes are the page's raw size, and flips it. A page that decompresses to another
+     * size fails naming the segment.
+     */
+    public void decompressPage(int page, long offset, int packedLength, ByteBuffer plain) {
+        int rawLength = plain.remaining();
+        long n = Zstd.decompress(plain, mapped.slice(offset, packedLength));
+        if (n != rawLength) {
+            throw new StorageException(kind + " segment " + dir + " page " + page + " decompressed to " + n
+                    + " bytes, expected " + rawLength);
+        }
+        plain.flip();
+    }
+
+    /** The error for page {@code page} of this segment, whose bytes do not decode ({@code cause}). */
+    public StorageException damagedPage(int page, Exception cause) {
+        return new StorageException(kind + " segment " + dir + " page " + page + " is damaged: " + cause.getMessage(), cause);
     }
 
     /** The segment directory, {@code seg-N}. */

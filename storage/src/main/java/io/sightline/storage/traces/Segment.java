@@ -1,7 +1,5 @@
 package io.sightline.storage.traces;
 
-import com.github.luben.zstd.Zstd;
-import io.sightline.storage.StorageException;
 import io.sightline.storage.TraceQuerier;
 import io.sightline.storage.io.ByteReader;
 import io.sightline.storage.io.CorruptDataException;
@@ -379,20 +377,14 @@ final class Segment implements StoredSegment {
 
     /** Decompresses and decodes page {@code page}. */
     DecodedPage page(int page) {
-        ByteBuffer packed = file.slice(pageOffset[page], packedLength[page]);
         ByteBuffer plain = scratch(rawLength[page]);
-        long n = Zstd.decompress(plain, packed);
-        if (n != rawLength[page]) {
-            throw new StorageException("span segment " + dir() + " page " + page + " decompressed to " + n
-                    + " bytes, expected " + rawLength[page]);
-        }
-        plain.flip();
+        segmentFile.decompressPage(page, pageOffset[page], packedLength[page], plain);
         byte[] heap = new byte[plain.remaining()];
         plain.get(heap);
         try {
             return new DecodedPage(ByteBuffer.wrap(heap), tables, minSeq);
         } catch (CorruptDataException | IndexOutOfBoundsException | java.nio.BufferUnderflowException e) {
-            throw new StorageException("span segment " + dir() + " page " + page + " is damaged: " + e.getMessage(), e);
+            throw segmentFile.damagedPage(page, e);
         }
     }
 

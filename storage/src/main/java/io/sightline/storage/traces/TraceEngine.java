@@ -12,6 +12,7 @@ import io.sightline.storage.io.DefaultFileFacade;
 import io.sightline.storage.io.FileFacade;
 import io.sightline.storage.io.TaggedAllocator;
 import io.sightline.storage.model.Span;
+import io.sightline.storage.segment.SegmentLifecycle;
 import io.sightline.storage.segment.SegmentList;
 import io.sightline.storage.segment.StoreJobs;
 import org.slf4j.Logger;
@@ -28,7 +29,6 @@ import java.util.TreeMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
@@ -52,7 +52,9 @@ public final class TraceEngine implements TraceStore {
     private final FileFacade files;
     private final TraceWal wal;
     private final SegmentWriter writer;
-    private final SegmentList<Segment> segments = new SegmentList<>("span", log);
+    /** The head, the head being written (read by queries until its segment is published) and the segments. */
+    private final SegmentLifecycle<TraceHead, Segment> cycle;
+    private final SegmentList<Segment> segments;
     /**
      * Null until the store has a segment or an index file: a fresh Chronicle Map is several MB resident, which a
      * metrics- or logs-only server should not pay for. Created by the first cut (job thread, under the cut lock).
@@ -61,19 +63,12 @@ public final class TraceEngine implements TraceStore {
     private static final int[] NO_SEGMENTS = new int[0];
     private final LongCounter cuts;
     private final LongCounter expired;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    /** Signalled (under the write lock) when a cut takes the head, gives it back after a failure, or the store closes. */
-    private final Condition headCut = lock.writeLock().newCondition();
+    private final ReentrantReadWriteLock lock;
     private final AtomicBoolean cutRequested = new AtomicBoolean();
-    private final Object cutLock = new Object();
     private final StoreJobs jobs = new StoreJobs("sightline-trace-store", "trace store", log);
     private final LongCounter appended;
-    private TraceHead head = new TraceHead();
-    /** The head being written into a segment; still read by queries until the segment is published. */
-    private TraceHead flushing;
     /** Guarded by the write lock; read under either lock. */
     private long lastSequence;
-    private volatile boolean isClosed;
 
     private TraceEngine(TraceStoreConfig config, Meter meter, InstantSource clock, FileFacade files) {
         this.config = config;
@@ -82,6 +77,12 @@ public final class TraceEngine implements TraceStore {
         this.allocator = new TaggedAllocator(files);
         this.wal = new TraceWal(config.dir().resolve(WAL_DIR), allocator, config.walSyncMode());
         this.writer = new SegmentWriter(allocator, config.indexedAttributes());
+        // Its room condition is signalled (under the write lock) when a cut takes the head, gives it back after a
+        // failure, or the store closes.
+        this.cycle = new SegmentLifecycle<>("span", "spans", TraceHead::new, SegmentLifecycle.Wake.WHEN_TAKEN,
+                config.dir(), files, new Cut(), log);
+        this.segments = cycle.segments();
+        this.lock = cycle.lock();
         this.appended = meter.counterBuilder("sightline_traces_spans_appended_total")
                 .setDescription("Spans committed to the trace store").build();
         this.cuts = meter.counterBuilder("sightline_traces_segment_cuts_total")
@@ -130,7 +131,7 @@ public final class TraceEngine implements TraceStore {
             openIndex();
         }
         long now = clock.millis();
-        TraceHead h = head;
+        TraceHead h = cycle.head();
         int next = TraceWal.replay(dir.resolve(WAL_DIR), allocator, covered, (seq, spans) -> {
             lastSequence = Math.max(lastSequence, seq);
             if (!spans.isEmpty()) {
@@ -188,7 +189,7 @@ public final class TraceEngine implements TraceStore {
      * waits only when the head is at twice its limit (the cut is truly behind), before anything of it is stored.
      */
     private long commit(List<Span> spans, SpanEncoder encoded, TraceHead.BatchStats stats) {
-        if (isClosed) {
+        if (cycle.isClosed()) {
             throw new StorageException("the trace store is closed");
         }
         long now = clock.millis();
@@ -200,6 +201,7 @@ public final class TraceEngine implements TraceStore {
             seq = lastSequence + 1;
             wal.log(seq, spans.size(), encoded);
             lastSequence = seq;
+            TraceHead head = cycle.head();
             head.add(seq, spans, now, stats);
             headBytes = head.bytes();
         } finally {
@@ -219,22 +221,22 @@ public final class TraceEngine implements TraceStore {
      */
     private void awaitRoom() {
         long limit = 2 * config.maxHeadBytes();
-        if (head.bytes() < limit) {
+        if (cycle.head().bytes() < limit) {
             return;
         }
         long left = ROOM_WAIT_NANOS;
-        while (head.bytes() >= limit) {
-            if (isClosed) {
+        while (cycle.head().bytes() >= limit) {
+            if (cycle.isClosed()) {
                 throw new StorageException("the trace store is closed");
             }
             if (left <= 0) {
-                throw new StorageException("the trace store's head holds " + head.bytes() + " bytes, twice"
+                throw new StorageException("the trace store's head holds " + cycle.head().bytes() + " bytes, twice"
                         + " traces.max_head_bytes (" + config.maxHeadBytes() + "), and writing segments is behind;"
                         + " nothing of this batch was stored, retry later");
             }
             requestCut();
             try {
-                left = headCut.awaitNanos(left);
+                left = cycle.roomMade().awaitNanos(left);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StorageException("interrupted while waiting for the trace store's cut", e);
@@ -267,7 +269,7 @@ public final class TraceEngine implements TraceStore {
     /** Cuts until the head is under its limits again (spans keep arriving while a segment is written). */
     private void cutWhileDue() {
         try {
-            while (isCutDue()) {
+            while (cycle.isCutDue(config.maxHeadBytes(), config.segmentDurationMillis(), clock)) {
                 cutSegment();
             }
         } catch (RuntimeException e) {
@@ -275,118 +277,17 @@ public final class TraceEngine implements TraceStore {
         }
     }
 
-    private boolean isCutDue() {
-        lock.readLock().lock();
-        try {
-            return !isClosed && head.spans() > 0 && (head.bytes() >= config.maxHeadBytes()
-                    || clock.millis() - head.firstAppendMillis() >= config.segmentDurationMillis());
-        } finally {
-            lock.readLock().unlock();
-        }
-    }
-
     @Override
     public void cutSegment() {
-        synchronized (cutLock) {
-            TraceHead frozen;
-            int walNumber;
-            lock.writeLock().lock();
-            try {
-                if (head.spans() == 0 || isClosed) {
-                    return;
-                }
-                frozen = head;
-                flushing = frozen;
-                head = new TraceHead();
-                walNumber = wal.number() + 1;
-                wal.openFile(walNumber, lastSequence);
-                headCut.signalAll();
-            } finally {
-                lock.writeLock().unlock();
-            }
-            Segment segment = null;
-            long began = System.nanoTime();
-            long indexBegan;
-            try {
-                Path dir = writer.write(config.dir(), walNumber, frozen);
-                segment = Segment.open(dir, allocator);
-                indexBegan = System.nanoTime();
-                if (index == null) {
-                    openIndex();
-                }
-                indexSegment(segment);
-            } catch (IOException | RuntimeException e) {
-                log.error("cutting a span segment failed, spans stay in the head and WAL [error={}]", e.toString());
-                discardFailedSegment(segment, walNumber, e);
-                lock.writeLock().lock();
-                try {
-                    // Back in front of what arrived since, so the head keeps commit order.
-                    TraceHead restored = new TraceHead();
-                    long now = clock.millis();
-                    frozen.commits().forEach(c -> restored.add(c.sequence(), c.spans(), now));
-                    head.commits().forEach(c -> restored.add(c.sequence(), c.spans(), now));
-                    head = restored;
-                    flushing = null;
-                    headCut.signalAll(); // waiters re-check; the next cut retries
-
-                } finally {
-                    lock.writeLock().unlock();
-                }
-                throw e instanceof StorageException se ? se : new StorageException("cannot write a span segment: " + e.getMessage(), e);
-            }
-            lock.writeLock().lock();
-            try {
-                segments.add(segment);
-                flushing = null;
-            } finally {
-                lock.writeLock().unlock();
-            }
-            wal.deleteBefore(walNumber);
-            cuts.add(1);
-            log.info("span segment cut [dir={}, spans={}, traces={}, bytes={}, writeMillis={}, indexMillis={}]", segment.dir(),
-                    segment.spans(), segment.traceCount(), segment.bytes(), (indexBegan - began) / 1_000_000,
-                    (System.nanoTime() - indexBegan) / 1_000_000);
-        }
-    }
-
-    /**
-     * Removes what a failed cut left: the spans go back to the head, so a segment directory already in place would
-     * hold them twice after the next cut (its WAL files are still there too).
-     */
-    private void discardFailedSegment(Segment segment, int walNumber, Exception failure) {
-        if (segment != null) {
-            segment.release();
-        }
-        try {
-            files.deleteRecursively(config.dir().resolve(SegmentFormat.dirName(walNumber)));
-        } catch (IOException e) {
-            failure.addSuppressed(e);
-        }
+        cycle.cut();
     }
 
     @Override
     public int applyRetention() {
         long cutoff = (clock.millis() - config.retentionMillis()) * 1_000_000L;
-        int removed = 0;
-        synchronized (cutLock) {
-            for (Segment s : segments) {
-                if (s.maxTime() >= cutoff || isClosed) {
-                    continue;
-                }
-                lock.writeLock().lock();
-                try {
-                    segments.remove(s);
-                } finally {
-                    lock.writeLock().unlock();
-                }
-                byte[] id = new byte[Ids.TRACE_BYTES];
-                for (int t = 0; t < s.traceCount(); t++) {
-                    s.traceId(t, id);
-                    index.remove(id, s.number());
-                }
-                segments.deleteUnlisted(s, files);
-                removed++;
-            }
+        int removed;
+        synchronized (cycle.cutLock()) { // the trace-id index is created by a cut and closed by close, both under it
+            removed = cycle.applyRetention(cutoff, 0);
         }
         expired.add(removed);
         return removed;
@@ -414,10 +315,11 @@ public final class TraceEngine implements TraceStore {
                     held.add(s);
                 }
             }
+            TraceHead flushing = cycle.flushing();
             if (flushing != null) {
                 commitsAfter(flushing, afterSequence, commits);
             }
-            commitsAfter(head, afterSequence, commits);
+            commitsAfter(cycle.head(), afterSequence, commits);
         } finally {
             lock.readLock().unlock();
         }
@@ -464,7 +366,8 @@ public final class TraceEngine implements TraceStore {
         lock.readLock().lock();
         try {
             held = segments.acquireOverlapping(minNanos, maxNanos, new ArrayList<>());
-            heads.add(head); // newest first
+            heads.add(cycle.head()); // newest first
+            TraceHead flushing = cycle.flushing();
             if (flushing != null) {
                 heads.add(flushing);
             }
@@ -494,7 +397,8 @@ public final class TraceEngine implements TraceStore {
     private long headSpans() {
         lock.readLock().lock();
         try {
-            return head.spans() + (flushing == null ? 0 : flushing.spans());
+            TraceHead flushing = cycle.flushing();
+            return cycle.head().spans() + (flushing == null ? 0 : flushing.spans());
         } finally {
             lock.readLock().unlock();
         }
@@ -502,18 +406,17 @@ public final class TraceEngine implements TraceStore {
 
     @Override
     public void close() {
-        if (isClosed) {
+        if (!cycle.markClosed()) {
             return;
         }
-        isClosed = true;
         lock.writeLock().lock();
         try {
-            headCut.signalAll();
+            cycle.roomMade().signalAll();
         } finally {
             lock.writeLock().unlock();
         }
         jobs.shutdownAndWait();
-        synchronized (cutLock) {
+        synchronized (cycle.cutLock()) {
             lock.writeLock().lock();
             try {
                 wal.close();
@@ -523,6 +426,65 @@ public final class TraceEngine implements TraceStore {
                 }
             } finally {
                 lock.writeLock().unlock();
+            }
+        }
+    }
+
+    /** The trace store's own steps of a cut and of retention. Used under the cut lock. */
+    private final class Cut implements SegmentLifecycle.Steps<TraceHead, Segment> {
+        /** {@link System#nanoTime} when the running cut began writing, and when it began indexing. */
+        private long began;
+        private long indexBegan;
+
+        @Override
+        public int nextWalFile() {
+            int walNumber = wal.number() + 1;
+            wal.openFile(walNumber, lastSequence);
+            return walNumber;
+        }
+
+        @Override
+        public Segment write(TraceHead frozen, int walNumber) throws IOException {
+            began = System.nanoTime();
+            Path dir = writer.write(config.dir(), walNumber, frozen);
+            Segment segment = Segment.open(dir, allocator);
+            indexBegan = System.nanoTime();
+            return segment;
+        }
+
+        @Override
+        public void prepare(Segment segment) {
+            if (index == null) {
+                openIndex();
+            }
+            indexSegment(segment);
+        }
+
+        @Override
+        public TraceHead restore(TraceHead frozen, TraceHead head) {
+            // Back in front of what arrived since, so the head keeps commit order.
+            TraceHead restored = new TraceHead();
+            long now = clock.millis();
+            frozen.commits().forEach(c -> restored.add(c.sequence(), c.spans(), now));
+            head.commits().forEach(c -> restored.add(c.sequence(), c.spans(), now));
+            return restored;
+        }
+
+        @Override
+        public void published(Segment segment, int walNumber) {
+            wal.deleteBefore(walNumber);
+            cuts.add(1);
+            log.info("span segment cut [dir={}, spans={}, traces={}, bytes={}, writeMillis={}, indexMillis={}]", segment.dir(),
+                    segment.spans(), segment.traceCount(), segment.bytes(), (indexBegan - began) / 1_000_000,
+                    (System.nanoTime() - indexBegan) / 1_000_000);
+        }
+
+        @Override
+        public void unlisted(Segment s) {
+            byte[] id = new byte[Ids.TRACE_BYTES];
+            for (int t = 0; t < s.traceCount(); t++) {
+                s.traceId(t, id);
+                index.remove(id, s.number());
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.sightline.storage.traces;
 
 import io.sightline.storage.model.Span;
+import io.sightline.storage.segment.CutHead;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +13,7 @@ import java.util.Map;
  * The newest commits in memory, in commit order, with the spans of each trace for lookups by id. Not
  * thread-safe: the engine guards it with its read/write lock; once frozen for a cut it no longer changes.
  */
-final class TraceHead {
+final class TraceHead implements CutHead {
     /** One commit: its sequence and its spans as appended. */
     record Commit(long sequence, List<Span> spans) {
     }
@@ -111,7 +112,13 @@ final class TraceHead {
         return spans > 0 && minTime <= max && maxTime >= min;
     }
 
-    long bytes() {
+    @Override
+    public boolean isEmpty() {
+        return spans == 0;
+    }
+
+    @Override
+    public long bytes() {
         return bytes;
     }
 
@@ -119,7 +126,8 @@ final class TraceHead {
         return spans;
     }
 
-    long firstAppendMillis() {
+    @Override
+    public long firstAppendMillis() {
         return firstAppendMillis;
     }
 }

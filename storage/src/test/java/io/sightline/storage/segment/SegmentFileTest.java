@@ -1,5 +1,6 @@
 package io.sightline.storage.segment;
 
+import com.github.luben.zstd.Zstd;
 import io.sightline.storage.StorageException;
 import io.sightline.storage.io.DefaultFileFacade;
 import io.sightline.storage.io.FileHeader;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -118,6 +120,31 @@ class SegmentFileTest {
             return file;
         })).isInstanceOf(StorageException.class).hasMessageEndingWith("is damaged: payload checksum mismatch at offset 8");
         assertThat(allocator.bytes(MemoryTag.CHUNK)).isZero();
+    }
+
+    @Test
+    void decompressesAPageAndFailsNamingTheSegmentAndPageWhenItsSizeIsNotThePageIndexs() throws IOException {
+        byte[] raw = new byte[300];
+        Arrays.fill(raw, 100, 200, (byte) 7);
+        byte[] packed = Zstd.compress(raw, 3);
+        Path dir = write(1, 1, packed, MAGIC);
+        SegmentFile file = SegmentFile.open(dir, allocator, FORMAT, (f, footer) -> f);
+        try {
+            ByteBuffer plain = ByteBuffer.allocateDirect(raw.length);
+            file.decompressPage(4, FileHeader.BYTES, packed.length, plain);
+            byte[] back = new byte[plain.remaining()];
+            plain.get(back);
+            assertThat(back).isEqualTo(raw);
+
+            assertThatThrownBy(() -> file.decompressPage(4, FileHeader.BYTES, packed.length,
+                    ByteBuffer.allocateDirect(raw.length + 1)))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessage("test segment " + dir + " page 4 decompressed to 300 bytes, expected 301");
+            assertThat(file.damagedPage(4, new IllegalArgumentException("bad column")))
+                    .hasMessage("test segment " + dir + " page 4 is damaged: bad column");
+        } finally {
+            file.release();
+        }
     }
 
     @Test
