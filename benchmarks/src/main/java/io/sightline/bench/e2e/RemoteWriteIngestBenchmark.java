@@ -1,6 +1,7 @@
 package io.sightline.bench.e2e;
 
 import io.opentelemetry.api.OpenTelemetry;
+import io.sightline.bench.support.RealStoreBenchmark;
 import io.sightline.ingest.IngestConfig;
 import io.sightline.ingest.IngestService;
 import io.sightline.ingest.OtlpHttpReply;
@@ -8,25 +9,16 @@ import io.sightline.storage.Storage;
 import io.sightline.storage.StorageConfig;
 import io.sightline.storage.WalSyncMode;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -39,18 +31,8 @@ import java.util.stream.Stream;
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar RemoteWriteIngestBenchmark -prof gc}; add
  * {@code -jvmArgsAppend -XX:StartFlightRecording=filename=/tmp/rw.jfr,settings=profile} for a profile.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 5)
-@Measurement(iterations = 5, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-XX:MaxDirectMemorySize=1g",
-        "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-        "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
-        "--sun-misc-unsafe-memory-access=allow", "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true"})
 @OperationsPerInvocation(RemoteWriteIngestBenchmark.SERIES)
-public class RemoteWriteIngestBenchmark {
+public class RemoteWriteIngestBenchmark extends RealStoreBenchmark {
     static final int SERIES = 100_000;
     private static final int BATCH = 2_000;
 

@@ -9,21 +9,12 @@ import io.sightline.storage.chunk.HeadChunk;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Chunk decoding throughput, in samples per second (one operation = one sample): sealed chunks from a
@@ -31,23 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * and sealed chunks behind zstd (decompressing the block's concatenated chunks into a reused buffer, then
  * iterating). The setup prints bytes per sample with and without zstd.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 2)
-public class ChunkDecodeBenchmark {
-    static final int SERIES = 200;
-    static final int SAMPLES_PER_CHUNK = 120;
-    static final int TOTAL = SERIES * SAMPLES_PER_CHUNK;
-
-    @Param({"COUNTER", "GAUGE", "HISTOGRAM", "FLOAT_GAUGE", "MIXED"})
-    public String kind;
-
-    @Param({"0"})
-    public int jitterMillis;
-
+public class ChunkDecodeBenchmark extends ChunkBenchmark {
     @Param({"3"})
     public int zstdLevel;
 
@@ -67,7 +42,7 @@ public class ChunkDecodeBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        ChunkBenchmarkData data = ChunkBenchmarkData.generate(kind, SERIES, SAMPLES_PER_CHUNK, jitterMillis, 42);
+        ChunkBenchmarkData data = generate();
         ChunkEncoder encoder = new ChunkEncoder();
         ChunkBuffer out = new ChunkBuffer(1 << 20);
         for (int s = 0; s < SERIES; s++) {

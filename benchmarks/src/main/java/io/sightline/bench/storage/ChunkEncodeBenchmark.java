@@ -4,43 +4,17 @@ import com.github.luben.zstd.Zstd;
 import io.sightline.storage.chunk.ChunkBuffer;
 import io.sightline.storage.chunk.ChunkEncoder;
 import io.sightline.storage.chunk.HeadChunk;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Chunk encoding throughput, in samples per second (one operation = one sample): sealing chunks with
  * {@link ChunkEncoder} (codec choice included) and appending to open {@link HeadChunk}s. The setup prints
  * the encoded bytes per sample of each data kind.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 2)
-public class ChunkEncodeBenchmark {
-    static final int SERIES = 200;
-    static final int SAMPLES_PER_CHUNK = 120;
-    static final int TOTAL = SERIES * SAMPLES_PER_CHUNK;
-
-    @Param({"COUNTER", "GAUGE", "HISTOGRAM", "FLOAT_GAUGE", "MIXED"})
-    public String kind;
-
-    @Param({"0"})
-    public int jitterMillis;
-
+public class ChunkEncodeBenchmark extends ChunkBenchmark {
     private ChunkBenchmarkData data;
     private final ChunkEncoder encoder = new ChunkEncoder();
     private final ChunkBuffer out = new ChunkBuffer(1 << 20);
@@ -79,7 +53,7 @@ public class ChunkEncodeBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        data = ChunkBenchmarkData.generate(kind, SERIES, SAMPLES_PER_CHUNK, jitterMillis, 42);
+        data = generate();
         for (int s = 0; s < SERIES; s++) {
             heads[s] = new HeadChunk(SAMPLES_PER_CHUNK);
         }
