@@ -1,11 +1,8 @@
 package io.sightline.ingest;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.util.Arrays;
 
 import static io.sightline.ingest.RemoteWritePayload.labels;
@@ -17,26 +14,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * independent of the machine's load); the bound catches an object or array per sample (16 B and up) or per request
  * body (the compressed body alone is ~14 B per sample), not the few hundred bytes of a request's own objects.
  */
-class RemoteWriteAllocationTest {
-    private static final String PROTOBUF = "application/x-protobuf";
+class RemoteWriteAllocationTest extends AbstractRemoteWriteTest {
     private static final int SERIES = 2_000;
     private static final int ROUNDS = 25;
     private static final long T0 = (System.currentTimeMillis() / 60_000) * 60_000 - 60L * 60_000;
 
-    @TempDir
-    Path dataDir;
-    private IngestFixture fixture;
-
-    @AfterEach
-    void close() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
     @Test
     void aRequestOfSeriesSeenBeforeAllocatesNothingPerSample() throws Exception {
-        fixture = new IngestFixture(dataDir, IngestFixture.localConfig());
+        start(IngestFixture.localConfig());
         byte[][] bodies = new byte[ROUNDS][];
         for (int round = 0; round < ROUNDS; round++) { // built first: the builder's garbage is not the server's
             RemoteWritePayload payload = new RemoteWritePayload();

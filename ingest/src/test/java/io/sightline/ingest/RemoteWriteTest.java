@@ -2,16 +2,13 @@ package io.sightline.ingest;
 
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.MetricMetadata;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,25 +19,8 @@ import static io.sightline.ingest.RemoteWritePayload.labels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Prometheus remote write 1.0 through {@link IngestService#handleRemoteWrite} into real storage. */
-class RemoteWriteTest {
-    private static final String PROTOBUF = "application/x-protobuf";
+class RemoteWriteTest extends AbstractRemoteWriteTest {
     private static final long T0 = (System.currentTimeMillis() / 60_000) * 60_000 - 600_000;
-
-    @TempDir
-    Path dataDir;
-    private IngestFixture fixture;
-
-    @AfterEach
-    void close() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
-    private IngestFixture start(IngestConfig config) throws Exception {
-        fixture = new IngestFixture(dataDir, config);
-        return fixture;
-    }
 
     private OtlpHttpReply send(byte[] snappyBody) {
         return fixture.service.handleRemoteWrite(PROTOBUF, "snappy", snappyBody);

@@ -5,14 +5,11 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnknownFieldSet;
 import io.sightline.storage.model.Labels;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -25,21 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The remote-write decoder reads the protobuf wire format itself: it must skip what protobuf skips and refuse
  * what protobuf's own parser refuses, at every level of a WriteRequest.
  */
-class RemoteWriteWireFormatTest {
-    private static final String PROTOBUF = "application/x-protobuf";
+class RemoteWriteWireFormatTest extends AbstractRemoteWriteTest {
     private static final String UNDECODABLE = "cannot decode protobuf WriteRequest";
     private static final long T0 = (System.currentTimeMillis() / 60_000) * 60_000 - 600_000;
-
-    @TempDir
-    Path dataDir;
-    private IngestFixture fixture;
-
-    @AfterEach
-    void close() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
 
     private OtlpHttpReply send(byte[] protobuf) {
         return fixture.service.handleRemoteWrite(PROTOBUF, "snappy", RemoteWritePayload.compress(protobuf));
@@ -47,7 +32,7 @@ class RemoteWriteWireFormatTest {
 
     @Test
     void unknownFieldsOfEveryWireTypeAreSkippedInTheRequestItsSeriesAndTheirSamples() throws Exception {
-        fixture = new IngestFixture(dataDir, IngestFixture.localConfig());
+        start(IngestFixture.localConfig());
         byte[] sample = message(out -> {
             unknownFieldsOfEveryType(out);
             out.writeDouble(1, 2.5);
@@ -78,7 +63,7 @@ class RemoteWriteWireFormatTest {
 
     @Test
     void everyTruncationAndFlippedByteIsRefusedExactlyWhenProtobufsOwnParserRefusesIt() throws Exception {
-        fixture = new IngestFixture(dataDir, IngestFixture.localConfig());
+        start(IngestFixture.localConfig());
         RemoteWritePayload payload = new RemoteWritePayload()
                 .series(labels("__name__", "http_requests_total", "job", "api", "instance", "host-1:9100"),
                         T0, 1, T0 + 15_000, 2)

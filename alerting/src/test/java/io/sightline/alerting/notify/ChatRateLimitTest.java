@@ -1,14 +1,11 @@
 package io.sightline.alerting.notify;
 
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
-import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.sightline.alerting.state.Alert;
 import io.sightline.storage.model.Labels;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,27 +23,22 @@ class ChatRateLimitTest {
 
     @TempDir
     Path dir;
-    private final TestReceiver receiver = new TestReceiver();
-    private final MutableClock clock = new MutableClock(T0);
-    private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
-    private final SdkMeterProvider meterProvider = SdkMeterProvider.builder().registerMetricReader(metrics).build();
+    private final NotifierFixture fixture = new NotifierFixture(T0);
+    private final TestReceiver receiver = fixture.receiver;
+    private final MutableClock clock = fixture.clock;
 
     @AfterEach
     void stop() {
-        receiver.close();
-        meterProvider.close();
+        fixture.close();
     }
 
     /** Backoff here is 20-100 ms, so a wait of a second can only come from the service's own hint. */
     private Notifier notifyOnce(String receiverYaml) throws Exception {
-        Path cfg = Files.writeString(dir.resolve("alertmanager.yml"), """
+        Notifier n = fixture.start(dir, """
                 route: {receiver: r, group_wait: 10s}
                 receivers:
                   - name: r
                 """ + receiverYaml);
-        Notifier n = new Notifier(new Notifier.Settings(dir.resolve("state"), "http://sightline:9090", 1000, 20, 100),
-                clock, meterProvider.get("test"));
-        n.configure(new NotifyConfigParser(k -> null, "http://sightline:9090", 5_000).parse(cfg));
         n.send(List.of(new Alert(Labels.of("alertname", "HighLatency"), Map.of(), T0, T0 + 240_000, "", 1.5)));
         clock.advance(10_000);
         n.tick();
@@ -130,6 +122,6 @@ class ChatRateLimitTest {
     }
 
     private long failed() {
-        return TestMetrics.sum(metrics, "sightline_alerting_notifications_failed_total");
+        return TestMetrics.sum(fixture.metrics, "sightline_alerting_notifications_failed_total");
     }
 }

@@ -1,10 +1,8 @@
 package io.sightline.alerting.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
-import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.sightline.alerting.state.Alert;
 import io.sightline.storage.model.Labels;
 import org.junit.jupiter.api.AfterEach;
@@ -25,19 +23,17 @@ class NotifierDeliveryTest {
 
     @TempDir
     Path dir;
-    private final TestReceiver receiver = new TestReceiver();
-    private final MutableClock clock = new MutableClock(T0);
-    private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
-    private final SdkMeterProvider meterProvider = SdkMeterProvider.builder().registerMetricReader(metrics).build();
+    private final NotifierFixture fixture = new NotifierFixture(T0);
+    private final TestReceiver receiver = fixture.receiver;
+    private final MutableClock clock = fixture.clock;
 
     @AfterEach
     void stop() {
-        receiver.close();
-        meterProvider.close();
+        fixture.close();
     }
 
     private Notifier start() throws Exception {
-        Path cfg = Files.writeString(dir.resolve("alertmanager.yml"), """
+        return fixture.start(dir, """
                 route:
                   receiver: team-x
                   group_by: [alertname]
@@ -49,10 +45,6 @@ class NotifierDeliveryTest {
                     webhook_configs:
                       - url: %s
                 """.formatted(receiver.url("/hook")));
-        Notifier n = new Notifier(new Notifier.Settings(dir.resolve("state"), "http://sightline:9090", 1000, 20, 100),
-                clock, meterProvider.get("test"));
-        n.configure(new NotifyConfigParser(k -> null, "http://sightline:9090", 5_000).parse(cfg));
-        return n;
     }
 
     private static Alert firing(String instance) {
@@ -160,7 +152,7 @@ class NotifierDeliveryTest {
     }
 
     private long failedCount() {
-        return metrics.collectAllMetrics().stream()
+        return fixture.metrics.collectAllMetrics().stream()
                 .filter(m -> m.getName().equals("sightline_alerting_notifications_failed_total"))
                 .map(MetricData::getLongSumData).flatMap(d -> d.getPoints().stream())
                 .filter(p -> "team-x".equals(p.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("receiver"))))
@@ -221,7 +213,7 @@ class NotifierDeliveryTest {
             n.tick();
             await().atMost(Duration.ofSeconds(20)).until(() -> failedCount() >= 2);
             assertThat(n.pendingCount()).isEqualTo(1);
-            assertThat(metrics.collectAllMetrics()).filteredOn(m -> m.getName().equals("sightline_alerting_notifications_pending"))
+            assertThat(fixture.metrics.collectAllMetrics()).filteredOn(m -> m.getName().equals("sightline_alerting_notifications_pending"))
                     .singleElement().satisfies(m -> assertThat(m.getLongGaugeData().getPoints()).singleElement()
                             .satisfies(p -> assertThat(p.getValue()).isEqualTo(1)));
         }
@@ -245,7 +237,7 @@ class NotifierDeliveryTest {
                         webhook_configs: [{url: %s}]
                     """.formatted(hanging.url("/slow"), receiver.url("/fast")));
             try (Notifier n = new Notifier(new Notifier.Settings(dir.resolve("state"), "http://s:9090", 1000, 20, 100),
-                    clock, meterProvider.get("test"))) {
+                    clock, fixture.meterProvider.get("test"))) {
                 n.configure(new NotifyConfigParser(k -> null, "http://s:9090", 5_000).parse(cfg));
                 n.send(List.of(firing("a")));
                 clock.advance(10_000);
