@@ -2,11 +2,8 @@ package io.sightline.alerting.notify;
 
 import io.sightline.alerting.state.Alert;
 import io.sightline.storage.model.Labels;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,23 +15,10 @@ import static org.awaitility.Awaitility.await;
  * Chat services' own ways of saying "slow down" or "failed", against a real receiver: Telegram's and Discord's
  * {@code retry_after} in a 429's body, and Slack's Web API errors inside a 200.
  */
-class ChatRateLimitTest {
-    private static final long T0 = 1_800_000_000_000L;
-
-    @TempDir
-    Path dir;
-    private final NotifierFixture fixture = new NotifierFixture(T0);
-    private final TestReceiver receiver = fixture.receiver;
-    private final MutableClock clock = fixture.clock;
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
-
+class ChatRateLimitTest extends AbstractNotifierTest {
     /** Backoff here is 20-100 ms, so a wait of a second can only come from the service's own hint. */
     private Notifier notifyOnce(String receiverYaml) throws Exception {
-        Notifier n = fixture.start(dir, """
+        Notifier n = notifier("""
                 route: {receiver: r, group_wait: 10s}
                 receivers:
                   - name: r
@@ -122,6 +106,6 @@ class ChatRateLimitTest {
     }
 
     private long failed() {
-        return TestMetrics.sum(fixture.metrics, "sightline_alerting_notifications_failed_total");
+        return TestMetrics.sum(metrics, "sightline_alerting_notifications_failed_total");
     }
 }

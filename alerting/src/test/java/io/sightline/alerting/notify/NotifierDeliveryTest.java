@@ -5,9 +5,7 @@ import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.sightline.alerting.state.Alert;
 import io.sightline.storage.model.Labels;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,22 +16,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-class NotifierDeliveryTest {
-    private static final long T0 = 1_800_000_000_000L;
-
-    @TempDir
-    Path dir;
-    private final NotifierFixture fixture = new NotifierFixture(T0);
-    private final TestReceiver receiver = fixture.receiver;
-    private final MutableClock clock = fixture.clock;
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
-
+class NotifierDeliveryTest extends AbstractNotifierTest {
     private Notifier start() throws Exception {
-        return fixture.start(dir, """
+        return notifier("""
                 route:
                   receiver: team-x
                   group_by: [alertname]
@@ -152,7 +137,7 @@ class NotifierDeliveryTest {
     }
 
     private long failedCount() {
-        return fixture.metrics.collectAllMetrics().stream()
+        return metrics.collectAllMetrics().stream()
                 .filter(m -> m.getName().equals("sightline_alerting_notifications_failed_total"))
                 .map(MetricData::getLongSumData).flatMap(d -> d.getPoints().stream())
                 .filter(p -> "team-x".equals(p.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("receiver"))))
@@ -213,7 +198,7 @@ class NotifierDeliveryTest {
             n.tick();
             await().atMost(Duration.ofSeconds(20)).until(() -> failedCount() >= 2);
             assertThat(n.pendingCount()).isEqualTo(1);
-            assertThat(fixture.metrics.collectAllMetrics()).filteredOn(m -> m.getName().equals("sightline_alerting_notifications_pending"))
+            assertThat(metrics.collectAllMetrics()).filteredOn(m -> m.getName().equals("sightline_alerting_notifications_pending"))
                     .singleElement().satisfies(m -> assertThat(m.getLongGaugeData().getPoints()).singleElement()
                             .satisfies(p -> assertThat(p.getValue()).isEqualTo(1)));
         }
@@ -237,7 +222,7 @@ class NotifierDeliveryTest {
                         webhook_configs: [{url: %s}]
                     """.formatted(hanging.url("/slow"), receiver.url("/fast")));
             try (Notifier n = new Notifier(new Notifier.Settings(dir.resolve("state"), "http://s:9090", 1000, 20, 100),
-                    clock, fixture.meterProvider.get("test"))) {
+                    clock, meterProvider.get("test"))) {
                 n.configure(new NotifyConfigParser(k -> null, "http://s:9090", 5_000).parse(cfg));
                 n.send(List.of(firing("a")));
                 clock.advance(10_000);
