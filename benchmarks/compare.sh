@@ -2,7 +2,8 @@
 # Side-by-side comparison of Sightline, Prometheus and VictoriaMetrics on this machine, in one run, with the
 # same remote-write payloads (benchmarks/src/main/java/io/sightline/bench/e2e/RemoteWriteLoadGenerator.java):
 # ingest samples/s and p50/p99 request latency, peak RSS, RSS per active series, bytes per sample on disk after a
-# flush, and the median latency of a fixed set of dashboard query_range queries with an answer-agreement check.
+# flush, and the median latency of a fixed set of dashboard query_range queries (asking for gzip, as Grafana does) with
+# an answer-agreement check.
 # Prints one markdown table and appends it (with date, machine, JDK, versions) to benchmarks/RESULTS.md.
 #
 # Usage: benchmarks/compare.sh [--quick (default: 10k series x 1 h) | --full (100k series x 100 rounds = 10M)
@@ -229,7 +230,7 @@ report=$(cat <<EOT
 Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GiB RAM; load average $load_start at start, $load_end at end.
 JDK: $jdk. Sightline $(git rev-parse --short HEAD) (started by bin/sightline with its JVM flags: $(grep -m1 '^default_jvm_opts=' bin/sightline | cut -d'"' -f2); -XX:AOTCache=${aot_cache:-(none)}). Prometheus $prom_v, VictoriaMetrics $vm_v (Debian packages; VM with -search.disableCache).
 Disk bytes are allocated blocks (du -B1), not apparent sizes (Chronicle Map files are sparse).
-Workload: RemoteWriteLoadGenerator ${size[*]} --connections $connections (2000 samples per request, identical bytes to all three), systems run one after another.
+Workload: RemoteWriteLoadGenerator ${size[*]} --connections $connections (2000 samples per request, identical bytes to all three), systems run one after another. The dashboard queries ask for gzip, as Grafana does (DashboardQueries --encoding).
 
 $table
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -19,14 +21,17 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.zip.GZIPInputStream;
 
 /**
  * A fixed set of dashboard-like {@code query_range} queries over the {@link RemoteWriteWorkload} data, run
  * against any Prometheus-compatible API: each query several times, median latency printed, answers saved for
  * an agreement check between systems.
  *
- * <p>Run: {@code DashboardQueries run --url http://127.0.0.1:9090 --end-ms E --start-ms S --repeat 5 --out f.json}
- * (E and S: the newest and oldest sample times of the data)
+ * <p>Run: {@code DashboardQueries run --url http://127.0.0.1:9090 --end-ms E --start-ms S --repeat 5 --out f.json
+ * [--encoding gzip|identity]} (E and S: the newest and oldest sample times of the data). Requests ask for gzip by
+ * default, as Grafana's backend does for every query, so the latency includes the server's compression; it runs to
+ * the last byte received (decompression is the client's).
  * prints {@code QUERY <name> median_ms=.. series=.. points=..} lines. {@code DashboardQueries agree a.json b.json}
  * prints, per query, whether the two answers hold the same series with values within 1e-6 relative (and the
  * largest difference when not).
@@ -62,6 +67,7 @@ public final class DashboardQueries {
         long end = 0;
         long dataStart = 0;
         int repeat = 5;
+        String encoding = "gzip";
         Path out = null;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
@@ -69,6 +75,7 @@ public final class DashboardQueries {
                 case "--end-ms" -> end = Long.parseLong(args[++i]);
                 case "--start-ms" -> dataStart = Long.parseLong(args[++i]);
                 case "--repeat" -> repeat = Integer.parseInt(args[++i]);
+                case "--encoding" -> encoding = args[++i];
                 case "--out" -> out = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown flag " + args[i]);
             }
@@ -90,14 +97,15 @@ public final class DashboardQueries {
             JsonNode result = null;
             for (int r = 0; r < repeat; r++) {
                 long t = System.nanoTime();
-                HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofMinutes(5))
-                        .GET().build(), HttpResponse.BodyHandlers.ofString());
-                nanos[r] = System.nanoTime() - t;
+                HttpResponse<byte[]> resp = http.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofMinutes(5))
+                        .header("Accept-Encoding", encoding).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+                nanos[r] = System.nanoTime() - t; // to the last byte received; decompressing it is the client's cost
+                String body = body(resp);
                 if (resp.statusCode() != 200) {
-                    System.out.printf("QUERY %s failed: HTTP %d %s%n", q.name, resp.statusCode(), resp.body());
+                    System.out.printf("QUERY %s failed: HTTP %d %s%n", q.name, resp.statusCode(), body);
                     break;
                 }
-                result = JSON.readTree(resp.body()).path("data").path("result");
+                result = JSON.readTree(body).path("data").path("result");
             }
             Arrays.sort(nanos);
             int points = 0;
@@ -113,6 +121,17 @@ public final class DashboardQueries {
         if (out != null) {
             Files.writeString(out, JSON.writeValueAsString(answers));
         }
+    }
+
+    /** The response body as text, gunzipped when the server compressed it. */
+    private static String body(HttpResponse<byte[]> resp) throws IOException {
+        byte[] bytes = resp.body();
+        if (resp.headers().firstValue("Content-Encoding").orElse("identity").equalsIgnoreCase("gzip")) {
+            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+                bytes = in.readAllBytes();
+            }
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** series labels (sorted, as text) -> {time: value}. */
