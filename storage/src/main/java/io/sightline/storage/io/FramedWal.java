@@ -6,7 +6,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -18,6 +17,10 @@ import java.util.zip.CRC32C;
  * per commit; the log and trace stores use it with their own magic and payload codec. A new file starts at
  * every segment cut, so that once the segment is durable the files before it can go. Thread-safety: calls
  * are made under the owner's commit lock, except {@link #sync()} which may run from a sync job.
+ *
+ * <p>A file that cannot be created (a full disk) changes nothing: it is removed again and the current file stays
+ * current, so commits go on once space returns. Opened on a full disk, the WAL has no current file until a commit
+ * manages to create it ({@link #start}): the store serves what it replayed meanwhile.
  */
 public final class FramedWal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FramedWal.class);
@@ -33,7 +36,10 @@ public final class FramedWal implements AutoCloseable {
     private final CRC32C crc = new CRC32C();
     private volatile FileChannel channel;
     private volatile boolean isDirty;
+    /** The current file's number, or while {@link #channel} is null the number it is to get. */
     private int number;
+    /** What {@link #start} asked the first record of a file it could not create to be, until it is created. */
+    private Consumer<ByteSink> pendingFirst;
     private String distress;
 
     public FramedWal(Path dir, TaggedAllocator allocator, WalSyncMode syncMode, int magic, int version, String what) {
@@ -95,23 +101,59 @@ public final class FramedWal implements AutoCloseable {
         return next;
     }
 
-    /** Starts writing file {@code n} (closing the current one, synced). */
-    public void openFile(int n) {
+    /**
+     * Starts writing file {@code n}, or, when it cannot be created, leaves the WAL without a file: the first
+     * {@link #log} creates it then. {@code first}, when not null, writes the payload of the record the file begins
+     * with (as in {@link #openFile}).
+     */
+    public void start(int n, Consumer<ByteSink> first) {
+        number = n;
+        try {
+            openFile(n, first);
+        } catch (StorageException e) {
+            pendingFirst = first;
+            log.warn("{} file cannot be created; commits are refused until it can [error={}]", what, e.getMessage());
+        }
+    }
+
+    /**
+     * Starts writing file {@code n}, closing the current one (synced). {@code first}, when not null, writes the
+     * payload of a record the new file begins with. When the file cannot be created the current one stays current.
+     */
+    public void openFile(int n, Consumer<ByteSink> first) {
+        Path path = dir.resolve(name(n));
+        FileChannel ch = null;
         try {
             files.createDirectories(dir);
-            closeChannel();
-            FileChannel ch = files.open(dir.resolve(name(n)), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            ch = files.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             sink.clear();
             FileHeader.write(sink, magic, version);
-            ByteBuffer b = sink.buffer().flip();
-            files.writeFully(ch, b);
-            sink.clear();
+            if (first != null) {
+                int start = RecordFrames.begin(sink);
+                first.accept(sink);
+                RecordFrames.end(sink, start, crc);
+            }
+            files.writeFully(ch, sink.buffer().flip());
             files.syncDirectory(dir);
-            channel = ch;
-            number = n;
+            closeChannel();
         } catch (IOException e) {
-            throw new StorageException("cannot create " + what + " file " + dir.resolve(name(n)) + ": " + e.getMessage(), e);
+            StorageException failure = new StorageException("cannot create " + what + " file " + path + ": " + e.getMessage(), e);
+            if (ch != null) {
+                // Left behind, a header-less file would stop the next attempt (CREATE_NEW) and be skipped by replays.
+                try {
+                    ch.close();
+                    files.deleteRecursively(path);
+                } catch (IOException again) {
+                    failure.addSuppressed(again);
+                }
+            }
+            throw failure;
+        } finally {
+            sink.clear();
         }
+        channel = ch;
+        number = n;
+        pendingFirst = null;
     }
 
     public int number() {
@@ -125,6 +167,9 @@ public final class FramedWal implements AutoCloseable {
     public void log(Consumer<ByteSink> payload) {
         if (distress != null) {
             throw new StorageException("the " + what + " refuses writes after an earlier I/O failure (" + distress + "); restart");
+        }
+        if (channel == null) {
+            openFile(number, pendingFirst);
         }
         sink.clear();
         int start = RecordFrames.begin(sink);

@@ -119,7 +119,7 @@ public final class LogEngine implements LogStore {
         long now = clock.millis();
         LogHead h = cycle.head();
         int next = LogWal.replay(dir.resolve(WAL_DIR), allocator, covered, r -> h.add(r, now));
-        wal.openFile(Math.max(next, Math.max(covered, 1))); // numbering starts at 1
+        wal.start(Math.max(next, Math.max(covered, 1))); // numbering starts at 1
         wal.deleteBefore(covered);
         log.info("log store open [dir={}, segments={}, replayed={}]", dir, segments.size(), h.records());
     }

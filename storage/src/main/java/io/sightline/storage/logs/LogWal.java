@@ -72,9 +72,14 @@ final class LogWal implements AutoCloseable {
         return count;
     }
 
-    /** Starts writing file {@code n} (closing the current one, synced). */
+    /** Starts writing file {@code n} (closing the current one, synced; see {@link FramedWal#openFile}). */
     void openFile(int n) {
-        wal.openFile(n);
+        wal.openFile(n, null);
+    }
+
+    /** As {@link #openFile} when the store opens (see {@link FramedWal#start}). */
+    void start(int n) {
+        wal.start(n, null);
     }
 
     int number() {

@@ -138,10 +138,11 @@ public final class SegmentLifecycle<H extends CutHead, S extends StoredSegment> 
                 if (head.isEmpty() || isClosed) {
                     return;
                 }
+                // First, so that a WAL file that cannot be created (a full disk) leaves the head as it was.
+                walNumber = steps.nextWalFile();
                 frozen = head;
                 flushing = frozen;
                 head = newHead.get();
-                walNumber = steps.nextWalFile();
                 if (wake == Wake.WHEN_TAKEN) {
                     roomMade.signalAll();
                 }

@@ -138,7 +138,7 @@ public final class TraceEngine implements TraceStore {
                 h.add(seq, spans, now);
             }
         });
-        wal.openFile(Math.max(next, Math.max(covered, 1)), lastSequence); // numbering starts at 1
+        wal.start(Math.max(next, Math.max(covered, 1)), lastSequence); // numbering starts at 1
         wal.deleteBefore(covered);
         log.info("trace store open [dir={}, segments={}, replayedSpans={}, lastSequence={}]", dir, segments.size(),
                 h.spans(), lastSequence);

@@ -2,6 +2,7 @@ package io.sightline.storage.traces;
 
 import io.sightline.storage.WalSyncMode;
 import io.sightline.storage.io.ByteReader;
+import io.sightline.storage.io.ByteSink;
 import io.sightline.storage.io.CorruptDataException;
 import io.sightline.storage.io.FramedWal;
 import io.sightline.storage.io.RecordFrames;
@@ -12,6 +13,7 @@ import io.sightline.storage.model.Span;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The trace WAL: a {@link FramedWal} whose frames are {@code uvarint sequence, uvarint count, count spans}. A
@@ -67,24 +69,29 @@ final class TraceWal implements AutoCloseable {
                 s.scopeVersion(), s.events(), s.links());
     }
 
-    /** Starts file {@code n} with a marker of {@code lastSequence}. */
+    /** Starts file {@code n} with a marker of {@code lastSequence} (see {@link FramedWal#openFile}). */
     void openFile(int n, long lastSequence) {
-        wal.openFile(n);
-        if (lastSequence > 0) {
-            marker(lastSequence);
-        }
+        wal.openFile(n, marker(lastSequence));
+    }
+
+    /** As {@link #openFile} when the store opens (see {@link FramedWal#start}). */
+    void start(int n, long lastSequence) {
+        wal.start(n, marker(lastSequence));
     }
 
     int number() {
         return wal.number();
     }
 
-    /** Writes a commit with no spans: a sequence marker. */
-    private void marker(long sequence) {
-        wal.log(sink -> {
+    /** A commit with no spans, a sequence marker: what a file begins with once spans were committed. */
+    private static Consumer<ByteSink> marker(long sequence) {
+        if (sequence <= 0) {
+            return null;
+        }
+        return sink -> {
             sink.putUvarint(sequence);
             sink.putUvarint(0);
-        });
+        };
     }
 
     /**

@@ -38,6 +38,11 @@ import java.util.function.Supplier;
  * <p>After a failed write the segment is cut back to its last complete record, so later records never
  * follow a torn one; when even that fails, or an fsync fails, the writer is <em>distressed</em> and refuses
  * every further commit until the store is reopened (an fsync error may have dropped pages silently).
+ *
+ * <p>A segment that cannot be created (a full disk) is not a distress: nothing was written to it. The file is
+ * removed again, the current segment stays current, and the next write tries again; so the writer takes
+ * commits again by itself once space returns. At {@link #start} there is no current segment: a store opened
+ * on a full disk serves what it replayed and refuses commits until the segment can be created.
  */
 public final class WalWriter implements HeadLog, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WalWriter.class);
@@ -61,9 +66,11 @@ public final class WalWriter implements HeadLog, AutoCloseable {
     /** Newest sample time per closed segment, for truncation once blocks hold those samples. */
     private final TreeMap<Integer, Long> closedSegments = new TreeMap<>();
     private ScheduledExecutorService syncJob;
+    /** The current segment's file; null while {@link #segment} could not be created yet. */
     private volatile FileChannel channel;
     private volatile boolean isDirty;
     private volatile String distress;
+    /** The current segment's number, or while {@link #channel} is null the number it is to get. */
     private int segment;
     private long segmentBytes;
     private long segmentMaxTime = Long.MIN_VALUE;
@@ -88,11 +95,19 @@ public final class WalWriter implements HeadLog, AutoCloseable {
         this.encoder = new WalEncoder(allocator);
     }
 
-    /** Opens a fresh segment after what the replay found, and starts the interval sync job if configured. */
+    /**
+     * Opens a fresh segment after what the replay found, and starts the interval sync job if configured. When
+     * the segment cannot be created, the writer starts without one and every commit tries again (see above).
+     */
     public void start(WalReplayer.Result replayed) {
         synchronized (lock) {
             closedSegments.putAll(replayed.segmentMaxTimes());
-            openSegment(replayed.nextSegment());
+            segment = replayed.nextSegment();
+            try {
+                useSegment(segment, createSegment(segment));
+            } catch (StorageException e) {
+                log.warn("WAL segment cannot be created; commits are refused until it can [error={}]", e.getMessage());
+            }
         }
         if (syncMode == WalSyncMode.INTERVAL) {
             syncJob = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -157,7 +172,9 @@ public final class WalWriter implements HeadLog, AutoCloseable {
             throw new StorageException("the WAL refuses writes after an earlier I/O failure (" + distress + "); reopen the store");
         }
         int length = buf.position();
-        if (segmentBytes + length > segmentSizeBytes && segmentBytes > FileHeader.BYTES) {
+        if (channel == null) {
+            useSegment(segment, createSegment(segment));
+        } else if (segmentBytes + length > segmentSizeBytes && segmentBytes > FileHeader.BYTES) {
             cutSegment();
         }
         buf.flip();
@@ -215,21 +232,32 @@ public final class WalWriter implements HeadLog, AutoCloseable {
         }
     }
 
+    /** Starts the next segment; the current one stays current when the next cannot be created. */
     private void cutSegment() {
+        FileChannel next = createSegment(segment + 1);
         FileChannel old = channel;
         if (syncMode != WalSyncMode.NEVER) {
             force(old);
         }
         closeQuietly(old);
         closedSegments.put(segment, segmentMaxTime);
-        openSegment(segment + 1);
+        useSegment(segment + 1, next);
     }
 
-    private void openSegment(int number) {
+    private void useSegment(int number, FileChannel ch) {
+        channel = ch;
+        segment = number;
+        segmentBytes = FileHeader.BYTES;
+        segmentMaxTime = Long.MIN_VALUE;
+    }
+
+    /** Creates segment {@code number} with its header, durable; on failure removes what it created. */
+    private FileChannel createSegment(int number) {
         Path path = segmentPath(number);
+        FileChannel ch = null;
         try {
             files.createDirectories(dir);
-            FileChannel ch = files.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            ch = files.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             // Not through the sink: a cut happens in the middle of writing the batch that sits in it.
             ByteBuffer header = ByteBuffer.allocate(FileHeader.BYTES).order(ByteOrder.LITTLE_ENDIAN)
                     .putInt(WalFormat.MAGIC).put((byte) WalFormat.VERSION).put((byte) 0).put((byte) 0).put((byte) 0)
@@ -239,13 +267,19 @@ public final class WalWriter implements HeadLog, AutoCloseable {
                 files.force(ch);
                 files.syncDirectory(dir);
             }
-            channel = ch;
-            segment = number;
-            segmentBytes = FileHeader.BYTES;
-            segmentMaxTime = Long.MIN_VALUE;
+            return ch;
         } catch (IOException e) {
-            distress = "cannot create segment " + path + ": " + e.getMessage();
-            throw new StorageException("cannot create WAL segment " + path + ": " + e.getMessage(), e);
+            StorageException failure = new StorageException("cannot create WAL segment " + path + ": " + e.getMessage(), e);
+            if (ch != null) {
+                // A header-less file would stop the next attempt (CREATE_NEW) and be skipped by every replay.
+                closeQuietly(ch);
+                try {
+                    files.deleteRecursively(path);
+                } catch (IOException again) {
+                    failure.addSuppressed(again);
+                }
+            }
+            throw failure;
         }
     }
 
@@ -260,7 +294,7 @@ public final class WalWriter implements HeadLog, AutoCloseable {
                 return 0;
             }
             logCheckpoint(checkpoint.get());
-            if (syncMode != WalSyncMode.NEVER) {
+            if (syncMode != WalSyncMode.NEVER && channel != null) {
                 force(channel);
             }
             int deleted = 0;
@@ -283,7 +317,7 @@ public final class WalWriter implements HeadLog, AutoCloseable {
     /** Closes the current segment and starts a new one, so its samples become eligible for truncation. */
     public void cut() {
         synchronized (lock) {
-            if (segmentBytes > FileHeader.BYTES) {
+            if (channel != null && segmentBytes > FileHeader.BYTES) {
                 cutSegment();
             }
         }
@@ -315,19 +349,21 @@ public final class WalWriter implements HeadLog, AutoCloseable {
             syncJob = null;
         }
         synchronized (lock) {
-            FileChannel ch = channel;
-            if (ch == null) {
+            if (isClosed) {
                 return;
             }
+            FileChannel ch = channel;
             channel = null;
-            try {
-                if (syncMode != WalSyncMode.NEVER && distress == null) {
-                    files.force(ch);
+            if (ch != null) {
+                try {
+                    if (syncMode != WalSyncMode.NEVER && distress == null) {
+                        files.force(ch);
+                    }
+                } catch (IOException e) {
+                    log.error("final WAL fsync failed [dir={}]", dir, e);
                 }
-            } catch (IOException e) {
-                log.error("final WAL fsync failed [dir={}]", dir, e);
+                closeQuietly(ch);
             }
-            closeQuietly(ch);
             sink.release();
             encoder.close();
             isClosed = true;

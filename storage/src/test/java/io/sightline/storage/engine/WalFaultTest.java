@@ -10,6 +10,7 @@ import io.sightline.storage.StorageException;
 import io.sightline.storage.WalSyncMode;
 import io.sightline.storage.io.FileFacade;
 import io.sightline.storage.io.ForwardingFileFacade;
+import io.sightline.storage.io.FullDiskFiles;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.Matcher;
 import org.junit.jupiter.api.Test;
@@ -65,10 +66,10 @@ class WalFaultTest {
 
     @Test
     void fullDiskFailsCommitsNamingTheFileAndCommitsResumeWhenSpaceReturns() {
-        FaultyFiles files = new FaultyFiles();
+        FullDiskFiles files = new FullDiskFiles();
         try (StorageEngine s = open(files, WalSyncMode.INTERVAL)) {
             commit(s, 1_000, 1);
-            files.isDiskFull = true;
+            files.isFull = true;
             assertThatThrownBy(() -> commit(s, 2_000, 2)).isInstanceOf(StorageException.class)
                     .hasMessageContaining(dir.resolve("wal").toString()).hasMessageContaining("No space left on device");
             // A new series needs the registry's labels file first; its write fails the same way.
@@ -76,7 +77,7 @@ class WalFaultTest {
                     .hasMessageContaining(dir.resolve("index").toString()).hasMessageContaining("No space left on device");
             assertThat(values(s)).containsExactly(1.0);
 
-            files.isDiskFull = false;
+            files.isFull = false;
             commit(s, 3_000, 3);
             commit(s, "other", 3_500, 8);
             assertThat(values(s)).containsExactly(1.0, 3.0);
@@ -87,8 +88,83 @@ class WalFaultTest {
         }
     }
 
+    @Test
+    void aFullDiskWhenTheWalNeedsANewSegmentFailsThatCommitLeavesNoHeaderlessFileAndCommitsResumeWhenSpaceReturns()
+            throws IOException {
+        FullDiskFiles files = new FullDiskFiles();
+        List<Double> stored = new ArrayList<>();
+        java.util.Random random = new java.util.Random(42);
+        // Each commit's WAL record is larger than the smallest segment size (1 MiB): every commit after a
+        // segment's first starts a new segment.
+        try (StorageEngine s = open(files, WalSyncMode.INTERVAL, 1 << 20)) {
+            stored.addAll(commitRandom(s, 0, random));
+            files.isFull = true;
+            assertThatThrownBy(() -> commitRandom(s, 1, random)).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("cannot create WAL segment").hasMessageContaining("No space left on device");
+            assertThat(walFiles()).as("the segment that could not be created is not left behind").hasSize(1);
+            files.isFull = false;
+            stored.addAll(commitRandom(s, 2, random));
+            assertThat(values(s)).isEqualTo(stored);
+        }
+        assertThat(walFiles()).hasSize(2);
+        try (StorageEngine s = open(new FaultyFiles(), WalSyncMode.INTERVAL)) {
+            assertThat(values(s)).isEqualTo(stored);
+        }
+    }
+
+    /** Commits 150,000 random values of series m, one per second from {@code 150,000 * k} s; returns them. */
+    private static List<Double> commitRandom(StorageEngine s, int k, java.util.Random random) {
+        List<Double> values = new ArrayList<>();
+        Appender a = s.appender();
+        long ref = Appender.NO_REF;
+        for (int i = 0; i < 150_000; i++) {
+            double v = random.nextDouble();
+            ref = a.append(ref, Labels.of("__name__", "m"), (150_000L * k + i) * 1_000, v);
+            values.add(v);
+        }
+        a.commit();
+        return values;
+    }
+
+    @Test
+    void aStoreOpenedOnAFullDiskAnswersFromWhatItReplayedAndTakesCommitsOnceSpaceReturns() {
+        try (StorageEngine s = open(new FaultyFiles(), WalSyncMode.INTERVAL)) {
+            commit(s, 1_000, 1);
+            commit(s, 2_000, 2);
+        }
+        FullDiskFiles files = new FullDiskFiles();
+        files.isFull = true;
+        try (StorageEngine s = open(files, WalSyncMode.INTERVAL)) {
+            assertThat(values(s)).containsExactly(1.0, 2.0);
+            assertThatThrownBy(() -> commit(s, 3_000, 3)).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("cannot create WAL segment").hasMessageContaining("No space left on device");
+            files.isFull = false;
+            commit(s, 4_000, 4);
+            assertThat(values(s)).containsExactly(1.0, 2.0, 4.0);
+        }
+        try (StorageEngine s = open(new FaultyFiles(), WalSyncMode.INTERVAL)) {
+            assertThat(values(s)).containsExactly(1.0, 2.0, 4.0);
+        }
+    }
+
+    /** The WAL's segment files, each checked to begin with a whole header. */
+    private List<Path> walFiles() throws IOException {
+        List<Path> out = new ArrayList<>();
+        try (var list = java.nio.file.Files.list(dir.resolve("wal"))) {
+            for (Path p : list.sorted().toList()) {
+                assertThat(java.nio.file.Files.size(p)).as("size of %s", p).isGreaterThanOrEqualTo(8);
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
     private StorageEngine open(FileFacade files, WalSyncMode mode) {
-        return StorageEngine.open(new StorageConfig(dir, 7_200_000, 360_000_000, mode, 1_000, 1 << 20, 0, 100),
+        return open(files, mode, 1 << 20);
+    }
+
+    private StorageEngine open(FileFacade files, WalSyncMode mode, long walSegmentBytes) {
+        return StorageEngine.open(new StorageConfig(dir, 7_200_000, 360_000_000, mode, 1_000, walSegmentBytes, 0, 100),
                 OpenTelemetry.noop().getMeter("test"), files, false);
     }
 
@@ -116,21 +192,13 @@ class WalFaultTest {
         return out;
     }
 
-    /** The real file system, with a short write or failing fsyncs on demand. */
+    /** The real file system, with a short write or failing fsyncs on demand (a full disk: {@link FullDiskFiles}). */
     private static final class FaultyFiles extends ForwardingFileFacade {
         volatile int failNextWriteAfterBytes = -1;
         volatile boolean isFsyncFailing;
-        /** Every write stores at most half of its bytes, then fails as ENOSPC does. */
-        volatile boolean isDiskFull;
 
         @Override
         public void writeFully(FileChannel channel, ByteBuffer src) throws IOException {
-            if (isDiskFull) {
-                ByteBuffer part = src.duplicate();
-                part.limit(part.position() + src.remaining() / 2);
-                real.writeFully(channel, part);
-                throw new IOException("No space left on device");
-            }
             int n = failNextWriteAfterBytes;
             if (n >= 0 && src.remaining() > n) {
                 failNextWriteAfterBytes = -1;

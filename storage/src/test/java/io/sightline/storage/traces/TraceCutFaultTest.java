@@ -10,6 +10,7 @@ import io.sightline.storage.WalSyncMode;
 import io.sightline.storage.io.DefaultFileFacade;
 import io.sightline.storage.io.FileFacade;
 import io.sightline.storage.io.ForwardingFileFacade;
+import io.sightline.storage.io.FullDiskFiles;
 import io.sightline.storage.model.Span;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,6 +109,73 @@ class TraceCutFaultTest {
         try (TraceEngine engine = open(DefaultFileFacade.INSTANCE)) {
             assertThat(all(engine)).hasSameElementsAs(spans).hasSize(spans.size());
         }
+    }
+
+    @Test
+    void aFullDiskAtACutKeepsTheSpansInTheHeadAndCommitsAndCutsResumeWhenSpaceReturns() {
+        FullDiskFiles files = new FullDiskFiles();
+        TestSpans gen = new TestSpans(4);
+        List<Span> spans = new ArrayList<>();
+        try (TraceEngine engine = open(files)) {
+            for (int t = 0; t < 5; t++) {
+                spans.addAll(commit(engine, gen, t));
+            }
+            files.isFull = true;
+            assertThatThrownBy(engine::cutSegment).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("No space left on device");
+            assertThat(all(engine)).hasSameElementsAs(spans).hasSize(spans.size());
+            assertThatThrownBy(() -> commit(engine, gen, 5)).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("No space left on device");
+            files.isFull = false;
+            spans.addAll(commit(engine, gen, 6));
+            engine.cutSegment();
+            spans.addAll(commit(engine, gen, 7));
+            assertThat(all(engine)).hasSameElementsAs(spans).hasSize(spans.size());
+        }
+        try (TraceEngine engine = open(DefaultFileFacade.INSTANCE)) {
+            assertThat(all(engine)).hasSameElementsAs(spans).hasSize(spans.size());
+            assertThat(sequences(engine)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+        }
+    }
+
+    @Test
+    void aStoreOpenedOnAFullDiskAnswersFromItsWalAndTakesCommitsOnceSpaceReturns() {
+        TestSpans gen = new TestSpans(4);
+        List<Span> spans = new ArrayList<>();
+        try (TraceEngine engine = open(DefaultFileFacade.INSTANCE)) {
+            for (int t = 0; t < 3; t++) {
+                spans.addAll(commit(engine, gen, t));
+            }
+        }
+        FullDiskFiles files = new FullDiskFiles();
+        files.isFull = true;
+        try (TraceEngine engine = open(files)) {
+            assertThat(all(engine)).hasSameElementsAs(spans).hasSize(spans.size());
+            assertThatThrownBy(() -> commit(engine, gen, 3)).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("No space left on device");
+            files.isFull = false;
+            spans.addAll(commit(engine, gen, 4));
+            assertThat(all(engine)).hasSameElementsAs(spans).hasSize(spans.size());
+        }
+        try (TraceEngine engine = open(DefaultFileFacade.INSTANCE)) {
+            assertThat(all(engine)).hasSameElementsAs(spans).hasSize(spans.size());
+            assertThat(sequences(engine)).as("each commit once, in order, after the replayed ones").hasSize(4)
+                    .isSorted().doesNotHaveDuplicates().startsWith(1L, 2L, 3L);
+        }
+    }
+
+    private static List<Span> commit(TraceEngine engine, TestSpans gen, int t) {
+        SpanAppender a = engine.appender();
+        List<Span> trace = gen.trace(t, T0 + t);
+        trace.forEach(a::append);
+        a.commit();
+        return trace;
+    }
+
+    private static List<Long> sequences(TraceEngine engine) {
+        List<Long> sequences = new ArrayList<>();
+        engine.forEachSince(0, (seq, s) -> sequences.add(seq));
+        return sequences;
     }
 
     /** The real file system, refusing renames on demand (as a full or read-only disk would fail the cut). */
