@@ -39,6 +39,9 @@ public record BlockMeta(String ulid, long minTime, long maxTime, long series, lo
      */
     static BlockMeta parse(String json) {
         long version = number(json, "version");
+        if (version > VERSION) {
+            throw new NewerVersionException("unsupported block meta version " + version + ", this build reads " + VERSION);
+        }
         if (version != VERSION) {
             throw new IllegalArgumentException("unsupported block meta version " + version + ", this build reads " + VERSION);
         }
@@ -69,5 +72,12 @@ public record BlockMeta(String ulid, long minTime, long maxTime, long series, lo
             throw new IllegalArgumentException("field \"" + key + "\" missing or not a string");
         }
         return m.group(1);
+    }
+
+    /** A meta file of a newer format: not damage (see {@code FileHeader.isNewer}). */
+    static final class NewerVersionException extends IllegalArgumentException {
+        NewerVersionException(String message) {
+            super(message);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.sightline.storage.block;
 
+import io.sightline.storage.DamagedDataException;
 import io.sightline.storage.StorageException;
 import io.sightline.storage.index.IndexReader;
 import io.sightline.storage.index.PartReader;
@@ -24,6 +25,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -79,7 +81,8 @@ public final class BlockReader implements PartReader {
     /**
      * Opens the block in {@code dir}, checking headers and every index section's checksum.
      *
-     * @throws StorageException naming the file and offset of any damage
+     * @throws DamagedDataException naming the file and offset of any damage, or a missing file
+     * @throws StorageException when a file cannot be read for another reason (the disk, the file system)
      */
     public static BlockReader open(Path dir, TaggedAllocator allocator) {
         BlockMeta meta = readMeta(dir.resolve(BlockFormat.META), allocator.files());
@@ -129,8 +132,18 @@ public final class BlockReader implements PartReader {
             if (seriesCount < 0 || offsets[2] + tableBytes > offsets[3]) {
                 throw corrupt(index, offsets[2], "series table of " + seriesCount + " series overruns its section");
             }
-            return new BlockReader(dir, meta, allocator.files(), index, chunks, version, ir, offsets[1], offsets[2] + 4,
-                    seriesCount, offsets[2]);
+            BlockReader reader = new BlockReader(dir, meta, allocator.files(), index, chunks, version, ir, offsets[1],
+                    offsets[2] + 4, seriesCount, offsets[2]);
+            if (version >= 2 && seriesCount > 0) {
+                // Chunks are written in series-table order, so a chunks file cut short loses the last series' last
+                // chunk first: a truncation shows here, not at the first query that reaches it.
+                long end = reader.lastChunkEnd();
+                if (end > chunks.size()) {
+                    throw corrupt(chunks, chunks.size(), "the file is " + chunks.size()
+                            + " bytes but its last chunk ends at " + end + " (truncated)");
+                }
+            }
+            return reader;
         } catch (IOException | RuntimeException e) {
             if (index != null) {
                 index.close();
@@ -140,6 +153,10 @@ public final class BlockReader implements PartReader {
             }
             if (e instanceof StorageException se) {
                 throw se;
+            }
+            if (e instanceof RuntimeException || e instanceof NoSuchFileException) {
+                // An out-of-bounds read or a file missing from the block: the block is damaged.
+                throw new DamagedDataException("block " + dir + " is damaged: " + e, e);
             }
             throw new StorageException("cannot open block " + dir + ": " + e.getMessage(), e);
         }
@@ -152,14 +169,20 @@ public final class BlockReader implements PartReader {
                 // keep reading
             }
             return BlockMeta.parse(new String(b.array(), 0, b.position(), StandardCharsets.UTF_8));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new StorageException("cannot read block meta " + file + ": " + e.getMessage()
-                    + "; delete the block directory to drop it", e);
+        } catch (BlockMeta.NewerVersionException e) {
+            throw new StorageException("block meta " + file + " was written by a newer Sightline: " + e.getMessage(), e);
+        } catch (IllegalArgumentException | NoSuchFileException e) {
+            throw new DamagedDataException("block meta " + file + " is damaged: " + e, e);
+        } catch (IOException e) {
+            throw new StorageException("cannot read block meta " + file + ": " + e.getMessage(), e);
         }
     }
 
     private static void checkHeader(MappedFile f, int magic) {
         String problem = FileHeader.problem(f.segment(), magic, BlockFormat.OLDEST_VERSION, BlockFormat.VERSION);
+        if (problem != null && FileHeader.isNewer(f.segment(), magic, BlockFormat.VERSION)) {
+            throw new StorageException("block file " + f.path() + " was written by a newer Sightline: " + problem);
+        }
         if (problem != null) {
             throw corrupt(f, 0, problem);
         }
@@ -186,9 +209,8 @@ public final class BlockReader implements PartReader {
         return (int) crc.getValue();
     }
 
-    static StorageException corrupt(MappedFile f, long offset, String what) {
-        return new StorageException("corrupt block file " + f.path() + " at offset " + offset + ": " + what
-                + "; delete the block directory " + f.path().getParent() + " to drop its data and start");
+    static DamagedDataException corrupt(MappedFile f, long offset, String what) {
+        return new DamagedDataException("corrupt block file " + f.path() + " at offset " + offset + ": " + what);
     }
 
     public BlockMeta meta() {
@@ -311,10 +333,7 @@ public final class BlockReader implements PartReader {
             return null;
         }
         ByteBuffer in = entry(off);
-        int labels = ByteReader.count(in, 1 << 16);
-        for (int i = 0; i < 2 * labels; i++) {
-            ByteReader.uvarint(in);
-        }
+        skipLabels(in);
         int n = ByteReader.count(in, 1 << 24);
         long ref = ByteReader.uvarint(in);
         ChunkMetas m = new ChunkMetas(new long[n], new long[n], new long[n], new int[n]);
@@ -328,6 +347,30 @@ public final class BlockReader implements PartReader {
             prevMax = m.maxs[i];
         }
         return m;
+    }
+
+    /** Moves {@code in} past a series entry's label references, to its chunk list. */
+    private static void skipLabels(ByteBuffer in) {
+        int labels = ByteReader.count(in, 1 << 16);
+        for (int i = 0; i < 2 * labels; i++) {
+            ByteReader.uvarint(in);
+        }
+    }
+
+    /** Where the chunks of the series table's last entry end in the chunks file (version 2). */
+    private long lastChunkEnd() {
+        long off = seriesSectionAt + Integer.toUnsignedLong(index.segment().get(INT_LE,
+                seriesTableAt + (long) (seriesCount - 1) * BlockFormat.SERIES_TABLE_ENTRY));
+        ByteBuffer in = entry(off);
+        skipLabels(in);
+        int n = ByteReader.count(in, 1 << 24);
+        long end = ByteReader.uvarint(in);
+        for (int i = 0; i < n; i++) {
+            ByteReader.varint(in);
+            ByteReader.uvarint(in);
+            end += BlockFormat.CHUNK_CRC_BYTES + ByteReader.count(in, Integer.MAX_VALUE);
+        }
+        return end;
     }
 
     /** Checks the chunk's CRC, then decodes it; {@code minTime} and {@code maxTime} are its range from the index. */

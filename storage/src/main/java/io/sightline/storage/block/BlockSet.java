@@ -1,6 +1,8 @@
 package io.sightline.storage.block;
 
+import io.sightline.storage.DamagedDataException;
 import io.sightline.storage.StorageException;
+import io.sightline.storage.io.DamagedDirs;
 import io.sightline.storage.io.FileFacade;
 import io.sightline.storage.io.TaggedAllocator;
 import org.slf4j.Logger;
@@ -23,21 +25,30 @@ public final class BlockSet implements AutoCloseable {
     private final TaggedAllocator allocator;
     private final Object lock = new Object();
     private volatile List<BlockReader> blocks;
+    private final int damagedAtOpen;
 
-    private BlockSet(Path dir, TaggedAllocator allocator, List<BlockReader> blocks) {
+    private BlockSet(Path dir, TaggedAllocator allocator, List<BlockReader> blocks, int damagedAtOpen) {
         this.dir = dir;
         this.allocator = allocator;
         this.blocks = blocks;
+        this.damagedAtOpen = damagedAtOpen;
+    }
+
+    /** How many damaged blocks {@link #open} moved aside. */
+    public int damagedAtOpen() {
+        return damagedAtOpen;
     }
 
     /**
      * Opens every block under {@code dataDir/metrics}, first removing what a crash left half-written or
-     * half-deleted.
+     * half-deleted. A damaged block (a checksum, bound or header that fails, a file missing) is reported and moved
+     * aside ({@link DamagedDirs}): the other blocks open, and only its samples are missing from queries.
      */
     public static BlockSet open(Path dataDir, TaggedAllocator allocator) {
         Path dir = dataDir.resolve(BlockFormat.DIR);
         FileFacade files = allocator.files();
         List<BlockReader> blocks = new ArrayList<>();
+        int damaged = 0;
         try {
             files.createDirectories(dir);
             for (Path p : files.list(dir)) {
@@ -46,7 +57,14 @@ public final class BlockSet implements AutoCloseable {
                     log.info("removing a block directory left by an interrupted write or delete [dir={}]", p);
                     files.deleteRecursively(p);
                 } else if (Ulid.isUlid(name)) {
-                    blocks.add(BlockReader.open(p, allocator));
+                    try {
+                        blocks.add(BlockReader.open(p, allocator));
+                    } catch (DamagedDataException e) {
+                        Path aside = DamagedDirs.moveAside(files, p);
+                        log.error("damaged block moved aside; the other blocks are served, its samples are not [dir={},"
+                                + " problem={}]; restore it from a backup or delete it", aside, e.getMessage());
+                        damaged++;
+                    }
                 }
             }
         } catch (IOException e) {
@@ -58,7 +76,7 @@ public final class BlockSet implements AutoCloseable {
         }
         blocks = dropSuperseded(blocks);
         blocks.sort(Comparator.comparingLong(BlockReader::minTime));
-        return new BlockSet(dir, allocator, List.copyOf(blocks));
+        return new BlockSet(dir, allocator, List.copyOf(blocks), damaged);
     }
 
     /**

@@ -80,6 +80,9 @@ final class StorageMetrics implements AutoCloseable {
                 .setDescription("Immutable blocks on disk.")
                 .buildWithCallback(m -> m.record(engine.stats().blocks()));
         callbacks.add(blocks);
+        callbacks.add(meter.gaugeBuilder("sightline_storage_blocks_damaged").ofLongs()
+                .setDescription("Damaged blocks found at start and moved aside (renamed *.damaged): their samples are not served.")
+                .buildWithCallback(m -> m.record(engine.blocks().damagedAtOpen())));
         ObservableLongGauge blockBytes = meter.gaugeBuilder("sightline_storage_block_bytes").ofLongs()
                 .setDescription("Bytes of the immutable blocks' index and chunk files.").setUnit("By")
                 .buildWithCallback(m -> {

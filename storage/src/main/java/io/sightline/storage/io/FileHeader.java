@@ -24,6 +24,16 @@ public final class FileHeader {
         return problem(data, magic, version, version);
     }
 
+    /**
+     * True when {@code data} is a whole header of {@code magic} with a version above {@code maxVersion}: a file a
+     * newer build wrote, which is not damage (a downgrade must not move data aside).
+     */
+    public static boolean isNewer(MemorySegment data, int magic, int maxVersion) {
+        return data.byteSize() >= BYTES
+                && data.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0) == magic
+                && (data.get(ValueLayout.JAVA_BYTE, 4) & 0xFF) > maxVersion;
+    }
+
     /** As {@link #problem(MemorySegment, int, int)}, accepting any version in {@code [minVersion, maxVersion]}. */
     public static String problem(MemorySegment data, int magic, int minVersion, int maxVersion) {
         if (data.byteSize() < BYTES) {

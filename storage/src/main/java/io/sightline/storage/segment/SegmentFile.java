@@ -1,6 +1,7 @@
 package io.sightline.storage.segment;
 
 import com.github.luben.zstd.Zstd;
+import io.sightline.storage.DamagedDataException;
 import io.sightline.storage.StorageException;
 import io.sightline.storage.io.CorruptDataException;
 import io.sightline.storage.io.FileHeader;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.lang.foreign.ValueLayout;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.CRC32C;
 
@@ -56,7 +58,7 @@ public final class SegmentFile {
     /**
      * Maps {@link SegmentNames#FILE} of segment {@code dir}, checks its header and footer magic and hands it to
      * {@code parser}. A file that cannot be mapped, or that is damaged (a {@link CorruptDataException} or an
-     * out-of-bounds read from the parser), fails with a {@link StorageException} naming the file; the mapping is
+     * out-of-bounds read from the parser, or a missing file), fails with a {@link DamagedDataException} naming the file; the mapping is
      * closed then.
      */
     public static <T> T open(Path dir, TaggedAllocator allocator, Format format, Parser<T> parser) {
@@ -64,12 +66,18 @@ public final class SegmentFile {
         MappedFile mapped;
         try {
             mapped = allocator.map(path, MemoryTag.CHUNK);
+        } catch (NoSuchFileException e) {
+            throw new DamagedDataException(format.kind() + " segment " + dir + " is damaged: " + path + " is missing", e);
         } catch (IOException e) {
             throw new StorageException("cannot map " + format.kind() + " segment " + path + ": " + e.getMessage(), e);
         }
         try {
             String problem = FileHeader.problem(mapped.segment(), format.magic(), format.oldestReadableVersion(),
                     format.version());
+            if (problem != null && FileHeader.isNewer(mapped.segment(), format.magic(), format.version())) {
+                mapped.close();
+                throw new StorageException(format.kind() + " segment " + path + " was written by a newer Sightline: " + problem);
+            }
             if (problem != null) {
                 throw new CorruptDataException(problem, 0);
             }
@@ -84,7 +92,7 @@ public final class SegmentFile {
             return parser.parse(new SegmentFile(dir, format.kind(), mapped), footer);
         } catch (CorruptDataException | IndexOutOfBoundsException | BufferUnderflowException e) {
             mapped.close();
-            throw new StorageException(format.kind() + " segment " + path + " is damaged: " + e.getMessage(), e);
+            throw new DamagedDataException(format.kind() + " segment " + path + " is damaged: " + e.getMessage(), e);
         }
     }
 

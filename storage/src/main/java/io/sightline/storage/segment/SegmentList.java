@@ -1,6 +1,8 @@
 package io.sightline.storage.segment;
 
 import io.opentelemetry.api.metrics.Meter;
+import io.sightline.storage.DamagedDataException;
+import io.sightline.storage.io.DamagedDirs;
 import io.sightline.storage.io.FileFacade;
 import org.slf4j.Logger;
 
@@ -37,8 +39,9 @@ public final class SegmentList<S extends StoredSegment> implements Iterable<S> {
 
     /**
      * Opens every segment directory under {@code dir} in cut order, deleting unfinished cuts ({@code *.tmp}; their
-     * records are still in the WAL) and skipping other entries. Returns the highest segment number, 0 when none:
-     * WAL files below it need no replay.
+     * records are still in the WAL) and skipping other entries. A damaged segment is reported and moved aside
+     * ({@link DamagedDirs}), so that the others are served. Returns the highest segment number, 0 when none: WAL
+     * files below it need no replay.
      */
     public int load(Path dir, FileFacade files, Function<Path, S> open) throws IOException {
         int covered = 0;
@@ -51,7 +54,15 @@ public final class SegmentList<S extends StoredSegment> implements Iterable<S> {
             if (SegmentNames.walNumber(name) < 0) {
                 continue;
             }
-            S s = open.apply(p);
+            S s;
+            try {
+                s = open.apply(p);
+            } catch (DamagedDataException e) {
+                Path aside = DamagedDirs.moveAside(files, p);
+                log.error("damaged {} segment moved aside; the other segments are served, its records are not [dir={},"
+                        + " problem={}]; restore it from a backup or delete it", kind, aside, e.getMessage());
+                continue;
+            }
             segments.add(s);
             covered = Math.max(covered, s.number());
         }

@@ -190,18 +190,93 @@ class BlockLifecycleTest {
     }
 
     @Test
-    void corruptIndexIsReportedAtOpenWithFileAndOffset() throws IOException {
+    void aBlockWithAFlippedIndexByteIsMovedAsideAtOpenAndTheOtherBlocksAreServed() throws IOException {
+        aDamagedBlockIsMovedAsideAndTheOtherIsServed(block -> flipByte(block.resolve("index"), 12));
+    }
+
+    @Test
+    void aBlockWithATruncatedChunksFileIsMovedAsideAtOpen() throws IOException {
+        aDamagedBlockIsMovedAsideAndTheOtherIsServed(block -> truncateBy(block.resolve("chunks"), 1));
+    }
+
+    @Test
+    void aBlockWithAGarbledMetaFileIsMovedAsideAtOpen() throws IOException {
+        aDamagedBlockIsMovedAsideAndTheOtherIsServed(block -> Files.writeString(block.resolve("meta.json"), "{\"version\": 1, \"ulid\""));
+    }
+
+    @Test
+    void aBlockMissingItsIndexFileIsMovedAsideAtOpen() throws IOException {
+        aDamagedBlockIsMovedAsideAndTheOtherIsServed(block -> Files.delete(block.resolve("index")));
+    }
+
+    @Test
+    void aTruncatedChunksFileOfACompactedBlockIsFoundAtOpen() throws IOException {
+        try (StorageEngine s = open(100 * HOUR)) {
+            write(s, 0, 8 * HOUR, 20);
+            s.cutBlocks();
+            assertThat(s.compactBlocks()).isEqualTo(1);
+        }
+        Path block = onlyBlock();
+        truncateBy(block.resolve("chunks"), 1);
+        try (StorageEngine s = open(100 * HOUR)) {
+            assertThat(s.blocks().damagedAtOpen()).isEqualTo(1);
+            assertThat(s.stats().blocks()).isZero();
+            assertThat(count(s, 6 * HOUR, 8 * HOUR)).as("the head's samples").isEqualTo(20 * (2 * HOUR / STEP));
+        }
+        assertThat(block.resolveSibling(block.getFileName() + ".damaged")).isDirectory();
+    }
+
+    @Test
+    void aBlockOfANewerFormatStopsTheOpenAndIsLeftInPlace() throws IOException {
         try (StorageEngine s = open(100 * HOUR)) {
             write(s, 0, HOUR, 2);
             s.flushHead();
         }
-        Path index = onlyBlock().resolve("index");
-        flipByte(index, 12);
-        assertThatThrownBy(() -> open(100 * HOUR))
-                .isInstanceOf(StorageException.class)
-                .hasMessageContaining(index.toString())
-                .hasMessageContaining("at offset 8")
-                .hasMessageContaining("section symbols");
+        Path block = onlyBlock();
+        try (FileChannel ch = FileChannel.open(block.resolve("index"), StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[]{99}), 4); // the header's version byte
+        }
+        assertThatThrownBy(() -> open(100 * HOUR)).isInstanceOf(StorageException.class)
+                .isNotInstanceOf(io.sightline.storage.DamagedDataException.class)
+                .hasMessageContaining("newer Sightline").hasMessageContaining(block.toString());
+        assertThat(block).isDirectory();
+    }
+
+    interface Damage {
+        void apply(Path blockDir) throws IOException;
+    }
+
+    /** Two blocks, the older one damaged: the store opens, serves the newer one, and has moved the older aside. */
+    private void aDamagedBlockIsMovedAsideAndTheOtherIsServed(Damage damage) throws IOException {
+        try (StorageEngine s = open(100 * HOUR)) {
+            write(s, 0, HOUR, 2);
+            s.flushHead();
+            write(s, 4 * HOUR, 5 * HOUR, 2);
+            s.flushHead();
+        }
+        List<Path> blocks = list("metrics").stream().sorted().toList();
+        assertThat(blocks).hasSize(2);
+        Path damaged = blocks.getFirst();
+        damage.apply(damaged);
+        try (StorageEngine s = open(100 * HOUR)) {
+            assertThat(s.blocks().damagedAtOpen()).isEqualTo(1);
+            assertThat(s.stats().blocks()).isEqualTo(1);
+            assertThat(count(s, 0, 2 * HOUR)).isZero();
+            assertThat(count(s, 4 * HOUR, 5 * HOUR)).isEqualTo(2 * (HOUR / STEP));
+            write(s, 6 * HOUR, 7 * HOUR, 2); // and it takes writes
+        }
+        assertThat(damaged).doesNotExist();
+        assertThat(damaged.resolveSibling(damaged.getFileName() + ".damaged")).isDirectory();
+        try (StorageEngine s = open(100 * HOUR)) {
+            assertThat(s.blocks().damagedAtOpen()).isZero();
+            assertThat(count(s, 0, 8 * HOUR)).isEqualTo(2 * (2 * HOUR / STEP));
+        }
+    }
+
+    private static void truncateBy(Path file, long bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.truncate(ch.size() - bytes);
+        }
     }
 
     @Test

@@ -4,7 +4,6 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.sightline.storage.LogAppender;
 import io.sightline.storage.LogQuerier;
 import io.sightline.storage.LogStoreConfig;
-import io.sightline.storage.StorageException;
 import io.sightline.storage.WalSyncMode;
 import io.sightline.storage.io.DefaultFileFacade;
 import io.sightline.storage.io.TaggedAllocator;
@@ -27,7 +26,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Log store behaviour beyond the contract: retention, WAL repair, page skipping, damaged segments. */
 class LogEngineTest {
@@ -190,17 +188,28 @@ class LogEngineTest {
     }
 
     @Test
-    void aDamagedSegmentFailsOpenNamingTheFile() throws IOException {
+    void aDamagedSegmentIsMovedAsideAtOpenAndTheOtherSegmentsAndTheWalAreServed() throws IOException {
         try (LogEngine store = open()) {
             commit(store, LogRecord.line(API, 1, "a"));
             store.cutSegment();
+            commit(store, LogRecord.line(API, 2, "b"));
+            store.cutSegment();
+            commit(store, LogRecord.line(API, 3, "c"));
         }
-        Path file = dir.resolve("seg-00000002").resolve("segment");
+        Path damaged = dir.resolve("seg-00000002");
+        Path file = damaged.resolve("segment");
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length - 40] ^= 0x55; // inside the postings section
         Files.write(file, bytes);
 
-        assertThatThrownBy(this::open).isInstanceOf(StorageException.class)
-                .hasMessageContaining(file.toString()).hasMessageContaining("damaged");
+        try (LogEngine store = open()) {
+            assertThat(bodies(store)).containsExactly("b", "c");
+            commit(store, LogRecord.line(API, 4, "d"));
+        }
+        assertThat(damaged).doesNotExist();
+        assertThat(dir.resolve("seg-00000002.damaged").resolve("segment")).exists();
+        try (LogEngine store = open()) {
+            assertThat(bodies(store)).containsExactly("b", "c", "d");
+        }
     }
 }

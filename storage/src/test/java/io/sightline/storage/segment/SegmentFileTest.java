@@ -148,11 +148,11 @@ class SegmentFileTest {
     }
 
     @Test
-    void failsWithTheFileNameWhenThereIsNoFileToMap() {
+    void aMissingFileIsDamageNamingTheFile() {
         Path dir = root.resolve(SegmentNames.dirName(1));
 
         assertThatThrownBy(() -> SegmentFile.open(dir, allocator, FORMAT, (file, footer) -> file))
-                .isInstanceOf(StorageException.class)
-                .hasMessageStartingWith("cannot map test segment " + dir.resolve(SegmentNames.FILE));
+                .isInstanceOf(io.sightline.storage.DamagedDataException.class)
+                .hasMessageContaining(dir.resolve(SegmentNames.FILE) + " is missing");
     }
 }

@@ -141,6 +141,29 @@ class TraceSegmentsTest {
     }
 
     @Test
+    void aDamagedSegmentIsMovedAsideAtOpenAndTheTracesOfTheOthersAreServed() throws IOException {
+        open();
+        long t = nowNanos();
+        commit(span(traceId(1), spanId(1), "", "a", "x", t, 1, 0));
+        commit(span(traceId(2), spanId(2), "", "a", "x", t, 1, 0));
+        engine.cutSegment();
+        commit(span(traceId(2), spanId(3), spanId(2), "a", "y", t + 5, 1, 0));
+        commit(span(traceId(3), spanId(4), "", "a", "x", t, 1, 0));
+        engine.cutSegment();
+        List<Integer> numbers = segmentNumbers();
+        engine.close();
+        Path damaged = dir.resolve(SegmentFormat.dirName(numbers.getFirst()));
+        Files.write(damaged.resolve("segment"), new byte[]{1, 2, 3}, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+
+        open();
+        assertThat(trace(traceId(1))).isEmpty();
+        assertThat(trace(traceId(2))).extracting(Span::spanId).containsExactly(spanId(3));
+        assertThat(trace(traceId(3))).extracting(Span::spanId).containsExactly(spanId(4));
+        assertThat(segmentNumbers()).containsExactly(numbers.get(1));
+        assertThat(damaged.resolveSibling(damaged.getFileName() + ".damaged")).isDirectory();
+    }
+
+    @Test
     void anIndexNotClosedCleanlyIsRecoveredAtOpen() {
         open();
         long t = nowNanos();
