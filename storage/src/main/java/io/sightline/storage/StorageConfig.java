@@ -16,6 +16,8 @@ import java.util.Objects;
  *                                ({@code storage.out_of_order_window}, 0 = in-order only, as Prometheus)
  * @param maxSeries               the series registry is sized for this many series ({@code storage.max_series}); more
  *                                are rejected with {@link RejectReason#LIMIT}
+ * @param retentionBytes          the oldest blocks are deleted while blocks, WAL and head chunk files together hold more
+ *                                ({@code storage.retention_size}; 0, the default, sets no size limit)
  */
 public record StorageConfig(
         Path dataDir,
@@ -25,7 +27,8 @@ public record StorageConfig(
         long walSyncIntervalMillis,
         long walSegmentSizeBytes,
         long outOfOrderWindowMillis,
-        long maxSeries) {
+        long maxSeries,
+        long retentionBytes) {
 
     public static final long DEFAULT_BLOCK_DURATION_MILLIS = 2 * 3600_000L;
     public static final long DEFAULT_RETENTION_MILLIS = 15 * 24 * 3600_000L;
@@ -46,6 +49,16 @@ public record StorageConfig(
             throw new IllegalArgumentException("storage.out_of_order_window must be >= 0, got " + outOfOrderWindowMillis + "ms");
         }
         positive("storage.max_series", maxSeries);
+        if (retentionBytes < 0) {
+            throw new IllegalArgumentException("storage.retention_size must be >= 0 (0: no size limit), got " + retentionBytes);
+        }
+    }
+
+    /** Without a size limit. */
+    public StorageConfig(Path dataDir, long blockDurationMillis, long retentionMillis, WalSyncMode walSyncMode,
+                         long walSyncIntervalMillis, long walSegmentSizeBytes, long outOfOrderWindowMillis, long maxSeries) {
+        this(dataDir, blockDurationMillis, retentionMillis, walSyncMode, walSyncIntervalMillis, walSegmentSizeBytes,
+                outOfOrderWindowMillis, maxSeries, 0);
     }
 
     /** Defaults for everything but the data directory. */

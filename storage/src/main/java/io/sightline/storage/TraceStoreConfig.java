@@ -14,9 +14,12 @@ import java.util.Objects;
  * @param walSyncMode           when the WAL is fsynced ({@code storage.wal.fsync})
  * @param walSyncIntervalMillis fsync period in {@link WalSyncMode#INTERVAL}
  * @param indexedAttributes     span/resource attribute keys with postings ({@code traces.indexed_attributes})
+ * @param retentionBytes        the oldest segments are deleted while all together hold more bytes than this
+ *                              ({@code traces.retention_size}; 0, the default, sets no size limit)
  */
 public record TraceStoreConfig(Path dir, long segmentDurationMillis, long maxHeadBytes, long retentionMillis,
-                               WalSyncMode walSyncMode, long walSyncIntervalMillis, List<String> indexedAttributes) {
+                               WalSyncMode walSyncMode, long walSyncIntervalMillis, List<String> indexedAttributes,
+                               long retentionBytes) {
     public static final List<String> DEFAULT_INDEXED_ATTRIBUTES =
             List.of("http.route", "http.response.status_code", "db.system", "rpc.service");
 
@@ -29,12 +32,22 @@ public record TraceStoreConfig(Path dir, long segmentDurationMillis, long maxHea
             throw new IllegalArgumentException("traces.max_head_bytes must be at least 64KiB, got " + maxHeadBytes);
         }
         positive("traces.retention", retentionMillis);
+        if (retentionBytes < 0) {
+            throw new IllegalArgumentException("traces.retention_size must be >= 0 (0: no size limit), got " + retentionBytes);
+        }
         positive("storage.wal.fsync_interval", walSyncIntervalMillis);
         for (String key : indexedAttributes) {
             if (key.isBlank()) {
                 throw new IllegalArgumentException("traces.indexed_attributes must not hold an empty key");
             }
         }
+    }
+
+    /** Without a size limit. */
+    public TraceStoreConfig(Path dir, long segmentDurationMillis, long maxHeadBytes, long retentionMillis,
+                            WalSyncMode walSyncMode, long walSyncIntervalMillis, List<String> indexedAttributes) {
+        this(dir, segmentDurationMillis, maxHeadBytes, retentionMillis, walSyncMode, walSyncIntervalMillis,
+                indexedAttributes, 0);
     }
 
     /** Defaults for everything but the directory. */

@@ -72,7 +72,8 @@ public record ServerConfig(Path dataDir, String listenAddress, StorageConfig sto
                 src.durationMillis("storage.wal.fsync_interval", d.walSyncIntervalMillis()),
                 src.bytes("storage.wal.segment_size", d.walSegmentSizeBytes()),
                 src.durationMillis("storage.out_of_order_window", d.outOfOrderWindowMillis()),
-                src.integer("storage.max_series", d.maxSeries()));
+                src.integer("storage.max_series", d.maxSeries()),
+                src.bytes("storage.retention_size", d.retentionBytes()));
     }
 
     private static QueryConfig query(ConfigSource src) {
@@ -110,6 +111,7 @@ public record ServerConfig(Path dataDir, String listenAddress, StorageConfig sto
         ApiConfig d = ApiConfig.defaults();
         ApiConfig.Status status = new ApiConfig.Status(BuildInfo.version(), BuildInfo.revision(), "main", "unknown",
                 "unknown", Map.of("storage.tsdb.retention.time", formatDuration(storage.retentionMillis()),
+                "storage.tsdb.retention.size", storage.retentionBytes() + "B",
                 "query.lookback-delta", formatDuration(query.lookbackDeltaMillis())),
                 "", formatDuration(storage.retentionMillis()));
         return new ApiConfig(listen, port,

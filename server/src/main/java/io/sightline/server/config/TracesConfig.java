@@ -24,7 +24,8 @@ public record TracesConfig(TraceStoreConfig store, TracesIngestConfig ingest, Tr
                 src.bytes("traces.max_head_bytes", ds.maxHeadBytes()),
                 src.durationMillis("traces.retention", ds.retentionMillis()),
                 walSyncMode, walSyncIntervalMillis,
-                src.list("traces.indexed_attributes", ds.indexedAttributes()));
+                src.list("traces.indexed_attributes", ds.indexedAttributes()),
+                src.bytes("traces.retention_size", ds.retentionBytes()));
         TracesIngestConfig di = TracesIngestConfig.defaults();
         TracesIngestConfig ingest = new TracesIngestConfig(
                 src.bool("traces.span_metrics.enabled", di.spanMetricsEnabled()),

@@ -40,6 +40,7 @@ class ServerConfigTest {
                 storage:
                   block_duration: 1h
                   retention: 30d
+                  retention_size: 50GiB
                   out_of_order_window: 10m
                   max_series: 1000
                   wal:
@@ -62,6 +63,7 @@ class ServerConfigTest {
         assertThat(c.storage().dataDir()).isEqualTo(Path.of("/var/lib/sightline"));
         assertThat(c.storage().blockDurationMillis()).isEqualTo(3600_000);
         assertThat(c.storage().retentionMillis()).isEqualTo(30L * 86400_000);
+        assertThat(c.storage().retentionBytes()).isEqualTo(50L << 30);
         assertThat(c.storage().outOfOrderWindowMillis()).isEqualTo(600_000);
         assertThat(c.storage().maxSeries()).isEqualTo(1000);
         assertThat(c.storage().walSyncMode()).isEqualTo(WalSyncMode.ALWAYS);
@@ -109,6 +111,14 @@ class ServerConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("http_port")
                 .hasMessageContaining("--http-port");
+    }
+
+    @Test
+    void rejectsANegativeRetentionSize() throws IOException {
+        Path file = write("storage:\n  retention_size: -1\n");
+        assertThatThrownBy(() -> ServerConfig.from(ConfigSource.fromYaml(file)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("storage.retention_size");
     }
 
     @Test

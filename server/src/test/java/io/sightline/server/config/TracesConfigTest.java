@@ -39,6 +39,7 @@ class TracesConfigTest {
                   segment_duration: 30m
                   max_head_bytes: 64MiB
                   retention: 7d
+                  retention_size: 20GiB
                   indexed_attributes: [http.route, tenant]
                   span_metrics:
                     enabled: false
@@ -58,6 +59,7 @@ class TracesConfigTest {
         assertThat(c.store().segmentDurationMillis()).isEqualTo(1_800_000);
         assertThat(c.store().maxHeadBytes()).isEqualTo(64L << 20);
         assertThat(c.store().retentionMillis()).isEqualTo(7 * 86_400_000L);
+        assertThat(c.store().retentionBytes()).isEqualTo(20L << 30);
         assertThat(c.store().indexedAttributes()).containsExactly("http.route", "tenant");
         assertThat(c.store().walSyncMode().name()).isEqualTo("ALWAYS");
         assertThat(c.ingest()).isEqualTo(new TracesIngestConfig(false, List.of(0.01, 0.1, 1.0), 5_000, 500, 3_000, 77));

@@ -6,12 +6,14 @@ import io.sightline.storage.block.BlockSeries;
 import io.sightline.storage.block.BlockSet;
 import io.sightline.storage.block.BlockWriter;
 import io.sightline.storage.head.Head;
+import io.sightline.storage.head.HeadChunkFiles;
 import io.sightline.storage.wal.WalWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -31,6 +33,7 @@ public final class Compactor {
     private final WalWriter wal;
     private final long blockDurationMillis;
     private final long retentionMillis;
+    private final long retentionBytes;
     private final Runs runs;
     private final Runnable beforeHeadTruncation;
     private final Object lock = new Object();
@@ -41,7 +44,8 @@ public final class Compactor {
      *                             it waits for readers that may not see the new block
      */
     public Compactor(Head head, BlockSet blocks, WalWriter wal, long blockDurationMillis, long retentionMillis,
-                     Runs runs, Runnable beforeHeadTruncation) {
+                     long retentionBytes, Runs runs, Runnable beforeHeadTruncation) {
+        this.retentionBytes = retentionBytes;
         this.beforeHeadTruncation = beforeHeadTruncation;
         this.head = head;
         this.blocks = blocks;
@@ -149,7 +153,9 @@ public final class Compactor {
     }
 
     /**
-     * Deletes whole blocks that end more than the retention period before the newest sample. Returns how
+     * Deletes whole blocks that end more than the retention period before the newest sample, then, with a size
+     * limit, the oldest blocks while blocks, WAL and head chunk files together hold more bytes than it (as
+     * Prometheus's {@code retention.size} counts them; the WAL and head chunks cannot go, only blocks). Returns how
      * many were deleted.
      */
     public int applyRetention() {
@@ -169,7 +175,31 @@ public final class Compactor {
                 blocks.replace(expired, List.of());
                 log.info("retention deleted blocks [count={}, before={}]", expired.size(), cutoff);
             }
-            return expired.size();
+            return expired.size() + applySizeRetention();
         }
+    }
+
+    /** The size part of {@link #applyRetention}: walks the blocks newest first and deletes those past the limit. */
+    private int applySizeRetention() {
+        if (retentionBytes <= 0) {
+            return 0;
+        }
+        HeadChunkFiles chunkFiles = head.chunkFiles();
+        long kept = wal.bytesOnDisk() + (chunkFiles == null ? 0 : chunkFiles.bytesOnDisk());
+        List<BlockReader> newestFirst = new ArrayList<>(blocks.all());
+        newestFirst.sort(Comparator.comparingLong(BlockReader::maxTime).reversed());
+        List<BlockReader> over = new ArrayList<>();
+        for (BlockReader b : newestFirst) {
+            kept += b.bytes();
+            if (kept > retentionBytes) {
+                over.add(b);
+            }
+        }
+        if (!over.isEmpty()) {
+            blocks.replace(over, List.of());
+            log.info("retention by size deleted blocks [count={}, limit_bytes={}, newest_deleted_max_time={}]",
+                    over.size(), retentionBytes, over.getFirst().maxTime());
+        }
+        return over.size();
     }
 }

@@ -80,6 +80,7 @@ public final class StorageEngine implements Storage {
         this.blocks = blocks;
         this.metrics = metrics;
         this.compactor = new Compactor(head, blocks, wal, config.blockDurationMillis(), config.retentionMillis(),
+                config.retentionBytes(),
                 metrics::recordCompaction, () -> readers.awaitEarlierReaders(READER_WAIT_MILLIS));
         this.jobs = hasBackgroundJobs ? new StorageJobs(compactor, JOB_PERIOD_MILLIS) : null;
         if (jobs != null) {

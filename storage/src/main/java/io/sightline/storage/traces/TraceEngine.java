@@ -287,7 +287,7 @@ public final class TraceEngine implements TraceStore {
         long cutoff = (clock.millis() - config.retentionMillis()) * 1_000_000L;
         int removed;
         synchronized (cycle.cutLock()) { // the trace-id index is created by a cut and closed by close, both under it
-            removed = cycle.applyRetention(cutoff, 0);
+            removed = cycle.applyRetention(cutoff, config.retentionBytes());
         }
         expired.add(removed);
         return removed;

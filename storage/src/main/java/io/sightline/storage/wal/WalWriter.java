@@ -314,6 +314,23 @@ public final class WalWriter implements HeadLog, AutoCloseable {
         }
     }
 
+    /** Bytes of the WAL's segment files on disk (a file deleted meanwhile counts 0). */
+    public long bytesOnDisk() {
+        long sum = 0;
+        try {
+            for (Path p : files.list(dir)) {
+                try {
+                    sum += files.size(p);
+                } catch (IOException e) {
+                    // deleted by a truncation meanwhile
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot list the WAL to measure it [dir={}, error={}]", dir, e.getMessage());
+        }
+        return sum;
+    }
+
     /** Closes the current segment and starts a new one, so its samples become eligible for truncation. */
     public void cut() {
         synchronized (lock) {

@@ -8,6 +8,7 @@ import io.sightline.storage.SampleIterator;
 import io.sightline.storage.SeriesSet;
 import io.sightline.storage.Storage;
 import io.sightline.storage.StorageConfig;
+import io.sightline.storage.block.BlockReader;
 import io.sightline.storage.StorageException;
 import io.sightline.storage.WalSyncMode;
 import io.sightline.storage.io.DefaultFileFacade;
@@ -134,6 +135,47 @@ class BlockLifecycleTest {
             for (Path f : files.toList()) {
                 Files.copy(f, to.resolve(f.getFileName()));
             }
+        }
+    }
+
+    @Test
+    void retentionBySizeDeletesTheOldestBlocksWhileBlocksWalAndHeadChunksTogetherPassTheLimit() throws IOException {
+        // A twin store without a limit measures what the same writes occupy: four blocks, the WAL, the head chunks.
+        Path twin = dir.resolve("twin");
+        long others;
+        List<Long> newestFirst;
+        try (StorageEngine s = StorageEngine.open(new StorageConfig(twin, 2 * HOUR, 100 * HOUR, WalSyncMode.NEVER, 1_000,
+                1 << 20, 0, 10_000), OpenTelemetry.noop().getMeter("test"), DefaultFileFacade.INSTANCE, false)) {
+            write(s, 0, 10 * HOUR, 20);
+            assertThat(s.cutBlocks()).isEqualTo(4);
+            others = directoryBytes(twin.resolve("wal")) + s.head().chunkFiles().bytesOnDisk();
+            newestFirst = s.blocks().all().stream().sorted(java.util.Comparator.comparingLong(BlockReader::maxTime).reversed())
+                    .map(BlockReader::bytes).toList();
+        }
+        long limit = others + newestFirst.get(0) + newestFirst.get(1) + newestFirst.get(2) / 2;
+        Path data = dir.resolve("limited");
+        try (StorageEngine s = StorageEngine.open(new StorageConfig(data, 2 * HOUR, 100 * HOUR, WalSyncMode.NEVER, 1_000,
+                1 << 20, 0, 10_000, limit), OpenTelemetry.noop().getMeter("test"), DefaultFileFacade.INSTANCE, false)) {
+            write(s, 0, 10 * HOUR, 20);
+            assertThat(s.cutBlocks()).isEqualTo(4);
+            assertThat(s.applyRetention()).as("blocks deleted by size").isEqualTo(2);
+            assertThat(s.blocks().all()).extracting(BlockReader::minTime).containsExactlyInAnyOrder(4 * HOUR, 6 * HOUR);
+            assertThat(count(s, 0, 4 * HOUR - 1)).isZero();
+            assertThat(count(s, 4 * HOUR, 10 * HOUR)).isEqualTo(20 * (6 * HOUR / STEP));
+            assertThat(s.applyRetention()).as("nothing more once under the limit").isZero();
+        }
+        assertThat(new StorageConfig(data, 2 * HOUR, HOUR, WalSyncMode.NEVER, 1_000, 1 << 20, 0, 1).retentionBytes()).isZero();
+        assertThatThrownBy(() -> new StorageConfig(data, 2 * HOUR, HOUR, WalSyncMode.NEVER, 1_000, 1 << 20, 0, 1, -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("storage.retention_size");
+    }
+
+    private static long directoryBytes(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            long sum = 0;
+            for (Path p : s.toList()) {
+                sum += Files.size(p);
+            }
+            return sum;
         }
     }
 

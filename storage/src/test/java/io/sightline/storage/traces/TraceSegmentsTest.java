@@ -231,6 +231,37 @@ class TraceSegmentsTest {
     }
 
     @Test
+    void retentionBySizeDeletesTheOldestSegmentsWhileAllTogetherPassTheLimit() throws IOException {
+        long t = nowNanos();
+        open();
+        for (int i = 1; i <= 3; i++) {
+            commit(span(traceId(i), spanId(i), "", "a", "x".repeat(1000), t + i, 1, 0));
+            engine.cutSegment();
+        }
+        long segmentBytes = segmentDirBytes(segmentNumbers().getLast());
+        engine.close();
+        // Room for the two newest segments and a half: the oldest goes.
+        TraceStoreConfig config = new TraceStoreConfig(dir, 10 * HOUR_MILLIS, 4L << 20, 24 * HOUR_MILLIS,
+                WalSyncMode.NEVER, 1_000, TraceStoreConfig.DEFAULT_INDEXED_ATTRIBUTES, segmentBytes * 5 / 2);
+        engine = TraceEngine.open(config, OpenTelemetry.noop().getMeter("test"), clock, DefaultFileFacade.INSTANCE);
+        assertThat(engine.applyRetention()).isEqualTo(1);
+        assertThat(trace(traceId(1))).isEmpty();
+        assertThat(trace(traceId(2))).hasSize(1);
+        assertThat(trace(traceId(3))).hasSize(1);
+        assertThat(engine.applyRetention()).isZero();
+    }
+
+    private long segmentDirBytes(int number) throws IOException {
+        try (Stream<Path> s = Files.walk(dir.resolve(SegmentFormat.dirName(number)))) {
+            long sum = 0;
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                sum += Files.size(p);
+            }
+            return sum;
+        }
+    }
+
+    @Test
     void forEachSinceWalksSegmentsThenTheHeadInCommitOrder() {
         open();
         TestSpans gen = new TestSpans(3);
