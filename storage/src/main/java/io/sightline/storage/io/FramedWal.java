@@ -134,6 +134,9 @@ public final class FramedWal implements AutoCloseable {
                 RecordFrames.end(sink, start, crc);
             }
             files.writeFully(ch, sink.buffer().flip());
+            if (first != null && syncMode == WalSyncMode.ALWAYS) {
+                files.force(ch); // as durable as any other record
+            }
             files.syncDirectory(dir);
             closeChannel();
         } catch (IOException e) {
@@ -154,6 +157,9 @@ public final class FramedWal implements AutoCloseable {
         channel = ch;
         number = n;
         pendingFirst = null;
+        if (first != null && syncMode != WalSyncMode.ALWAYS) {
+            isDirty = true; // the sync job fsyncs the first record as it does a commit's
+        }
     }
 
     public int number() {
