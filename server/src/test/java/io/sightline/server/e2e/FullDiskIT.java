@@ -2,7 +2,6 @@ package io.sightline.server.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedOutputStream;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
@@ -29,9 +28,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xerial.snappy.Snappy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -186,37 +183,11 @@ class FullDiskIT {
 
     /** One remote-write request of {@code series} new series {@code prefix_i}, each one sample of value i at T. */
     private static HttpResponse<String> remoteWrite(ChildSightline child, String prefix, int series) throws Exception {
-        ByteArrayOutputStream request = new ByteArrayOutputStream();
-        CodedOutputStream out = CodedOutputStream.newInstance(request);
+        java.util.List<byte[]> all = new java.util.ArrayList<>();
         for (int i = 0; i < series; i++) {
-            ByteArrayOutputStream ts = new ByteArrayOutputStream();
-            CodedOutputStream t = CodedOutputStream.newInstance(ts);
-            t.writeByteArray(1, label("__name__", prefix + "_" + i));
-            t.writeByteArray(1, label("job", "full-disk"));
-            ByteArrayOutputStream sample = new ByteArrayOutputStream();
-            CodedOutputStream s = CodedOutputStream.newInstance(sample);
-            s.writeDouble(1, i);
-            s.writeInt64(2, T);
-            s.flush();
-            t.writeByteArray(2, sample.toByteArray());
-            t.flush();
-            out.writeByteArray(1, ts.toByteArray());
+            all.add(RemoteWriteBodies.series(T, i, "__name__", prefix + "_" + i, "job", "full-disk"));
         }
-        out.flush();
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + child.httpPort + "/api/v1/write"))
-                .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "snappy")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(request.toByteArray()))).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static byte[] label(String name, String value) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        CodedOutputStream l = CodedOutputStream.newInstance(b);
-        l.writeString(1, name);
-        l.writeString(2, value);
-        l.flush();
-        return b.toByteArray();
+        return RemoteWriteBodies.post(HTTP, child.httpPort, all);
     }
 
     /** One OTLP/HTTP logs request of {@code records} lines of {@code bodyBytes} each, of service fd-{@code phase}. */

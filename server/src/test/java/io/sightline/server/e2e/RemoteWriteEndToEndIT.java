@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xerial.snappy.Snappy;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import static io.sightline.server.e2e.RemoteWriteBodies.series;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -115,36 +115,6 @@ class RemoteWriteEndToEndIT {
     }
 
     private int write(byte[]... timeSeries) throws Exception {
-        ByteArrayOutputStream request = new ByteArrayOutputStream();
-        CodedOutputStream out = CodedOutputStream.newInstance(request);
-        for (byte[] ts : timeSeries) {
-            out.writeByteArray(1, ts);
-        }
-        out.flush();
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sightline.httpPort() + "/api/v1/write"))
-                .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "snappy")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(request.toByteArray()))).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode();
-    }
-
-    private static byte[] series(long t, double v, String... labels) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        CodedOutputStream ts = CodedOutputStream.newInstance(b);
-        for (int i = 0; i < labels.length; i += 2) {
-            ByteArrayOutputStream lb = new ByteArrayOutputStream();
-            CodedOutputStream l = CodedOutputStream.newInstance(lb);
-            l.writeString(1, labels[i]);
-            l.writeString(2, labels[i + 1]);
-            l.flush();
-            ts.writeByteArray(1, lb.toByteArray());
-        }
-        ByteArrayOutputStream sb = new ByteArrayOutputStream();
-        CodedOutputStream s = CodedOutputStream.newInstance(sb);
-        s.writeDouble(1, v);
-        s.writeInt64(2, t);
-        s.flush();
-        ts.writeByteArray(2, sb.toByteArray());
-        ts.flush();
-        return b.toByteArray();
+        return RemoteWriteBodies.post(http, sightline.httpPort(), List.of(timeSeries)).statusCode();
     }
 }
