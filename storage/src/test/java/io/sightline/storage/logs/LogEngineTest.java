@@ -50,7 +50,8 @@ class LogEngineTest {
         a.commit();
     }
 
-    private static List<String> bodies(LogEngine store) {
+    /** The bodies of service "api", oldest first. */
+    static List<String> bodies(LogEngine store) {
         List<String> out = new ArrayList<>();
         try (LogQuerier q = store.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
             q.select(List.of(Matcher.eq("service_name", "api")), List.of(), true, r -> out.add(r.body()));

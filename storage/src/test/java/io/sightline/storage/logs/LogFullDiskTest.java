@@ -2,7 +2,6 @@ package io.sightline.storage.logs;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.sightline.storage.LogAppender;
-import io.sightline.storage.LogQuerier;
 import io.sightline.storage.LogStoreConfig;
 import io.sightline.storage.StorageException;
 import io.sightline.storage.WalSyncMode;
@@ -11,14 +10,11 @@ import io.sightline.storage.io.FileFacade;
 import io.sightline.storage.io.FullDiskFiles;
 import io.sightline.storage.model.Labels;
 import io.sightline.storage.model.LogRecord;
-import io.sightline.storage.model.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,17 +43,17 @@ class LogFullDiskTest {
             files.isFull = true;
             assertThatThrownBy(store::cutSegment).isInstanceOf(StorageException.class)
                     .hasMessageContaining("No space left on device");
-            assertThat(bodies(store)).containsExactly("a", "b");
+            assertThat(LogEngineTest.bodies(store)).containsExactly("a", "b");
             assertThatThrownBy(() -> commit(store, "c")).isInstanceOf(StorageException.class)
                     .hasMessageContaining("No space left on device");
             files.isFull = false;
             commit(store, "d");
             store.cutSegment();
             commit(store, "e");
-            assertThat(bodies(store)).containsExactly("a", "b", "d", "e");
+            assertThat(LogEngineTest.bodies(store)).containsExactly("a", "b", "d", "e");
         }
         try (LogEngine store = open(DefaultFileFacade.INSTANCE)) {
-            assertThat(bodies(store)).containsExactly("a", "b", "d", "e");
+            assertThat(LogEngineTest.bodies(store)).containsExactly("a", "b", "d", "e");
         }
     }
 
@@ -69,15 +65,15 @@ class LogFullDiskTest {
         FullDiskFiles files = new FullDiskFiles();
         files.isFull = true;
         try (LogEngine store = open(files)) {
-            assertThat(bodies(store)).containsExactly("a");
+            assertThat(LogEngineTest.bodies(store)).containsExactly("a");
             assertThatThrownBy(() -> commit(store, "b")).isInstanceOf(StorageException.class)
                     .hasMessageContaining("No space left on device");
             files.isFull = false;
             commit(store, "c");
-            assertThat(bodies(store)).containsExactly("a", "c");
+            assertThat(LogEngineTest.bodies(store)).containsExactly("a", "c");
         }
         try (LogEngine store = open(DefaultFileFacade.INSTANCE)) {
-            assertThat(bodies(store)).containsExactly("a", "c");
+            assertThat(LogEngineTest.bodies(store)).containsExactly("a", "c");
         }
     }
 
@@ -87,13 +83,5 @@ class LogFullDiskTest {
         LogAppender a = store.appender();
         a.append(LogRecord.line(API, next++, body));
         a.commit();
-    }
-
-    private static List<String> bodies(LogEngine store) {
-        List<String> out = new ArrayList<>();
-        try (LogQuerier q = store.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
-            q.select(List.of(Matcher.eq("service_name", "api")), List.of(), true, r -> out.add(r.body()));
-        }
-        return out;
     }
 }
